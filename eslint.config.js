@@ -1,0 +1,50 @@
+// @ts-check
+import js from "@eslint/js";
+import tseslint from "typescript-eslint";
+
+/** The four runtime-neutral layers: they must run on Node, Bun, Deno and browsers alike. */
+const neutralSources = [
+  "packages/buffer/src/**/*.ts",
+  "packages/reader/src/**/*.ts",
+  "packages/writer/src/**/*.ts",
+  "packages/protocol/src/**/*.ts",
+];
+
+export default tseslint.config(
+  { ignores: ["**/dist/**", "**/node_modules/**", "**/coverage/**", "**/.turbo/**"] },
+  js.configs.recommended,
+  ...tseslint.configs.recommendedTypeChecked,
+  {
+    languageOptions: {
+      parserOptions: { projectService: { allowDefaultProject: ["*.js", "*.ts", "scripts/*.mjs"] }, tsconfigRootDir: import.meta.dirname },
+    },
+    rules: {
+      // An async library's likeliest bug is a promise nobody awaits.
+      "@typescript-eslint/no-floating-promises": "error",
+      "@typescript-eslint/no-misused-promises": "error",
+      "@typescript-eslint/require-await": "off",
+      "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
+      "@typescript-eslint/only-throw-error": "off",
+      "@typescript-eslint/prefer-promise-reject-errors": "off",
+      "no-restricted-syntax": ["error", { selector: "ExportAllDeclaration", message: "Re-export names explicitly, never `export *`." }],
+    },
+  },
+  {
+    files: neutralSources,
+    rules: {
+      "no-restricted-imports": ["error", { patterns: [{ group: ["node:*"], message: "Core layers run on every runtime: no node: imports." }] }],
+      "no-restricted-globals": ["error", { name: "Buffer", message: "Core layers use Uint8Array, never Buffer." }, { name: "process", message: "Core layers must not touch process." }],
+    },
+  },
+  {
+    files: ["**/*.js", "**/*.mjs"],
+    ...tseslint.configs.disableTypeChecked,
+  },
+  {
+    files: ["**/test/**/*.ts"],
+    rules: {
+      "@typescript-eslint/no-non-null-assertion": "off",
+      "@typescript-eslint/unbound-method": "off",
+    },
+  },
+);

@@ -1,0 +1,324 @@
+import type { SeparatorMatch } from "./separator-match.js";
+
+/** Drop consumed chunk slots from the front of the chunk list once this many have piled up. */
+const COMPACT_AFTER = 64;
+
+/**
+ * A first-in, first-out byte buffer built for stream readers.
+ *
+ * - `append()` keeps each chunk as it is: nothing is concatenated, so appending is O(1).
+ * - `indexOf()` and `findFirst()` search across chunk boundaries and resume from a cursor, so a
+ *   reader that searches again from where the last search stopped never re-walks the chunk list:
+ *   total work over any sequence of appends and resumed searches is linear in the bytes seen.
+ * - `take()` removes bytes from the front. A result that lies inside one appended chunk is a
+ *   zero-copy `subarray` view of that chunk; a result that spans chunks is one fresh copy.
+ *
+ * Ownership: `append(chunk)` takes ownership of `chunk`; the caller must not modify it afterwards.
+ * The buffer never writes into a chunk, and every byte is handed out by `take()` exactly once, so
+ * a returned view never changes under its holder and two results never share bytes. A view keeps
+ * its whole underlying chunk (`view.buffer`) alive while it is referenced: call `.slice()` on a
+ * result that will be kept for long if memory matters more than the copy. `peek()` always copies.
+ *
+ * @example
+ * ```ts
+ * import { ByteBuffer } from "@asyncstreams/buffer";
+ *
+ * const buffer = new ByteBuffer();
+ * buffer.append(new TextEncoder().encode("GET / HTTP/1.1\r"));
+ * buffer.append(new TextEncoder().encode("\nHost: example\r\n"));
+ * const end = buffer.indexOf(new TextEncoder().encode("\r\n"));
+ * console.log(new TextDecoder().decode(buffer.take(end + 2))); // "GET / HTTP/1.1\r\n"
+ * console.log(buffer.length); // 15
+ * ```
+ */
+export class ByteBuffer {
+  #chunks: Uint8Array[] = [];
+  /** Index in `#chunks` of the first chunk that still holds live bytes. */
+  #head = 0;
+  /** Bytes of `#chunks[#head]` already taken. */
+  #headOffset = 0;
+  #length = 0;
+  /** Search cursor: a chunk index and the buffer position of that chunk's first live byte. */
+  #cursorIndex = 0;
+  #cursorStart = 0;
+
+  /** The number of bytes buffered. */
+  get length(): number {
+    return this.#length;
+  }
+
+  /**
+   * Appends a chunk without copying it. Empty chunks are ignored.
+   *
+   * @param chunk Bytes to append; the buffer owns them from now on and never modifies them.
+   */
+  append(chunk: Uint8Array): void {
+    if (chunk.length === 0) return;
+    this.#chunks.push(chunk);
+    this.#length += chunk.length;
+  }
+
+  /**
+   * Finds the first occurrence of one byte value.
+   *
+   * @param byte The value to find, 0 to 255.
+   * @param fromIndex The buffer position to start at.
+   * @returns The position of the byte, or -1.
+   */
+  indexOfByte(byte: number, fromIndex = 0): number {
+    if (fromIndex >= this.#length) return -1;
+    const chunks = this.#chunks;
+    let index = this.#locate(Math.max(0, fromIndex));
+    let start = this.#cursorStart;
+    let offset = fromIndex - start + (index === this.#head ? this.#headOffset : 0);
+    for (; index < chunks.length; index++) {
+      const chunk = chunks[index]!;
+      const base = index === this.#head ? this.#headOffset : 0;
+      const found = chunk.indexOf(byte, offset);
+      if (found !== -1) {
+        this.#setCursor(index, start);
+        return start + found - base;
+      }
+      if (index + 1 < chunks.length) start += chunk.length - base;
+      offset = 0;
+    }
+    // Park the cursor on the last chunk: the next resumed search starts there, not at the front.
+    this.#setCursor(chunks.length - 1, start);
+    return -1;
+  }
+
+  /**
+   * Finds the first occurrence of a byte sequence, including one that straddles chunks.
+   *
+   * Work is proportional to the bytes after `fromIndex` (times the separator length at worst).
+   *
+   * @param separator The bytes to find; must not be empty.
+   * @param fromIndex The buffer position to start at.
+   * @returns The position where the match starts, or -1.
+   * @throws {RangeError} When `separator` is empty.
+   */
+  indexOf(separator: Uint8Array, fromIndex = 0): number {
+    const size = separator.length;
+    if (size === 0) throw new RangeError("Cannot search for a separator: it is empty");
+    const first = separator[0]!;
+    if (size === 1) return this.indexOfByte(first, fromIndex);
+    let from = fromIndex;
+    for (;;) {
+      const candidate = this.indexOfByte(first, from);
+      // A candidate too close to the end means no later one fits either.
+      if (candidate === -1 || candidate + size > this.#length) return -1;
+      if (this.#matchesAt(separator, candidate)) return candidate;
+      from = candidate + 1;
+    }
+  }
+
+  /**
+   * Finds the match that ends earliest among several separators, asyncio 3.13's rule for
+   * `readuntil((sep1, sep2, ...))`: the earliest match end wins, and on a tie the separator that
+   * comes first in `separators` wins (pass them sorted by length for "shortest wins").
+   *
+   * @param separators Non-empty separators, each at least one byte long.
+   * @param fromIndex The buffer position to start at.
+   * @returns The winning match, or `undefined` when no separator occurs.
+   */
+  findFirst(separators: readonly Uint8Array[], fromIndex = 0): SeparatorMatch | undefined {
+    let best: SeparatorMatch | undefined;
+    for (let which = 0; which < separators.length; which++) {
+      const separator = separators[which]!;
+      const start = this.indexOf(separator, fromIndex);
+      if (start === -1) continue;
+      const end = start + separator.length;
+      if (best === undefined || end < best.end) best = { start, end, index: which };
+    }
+    return best;
+  }
+
+  /**
+   * Tells whether `separator` occurs at `position`.
+   *
+   * @param separator The bytes to compare.
+   * @param position The buffer position to compare at.
+   * @returns `true` when every byte of `separator` is buffered there.
+   */
+  startsWith(separator: Uint8Array, position = 0): boolean {
+    if (position < 0 || position + separator.length > this.#length) return false;
+    return separator.length === 0 || this.#matchesAt(separator, position);
+  }
+
+  /**
+   * Removes `n` bytes from the front and returns them: a view when they lie in one chunk, else
+   * one copy. Asking for more than is buffered returns everything buffered.
+   *
+   * @param n The number of bytes to take.
+   * @returns The bytes, owned by the caller.
+   */
+  take(n: number): Uint8Array {
+    const count = Math.min(Math.max(0, n), this.#length);
+    if (count === 0) return new Uint8Array(0);
+    const chunk = this.#chunks[this.#head]!;
+    const offset = this.#headOffset;
+    const available = chunk.length - offset;
+    if (count < available) {
+      this.#headOffset = offset + count;
+      this.#consumed(count);
+      return chunk.subarray(offset, offset + count);
+    }
+    if (count === available) {
+      this.#dropHead();
+      this.#consumed(count);
+      return offset === 0 ? chunk : chunk.subarray(offset);
+    }
+    const out = new Uint8Array(count);
+    this.#copyFront(out, count, true);
+    return out;
+  }
+
+  /**
+   * Removes and returns everything buffered.
+   *
+   * @returns The bytes, owned by the caller.
+   */
+  takeAll(): Uint8Array {
+    return this.take(this.#length);
+  }
+
+  /**
+   * Copies bytes from the front without removing them.
+   *
+   * @param n How many bytes to copy; defaults to all of them.
+   * @returns A fresh copy.
+   */
+  peek(n: number = this.#length): Uint8Array {
+    const count = Math.min(Math.max(0, n), this.#length);
+    const out = new Uint8Array(count);
+    if (count > 0) this.#copyFront(out, count, false);
+    return out;
+  }
+
+  /**
+   * Removes `n` bytes from the front without returning them.
+   *
+   * @param n The number of bytes to drop; more than is buffered drops everything.
+   */
+  discard(n: number): void {
+    let remaining = Math.min(Math.max(0, n), this.#length);
+    const total = remaining;
+    while (remaining > 0) {
+      const available = this.#chunks[this.#head]!.length - this.#headOffset;
+      if (remaining < available) {
+        this.#headOffset += remaining;
+        break;
+      }
+      remaining -= available;
+      this.#dropHead();
+    }
+    this.#consumed(total);
+  }
+
+  /** Removes everything. */
+  clear(): void {
+    this.#chunks = [];
+    this.#head = 0;
+    this.#headOffset = 0;
+    this.#length = 0;
+    this.#cursorIndex = 0;
+    this.#cursorStart = 0;
+  }
+
+  /** Copies `count` front bytes into `out`, removing them when `consume` is set. */
+  #copyFront(out: Uint8Array, count: number, consume: boolean): void {
+    let written = 0;
+    let index = this.#head;
+    let offset = this.#headOffset;
+    while (written < count) {
+      const chunk = this.#chunks[index]!;
+      const size = Math.min(chunk.length - offset, count - written);
+      out.set(offset === 0 && size === chunk.length ? chunk : chunk.subarray(offset, offset + size), written);
+      written += size;
+      if (offset + size === chunk.length) {
+        index++;
+        offset = 0;
+      } else {
+        offset += size;
+      }
+    }
+    if (!consume) return;
+    while (this.#head < index) this.#dropHead();
+    this.#headOffset = offset;
+    this.#consumed(count);
+  }
+
+  /** Byte-by-byte comparison at a position known to have room for the whole separator. */
+  #matchesAt(separator: Uint8Array, position: number): boolean {
+    let index = this.#locate(position);
+    let chunk = this.#chunks[index]!;
+    let offset = position - this.#cursorStart + (index === this.#head ? this.#headOffset : 0);
+    for (let i = 0; i < separator.length; i++) {
+      if (offset === chunk.length) {
+        chunk = this.#chunks[++index]!;
+        offset = 0;
+      }
+      if (chunk[offset++] !== separator[i]) return false;
+    }
+    return true;
+  }
+
+  /**
+   * Returns the index of the chunk holding buffer position `position` (which must be buffered),
+   * leaving the cursor on it. Walks forward from the cursor when it can, so resumed searches cost
+   * nothing extra.
+   */
+  #locate(position: number): number {
+    let index = this.#cursorIndex;
+    let start = this.#cursorStart;
+    if (index < this.#head || position < start) {
+      index = this.#head;
+      start = 0;
+    }
+    for (;;) {
+      const size = this.#chunks[index]!.length - (index === this.#head ? this.#headOffset : 0);
+      if (position < start + size) break;
+      start += size;
+      index++;
+    }
+    this.#setCursor(index, start);
+    return index;
+  }
+
+  #setCursor(index: number, start: number): void {
+    this.#cursorIndex = index;
+    this.#cursorStart = start;
+  }
+
+  /** Forgets the head chunk (already fully consumed) and compacts the list now and then. */
+  #dropHead(): void {
+    const chunks = this.#chunks;
+    this.#head++;
+    this.#headOffset = 0;
+    if (this.#head === chunks.length) {
+      chunks.length = 0;
+      this.#head = 0;
+      this.#setCursor(0, 0);
+    } else if (this.#head >= COMPACT_AFTER && this.#head * 2 >= chunks.length) {
+      chunks.splice(0, this.#head);
+      this.#cursorIndex -= this.#head;
+      this.#head = 0;
+    } else {
+      // Let the consumed chunk be collected even before the list is compacted.
+      chunks[this.#head - 1] = EMPTY;
+    }
+  }
+
+  /** Keeps the length and the search cursor right after `count` front bytes went away. */
+  #consumed(count: number): void {
+    this.#length -= count;
+    if (this.#cursorIndex <= this.#head) {
+      this.#cursorIndex = this.#head;
+      this.#cursorStart = 0;
+    } else {
+      this.#cursorStart -= count;
+    }
+  }
+}
+
+const EMPTY = new Uint8Array(0);
