@@ -1,0 +1,38 @@
+import { StreamError } from "@asyncstreams/buffer";
+
+/**
+ * Thrown when a separated chunk is longer than the reader's limit: asyncio's `LimitOverrunError`,
+ * with asyncio's two messages, `"Separator is not found, and chunk exceed the limit"` and
+ * `"Separator is found, but chunk is longer than limit"`.
+ *
+ * From `readUntil()` the buffered bytes are kept, so they can still be read (with `read()`, for
+ * example). From `readLine()` the over-long line is discarded exactly as asyncio discards it.
+ * {@linkcode LimitOverrunError.consumed} is asyncio's `consumed`: the index of the separator when
+ * it was found, otherwise how many bytes were searched without finding it.
+ *
+ * @example
+ * ```ts
+ * import { LimitOverrunError, StreamReader } from "@asyncstreams/reader";
+ *
+ * const reader = new StreamReader({ limit: 3 });
+ * reader.feedData(new TextEncoder().encode("too long\n"));
+ * try {
+ *   await reader.readUntil(new TextEncoder().encode("\n"));
+ * } catch (error) {
+ *   if (error instanceof LimitOverrunError) console.log(error.consumed); // 8
+ * }
+ * ```
+ */
+export class LimitOverrunError extends StreamError {
+  /** Bytes to be consumed: the separator's index, or the bytes searched when it was not found. */
+  readonly consumed: number;
+
+  /**
+   * @param message What overran the limit.
+   * @param consumed The number of bytes to be consumed.
+   */
+  constructor(message: string, consumed: number) {
+    super("ERR_LIMIT_OVERRUN", message);
+    this.consumed = consumed;
+  }
+}

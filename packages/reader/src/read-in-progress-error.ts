@@ -1,0 +1,29 @@
+import { StreamError } from "@asyncstreams/buffer";
+
+/**
+ * Thrown at once by a read started while another read of the same `StreamReader` is waiting for
+ * data: one waiter at a time, as asyncio's `RuntimeError`. The waiting read is not disturbed.
+ *
+ * @example
+ * ```ts
+ * import { ReadInProgressError, StreamReader } from "@asyncstreams/reader";
+ *
+ * const reader = new StreamReader();
+ * const first = reader.readLine();
+ * await reader.readLine().catch((error: unknown) => {
+ *   if (error instanceof ReadInProgressError) console.log(error.message);
+ *   // "readUntil() called while another read is already waiting for incoming data"
+ * });
+ * reader.feedEof();
+ * await first;
+ * ```
+ */
+export class ReadInProgressError extends StreamError {
+  /**
+   * @param method The read that was refused, as asyncio names it: `read`, `readExactly` or
+   *   `readUntil` (`readLine()` and iteration go through `readUntil`).
+   */
+  constructor(method: string) {
+    super("ERR_READ_IN_PROGRESS", `${method}() called while another read is already waiting for incoming data`);
+  }
+}

@@ -1,0 +1,18 @@
+/**
+ * Options every `StreamReader` read takes.
+ *
+ * @example
+ * ```ts
+ * import { StreamReader } from "@asyncstreams/reader";
+ *
+ * const reader = new StreamReader();
+ * const line = reader.readLine({ signal: AbortSignal.timeout(1000) });
+ * ```
+ */
+export interface ReadOptions {
+  /**
+   * Aborts the read: it rejects with `signal.reason`, consumes nothing, and the reader is ready for
+   * the next read at once. Bytes already buffered, or arriving later, are kept in order.
+   */
+  signal?: AbortSignal | undefined;
+}

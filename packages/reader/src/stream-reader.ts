@@ -1,0 +1,411 @@
+import { ByteBuffer } from "@asyncstreams/buffer";
+import { DEFAULT_LIMIT } from "./default-limit.js";
+import { IncompleteReadError } from "./incomplete-read-error.js";
+import { InvalidStateError } from "./invalid-state-error.js";
+import { LimitOverrunError } from "./limit-overrun-error.js";
+import type { ReadOptions } from "./read-options.js";
+import { ReadInProgressError } from "./read-in-progress-error.js";
+import type { ReadingTransport } from "./reading-transport.js";
+import { formatError, toSeparators } from "./_separators.js";
+
+const NEWLINE = 0x0a;
+const LINE_SEPARATORS: readonly Uint8Array[] = [new Uint8Array([NEWLINE])];
+const NOT_FOUND = "Separator is not found, and chunk exceed the limit";
+const FOUND_TOO_LONG = "Separator is found, but chunk is longer than limit";
+
+/** The one pending read's wake-up: resolved by new data or EOF, rejected by an error or abort. */
+interface Waiter {
+  resolve(): void;
+  reject(reason: unknown): void;
+}
+
+/**
+ * Options for {@linkcode StreamReader}.
+ */
+export interface StreamReaderOptions {
+  /**
+   * The longest line or separated chunk accepted, and half the buffer size at which reading
+   * pauses. Defaults to {@linkcode DEFAULT_LIMIT} (64 KiB). Must be greater than 0.
+   */
+  limit?: number | undefined;
+}
+
+/**
+ * asyncio's `StreamReader`: an awaitable byte stream fed by a transport, read by one reader at a
+ * time with `read()`, `readLine()`, `readExactly()` and `readUntil()`, or line by line with
+ * `for await`.
+ *
+ * Semantics follow CPython 3.13/3.14 `asyncio.streams` exactly (limit checks, `consumed` values,
+ * what is kept or discarded, back-pressure above `2 × limit`), with these differences:
+ * - every read takes `{ signal }`: an aborted read rejects with `signal.reason` and consumes nothing;
+ * - `readLine()` over the limit throws `LimitOverrunError` where asyncio raises `ValueError`;
+ * - results that lie inside one fed chunk are zero-copy views of it (see `ByteBuffer`);
+ * - `read(-1)` keeps the bytes buffered until EOF, so a failed or aborted `read(-1)` loses nothing.
+ *
+ * @example
+ * ```ts
+ * import { StreamReader } from "@asyncstreams/reader";
+ *
+ * const reader = new StreamReader();
+ * reader.feedData(new TextEncoder().encode("line1\nline2\nrest"));
+ * reader.feedEof();
+ * for await (const line of reader) console.log(new TextDecoder().decode(line));
+ * // "line1\n", "line2\n", "rest"
+ * ```
+ */
+export class StreamReader implements AsyncIterable<Uint8Array> {
+  readonly #limit: number;
+  readonly #buffer = new ByteBuffer();
+  #eof = false;
+  #waiter: Waiter | null = null;
+  #exception: unknown = undefined;
+  #transport: ReadingTransport | null = null;
+  /** Whether this reader paused the transport (and so owes it a resume). */
+  #paused = false;
+
+  /**
+   * @param options `limit`: see {@linkcode StreamReaderOptions}.
+   * @throws {RangeError} When `limit` is not greater than 0.
+   */
+  constructor(options: StreamReaderOptions = {}) {
+    const limit = options.limit ?? DEFAULT_LIMIT;
+    if (typeof limit !== "number" || !(limit > 0)) {
+      throw new RangeError(`Cannot create a StreamReader: limit cannot be <= 0 (got ${String(limit)})`);
+    }
+    this.#limit = limit;
+  }
+
+  /** The line and chunk length limit this reader was created with. */
+  get limit(): number {
+    return this.#limit;
+  }
+
+  /** The error set by {@linkcode StreamReader.setException}, or `undefined` when none. */
+  exception(): unknown {
+    return this.#exception;
+  }
+
+  /**
+   * Makes every later read throw `error` (the same object each time), and wakes a waiting read
+   * with it. Buffered bytes stay buffered but are no longer returned. Does not set EOF.
+   *
+   * @param error The error to throw from reads.
+   */
+  setException(error: unknown): void {
+    this.#exception = error;
+    const waiter = this.#waiter;
+    if (waiter !== null) {
+      this.#waiter = null;
+      waiter.reject(error);
+    }
+  }
+
+  /**
+   * Gives the reader the transport to pause when more than `2 × limit` bytes are buffered and to
+   * resume at or below `limit`.
+   *
+   * @param transport The transport feeding this reader.
+   * @throws {InvalidStateError} When a transport was already set.
+   */
+  setTransport(transport: ReadingTransport): void {
+    if (this.#transport !== null) throw new InvalidStateError("Cannot set the transport: the reader already has one");
+    this.#transport = transport;
+  }
+
+  /**
+   * Appends received bytes and wakes a waiting read. Empty chunks are ignored.
+   *
+   * @param chunk The bytes; the reader owns them from now on: do not modify `chunk` afterwards.
+   * @throws {TypeError} When `chunk` is not a `Uint8Array`.
+   * @throws {InvalidStateError} After `feedEof()`.
+   */
+  feedData(chunk: Uint8Array): void {
+    if (!(chunk instanceof Uint8Array)) throw new TypeError("Cannot feed data: the chunk must be a Uint8Array");
+    if (this.#eof) throw new InvalidStateError("Cannot feed data: feedEof() was already called");
+    if (chunk.length === 0) return;
+    this.#buffer.append(chunk);
+    this.#wakeUp();
+    const transport = this.#transport;
+    // Strictly more than 2 × limit, as asyncio: the hysteresis band is (limit, 2 × limit].
+    if (transport !== null && !this.#paused && this.#buffer.length > 2 * this.#limit) {
+      try {
+        transport.pauseReading();
+        this.#paused = true;
+      } catch (error) {
+        if ((error as { code?: unknown } | null)?.code !== "ERR_NOT_IMPLEMENTED") throw error;
+        this.#transport = null; // cannot pause: buffer everything and never try again
+      }
+    }
+  }
+
+  /** Marks the end of the stream and wakes a waiting read. */
+  feedEof(): void {
+    this.#eof = true;
+    this.#wakeUp();
+  }
+
+  /**
+   * Tells whether the stream has ended and every byte was read.
+   *
+   * @returns `true` after `feedEof()` once the buffer is empty.
+   */
+  atEof(): boolean {
+    return this.#eof && this.#buffer.length === 0;
+  }
+
+  /**
+   * Reads up to `n` bytes: as soon as at least one byte is available, whatever is buffered up to
+   * `n`. `n < 0` (the default) reads until EOF. `n === 0` returns an empty array at once. Not
+   * bounded by `limit`. At EOF with nothing buffered, returns an empty array.
+   *
+   * @param n The most bytes to return, or a negative number for everything until EOF.
+   * @param options `signal` aborts the read.
+   * @returns The bytes read.
+   * @throws {TypeError} When `n` is not an integer.
+   * @throws The stored exception (see `setException`), or `signal.reason`.
+   */
+  read(n = -1, options?: ReadOptions): Promise<Uint8Array> {
+    if (n > 0 && this.#buffer.length > 0 && Number.isInteger(n) && this.#canRead(options)) return Promise.resolve(this.#take(n));
+    return this.#readSlow(n, options?.signal);
+  }
+
+  /**
+   * Reads one line, up to and including `\n`. At EOF returns the partial last line (maybe empty).
+   *
+   * @param options `signal` aborts the read.
+   * @returns The line.
+   * @throws {LimitOverrunError} When the line is longer than `limit`: the line (if its `\n` was
+   *   found) or everything buffered (if not) is discarded first, exactly as asyncio does.
+   * @throws The stored exception (see `setException`), or `signal.reason`.
+   */
+  readLine(options?: ReadOptions): Promise<Uint8Array> {
+    if (this.#canRead(options)) {
+      const index = this.#buffer.indexOfByte(NEWLINE);
+      if (index !== -1 && index <= this.#limit) return Promise.resolve(this.#take(index + 1));
+    }
+    return this.#readLineSlow(options?.signal);
+  }
+
+  /**
+   * Reads exactly `n` bytes. Not bounded by `limit`: a paused transport is resumed while waiting.
+   *
+   * @param n How many bytes to read.
+   * @param options `signal` aborts the read.
+   * @returns Exactly `n` bytes.
+   * @throws {RangeError} When `n` is negative.
+   * @throws {TypeError} When `n` is not an integer.
+   * @throws {IncompleteReadError} When the stream ends first; `partial` holds what was buffered,
+   *   which is removed from the reader.
+   * @throws The stored exception (see `setException`), or `signal.reason`.
+   */
+  readExactly(n: number, options?: ReadOptions): Promise<Uint8Array> {
+    if (n > 0 && this.#buffer.length >= n && Number.isInteger(n) && this.#canRead(options)) {
+      return Promise.resolve(this.#take(n));
+    }
+    return this.#readExactlySlow(n, options?.signal);
+  }
+
+  /**
+   * Reads up to and including a separator. With an array of separators, the match that ends
+   * earliest wins, and on a tie the shortest separator (asyncio 3.13's tuple form).
+   *
+   * @param separator One separator, or an array of them; each at least one byte long.
+   * @param options `signal` aborts the read.
+   * @returns The bytes up to and including the separator.
+   * @throws {RangeError} When the array is empty or a separator is empty.
+   * @throws {LimitOverrunError} When more than `limit` bytes precede the separator, or more than
+   *   `limit` bytes were searched without finding it; the bytes stay buffered.
+   * @throws {IncompleteReadError} When the stream ends first; `partial` holds everything buffered,
+   *   which is removed from the reader.
+   * @throws The stored exception (see `setException`), or `signal.reason`.
+   */
+  readUntil(separator: Uint8Array | readonly Uint8Array[], options?: ReadOptions): Promise<Uint8Array> {
+    if (separator instanceof Uint8Array && separator.length > 0 && this.#canRead(options)) {
+      const start = this.#buffer.indexOf(separator);
+      if (start !== -1 && start <= this.#limit) return Promise.resolve(this.#take(start + separator.length));
+    }
+    return this.#readUntilChecked(separator, options?.signal);
+  }
+
+  /**
+   * Iterates over lines, like `async for line in reader`: stops at EOF; the last line may lack
+   * `\n`. A limit overrun or a stored exception ends the loop by throwing.
+   *
+   * @returns An iterator of lines.
+   */
+  [Symbol.asyncIterator](): AsyncIterator<Uint8Array> {
+    const done: IteratorReturnResult<undefined> = { done: true, value: undefined };
+    return {
+      next: () => this.readLine().then((line) => (line.length === 0 ? done : { done: false, value: line })),
+    };
+  }
+
+  /**
+   * A copy of the bytes buffered and not yet read: for tests and debugging.
+   *
+   * @returns A fresh copy.
+   */
+  bufferedBytes(): Uint8Array {
+    return this.#buffer.peek();
+  }
+
+  /**
+   * asyncio's `repr()`: `<StreamReader 4 bytes eof limit=123 ...>`.
+   *
+   * @returns A short description of the reader's state.
+   */
+  toString(): string {
+    const info = ["StreamReader"];
+    if (this.#buffer.length > 0) info.push(`${this.#buffer.length} bytes`);
+    if (this.#eof) info.push("eof");
+    if (this.#limit !== DEFAULT_LIMIT) info.push(`limit=${this.#limit}`);
+    if (this.#waiter !== null) info.push("waiter=<Promise pending>");
+    if (this.#exception !== undefined) info.push(`exception=${formatError(this.#exception)}`);
+    if (this.#transport !== null) info.push(`transport=${String(this.#transport)}`);
+    if (this.#paused) info.push("paused");
+    return `<${info.join(" ")}>`;
+  }
+
+  /** Whether a read may complete synchronously: no stored exception and no aborted signal. */
+  #canRead(options: ReadOptions | undefined): boolean {
+    return this.#exception === undefined && options?.signal?.aborted !== true;
+  }
+
+  /** Removes `n` bytes from the front and resumes the transport if the buffer fell low enough. */
+  #take(n: number): Uint8Array {
+    const data = this.#buffer.take(n);
+    this.#maybeResumeTransport();
+    return data;
+  }
+
+  #maybeResumeTransport(): void {
+    if (this.#paused && this.#buffer.length <= this.#limit) {
+      this.#paused = false;
+      this.#transport!.resumeReading();
+    }
+  }
+
+  #wakeUp(): void {
+    const waiter = this.#waiter;
+    if (waiter !== null) {
+      this.#waiter = null;
+      waiter.resolve();
+    }
+  }
+
+  /** Throws `signal.reason` or the stored exception: the checks every read makes first. */
+  #checkReadable(signal: AbortSignal | undefined): void {
+    if (signal?.aborted === true) throw signal.reason;
+    if (this.#exception !== undefined) throw this.#exception;
+  }
+
+  /**
+   * Waits for `feedData()`, `feedEof()`, `setException()` or an abort. Resumes a paused transport
+   * first: waiting while paused would deadlock (`readExactly(n > 2 × limit)` needs this).
+   */
+  #waitForData(method: string, signal: AbortSignal | undefined): Promise<void> {
+    if (this.#waiter !== null) return Promise.reject(new ReadInProgressError(method));
+    // The signal may have fired between a wake-up and this loop turn, with no listener attached.
+    if (signal?.aborted === true) return Promise.reject(signal.reason);
+    if (this.#paused) {
+      this.#paused = false;
+      this.#transport!.resumeReading();
+    }
+    return new Promise<void>((resolve, reject) => {
+      if (signal === undefined) {
+        this.#waiter = { resolve, reject };
+        return;
+      }
+      const onAbort = (): void => {
+        // Only this read's waiter is dropped: nothing was consumed, the next read may start now.
+        if (this.#waiter === waiter) this.#waiter = null;
+        reject(signal.reason);
+      };
+      const waiter: Waiter = {
+        resolve: () => {
+          signal.removeEventListener("abort", onAbort);
+          resolve();
+        },
+        reject: (reason) => {
+          signal.removeEventListener("abort", onAbort);
+          reject(reason);
+        },
+      };
+      this.#waiter = waiter;
+      signal.addEventListener("abort", onAbort, { once: true });
+    });
+  }
+
+  async #readSlow(n: number, signal: AbortSignal | undefined): Promise<Uint8Array> {
+    if (!Number.isInteger(n)) throw new TypeError(`Cannot read: n must be an integer (got ${String(n)})`);
+    this.#checkReadable(signal);
+    if (n === 0) return new Uint8Array(0);
+    if (n < 0) {
+      // Deliberate difference: asyncio collects limit-sized blocks and loses them on error; we keep
+      // everything buffered until EOF (waiting resumes the transport, so this cannot deadlock).
+      while (!this.#eof) await this.#waitForData("read", signal);
+      return this.#take(this.#buffer.length);
+    }
+    if (this.#buffer.length === 0 && !this.#eof) await this.#waitForData("read", signal);
+    return this.#take(n);
+  }
+
+  async #readExactlySlow(n: number, signal: AbortSignal | undefined): Promise<Uint8Array> {
+    if (!Number.isInteger(n)) throw new TypeError(`Cannot read exactly ${String(n)} bytes: n must be an integer`);
+    if (n < 0) throw new RangeError(`Cannot read exactly ${n} bytes: readexactly size can not be less than zero`);
+    this.#checkReadable(signal);
+    if (n === 0) return new Uint8Array(0);
+    while (this.#buffer.length < n) {
+      if (this.#eof) throw new IncompleteReadError(this.#buffer.takeAll(), n);
+      await this.#waitForData("readExactly", signal);
+    }
+    return this.#take(n);
+  }
+
+  async #readUntilChecked(
+    separator: Uint8Array | readonly Uint8Array[],
+    signal: AbortSignal | undefined,
+  ): Promise<Uint8Array> {
+    return this.#readUntil(toSeparators(separator), signal);
+  }
+
+  async #readLineSlow(signal: AbortSignal | undefined): Promise<Uint8Array> {
+    try {
+      return await this.#readUntil(LINE_SEPARATORS, signal);
+    } catch (error) {
+      if (error instanceof IncompleteReadError) return error.partial;
+      if (error instanceof LimitOverrunError) {
+        // asyncio: drop the over-long line with its newline when it was found, else everything.
+        if (this.#buffer.startsWith(LINE_SEPARATORS[0]!, error.consumed)) this.#buffer.discard(error.consumed + 1);
+        else this.#buffer.clear();
+        this.#maybeResumeTransport();
+      }
+      throw error;
+    }
+  }
+
+  /** asyncio's `readuntil()` loop; `separators` are validated and sorted by length. */
+  async #readUntil(separators: readonly Uint8Array[], signal: AbortSignal | undefined): Promise<Uint8Array> {
+    this.#checkReadable(signal);
+    const buffer = this.#buffer;
+    const shortest = separators[0]!.length;
+    const longest = separators[separators.length - 1]!.length;
+    // Bytes at the front known not to hold the start of any match: each byte is scanned once.
+    let offset = 0;
+    for (;;) {
+      const length = buffer.length;
+      if (length - offset >= shortest) {
+        const match = buffer.findFirst(separators, offset);
+        if (match !== undefined) {
+          if (match.start > this.#limit) throw new LimitOverrunError(FOUND_TOO_LONG, match.start);
+          return this.#take(match.end);
+        }
+        offset = Math.max(0, length + 1 - longest);
+        if (offset > this.#limit) throw new LimitOverrunError(NOT_FOUND, offset);
+      }
+      // EOF is checked after the scan: the last chunk may have completed a separator.
+      if (this.#eof) throw new IncompleteReadError(buffer.takeAll(), null);
+      await this.#waitForData("readUntil", signal);
+    }
+  }
+}
