@@ -1,0 +1,88 @@
+import { ConnectionLostError } from "@asyncstreams/writer";
+
+/** A resolved promise shared by every drain that need not wait. */
+const READY: Promise<void> = Promise.resolve();
+
+interface DrainWaiter {
+  resolve(): void;
+  reject(reason: unknown): void;
+}
+
+/**
+ * asyncio's `FlowControlMixin`: the write-side flow control behind `StreamWriter.drain()`. The
+ * transport calls `pauseWriting()` / `resumeWriting()`; `drainHelper()` waits in between. Any
+ * number of callers may wait at once, and one `resumeWriting()` wakes them all (gh-74116).
+ *
+ * Deliberate difference: asyncio asserts on `pauseWriting()` twice in a row (or `resumeWriting()`
+ * without a pause); here the repeated call is ignored.
+ *
+ * @example
+ * ```ts
+ * import { FlowControl } from "@asyncstreams/protocol";
+ *
+ * const flow = new FlowControl();
+ * flow.pauseWriting();
+ * const waiting = Promise.all([flow.drainHelper(), flow.drainHelper()]);
+ * flow.resumeWriting();
+ * await waiting; // both waiters were released by the one resume
+ * ```
+ */
+export class FlowControl {
+  #paused = false;
+  #connectionLost = false;
+  readonly #waiters = new Set<DrainWaiter>();
+
+  /** Called by the transport when its write buffer rises above the high-water mark. */
+  pauseWriting(): void {
+    this.#paused = true;
+  }
+
+  /** Called by the transport when its write buffer falls to the low-water mark: wakes all waiters. */
+  resumeWriting(): void {
+    if (!this.#paused) return;
+    this.#paused = false;
+    for (const waiter of this.#waiters) waiter.resolve();
+  }
+
+  /**
+   * Records that the connection is gone. Waiters still blocked are released: resolved after a
+   * clean close (asyncio does the same), rejected with `error` otherwise.
+   *
+   * @param error What broke the connection, or `undefined` after a clean close.
+   */
+  connectionLost(error: unknown): void {
+    this.#connectionLost = true;
+    if (!this.#paused) return;
+    for (const waiter of this.#waiters) {
+      if (error === undefined || error === null) waiter.resolve();
+      else waiter.reject(error);
+    }
+  }
+
+  /**
+   * Resolves at once unless writing is paused, then when it resumes.
+   *
+   * @param signal Aborts this wait only; the other waiters keep waiting.
+   * @returns A promise of the wait.
+   * @throws {ConnectionLostError} When the connection was already lost.
+   */
+  drainHelper(signal?: AbortSignal): Promise<void> {
+    if (this.#connectionLost) return Promise.reject(new ConnectionLostError());
+    if (!this.#paused) return READY;
+    if (signal?.aborted === true) return Promise.reject(signal.reason);
+    return new Promise<void>((resolve, reject) => {
+      const onAbort = (): void => settle(() => reject(signal!.reason));
+      const settle = (action: () => void): void => {
+        this.#waiters.delete(waiter);
+        signal?.removeEventListener("abort", onAbort);
+        action();
+      };
+      const waiter: DrainWaiter = {
+        resolve: () => settle(resolve),
+        reject: (reason) => settle(() => reject(reason)),
+      };
+      this.#waiters.add(waiter);
+      signal?.addEventListener("abort", onAbort, { once: true });
+    });
+  }
+}

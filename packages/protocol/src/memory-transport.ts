@@ -1,0 +1,276 @@
+import { InvalidStateError } from "@asyncstreams/reader";
+import { ConnectionResetError } from "./connection-reset-error.js";
+import type { Protocol } from "./protocol.js";
+import type { Transport, WriteBufferLimits } from "./transport.js";
+
+const DEFAULT_HIGH = 65_536;
+
+/**
+ * Options for {@linkcode MemoryTransport.pair}.
+ */
+export interface MemoryTransportOptions {
+  /** Initial write-buffer limits of both ends (asyncio defaults: 64 KiB high, `high / 4` low). */
+  writeBufferLimits?: Partial<WriteBufferLimits> | undefined;
+  /** What `getExtraInfo()` returns on each end, for tests (for example `{ peername: "left" }`). */
+  extraInfo?: readonly [Record<string, unknown>, Record<string, unknown>] | undefined;
+}
+
+/**
+ * One end of an in-memory connection with real buffering: bytes written on one end wait in its
+ * write buffer until the other end is reading, so `pauseReading()` on the receiver really fills
+ * the sender's buffer, and the sender's protocol gets `pauseWriting()` / `resumeWriting()` at its
+ * water marks, exactly like a socket transport. Delivery is asynchronous (a microtask after the
+ * write), in order, and each write arrives as its own chunk.
+ *
+ * Lifecycle as a TCP transport in asyncio: `writeEof()` delivers EOF after the buffered bytes;
+ * `close()` stops reading, flushes, delivers EOF, then calls `connectionLost(undefined)`;
+ * `abort()` drops the buffer, calls `connectionLost(undefined)` here and makes the other end's
+ * connection fail with {@linkcode ConnectionResetError}. An exception from a protocol callback
+ * fails the connection with that exception. Bytes sent to an end that is closing are dropped.
+ *
+ * Made in pairs by {@linkcode MemoryTransport.pair} (or `memoryTransportPair()`).
+ *
+ * @example
+ * ```ts
+ * import { MemoryTransport, createStreams } from "@asyncstreams/protocol";
+ *
+ * const [left, right] = MemoryTransport.pair();
+ * const a = createStreams(left);
+ * const b = createStreams(right);
+ * a.writer.write(new TextEncoder().encode("ping\n"));
+ * console.log(new TextDecoder().decode(await b.reader.readLine())); // "ping\n"
+ * ```
+ */
+export class MemoryTransport implements Transport {
+  #protocol: Protocol | null = null;
+  #peer: MemoryTransport | null = null;
+  readonly #extraInfo: Record<string, unknown>;
+  #queue: Uint8Array[] = [];
+  #queueSize = 0;
+  #high = DEFAULT_HIGH;
+  #low = DEFAULT_HIGH / 4;
+  #protocolPaused = false;
+  #reading = true;
+  #closing = false;
+  /** Writes are dropped from now on (asyncio's `_conn_lost > 0`). */
+  #lost = false;
+  #lostCalled = false;
+  #eofWritten = false;
+  #eofSent = false;
+  #flushScheduled = false;
+  #aborted = false;
+
+  private constructor(extraInfo: Record<string, unknown>) {
+    this.#extraInfo = extraInfo;
+  }
+
+  /**
+   * Makes two connected ends. Give each a protocol (`createStreams()` does it) to start the flow.
+   *
+   * @param options Water marks and extra info for the two ends.
+   * @returns The two ends.
+   */
+  static pair(options: MemoryTransportOptions = {}): [MemoryTransport, MemoryTransport] {
+    const left = new MemoryTransport({ peername: "memory:right", sockname: "memory:left", ...options.extraInfo?.[0] });
+    const right = new MemoryTransport({ peername: "memory:left", sockname: "memory:right", ...options.extraInfo?.[1] });
+    left.#peer = right;
+    right.#peer = left;
+    if (options.writeBufferLimits !== undefined) {
+      left.setWriteBufferLimits(options.writeBufferLimits);
+      right.setWriteBufferLimits(options.writeBufferLimits);
+    }
+    return [left, right];
+  }
+
+  /** @inheritDoc */
+  setProtocol(protocol: Protocol): void {
+    this.#protocol = protocol;
+    this.#peer!.#scheduleFlush(); // bytes may be waiting for a protocol to receive them
+  }
+
+  /** @inheritDoc */
+  getProtocol(): Protocol | null {
+    return this.#protocol;
+  }
+
+  /** @inheritDoc */
+  getExtraInfo(name: string): unknown {
+    return this.#extraInfo[name];
+  }
+
+  /** @inheritDoc */
+  isClosing(): boolean {
+    return this.#closing;
+  }
+
+  /** @inheritDoc */
+  isReading(): boolean {
+    return this.#reading && !this.#closing;
+  }
+
+  /** @inheritDoc */
+  pauseReading(): void {
+    if (this.#closing || !this.#reading) return;
+    this.#reading = false;
+  }
+
+  /** @inheritDoc */
+  resumeReading(): void {
+    if (this.#closing || this.#reading) return;
+    this.#reading = true;
+    this.#peer!.#scheduleFlush();
+  }
+
+  /** @inheritDoc */
+  write(data: Uint8Array): void {
+    if (!(data instanceof Uint8Array)) throw new TypeError("Cannot write: data must be a Uint8Array");
+    if (this.#eofWritten) throw new InvalidStateError("Cannot write: writeEof() was already called");
+    if (data.length === 0 || this.#lost) return; // asyncio drops writes once the connection is lost
+    // Copy: the caller may reuse `data`, and the receiving reader takes ownership of what it gets.
+    this.#queue.push(data.slice());
+    this.#queueSize += data.length;
+    if (this.#queueSize > this.#high && !this.#protocolPaused) {
+      this.#protocolPaused = true;
+      this.#protocol?.pauseWriting();
+    }
+    this.#scheduleFlush();
+  }
+
+  /** @inheritDoc */
+  writeLines(chunks: Iterable<Uint8Array>): void {
+    for (const chunk of chunks) this.write(chunk);
+  }
+
+  /** @inheritDoc */
+  writeEof(): void {
+    if (this.#closing || this.#eofWritten) return;
+    this.#eofWritten = true;
+    this.#scheduleFlush();
+  }
+
+  /** @inheritDoc */
+  canWriteEof(): boolean {
+    return true;
+  }
+
+  /** @inheritDoc */
+  close(): void {
+    if (this.#closing) return;
+    this.#closing = true;
+    if (this.#queueSize === 0) this.#lost = true;
+    this.#scheduleFlush();
+  }
+
+  /** @inheritDoc */
+  abort(): void {
+    this.#forceClose(undefined);
+  }
+
+  /** @inheritDoc */
+  getWriteBufferSize(): number {
+    return this.#queueSize;
+  }
+
+  /** @inheritDoc */
+  getWriteBufferLimits(): WriteBufferLimits {
+    return { high: this.#high, low: this.#low };
+  }
+
+  /** @inheritDoc */
+  setWriteBufferLimits(limits: Partial<WriteBufferLimits> = {}): void {
+    let { high, low } = limits;
+    high ??= low === undefined ? DEFAULT_HIGH : 4 * low;
+    low ??= Math.floor(high / 4);
+    if (!(high >= low && low >= 0)) {
+      throw new RangeError(`Cannot set write buffer limits: high (${high}) must be >= low (${low}) must be >= 0`);
+    }
+    this.#high = high;
+    this.#low = low;
+    if (this.#queueSize > high && !this.#protocolPaused) {
+      this.#protocolPaused = true;
+      this.#protocol?.pauseWriting();
+    }
+  }
+
+  /** @returns `<MemoryTransport sockname>`. */
+  toString(): string {
+    return `<MemoryTransport ${String(this.#extraInfo["sockname"])}>`;
+  }
+
+  #scheduleFlush(): void {
+    if (this.#flushScheduled) return;
+    this.#flushScheduled = true;
+    queueMicrotask(() => this.#flush());
+  }
+
+  /** Moves buffered bytes, then EOF, to the peer while it reads; finishes a pending close. */
+  #flush(): void {
+    this.#flushScheduled = false;
+    if (this.#aborted) return; // the pending connectionLost(error) says the rest
+    const peer = this.#peer!;
+    while (this.#queue.length > 0 && peer.#canReceive()) {
+      const chunk = this.#queue.shift()!;
+      this.#queueSize -= chunk.length;
+      peer.#receive(chunk);
+    }
+    if (peer.#closing) {
+      this.#queue = []; // the peer no longer reads: what is still queued is lost, as on a socket
+      this.#queueSize = 0;
+    }
+    if (this.#protocolPaused && this.#queueSize <= this.#low) {
+      this.#protocolPaused = false;
+      this.#protocol?.resumeWriting();
+    }
+    if (this.#queueSize > 0) return;
+    if ((this.#eofWritten || this.#closing) && !this.#eofSent && peer.#canReceive()) {
+      this.#eofSent = true;
+      peer.#receiveEof();
+    }
+    if (this.#closing) this.#callConnectionLost(undefined);
+  }
+
+  #canReceive(): boolean {
+    return this.#protocol !== null && this.#reading && !this.#closing;
+  }
+
+  #receive(chunk: Uint8Array): void {
+    try {
+      this.#protocol!.dataReceived(chunk);
+    } catch (error) {
+      this.#forceClose(error);
+    }
+  }
+
+  #receiveEof(): void {
+    let keepOpen: unknown;
+    try {
+      keepOpen = this.#protocol!.eofReceived();
+    } catch (error) {
+      this.#forceClose(error);
+      return;
+    }
+    if (keepOpen === true) this.#reading = false; // half-open: nothing more will arrive
+    else this.close();
+  }
+
+  /** Closes at once; the peer sees a reset, as after a TCP RST. */
+  #forceClose(error: unknown): void {
+    if (this.#lostCalled || this.#aborted) return;
+    this.#aborted = true;
+    this.#queue = [];
+    this.#queueSize = 0;
+    this.#closing = true;
+    this.#lost = true;
+    queueMicrotask(() => this.#callConnectionLost(error));
+    const peer = this.#peer;
+    if (peer !== null && !peer.#lostCalled) peer.#forceClose(new ConnectionResetError());
+  }
+
+  #callConnectionLost(error: unknown): void {
+    if (this.#lostCalled) return;
+    this.#lostCalled = true;
+    this.#lost = true;
+    this.#closing = true;
+    this.#protocol?.connectionLost(error);
+  }
+}

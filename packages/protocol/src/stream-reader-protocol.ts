@@ -1,0 +1,220 @@
+import type { StreamReader } from "@asyncstreams/reader";
+import { StreamWriter } from "@asyncstreams/writer";
+import type { WriterProtocol, WriterTransport } from "@asyncstreams/writer";
+import { FlowControl } from "./flow-control.js";
+import type { Protocol } from "./protocol.js";
+import type { Transport } from "./transport.js";
+
+/**
+ * A server's per-connection callback, asyncio's `client_connected_cb`: plain or async.
+ */
+export type ClientConnectedCallback = (reader: StreamReader, writer: StreamWriter) => void | Promise<void>;
+
+/**
+ * What an error hook learns about a failed client callback.
+ */
+export interface ClientErrorContext {
+  /** asyncio's message: `"Unhandled exception in client_connected_cb"`. */
+  message: string;
+  /** The connection's transport; it is closed right after the hook returns. */
+  transport: Transport;
+}
+
+/**
+ * Receives errors thrown or rejected by a client callback. Default: `console.error`.
+ */
+export type ClientErrorHandler = (error: unknown, context: ClientErrorContext) => void;
+
+/**
+ * Options for {@linkcode StreamReaderProtocol}.
+ */
+export interface StreamReaderProtocolOptions {
+  /** Server side: called with `(reader, writer)` once the connection is made. */
+  onClient?: ClientConnectedCallback | undefined;
+  /** Called when `onClient` throws or its promise rejects; the transport is then closed. */
+  onError?: ClientErrorHandler | undefined;
+}
+
+const UNHANDLED = "Unhandled exception in client_connected_cb";
+
+const reportToConsole: ClientErrorHandler = (error, context) => {
+  console.error(context.message, error);
+};
+
+/**
+ * asyncio's `StreamReaderProtocol`: the glue between a transport and a `StreamReader` (data, EOF
+ * and errors flow in) and a `StreamWriter` (flow control and the close waiter flow out).
+ *
+ * On the server side, `onClient(reader, writer)` runs inside `connectionMade()`. If it throws or its
+ * promise rejects, `onError(error, { message, transport })` is called and the transport is closed
+ * (gh-110894; for a plain function as in CPython `main`, gh-155941). A rejection whose error is an
+ * `AbortError` (the handler was cancelled) closes the transport silently, as a cancelled asyncio
+ * handler task does (gh-113538). No rejection ever escapes unhandled.
+ *
+ * The protocol holds no reference to the writer it creates (gh-114914).
+ *
+ * @example
+ * ```ts
+ * import { StreamReader } from "@asyncstreams/reader";
+ * import { StreamReaderProtocol, memoryTransportPair } from "@asyncstreams/protocol";
+ *
+ * const [transport] = memoryTransportPair();
+ * const protocol = new StreamReaderProtocol(new StreamReader(), {
+ *   onClient: async (reader, writer) => {
+ *     writer.write(await reader.readLine());
+ *     writer.close();
+ *   },
+ * });
+ * transport.setProtocol(protocol);
+ * protocol.connectionMade(transport);
+ * ```
+ */
+export class StreamReaderProtocol extends FlowControl implements Protocol, WriterProtocol {
+  #reader: StreamReader | null;
+  #transport: Transport | null = null;
+  readonly #onClient: ClientConnectedCallback | undefined;
+  readonly #onError: ClientErrorHandler;
+  #overTls = false;
+  readonly #closed: Promise<void>;
+  #settleClosed: ((error: unknown) => void) | null;
+
+  /**
+   * @param reader The reader to feed.
+   * @param options `onClient` and `onError` for the server side.
+   */
+  constructor(reader: StreamReader, options: StreamReaderProtocolOptions = {}) {
+    super();
+    this.#reader = reader;
+    this.#onClient = options.onClient;
+    this.#onError = options.onError ?? reportToConsole;
+    let settle: (error: unknown) => void = () => undefined;
+    this.#closed = new Promise<void>((resolve, reject) => {
+      settle = (error) => (error === undefined || error === null ? resolve() : reject(error));
+    });
+    this.#settleClosed = settle;
+    // Nobody may ever await waitClosed(): a failed connection must not become an unhandled rejection.
+    this.#closed.catch(() => undefined);
+  }
+
+  /**
+   * Whether this protocol serves the accepting side of a connection (it has a client callback).
+   * `startTls()` uses it to pick the TLS role.
+   */
+  get isServerSide(): boolean {
+    return this.#onClient !== undefined;
+  }
+
+  /** The connection's transport (the TLS one after `startTls()`), until the connection is lost. */
+  get transport(): Transport | null {
+    return this.#transport;
+  }
+
+  /** The reader being fed, until the connection is lost. */
+  get reader(): StreamReader | null {
+    return this.#reader;
+  }
+
+  /**
+   * Connects the reader to `transport` and, on the server side, runs the client callback.
+   *
+   * @param transport The connection's transport.
+   */
+  connectionMade(transport: Transport): void {
+    this.#transport = transport;
+    const reader = this.#reader;
+    reader?.setTransport(transport);
+    this.#overTls = transport.getExtraInfo("sslcontext") !== undefined;
+    const onClient = this.#onClient;
+    if (onClient === undefined || reader === null) return;
+    const writer = new StreamWriter(transport, { protocol: this, reader });
+    let result: unknown;
+    try {
+      result = onClient(reader, writer);
+    } catch (error) {
+      this.#clientFailed(error, transport);
+      return;
+    }
+    if (isPromiseLike(result)) {
+      result.then(undefined, (error: unknown) => this.#clientFailed(error, transport));
+    }
+  }
+
+  /**
+   * Feeds received bytes to the reader.
+   *
+   * @param data The bytes; the reader owns them from now on.
+   */
+  dataReceived(data: Uint8Array): void {
+    this.#reader?.feedData(data);
+  }
+
+  /**
+   * Feeds EOF to the reader.
+   *
+   * @returns `true` on a plain connection, keeping it half-open so this side can still write;
+   *   `false` over TLS, which cannot half-close.
+   */
+  eofReceived(): boolean {
+    this.#reader?.feedEof();
+    return !this.#overTls;
+  }
+
+  /**
+   * Ends the connection: EOF to the reader after a clean close, else the error (so every read and
+   * `drain()` throws it), settles the close waiter, and releases drain waiters.
+   *
+   * @param error What broke the connection, or `undefined` after a clean close.
+   */
+  override connectionLost(error: unknown): void {
+    const reader = this.#reader;
+    const clean = error === undefined || error === null;
+    if (reader !== null) {
+      if (clean) reader.feedEof();
+      else reader.setException(error);
+    }
+    this.#settleClosed?.(clean ? undefined : error);
+    this.#settleClosed = null;
+    super.connectionLost(clean ? undefined : error);
+    this.#reader = null;
+    this.#transport = null;
+  }
+
+  /**
+   * The close waiter behind `StreamWriter.waitClosed()`: one shared promise, settled by
+   * `connectionLost()`.
+   *
+   * @returns The promise.
+   */
+  closeWaiter(): Promise<void> {
+    return this.#closed;
+  }
+
+  /**
+   * Points the protocol at the transport that replaced the old one after `startTls()`.
+   *
+   * @param transport The new transport.
+   */
+  replaceTransport(transport: WriterTransport): void {
+    this.#transport = transport as Transport;
+    this.#overTls = transport.getExtraInfo("sslcontext") !== undefined;
+  }
+
+  #clientFailed(error: unknown, transport: Transport): void {
+    if (!isAbortError(error)) {
+      try {
+        this.#onError(error, { message: UNHANDLED, transport });
+      } catch (hookError) {
+        reportToConsole(hookError, { message: "Exception in the onError hook", transport });
+      }
+    }
+    transport.close();
+  }
+}
+
+function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
+  return typeof (value as { then?: unknown } | null)?.then === "function";
+}
+
+function isAbortError(error: unknown): boolean {
+  return (error as { name?: unknown } | null)?.name === "AbortError";
+}

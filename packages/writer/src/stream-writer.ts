@@ -1,0 +1,200 @@
+import type { ExtraInfo } from "./extra-info.js";
+import type { StartTlsOptions } from "./start-tls-options.js";
+import type { WriterProtocol } from "./writer-protocol.js";
+import type { WriterTransport } from "./writer-transport.js";
+
+/**
+ * Options for {@linkcode StreamWriter}.
+ */
+export interface StreamWriterOptions {
+  /** The protocol driving the transport: flow control for `drain()` and the close waiter. */
+  protocol: WriterProtocol;
+  /**
+   * The reader of the same connection, if any: `drain()` re-throws its stored exception, so a
+   * connection reset surfaces as the same error object on reads and on `drain()`.
+   */
+  reader?: { exception(): unknown } | null | undefined;
+}
+
+/**
+ * asyncio's `StreamWriter`: writes go straight to the transport's buffer without blocking;
+ * `await drain()` waits while that buffer is above its high-water mark; `close()` then
+ * `await waitClosed()` ends the connection.
+ *
+ * Usually made for you, by `openConnection()`, a server's client callback, or `createStreams()`.
+ *
+ * @example
+ * ```ts
+ * import { createStreams, memoryTransportPair } from "@asyncstreams/protocol";
+ *
+ * const [left, right] = memoryTransportPair();
+ * const client = createStreams(left);
+ * const server = createStreams(right);
+ * client.writer.write(new TextEncoder().encode("hello\n"));
+ * await client.writer.drain();
+ * console.log(new TextDecoder().decode(await server.reader.readLine())); // "hello\n"
+ * client.writer.close();
+ * await client.writer.waitClosed();
+ * ```
+ */
+export class StreamWriter implements AsyncDisposable {
+  #transport: WriterTransport;
+  readonly #protocol: WriterProtocol;
+  readonly #reader: { exception(): unknown } | null;
+
+  /**
+   * @param transport The transport to write to.
+   * @param options `protocol` (required) and `reader`.
+   */
+  constructor(transport: WriterTransport, options: StreamWriterOptions) {
+    this.#transport = transport;
+    this.#protocol = options.protocol;
+    this.#reader = options.reader ?? null;
+  }
+
+  /** The transport written to: after `startTls()`, the TLS transport. */
+  get transport(): WriterTransport {
+    return this.#transport;
+  }
+
+  /**
+   * Queues `data` on the transport. Never blocks; pair with `await drain()` to respect
+   * back-pressure. Empty data is ignored; data written after the connection is lost is dropped,
+   * as asyncio drops it (the next `drain()` reports the loss).
+   *
+   * @param data The bytes to send; the caller may reuse the array afterwards.
+   * @throws {TypeError} When `data` is not a `Uint8Array`.
+   */
+  write(data: Uint8Array): void {
+    if (!(data instanceof Uint8Array)) throw new TypeError(`Cannot write: data must be a Uint8Array, not ${describe(data)}`);
+    this.#transport.write(data);
+  }
+
+  /**
+   * Queues several chunks, as one `write()` of their concatenation (transports may send them with
+   * one gathering write).
+   *
+   * @param chunks The chunks to send.
+   * @throws {TypeError} When a chunk is not a `Uint8Array`.
+   */
+  writeLines(chunks: Iterable<Uint8Array>): void {
+    this.#transport.writeLines(chunks);
+  }
+
+  /** Closes the write side after buffered data is flushed (TCP half-close); reading goes on. */
+  writeEof(): void {
+    this.#transport.writeEof();
+  }
+
+  /**
+   * Tells whether the transport supports `writeEof()`: `true` for TCP and Unix sockets.
+   *
+   * @returns Whether half-close is available.
+   */
+  canWriteEof(): boolean {
+    return this.#transport.canWriteEof();
+  }
+
+  /** Closes the connection once buffered data is flushed. Idempotent; see `waitClosed()`. */
+  close(): void {
+    this.#transport.close();
+  }
+
+  /**
+   * Tells whether the transport is closing or closed.
+   *
+   * @returns `true` after `close()`, an abort, or a fatal error.
+   */
+  isClosing(): boolean {
+    return this.#transport.isClosing();
+  }
+
+  /**
+   * Waits until the connection is lost. Resolves after a clean close and rejects with the error
+   * the connection was lost with; may be awaited any number of times, before or after `close()`,
+   * and never causes an unhandled rejection when nobody awaits it.
+   *
+   * @returns The protocol's close waiter.
+   */
+  waitClosed(): Promise<void> {
+    return this.#protocol.closeWaiter();
+  }
+
+  /**
+   * Returns information about the transport: `peername`, `sockname`, `socket`, `peercert`,
+   * `cipher`, ... (see {@linkcode ExtraInfo}).
+   *
+   * @param name The key to look up.
+   * @returns The value, or `undefined` when the transport has none.
+   */
+  getExtraInfo<K extends keyof ExtraInfo & string>(name: K): ExtraInfo[K] | undefined {
+    return this.#transport.getExtraInfo(name) as ExtraInfo[K] | undefined;
+  }
+
+  /**
+   * Waits until it is appropriate to write again: at once unless the transport's buffer is above
+   * its high-water mark, then until it falls to the low-water mark. Many callers may wait at once
+   * and all wake together.
+   *
+   * @param options `signal` aborts this wait only (it rejects with `signal.reason`).
+   * @throws The reader's stored exception (the same object every time) once the connection failed.
+   * @throws {ConnectionLostError} When the connection was closed (after one turn of the event loop,
+   *   so that a pending connection loss is seen).
+   */
+  async drain(options?: { signal?: AbortSignal | undefined }): Promise<void> {
+    const signal = options?.signal;
+    if (signal?.aborted === true) throw signal.reason;
+    const error = this.#reader?.exception();
+    if (error !== undefined) throw error;
+    // asyncio's sleep(0) (bpo-25441): let a scheduled connection loss run, so that a
+    // `write(); await drain()` loop against a closed connection ends with an error.
+    if (this.#transport.isClosing()) await new Promise((resolve) => setTimeout(resolve, 0));
+    await this.#protocol.drainHelper(signal);
+  }
+
+  /**
+   * Upgrades the connection to TLS in place (STARTTLS): drains, hands the transport's buffered
+   * bytes to TLS, and keeps this writer and its reader working over the TLS transport. Whether this
+   * is the client or the server side follows from how the connection was made.
+   *
+   * @param options TLS settings, `handshakeTimeout`, `shutdownTimeout` and `signal`.
+   * @throws {TypeError} When the transport cannot upgrade (it has no `startTls`).
+   */
+  async startTls(options: StartTlsOptions): Promise<void> {
+    const transport = this.#transport;
+    if (typeof transport.startTls !== "function") {
+      throw new TypeError(`Cannot start TLS: transport ${String(transport)} is not supported by startTls()`);
+    }
+    await this.drain();
+    const upgraded = await transport.startTls(options);
+    this.#transport = upgraded;
+    this.#protocol.replaceTransport?.(upgraded);
+  }
+
+  /**
+   * `close()` then `waitClosed()`, for `await using`. An error the connection was lost with is not
+   * re-thrown here: reads and `drain()` have already reported it.
+   */
+  async [Symbol.asyncDispose](): Promise<void> {
+    this.close();
+    await this.waitClosed().catch(() => undefined);
+  }
+
+  /**
+   * asyncio's `repr()`: `<StreamWriter transport=... reader=...>`.
+   *
+   * @returns A short description.
+   */
+  toString(): string {
+    const parts = ["StreamWriter", `transport=${String(this.#transport)}`];
+    if (this.#reader !== null) parts.push(`reader=${String(this.#reader)}`);
+    return `<${parts.join(" ")}>`;
+  }
+}
+
+/** Names a value's type for an error message, as Python's `type(x).__name__`. */
+function describe(value: unknown): string {
+  if (value === null) return "null";
+  if (typeof value === "object") return (value as object).constructor?.name ?? "object";
+  return typeof value;
+}

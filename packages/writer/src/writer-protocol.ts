@@ -1,0 +1,31 @@
+import type { WriterTransport } from "./writer-transport.js";
+
+/**
+ * What a `StreamWriter` needs from the protocol behind it: write flow control for `drain()`, the
+ * close waiter for `waitClosed()`, and a hook to learn of a new transport after `startTls()`. The
+ * protocol package's `StreamReaderProtocol` is one.
+ *
+ * @example
+ * ```ts
+ * import type { WriterProtocol } from "@asyncstreams/writer";
+ *
+ * const alwaysReady: WriterProtocol = {
+ *   drainHelper: () => Promise.resolve(),
+ *   closeWaiter: () => new Promise<void>(() => {}),
+ * };
+ * ```
+ */
+export interface WriterProtocol {
+  /**
+   * Resolves at once unless writing is paused, then when it resumes; rejects when the connection
+   * was lost. `signal` aborts this one wait.
+   */
+  drainHelper(signal?: AbortSignal): Promise<void>;
+  /**
+   * A promise that settles when the connection is lost: resolved on a clean close, rejected with
+   * the error otherwise. The same promise each time, never reported as an unhandled rejection.
+   */
+  closeWaiter(): Promise<void>;
+  /** Called with the new transport after a successful `startTls()`. */
+  replaceTransport?(transport: WriterTransport): void;
+}

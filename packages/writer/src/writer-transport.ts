@@ -1,0 +1,36 @@
+import type { StartTlsOptions } from "./start-tls-options.js";
+
+/**
+ * The write side of a transport, as a `StreamWriter` uses it: asyncio's `WriteTransport` methods
+ * in camelCase. The protocol package's `Transport` is one; any object of this shape will do.
+ *
+ * @example
+ * ```ts
+ * import type { WriterTransport } from "@asyncstreams/writer";
+ *
+ * function send(transport: WriterTransport, text: string): void {
+ *   transport.write(new TextEncoder().encode(text));
+ * }
+ * ```
+ */
+export interface WriterTransport {
+  /** Queues bytes for sending without blocking; the caller may reuse `data` afterwards. */
+  write(data: Uint8Array): void;
+  /** Queues several chunks, as one `write()` of their concatenation. */
+  writeLines(chunks: Iterable<Uint8Array>): void;
+  /** Closes the write side once buffered data is flushed (half-close). */
+  writeEof(): void;
+  /** Tells whether `writeEof()` is supported. */
+  canWriteEof(): boolean;
+  /** Closes the transport once buffered data is flushed; idempotent. */
+  close(): void;
+  /** Tells whether the transport is closing or closed. */
+  isClosing(): boolean;
+  /** Returns transport-specific information such as `peername`, or `undefined`. */
+  getExtraInfo(name: string): unknown;
+  /**
+   * Upgrades the connection to TLS in place and resolves to the transport to use from then on.
+   * Absent on transports that cannot upgrade.
+   */
+  startTls?(options: StartTlsOptions): Promise<WriterTransport>;
+}
