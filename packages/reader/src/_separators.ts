@@ -26,9 +26,3 @@ function toSeparator(value: unknown): Uint8Array {
   if (value instanceof Uint8Array) return value;
   throw new TypeError("Cannot read until a separator: each separator must be a Uint8Array");
 }
-
-/** Formats an error like Python's `repr()` of an exception: `Name("message")` or `Name()`. */
-export function formatError(error: unknown): string {
-  if (error instanceof Error) return error.message === "" ? `${error.name}()` : `${error.name}(${JSON.stringify(error.message)})`;
-  return String(error);
-}

@@ -6,7 +6,8 @@ import { LimitOverrunError } from "./limit-overrun-error.js";
 import type { ReadOptions } from "./read-options.js";
 import { ReadInProgressError } from "./read-in-progress-error.js";
 import type { ReadingTransport } from "./reading-transport.js";
-import { formatError, toSeparators } from "./_separators.js";
+import { formatError, formatObject } from "./_format.js";
+import { toSeparators } from "./_separators.js";
 
 const NEWLINE = 0x0a;
 const LINE_SEPARATORS: readonly Uint8Array[] = [new Uint8Array([NEWLINE])];
@@ -261,7 +262,7 @@ export class StreamReader implements AsyncIterable<Uint8Array> {
     if (this.#limit !== DEFAULT_LIMIT) info.push(`limit=${this.#limit}`);
     if (this.#waiter !== null) info.push("waiter=<Promise pending>");
     if (this.#exception !== undefined) info.push(`exception=${formatError(this.#exception)}`);
-    if (this.#transport !== null) info.push(`transport=${String(this.#transport)}`);
+    if (this.#transport !== null) info.push(`transport=${formatObject(this.#transport)}`);
     if (this.#paused) info.push("paused");
     return `<${info.join(" ")}>`;
   }

@@ -128,7 +128,7 @@ export class StreamWriter implements AsyncDisposable {
    * @returns The value, or `undefined` when the transport has none.
    */
   getExtraInfo<K extends keyof ExtraInfo & string>(name: K): ExtraInfo[K] | undefined {
-    return this.#transport.getExtraInfo(name) as ExtraInfo[K] | undefined;
+    return this.#transport.getExtraInfo(name);
   }
 
   /**
@@ -163,7 +163,7 @@ export class StreamWriter implements AsyncDisposable {
   async startTls(options: StartTlsOptions): Promise<void> {
     const transport = this.#transport;
     if (typeof transport.startTls !== "function") {
-      throw new TypeError(`Cannot start TLS: transport ${String(transport)} is not supported by startTls()`);
+      throw new TypeError(`Cannot start TLS: transport ${formatObject(transport)} is not supported by startTls()`);
     }
     await this.drain();
     const upgraded = await transport.startTls(options);
@@ -186,8 +186,8 @@ export class StreamWriter implements AsyncDisposable {
    * @returns A short description.
    */
   toString(): string {
-    const parts = ["StreamWriter", `transport=${String(this.#transport)}`];
-    if (this.#reader !== null) parts.push(`reader=${String(this.#reader)}`);
+    const parts = ["StreamWriter", `transport=${formatObject(this.#transport)}`];
+    if (this.#reader !== null) parts.push(`reader=${formatObject(this.#reader)}`);
     return `<${parts.join(" ")}>`;
   }
 }
@@ -195,6 +195,11 @@ export class StreamWriter implements AsyncDisposable {
 /** Names a value's type for an error message, as Python's `type(x).__name__`. */
 function describe(value: unknown): string {
   if (value === null) return "null";
-  if (typeof value === "object") return (value as object).constructor?.name ?? "object";
+  if (typeof value === "object") return (value as { constructor?: { name?: string } }).constructor?.name ?? "object";
   return typeof value;
+}
+
+/** Formats any value for a description: its own `toString()` if it has one. */
+function formatObject(value: unknown): string {
+  return String(value);
 }
