@@ -7,8 +7,10 @@ import type { Transport } from "./transport.js";
  * Options for {@linkcode createStreams}.
  */
 export interface CreateStreamsOptions {
-  /** The reader's limit; defaults to 64 KiB. */
+  /** The reader's limit; defaults to 64 KiB. Ignored when `reader` is given. */
   limit?: number | undefined;
+  /** A reader made beforehand (so that a bad `limit` fails before any network activity). */
+  reader?: StreamReader | undefined;
 }
 
 /**
@@ -28,7 +30,7 @@ export interface Streams {
  * `2 × limit` bytes; `drain()` follows the transport's write-buffer water marks.
  *
  * @param transport A connected transport that has no protocol yet.
- * @param options `limit` for the reader.
+ * @param options `limit` for a new reader, or the `reader` to use.
  * @returns The reader and the writer.
  * @throws {RangeError} When `limit` is not greater than 0.
  *
@@ -44,7 +46,7 @@ export interface Streams {
  * ```
  */
 export function createStreams(transport: Transport, options: CreateStreamsOptions = {}): Streams {
-  const reader = new StreamReader({ limit: options.limit });
+  const reader = options.reader ?? new StreamReader({ limit: options.limit });
   const protocol = new StreamReaderProtocol(reader);
   transport.setProtocol(protocol);
   protocol.connectionMade(transport);

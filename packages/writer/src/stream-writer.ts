@@ -62,7 +62,8 @@ export class StreamWriter implements AsyncDisposable {
    * back-pressure. Empty data is ignored; data written after the connection is lost is dropped,
    * as asyncio drops it (the next `drain()` reports the loss).
    *
-   * @param data The bytes to send; the caller may reuse the array afterwards.
+   * @param data The bytes to send. Like Node's `socket.write()`, a transport may keep a reference
+   *   to `data` until it is sent: do not modify it afterwards (write a copy of a scratch array).
    * @throws {TypeError} When `data` is not a `Uint8Array`.
    */
   write(data: Uint8Array): void {
@@ -78,7 +79,12 @@ export class StreamWriter implements AsyncDisposable {
    * @throws {TypeError} When a chunk is not a `Uint8Array`.
    */
   writeLines(chunks: Iterable<Uint8Array>): void {
-    this.#transport.writeLines(chunks);
+    // Checked here, as write() is, and all before any is queued: asyncio's writelines() is all or nothing.
+    const list = Array.from(chunks);
+    for (const chunk of list) {
+      if (!(chunk instanceof Uint8Array)) throw new TypeError(`Cannot write lines: each chunk must be a Uint8Array, not ${describe(chunk)}`);
+    }
+    this.#transport.writeLines(list);
   }
 
   /** Closes the write side after buffered data is flushed (TCP half-close); reading goes on. */
@@ -148,7 +154,13 @@ export class StreamWriter implements AsyncDisposable {
     if (error !== undefined) throw error;
     // asyncio's sleep(0) (bpo-25441): let a scheduled connection loss run, so that a
     // `write(); await drain()` loop against a closed connection ends with an error.
-    if (this.#transport.isClosing()) await new Promise((resolve) => setTimeout(resolve, 0));
+    if (this.#transport.isClosing()) {
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      // Deliberate difference: asyncio would say 'Connection lost' here and the real error only on
+      // the next drain(); we surface the error the connection was lost with at once.
+      const lostWith = this.#reader?.exception();
+      if (lostWith !== undefined) throw lostWith;
+    }
     await this.#protocol.drainHelper(signal);
   }
 

@@ -14,7 +14,7 @@ import type { StartTlsOptions } from "./start-tls-options.js";
  * ```
  */
 export interface WriterTransport {
-  /** Queues bytes for sending without blocking; the caller may reuse `data` afterwards. */
+  /** Queues bytes for sending without blocking; may keep a reference to `data` until it is sent. */
   write(data: Uint8Array): void;
   /** Queues several chunks, as one `write()` of their concatenation. */
   writeLines(chunks: Iterable<Uint8Array>): void;

@@ -1,0 +1,22 @@
+/**
+ * asyncio's `open_connection()` and `start_server()` for Node.js: TCP and Unix-socket connectors
+ * and servers that hand you asyncio's `(reader, writer)` pair, half-open capable by default, with
+ * servers that track their clients (`closeClients()`, `abortClients()`, and a `waitClosed()` that
+ * waits for them).
+ *
+ * @module
+ */
+export { openConnection } from "./open-connection.js";
+export type { OpenConnectionOptions } from "./open-connection.js";
+export { openUnixConnection } from "./open-unix-connection.js";
+export type { OpenUnixConnectionOptions } from "./open-unix-connection.js";
+export { Server } from "./server.js";
+export type { ServerAddress, ServerErrorHandler, ServerInit } from "./server.js";
+export { SocketError } from "./socket-error.js";
+export type { SocketErrorOptions } from "./socket-error.js";
+export { SocketTransport } from "./socket-transport.js";
+export type { SocketTransportOptions } from "./socket-transport.js";
+export { startServer } from "./start-server.js";
+export type { StartServerOptions } from "./start-server.js";
+export { startUnixServer } from "./start-unix-server.js";
+export type { StartUnixServerOptions } from "./start-unix-server.js";

@@ -1,0 +1,93 @@
+import type { Socket } from "node:net";
+import type { Streams, WriteBufferLimits } from "@asyncstreams/protocol";
+import { StreamReader } from "@asyncstreams/reader";
+import { connectSocket } from "./_connect-socket.js";
+import { streamsOverSocket } from "./_streams-over-socket.js";
+
+/**
+ * Options for {@linkcode openConnection}.
+ */
+export interface OpenConnectionOptions {
+  /** The host to connect to. Default `"localhost"`. */
+  host?: string | undefined;
+  /** The port to connect to. Required unless `socket` is given. */
+  port?: number | undefined;
+  /** An already connected socket to adopt instead of connecting (asyncio's `sock=`). */
+  socket?: Socket | undefined;
+  /** The reader's limit. Default 64 KiB. */
+  limit?: number | undefined;
+  /** Aborts the connection attempt; the socket is destroyed and the promise rejects with the reason. */
+  signal?: AbortSignal | undefined;
+  /** The local address to connect from. */
+  localAddress?: string | undefined;
+  /** The local port to connect from. */
+  localPort?: number | undefined;
+  /** The address family: 4, 6, or 0 for either. */
+  family?: 0 | 4 | 6 | undefined;
+  /** Enables TCP keep-alive. */
+  keepAlive?: boolean | undefined;
+  /** Milliseconds before the first keep-alive probe. */
+  keepAliveInitialDelay?: number | undefined;
+  /** Disables Nagle's algorithm (TCP_NODELAY), as asyncio does. Default `true`. */
+  noDelay?: boolean | undefined;
+  /** Happy Eyeballs (RFC 8305): try IPv6 and IPv4 addresses in parallel. Node's default applies when unset. */
+  happyEyeballs?: boolean | undefined;
+  /** Milliseconds to wait for one attempt before starting the next under Happy Eyeballs. */
+  happyEyeballsDelay?: number | undefined;
+  /** Write-buffer water marks (asyncio defaults: 64 KiB high, `high / 4` low). */
+  writeBufferLimits?: Partial<WriteBufferLimits> | undefined;
+}
+
+/**
+ * asyncio's `open_connection()`: connects over TCP and returns the connection's reader and writer.
+ *
+ * The connection is half-open capable: after the peer's FIN, `reader` reaches EOF and `writer` can
+ * still write (Node's own default would close it). TCP_NODELAY is on by default, as in asyncio.
+ *
+ * @param options Where to connect, the reader's `limit`, `signal`, and socket settings.
+ * @returns The reader and the writer.
+ * @throws {RangeError} When `limit` is not greater than 0 (before any network activity).
+ * @throws {TypeError} When both or neither of `port` and `socket` are given.
+ * @throws {SocketError} When the connection fails: `code` is the system code (`ECONNREFUSED`, ...).
+ * @throws `signal.reason` when the signal aborts the attempt.
+ *
+ * @example
+ * ```ts
+ * import { openConnection } from "@asyncstreams/net";
+ *
+ * const { reader, writer } = await openConnection({ host: "127.0.0.1", port: 8888 });
+ * writer.write(new TextEncoder().encode("PING\n"));
+ * await writer.drain();
+ * console.log(new TextDecoder().decode(await reader.readLine()));
+ * writer.close();
+ * await writer.waitClosed();
+ * ```
+ */
+export async function openConnection(options: OpenConnectionOptions): Promise<Streams> {
+  const reader = new StreamReader({ limit: options.limit });
+  const { host = "localhost", port, socket, signal } = options;
+  if (socket !== undefined) {
+    if (port !== undefined || options.host !== undefined) {
+      throw new TypeError("Cannot open a connection: host/port and socket can not be specified at the same time");
+    }
+    signal?.throwIfAborted();
+    return streamsOverSocket(socket, { reader, noDelay: options.noDelay, writeBufferLimits: options.writeBufferLimits });
+  }
+  if (port === undefined) throw new TypeError("Cannot open a connection: host and port was not specified and no socket specified");
+  const connected = await connectSocket(
+    {
+      host,
+      port,
+      localAddress: options.localAddress,
+      localPort: options.localPort,
+      family: options.family,
+      keepAlive: options.keepAlive,
+      keepAliveInitialDelay: options.keepAliveInitialDelay,
+      ...(options.happyEyeballs === undefined ? {} : { autoSelectFamily: options.happyEyeballs }),
+      ...(options.happyEyeballsDelay === undefined ? {} : { autoSelectFamilyAttemptTimeout: options.happyEyeballsDelay }),
+    },
+    signal,
+    `${host}:${port}`,
+  );
+  return streamsOverSocket(connected, { reader, noDelay: options.noDelay, writeBufferLimits: options.writeBufferLimits });
+}

@@ -1,0 +1,47 @@
+import type { Streams, WriteBufferLimits } from "@asyncstreams/protocol";
+import { StreamReader } from "@asyncstreams/reader";
+import { connectSocket } from "./_connect-socket.js";
+import { streamsOverSocket } from "./_streams-over-socket.js";
+
+/**
+ * Options for {@linkcode openUnixConnection}.
+ */
+export interface OpenUnixConnectionOptions {
+  /** The socket's path (a leading `"\0"` names an abstract socket on Linux). */
+  path: string;
+  /** The reader's limit. Default 64 KiB. */
+  limit?: number | undefined;
+  /** Aborts the connection attempt. */
+  signal?: AbortSignal | undefined;
+  /** Write-buffer water marks (asyncio defaults: 64 KiB high, `high / 4` low). */
+  writeBufferLimits?: Partial<WriteBufferLimits> | undefined;
+}
+
+/**
+ * asyncio's `open_unix_connection()`: connects to a Unix-domain stream socket and returns the
+ * connection's reader and writer, half-open capable as over TCP.
+ *
+ * @param options `path`, the reader's `limit` and `signal`.
+ * @returns The reader and the writer; `getExtraInfo("peername")` is the path.
+ * @throws {RangeError} When `limit` is not greater than 0.
+ * @throws {SocketError} When the connection fails (`ENOENT`, `ECONNREFUSED`, ...).
+ *
+ * @example
+ * ```ts
+ * import { openUnixConnection } from "@asyncstreams/net";
+ *
+ * const { reader, writer } = await openUnixConnection({ path: "/run/app.sock" });
+ * ```
+ */
+export async function openUnixConnection(options: OpenUnixConnectionOptions): Promise<Streams> {
+  const reader = new StreamReader({ limit: options.limit });
+  const { path } = options;
+  if (typeof path !== "string" || path === "") throw new TypeError("Cannot open a Unix connection: no path was specified");
+  const socket = await connectSocket({ path }, options.signal, path);
+  return streamsOverSocket(socket, {
+    reader,
+    noDelay: false,
+    writeBufferLimits: options.writeBufferLimits,
+    extraInfo: { peername: path, sockname: "" },
+  });
+}
