@@ -1,23 +1,29 @@
 /**
- * The asyncstreams demo: a key-value server and client speaking a line-and-length protocol over an
- * in-memory connection, with asyncio's reader semantics. Run it with `pnpm demo`.
+ * The asyncstreams demo: a key-value server and client speaking a line-and-length protocol over TCP
+ * on 127.0.0.1, with asyncio's reader semantics. Run it with `pnpm demo`.
  */
-import { createStreams, memoryTransportPair } from "@asyncstreams/protocol";
+import { openConnection, startServer } from "@asyncstreams/net";
 import { serveKeyValue } from "./kv-server.js";
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 const show = (bytes: Uint8Array): string => JSON.stringify(decoder.decode(bytes));
 
-const [clientEnd, serverEnd] = memoryTransportPair();
-const server = createStreams(serverEnd, { limit: 1024 });
-const serving = serveKeyValue(server.reader, server.writer, new Map());
-const { reader, writer } = createStreams(clientEnd);
+const store = new Map<string, Uint8Array>();
+// Each connection gets its own reader (lines of at most 1 KiB) and writer; port 0 picks a free port.
+const server = await startServer((reader, writer) => serveKeyValue(reader, writer, store), {
+  host: "127.0.0.1",
+  port: 0,
+  limit: 1024,
+});
+const [address] = server.addresses();
+if (address === undefined || typeof address === "string") throw new Error("The demo server has no TCP address");
+console.log(`asyncstreams demo: a key-value server on ${address.address}:${address.port}\n`);
 
-console.log("asyncstreams demo: a key-value protocol over an in-memory connection\n");
+const { reader, writer } = await openConnection({ host: address.address, port: address.port });
 
-// A body of 200 KiB: bigger than the transport's 64 KiB high-water mark, so drain() really waits.
-const body = encoder.encode("0123456789abcdef".repeat(12_800));
+// A body of 4 MiB: far above the transport's 64 KiB high-water mark, so drain() really waits.
+const body = encoder.encode("0123456789abcdef".repeat(262_144));
 writer.write(encoder.encode(`SET big ${body.length}\n`));
 writer.write(body);
 await writer.drain();
@@ -31,23 +37,22 @@ console.log(`GET big  -> header ${JSON.stringify(header)}, body of ${value.lengt
 writer.write(encoder.encode("GET missing\n"));
 console.log("GET missing  ->", show(await reader.readLine()));
 
-// Abortable reads: nothing is sent yet, so this read times out, consumes nothing, and the next
-// read gets every byte in order.
-// (AbortSignal.timeout() would do, but its timer does not keep Node alive and nothing else does here.)
-const controller = new AbortController();
-setTimeout(() => controller.abort(new Error("timed out")), 50);
-const early = await reader.readLine({ signal: controller.signal }).catch((error: unknown) => error);
-console.log("readLine with a 50 ms timeout and nothing sent  ->", (early as Error).message);
+// Abortable reads: nothing is sent yet, so this read times out, consumes nothing, and the next read
+// gets every byte in order.
+const early = await reader.readLine({ signal: AbortSignal.timeout(50) }).catch((error: unknown) => error);
+console.log("readLine with a 50 ms timeout and nothing sent  ->", (early as Error).name);
 
 // A line longer than the server's 1 KiB limit is refused; the session goes on.
 writer.write(encoder.encode(`SET ${"k".repeat(2000)} 1\n`));
 console.log("an over-long command line  ->", show(await reader.readLine()));
-writer.write(encoder.encode("GET big\n"));
-console.log("and the session goes on: GET big  ->", show(await reader.readUntil(encoder.encode("\n"))));
-await reader.readExactly(body.length);
+writer.write(encoder.encode("GET missing\n"));
+console.log("and the session goes on: GET missing  ->", show(await reader.readLine()));
 
+// Graceful shutdown: the client says QUIT, the server handler closes its side, the client reads EOF.
 writer.write(encoder.encode("QUIT\n"));
-console.log("QUIT  -> server closed; client read() returns", show(await reader.read()), "at EOF:", reader.atEof());
+console.log("QUIT  -> the server closed; read() returns", show(await reader.read()), "and atEof() is", reader.atEof());
 writer.close();
-await Promise.all([writer.waitClosed(), serving]);
-console.log("\nboth sides closed cleanly");
+await writer.waitClosed();
+server.close(); // stop accepting; waitClosed() also waits for every client to be gone
+await server.waitClosed();
+console.log("\nclient and server closed cleanly");

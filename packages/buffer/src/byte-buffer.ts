@@ -66,11 +66,13 @@ export class ByteBuffer {
    * @returns The position of the byte, or -1.
    */
   indexOfByte(byte: number, fromIndex = 0): number {
-    if (fromIndex >= this.#length) return -1;
+    // A negative start means the front, as in `take()`; never a position counted from the end.
+    const from = Math.max(0, fromIndex);
+    if (from >= this.#length) return -1;
     const chunks = this.#chunks;
-    let index = this.#locate(Math.max(0, fromIndex));
+    let index = this.#locate(from);
     let start = this.#cursorStart;
-    let offset = fromIndex - start + (index === this.#head ? this.#headOffset : 0);
+    let offset = from - start + (index === this.#head ? this.#headOffset : 0);
     for (; index < chunks.length; index++) {
       const chunk = chunks[index]!;
       const base = index === this.#head ? this.#headOffset : 0;
@@ -243,7 +245,8 @@ export class ByteBuffer {
       }
     }
     if (!consume) return;
-    while (this.#head < index) this.#dropHead();
+    // Count the drops: `#dropHead()` may compact the list and renumber `#head` under this loop.
+    for (let drops = index - this.#head; drops > 0; drops--) this.#dropHead();
     this.#headOffset = offset;
     this.#consumed(count);
   }

@@ -26,7 +26,8 @@ export interface MemoryTransportOptions {
  * `close()` stops reading, flushes, delivers EOF, then calls `connectionLost(undefined)`;
  * `abort()` drops the buffer, calls `connectionLost(undefined)` here and makes the other end's
  * connection fail with {@linkcode ConnectionResetError}. An exception from a protocol callback
- * fails the connection with that exception. Bytes sent to an end that is closing are dropped.
+ * fails the connection with that exception. Bytes sent to an end that is closing are dropped; bytes
+ * sent to an end that has fully closed reset the connection, as TCP's RST does.
  *
  * Made in pairs by {@linkcode MemoryTransport.pair} (or `memoryTransportPair()`).
  *
@@ -138,7 +139,10 @@ export class MemoryTransport implements Transport {
 
   /** @inheritDoc */
   writeLines(chunks: Iterable<Uint8Array>): void {
-    for (const chunk of chunks) this.write(chunk);
+    const list = Array.from(chunks);
+    // All checked before any is queued: asyncio's writelines() is all or nothing.
+    if (!list.every((chunk) => chunk instanceof Uint8Array)) throw new TypeError("Cannot write lines: each chunk must be a Uint8Array");
+    for (const chunk of list) this.write(chunk);
   }
 
   /** @inheritDoc */
@@ -213,6 +217,13 @@ export class MemoryTransport implements Transport {
       this.#queueSize -= chunk.length;
       peer.#receive(chunk);
     }
+    if (this.#aborted) return; // the peer's protocol failed and reset the connection: not a clean close
+    if (peer.#lostCalled && this.#queue.length > 0) {
+      // Bytes for an end that is fully closed: TCP answers with RST, and so does this pair, so a
+      // `write(); await drain()` loop against a closed peer ends with an error (bpo-25441).
+      this.#forceClose(new ConnectionResetError());
+      return;
+    }
     if (peer.#closing) {
       this.#queue = []; // the peer no longer reads: what is still queued is lost, as on a socket
       this.#queueSize = 0;
@@ -225,6 +236,7 @@ export class MemoryTransport implements Transport {
     if ((this.#eofWritten || this.#closing) && !this.#eofSent && peer.#canReceive()) {
       this.#eofSent = true;
       peer.#receiveEof();
+      if (this.#aborted) return; // the peer's eofReceived() failed and reset the connection
     }
     if (this.#closing) this.#callConnectionLost(undefined);
   }

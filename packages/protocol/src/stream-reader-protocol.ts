@@ -123,7 +123,7 @@ export class StreamReaderProtocol extends FlowControl implements Protocol, Write
     this.#transport = transport;
     const reader = this.#reader;
     reader?.setTransport(transport);
-    this.#overTls = transport.getExtraInfo("sslcontext") !== undefined;
+    this.#overTls = hasTls(transport);
     const onClient = this.#onClient;
     if (onClient === undefined || reader === null) return;
     const writer = new StreamWriter(transport, { protocol: this, reader });
@@ -196,7 +196,7 @@ export class StreamReaderProtocol extends FlowControl implements Protocol, Write
    */
   replaceTransport(transport: WriterTransport): void {
     this.#transport = transport as Transport;
-    this.#overTls = transport.getExtraInfo("sslcontext") !== undefined;
+    this.#overTls = hasTls(transport);
   }
 
   #clientFailed(error: unknown, transport: Transport): void {
@@ -209,6 +209,12 @@ export class StreamReaderProtocol extends FlowControl implements Protocol, Write
     }
     transport.close();
   }
+}
+
+/** asyncio's `get_extra_info('sslcontext') is not None`: `null`, like `undefined`, means plain. */
+function hasTls(transport: WriterTransport): boolean {
+  const context = transport.getExtraInfo("sslcontext");
+  return context !== undefined && context !== null;
 }
 
 function isPromiseLike(value: unknown): value is PromiseLike<unknown> {

@@ -71,7 +71,7 @@ export class StreamReader implements AsyncIterable<Uint8Array> {
   constructor(options: StreamReaderOptions = {}) {
     const limit = options.limit ?? DEFAULT_LIMIT;
     if (typeof limit !== "number" || !(limit > 0)) {
-      throw new RangeError(`Cannot create a StreamReader: limit cannot be <= 0 (got ${String(limit)})`);
+      throw new RangeError(`Cannot create a StreamReader: Limit cannot be <= 0 (got ${String(limit)})`);
     }
     this.#limit = limit;
   }
@@ -374,6 +374,8 @@ export class StreamReader implements AsyncIterable<Uint8Array> {
     try {
       return await this.#readUntil(LINE_SEPARATORS, signal);
     } catch (error) {
+      // An abort reason passes through as it is, whatever its class: an aborted read consumes nothing.
+      if (signal?.aborted === true && error === signal.reason) throw error;
       if (error instanceof IncompleteReadError) return error.partial;
       if (error instanceof LimitOverrunError) {
         // asyncio: drop the over-long line with its newline when it was found, else everything.
