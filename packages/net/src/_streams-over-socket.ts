@@ -10,12 +10,18 @@ export interface StreamsOverSocketOptions {
   noDelay?: boolean | undefined;
   writeBufferLimits?: Partial<WriteBufferLimits> | undefined;
   extraInfo?: Record<string, unknown> | undefined;
+  /** The host connected to: the default name a later `startTls()` checks the certificate against. */
+  hostname?: string | undefined;
 }
 
 /** Wraps a connected socket in a transport and returns its reader and writer (client side). */
 export function streamsOverSocket(socket: Socket, options: StreamsOverSocketOptions): Streams {
   socket.allowHalfOpen = true; // asyncio keeps the write side open after the peer's FIN
   if (options.noDelay !== false && typeof socket.setNoDelay === "function") socket.setNoDelay(true);
-  const transport = new SocketTransport(socket, { writeBufferLimits: options.writeBufferLimits, extraInfo: options.extraInfo });
+  const transport = new SocketTransport(socket, {
+    writeBufferLimits: options.writeBufferLimits,
+    extraInfo: options.extraInfo,
+    hostname: options.hostname,
+  });
   return createStreams(transport, { reader: options.reader });
 }

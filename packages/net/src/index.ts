@@ -17,6 +17,7 @@ export type { SocketErrorOptions } from "./socket-error.js";
 export { SocketTransport } from "./socket-transport.js";
 export type { SocketTransportOptions } from "./socket-transport.js";
 export { startServer } from "./start-server.js";
+export { TlsError } from "./tls-error.js";
 export type { StartServerOptions } from "./start-server.js";
 export { startUnixServer } from "./start-unix-server.js";
 export type { StartUnixServerOptions } from "./start-unix-server.js";

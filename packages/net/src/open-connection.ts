@@ -89,5 +89,5 @@ export async function openConnection(options: OpenConnectionOptions): Promise<St
     signal,
     `${host}:${port}`,
   );
-  return streamsOverSocket(connected, { reader, noDelay: options.noDelay, writeBufferLimits: options.writeBufferLimits });
+  return streamsOverSocket(connected, { reader, noDelay: options.noDelay, writeBufferLimits: options.writeBufferLimits, hostname: host });
 }

@@ -32,6 +32,8 @@ export interface ServerInit {
   noDelay: boolean;
   /** Write-buffer water marks of accepted connections. */
   writeBufferLimits: Partial<WriteBufferLimits> | undefined;
+  /** Extra `getExtraInfo()` entries of accepted connections: a Unix server's `sockname` path. */
+  extraInfo?: Record<string, unknown> | undefined;
   /** Closes the listeners (default: `close()` each); a Unix server decides about its socket file. */
   closeListeners?: ((listeners: readonly NetServer[]) => void) | undefined;
 }
@@ -134,15 +136,21 @@ export class Server implements AsyncDisposable {
     }
     if (this.#closed) throw new InvalidStateError(`Cannot serve forever: server ${this.toString()} is closed`);
     const { signal } = options;
-    await this.startServing();
+    let stop: () => void = () => undefined;
+    const stopped = new Promise<void>((resolve) => {
+      stop = resolve;
+    });
+    // Claimed before the first await, as asyncio sets `_serving_forever_fut` synchronously: a second
+    // call in the same tick must be refused, not left waiting for a stop nobody will send.
+    this.#stopServingForever = stop;
+    signal?.addEventListener("abort", stop, { once: true });
     try {
-      await new Promise<void>((resolve) => {
-        this.#stopServingForever = resolve;
-        if (signal?.aborted === true) resolve();
-        signal?.addEventListener("abort", () => resolve(), { once: true });
-      });
+      if (signal?.aborted === true) stop();
+      await this.startServing();
+      await stopped;
     } finally {
       this.#stopServingForever = null;
+      signal?.removeEventListener("abort", stop);
     }
     this.close();
     await this.waitClosed();
@@ -220,6 +228,8 @@ export class Server implements AsyncDisposable {
     const transport = new SocketTransport(socket, {
       writeBufferLimits: init.writeBufferLimits,
       onDetach: this.#detach,
+      serverSide: true,
+      extraInfo: init.extraInfo,
     });
     this.#clients.add(transport);
     transport.setProtocol(protocol);

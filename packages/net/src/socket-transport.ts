@@ -1,6 +1,11 @@
 import type { Socket } from "node:net";
+import type { TLSSocket } from "node:tls";
 import type { Protocol, Transport, WriteBufferLimits } from "@asyncstreams/protocol";
 import { InvalidStateError } from "@asyncstreams/reader";
+import { NotImplementedError } from "@asyncstreams/buffer";
+import type { StartTlsOptions } from "@asyncstreams/writer";
+import { toTlsError, upgradeToTls } from "./_upgrade-to-tls.js";
+import { TlsError } from "./tls-error.js";
 import { toSocketError } from "./_socket-error-from.js";
 
 const DEFAULT_HIGH = 65_536;
@@ -15,7 +20,16 @@ export interface SocketTransportOptions {
   onDetach?: ((transport: SocketTransport) => void) | undefined;
   /** Extra `getExtraInfo()` entries, for example a Unix socket's path as `peername`. */
   extraInfo?: Record<string, unknown> | undefined;
+  /** Whether this end accepted the connection: `startTls()` then acts as the TLS server. */
+  serverSide?: boolean | undefined;
+  /** The host name the connection was opened to: `startTls()`'s default `serverName`. */
+  hostname?: string | undefined;
+  /** `socket` is already a TLS socket whose handshake is done (the tls package's connections). */
+  tls?: { options: unknown; shutdownTimeout?: number | undefined } | undefined;
 }
+
+/** asyncio's `ssl_shutdown_timeout` default: 30 s. */
+const DEFAULT_SHUTDOWN_TIMEOUT = 30_000;
 
 /**
  * asyncio's socket transport over a Node.js `net.Socket` (TCP or Unix). It drives a
@@ -48,7 +62,7 @@ export interface SocketTransportOptions {
  * ```
  */
 export class SocketTransport implements Transport {
-  readonly #socket: Socket;
+  #socket: Socket;
   #protocol: Protocol | null = null;
   readonly #extraInfo: Record<string, unknown>;
   readonly #onDetach: ((transport: SocketTransport) => void) | undefined;
@@ -58,6 +72,8 @@ export class SocketTransport implements Transport {
   #readingPaused = false;
   #closing = false;
   #eofWritten = false;
+  /** `close()` has ended (or destroyed) the socket. */
+  #ended = false;
   /** Writes are dropped from now on (asyncio's `_conn_lost > 0`). */
   #lost = false;
   #lostCalled = false;
@@ -65,6 +81,12 @@ export class SocketTransport implements Transport {
   /** Bytes written since the event loop last turned; see `#bufferedForFlowControl()`. */
   #turnBytes = 0;
   #turnScheduled = false;
+  readonly #serverSide: boolean;
+  readonly #hostname: string | undefined;
+  /** The TLS options in force, once the connection uses TLS. */
+  #tlsOptions: unknown = undefined;
+  #shutdownTimeout = DEFAULT_SHUTDOWN_TIMEOUT;
+  #upgrading = false;
 
   /**
    * @param socket A connected socket, made with `allowHalfOpen: true` for asyncio's half-close.
@@ -75,11 +97,82 @@ export class SocketTransport implements Transport {
     this.#onDetach = options.onDetach;
     // Addresses vanish from the socket once it closes: keep them for getExtraInfo().
     this.#extraInfo = { socket, peername: peerName(socket), sockname: sockName(socket), ...options.extraInfo };
+    this.#serverSide = options.serverSide ?? false;
+    this.#hostname = options.hostname;
+    if (options.tls !== undefined) {
+      this.#tlsOptions = options.tls.options ?? {};
+      this.#shutdownTimeout = options.tls.shutdownTimeout ?? DEFAULT_SHUTDOWN_TIMEOUT;
+    }
     if (options.writeBufferLimits !== undefined) this.setWriteBufferLimits(options.writeBufferLimits);
+    this.#listen(socket);
+  }
+
+  #listen(socket: Socket): void {
     socket.on("data", this.#onData);
     socket.on("end", this.#onEnd);
     socket.on("error", this.#onError);
     socket.on("close", this.#onClose);
+  }
+
+  #unlisten(socket: Socket): void {
+    socket.off("data", this.#onData);
+    socket.off("end", this.#onEnd);
+    socket.off("error", this.#onError);
+    socket.off("close", this.#onClose);
+  }
+
+  /**
+   * Upgrades this connection to TLS in place (STARTTLS) and resolves to this same transport, now
+   * speaking TLS: the protocol, the reader and the writer carry on unchanged, and so does a server's
+   * tracking of this client. The end that accepted the connection acts as the TLS server.
+   *
+   * Bytes received before the upgrade but not yet read (in the reader's buffer or the socket's) are
+   * fed to TLS as ciphertext: a ClientHello that arrived with the last plaintext line completes the
+   * handshake (gh-142352), and plaintext injected before the handshake (CVE-2011-0411) fails it
+   * instead of ever being read as TLS data. A failed upgrade fails the connection with the error.
+   *
+   * @param options TLS options (`key`, `cert`, `ca`, `serverName`, `rejectUnauthorized`,
+   *   `alpnProtocols`, ...), `handshakeTimeout` (default 60 s), `shutdownTimeout` (30 s), `signal`.
+   * @returns This transport.
+   * @throws {InvalidStateError} When the transport is closing, already uses TLS, or is upgrading.
+   * @throws {TlsError} When the handshake fails or times out; `code` is Node's.
+   */
+  async startTls(options: StartTlsOptions): Promise<SocketTransport> {
+    if (this.#closing || this.#lost) throw new InvalidStateError("Cannot start TLS: the transport is closing");
+    if (this.#tlsOptions !== undefined) throw new InvalidStateError("Cannot start TLS: the connection already uses TLS");
+    if (this.#upgrading) throw new InvalidStateError("Cannot start TLS: an upgrade is already in progress");
+    this.#upgrading = true;
+    const raw = this.#socket;
+    this.#unlisten(raw);
+    raw.pause();
+    const leftover: Uint8Array[] = [];
+    const reader = (this.#protocol as { reader?: { takeBuffered?(): Uint8Array } | null } | null)?.reader;
+    const buffered = reader?.takeBuffered?.();
+    if (buffered !== undefined && buffered.length > 0) leftover.push(buffered);
+    for (let chunk: unknown = raw.read(); chunk !== null; chunk = raw.read()) leftover.push(chunk as Buffer);
+    let secure: TLSSocket;
+    try {
+      secure = await upgradeToTls(raw, leftover, options, { serverSide: this.#serverSide, hostname: this.#hostname });
+    } catch (error) {
+      this.#upgrading = false;
+      raw.destroy();
+      this.#closing = true;
+      this.#lost = true;
+      this.#connectionLost(error);
+      throw error;
+    }
+    this.#upgrading = false;
+    if (this.#closing) {
+      secure.destroy(); // closed or aborted while the handshake ran
+      throw new InvalidStateError("Cannot start TLS: the transport was closed during the handshake");
+    }
+    this.#socket = secure;
+    this.#tlsOptions = options;
+    this.#shutdownTimeout = options.shutdownTimeout ?? DEFAULT_SHUTDOWN_TIMEOUT;
+    this.#extraInfo["socket"] = secure;
+    this.#listen(secure);
+    if (this.#readingPaused) secure.pause();
+    return this;
   }
 
   /** @inheritDoc */
@@ -94,6 +187,23 @@ export class SocketTransport implements Transport {
 
   /** @inheritDoc */
   getExtraInfo(name: string): unknown {
+    if (this.#tlsOptions !== undefined) {
+      const secure = this.#socket as TLSSocket;
+      switch (name) {
+        case "sslcontext":
+          return this.#tlsOptions;
+        case "sslObject":
+          return secure;
+        case "peercert":
+          return secure.getPeerCertificate();
+        case "cipher":
+          return secure.getCipher();
+        case "protocol":
+          return secure.getProtocol();
+        case "alpnProtocol":
+          return secure.alpnProtocol;
+      }
+    }
     return this.#extraInfo[name];
   }
 
@@ -127,7 +237,10 @@ export class SocketTransport implements Transport {
   write(data: Uint8Array): void {
     if (!(data instanceof Uint8Array)) throw new TypeError("Cannot write: data must be a Uint8Array");
     if (this.#eofWritten) throw new InvalidStateError("Cannot write: writeEof() was already called");
-    if (data.length === 0 || this.#lost) return; // asyncio drops writes once the connection is lost
+    // Plaintext must never slip onto the wire while TLS is being negotiated.
+    if (this.#upgrading) throw new InvalidStateError("Cannot write: a TLS upgrade is in progress");
+    // asyncio drops writes once the connection is lost; a destroyed socket is lost, its 'close' pending.
+    if (data.length === 0 || this.#lost || this.#socket.destroyed) return;
     this.#socket.write(data, this.#afterWrite);
     this.#turnBytes += data.length;
     if (!this.#turnScheduled) {
@@ -150,6 +263,7 @@ export class SocketTransport implements Transport {
 
   /** @inheritDoc */
   writeEof(): void {
+    if (this.#tlsOptions !== undefined) throw new NotImplementedError("writeEof over TLS (asyncio: SSL doesn't support half-closes)");
     if (this.#closing || this.#eofWritten) return;
     this.#eofWritten = true;
     this.#socket.end();
@@ -157,7 +271,7 @@ export class SocketTransport implements Transport {
 
   /** @inheritDoc */
   canWriteEof(): boolean {
-    return true;
+    return this.#tlsOptions === undefined;
   }
 
   /** @inheritDoc */
@@ -172,8 +286,40 @@ export class SocketTransport implements Transport {
       this.#lost = true;
       queueMicrotask(() => this.#connectionLost(undefined));
     }
-    if (socket.writableFinished || socket.destroyed) socket.destroy();
-    else socket.end(() => socket.destroy());
+    this.#endWhenFlushed();
+  }
+
+  /**
+   * After `close()`: closes the socket once the buffer is empty. Until then writes
+   * are still appended, as asyncio's `write()` does while a closing transport flushes; ending at
+   * once would make such a write fail the connection ("write after end") and lose queued data.
+   */
+  #endWhenFlushed(): void {
+    const socket = this.#socket;
+    if (this.#ended) return;
+    if (this.#tlsOptions !== undefined && !socket.destroyed) {
+      // TLS: end() sends close_notify after the buffered data; a peer that never reads must not
+      // keep the connection (and waitClosed()) forever: abort after the shutdown timeout.
+      this.#ended = true;
+      const timer = setTimeout(() => {
+        this.#error ??= new TlsError("ERR_TLS_SHUTDOWN_TIMEOUT", `Cannot close TLS: SSL shutdown timed out after ${this.#shutdownTimeout / 1000} seconds`);
+        socket.destroy();
+      }, this.#shutdownTimeout);
+      timer.unref();
+      socket.once("close", () => clearTimeout(timer));
+      socket.end(() => socket.destroy());
+      return;
+    }
+    if (socket.writableFinished || socket.destroyed || (socket.writableLength === 0 && !this.#eofWritten)) {
+      // Nothing to flush: close the socket now (the kernel sends FIN), as asyncio closes it right
+      // after connection_lost(), so the socket is closed by the time waitClosed() resolves.
+      this.#ended = true;
+      socket.destroy();
+    } else if (this.#eofWritten) {
+      this.#ended = true;
+      socket.end(() => socket.destroy());
+    }
+    // Otherwise #afterWrite calls again once a write completes.
   }
 
   /** @inheritDoc */
@@ -250,6 +396,7 @@ export class SocketTransport implements Transport {
   /** Runs after each chunk is handed to the kernel: resumes the protocol at the low-water mark. */
   readonly #afterWrite = (): void => {
     this.#maybeResumeProtocol();
+    if (this.#closing && !this.#lost) this.#endWhenFlushed();
   };
 
   readonly #onTurn = (): void => {
@@ -281,7 +428,7 @@ export class SocketTransport implements Transport {
   };
 
   readonly #onError = (error: Error): void => {
-    this.#error ??= toSocketError(error, "Connection lost");
+    this.#error ??= this.#tlsOptions === undefined ? toSocketError(error, "Connection lost") : toTlsError(error, "TLS connection lost");
   };
 
   readonly #onClose = (): void => {

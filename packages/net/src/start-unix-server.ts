@@ -69,6 +69,9 @@ export async function startUnixServer(onClient: ClientConnectedCallback, options
     limit: options.limit,
     noDelay: false,
     writeBufferLimits: options.writeBufferLimits,
+    // Node cannot tell an accepted Unix socket's addresses: asyncio reports the path as sockname
+    // and '' for the (unnamed) client as peername.
+    extraInfo: { peername: "", sockname: path },
     closeListeners: (listeners) => closeKeepingForeignFile(listeners, path, inode === undefined || options.cleanupSocket === false ? undefined : inode),
   });
   if (options.startServing !== false) await server.startServing();

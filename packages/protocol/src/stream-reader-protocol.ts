@@ -195,8 +195,11 @@ export class StreamReaderProtocol extends FlowControl implements Protocol, Write
    * @param transport The new transport.
    */
   replaceTransport(transport: WriterTransport): void {
+    const previous = this.#transport;
     this.#transport = transport as Transport;
     this.#overTls = hasTls(transport);
+    // asyncio `main` (gh-152431): the reader must pause and resume the new transport, not the old.
+    if (transport !== previous) this.#reader?.replaceTransport(transport as Transport);
   }
 
   #clientFailed(error: unknown, transport: Transport): void {

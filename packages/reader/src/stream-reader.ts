@@ -242,6 +242,30 @@ export class StreamReader implements AsyncIterable<Uint8Array> {
   }
 
   /**
+   * Removes and returns every buffered byte at once, for a transport that upgrades in place: on
+   * STARTTLS the bytes that arrived after the upgrade command belong to the TLS layer (as
+   * ciphertext) and must never be returned as plaintext (gh-142352, CVE-2011-0411). A read that is
+   * waiting keeps waiting for what the new transport delivers.
+   *
+   * @returns The bytes, owned by the caller; empty when nothing is buffered.
+   */
+  takeBuffered(): Uint8Array {
+    return this.#take(this.#buffer.length);
+  }
+
+  /**
+   * Replaces the transport to pause and resume, after an in-place upgrade such as STARTTLS (asyncio
+   * `main`, gh-152431: the reader must not go on pausing the old transport). A pause still in force
+   * on the old transport is carried over: the new one is paused too.
+   *
+   * @param transport The transport now feeding this reader.
+   */
+  replaceTransport(transport: ReadingTransport): void {
+    this.#transport = transport;
+    if (this.#paused) transport.pauseReading();
+  }
+
+  /**
    * A copy of the bytes buffered and not yet read: for tests and debugging.
    *
    * @returns A fresh copy.

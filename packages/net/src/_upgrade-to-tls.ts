@@ -1,0 +1,131 @@
+import { isIP } from "node:net";
+import type { Socket } from "node:net";
+import { Duplex } from "node:stream";
+import { TLSSocket, connect as tlsConnect, createSecureContext } from "node:tls";
+import type { ConnectionOptions, SecureContextOptions } from "node:tls";
+import type { StartTlsOptions } from "@asyncstreams/writer";
+import { TlsError } from "./tls-error.js";
+
+/** asyncio's `ssl_handshake_timeout` default: 60 s. */
+export const DEFAULT_HANDSHAKE_TIMEOUT = 60_000;
+
+/** Which end of the connection upgrades, and the name a client checks the certificate against. */
+export interface UpgradeSide {
+  serverSide: boolean;
+  /** The host the connection was opened to, the default `serverName`. */
+  hostname: string | undefined;
+}
+
+/**
+ * Runs a TLS handshake over an established plain socket and resolves to the TLS socket.
+ *
+ * `leftover` holds bytes that were read from `raw` but not consumed: they are fed to TLS first, as
+ * ciphertext, so nothing received in plaintext before the upgrade can come out as TLS plaintext
+ * (gh-142352, CVE-2011-0411). On failure, timeout or abort the sockets are destroyed.
+ */
+export async function upgradeToTls(raw: Socket, leftover: readonly Uint8Array[], options: StartTlsOptions, side: UpgradeSide): Promise<TLSSocket> {
+  const { handshakeTimeout = DEFAULT_HANDSHAKE_TIMEOUT, shutdownTimeout: _shutdown, signal, serverName, alpnProtocols, ...tlsOptions } = options;
+  if (typeof handshakeTimeout !== "number" || !(handshakeTimeout > 0)) {
+    throw new RangeError(`Cannot start TLS: handshakeTimeout should be a positive number, got ${String(handshakeTimeout)}`);
+  }
+  signal?.throwIfAborted();
+  // With nothing left over, TLS wraps the socket's handle directly (fast); otherwise a stream that
+  // replays the leftover bytes before the socket's own.
+  const carrier: Duplex = leftover.length === 0 ? raw : new ReplayingSocket(raw, leftover);
+  const alpn = Array.isArray(alpnProtocols) ? { ALPNProtocols: alpnProtocols as string[] } : {};
+  let secure: TLSSocket;
+  if (side.serverSide) {
+    const context = createSecureContext(tlsOptions);
+    secure = new TLSSocket(carrier, { ...(tlsOptions as object), ...alpn, isServer: true, secureContext: context });
+  } else {
+    const name = typeof serverName === "string" ? serverName : side.hostname;
+    if (name === undefined) throw new TypeError("Cannot start TLS: serverName is required when the connection's host is unknown");
+    const connection: ConnectionOptions = {
+      ...(tlsOptions as ConnectionOptions),
+      ...alpn,
+      socket: carrier,
+      host: name,
+      // SNI may not carry an IP address (RFC 6066); the certificate is still checked against it.
+      ...(isIP(name) === 0 && name !== "" ? { servername: name } : {}),
+    };
+    secure = tlsConnect(connection);
+  }
+  await handshake(secure, side.serverSide ? "secure" : "secureConnect", handshakeTimeout, signal);
+  return secure;
+}
+
+/** Waits for the handshake event, failing on error, timeout or abort (and destroying the socket). */
+function handshake(secure: TLSSocket, event: "secure" | "secureConnect", timeout: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const fail = (error: unknown): void => {
+      cleanUp();
+      secure.destroy();
+      reject(error);
+    };
+    const onSecure = (): void => {
+      cleanUp();
+      resolve();
+    };
+    const onError = (error: Error): void => fail(toTlsError(error));
+    const onClose = (): void => fail(new TlsError("ECONNRESET", "Cannot start TLS: the connection closed during the handshake"));
+    const onAbort = (): void => fail(signal!.reason);
+    const timer = setTimeout(() => {
+      fail(new TlsError("ERR_TLS_HANDSHAKE_TIMEOUT", `Cannot start TLS: SSL handshake is taking longer than ${timeout / 1000} seconds: aborting the connection`));
+    }, timeout);
+    const cleanUp = (): void => {
+      clearTimeout(timer);
+      secure.off(event, onSecure);
+      secure.off("error", onError);
+      secure.off("close", onClose);
+      signal?.removeEventListener("abort", onAbort);
+    };
+    secure.once(event, onSecure);
+    secure.once("error", onError);
+    secure.once("close", onClose);
+    signal?.addEventListener("abort", onAbort, { once: true });
+  });
+}
+
+/** Wraps a Node TLS or socket error in a {@linkcode TlsError} that keeps its code. */
+export function toTlsError(error: unknown, action = "Cannot start TLS"): unknown {
+  if (!(error instanceof Error) || error instanceof TlsError) return error;
+  const code = (error as { code?: unknown }).code;
+  return new TlsError(typeof code === "string" ? code : "ERR_TLS", `${action}: ${error.message}`, { cause: error });
+}
+
+/**
+ * A duplex over a socket that first replays bytes already read from it, so that TLS sees every
+ * byte in order. Reads follow back-pressure; writes, end and destroy go to the socket.
+ */
+class ReplayingSocket extends Duplex {
+  readonly #raw: Socket;
+
+  constructor(raw: Socket, leftover: readonly Uint8Array[]) {
+    super({ allowHalfOpen: true });
+    this.#raw = raw;
+    for (const chunk of leftover) this.push(chunk);
+    raw.on("data", (chunk: Buffer) => {
+      if (!this.push(chunk)) raw.pause();
+    });
+    raw.on("end", () => this.push(null));
+    raw.on("error", (error) => this.destroy(error));
+    raw.on("close", () => this.destroy());
+  }
+
+  override _read(): void {
+    this.#raw.resume();
+  }
+
+  override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
+    this.#raw.write(chunk, callback);
+  }
+
+  override _final(callback: (error?: Error | null) => void): void {
+    this.#raw.end(callback);
+  }
+
+  override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
+    this.#raw.destroy(error ?? undefined);
+    callback(error);
+  }
+}
