@@ -2,7 +2,7 @@ import { isIP } from "node:net";
 import type { Socket } from "node:net";
 import { Duplex } from "node:stream";
 import { TLSSocket, connect as tlsConnect, createSecureContext } from "node:tls";
-import type { ConnectionOptions, SecureContextOptions } from "node:tls";
+import type { ConnectionOptions } from "node:tls";
 import type { StartTlsOptions } from "@asyncstreams/writer";
 import { TlsError } from "./tls-error.js";
 
