@@ -1,0 +1,541 @@
+import { createHash } from "node:crypto";
+import { getEventListeners } from "node:events";
+import { describe, expect, it } from "vitest";
+import { openConnection, SocketError, startServer } from "@asyncstreams/net";
+import type { SocketTransport } from "@asyncstreams/net";
+import { InvalidStateError, LimitOverrunError, ReadInProgressError } from "@asyncstreams/reader";
+import { ConnectionLostError } from "@asyncstreams/writer";
+import {
+  HOST,
+  bytes,
+  closeAtEnd,
+  closeServerAtEnd,
+  collect,
+  concat,
+  macrotasks,
+  portOf,
+  startRawServer,
+  tcpSocketHandles,
+  text,
+  track,
+  until,
+  within,
+} from "./_helpers.js";
+
+const MiB = 1 << 20;
+
+/** `size` bytes where byte i is `(i * 31 + seed) & 0xff`: reordering or loss changes the content. */
+function pattern(size: number, seed = 0): Uint8Array {
+  const data = new Uint8Array(size);
+  for (let i = 0; i < size; i++) data[i] = (i * 31 + seed) & 0xff;
+  return data;
+}
+
+function sha256(data: Uint8Array): string {
+  return createHash("sha256").update(data).digest("hex");
+}
+
+async function failureOf(promise: Promise<unknown>): Promise<unknown> {
+  return within(promise).then(
+    () => undefined,
+    (error: unknown) => error,
+  );
+}
+
+async function sleep(ms: number): Promise<void> {
+  await new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+describe("half-close (B7, C2)", () => {
+  it("B7: after our writeEof() the peer still sends 1 MiB, which arrives whole, then EOF", async () => {
+    const reply = pattern(MiB, 7);
+    const raw = await startRawServer(
+      (peer) => {
+        const request = collect(peer);
+        void request.ended.then(() => peer.end(reply));
+      },
+      { allowHalfOpen: true },
+    );
+    const { reader, writer } = await openConnection({ host: HOST, port: raw.port });
+    closeAtEnd(writer);
+    writer.write(bytes("request"));
+    writer.writeEof();
+    expect(writer.isClosing()).toBe(false);
+    const received = await within(reader.read());
+    expect(received.length).toBe(MiB);
+    expect(sha256(received)).toBe(sha256(reply));
+    expect(reader.atEof()).toBe(true);
+  });
+
+  it("C2: after the peer's FIN we still write 1 MiB, and the peer receives all of it", async () => {
+    const payload = pattern(MiB, 3);
+    const raw = await startRawServer((peer) => peer.end("only line\n"), { allowHalfOpen: true });
+    const { reader, writer } = await openConnection({ host: HOST, port: raw.port });
+    closeAtEnd(writer);
+    const peer = await raw.nextSocket();
+    const received = collect(peer);
+    expect(text(await within(reader.readLine()))).toBe("only line\n");
+    expect(await within(reader.readLine())).toEqual(new Uint8Array(0));
+    for (let offset = 0; offset < payload.length; offset += 64 * 1024) {
+      writer.write(payload.subarray(offset, offset + 64 * 1024));
+      await within(writer.drain());
+    }
+    writer.writeEof();
+    expect(await within(received.ended)).toBe("end");
+    expect(sha256(concat(received.chunks))).toBe(sha256(payload));
+    writer.close();
+    await within(writer.waitClosed());
+  });
+});
+
+describe("resets and lost connections (C1, B3, B4)", () => {
+  it("C1: a reset in the middle of readExactly() rejects it with SocketError ECONNRESET, the same object everywhere after", async () => {
+    const raw = await startRawServer();
+    const { reader, writer } = await openConnection({ host: HOST, port: raw.port });
+    closeAtEnd(writer);
+    const peer = await raw.nextSocket();
+    const pending = reader.readExactly(100);
+    pending.catch(() => undefined);
+    peer.write(new Uint8Array(10).fill(1));
+    await until(() => reader.bufferedBytes().length === 10, 5_000, "the first 10 bytes");
+    peer.resetAndDestroy();
+    const error = await failureOf(pending);
+    expect(error).toBeInstanceOf(SocketError);
+    expect(error).toMatchObject({ code: "ECONNRESET", cause: { code: "ECONNRESET" } });
+    await expect(within(reader.read())).rejects.toBe(error);
+    await expect(within(reader.readLine())).rejects.toBe(error);
+    await expect(within(writer.drain())).rejects.toBe(error);
+    await expect(within(writer.waitClosed())).rejects.toBe(error);
+    expect(reader.atEof()).toBe(false);
+  });
+
+  it("B4: write() after writeEof() throws InvalidStateError; write() after close() is dropped and drain() rejects", async () => {
+    const raw = await startRawServer();
+    const { writer } = await openConnection({ host: HOST, port: raw.port });
+    closeAtEnd(writer);
+    writer.write(bytes("last"));
+    writer.writeEof();
+    expect(() => writer.write(bytes("more"))).toThrow(InvalidStateError);
+    expect(() => writer.write(bytes("more"))).toThrow("Cannot write: writeEof() was already called");
+
+    const second = await openConnection({ host: HOST, port: raw.port });
+    closeAtEnd(second.writer);
+    second.writer.close();
+    expect(() => second.writer.write(bytes("dropped"))).not.toThrow();
+    expect(await failureOf(second.writer.drain())).toBeInstanceOf(ConnectionLostError);
+  });
+
+  it("B4: write() after the peer's reset is dropped and drain() rejects with the stored SocketError", async () => {
+    const raw = await startRawServer();
+    const { reader, writer } = await openConnection({ host: HOST, port: raw.port });
+    closeAtEnd(writer);
+    const peer = await raw.nextSocket();
+    peer.resetAndDestroy();
+    const error = await failureOf(reader.read());
+    expect(error).toMatchObject({ code: "ECONNRESET" });
+    expect(() => writer.write(bytes("into the void"))).not.toThrow();
+    await expect(within(writer.drain())).rejects.toBe(error);
+  });
+});
+
+describe("back-pressure (B1, B2, B5, B6, B8, B9)", () => {
+  it("B1: against a peer that never reads, drain() ends up pending and the write buffer stays bounded", async () => {
+    const raw = await startRawServer((peer) => peer.pause());
+    const { writer } = await openConnection({ host: HOST, port: raw.port });
+    closeAtEnd(writer);
+    const transport = writer.transport as SocketTransport;
+    const chunk = new Uint8Array(64 * 1024);
+    const deadline = Date.now() + 10_000;
+    let largest = 0;
+    let stuck: ReturnType<typeof track<void>> | undefined;
+    let written = 0;
+    for (let i = 0; i < 10_000 && Date.now() < deadline; i++) {
+      writer.write(chunk);
+      written += chunk.length;
+      largest = Math.max(largest, transport.getWriteBufferSize());
+      const drained = track(writer.drain());
+      await Promise.race([drained.promise, sleep(100)]);
+      if (!drained.settled) {
+        stuck = drained;
+        break;
+      }
+    }
+    expect(stuck, `drain() never blocked after ${written} bytes`).toBeDefined();
+    await sleep(100);
+    expect(stuck!.settled).toBe(false);
+    expect(transport.getWriteBufferSize()).toBeGreaterThan(0);
+    // Bounded: about the high-water mark plus one chunk in Node; the rest sits in kernel buffers.
+    expect(largest).toBeLessThanOrEqual(4 * MiB);
+    expect(written).toBeLessThanOrEqual(64 * MiB);
+    // Once the peer reads, the pending drain() resolves.
+    const peer = await raw.nextSocket();
+    peer.resume();
+    await within(stuck!.promise, 10_000, "drain() after the peer resumed");
+    expect(stuck!.rejected).toBe(false);
+  });
+
+  it("B2: ten drain() calls waiting on one paused writer all resolve when the peer reads", async () => {
+    const raw = await startRawServer((peer) => peer.pause());
+    const { writer } = await openConnection({ host: HOST, port: raw.port });
+    closeAtEnd(writer);
+    const transport = writer.transport as SocketTransport;
+    const chunk = new Uint8Array(256 * 1024);
+    for (let i = 0; i < 256 && transport.getWriteBufferSize() <= 64 * 1024; i++) {
+      writer.write(chunk);
+      await macrotasks(1);
+    }
+    const drains = Array.from({ length: 10 }, () => track(writer.drain()));
+    await macrotasks(3);
+    expect(drains.filter((drain) => drain.settled)).toHaveLength(0);
+    (await raw.nextSocket()).resume();
+    await within(Promise.all(drains.map((drain) => drain.promise)), 10_000, "all ten drains");
+    expect(drains.filter((drain) => drain.rejected)).toHaveLength(0);
+  });
+
+  it("B5: thousands of small writes and a mixed writeLines() arrive byte-exact", async () => {
+    const raw = await startRawServer();
+    const { writer } = await openConnection({ host: HOST, port: raw.port });
+    closeAtEnd(writer);
+    const peer = await raw.nextSocket();
+    const received = collect(peer);
+    const sent: Uint8Array[] = [];
+    for (let i = 0; i < 4_000; i++) {
+      const chunk = pattern(1 + (i % 1_500), i);
+      sent.push(chunk);
+      writer.write(chunk);
+      if (i % 7 === 0) await writer.drain();
+    }
+    const backing = pattern(3_000, 99);
+    const mixed = [backing.subarray(10, 1_010), Buffer.from(pattern(500, 5)), new Uint8Array(backing.buffer, 2_000, 700)];
+    sent.push(...mixed.map((chunk) => new Uint8Array(chunk)));
+    writer.writeLines(mixed);
+    await writer.drain();
+    writer.close();
+    await within(writer.waitClosed());
+    await within(received.ended);
+    const expected = concat(sent);
+    expect(received.size()).toBe(expected.length);
+    expect(sha256(concat(received.chunks))).toBe(sha256(expected));
+  });
+
+  it("B6: write() of a string throws TypeError and the connection keeps working", async () => {
+    const raw = await startRawServer((peer) => peer.pipe(peer));
+    const { reader, writer } = await openConnection({ host: HOST, port: raw.port });
+    closeAtEnd(writer);
+    expect(() => writer.write("text" as unknown as Uint8Array)).toThrow(TypeError);
+    expect(() => writer.write("text" as unknown as Uint8Array)).toThrow("Cannot write: data must be a Uint8Array, not string");
+    expect(() => writer.writeLines([bytes("a"), "b" as unknown as Uint8Array])).toThrow(TypeError);
+    writer.write(bytes("still works\n"));
+    await writer.drain();
+    expect(text(await within(reader.readLine()))).toBe("still works\n");
+  });
+
+  it("B8: close() with unflushed data delivers all 4 MiB to a peer that resumes later, then EOF, and waitClosed() resolves", async () => {
+    const raw = await startRawServer((peer) => peer.pause());
+    const { writer } = await openConnection({ host: HOST, port: raw.port });
+    closeAtEnd(writer);
+    const peer = await raw.nextSocket();
+    const received = collect(peer);
+    peer.pause();
+    const sent: Uint8Array[] = [];
+    for (let i = 0; i < 32; i++) {
+      const chunk = pattern(128 * 1024, i);
+      sent.push(chunk);
+      writer.write(chunk);
+    }
+    expect((writer.transport as SocketTransport).getWriteBufferSize()).toBeGreaterThan(0);
+    writer.close();
+    const closed = track(writer.waitClosed());
+    await macrotasks(3);
+    expect(closed.settled).toBe(false);
+    peer.resume();
+    expect(await within(received.ended, 10_000, "the peer's EOF")).toBe("end");
+    expect(received.size()).toBe(4 * MiB);
+    expect(sha256(concat(received.chunks))).toBe(sha256(concat(sent)));
+    await within(closed.promise, 5_000, "waitClosed()");
+    expect(closed.rejected).toBe(false);
+  });
+
+  it("B8: a write() after close() while data is still flushing is appended and delivered, as asyncio appends it", async () => {
+    const raw = await startRawServer((peer) => peer.pause());
+    const { writer } = await openConnection({ host: HOST, port: raw.port });
+    closeAtEnd(writer);
+    const peer = await raw.nextSocket();
+    const received = collect(peer);
+    peer.pause();
+    const body = pattern(8 * MiB, 11);
+    writer.write(body);
+    expect((writer.transport as SocketTransport).getWriteBufferSize()).toBeGreaterThan(0);
+    writer.close();
+    writer.write(bytes("tail"));
+    const drained = track(writer.drain());
+    peer.resume();
+    expect(await within(received.ended, 10_000, "the peer's EOF")).toBe("end");
+    await within(writer.waitClosed(), 5_000, "waitClosed()");
+    await within(drained.promise.catch(() => undefined));
+    expect(drained.rejected).toBe(false);
+    expect(received.size()).toBe(body.length + 4);
+    expect(sha256(concat(received.chunks))).toBe(sha256(concat([body, bytes("tail")])));
+  });
+
+  it("B9: abort() drops buffered data; the peer sees a reset or EOF; waitClosed() resolves", async () => {
+    const raw = await startRawServer((peer) => peer.pause());
+    const { writer } = await openConnection({ host: HOST, port: raw.port });
+    closeAtEnd(writer);
+    const peer = await raw.nextSocket();
+    let received = 0;
+    peer.on("data", (chunk: Buffer) => {
+      received += chunk.length;
+    });
+    const peerSaw = new Promise<unknown>((resolve) => {
+      peer.on("error", resolve);
+      peer.on("end", () => resolve("EOF"));
+    });
+    peer.pause();
+    const total = 32 * MiB;
+    const chunk = new Uint8Array(MiB);
+    for (let written = 0; written < total; written += chunk.length) writer.write(chunk);
+    const transport = writer.transport as SocketTransport;
+    expect(transport.getWriteBufferSize()).toBeGreaterThan(0);
+    transport.abort();
+    expect(writer.isClosing()).toBe(true);
+    await within(writer.waitClosed(), 5_000, "waitClosed() after abort()");
+    peer.resume();
+    const outcome = await within(peerSaw, 5_000, "the peer to see the abort");
+    expect(outcome === "EOF" || (outcome as { code?: unknown }).code === "ECONNRESET").toBe(true);
+    expect(received).toBeLessThan(total);
+  });
+});
+
+describe("servers under load and shutdown (C5, C6)", () => {
+  it("C5: close() with 20 clients mid-request refuses new connections, lets in-flight handlers finish, and waitClosed() waits for all", async () => {
+    let started = 0;
+    let finished = 0;
+    const failures: unknown[] = [];
+    const server = await startServer(
+      async (reader, writer) => {
+        started += 1;
+        const line = await reader.readLine();
+        writer.write(bytes(`done ${text(line)}`));
+        await writer.drain();
+        writer.close();
+        await writer.waitClosed();
+        finished += 1;
+      },
+      { host: HOST, port: 0, onError: (error) => failures.push(error) },
+    );
+    closeServerAtEnd(server);
+    const port = portOf(server);
+    const clients = await Promise.all(
+      Array.from({ length: 20 }, async (_, i) => {
+        const client = await openConnection({ host: HOST, port });
+        closeAtEnd(client.writer);
+        client.writer.write(bytes(`request ${i} first half`));
+        await client.writer.drain();
+        return client;
+      }),
+    );
+    await until(() => started === 20, 5_000, "all 20 handlers to start");
+
+    server.close();
+    expect(await failureOf(openConnection({ host: HOST, port }))).toMatchObject({ code: "ECONNREFUSED" });
+    const closed = track(server.waitClosed());
+
+    for (const [i, client] of clients.entries()) {
+      if (i === clients.length - 1) {
+        await macrotasks(3);
+        expect(closed.settled).toBe(false);
+        expect(finished).toBe(19);
+      }
+      client.writer.write(bytes(", second half\n"));
+      expect(text(await within(client.reader.readLine()))).toBe(`done request ${i} first half, second half\n`);
+      expect(await within(client.reader.read())).toEqual(new Uint8Array(0));
+    }
+    await within(closed.promise, 5_000, "server.waitClosed()");
+    expect(finished).toBe(20);
+    expect(failures).toEqual([]);
+  });
+
+  it("C6: 100 concurrent connections echo sequence-numbered lines with none lost, duplicated or reordered", async () => {
+    const server = await startServer(
+      async (reader, writer) => {
+        for await (const line of reader) {
+          writer.write(line);
+          await writer.drain();
+        }
+        writer.close();
+        await writer.waitClosed();
+      },
+      { host: HOST, port: 0 },
+    );
+    closeServerAtEnd(server);
+    const port = portOf(server);
+    const linesPerClient = 200;
+    const results = await within(
+      Promise.all(
+        Array.from({ length: 100 }, async (_, client) => {
+          const { reader, writer } = await openConnection({ host: HOST, port });
+          closeAtEnd(writer);
+          const sending = (async () => {
+            for (let seq = 0; seq < linesPerClient; seq++) {
+              writer.write(bytes(`client ${client} seq ${seq}\n`));
+              if (seq % 50 === 49) await writer.drain();
+            }
+            writer.writeEof();
+          })();
+          const lines: string[] = [];
+          const receiving = (async () => {
+            for await (const line of reader) lines.push(text(line));
+          })();
+          await Promise.all([sending, receiving]);
+          writer.close();
+          await writer.waitClosed();
+          return lines;
+        }),
+      ),
+      15_000,
+      "100 echo clients",
+    );
+    for (const [client, lines] of results.entries()) {
+      expect(lines).toEqual(Array.from({ length: linesPerClient }, (_, seq) => `client ${client} seq ${seq}\n`));
+    }
+  });
+});
+
+describe("reads over a real socket (A1, C9, C10)", () => {
+  it("A1: 1 MiB without a newline makes readLine() throw LimitOverrunError, bounded in memory, and the next line still arrives", async () => {
+    const limit = 64 * 1024;
+    const raw = await startRawServer((peer) => {
+      peer.once("data", () => {
+        peer.write(new Uint8Array(MiB).fill(0x41));
+        peer.end("\nhello\n");
+      });
+    });
+    const { reader, writer } = await openConnection({ host: HOST, port: raw.port, limit });
+    closeAtEnd(writer);
+    // Watch the reader's buffer after every chunk the transport delivers.
+    const protocol = (writer.transport as SocketTransport).getProtocol()!;
+    const deliver = protocol.dataReceived.bind(protocol);
+    let largest = 0;
+    protocol.dataReceived = (data) => {
+      deliver(data);
+      largest = Math.max(largest, reader.bufferedBytes().length);
+    };
+    writer.write(bytes("go\n"));
+    let overruns = 0;
+    const lines: string[] = [];
+    for (let i = 0; i < 200; i++) {
+      try {
+        const line = await within(reader.readLine());
+        if (line.length === 0) break;
+        lines.push(text(line));
+      } catch (error) {
+        expect(error).toBeInstanceOf(LimitOverrunError);
+        overruns += 1;
+      }
+    }
+    expect(overruns).toBeGreaterThan(0);
+    expect(lines.at(-1)).toBe("hello\n");
+    // asyncio parity: the over-long line is discarded; at most a tail fragment (< limit) comes back as a line.
+    expect(lines.length).toBeLessThanOrEqual(2);
+    for (const line of lines.slice(0, -1)) expect(line).toMatch(/^A{0,65536}\n$/);
+    expect(largest).toBeLessThanOrEqual(2 * limit + 64 * 1024);
+    expect(reader.atEof()).toBe(true);
+  });
+
+  it("C9: a second concurrent readLine() rejects at once with ReadInProgressError; the first is unaffected", async () => {
+    const raw = await startRawServer();
+    const { reader, writer } = await openConnection({ host: HOST, port: raw.port });
+    closeAtEnd(writer);
+    const peer = await raw.nextSocket();
+    const first = track(reader.readLine());
+    const second = await failureOf(reader.readLine());
+    expect(second).toBeInstanceOf(ReadInProgressError);
+    // asyncio parity: readLine() is built on readUntil(), and the message names readUntil().
+    expect((second as Error).message).toBe("readUntil() called while another read is already waiting for incoming data");
+    peer.write("for the first\n");
+    expect(text(await within(first.promise))).toBe("for the first\n");
+  });
+
+  it("C10: aborting pending readLine(), readExactly() and readUntil() loses no byte: the next read returns everything", async () => {
+    const raw = await startRawServer();
+    const { reader, writer } = await openConnection({ host: HOST, port: raw.port });
+    closeAtEnd(writer);
+    const peer = await raw.nextSocket();
+    const send = async (data: string, total: number): Promise<void> => {
+      peer.write(data);
+      await until(() => reader.bufferedBytes().length === total, 5_000, `"${data}" to arrive`);
+    };
+    const abortAfterArrival = async (read: (signal: AbortSignal) => Promise<Uint8Array>, data: string): Promise<void> => {
+      const controller = new AbortController();
+      const pending = track(read(controller.signal));
+      await send(data, data.length);
+      expect(pending.settled).toBe(false);
+      const reason = new DOMException("The read timed out", "TimeoutError");
+      controller.abort(reason);
+      await within(pending.promise.catch(() => undefined));
+      expect(pending.error).toBe(reason);
+    };
+
+    await abortAfterArrival((signal) => reader.readLine({ signal }), "abc");
+    await send("def\n", 7);
+    expect(text(await within(reader.readLine()))).toBe("abcdef\n");
+
+    await abortAfterArrival((signal) => reader.readExactly(6, { signal }), "ghi");
+    await send("jkl", 6);
+    expect(text(await within(reader.readExactly(6)))).toBe("ghijkl");
+
+    await abortAfterArrival((signal) => reader.readUntil(bytes("!!"), { signal }), "mn!");
+    await send("o!!", 6);
+    expect(text(await within(reader.readUntil(bytes("!!"))))).toBe("mn!o!!");
+
+    // A timeout signal works the same way.
+    const timedOut = await failureOf(reader.readLine({ signal: AbortSignal.timeout(20) }));
+    expect(timedOut).toMatchObject({ name: "TimeoutError" });
+    await send("pq\n", 3);
+    expect(text(await within(reader.readLine()))).toBe("pq\n");
+  });
+});
+
+describe("connecting (C3)", () => {
+  it("C3: a refused connection rejects with SocketError ECONNREFUSED carrying Node's error as cause", async () => {
+    const raw = await startRawServer();
+    await raw.close();
+    const error = await failureOf(openConnection({ host: HOST, port: raw.port }));
+    expect(error).toBeInstanceOf(SocketError);
+    expect(error).toMatchObject({ code: "ECONNREFUSED", syscall: "connect", cause: { code: "ECONNREFUSED" } });
+  });
+
+  it("C3: an already aborted signal rejects with its reason before any socket is made", async () => {
+    const raw = await startRawServer();
+    const reason = new Error("aborted before");
+    const before = tcpSocketHandles();
+    await expect(openConnection({ host: HOST, port: raw.port, signal: AbortSignal.abort(reason) })).rejects.toBe(reason);
+    expect(tcpSocketHandles()).toBe(before);
+    await macrotasks(5);
+    expect(raw.accepted).toHaveLength(0);
+  });
+
+  it("C3: an abort right after calling openConnection() rejects with the reason and leaves no open socket", async () => {
+    const raw = await startRawServer((peer) => peer.destroy());
+    const before = tcpSocketHandles();
+    const controller = new AbortController();
+    const connecting = openConnection({ host: HOST, port: raw.port, signal: controller.signal });
+    const reason = new DOMException("Connecting was aborted", "AbortError");
+    controller.abort(reason);
+    await expect(within(connecting)).rejects.toBe(reason);
+    await until(() => tcpSocketHandles() === before, 5_000, "the aborted socket's handle to close");
+  });
+
+  it("C3: a signal aborted after the connection is made has no effect on it", async () => {
+    const raw = await startRawServer((peer) => peer.pipe(peer));
+    const controller = new AbortController();
+    const { reader, writer } = await openConnection({ host: HOST, port: raw.port, signal: controller.signal });
+    closeAtEnd(writer);
+    expect(getEventListeners(controller.signal, "abort")).toHaveLength(0);
+    controller.abort();
+    writer.write(bytes("alive\n"));
+    expect(text(await within(reader.readLine()))).toBe("alive\n");
+    expect(writer.isClosing()).toBe(false);
+  });
+});

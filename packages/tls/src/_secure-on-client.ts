@@ -1,0 +1,29 @@
+import type { ClientConnectedCallback } from "@asyncstreams/protocol";
+import type { StartTlsOptions } from "@asyncstreams/writer";
+
+/**
+ * Receives a failed server-side handshake: `error` is a `TlsError` (for example with code
+ * `ERR_TLS_HANDSHAKE_TIMEOUT`) and `peername` the client's address.
+ */
+export type HandshakeErrorHandler = (error: unknown, context: { message: string; peername: unknown }) => void;
+
+/**
+ * Wraps a client callback so that each connection first completes a TLS handshake as the server.
+ * A failed handshake has already failed the connection; it is reported to `onHandshakeError` and
+ * the callback is not called.
+ */
+export function secureOnClient(
+  onClient: ClientConnectedCallback,
+  options: StartTlsOptions,
+  onHandshakeError: HandshakeErrorHandler | undefined,
+): ClientConnectedCallback {
+  return async (reader, writer) => {
+    try {
+      await writer.startTls(options);
+    } catch (error) {
+      onHandshakeError?.(error, { message: "TLS handshake failed", peername: writer.getExtraInfo("peername") });
+      return;
+    }
+    await onClient(reader, writer);
+  };
+}

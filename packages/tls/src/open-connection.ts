@@ -1,0 +1,43 @@
+import { openConnection as openPlainConnection } from "@asyncstreams/net";
+import type { OpenConnectionOptions as PlainOptions } from "@asyncstreams/net";
+import type { Streams } from "@asyncstreams/protocol";
+import { checkTimeouts } from "./_check-timeouts.js";
+import { startTlsOrClose } from "./_start-tls-or-close.js";
+import type { TlsOptions } from "./tls-options.js";
+import type { TlsTimeouts } from "./tls-timeouts.js";
+
+/**
+ * Options for {@linkcode openConnection}: the net package's, plus `tls` and the timeouts.
+ */
+export interface OpenConnectionOptions extends PlainOptions, TlsTimeouts {
+  /** TLS settings; certificates and the host name are verified by default. */
+  tls?: TlsOptions | undefined;
+}
+
+/**
+ * asyncio's `open_connection(ssl=...)`: connects over TCP, completes a TLS handshake, and returns the
+ * connection's reader and writer. The certificate is verified against `tls.ca` (or Node's roots)
+ * and the host name (`tls.serverName`, default `host`) unless `rejectUnauthorized` is `false`.
+ *
+ * @param options Where to connect, `tls`, `handshakeTimeout` (default 60 s), `shutdownTimeout`
+ *   (default 30 s), the reader's `limit`, `signal`.
+ * @returns The reader and the writer, over TLS.
+ * @throws {TlsError} When the handshake fails or times out: `code` is Node's, such as
+ *   `ERR_TLS_CERT_ALTNAME_INVALID`, `UNABLE_TO_VERIFY_LEAF_SIGNATURE` or `ERR_TLS_HANDSHAKE_TIMEOUT`.
+ * @throws {SocketError} When the TCP connection fails.
+ * @throws {RangeError} When a timeout is not positive, before connecting.
+ *
+ * @example
+ * ```ts
+ * import { openConnection } from "@asyncstreams/tls";
+ *
+ * const { reader, writer } = await openConnection({ host: "localhost", port: 8443, tls: { ca } });
+ * ```
+ */
+export async function openConnection(options: OpenConnectionOptions): Promise<Streams> {
+  const { tls = {}, handshakeTimeout, shutdownTimeout, ...plain } = options;
+  checkTimeouts("Cannot open a TLS connection", options);
+  const streams = await openPlainConnection(plain);
+  await startTlsOrClose(streams.writer, { ...tls, handshakeTimeout, shutdownTimeout, signal: options.signal });
+  return streams;
+}

@@ -1,0 +1,38 @@
+import { openUnixConnection as openPlainUnixConnection } from "@asyncstreams/net";
+import type { OpenUnixConnectionOptions as PlainOptions } from "@asyncstreams/net";
+import type { Streams } from "@asyncstreams/protocol";
+import { checkTimeouts } from "./_check-timeouts.js";
+import { startTlsOrClose } from "./_start-tls-or-close.js";
+import type { TlsOptions } from "./tls-options.js";
+import type { TlsTimeouts } from "./tls-timeouts.js";
+
+/**
+ * Options for {@linkcode openUnixConnection}: the net package's, plus `tls` and the timeouts.
+ */
+export interface OpenUnixConnectionOptions extends PlainOptions, TlsTimeouts {
+  /** TLS settings; `serverName` is required, as asyncio requires `server_hostname` here. */
+  tls: TlsOptions & { serverName: string };
+}
+
+/**
+ * asyncio's `open_unix_connection(ssl=..., server_hostname=...)`: TLS over a Unix-domain socket.
+ *
+ * @param options `path`, `tls` (with `serverName`), timeouts, the reader's `limit`, `signal`.
+ * @returns The reader and the writer, over TLS.
+ * @throws {TlsError} When the handshake fails or times out.
+ *
+ * @example
+ * ```ts
+ * import { openUnixConnection } from "@asyncstreams/tls";
+ *
+ * const { reader, writer } = await openUnixConnection({ path: "/run/app.sock", tls: { ca, serverName: "localhost" } });
+ * ```
+ */
+export async function openUnixConnection(options: OpenUnixConnectionOptions): Promise<Streams> {
+  const { tls, handshakeTimeout, shutdownTimeout, ...plain } = options;
+  checkTimeouts("Cannot open a TLS Unix connection", options);
+  if (typeof tls?.serverName !== "string") throw new TypeError("Cannot open a TLS Unix connection: tls.serverName is required");
+  const streams = await openPlainUnixConnection(plain);
+  await startTlsOrClose(streams.writer, { ...tls, handshakeTimeout, shutdownTimeout, signal: options.signal });
+  return streams;
+}

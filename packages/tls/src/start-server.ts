@@ -1,0 +1,49 @@
+import { startServer as startPlainServer } from "@asyncstreams/net";
+import type { Server, StartServerOptions as PlainOptions } from "@asyncstreams/net";
+import type { ClientConnectedCallback } from "@asyncstreams/protocol";
+import { checkTimeouts } from "./_check-timeouts.js";
+import { secureOnClient } from "./_secure-on-client.js";
+import type { HandshakeErrorHandler } from "./_secure-on-client.js";
+import type { TlsOptions } from "./tls-options.js";
+import type { TlsTimeouts } from "./tls-timeouts.js";
+
+/**
+ * Options for {@linkcode startServer}: the net package's, plus `tls` and the timeouts.
+ */
+export interface StartServerOptions extends PlainOptions, TlsTimeouts {
+  /** TLS settings: at least `key` and `cert`. */
+  tls: TlsOptions;
+  /**
+   * Called when a client's handshake fails or times out (its connection is already closed).
+   * Default: nothing, since scanners and broken clients are routine on a public port.
+   */
+  onHandshakeError?: HandshakeErrorHandler | undefined;
+}
+
+/**
+ * asyncio's `start_server(ssl=...)`: listens on TCP, completes a TLS handshake with each client, then
+ * calls `onClient(reader, writer)`. A handshake that fails or takes longer than `handshakeTimeout`
+ * closes that connection (reported to `onHandshakeError`) and never reaches `onClient`; serving goes
+ * on. Everything else is as in the net package's `startServer()`.
+ *
+ * @param onClient Called with each connection's reader and writer, over TLS.
+ * @param options Where to listen, `tls` (`key`, `cert`, ...), timeouts and per-connection settings.
+ * @returns The listening server.
+ * @throws {RangeError} When a timeout is not positive or `limit` is not greater than 0.
+ *
+ * @example
+ * ```ts
+ * import { startServer } from "@asyncstreams/tls";
+ *
+ * const server = await startServer(async (reader, writer) => {
+ *   writer.write(await reader.readLine());
+ *   writer.close();
+ * }, { host: "127.0.0.1", port: 0, tls: { key, cert } });
+ * ```
+ */
+export async function startServer(onClient: ClientConnectedCallback, options: StartServerOptions): Promise<Server> {
+  if (typeof onClient !== "function") throw new TypeError("Cannot start a TLS server: onClient must be a function");
+  checkTimeouts("Cannot start a TLS server", options);
+  const { tls, handshakeTimeout, shutdownTimeout, onHandshakeError, ...plain } = options;
+  return startPlainServer(secureOnClient(onClient, { ...tls, handshakeTimeout, shutdownTimeout }, onHandshakeError), plain);
+}

@@ -1,0 +1,39 @@
+import { startUnixServer as startPlainUnixServer } from "@asyncstreams/net";
+import type { Server, StartUnixServerOptions as PlainOptions } from "@asyncstreams/net";
+import type { ClientConnectedCallback } from "@asyncstreams/protocol";
+import { checkTimeouts } from "./_check-timeouts.js";
+import { secureOnClient } from "./_secure-on-client.js";
+import type { HandshakeErrorHandler } from "./_secure-on-client.js";
+import type { TlsOptions } from "./tls-options.js";
+import type { TlsTimeouts } from "./tls-timeouts.js";
+
+/**
+ * Options for {@linkcode startUnixServer}: the net package's, plus `tls` and the timeouts.
+ */
+export interface StartUnixServerOptions extends PlainOptions, TlsTimeouts {
+  /** TLS settings: at least `key` and `cert`. */
+  tls: TlsOptions;
+  /** Called when a client's handshake fails or times out. Default: nothing. */
+  onHandshakeError?: HandshakeErrorHandler | undefined;
+}
+
+/**
+ * asyncio's `start_unix_server(ssl=...)`: TLS over a Unix-domain socket; see `startServer()`.
+ *
+ * @param onClient Called with each connection's reader and writer, over TLS.
+ * @param options `path`, `tls`, timeouts and per-connection settings.
+ * @returns The listening server.
+ *
+ * @example
+ * ```ts
+ * import { startUnixServer } from "@asyncstreams/tls";
+ *
+ * const server = await startUnixServer(onClient, { path: "/tmp/app.sock", tls: { key, cert } });
+ * ```
+ */
+export async function startUnixServer(onClient: ClientConnectedCallback, options: StartUnixServerOptions): Promise<Server> {
+  if (typeof onClient !== "function") throw new TypeError("Cannot start a TLS Unix server: onClient must be a function");
+  checkTimeouts("Cannot start a TLS Unix server", options);
+  const { tls, handshakeTimeout, shutdownTimeout, onHandshakeError, ...plain } = options;
+  return startPlainUnixServer(secureOnClient(onClient, { ...tls, handshakeTimeout, shutdownTimeout }, onHandshakeError), plain);
+}
