@@ -1,0 +1,240 @@
+// @ts-check
+// The benchmark runner: one child process per (workload, implementation), a table of medians with
+// ratios to node-raw measured in the same run. See bench/README.md.
+//   pnpm build && pnpm bench [--quick | --smoke] [--runs N] [--only W1,W3b] [--impl node-raw,cpython] [--json FILE]
+import { spawnSync } from "node:child_process";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { cpus } from "node:os";
+import { dirname, join } from "node:path";
+import process from "node:process";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import { ANCHOR, impls } from "./impl/index.js";
+import { formatFigure, formatTable, median, speedRatio } from "./lib/report.js";
+import { workloads } from "./workloads/index.js";
+
+/** @import { Row } from "./lib/report.js" */
+/** @import { ImplEntry } from "./impl/index.js" */
+/** @import { MemoryWorkload } from "./lib/types.js" */
+
+const here = dirname(fileURLToPath(import.meta.url));
+const CHILD = join(here, "child.js");
+const PYTHON_SCRIPT = join(here, "..", "python", "inmemory.py");
+const PYTHON = process.env.PYTHON ?? "python3";
+
+/**
+ * Prints a command-line mistake without a stack trace and exits with status 2.
+ *
+ * @param {string} message
+ * @returns {never}
+ */
+function usageError(message) {
+  console.error(`${message} (see --help)`);
+  process.exit(2);
+}
+
+/** Parses the command line (strict: an unknown option is an error). */
+function parseOptions() {
+  return parseArgs({
+    options: {
+      quick: { type: "boolean", default: false },
+      smoke: { type: "boolean", default: false },
+      runs: { type: "string" },
+      rounds: { type: "string", default: "1" },
+      only: { type: "string" },
+      impl: { type: "string" },
+      json: { type: "string" },
+      timeout: { type: "string", default: "180" },
+      clock: { type: "string", default: "wall" },
+      help: { type: "boolean", short: "h", default: false },
+    },
+  }).values;
+}
+
+/** @type {ReturnType<typeof parseOptions>} */
+let values;
+try {
+  values = parseOptions();
+} catch (error) {
+  usageError(error instanceof Error ? error.message : String(error));
+}
+
+if (values.help) {
+  console.log(`Usage: node bench/src/main.js [options]   (run \`pnpm build\` first)
+  --quick, --smoke   fewer items and 1 pass: a CI smoke run that still checks every count
+  --runs N           timed passes per (workload, implementation); the median is reported (default 3)
+  --rounds N         repeat the whole matrix N times, interleaved, and pool the passes (default 1):
+                     on a busy machine this spreads load bursts over every implementation alike
+  --only W1,W3b      workloads to run (${workloads.map((w) => w.id).join(", ")}); "W3b" includes W3b-64M
+  --impl a,b         implementations to run (${impls.map((i) => i.name).join(", ")})
+  --json FILE        also write the results as JSON
+  --clock cpu        figures from each pass's CPU time (user + system) instead of wall-clock time:
+                     steadier on a machine shared with other work; the default is --clock wall
+  --timeout SECONDS  give up on a child process after this long (default 180): it is stuck, not slow`);
+  process.exit(0);
+}
+
+const quick = values.quick || values.smoke;
+const runs = values.runs === undefined ? (quick ? 1 : 3) : Number(values.runs);
+if (!Number.isInteger(runs) || runs < 1) usageError(`Cannot run ${values.runs} passes: expected a positive integer`);
+const rounds = Number(values.rounds);
+if (!Number.isInteger(rounds) || rounds < 1) usageError(`Cannot run ${values.rounds} rounds: expected a positive integer`);
+if (values.clock !== "wall" && values.clock !== "cpu") usageError(`Cannot use clock ${values.clock}: expected wall or cpu`);
+const clock = values.clock;
+const timeoutMs = Number(values.timeout) * 1000;
+if (!(timeoutMs > 0)) usageError(`Cannot use a timeout of ${values.timeout} seconds: expected a positive number`);
+const onlyWorkloads = values.only?.split(",").map((id) => id.trim()).filter(Boolean);
+const onlyImpls = values.impl?.split(",").map((name) => name.trim()).filter(Boolean);
+for (const id of onlyWorkloads ?? []) {
+  if (!workloads.some((w) => w.id === id || w.base === id)) usageError(`Cannot select workload ${id}: expected one of ${workloads.map((w) => w.id).join(", ")}`);
+}
+for (const name of onlyImpls ?? []) {
+  if (!impls.some((i) => i.name === name)) usageError(`Cannot select implementation ${name}: expected one of ${impls.map((i) => i.name).join(", ")}`);
+}
+
+const python = detectPython();
+/** @type {string[]} */
+const notes = [];
+if (python === null && (onlyImpls === undefined || onlyImpls.includes("cpython"))) {
+  notes.push(`${PYTHON} not found: the cpython column is skipped`);
+  console.error(`Note: ${notes[0]}`);
+}
+
+const selectedWorkloads = workloads.filter((w) => onlyWorkloads === undefined || onlyWorkloads.some((id) => w.id === id || w.base === id));
+const selectedImpls = impls.filter(
+  (i) => (onlyImpls === undefined || onlyImpls.includes(i.name)) && (i.runtime !== "python" || python !== null),
+);
+
+/** @type {Map<string, Row>} */
+const pooled = new Map();
+for (let round = 0; round < rounds; round++) {
+  if (rounds > 1) process.stderr.write(`round ${round + 1} of ${rounds}\n`);
+  for (const workload of selectedWorkloads) {
+    for (const impl of selectedImpls.filter((candidate) => candidate.supports(workload))) {
+      const key = `${workload.id} ${impl.name}`;
+      const earlier = pooled.get(key);
+      if (earlier?.error !== undefined) continue; // failed once: do not wait out its timeout again
+      const row = measure(workload, impl);
+      if (earlier === undefined) pooled.set(key, row);
+      else {
+        if (row.error !== undefined) earlier.error = row.error;
+        earlier.figures.push(...row.figures);
+        earlier.seconds.push(...row.seconds);
+        earlier.cpuSeconds.push(...row.cpuSeconds);
+        earlier.maxRssKiB = Math.max(earlier.maxRssKiB, row.maxRssKiB);
+      }
+    }
+  }
+}
+/** @type {Row[]} */
+const rows = [];
+for (const workload of selectedWorkloads) {
+  const group = [...pooled.values()].filter((row) => row.workload === workload.id);
+  for (const row of group) row.median = row.error === undefined ? median(row.figures) : Number.NaN;
+  const anchor = group.find((row) => row.impl === ANCHOR);
+  const cpython = group.find((row) => row.impl === "cpython");
+  for (const row of group) {
+    row.vsAnchor = speedRatio(row, anchor);
+    row.vsCpython = speedRatio(row, cpython);
+  }
+  rows.push(...group);
+}
+
+console.log(`\nasyncstreams bench: Node ${process.version}${python === null ? "" : `, ${python}`}, ${cpus().length} × ${cpus()[0]?.model ?? "CPU"}`);
+const passes = runs * rounds;
+console.log(`${quick ? "quick (smoke) run" : "full run"}, median of ${passes} pass${passes === 1 ? "" : "es"}${rounds > 1 ? ` (${rounds} interleaved rounds of ${runs})` : ""}${clock === "cpu" ? ", CPU time" : ""}; ratios are speed relative to that column (> 1 = faster)\n`);
+console.log(formatTable(rows));
+for (const line of linearity(rows)) console.log(line);
+for (const note of notes) console.log(`Note: ${note}`);
+
+if (values.json !== undefined) {
+  mkdirSync(dirname(values.json), { recursive: true });
+  const report = {
+    date: new Date().toISOString(),
+    node: process.version,
+    python,
+    cpu: { model: cpus()[0]?.model ?? null, count: cpus().length },
+    quick,
+    runs,
+    rounds,
+    clock,
+    anchor: ANCHOR,
+    rows,
+    notes,
+  };
+  writeFileSync(values.json, `${JSON.stringify(report, null, 2)}\n`);
+  console.log(`\nWrote ${values.json}`);
+}
+
+const failed = rows.filter((row) => row.error !== undefined);
+if (failed.length > 0) {
+  for (const row of failed) console.error(`\n${row.workload} ${row.impl} failed:\n${row.error}`);
+  process.exitCode = 1;
+}
+
+/**
+ * Runs one (workload, implementation) pair in a fresh child process.
+ *
+ * @param {MemoryWorkload} workload
+ * @param {ImplEntry} impl
+ * @returns {Row}
+ */
+function measure(workload, impl) {
+  const params = workload.params(quick);
+  const shared = ["--runs", String(runs), "--params", JSON.stringify(params)];
+  const [command, args] =
+    impl.runtime === "python"
+      ? [PYTHON, [PYTHON_SCRIPT, "--workload", workload.base, "--warmup", JSON.stringify(workload.warmup(params)), ...shared]]
+      : [process.execPath, ["--expose-gc", CHILD, "--workload", workload.id, "--impl", impl.name, ...shared]];
+  process.stderr.write(`${workload.id} ${impl.name} ... `);
+  const child = spawnSync(command, args, { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], timeout: timeoutMs, killSignal: "SIGKILL", maxBuffer: 1 << 20 });
+  /** @type {Row} */
+  const row = { workload: workload.id, impl: impl.name, unit: workload.unit, better: workload.better, params, figures: [], seconds: [], cpuSeconds: [], median: Number.NaN, vsAnchor: null, vsCpython: null, maxRssKiB: 0 };
+  const last = child.stdout?.trim().split("\n").at(-1) ?? "";
+  if (child.status !== 0 || !last.startsWith("{")) {
+    const timedOut = /** @type {NodeJS.ErrnoException | undefined} */ (child.error)?.code === "ETIMEDOUT";
+    const reason = timedOut
+      ? `no result within --timeout ${values.timeout} s (stuck, or far slower than expected)`
+      : (child.error?.message ?? (child.signal === null ? `exit code ${child.status}` : `killed by ${child.signal}`));
+    const stderr = (child.stderr ?? "").trim();
+    row.error = stderr === "" ? reason : `${reason}\n${stderr.split("\n").slice(-15).join("\n")}`;
+    process.stderr.write("FAILED\n");
+    return row;
+  }
+  /** @type {{ seconds: number[], cpuSeconds: number[], maxRssKiB: number }} */
+  const result = JSON.parse(last);
+  row.figures = (clock === "cpu" ? result.cpuSeconds : result.seconds).map((seconds) => workload.figure(params, seconds));
+  row.seconds = result.seconds;
+  row.cpuSeconds = result.cpuSeconds;
+  row.median = median(row.figures);
+  row.maxRssKiB = result.maxRssKiB;
+  process.stderr.write(`${formatFigure(row.median)} ${workload.unit}\n`);
+  return row;
+}
+
+/**
+ * W3b at 16 and 64 MiB: the time ratio should be about 4 when the search is linear.
+ *
+ * @param {readonly Row[]} allRows
+ * @returns {string[]}
+ */
+function linearity(allRows) {
+  /** @type {string[]} */
+  const lines = [];
+  let sizeRatio = 0;
+  for (const small of allRows.filter((row) => row.workload === "W3b" && row.error === undefined)) {
+    const large = allRows.find((row) => row.workload === "W3b-64M" && row.impl === small.impl && row.error === undefined);
+    if (large === undefined) continue;
+    sizeRatio = (large.params.size ?? 0) / (small.params.size ?? 1);
+    lines.push(`  ${small.impl}: ${(large.median / small.median).toFixed(1)} ×`);
+  }
+  if (lines.length === 0) return [];
+  return [`\nW3b linearity: time for W3b-64M over time for W3b (${sizeRatio} × the bytes; about ${sizeRatio} × is linear)`, ...lines];
+}
+
+/** @returns {string | null} "Python 3.11.7", or null when there is no usable python3. */
+function detectPython() {
+  const probe = spawnSync(PYTHON, ["--version"], { encoding: "utf8" });
+  if (probe.error !== undefined || probe.status !== 0) return null;
+  return (probe.stdout || probe.stderr).trim();
+}
