@@ -11,7 +11,8 @@ const COMPACT_AFTER = 64;
  *   reader that searches again from where the last search stopped never re-walks the chunk list:
  *   total work over any sequence of appends and resumed searches is linear in the bytes seen.
  * - `take()` removes bytes from the front. A result that lies inside one appended chunk is a
- *   zero-copy `subarray` view of that chunk; a result that spans chunks is one fresh copy.
+ *   zero-copy view of that chunk (a plain `Uint8Array`, even if the chunk was a subclass such as
+ *   Node's `Buffer`); a result that spans chunks is one fresh copy.
  *
  * Ownership: `append(chunk)` takes ownership of `chunk`; the caller must not modify it afterwards.
  * The buffer never writes into a chunk, and every byte is handed out by `take()` exactly once, so
@@ -41,6 +42,10 @@ export class ByteBuffer {
   /** Search cursor: a chunk index and the buffer position of that chunk's first live byte. */
   #cursorIndex = 0;
   #cursorStart = 0;
+  /** The chunk whose `buffer` and `byteOffset` are cached below: those getters are slow to call. */
+  #viewChunk: Uint8Array | null = null;
+  #viewBuffer: ArrayBufferLike = EMPTY.buffer;
+  #viewBase = 0;
 
   /** The number of bytes buffered. */
   get length(): number {
@@ -104,14 +109,46 @@ export class ByteBuffer {
     if (size === 0) throw new RangeError("Cannot search for a separator: it is empty");
     const first = separator[0]!;
     if (size === 1) return this.indexOfByte(first, fromIndex);
-    let from = fromIndex;
-    for (;;) {
-      const candidate = this.indexOfByte(first, from);
-      // A candidate too close to the end means no later one fits either.
-      if (candidate === -1 || candidate + size > this.#length) return -1;
-      if (this.#matchesAt(separator, candidate)) return candidate;
-      from = candidate + 1;
+    const from = Math.max(0, fromIndex);
+    if (from + size > this.#length) return -1;
+    const chunks = this.#chunks;
+    let index = this.#locate(from);
+    let start = this.#cursorStart;
+    let base = index === this.#head ? this.#headOffset : 0;
+    let offset = from - start + base;
+    for (; index < chunks.length; index++) {
+      const chunk = chunks[index]!;
+      const end = chunk.length;
+      for (let found = chunk.indexOf(first, offset); found !== -1; found = chunk.indexOf(first, found + 1)) {
+        const position = start + found - base;
+        // A candidate too close to the end means no later one fits either.
+        if (position + size > this.#length) {
+          this.#setCursor(index, start);
+          return -1;
+        }
+        // Compare in place while the separator fits in this chunk; across chunks only near its end.
+        let matched = true;
+        if (found + size <= end) {
+          for (let i = 1; i < size; i++) {
+            if (chunk[found + i] !== separator[i]) {
+              matched = false;
+              break;
+            }
+          }
+        } else {
+          matched = this.#matchesAcross(separator, index, found);
+        }
+        if (matched) {
+          this.#setCursor(index, start);
+          return position;
+        }
+      }
+      if (index + 1 < chunks.length) start += end - base;
+      base = 0;
+      offset = 0;
     }
+    this.#setCursor(chunks.length - 1, start);
+    return -1;
   }
 
   /**
@@ -163,12 +200,12 @@ export class ByteBuffer {
     if (count < available) {
       this.#headOffset = offset + count;
       this.#consumed(count);
-      return chunk.subarray(offset, offset + count);
+      return this.#view(chunk, offset, count);
     }
     if (count === available) {
       this.#dropHead();
       this.#consumed(count);
-      return offset === 0 ? chunk : chunk.subarray(offset);
+      return offset === 0 ? chunk : this.#view(chunk, offset, count);
     }
     const out = new Uint8Array(count);
     this.#copyFront(out, count, true);
@@ -225,6 +262,17 @@ export class ByteBuffer {
     this.#length = 0;
     this.#cursorIndex = 0;
     this.#cursorStart = 0;
+    this.#viewChunk = null;
+  }
+
+  /** A plain `Uint8Array` over `count` bytes of `chunk` from `offset`, without copying. */
+  #view(chunk: Uint8Array, offset: number, count: number): Uint8Array {
+    if (this.#viewChunk !== chunk) {
+      this.#viewChunk = chunk;
+      this.#viewBuffer = chunk.buffer;
+      this.#viewBase = chunk.byteOffset;
+    }
+    return new Uint8Array(this.#viewBuffer, this.#viewBase + offset, count);
   }
 
   /** Copies `count` front bytes into `out`, removing them when `consume` is set. */
@@ -251,19 +299,24 @@ export class ByteBuffer {
     this.#consumed(count);
   }
 
-  /** Byte-by-byte comparison at a position known to have room for the whole separator. */
-  #matchesAt(separator: Uint8Array, position: number): boolean {
-    let index = this.#locate(position);
+  /** Compares `separator` with the bytes from `offset` in chunk `index` on, across chunk ends. */
+  #matchesAcross(separator: Uint8Array, index: number, offset: number): boolean {
     let chunk = this.#chunks[index]!;
-    let offset = position - this.#cursorStart + (index === this.#head ? this.#headOffset : 0);
+    let at = offset;
     for (let i = 0; i < separator.length; i++) {
-      if (offset === chunk.length) {
+      if (at === chunk.length) {
         chunk = this.#chunks[++index]!;
-        offset = 0;
+        at = 0;
       }
-      if (chunk[offset++] !== separator[i]) return false;
+      if (chunk[at++] !== separator[i]) return false;
     }
     return true;
+  }
+
+  /** Byte-by-byte comparison at a position known to have room for the whole separator. */
+  #matchesAt(separator: Uint8Array, position: number): boolean {
+    const index = this.#locate(position);
+    return this.#matchesAcross(separator, index, position - this.#cursorStart + (index === this.#head ? this.#headOffset : 0));
   }
 
   /**
@@ -296,6 +349,7 @@ export class ByteBuffer {
   /** Forgets the head chunk (already fully consumed) and compacts the list now and then. */
   #dropHead(): void {
     const chunks = this.#chunks;
+    this.#viewChunk = null; // do not keep a consumed chunk alive through the view cache
     this.#head++;
     this.#headOffset = 0;
     if (this.#head === chunks.length) {
