@@ -1,9 +1,11 @@
 /**
  * The asyncstreams demo: a key-value server and client speaking a line-and-length protocol over TCP
- * on 127.0.0.1, with asyncio's reader semantics. Run it with `pnpm demo`.
+ * on 127.0.0.1, with asyncio's reader semantics, then over TLS and over a STARTTLS upgrade. Run it
+ * with `pnpm demo`.
  */
 import { openConnection, startServer } from "@asyncstreams/net";
 import { serveKeyValue } from "./kv-server.js";
+import { startTlsExchange, tlsExchange } from "./secure.js";
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -55,4 +57,9 @@ writer.close();
 await writer.waitClosed();
 server.close(); // stop accepting; waitClosed() also waits for every client to be gone
 await server.waitClosed();
-console.log("\nclient and server closed cleanly");
+console.log("client and server closed cleanly\n");
+
+await tlsExchange(store);
+console.log();
+await startTlsExchange(store);
+console.log("\ndone: TCP, TLS and STARTTLS, all closed cleanly");
