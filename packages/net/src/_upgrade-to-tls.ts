@@ -2,7 +2,7 @@ import { isIP } from "node:net";
 import type { Socket } from "node:net";
 import { Duplex } from "node:stream";
 import { TLSSocket, connect as tlsConnect, createSecureContext } from "node:tls";
-import type { ConnectionOptions } from "node:tls";
+import type { ConnectionOptions, SecureContext } from "node:tls";
 import type { StartTlsOptions } from "@asyncstreams/writer";
 import { TlsError } from "./tls-error.js";
 
@@ -35,7 +35,9 @@ export async function upgradeToTls(raw: Socket, leftover: readonly Uint8Array[],
   const alpn = Array.isArray(alpnProtocols) ? { ALPNProtocols: alpnProtocols as string[] } : {};
   let secure: TLSSocket;
   if (side.serverSide) {
-    const context = createSecureContext(tlsOptions);
+    // A server passes one prepared `secureContext` for all its connections: making one per
+    // connection costs a key parse and tens of KiB each.
+    const context = (tlsOptions["secureContext"] as SecureContext | undefined) ?? createSecureContext(tlsOptions);
     secure = new TLSSocket(carrier, { ...(tlsOptions as object), ...alpn, isServer: true, secureContext: context });
   } else {
     const name = typeof serverName === "string" ? serverName : side.hostname;
@@ -67,6 +69,8 @@ function handshake(secure: TLSSocket, event: "secure" | "secureConnect", timeout
       resolve();
     };
     const onError = (error: Error): void => fail(toTlsError(error));
+    // 'end' too: the socket is half-open (allowHalfOpen), so a peer's FIN alone never emits 'close'
+    // and a server would otherwise wait out the whole handshake timeout.
     const onClose = (): void => fail(new TlsError("ECONNRESET", "Cannot start TLS: the connection closed during the handshake"));
     const onAbort = (): void => fail(signal!.reason);
     const timer = setTimeout(() => {
@@ -77,11 +81,13 @@ function handshake(secure: TLSSocket, event: "secure" | "secureConnect", timeout
       secure.off(event, onSecure);
       secure.off("error", onError);
       secure.off("close", onClose);
+      secure.off("end", onClose);
       signal?.removeEventListener("abort", onAbort);
     };
     secure.once(event, onSecure);
     secure.once("error", onError);
     secure.once("close", onClose);
+    secure.once("end", onClose);
     signal?.addEventListener("abort", onAbort, { once: true });
   });
 }

@@ -1,3 +1,5 @@
+import { createSecureContext } from "node:tls";
+import type { SecureContextOptions } from "node:tls";
 import type { ClientConnectedCallback } from "@asyncstreams/protocol";
 import type { StartTlsOptions } from "@asyncstreams/writer";
 
@@ -17,9 +19,12 @@ export function secureOnClient(
   options: StartTlsOptions,
   onHandshakeError: HandshakeErrorHandler | undefined,
 ): ClientConnectedCallback {
+  // One secure context for every connection of the server, as Node's own tls.Server keeps.
+  const secureContext = options["secureContext"] ?? createSecureContext(options as SecureContextOptions);
+  const prepared: StartTlsOptions = { ...options, secureContext };
   return async (reader, writer) => {
     try {
-      await writer.startTls(options);
+      await writer.startTls(prepared);
     } catch (error) {
       onHandshakeError?.(error, { message: "TLS handshake failed", peername: writer.getExtraInfo("peername") });
       return;
