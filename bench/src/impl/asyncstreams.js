@@ -1,6 +1,8 @@
 // @ts-check
 // asyncstreams: the project's StreamReader, imported the way users import it (the built dist:
-// run `pnpm build` first).
+// run `pnpm build` first), with Node's native byte search as a Node user passes it (readers made
+// by @asyncstreams/net use it by default).
+import { nodeByteSearch } from "@asyncstreams/net";
 import { StreamReader } from "@asyncstreams/reader";
 import { timeReaderPass } from "../lib/memory-harness.js";
 
@@ -11,5 +13,5 @@ export const asyncstreams = {
   name: "asyncstreams",
   supports: (workload) => workload.kind === "memory",
   runPass: (workload, data, params) =>
-    timeReaderPass((options) => /** @type {BenchReader} */ (new StreamReader(options)), workload, data, params),
+    timeReaderPass((options) => /** @type {BenchReader} */ (new StreamReader({ ...options, search: nodeByteSearch })), workload, data, params),
 };

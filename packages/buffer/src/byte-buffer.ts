@@ -1,3 +1,5 @@
+import type { ByteSearch } from "./byte-search.js";
+import { portableByteSearch } from "./portable-byte-search.js";
 import type { SeparatorMatch } from "./separator-match.js";
 
 /** Drop consumed chunk slots from the front of the chunk list once this many have piled up. */
@@ -46,6 +48,14 @@ export class ByteBuffer {
   #viewChunk: Uint8Array | null = null;
   #viewBuffer: ArrayBufferLike = EMPTY.buffer;
   #viewBase = 0;
+  readonly #search: ByteSearch;
+
+  /**
+   * @param options `search`: the in-chunk search primitive; defaults to {@linkcode portableByteSearch}.
+   */
+  constructor(options: ByteBufferOptions = {}) {
+    this.#search = options.search ?? portableByteSearch;
+  }
 
   /** The number of bytes buffered. */
   get length(): number {
@@ -81,7 +91,7 @@ export class ByteBuffer {
     for (; index < chunks.length; index++) {
       const chunk = chunks[index]!;
       const base = index === this.#head ? this.#headOffset : 0;
-      const found = chunk.indexOf(byte, offset);
+      const found = this.#search(chunk, byte, offset);
       if (found !== -1) {
         this.#setCursor(index, start);
         return start + found - base;
@@ -119,26 +129,17 @@ export class ByteBuffer {
     for (; index < chunks.length; index++) {
       const chunk = chunks[index]!;
       const end = chunk.length;
-      for (let found = chunk.indexOf(first, offset); found !== -1; found = chunk.indexOf(first, found + 1)) {
+      // A match inside this chunk starts before any that straddles its end: search in place first.
+      const inside = this.#search(chunk, separator, offset);
+      if (inside !== -1) {
+        this.#setCursor(index, start);
+        return start + inside - base;
+      }
+      // Then the few positions from which a match would run into the next chunks.
+      for (let found = chunk.indexOf(first, Math.max(offset, end - size + 1)); found !== -1; found = chunk.indexOf(first, found + 1)) {
         const position = start + found - base;
-        // A candidate too close to the end means no later one fits either.
-        if (position + size > this.#length) {
-          this.#setCursor(index, start);
-          return -1;
-        }
-        // Compare in place while the separator fits in this chunk; across chunks only near its end.
-        let matched = true;
-        if (found + size <= end) {
-          for (let i = 1; i < size; i++) {
-            if (chunk[found + i] !== separator[i]) {
-              matched = false;
-              break;
-            }
-          }
-        } else {
-          matched = this.#matchesAcross(separator, index, found);
-        }
-        if (matched) {
+        if (position + size > this.#length) break; // no later candidate fits either
+        if (this.#matchesAcross(separator, index, found)) {
           this.#setCursor(index, start);
           return position;
         }
@@ -379,3 +380,11 @@ export class ByteBuffer {
 }
 
 const EMPTY = new Uint8Array(0);
+
+/**
+ * Options for {@linkcode ByteBuffer}.
+ */
+export interface ByteBufferOptions {
+  /** The search primitive run inside each chunk; see {@linkcode ByteSearch}. */
+  search?: ByteSearch | undefined;
+}

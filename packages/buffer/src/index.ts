@@ -6,6 +6,9 @@
  * @module
  */
 export { ByteBuffer } from "./byte-buffer.js";
+export type { ByteBufferOptions } from "./byte-buffer.js";
+export type { ByteSearch } from "./byte-search.js";
+export { portableByteSearch } from "./portable-byte-search.js";
 export type { SeparatorMatch } from "./separator-match.js";
 export { StreamError } from "./stream-error.js";
 export type { StreamErrorOptions } from "./stream-error.js";

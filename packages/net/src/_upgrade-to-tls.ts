@@ -38,7 +38,10 @@ export async function upgradeToTls(raw: Socket, leftover: readonly Uint8Array[],
     // A server passes one prepared `secureContext` for all its connections: making one per
     // connection costs a key parse and tens of KiB each.
     const context = (tlsOptions["secureContext"] as SecureContext | undefined) ?? createSecureContext(tlsOptions);
-    secure = new TLSSocket(carrier, { ...(tlsOptions as object), ...alpn, isServer: true, secureContext: context });
+    // tls.createServer()'s default: a requested client certificate must verify. A bare TLSSocket
+    // defaults to false and never checks the result; checkClientCertificate() does, as tls.Server.
+    const rejectUnauthorized = tlsOptions["rejectUnauthorized"] !== false;
+    secure = new TLSSocket(carrier, { ...(tlsOptions as object), ...alpn, isServer: true, secureContext: context, rejectUnauthorized });
   } else {
     const name = typeof serverName === "string" ? serverName : side.hostname;
     if (name === undefined) throw new TypeError("Cannot start TLS: serverName is required when the connection's host is unknown");
@@ -53,7 +56,29 @@ export async function upgradeToTls(raw: Socket, leftover: readonly Uint8Array[],
     secure = tlsConnect(connection);
   }
   await handshake(secure, side.serverSide ? "secure" : "secureConnect", handshakeTimeout, signal);
+  if (side.serverSide && tlsOptions["requestCert"] === true) checkClientCertificate(secure, tlsOptions["rejectUnauthorized"] !== false);
   return secure;
+}
+
+/**
+ * What tls.Server does once a handshake that requested a client certificate completes: OpenSSL
+ * accepts any certificate (Node verifies in JavaScript), so the result is read here, `authorized`
+ * and `authorizationError` are set, and an unverified client is refused unless `rejectUnauthorized`
+ * is `false`.
+ */
+function checkClientCertificate(secure: TLSSocket, rejectUnauthorized: boolean): void {
+  // Node's own server reads the same internal verifyError(); no public API exposes it.
+  const handle = (secure as unknown as { _handle?: { verifyError?(): Error | null } | null })._handle;
+  const verifyError = typeof handle?.verifyError === "function" ? handle.verifyError() : new TlsError("ERR_TLS_CERT_UNVERIFIED", "Cannot start TLS: the client certificate cannot be verified on this runtime");
+  if (verifyError === null || verifyError === undefined) {
+    secure.authorized = true;
+    return;
+  }
+  // Node stores the code string here, whatever @types/node says.
+  (secure as { authorizationError: unknown }).authorizationError = (verifyError as { code?: string }).code ?? verifyError.message;
+  if (!rejectUnauthorized) return;
+  secure.destroy();
+  throw toTlsError(verifyError);
 }
 
 /** Waits for the handshake event, failing on error, timeout or abort (and destroying the socket). */

@@ -6,6 +6,7 @@
  *
  * @module
  */
+export { nodeByteSearch } from "./node-byte-search.js";
 export { openConnection } from "./open-connection.js";
 export type { OpenConnectionOptions } from "./open-connection.js";
 export { openUnixConnection } from "./open-unix-connection.js";

@@ -1,6 +1,7 @@
 import type { Socket } from "node:net";
 import type { Streams, WriteBufferLimits } from "@asyncstreams/protocol";
 import { StreamReader } from "@asyncstreams/reader";
+import { nodeByteSearch } from "./node-byte-search.js";
 import { connectSocket } from "./_connect-socket.js";
 import { streamsOverSocket } from "./_streams-over-socket.js";
 
@@ -64,7 +65,7 @@ export interface OpenConnectionOptions {
  * ```
  */
 export async function openConnection(options: OpenConnectionOptions): Promise<Streams> {
-  const reader = new StreamReader({ limit: options.limit });
+  const reader = new StreamReader({ limit: options.limit, search: nodeByteSearch });
   const { host = "localhost", port, socket, signal } = options;
   if (socket !== undefined) {
     if (port !== undefined || options.host !== undefined) {

@@ -1,5 +1,6 @@
 import type { Streams, WriteBufferLimits } from "@asyncstreams/protocol";
 import { StreamReader } from "@asyncstreams/reader";
+import { nodeByteSearch } from "./node-byte-search.js";
 import { connectSocket } from "./_connect-socket.js";
 import { streamsOverSocket } from "./_streams-over-socket.js";
 
@@ -34,7 +35,7 @@ export interface OpenUnixConnectionOptions {
  * ```
  */
 export async function openUnixConnection(options: OpenUnixConnectionOptions): Promise<Streams> {
-  const reader = new StreamReader({ limit: options.limit });
+  const reader = new StreamReader({ limit: options.limit, search: nodeByteSearch });
   const { path } = options;
   if (typeof path !== "string" || path === "") throw new TypeError("Cannot open a Unix connection: no path was specified");
   const socket = await connectSocket({ path }, options.signal, path);

@@ -2,6 +2,7 @@ import type { Server as NetServer, Socket } from "node:net";
 import type { ClientConnectedCallback, Transport, WriteBufferLimits } from "@asyncstreams/protocol";
 import { StreamReaderProtocol } from "@asyncstreams/protocol";
 import { InvalidStateError, StreamReader } from "@asyncstreams/reader";
+import { nodeByteSearch } from "./node-byte-search.js";
 import { SocketTransport } from "./socket-transport.js";
 
 /**
@@ -223,7 +224,7 @@ export class Server implements AsyncDisposable {
   #serve(socket: Socket): void {
     const init = this.#init;
     if (init.noDelay && typeof socket.setNoDelay === "function") socket.setNoDelay(true);
-    const reader = new StreamReader({ limit: init.limit });
+    const reader = new StreamReader({ limit: init.limit, search: nodeByteSearch });
     const protocol = new StreamReaderProtocol(reader, { onClient: init.onClient, onError: init.onError });
     const transport = new SocketTransport(socket, {
       writeBufferLimits: init.writeBufferLimits,

@@ -1,4 +1,5 @@
 import { ByteBuffer } from "@asyncstreams/buffer";
+import type { ByteSearch } from "@asyncstreams/buffer";
 import { DEFAULT_LIMIT } from "./default-limit.js";
 import { IncompleteReadError } from "./incomplete-read-error.js";
 import { InvalidStateError } from "./invalid-state-error.js";
@@ -29,6 +30,11 @@ export interface StreamReaderOptions {
    * pauses. Defaults to {@linkcode DEFAULT_LIMIT} (64 KiB). Must be greater than 0.
    */
   limit?: number | undefined;
+  /**
+   * The byte search run inside each received chunk (see `ByteSearch` in `@asyncstreams/buffer`).
+   * The net and tls packages pass Node's native search; the portable default runs everywhere.
+   */
+  search?: ByteSearch | undefined;
 }
 
 /**
@@ -56,7 +62,7 @@ export interface StreamReaderOptions {
  */
 export class StreamReader implements AsyncIterable<Uint8Array> {
   readonly #limit: number;
-  readonly #buffer = new ByteBuffer();
+  readonly #buffer: ByteBuffer;
   #eof = false;
   #waiter: Waiter | null = null;
   #exception: unknown = undefined;
@@ -74,6 +80,7 @@ export class StreamReader implements AsyncIterable<Uint8Array> {
       throw new RangeError(`Cannot create a StreamReader: Limit cannot be <= 0 (got ${String(limit)})`);
     }
     this.#limit = limit;
+    this.#buffer = new ByteBuffer({ search: options.search });
   }
 
   /** The line and chunk length limit this reader was created with. */
