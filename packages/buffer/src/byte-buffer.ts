@@ -197,20 +197,40 @@ export class ByteBuffer {
     if (count === 0) return new Uint8Array(0);
     const chunk = this.#chunks[this.#head]!;
     const offset = this.#headOffset;
-    const available = chunk.length - offset;
-    if (count < available) {
+    if (count <= chunk.length - offset) return this.#takeFromHead(chunk, offset, count);
+    const out = new Uint8Array(count);
+    this.#copyFront(out, count, true);
+    return out;
+  }
+
+  /**
+   * The fast path of a line reader: when `byte` occurs in the first chunk within `maxIndex` bytes
+   * of the front, removes and returns everything up to and including it (a view, as `take()`).
+   * Otherwise changes nothing and returns `undefined`; it never looks past the first chunk.
+   *
+   * @param byte The byte value that ends the result, such as `0x0a`.
+   * @param maxIndex The furthest position from the front at which `byte` is accepted.
+   * @returns The bytes through `byte`, or `undefined`.
+   */
+  takeThroughByte(byte: number, maxIndex: number): Uint8Array | undefined {
+    const chunk = this.#chunks[this.#head];
+    if (chunk === undefined) return undefined;
+    const offset = this.#headOffset;
+    const found = this.#search(chunk, byte, offset);
+    if (found === -1 || found - offset > maxIndex) return undefined;
+    return this.#takeFromHead(chunk, offset, found + 1 - offset);
+  }
+
+  /** Takes `count` bytes that all lie in the head chunk, from `offset`: a view or the chunk itself. */
+  #takeFromHead(chunk: Uint8Array, offset: number, count: number): Uint8Array {
+    if (offset + count < chunk.length) {
       this.#headOffset = offset + count;
       this.#consumed(count);
       return this.#view(chunk, offset, count);
     }
-    if (count === available) {
-      this.#dropHead();
-      this.#consumed(count);
-      return offset === 0 ? chunk : this.#view(chunk, offset, count);
-    }
-    const out = new Uint8Array(count);
-    this.#copyFront(out, count, true);
-    return out;
+    this.#dropHead();
+    this.#consumed(count);
+    return offset === 0 ? chunk : this.#view(chunk, offset, count);
   }
 
   /**

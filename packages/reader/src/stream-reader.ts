@@ -188,6 +188,12 @@ export class StreamReader implements AsyncIterable<Uint8Array> {
    */
   readLine(options?: ReadOptions): Promise<Uint8Array> {
     if (this.#canRead(options)) {
+      // Fastest: the line lies in the first chunk.
+      const line = this.#buffer.takeThroughByte(NEWLINE, this.#limit);
+      if (line !== undefined) {
+        this.#maybeResumeTransport();
+        return Promise.resolve(line);
+      }
       const index = this.#buffer.indexOfByte(NEWLINE);
       if (index !== -1 && index <= this.#limit) return Promise.resolve(this.#take(index + 1));
     }
