@@ -204,21 +204,23 @@ export class ByteBuffer {
   }
 
   /**
-   * The fast path of a line reader: when `byte` occurs in the first chunk within `maxIndex` bytes
-   * of the front, removes and returns everything up to and including it (a view, as `take()`).
-   * Otherwise changes nothing and returns `undefined`; it never looks past the first chunk.
+   * The fast path of a separator reader: when `separator` (a byte value or a byte sequence) occurs
+   * wholly in the first chunk, starting within `maxIndex` bytes of the front, removes and returns
+   * everything up to and including it (a view, as `take()`). Otherwise changes nothing and returns
+   * `undefined`; it never looks past the first chunk, so a miss is cheap and proves nothing.
    *
-   * @param byte The byte value that ends the result, such as `0x0a`.
-   * @param maxIndex The furthest position from the front at which `byte` is accepted.
-   * @returns The bytes through `byte`, or `undefined`.
+   * @param separator The byte value (such as `0x0a`) or non-empty byte sequence ending the result.
+   * @param maxIndex The furthest position from the front at which the separator may start.
+   * @returns The bytes through the separator, or `undefined`.
    */
-  takeThroughByte(byte: number, maxIndex: number): Uint8Array | undefined {
+  takeThrough(separator: number | Uint8Array, maxIndex: number): Uint8Array | undefined {
     const chunk = this.#chunks[this.#head];
     if (chunk === undefined) return undefined;
     const offset = this.#headOffset;
-    const found = this.#search(chunk, byte, offset);
+    const found = this.#search(chunk, separator, offset);
     if (found === -1 || found - offset > maxIndex) return undefined;
-    return this.#takeFromHead(chunk, offset, found + 1 - offset);
+    const size = typeof separator === "number" ? 1 : separator.length;
+    return this.#takeFromHead(chunk, offset, found + size - offset);
   }
 
   /** Takes `count` bytes that all lie in the head chunk, from `offset`: a view or the chunk itself. */

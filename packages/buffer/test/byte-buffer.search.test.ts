@@ -14,36 +14,43 @@ function bufferOf(chunks: readonly string[], search?: ByteSearch): ByteBuffer {
   return buffer;
 }
 
-describe("ByteBuffer.takeThroughByte()", () => {
+describe("ByteBuffer.takeThrough()", () => {
   it("takes through the byte when it lies in the first chunk within maxIndex", () => {
     const buffer = bufferOf(["ab\ncd\n", "ef"]);
-    expect(text(buffer.takeThroughByte(10, 10))).toBe("ab\n");
-    expect(text(buffer.takeThroughByte(10, 10))).toBe("cd\n");
+    expect(text(buffer.takeThrough(10, 10))).toBe("ab\n");
+    expect(text(buffer.takeThrough(10, 10))).toBe("cd\n");
     expect(buffer.length).toBe(2);
   });
 
   it("returns undefined and changes nothing when the byte is only in a later chunk", () => {
     const buffer = bufferOf(["abc", "d\n"]);
-    expect(buffer.takeThroughByte(10, 100)).toBeUndefined();
+    expect(buffer.takeThrough(10, 100)).toBeUndefined();
     expect(text(buffer.peek())).toBe("abcd\n");
   });
 
   it("returns undefined and changes nothing when the byte lies beyond maxIndex", () => {
     const buffer = bufferOf(["abcd\n"]);
-    expect(buffer.takeThroughByte(10, 3)).toBeUndefined();
-    expect(text(buffer.takeThroughByte(10, 4))).toBe("abcd\n");
+    expect(buffer.takeThrough(10, 3)).toBeUndefined();
+    expect(text(buffer.takeThrough(10, 4))).toBe("abcd\n");
     expect(buffer.length).toBe(0);
   });
 
+  it("takes through a byte sequence in the first chunk, and not one that straddles chunks", () => {
+    const buffer = bufferOf(["a\r\nb\r", "\nc"]);
+    expect(text(buffer.takeThrough(bytes("\r\n"), 10))).toBe("a\r\n");
+    expect(buffer.takeThrough(bytes("\r\n"), 10)).toBeUndefined();
+    expect(text(buffer.peek())).toBe("b\r\nc");
+  });
+
   it("returns undefined on an empty buffer", () => {
-    expect(new ByteBuffer().takeThroughByte(10, 10)).toBeUndefined();
+    expect(new ByteBuffer().takeThrough(10, 10)).toBeUndefined();
   });
 
   it("returns the fed chunk itself when the byte ends it", () => {
     const chunk = bytes("line\n");
     const buffer = new ByteBuffer();
     buffer.append(chunk);
-    expect(buffer.takeThroughByte(10, 10)).toBe(chunk);
+    expect(buffer.takeThrough(10, 10)).toBe(chunk);
   });
 });
 

@@ -189,7 +189,7 @@ export class StreamReader implements AsyncIterable<Uint8Array> {
   readLine(options?: ReadOptions): Promise<Uint8Array> {
     if (this.#canRead(options)) {
       // Fastest: the line lies in the first chunk.
-      const line = this.#buffer.takeThroughByte(NEWLINE, this.#limit);
+      const line = this.#buffer.takeThrough(NEWLINE, this.#limit);
       if (line !== undefined) {
         this.#maybeResumeTransport();
         return Promise.resolve(line);
@@ -235,6 +235,11 @@ export class StreamReader implements AsyncIterable<Uint8Array> {
    */
   readUntil(separator: Uint8Array | readonly Uint8Array[], options?: ReadOptions): Promise<Uint8Array> {
     if (separator instanceof Uint8Array && separator.length > 0 && this.#canRead(options)) {
+      const chunk = this.#buffer.takeThrough(separator, this.#limit);
+      if (chunk !== undefined) {
+        this.#maybeResumeTransport();
+        return Promise.resolve(chunk);
+      }
       const start = this.#buffer.indexOf(separator);
       if (start !== -1 && start <= this.#limit) return Promise.resolve(this.#take(start + separator.length));
     }
