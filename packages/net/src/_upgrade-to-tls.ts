@@ -86,6 +86,9 @@ function handshake(secure: TLSSocket, event: "secure" | "secureConnect", timeout
   return new Promise<void>((resolve, reject) => {
     const fail = (error: unknown): void => {
       cleanUp();
+      // Node may still emit an error on the destroyed socket (tls.connect() fails its own way on
+      // 'end'): it must not go unhandled.
+      secure.on("error", () => undefined);
       secure.destroy();
       reject(error);
     };

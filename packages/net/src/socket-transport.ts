@@ -429,6 +429,9 @@ export class SocketTransport implements Transport {
 
   readonly #onError = (error: Error): void => {
     this.#error ??= this.#tlsOptions === undefined ? toSocketError(error, "Connection lost") : toTlsError(error, "TLS connection lost");
+    // A TLS error after the handshake (a corrupted record) comes without destroying the socket,
+    // unlike every net.Socket error: destroy it, or 'close' never reports the loss and reads hang.
+    if (!this.#socket.destroyed) this.#socket.destroy();
   };
 
   readonly #onClose = (): void => {

@@ -1,0 +1,87 @@
+import { connect as netConnect } from "node:net";
+import type { Socket } from "node:net";
+import { Duplex } from "node:stream";
+import { connect as tlsConnect } from "node:tls";
+import type { ConnectionOptions, TLSSocket } from "node:tls";
+import { onTestFinished } from "vitest";
+import { HOST, within } from "../../net/test/_helpers.js";
+
+/**
+ * A duplex over a connected socket whose first write goes out with `prefix` in front of it, in
+ * one `write()`: a TLS client over it sends plaintext and its ClientHello back to back, so they
+ * reach the server together (the PROXY-header shape of gh-142352, and STARTTLS injection).
+ */
+class PrefixedSocket extends Duplex {
+  readonly #raw: Socket;
+  #prefix: Uint8Array | undefined;
+
+  constructor(raw: Socket, prefix: Uint8Array) {
+    super({ allowHalfOpen: true });
+    this.#raw = raw;
+    this.#prefix = prefix;
+    raw.on("data", (chunk: Buffer) => {
+      if (!this.push(chunk)) raw.pause();
+    });
+    raw.on("end", () => this.push(null));
+    raw.on("error", (error) => this.destroy(error));
+    raw.on("close", () => this.destroy());
+  }
+
+  override _read(): void {
+    this.#raw.resume();
+  }
+
+  override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
+    const prefix = this.#prefix;
+    this.#prefix = undefined;
+    this.#raw.write(prefix === undefined ? chunk : Buffer.concat([prefix, chunk]), callback);
+  }
+
+  override _final(callback: (error?: Error | null) => void): void {
+    this.#raw.end(callback);
+  }
+
+  override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
+    this.#raw.destroy();
+    callback(error);
+  }
+}
+
+/** A Node TLS client that sends `prefix` (plaintext) in the same write as its ClientHello. */
+export interface PrefixedTlsClient {
+  /** The TLS socket; its `'error'` events are recorded, never thrown. */
+  readonly secure: TLSSocket;
+  /** Resolves on `'secureConnect'`, rejects with the TLS error. */
+  readonly connected: Promise<void>;
+  /** Every plaintext byte received over TLS. */
+  received(): string;
+}
+
+/**
+ * Connects to 127.0.0.1:`port`, then starts TLS (Node's own client, verifying with `tls`) with
+ * `prefix` written in front of the ClientHello. Destroyed at the end of the test.
+ */
+export async function connectWithPrefix(port: number, prefix: Uint8Array, tls: ConnectionOptions): Promise<PrefixedTlsClient> {
+  const raw = netConnect({ host: HOST, port });
+  raw.on("error", () => undefined);
+  onTestFinished(() => {
+    raw.destroy();
+  });
+  await within(new Promise((resolve) => raw.once("connect", resolve)), 5_000, "a raw connection");
+  const secure = tlsConnect({ ...tls, socket: new PrefixedSocket(raw, prefix) });
+  onTestFinished(() => {
+    secure.destroy();
+  });
+  let received = "";
+  secure.setEncoding("utf8");
+  secure.on("data", (chunk: string) => {
+    received += chunk;
+  });
+  const connected = new Promise<void>((resolve, reject) => {
+    secure.once("secureConnect", () => resolve());
+    secure.once("error", reject);
+  });
+  connected.catch(() => undefined);
+  secure.on("error", () => undefined);
+  return { secure, connected, received: () => received };
+}
