@@ -15,11 +15,14 @@ import { workloads } from "./workloads/index.js";
 
 /** @import { Row } from "./lib/report.js" */
 /** @import { ImplEntry } from "./impl/index.js" */
-/** @import { MemoryWorkload } from "./lib/types.js" */
+/** @import { Measure, Workload } from "./lib/types.js" */
 
 const here = dirname(fileURLToPath(import.meta.url));
 const CHILD = join(here, "child.js");
-const PYTHON_SCRIPT = join(here, "..", "python", "inmemory.py");
+const PYTHON_INMEMORY = join(here, "..", "python", "inmemory.py");
+const PYTHON_TCP = join(here, "..", "python", "tcp.py");
+/** Open-files limit asked for children that hold many connections (M1); the hard limit if lower. */
+const FD_LIMIT = 30_000;
 const PYTHON = process.env.PYTHON ?? "python3";
 
 /**
@@ -61,7 +64,7 @@ try {
 
 if (values.help) {
   console.log(`Usage: node bench/src/main.js [options]   (run \`pnpm build\` first)
-  --quick, --smoke   fewer items and 1 pass: a CI smoke run that still checks every count
+  --quick, --smoke   smaller sizes and 1 pass: a CI smoke run that still checks every count
   --runs N           timed passes per (workload, implementation); the median is reported (default 3)
   --rounds N         repeat the whole matrix N times, interleaved, and pool the passes (default 1):
                      on a busy machine this spreads load bursts over every implementation alike
@@ -121,6 +124,7 @@ for (let round = 0; round < rounds; round++) {
         earlier.figures.push(...row.figures);
         earlier.seconds.push(...row.seconds);
         earlier.cpuSeconds.push(...row.cpuSeconds);
+        earlier.measures.push(...row.measures);
         earlier.maxRssKiB = Math.max(earlier.maxRssKiB, row.maxRssKiB);
       }
     }
@@ -130,7 +134,10 @@ for (let round = 0; round < rounds; round++) {
 const rows = [];
 for (const workload of selectedWorkloads) {
   const group = [...pooled.values()].filter((row) => row.workload === workload.id);
-  for (const row of group) row.median = row.error === undefined ? median(row.figures) : Number.NaN;
+  for (const row of group) {
+    row.median = row.error === undefined ? median(row.figures) : Number.NaN;
+    if (row.error === undefined && workload.describe !== undefined) row.details = workload.describe(medianMeasure(row));
+  }
   const anchor = group.find((row) => row.impl === ANCHOR);
   const cpython = group.find((row) => row.impl === "cpython");
   for (const row of group) {
@@ -173,23 +180,61 @@ if (failed.length > 0) {
 }
 
 /**
- * Runs one (workload, implementation) pair in a fresh child process.
+ * Runs one (workload, implementation) pair: in one fresh child process, or for `scale` workloads in
+ * one fresh process per pass (their figures come from RSS, which never shrinks back, so a second
+ * pass in the same process would reuse the first one's pages).
  *
- * @param {MemoryWorkload} workload
+ * @param {Workload} workload
  * @param {ImplEntry} impl
  * @returns {Row}
  */
 function measure(workload, impl) {
   const params = workload.params(quick);
-  const shared = ["--runs", String(runs), "--params", JSON.stringify(params)];
-  const [command, args] =
-    impl.runtime === "python"
-      ? [PYTHON, [PYTHON_SCRIPT, "--workload", workload.base, "--warmup", JSON.stringify(workload.warmup(params)), ...shared]]
-      : [process.execPath, ["--expose-gc", CHILD, "--workload", workload.id, "--impl", impl.name, ...shared]];
-  process.stderr.write(`${workload.id} ${impl.name} ... `);
-  const child = spawnSync(command, args, { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], timeout: timeoutMs, killSignal: "SIGKILL", maxBuffer: 1 << 20 });
   /** @type {Row} */
-  const row = { workload: workload.id, impl: impl.name, unit: workload.unit, better: workload.better, params, figures: [], seconds: [], cpuSeconds: [], median: Number.NaN, vsAnchor: null, vsCpython: null, maxRssKiB: 0 };
+  const row = { workload: workload.id, impl: impl.name, unit: workload.unit, better: workload.better, params, figures: [], seconds: [], cpuSeconds: [], measures: [], median: Number.NaN, vsAnchor: null, vsCpython: null, maxRssKiB: 0 };
+  const perPass = workload.kind === "scale";
+  process.stderr.write(`${workload.id} ${impl.name} ... `);
+  for (let child = 0; child < (perPass ? runs : 1); child++) {
+    const result = runChild(workload, impl, params, perPass ? 1 : runs);
+    if ("error" in result) {
+      row.error = result.error;
+      process.stderr.write("FAILED\n");
+      return row;
+    }
+    row.seconds.push(...result.seconds);
+    row.cpuSeconds.push(...result.cpuSeconds);
+    row.measures.push(...(result.measures ?? result.seconds.map(() => ({}))));
+    row.maxRssKiB = Math.max(row.maxRssKiB, result.maxRssKiB);
+  }
+  row.figures = (clock === "cpu" ? row.cpuSeconds : row.seconds).map((seconds, pass) => workload.figure(params, seconds, row.measures[pass] ?? {}));
+  row.median = median(row.figures);
+  process.stderr.write(`${formatFigure(row.median)} ${workload.unit}\n`);
+  return row;
+}
+
+/**
+ * Starts one child process and reads its JSON line.
+ *
+ * @param {Workload} workload
+ * @param {ImplEntry} impl
+ * @param {import("./lib/types.js").WorkloadParams} params
+ * @param {number} passes
+ * @returns {{ seconds: number[], cpuSeconds: number[], measures?: Measure[], maxRssKiB: number } | { error: string }}
+ */
+function runChild(workload, impl, params, passes) {
+  const shared = ["--runs", String(passes), "--params", JSON.stringify(params)];
+  const script = workload.kind === "memory" ? PYTHON_INMEMORY : PYTHON_TCP;
+  let [command, args] =
+    impl.runtime === "python"
+      ? [PYTHON, [script, "--workload", workload.base, "--warmup", JSON.stringify(workload.warmup(params)), ...shared]]
+      : [process.execPath, ["--expose-gc", CHILD, "--workload", workload.id, "--impl", impl.name, ...shared]];
+  if (workload.raiseFdLimit === true && process.platform !== "win32") {
+    // Each idle connection costs the server (and the client process) one descriptor: raise the soft
+    // limit, or up to the hard limit when it is lower. The child holds as many as fit and says so.
+    args = ["-c", `ulimit -n ${FD_LIMIT} 2>/dev/null || ulimit -n "$(ulimit -Hn)" 2>/dev/null; exec "$@"`, "bash", command, ...args];
+    command = "bash";
+  }
+  const child = spawnSync(command, args, { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], timeout: timeoutMs, killSignal: "SIGKILL", maxBuffer: 1 << 20 });
   const last = child.stdout?.trim().split("\n").at(-1) ?? "";
   if (child.status !== 0 || !last.startsWith("{")) {
     const timedOut = /** @type {NodeJS.ErrnoException | undefined} */ (child.error)?.code === "ETIMEDOUT";
@@ -197,19 +242,21 @@ function measure(workload, impl) {
       ? `no result within --timeout ${values.timeout} s (stuck, or far slower than expected)`
       : (child.error?.message ?? (child.signal === null ? `exit code ${child.status}` : `killed by ${child.signal}`));
     const stderr = (child.stderr ?? "").trim();
-    row.error = stderr === "" ? reason : `${reason}\n${stderr.split("\n").slice(-15).join("\n")}`;
-    process.stderr.write("FAILED\n");
-    return row;
+    return { error: stderr === "" ? reason : `${reason}\n${stderr.split("\n").slice(-15).join("\n")}` };
   }
-  /** @type {{ seconds: number[], cpuSeconds: number[], maxRssKiB: number }} */
-  const result = JSON.parse(last);
-  row.figures = (clock === "cpu" ? result.cpuSeconds : result.seconds).map((seconds) => workload.figure(params, seconds));
-  row.seconds = result.seconds;
-  row.cpuSeconds = result.cpuSeconds;
-  row.median = median(row.figures);
-  row.maxRssKiB = result.maxRssKiB;
-  process.stderr.write(`${formatFigure(row.median)} ${workload.unit}\n`);
-  return row;
+  return JSON.parse(last);
+}
+
+/**
+ * The measure of the pass whose figure is the median (the lower middle one for an even count).
+ *
+ * @param {Row} row
+ * @returns {Measure}
+ */
+function medianMeasure(row) {
+  const order = row.figures.map((figure, pass) => ({ figure, pass })).sort((a, b) => a.figure - b.figure);
+  const middle = order[(order.length - 1) >> 1];
+  return (middle === undefined ? undefined : row.measures[middle.pass]) ?? {};
 }
 
 /**

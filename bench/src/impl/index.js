@@ -1,5 +1,5 @@
 // @ts-check
-/** @import { NodeImpl, Workload } from "../lib/types.js" */
+/** @import { NetImpl, NodeImpl, Workload } from "../lib/types.js" */
 
 /**
  * @typedef {object} ImplEntry
@@ -7,8 +7,12 @@
  * @property {"node" | "python"} runtime Which child process runs it.
  * @property {(workload: Workload) => boolean} supports Known without loading the module, so a
  *   missing build of one implementation never stops the others.
- * @property {() => Promise<NodeImpl>} [load] Node implementations only.
+ * @property {() => Promise<NodeImpl>} [load] In-memory workloads, Node implementations only.
+ * @property {() => Promise<NetImpl>} [loadNet] TCP and scale workloads, Node implementations only.
  */
+
+/** The TCP and scale workloads every implementation runs. */
+const NET_WORKLOADS = new Set(["W4", "W5", "W6", "M1", "M2", "M3"]);
 
 /**
  * Every implementation, in table order. node-raw is the anchor every ratio is taken against.
@@ -19,25 +23,29 @@ export const impls = [
   {
     name: "asyncstreams",
     runtime: "node",
-    supports: (workload) => workload.kind === "memory",
+    supports: (workload) => workload.kind === "memory" || NET_WORKLOADS.has(workload.base),
     load: async () => (await import("./asyncstreams.js")).asyncstreams,
+    loadNet: async () => (await import("./asyncstreams-net.js")).asyncstreamsNet,
   },
   {
     name: "node-raw",
     runtime: "node",
-    supports: (workload) => workload.kind === "memory",
+    supports: (workload) => workload.kind === "memory" || NET_WORKLOADS.has(workload.base),
     load: async () => (await import("./node-raw.js")).nodeRaw,
+    loadNet: async () => (await import("./node-raw-net.js")).nodeRawNet,
   },
   {
     name: "node:readline",
     runtime: "node",
-    supports: (workload) => workload.kind === "memory" && workload.base === "W1",
+    // Line workloads only: W1 in memory; W5 and W6 with readline reading the server's socket.
+    supports: (workload) => workload.base === "W1" || workload.base === "W5" || workload.base === "W6",
     load: async () => (await import("./readline.js")).nodeReadline,
+    loadNet: async () => (await import("./readline-net.js")).readlineNet,
   },
   {
     name: "cpython",
     runtime: "python",
-    supports: (workload) => workload.kind === "memory",
+    supports: (workload) => workload.kind === "memory" || NET_WORKLOADS.has(workload.base),
   },
 ];
 

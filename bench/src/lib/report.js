@@ -11,10 +11,13 @@
  * @property {number[]} figures One per timed pass, from the clock chosen with `--clock`.
  * @property {number[]} seconds Wall-clock seconds of each timed pass.
  * @property {number[]} cpuSeconds CPU seconds (user + system, all threads) of each timed pass.
+ * @property {import("./types.js").Measure[]} measures What each pass measured besides its time
+ *   (scale workloads: KiB, counts); empty objects otherwise.
  * @property {number} median
  * @property {number | null} vsAnchor Speed relative to node-raw in this run (> 1: faster).
  * @property {number | null} vsCpython Speed relative to CPython asyncio in this run (> 1: faster).
  * @property {number} maxRssKiB Peak resident set size of the child process.
+ * @property {string} [details] A short note on the median pass (scale workloads: RSS growth, counts).
  * @property {string} [error] Why the pair produced no figure.
  */
 
@@ -56,7 +59,7 @@ export function formatFigure(value) {
  * @returns {string}
  */
 function formatRatio(ratio) {
-  return ratio === null ? "-" : ratio.toFixed(2);
+  return ratio === null || !Number.isFinite(ratio) ? "-" : ratio.toFixed(2);
 }
 
 /**
@@ -66,7 +69,7 @@ function formatRatio(ratio) {
  * @returns {string}
  */
 function formatSpread(row) {
-  if (row.figures.length < 2) return "-";
+  if (row.figures.length < 2 || !(row.median > 0)) return "-";
   const spread = (Math.max(...row.figures) - Math.min(...row.figures)) / 2 / row.median;
   return `±${(spread * 100).toFixed(0)}%`;
 }
@@ -78,7 +81,8 @@ function formatSpread(row) {
  * @returns {string}
  */
 export function formatTable(rows) {
-  const header = ["workload", "implementation", "median", "unit", "spread", "vs node-raw", "vs cpython", "peak RSS"];
+  const withDetails = rows.some((row) => row.details !== undefined);
+  const header = ["workload", "implementation", "median", "unit", "spread", "vs node-raw", "vs cpython", "peak RSS", ...(withDetails ? ["details"] : [])];
   const body = rows.map((row) =>
     row.error === undefined
       ? [
@@ -90,8 +94,9 @@ export function formatTable(rows) {
           formatRatio(row.vsAnchor),
           formatRatio(row.vsCpython),
           `${Math.round(row.maxRssKiB / 1024)} MiB`,
+          ...(withDetails ? [row.details ?? ""] : []),
         ]
-      : [row.workload, row.impl, "FAILED", row.unit, "-", "-", "-", "-"],
+      : [row.workload, row.impl, "FAILED", row.unit, "-", "-", "-", "-", ...(withDetails ? [""] : [])],
   );
   const table = [header, ...body];
   const widths = header.map((_, column) => Math.max(...table.map((cells) => (cells[column] ?? "").length)));

@@ -8,7 +8,11 @@
  * @typedef {object} WorkloadParams
  * @property {number} limit The reader's limit in bytes.
  * @property {number} [items] Lines, frames or blocks in the stream.
- * @property {number} [size] Bytes in the stream (for single-block workloads).
+ * @property {number} [size] Bytes in the stream (for single-block workloads), or sent over TCP (W4, M3).
+ * @property {number} [chunk] Bytes per `write()` (W4, M2, M3).
+ * @property {number} [connections] Connections open at once (W5, W6, M1).
+ * @property {number} [roundTrips] Round trips per connection (W5, W6).
+ * @property {number} [durationMs] How long the writer loops against a peer that never reads (M2).
  */
 
 /**
@@ -35,20 +39,60 @@
  * @property {string} id Row name, e.g. "W1" or "W3b-64M".
  * @property {string} base The workload it is a size variant of ("W3b" for "W3b-64M"); the Python
  *   script dispatches on this.
- * @property {"memory"} kind Which harness runs it (TCP workloads will add their own kind).
+ * @property {"memory" | "tcp" | "scale"} kind Which harness runs it: `memory` feeds prepared chunks
+ *   to a reader; `tcp` (W4-W6) times a server and its clients over 127.0.0.1; `scale` (M1-M3)
+ *   measures memory over 127.0.0.1, one fresh process per pass (RSS never shrinks back).
  * @property {string} title One line for the README and the table footer.
  * @property {string} unit Unit of the figure, e.g. "Mlines/s" or "ms".
  * @property {"higher" | "lower"} better Whether a larger figure is better.
  * @property {(quick: boolean) => WorkloadParams} params Full-size parameters.
  * @property {(params: WorkloadParams) => WorkloadParams} warmup Parameters of the untimed warm-up pass (10 %).
- * @property {(params: WorkloadParams, seconds: number) => number} figure Turns one pass's time into the figure.
+ * @property {(params: WorkloadParams, seconds: number, measure: Measure) => number} figure Turns one
+ *   pass's time (or, for `scale` workloads, its measure) into the figure.
+ * @property {(measure: Measure) => string} [describe] One short note on a pass for the table's
+ *   `details` column (the median pass is shown).
+ * @property {boolean} [raiseFdLimit] The child needs many descriptors: main.js raises `ulimit -n`.
+ */
+
+/**
+ * What a `scale` pass measured besides its time: named numbers (KiB, counts), written to the JSON
+ * report as they are.
+ *
+ * @typedef {Record<string, number>} Measure
+ */
+
+/**
+ * One timed pass over TCP: the clock covers the measured part only (not server start or connects).
+ *
+ * @typedef {object} PassResult
+ * @property {number} seconds Wall-clock seconds.
+ * @property {number} cpuSeconds CPU seconds (user + system, all threads) over the same span.
+ * @property {Measure} [measure] `scale` workloads: what the figure is computed from.
  */
 
 /**
  * @typedef {Workload & {
+ *   kind: "memory",
  *   build(params: WorkloadParams): MemoryData,
  *   consume(reader: BenchReader, data: MemoryData, params: WorkloadParams): Promise<void>,
  * }} MemoryWorkload
+ */
+
+/**
+ * A TCP or scale workload (W4-W6, M1-M3): each implementation brings its own server and client code
+ * (see `NetImpl`); the workload module holds sizes, units and figures.
+ *
+ * @typedef {Workload & { kind: "tcp" | "scale" }} NetWorkload
+ */
+
+/**
+ * An implementation's TCP and scale passes, by workload base id ("W4", ..., "M3"): each starts its
+ * own server and clients on 127.0.0.1, runs one pass, checks its counts (throws when one is wrong)
+ * and closes everything.
+ *
+ * @typedef {object} NetImpl
+ * @property {string} name
+ * @property {Partial<Record<string, (params: WorkloadParams) => Promise<PassResult>>>} passes
  */
 
 /**

@@ -10,7 +10,9 @@ const count = Number(process.argv[2] ?? 1000);
 const batch = Number(process.argv[3] ?? 50);
 const ca = readFileSync(new URL("../../../examples/demo/certs/ca.pem", import.meta.url));
 const child = fork(new URL("tls-server.js", import.meta.url), { execArgv: ["--expose-gc"] });
+/** @type {any[]} */
 const messages = [];
+/** @type {(value?: unknown) => void} */
 let wake = () => undefined;
 child.on("message", (message) => {
   messages.push(message);

@@ -26,4 +26,4 @@ process.on("message", (message) => {
     void server.waitClosed().then(() => process.exit(0));
   }
 });
-process.send?.({ port: address.port });
+process.send?.({ port: /** @type {{ port: number }} */ (address).port });

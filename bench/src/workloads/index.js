@@ -3,22 +3,39 @@ import { w1Lines } from "./w1-lines.js";
 import { w2Frames } from "./w2-frames.js";
 import { w3Headers } from "./w3-headers.js";
 import { w3bBigBlock, w3bBigBlock64 } from "./w3b-big-block.js";
+import { w4Throughput } from "./w4-throughput.js";
+import { w5PingPong, w6Concurrent } from "./w5-ping-pong.js";
+import { m1Idle } from "./m1-idle.js";
+import { m2SlowReader } from "./m2-slow-reader.js";
+import { m3LongLine } from "./m3-long-line.js";
 
-/** @import { MemoryWorkload } from "../lib/types.js" */
+/** @import { MemoryWorkload, NetWorkload } from "../lib/types.js" */
 
 /**
- * Every workload, in table order. TCP workloads (W4-W6) and memory/scale ones (M1-M3) go here with
- * their own `kind` and harness.
+ * Every workload, in table order: in memory (W1-W3b, kind "memory"), over TCP (W4-W6, kind
+ * "tcp"), memory and scale over TCP (M1-M3, kind "scale").
  *
- * @type {readonly MemoryWorkload[]}
+ * @type {readonly (MemoryWorkload | NetWorkload)[]}
  */
-export const workloads = [w1Lines, w2Frames, w3Headers, w3bBigBlock, w3bBigBlock64];
+export const workloads = [
+  w1Lines,
+  w2Frames,
+  w3Headers,
+  w3bBigBlock,
+  w3bBigBlock64,
+  w4Throughput,
+  w5PingPong,
+  w6Concurrent,
+  m1Idle,
+  m2SlowReader,
+  m3LongLine,
+];
 
 /**
  * Finds a workload by its row id.
  *
  * @param {string} id
- * @returns {MemoryWorkload}
+ * @returns {MemoryWorkload | NetWorkload}
  */
 export function workloadById(id) {
   const workload = workloads.find((candidate) => candidate.id === id);
