@@ -28,6 +28,13 @@ export interface SocketTransportOptions {
   tls?: { options: unknown; shutdownTimeout?: number | undefined } | undefined;
 }
 
+/**
+ * Bytes that may be written without the event loop turning before flow control makes `drain()`
+ * wait for a turn. The count is reset only by that turn, so bytes from earlier turns may add up to
+ * one extra, harmless wait per burst.
+ */
+const TURN_BURST = 1024 * 1024;
+
 /** asyncio's `ssl_shutdown_timeout` default: 30 s. */
 const DEFAULT_SHUTDOWN_TIMEOUT = 30_000;
 
@@ -243,7 +250,8 @@ export class SocketTransport implements Transport {
     if (data.length === 0 || this.#lost || this.#socket.destroyed) return;
     this.#socket.write(data, this.#afterWrite);
     this.#turnBytes += data.length;
-    if (!this.#turnScheduled) {
+    // Only a large burst in one turn needs the loop to turn before drain() lets more through.
+    if (this.#turnBytes > TURN_BURST && !this.#turnScheduled) {
       this.#turnScheduled = true;
       setImmediate(this.#onTurn);
     }
@@ -369,14 +377,15 @@ export class SocketTransport implements Transport {
   }
 
   /**
-   * The buffer size that flow control acts on: the socket's own buffer, or the bytes written since
-   * the event loop last turned if that is more. Node reports a failed write (EPIPE, ECONNRESET) only
-   * on a later tick, so without the second term a `write(); await drain()` loop against a dead peer
-   * would spin in microtasks forever (asyncio's bpo-25441, in Node's shape): this way `drain()`
-   * waits for the loop to turn at least once every `high` bytes.
+   * The buffer size that flow control acts on: the socket's own buffer, or the bytes written in a
+   * burst without the event loop turning, once that burst passes `TURN_BURST`. Node reports a failed
+   * write (EPIPE, ECONNRESET) only on a later tick, so without the second term a `write(); await
+   * drain()` loop against a dead peer would spin in microtasks forever (asyncio's bpo-25441, in
+   * Node's shape): this way `drain()` waits for the loop to turn at least once per burst.
    */
   #bufferedForFlowControl(): number {
-    return Math.max(this.#socket.writableLength, this.#turnBytes);
+    const burst = this.#turnBytes > TURN_BURST ? this.#turnBytes : 0;
+    return Math.max(this.#socket.writableLength, burst);
   }
 
   #maybePauseProtocol(): void {

@@ -147,8 +147,15 @@ export class StreamWriter implements AsyncDisposable {
    * @throws {ConnectionLostError} When the connection was closed (after one turn of the event loop,
    *   so that a pending connection loss is seen).
    */
-  async drain(options?: { signal?: AbortSignal | undefined }): Promise<void> {
-    const signal = options?.signal;
+  drain(options?: { signal?: AbortSignal | undefined }): Promise<void> {
+    // Fast path, no async frame: nothing to report and nothing to wait for but the protocol.
+    if (options === undefined && !this.#transport.isClosing() && this.#reader?.exception() === undefined) {
+      return this.#protocol.drainHelper();
+    }
+    return this.#drainSlow(options?.signal);
+  }
+
+  async #drainSlow(signal: AbortSignal | undefined): Promise<void> {
     if (signal?.aborted === true) throw signal.reason;
     const error = this.#reader?.exception();
     if (error !== undefined) throw error;
