@@ -35,6 +35,8 @@ export interface SocketTransportOptions {
  */
 const TURN_BURST = 1024 * 1024;
 
+const EMPTY = new Uint8Array(0);
+
 /** asyncio's `ssl_shutdown_timeout` default: 30 s. */
 const DEFAULT_SHUTDOWN_TIMEOUT = 30_000;
 
@@ -248,7 +250,14 @@ export class SocketTransport implements Transport {
     if (this.#upgrading) throw new InvalidStateError("Cannot write: a TLS upgrade is in progress");
     // asyncio drops writes once the connection is lost; a destroyed socket is lost, its 'close' pending.
     if (data.length === 0 || this.#lost || this.#socket.destroyed) return;
-    this.#socket.write(data, this.#afterWrite);
+    const socket = this.#socket;
+    // The completion callback costs a request and a tick per write: only ask for it when this write
+    // may be what brings the buffer back down to the low-water mark, or while closing.
+    if (this.#closing || this.#protocolPaused || socket.writableLength + data.length > this.#low) {
+      socket.write(data, this.#afterWrite);
+    } else {
+      socket.write(data);
+    }
     this.#turnBytes += data.length;
     // Only a large burst in one turn needs the loop to turn before drain() lets more through.
     if (this.#turnBytes > TURN_BURST && !this.#turnScheduled) {
@@ -293,6 +302,10 @@ export class SocketTransport implements Transport {
       // right after close() sees it.
       this.#lost = true;
       queueMicrotask(() => this.#connectionLost(undefined));
+    } else {
+      // Earlier writes may have gone without a completion callback: this empty write's callback
+      // runs once everything before it is flushed, and ends the socket then.
+      socket.write(EMPTY, this.#afterWrite);
     }
     this.#endWhenFlushed();
   }
