@@ -7,8 +7,12 @@
  * @module
  */
 export { nodeByteSearch } from "./node-byte-search.js";
+export { DuplexTransport } from "./duplex-transport.js";
+export type { DuplexPair, DuplexTransportOptions } from "./duplex-transport.js";
 export { openConnection } from "./open-connection.js";
 export type { OpenConnectionOptions } from "./open-connection.js";
+export { openDuplexStreams } from "./open-duplex-streams.js";
+export type { OpenDuplexStreamsOptions } from "./open-duplex-streams.js";
 export { openUnixConnection } from "./open-unix-connection.js";
 export type { OpenUnixConnectionOptions } from "./open-unix-connection.js";
 export { Server } from "./server.js";
@@ -19,6 +23,8 @@ export { SocketTransport } from "./socket-transport.js";
 export type { SocketTransportOptions } from "./socket-transport.js";
 export { startServer } from "./start-server.js";
 export { TlsError } from "./tls-error.js";
+export { toNodeReadable } from "./to-node-readable.js";
+export type { ToNodeReadableOptions } from "./to-node-readable.js";
 export type { StartServerOptions } from "./start-server.js";
 export { startUnixServer } from "./start-unix-server.js";
 export type { StartUnixServerOptions } from "./start-unix-server.js";

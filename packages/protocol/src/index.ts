@@ -2,13 +2,18 @@
  * asyncio's transport and protocol layer for any JavaScript runtime: the `Transport` and `Protocol`
  * interfaces, write flow control (`FlowControl`, behind `drain()`), `StreamReaderProtocol` (the glue
  * that feeds a `StreamReader` and runs a server's client callback), `createStreams()` to get
- * `{ reader, writer }` from any transport, and an in-memory transport pair with real buffering.
+ * `{ reader, writer }` from any transport, an in-memory transport pair with real buffering, a
+ * transport over a Web Streams pair (`createWebStreams()`), and `toReadableStream()` to hand the
+ * rest of a stream on after parsing a header. The transport conformance kit is the separate entry
+ * point `@asyncstreams/protocol/testing`.
  *
  * @module
  */
 export { ConnectionResetError } from "./connection-reset-error.js";
 export { createStreams } from "./create-streams.js";
 export type { CreateStreamsOptions, Streams } from "./create-streams.js";
+export { createWebStreams } from "./create-web-streams.js";
+export type { CreateWebStreamsOptions } from "./create-web-streams.js";
 export { FlowControl } from "./flow-control.js";
 export { MemoryTransport } from "./memory-transport.js";
 export type { MemoryTransportOptions } from "./memory-transport.js";
@@ -21,4 +26,8 @@ export type {
   ClientErrorHandler,
   StreamReaderProtocolOptions,
 } from "./stream-reader-protocol.js";
+export { toReadableStream } from "./to-readable-stream.js";
+export type { ToReadableStreamOptions } from "./to-readable-stream.js";
 export type { BaseTransport, ReadTransport, Transport, WriteBufferLimits, WriteTransport } from "./transport.js";
+export { WebStreamTransport } from "./web-stream-transport.js";
+export type { WebStreamPair, WebStreamTransportOptions } from "./web-stream-transport.js";

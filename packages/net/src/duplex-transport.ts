@@ -1,0 +1,402 @@
+import type { Duplex, Readable, Writable } from "node:stream";
+import { ConnectionResetError } from "@asyncstreams/protocol";
+import type { Protocol, Transport, WriteBufferLimits } from "@asyncstreams/protocol";
+import { InvalidStateError } from "@asyncstreams/reader";
+import { SocketError } from "./socket-error.js";
+import { toSocketError } from "./_socket-error-from.js";
+
+const DEFAULT_HIGH = 65_536;
+
+/**
+ * A connection as two Node streams: where the peer's bytes come from and where ours go. A child
+ * process's stdio is one (`{ readable: child.stdout, writable: child.stdin }`), as in asyncio's
+ * `connect_read_pipe()` and `connect_write_pipe()`.
+ *
+ * @example
+ * ```ts
+ * import { spawn } from "node:child_process";
+ * import type { DuplexPair } from "@asyncstreams/net";
+ *
+ * const child = spawn("cat", { stdio: ["pipe", "pipe", "inherit"] });
+ * const pair: DuplexPair = { readable: child.stdout, writable: child.stdin };
+ * ```
+ */
+export interface DuplexPair {
+  /** The bytes the peer sends. */
+  readonly readable: Readable;
+  /** Where the bytes for the peer go. */
+  readonly writable: Writable;
+}
+
+/**
+ * Options for {@linkcode DuplexTransport}.
+ *
+ * @example
+ * ```ts
+ * import { PassThrough } from "node:stream";
+ * import { DuplexTransport, type DuplexTransportOptions } from "@asyncstreams/net";
+ *
+ * const options: DuplexTransportOptions = { writeBufferLimits: { high: 16 * 1024 }, extraInfo: { peername: "worker 1" } };
+ * const transport = new DuplexTransport({ readable: new PassThrough(), writable: new PassThrough() }, options);
+ * ```
+ */
+export interface DuplexTransportOptions {
+  /** Write-buffer water marks (asyncio defaults: 64 KiB high, `high / 4` low). */
+  writeBufferLimits?: Partial<WriteBufferLimits> | undefined;
+  /** Extra `getExtraInfo()` entries. `pipe` is the stream or pair given. */
+  extraInfo?: Record<string, unknown> | undefined;
+}
+
+/**
+ * asyncio's transport over any Node `stream.Duplex`, or over a readable and a writable stream
+ * (a child process's stdio, asyncio's `connect_read_pipe` / `connect_write_pipe` use case):
+ *
+ * - data: `dataReceived(chunk)` with a plain `Uint8Array` view of each chunk the readable emits
+ *   (no copy: Node hands each chunk over for good); `pauseReading()` / `resumeReading()` call
+ *   `readable.pause()` / `readable.resume()`. Reading starts when the protocol is set.
+ * - the readable's `'end'`: `eofReceived()`; the connection stays half-open if it returns `true`
+ *   (a `Duplex` is switched to `allowHalfOpen = true` for that), otherwise it closes.
+ * - writes: never block; the protocol gets `pauseWriting()` when `writable.writableLength` rises
+ *   strictly above the high-water mark and `resumeWriting()` when it falls to the low-water mark
+ *   (checked as each write completes). `writeEof()` is `writable.end()`.
+ * - `close()`: stops reading at once, flushes, calls `connectionLost(undefined)`, then ends the
+ *   writable and lets go of the readable (a pair's readable is destroyed and its writable left to
+ *   close itself once ended; a `Duplex` is destroyed once its end is flushed). `abort()`: destroys
+ *   the streams at once, then `connectionLost(undefined)`.
+ * - errors: an `'error'` of either stream is passed to `connectionLost()` as a `SocketError`
+ *   (system `code`, Node's error as `cause`); a readable that closes without `'end'`, or a write to a
+ *   writable destroyed under the transport, fails the connection too (`ECONNRESET`, `EPIPE`).
+ *
+ * @example
+ * ```ts
+ * import { spawn } from "node:child_process";
+ * import { DuplexTransport } from "@asyncstreams/net";
+ * import { createStreams } from "@asyncstreams/protocol";
+ *
+ * const child = spawn("cat", { stdio: ["pipe", "pipe", "inherit"] });
+ * const transport = new DuplexTransport({ readable: child.stdout, writable: child.stdin });
+ * const { reader, writer } = createStreams(transport);
+ * writer.write(new TextEncoder().encode("echo me\n"));
+ * console.log(new TextDecoder().decode(await reader.readLine())); // "echo me\n"
+ * writer.close();
+ * await writer.waitClosed();
+ * ```
+ */
+export class DuplexTransport implements Transport {
+  readonly #readable: Readable;
+  readonly #writable: Writable;
+  /** One `Duplex` for both directions (destroying one side destroys the other). */
+  readonly #single: boolean;
+  readonly #extraInfo: Record<string, unknown>;
+  #protocol: Protocol | null = null;
+  #high = DEFAULT_HIGH;
+  #low = DEFAULT_HIGH / 4;
+  #protocolPaused = false;
+  #readingPaused = false;
+  #listening = false;
+  /** Chunks emitted after `pauseReading()` (Node may still emit one): delivered on resume. */
+  #held: Uint8Array[] = [];
+  #eofHeld = false;
+  /** The readable emitted `'end'`. */
+  #ended = false;
+  #closing = false;
+  #eofWritten = false;
+  /** The connection is lost or about to be: writes are dropped (asyncio's `_conn_lost > 0`). */
+  #lost = false;
+  #lostCalled = false;
+  #error: unknown = undefined;
+
+  /**
+   * @param source A `Duplex` (a socket, a `Duplex.from()`...) or a `{ readable, writable }` pair.
+   * @param options Water marks and extra info.
+   */
+  constructor(source: Duplex | DuplexPair, options: DuplexTransportOptions = {}) {
+    if (isPair(source)) {
+      this.#readable = source.readable;
+      this.#writable = source.writable;
+    } else {
+      this.#readable = source;
+      this.#writable = source;
+      source.allowHalfOpen = true; // asyncio keeps the write side open after the peer's EOF
+    }
+    this.#single = this.#readable === (this.#writable as unknown);
+    this.#extraInfo = { pipe: source, ...options.extraInfo };
+    if (options.writeBufferLimits !== undefined) this.setWriteBufferLimits(options.writeBufferLimits);
+    // Listeners stay attached for good: a late 'error' must never go unhandled.
+    this.#readable.on("end", this.#onEnd);
+    this.#readable.on("error", this.#onError);
+    this.#readable.on("close", this.#onReadableClose);
+    if (!this.#single) this.#writable.on("error", this.#onError);
+  }
+
+  /** @inheritDoc */
+  setProtocol(protocol: Protocol): void {
+    this.#protocol = protocol;
+    if (this.#listening || this.#closing) return;
+    this.#listening = true;
+    this.#readable.on("data", this.#onData); // Node emits on a later tick: connectionMade() comes first
+    if (this.#readingPaused) this.#readable.pause();
+    else this.#readable.resume();
+  }
+
+  /** @inheritDoc */
+  getProtocol(): Protocol | null {
+    return this.#protocol;
+  }
+
+  /** @inheritDoc */
+  getExtraInfo(name: string): unknown {
+    return this.#extraInfo[name];
+  }
+
+  /** @inheritDoc */
+  isClosing(): boolean {
+    // A write that failed synchronously (EPIPE) marks the writable errored at once, while its 'error'
+    // comes a tick later: drain() must see it now to yield (bpo-25441).
+    return this.#closing || (this.#writable.errored ?? null) !== null;
+  }
+
+  /** @inheritDoc */
+  isReading(): boolean {
+    return !this.#readingPaused && !this.#closing;
+  }
+
+  /** @inheritDoc */
+  pauseReading(): void {
+    if (this.#closing || this.#readingPaused) return;
+    this.#readingPaused = true;
+    this.#readable.pause();
+  }
+
+  /** @inheritDoc */
+  resumeReading(): void {
+    if (this.#closing || !this.#readingPaused) return;
+    this.#readingPaused = false;
+    if (this.#held.length === 0 && !this.#eofHeld) {
+      if (this.#listening) this.#readable.resume();
+      return;
+    }
+    // Never synchronously: the reader calls this from inside a read.
+    queueMicrotask(() => {
+      while (this.#held.length > 0 && !this.#readingPaused && !this.#closing) this.#deliver(this.#held.shift()!);
+      if (this.#readingPaused || this.#closing) return;
+      if (this.#eofHeld) {
+        this.#eofHeld = false;
+        this.#eof();
+      } else {
+        this.#readable.resume();
+      }
+    });
+  }
+
+  /** @inheritDoc */
+  write(data: Uint8Array): void {
+    if (!(data instanceof Uint8Array)) throw new TypeError("Cannot write: data must be a Uint8Array");
+    if (this.#eofWritten) throw new InvalidStateError("Cannot write: writeEof() was already called");
+    if (data.length === 0 || this.#lost) return; // asyncio drops writes once the connection is lost
+    const writable = this.#writable;
+    if (writable.destroyed) {
+      // Destroyed under us (the peer closed its end): what a socket reports as EPIPE.
+      this.#fatal(this.#error ?? new SocketError("Cannot write: the writable stream was destroyed (broken pipe)", { code: "EPIPE" }));
+      return;
+    }
+    writable.write(data, this.#afterWrite);
+    if (!this.#protocolPaused && writable.writableLength > this.#high) {
+      this.#protocolPaused = true;
+      this.#protocol?.pauseWriting();
+    }
+  }
+
+  /** @inheritDoc */
+  writeLines(chunks: Iterable<Uint8Array>): void {
+    const list = Array.from(chunks);
+    // All checked before any is queued: asyncio's writelines() is all or nothing.
+    if (!list.every((chunk) => chunk instanceof Uint8Array)) throw new TypeError("Cannot write lines: each chunk must be a Uint8Array");
+    this.#writable.cork(); // corked writes leave as one gathering write where the stream can
+    try {
+      for (const chunk of list) this.write(chunk);
+    } finally {
+      this.#writable.uncork();
+    }
+  }
+
+  /** Ends the writable once what was written is flushed (`writable.end()`); reading goes on. */
+  writeEof(): void {
+    if (this.#closing || this.#eofWritten) return;
+    this.#eofWritten = true;
+    this.#writable.end();
+  }
+
+  /** @inheritDoc */
+  canWriteEof(): boolean {
+    return true;
+  }
+
+  /** @inheritDoc */
+  close(): void {
+    if (this.#closing) return;
+    this.#closing = true;
+    this.#held = []; // asyncio stops reading at once
+    this.#readable.pause();
+    if (this.#writable.writableLength === 0 || this.#writable.destroyed) this.#finishClose();
+    // Otherwise #afterWrite finishes once the buffer is flushed.
+  }
+
+  /** @inheritDoc */
+  abort(): void {
+    if (this.#lost) return;
+    this.#closing = true;
+    this.#lost = true;
+    this.#held = [];
+    this.#destroy();
+    queueMicrotask(() => this.#connectionLost(undefined));
+  }
+
+  /** @inheritDoc */
+  getWriteBufferSize(): number {
+    return this.#writable.writableLength;
+  }
+
+  /** @inheritDoc */
+  getWriteBufferLimits(): WriteBufferLimits {
+    return { high: this.#high, low: this.#low };
+  }
+
+  /** @inheritDoc */
+  setWriteBufferLimits(limits: Partial<WriteBufferLimits> = {}): void {
+    let { high, low } = limits;
+    high ??= low === undefined ? DEFAULT_HIGH : 4 * low;
+    low ??= Math.floor(high / 4);
+    if (!(high >= low && low >= 0)) {
+      throw new RangeError(`Cannot set write buffer limits: high (${high}) must be >= low (${low}) must be >= 0`);
+    }
+    this.#high = high;
+    this.#low = low;
+    if (!this.#protocolPaused && !this.#lost && this.#writable.writableLength > high) {
+      this.#protocolPaused = true;
+      this.#protocol?.pauseWriting();
+    }
+  }
+
+  /** @returns `<DuplexTransport>`, with `closing` once closing. */
+  toString(): string {
+    return `<DuplexTransport${this.#closing ? " closing" : ""}>`;
+  }
+
+  readonly #onData = (chunk: unknown): void => {
+    if (this.#closing) return;
+    if (!(chunk instanceof Uint8Array)) {
+      const kind = typeof chunk === "string" ? "a string (an encoding is set on the readable)" : typeof chunk;
+      this.#fatal(new TypeError(`Cannot receive: a chunk must be a Uint8Array, not ${kind}`));
+      return;
+    }
+    // A plain view, never the Buffer itself: a Buffer's slice() would not copy.
+    const data = new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    if (this.#readingPaused) this.#held.push(data);
+    else this.#deliver(data);
+  };
+
+  #deliver(data: Uint8Array): void {
+    if (data.length === 0) return;
+    try {
+      this.#protocol?.dataReceived(data);
+    } catch (error) {
+      this.#fatal(error); // asyncio's _fatal_error: the protocol's own exception ends the connection
+    }
+  }
+
+  readonly #onEnd = (): void => {
+    this.#ended = true;
+    if (this.#closing) return;
+    if (this.#held.length > 0) this.#eofHeld = true;
+    else this.#eof();
+  };
+
+  #eof(): void {
+    let keepOpen: unknown;
+    try {
+      keepOpen = this.#protocol?.eofReceived();
+    } catch (error) {
+      this.#fatal(error);
+      return;
+    }
+    if (keepOpen !== true) this.close();
+  }
+
+  readonly #onError = (error: Error): void => {
+    this.#error ??= toSocketError(error, "Connection lost");
+    this.#fatal(this.#error);
+  };
+
+  readonly #onReadableClose = (): void => {
+    if (this.#lost) return;
+    if (this.#single && this.#ended) {
+      // Both directions are done (Node destroys a Duplex once it has ended and finished).
+      this.#closing = true;
+      this.#lost = true;
+      queueMicrotask(() => this.#connectionLost(this.#error));
+    } else if (!this.#ended) {
+      this.#fatal(this.#error ?? new ConnectionResetError("Connection reset: the readable stream closed before it ended"));
+    }
+  };
+
+  /** Runs after each write completes: resumes the protocol at the low-water mark, finishes a close. */
+  readonly #afterWrite = (error?: Error | null): void => {
+    if (error !== undefined && error !== null) {
+      this.#onError(error);
+      return;
+    }
+    if (this.#lost) return;
+    const buffered = this.#writable.writableLength;
+    if (this.#protocolPaused && buffered <= this.#low) {
+      this.#protocolPaused = false;
+      this.#protocol?.resumeWriting();
+    }
+    if (this.#closing && buffered === 0) this.#finishClose();
+  };
+
+  /** `close()` with nothing left to flush: the connection is lost, then the streams are let go. */
+  #finishClose(): void {
+    this.#lost = true;
+    queueMicrotask(() => this.#connectionLost(undefined));
+    const writable = this.#writable;
+    if (!this.#single) {
+      // Two streams: nothing more is read, and the writable ends once flushed (a pipe then closes
+      // itself; destroying it could drop what the peer has not read yet, as in a PassThrough).
+      this.#readable.destroy();
+      if (!writable.destroyed) writable.end();
+      return;
+    }
+    // One Duplex (a socket): end() flushes and sends EOF, then destroy() releases it, since its
+    // readable side, no longer read, would keep it open. The callback also runs if end() cannot.
+    if (!writable.destroyed) writable.end(() => writable.destroy());
+  }
+
+  #destroy(): void {
+    this.#readable.destroy();
+    if (!this.#single) this.#writable.destroy();
+  }
+
+  /** The connection failed: destroy the streams, then `connectionLost(error)`. */
+  #fatal(error: unknown): void {
+    if (this.#lost) return;
+    this.#error ??= error;
+    this.#closing = true;
+    this.#lost = true;
+    this.#held = [];
+    this.#destroy();
+    queueMicrotask(() => this.#connectionLost(error));
+  }
+
+  #connectionLost(error: unknown): void {
+    if (this.#lostCalled) return;
+    this.#lostCalled = true;
+    this.#readable.off("data", this.#onData);
+    this.#protocol?.connectionLost(error);
+  }
+}
+
+function isPair(source: Duplex | DuplexPair): source is DuplexPair {
+  const readable = (source as { readable?: unknown }).readable;
+  return typeof readable === "object" && readable !== null;
+}

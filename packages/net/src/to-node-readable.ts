@@ -1,0 +1,95 @@
+import { Readable } from "node:stream";
+import type { ReadOptions } from "@asyncstreams/reader";
+
+const DEFAULT_CHUNK_SIZE = 65_536;
+
+/**
+ * Options for {@linkcode toNodeReadable}.
+ *
+ * @example
+ * ```ts
+ * import { toNodeReadable, type ToNodeReadableOptions } from "@asyncstreams/net";
+ * import { StreamReader } from "@asyncstreams/reader";
+ *
+ * const options: ToNodeReadableOptions = { signal: AbortSignal.timeout(30_000), chunkSize: 16 * 1024 };
+ * const body = toNodeReadable(new StreamReader(), options);
+ * ```
+ */
+export interface ToNodeReadableOptions {
+  /** Destroys the stream with `signal.reason`. Nothing is consumed from the reader by the abort. */
+  signal?: AbortSignal | undefined;
+  /** The most bytes one `_read()` asks the reader for. Default 65,536. */
+  chunkSize?: number | undefined;
+}
+
+/** What {@linkcode toNodeReadable} needs of a reader: `StreamReader.read()`. */
+interface ChunkReader {
+  read(n: number, options?: ReadOptions): Promise<Uint8Array>;
+}
+
+/**
+ * Hands the rest of a reader's stream on as a Node `Readable`: the bytes the reader has already
+ * buffered come first, then whatever the transport delivers, until EOF. The HTTP-body use case in
+ * Node's terms: parse a header with `readUntil()`, then `pipeline()` the body to a file, a
+ * decompressor or an HTTP response. The Web Streams twin is `toReadableStream()` in
+ * `@asyncstreams/protocol`.
+ *
+ * The stream pulls: each `_read()` awaits one `reader.read(chunkSize)`, and nothing is read ahead
+ * (its `highWaterMark` is 0), so back-pressure reaches the transport through the reader. The
+ * stream ends at EOF and is destroyed with the reader's error. Destroying it, or aborting
+ * `signal`, stops the read in flight without consuming anything, so the reader can be read
+ * directly again afterwards. Chunks are `Buffer` views of the reader's results (no copy).
+ *
+ * @param reader The reader, positioned where the rest begins (a `StreamReader`).
+ * @param options `signal` to abort, `chunkSize` for each read.
+ * @returns A readable of the rest of the bytes.
+ * @throws {RangeError} When `chunkSize` is not a positive integer.
+ *
+ * @example
+ * ```ts
+ * import { createWriteStream } from "node:fs";
+ * import { pipeline } from "node:stream/promises";
+ * import { openConnection, toNodeReadable } from "@asyncstreams/net";
+ *
+ * const { reader, writer } = await openConnection({ host: "127.0.0.1", port: 8080 });
+ * writer.write(new TextEncoder().encode("GET / HTTP/1.0\r\n\r\n"));
+ * await reader.readUntil(new TextEncoder().encode("\r\n\r\n")); // the response header
+ * await pipeline(toNodeReadable(reader), createWriteStream("body.bin"));
+ * writer.close();
+ * ```
+ */
+export function toNodeReadable(reader: ChunkReader, options: ToNodeReadableOptions = {}): Readable {
+  const chunkSize = options.chunkSize ?? DEFAULT_CHUNK_SIZE;
+  if (!Number.isInteger(chunkSize) || chunkSize <= 0) {
+    throw new RangeError(`Cannot make a Readable: chunkSize must be a positive integer (got ${String(chunkSize)})`);
+  }
+  const { signal } = options;
+  // One controller for the read in flight: destroy() or the caller's abort stops it, consuming nothing.
+  const stop = new AbortController();
+  const readable: Readable = new Readable({
+    highWaterMark: 0,
+    read() {
+      reader.read(chunkSize, { signal: stop.signal }).then(
+        (chunk) => {
+          if (readable.destroyed) return;
+          readable.push(chunk.length === 0 ? null : chunk);
+        },
+        (error: unknown) => {
+          readable.destroy(error instanceof Error ? error : new Error(String(error), { cause: error }));
+        },
+      );
+    },
+    destroy(error, callback) {
+      signal?.removeEventListener("abort", onAbort);
+      stop.abort(error ?? new Error("The readable was destroyed"));
+      callback(error);
+    },
+  });
+  const onAbort = (): void => {
+    readable.destroy(signal!.reason instanceof Error ? signal!.reason : new Error(String(signal!.reason), { cause: signal!.reason }));
+  };
+  if (signal?.aborted === true) onAbort();
+  else signal?.addEventListener("abort", onAbort, { once: true });
+  readable.once("end", () => signal?.removeEventListener("abort", onAbort));
+  return readable;
+}

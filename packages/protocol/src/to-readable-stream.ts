@@ -1,0 +1,108 @@
+import type { ReadOptions } from "@asyncstreams/reader";
+
+const DEFAULT_CHUNK_SIZE = 65_536;
+
+/**
+ * Options for {@linkcode toReadableStream}.
+ *
+ * @example
+ * ```ts
+ * import { toReadableStream, type ToReadableStreamOptions } from "@asyncstreams/protocol";
+ * import { StreamReader } from "@asyncstreams/reader";
+ *
+ * const options: ToReadableStreamOptions = { signal: AbortSignal.timeout(30_000), chunkSize: 16 * 1024 };
+ * const body = toReadableStream(new StreamReader(), options);
+ * ```
+ */
+export interface ToReadableStreamOptions {
+  /** Errors the stream with `signal.reason`. Nothing is consumed from the reader by the abort. */
+  signal?: AbortSignal | undefined;
+  /** The most bytes one pull asks the reader for. Default 65,536. */
+  chunkSize?: number | undefined;
+}
+
+/** What {@linkcode toReadableStream} needs of a reader: `StreamReader.read()`. */
+interface ChunkReader {
+  read(n: number, options?: ReadOptions): Promise<Uint8Array>;
+}
+
+/**
+ * Hands the rest of a reader's stream on as a Web `ReadableStream`: the bytes the reader has
+ * already buffered come first, then whatever the transport delivers, until EOF. The HTTP-body use
+ * case: parse a header with `readUntil()`, then give the body to anything that takes a stream
+ * (`new Response(stream)`, `pipeTo()`, a decompressor).
+ *
+ * The stream pulls: each pull of the consumer awaits one `reader.read(chunkSize)`, and nothing is
+ * read ahead (its high-water mark is 0), so back-pressure reaches the transport through the
+ * reader exactly as with direct reads. The stream ends at EOF and errors with the reader's error.
+ * Cancelling it, or aborting `signal`, stops the read in flight without consuming anything, so
+ * the reader can be read directly again afterwards. Chunks are the reader's results, owned by the
+ * consumer.
+ *
+ * @param reader The reader, positioned where the rest begins (a `StreamReader`).
+ * @param options `signal` to abort, `chunkSize` for each pull.
+ * @returns A stream of the rest of the bytes.
+ * @throws {RangeError} When `chunkSize` is not a positive integer.
+ *
+ * @example
+ * ```ts
+ * import { createStreams, memoryTransportPair, toReadableStream } from "@asyncstreams/protocol";
+ *
+ * const [left, right] = memoryTransportPair();
+ * const client = createStreams(left);
+ * const server = createStreams(right);
+ * client.writer.write(new TextEncoder().encode("Content-Type: text/plain\r\n\r\nthe body"));
+ * client.writer.close();
+ * await server.reader.readUntil(new TextEncoder().encode("\r\n\r\n")); // the header
+ * const body = await new Response(toReadableStream(server.reader)).text();
+ * console.log(body); // "the body"
+ * ```
+ */
+export function toReadableStream(reader: ChunkReader, options: ToReadableStreamOptions = {}): ReadableStream<Uint8Array> {
+  const chunkSize = options.chunkSize ?? DEFAULT_CHUNK_SIZE;
+  if (!Number.isInteger(chunkSize) || chunkSize <= 0) {
+    throw new RangeError(`Cannot make a ReadableStream: chunkSize must be a positive integer (got ${String(chunkSize)})`);
+  }
+  const { signal } = options;
+  // One controller for the read in flight: a cancel or the caller's abort stops it, consuming nothing.
+  const stop = new AbortController();
+  let onAbort: (() => void) | undefined;
+  const detach = (): void => {
+    if (onAbort !== undefined) signal?.removeEventListener("abort", onAbort);
+    onAbort = undefined;
+  };
+  return new ReadableStream<Uint8Array>(
+    {
+      start(controller) {
+        if (signal === undefined) return;
+        onAbort = () => {
+          detach();
+          stop.abort(signal.reason);
+          controller.error(signal.reason);
+        };
+        if (signal.aborted) onAbort();
+        else signal.addEventListener("abort", onAbort, { once: true });
+      },
+      async pull(controller) {
+        let chunk: Uint8Array;
+        try {
+          chunk = await reader.read(chunkSize, { signal: stop.signal });
+        } catch (error) {
+          detach();
+          throw error; // errors the stream: the reader's error, or the abort reason
+        }
+        if (chunk.length === 0) {
+          detach();
+          controller.close();
+        } else {
+          controller.enqueue(chunk);
+        }
+      },
+      cancel(reason) {
+        detach();
+        stop.abort(reason);
+      },
+    },
+    { highWaterMark: 0 },
+  );
+}
