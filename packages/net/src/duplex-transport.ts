@@ -1,5 +1,5 @@
 import type { Duplex, Readable, Writable } from "node:stream";
-import { ConnectionResetError } from "@asyncstreams/protocol";
+import { ConnectionResetError, resolveWriteBufferLimits } from "@asyncstreams/protocol";
 import type { Protocol, Transport, WriteBufferLimits } from "@asyncstreams/protocol";
 import { InvalidStateError } from "@asyncstreams/reader";
 import { SocketError } from "./socket-error.js";
@@ -264,12 +264,7 @@ export class DuplexTransport implements Transport {
 
   /** @inheritDoc */
   setWriteBufferLimits(limits: Partial<WriteBufferLimits> = {}): void {
-    let { high, low } = limits;
-    high ??= low === undefined ? DEFAULT_HIGH : 4 * low;
-    low ??= Math.floor(high / 4);
-    if (!(high >= low && low >= 0)) {
-      throw new RangeError(`Cannot set write buffer limits: high (${high}) must be >= low (${low}) must be >= 0`);
-    }
+    const { high, low } = resolveWriteBufferLimits(limits);
     this.#high = high;
     this.#low = low;
     if (!this.#protocolPaused && !this.#lost && this.#writable.writableLength > high) {

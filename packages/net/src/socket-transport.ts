@@ -1,3 +1,4 @@
+import { resolveWriteBufferLimits } from "@asyncstreams/protocol";
 import type { Socket } from "node:net";
 import type { TLSSocket } from "node:tls";
 import type { Protocol, Transport, WriteBufferLimits } from "@asyncstreams/protocol";
@@ -371,12 +372,7 @@ export class SocketTransport implements Transport {
 
   /** @inheritDoc */
   setWriteBufferLimits(limits: Partial<WriteBufferLimits> = {}): void {
-    let { high, low } = limits;
-    high ??= low === undefined ? DEFAULT_HIGH : 4 * low;
-    low ??= Math.floor(high / 4);
-    if (!(high >= low && low >= 0)) {
-      throw new RangeError(`Cannot set write buffer limits: high (${high}) must be >= low (${low}) must be >= 0`);
-    }
+    const { high, low } = resolveWriteBufferLimits(limits);
     this.#high = high;
     this.#low = low;
     this.#maybePauseProtocol();

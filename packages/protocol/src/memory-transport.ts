@@ -1,5 +1,6 @@
 import { InvalidStateError } from "@asyncstreams/reader";
 import { ConnectionResetError } from "./connection-reset-error.js";
+import { resolveWriteBufferLimits } from "./resolve-write-buffer-limits.js";
 import type { Protocol } from "./protocol.js";
 import type { Transport, WriteBufferLimits } from "./transport.js";
 
@@ -182,12 +183,7 @@ export class MemoryTransport implements Transport {
 
   /** @inheritDoc */
   setWriteBufferLimits(limits: Partial<WriteBufferLimits> = {}): void {
-    let { high, low } = limits;
-    high ??= low === undefined ? DEFAULT_HIGH : 4 * low;
-    low ??= Math.floor(high / 4);
-    if (!(high >= low && low >= 0)) {
-      throw new RangeError(`Cannot set write buffer limits: high (${high}) must be >= low (${low}) must be >= 0`);
-    }
+    const { high, low } = resolveWriteBufferLimits(limits);
     this.#high = high;
     this.#low = low;
     if (this.#queueSize > high && !this.#protocolPaused) {

@@ -1,6 +1,7 @@
 import { NotImplementedError } from "@asyncstreams/buffer";
 import { InvalidStateError } from "@asyncstreams/reader";
 import { ConnectionResetError } from "./connection-reset-error.js";
+import { resolveWriteBufferLimits } from "./resolve-write-buffer-limits.js";
 import type { Protocol } from "./protocol.js";
 import type { Transport, WriteBufferLimits } from "./transport.js";
 
@@ -259,12 +260,7 @@ export class WebStreamTransport implements Transport {
 
   /** @inheritDoc */
   setWriteBufferLimits(limits: Partial<WriteBufferLimits> = {}): void {
-    let { high, low } = limits;
-    high ??= low === undefined ? DEFAULT_HIGH : 4 * low;
-    low ??= Math.floor(high / 4);
-    if (!(high >= low && low >= 0)) {
-      throw new RangeError(`Cannot set write buffer limits: high (${high}) must be >= low (${low}) must be >= 0`);
-    }
+    const { high, low } = resolveWriteBufferLimits(limits);
     this.#high = high;
     this.#low = low;
     if (!this.#protocolPaused && !this.#lost && this.#queued > high) {

@@ -180,10 +180,18 @@ describe("TLS faults (reliability table, rows D)", () => {
       const { reader, writer } = await within(openPlainConnection({ host: HOST, port: raw.port }));
       closeAtEnd(writer);
       const upgrading = writer.startTls({ ca: CA });
-      // The client tries to send while the handshake runs: refused, never queued.
+      // The client tries to send while the handshake runs: refused, never queued. On a loaded
+      // machine the handshake may already have failed by now; the write is then dropped instead.
       await until(() => raw.accepted.length > 0, 2_000, "the connection");
       await new Promise((resolve) => setTimeout(resolve, 0));
-      expect(() => writer.write(bytes("client secret\n"))).toThrow(InvalidStateError);
+      let refusal: unknown;
+      try {
+        writer.write(bytes("client secret\n"));
+      } catch (failure) {
+        refusal = failure;
+      }
+      if (refusal !== undefined) expect(refusal).toBeInstanceOf(InvalidStateError);
+      else expect(writer.isClosing()).toBe(true);
       const error: unknown = await within(upgrading.catch((failure: unknown) => failure));
       expect((error as TlsError).code).toBe("DEPTH_ZERO_SELF_SIGNED_CERT");
       await expect(within(reader.read())).rejects.toBe(error);
