@@ -75,8 +75,11 @@ export class StreamReaderProtocol extends FlowControl implements Protocol, Write
   readonly #onClient: ClientConnectedCallback | undefined;
   readonly #onError: ClientErrorHandler;
   #overTls = false;
-  readonly #closed: Promise<void>;
-  #settleClosed: ((error: unknown) => void) | null;
+  /** The close waiter, made on first demand: most connections never ask for it. */
+  #closed: Promise<void> | null = null;
+  #settleClosed: ((error: unknown) => void) | null = null;
+  /** How the connection was lost: `undefined` while it lasts, `null` after a clean close. */
+  #lostWith: unknown = undefined;
 
   /**
    * @param reader The reader to feed.
@@ -87,13 +90,6 @@ export class StreamReaderProtocol extends FlowControl implements Protocol, Write
     this.#reader = reader;
     this.#onClient = options.onClient;
     this.#onError = options.onError ?? reportToConsole;
-    let settle: (error: unknown) => void = () => undefined;
-    this.#closed = new Promise<void>((resolve, reject) => {
-      settle = (error) => (error === undefined || error === null ? resolve() : reject(error));
-    });
-    this.#settleClosed = settle;
-    // Nobody may ever await waitClosed(): a failed connection must not become an unhandled rejection.
-    this.#closed.catch(() => undefined);
   }
 
   /**
@@ -172,8 +168,11 @@ export class StreamReaderProtocol extends FlowControl implements Protocol, Write
       if (clean) reader.feedEof();
       else reader.setException(error);
     }
-    this.#settleClosed?.(clean ? undefined : error);
-    this.#settleClosed = null;
+    if (this.#lostWith === undefined) {
+      this.#lostWith = clean ? null : error;
+      this.#settleClosed?.(this.#lostWith);
+      this.#settleClosed = null;
+    }
     super.connectionLost(clean ? undefined : error);
     this.#reader = null;
     this.#transport = null;
@@ -186,6 +185,20 @@ export class StreamReaderProtocol extends FlowControl implements Protocol, Write
    * @returns The promise.
    */
   closeWaiter(): Promise<void> {
+    if (this.#closed === null) {
+      const lostWith = this.#lostWith;
+      if (lostWith === null) {
+        this.#closed = Promise.resolve();
+      } else if (lostWith !== undefined) {
+        this.#closed = Promise.reject(lostWith);
+      } else {
+        this.#closed = new Promise<void>((resolve, reject) => {
+          this.#settleClosed = (error) => (error === null ? resolve() : reject(error));
+        });
+      }
+      // Nobody may await waitClosed(): a failed connection must not become an unhandled rejection.
+      this.#closed.catch(() => undefined);
+    }
     return this.#closed;
   }
 

@@ -196,6 +196,11 @@ export class StreamReader implements AsyncIterable<Uint8Array> {
       }
       const index = this.#buffer.indexOfByte(NEWLINE);
       if (index !== -1 && index <= this.#limit) return Promise.resolve(this.#take(index + 1));
+      // An idle connection waiting for its next line: one promise, no suspended async frames (they
+      // cost memory per connection); the retry starts from scratch with nothing buffered before.
+      if (this.#buffer.length === 0 && !this.#eof && options?.signal === undefined) {
+        return this.#waitForData("readUntil", undefined).then(this.#readLineAgain);
+      }
     }
     return this.#readLineSlow(options?.signal);
   }
@@ -308,6 +313,8 @@ export class StreamReader implements AsyncIterable<Uint8Array> {
     if (this.#paused) info.push("paused");
     return `<${info.join(" ")}>`;
   }
+
+  readonly #readLineAgain = (): Promise<Uint8Array> => this.readLine();
 
   /** Whether a read may complete synchronously: no stored exception and no aborted signal. */
   #canRead(options: ReadOptions | undefined): boolean {
