@@ -4,6 +4,9 @@ import type { Server } from "@asyncstreams/net";
 import * as tls from "@asyncstreams/tls";
 import { serveKeyValue } from "./kv-server.js";
 
+/** Where the demo prints: `console.log` or a test's collector. */
+export type Log = (...parts: unknown[]) => void;
+
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 const show = (bytes: Uint8Array): string => JSON.stringify(decoder.decode(bytes));
@@ -23,16 +26,16 @@ function portOf(server: Server): number {
  * The same key-value server over TLS: only the import changes (`@asyncstreams/tls` instead of
  * `@asyncstreams/net`), plus `tls` options. The certificate is verified against the demo CA.
  */
-export async function tlsExchange(store: Map<string, Uint8Array>): Promise<void> {
+export async function tlsExchange(store: Map<string, Uint8Array>, log: Log = console.log): Promise<void> {
   const server = await tls.startServer((reader, writer) => serveKeyValue(reader, writer, store), {
     host: "127.0.0.1",
     port: 0,
     tls: serverTls,
   });
   const { reader, writer } = await tls.openConnection({ host: "localhost", port: portOf(server), tls: { ca } });
-  console.log(`TLS: connected with ${String(writer.getExtraInfo("protocol"))}, certificate for ${JSON.stringify(subjectOf(writer.getExtraInfo("peercert")))}`);
+  log(`TLS: connected with ${String(writer.getExtraInfo("protocol"))}, certificate for ${JSON.stringify(subjectOf(writer.getExtraInfo("peercert")))}`);
   writer.write(encoder.encode("GET missing\n"));
-  console.log("TLS: GET missing  ->", show(await reader.readLine()));
+  log("TLS: GET missing  ->", show(await reader.readLine()));
   writer.write(encoder.encode("QUIT\n"));
   await reader.read();
   writer.close();
@@ -46,7 +49,7 @@ export async function tlsExchange(store: Map<string, Uint8Array>): Promise<void>
  * answers `STARTTLS\n` with `+GO\n` and both sides call `writer.startTls()`; the same reader and
  * writer carry on over TLS. Bytes that arrived before the upgrade go to TLS, never to the reader.
  */
-export async function startTlsExchange(store: Map<string, Uint8Array>): Promise<void> {
+export async function startTlsExchange(store: Map<string, Uint8Array>, log: Log = console.log): Promise<void> {
   const server = await startServer(async (reader, writer) => {
     const command = decoder.decode(await reader.readLine());
     if (command !== "STARTTLS\n") {
@@ -59,11 +62,11 @@ export async function startTlsExchange(store: Map<string, Uint8Array>): Promise<
   }, { host: "127.0.0.1", port: 0 });
   const { reader, writer } = await openConnection({ host: "127.0.0.1", port: portOf(server) });
   writer.write(encoder.encode("STARTTLS\n"));
-  console.log("STARTTLS: plain answer  ->", show(await reader.readLine()), "| TLS in use:", writer.getExtraInfo("sslcontext") !== undefined);
+  log("STARTTLS: plain answer  ->", show(await reader.readLine()), "| TLS in use:", writer.getExtraInfo("sslcontext") !== undefined);
   await writer.startTls({ ca, serverName: "localhost" });
-  console.log(`STARTTLS: upgraded in place to ${String(writer.getExtraInfo("protocol"))} | TLS in use:`, writer.getExtraInfo("sslcontext") !== undefined);
+  log(`STARTTLS: upgraded in place to ${String(writer.getExtraInfo("protocol"))} | TLS in use:`, writer.getExtraInfo("sslcontext") !== undefined);
   writer.write(encoder.encode("GET missing\n"));
-  console.log("STARTTLS: GET missing over TLS  ->", show(await reader.readLine()));
+  log("STARTTLS: GET missing over TLS  ->", show(await reader.readLine()));
   writer.write(encoder.encode("QUIT\n"));
   await reader.read();
   writer.close();
