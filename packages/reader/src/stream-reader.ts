@@ -69,6 +69,8 @@ export class StreamReader implements AsyncIterable<Uint8Array> {
   #transport: ReadingTransport | null = null;
   /** Whether this reader paused the transport (and so owes it a resume). */
   #paused = false;
+  /** Bytes fed since the reader was made. */
+  #received = 0;
 
   /**
    * @param options `limit`: see {@linkcode StreamReaderOptions}.
@@ -86,6 +88,26 @@ export class StreamReader implements AsyncIterable<Uint8Array> {
   /** The line and chunk length limit this reader was created with. */
   get limit(): number {
     return this.#limit;
+  }
+
+  /** Bytes buffered and not yet read. */
+  get bufferedLength(): number {
+    return this.#buffer.length;
+  }
+
+  /** Bytes fed since the reader was made: it grows whenever data arrives (see `readDeadline()`). */
+  get bytesReceived(): number {
+    return this.#received;
+  }
+
+  /** Bytes read or discarded since the reader was made (`bytesReceived - bufferedLength`). */
+  get bytesConsumed(): number {
+    return this.#received - this.#buffer.length;
+  }
+
+  /** Whether this reader has paused its transport because more than `2 × limit` bytes are buffered. */
+  get isPausing(): boolean {
+    return this.#paused;
   }
 
   /** The error set by {@linkcode StreamReader.setException}, or `undefined` when none. */
@@ -132,6 +154,7 @@ export class StreamReader implements AsyncIterable<Uint8Array> {
     if (this.#eof) throw new InvalidStateError("Cannot feed data: feedEof() was already called");
     if (chunk.length === 0) return;
     this.#buffer.append(chunk);
+    this.#received += chunk.length;
     this.#wakeUp();
     const transport = this.#transport;
     // Strictly more than 2 × limit, as asyncio: the hysteresis band is (limit, 2 × limit].
