@@ -7,5 +7,7 @@ export default defineConfig({
     include: ["packages/*/test/**/*.test.ts", "examples/*/test/**/*.test.ts", "bench/test/**/*.test.ts"],
     testTimeout: 20_000,
     hookTimeout: 20_000,
+    // Sets fast-check's global numRuns from FC_NUM_RUNS when it is set (`pnpm test:stress`).
+    setupFiles: ["./vitest.setup.mjs"],
   },
 });

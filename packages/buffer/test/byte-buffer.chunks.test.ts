@@ -219,7 +219,7 @@ describe("ByteBuffer resumable search", () => {
           resume = Math.max(0, buffer.length + 1 - separator.length);
         }
       }),
-      { numRuns: 300 },
+      { numRuns: fc.readConfigureGlobal().numRuns ?? 300 },
     );
   });
 
@@ -247,7 +247,7 @@ describe("ByteBuffer resumable search", () => {
           resume = Math.max(0, buffer.length + 1 - longest);
         }
       }),
-      { numRuns: 300 },
+      { numRuns: fc.readConfigureGlobal().numRuns ?? 300 },
     );
   });
 });

@@ -179,7 +179,7 @@ describe("ByteBuffer properties", () => {
       fc.property(fc.array(operationArbitrary(12), { maxLength: 60 }), (operations) => {
         runOperations(operations);
       }),
-      { numRuns: 500 },
+      { numRuns: fc.readConfigureGlobal().numRuns ?? 500 },
     );
   });
 
@@ -188,7 +188,7 @@ describe("ByteBuffer properties", () => {
       fc.property(manyChunksArbitrary, fc.array(operationArbitrary(150), { maxLength: 40 }), (prefix, operations) => {
         runOperations([...prefix, ...operations]);
       }),
-      { numRuns: 200 },
+      { numRuns: fc.readConfigureGlobal().numRuns ?? 200 },
     );
   });
 
@@ -207,7 +207,7 @@ describe("ByteBuffer properties", () => {
           expect(buffer.length).toBe(0);
         },
       ),
-      { numRuns: 300 },
+      { numRuns: fc.readConfigureGlobal().numRuns ?? 300 },
     );
   });
 });

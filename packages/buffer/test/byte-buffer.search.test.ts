@@ -96,7 +96,7 @@ describe("ByteBuffer({ search })", () => {
         }
         expect(buffer.indexOf(separator)).toBe(expected);
       }),
-      { numRuns: 500 },
+      { numRuns: fc.readConfigureGlobal().numRuns ?? 500 },
     );
   });
 });

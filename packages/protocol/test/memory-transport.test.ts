@@ -78,7 +78,7 @@ describe("MemoryTransport", () => {
           expect(concat(receiver.received)).toEqual(concat(chunks));
           await closeBoth(left, right, sender, receiver);
         }),
-        { numRuns: 50 },
+        { numRuns: fc.readConfigureGlobal().numRuns ?? 50 },
       );
     });
 

@@ -144,7 +144,7 @@ async function check(scenario: Scenario): Promise<void> {
 
 describe("StreamReader against the asyncio model (fast-check)", () => {
   it("random reads, some aborted before, while or after data arrives, agree with the model and lose, reorder or duplicate no byte", async () => {
-    await fc.assert(fc.asyncProperty(scenarioArb, check), { numRuns: 200 });
+    await fc.assert(fc.asyncProperty(scenarioArb, check), { numRuns: fc.readConfigureGlobal().numRuns ?? 200 });
   });
 
   it("the same reads over the same bytes give the same results however the bytes were chunked before reading", async () => {
@@ -171,7 +171,7 @@ describe("StreamReader against the asyncio model (fast-check)", () => {
       fc.asyncProperty(arb, async ({ limit, data, cutsA, cutsB, ops }) => {
         expect(await run(data, cutsA, limit, ops)).toEqual(await run(data, cutsB, limit, ops));
       }),
-      { numRuns: 200 },
+      { numRuns: fc.readConfigureGlobal().numRuns ?? 200 },
     );
   });
 });

@@ -1,0 +1,12 @@
+// @ts-check
+// Vitest setup file (see vitest.config.ts): with FC_NUM_RUNS set, every fast-check property that
+// does not pin its own `numRuns` runs that many cases. `pnpm test:stress` sets it (10,000 by default).
+// The properties read it back (`fc.readConfigureGlobal().numRuns ?? default`), so all of them scale.
+import fc from "fast-check";
+
+const runs = process.env.FC_NUM_RUNS;
+if (runs !== undefined && runs !== "") {
+  const numRuns = Number(runs);
+  if (!Number.isInteger(numRuns) || numRuns < 1) throw new RangeError(`FC_NUM_RUNS must be a positive integer, not ${runs}`);
+  fc.configureGlobal({ ...fc.readConfigureGlobal(), numRuns });
+}
