@@ -1,0 +1,233 @@
+import { describe, expect, it } from "vitest";
+import { InvalidStateError } from "@asyncstreams/reader";
+import { ConnectionResetError } from "@asyncstreams/protocol";
+import { bytes, macrotasks, microtasks, text } from "./_helpers.js";
+import { connected, closeBoth } from "./_memory-pair.js";
+
+describe("MemoryTransport", () => {
+  describe("writeEof()", () => {
+    it("delivers EOF after the bytes already buffered, even while the receiver is paused", async () => {
+      const { left, right, sender, receiver, log } = connected();
+      right.pauseReading();
+      left.write(bytes("abc"));
+      left.write(bytes("def"));
+      left.writeEof();
+      await macrotasks();
+      expect(log).toEqual([]);
+      right.resumeReading();
+      await microtasks();
+      expect(log).toEqual(["right:data abc", "right:data def", "right:eof"]);
+      expect(left.isClosing()).toBe(false);
+      await closeBoth(left, right, sender, receiver);
+    });
+
+    it("write() after writeEof() throws InvalidStateError", async () => {
+      const { left, right, sender, receiver } = connected();
+      left.writeEof();
+      expect(() => left.write(bytes("late"))).toThrow(InvalidStateError);
+      expect(() => left.writeLines([bytes("late")])).toThrow(InvalidStateError);
+      try {
+        left.write(bytes("late"));
+      } catch (error) {
+        expect((error as InvalidStateError).code).toBe("ERR_INVALID_STATE");
+      }
+      await microtasks();
+      expect(receiver.events).toEqual(["eof"]);
+      await closeBoth(left, right, sender, receiver);
+    });
+
+    it("writeEof() twice sends one EOF", async () => {
+      const { left, right, sender, receiver } = connected();
+      left.writeEof();
+      left.writeEof();
+      await microtasks();
+      expect(receiver.events).toEqual(["eof"]);
+      await closeBoth(left, right, sender, receiver);
+    });
+
+    it("a receiver whose eofReceived() returns true stays open and can still write back (half-close)", async () => {
+      const { left, right, sender, receiver } = connected();
+      left.writeEof();
+      await microtasks();
+      expect(right.isClosing()).toBe(false);
+      expect(right.isReading()).toBe(false); // nothing more will arrive
+      right.write(bytes("reply"));
+      await microtasks();
+      expect(sender.receivedText).toBe("reply");
+      expect(receiver.lostWith).toEqual([]);
+      await closeBoth(left, right, sender, receiver);
+    });
+
+    it("a receiver whose eofReceived() does not return true closes its end, and the writer gets EOF back", async () => {
+      const { left, right, sender, receiver, log } = connected();
+      receiver.eofResult = undefined;
+      left.writeEof();
+      await microtasks();
+      expect(right.isClosing()).toBe(true);
+      expect(log).toEqual(["right:eof", "left:eof", "right:lost undefined"]);
+      await closeBoth(left, right, sender, receiver);
+    });
+  });
+
+  describe("close()", () => {
+    it("close() flushes the buffer, then the peer gets eofReceived(), then connectionLost(undefined) here", async () => {
+      const { left, right, sender, receiver, log } = connected();
+      left.write(bytes("hello"));
+      left.close();
+      expect(left.isClosing()).toBe(true);
+      expect(left.isReading()).toBe(false);
+      await microtasks();
+      expect(log).toEqual(["right:data hello", "right:eof", "left:lost undefined"]);
+      expect(sender.lostWith).toEqual([undefined]);
+      expect(right.isClosing()).toBe(false); // half-open: eofReceived() returned true
+      await closeBoth(left, right, sender, receiver);
+    });
+
+    it("close() waits for a paused receiver before calling connectionLost()", async () => {
+      const { left, right, sender, receiver, log } = connected();
+      right.pauseReading();
+      left.write(bytes("pending"));
+      left.close();
+      await macrotasks();
+      expect(log).toEqual([]);
+      expect(left.getWriteBufferSize()).toBe(7);
+      right.resumeReading();
+      await microtasks();
+      expect(log).toEqual(["right:data pending", "right:eof", "left:lost undefined"]);
+      await closeBoth(left, right, sender, receiver);
+    });
+
+    it("close() is idempotent: connectionLost() is called once", async () => {
+      const { left, right, sender, receiver } = connected();
+      left.close();
+      left.close();
+      await microtasks();
+      left.close();
+      await macrotasks();
+      expect(sender.lostWith).toEqual([undefined]);
+      expect(receiver.events).toEqual(["eof"]);
+      await closeBoth(left, right, sender, receiver);
+    });
+
+    it("writes after close() with an empty buffer are dropped silently", async () => {
+      const { left, right, sender, receiver } = connected();
+      left.close();
+      expect(() => left.write(bytes("late"))).not.toThrow();
+      expect(left.getWriteBufferSize()).toBe(0);
+      await microtasks();
+      expect(receiver.received).toEqual([]);
+      expect(receiver.events).toEqual(["eof"]);
+      await closeBoth(left, right, sender, receiver);
+    });
+
+    it("writes after close() while bytes are still buffered are sent before EOF, as asyncio's write() does not check closing", async () => {
+      const { left, right, sender, receiver, log } = connected();
+      right.pauseReading();
+      left.write(bytes("a"));
+      left.close();
+      left.write(bytes("b"));
+      right.resumeReading();
+      await microtasks();
+      expect(log).toEqual(["right:data a", "right:data b", "right:eof", "left:lost undefined"]);
+      await closeBoth(left, right, sender, receiver);
+    });
+
+    it("bytes sent to a peer that has fully closed reset the connection, as TCP's RST does (bpo-25441)", async () => {
+      const { left, right, sender, receiver } = connected({ writeBufferLimits: { high: 4 } });
+      right.close();
+      await microtasks();
+      left.write(bytes("into the void"));
+      expect(sender.events).toEqual(["eof", "pause"]);
+      await microtasks();
+      expect(receiver.received).toEqual([]);
+      expect(left.getWriteBufferSize()).toBe(0);
+      expect(left.isClosing()).toBe(true);
+      expect(sender.lostWith).toHaveLength(1);
+      expect(sender.lostWith[0]).toBeInstanceOf(ConnectionResetError);
+      await closeBoth(left, right, sender, receiver);
+    });
+  });
+
+  describe("abort()", () => {
+    it("abort() drops buffered bytes, calls connectionLost(undefined) here and fails the peer with ConnectionResetError", async () => {
+      const { left, right, sender, receiver } = connected();
+      right.pauseReading();
+      left.write(bytes("never delivered"));
+      left.abort();
+      expect(left.isClosing()).toBe(true);
+      expect(left.getWriteBufferSize()).toBe(0);
+      expect(right.isClosing()).toBe(true);
+      await microtasks();
+      expect(sender.lostWith).toEqual([undefined]);
+      expect(receiver.lostWith).toHaveLength(1);
+      expect(receiver.lostWith[0]).toBeInstanceOf(ConnectionResetError);
+      expect(receiver.events).toEqual(["lost ConnectionResetError"]);
+      expect(receiver.received).toEqual([]);
+      await closeBoth(left, right, sender, receiver);
+    });
+
+    it("abort() drops what the peer had buffered for this end too", async () => {
+      const { left, right, sender, receiver } = connected();
+      left.pauseReading();
+      right.write(bytes("for left"));
+      await microtasks();
+      left.abort();
+      await microtasks();
+      expect(sender.received).toEqual([]);
+      expect(right.getWriteBufferSize()).toBe(0);
+      await closeBoth(left, right, sender, receiver);
+    });
+
+    it("abort() after close() still reports a single connectionLost()", async () => {
+      const { left, right, sender, receiver } = connected();
+      left.close();
+      await microtasks();
+      left.abort();
+      await macrotasks();
+      expect(sender.lostWith).toEqual([undefined]);
+      await closeBoth(left, right, sender, receiver);
+    });
+
+    it("writes after abort() are dropped silently", async () => {
+      const { left, right, sender, receiver } = connected();
+      left.abort();
+      expect(() => left.write(bytes("late"))).not.toThrow();
+      expect(left.getWriteBufferSize()).toBe(0);
+      await microtasks();
+      expect(receiver.received).toEqual([]);
+      await closeBoth(left, right, sender, receiver);
+    });
+  });
+
+  describe("errors from protocol callbacks", () => {
+    it("an exception thrown by the receiver's dataReceived() fails its connection with that exception, and the sender sees a reset", async () => {
+      const { left, right, sender, receiver } = connected();
+      const failure = new Error("protocol bug");
+      receiver.onData = () => {
+        throw failure;
+      };
+      left.write(bytes("one"));
+      left.write(bytes("two"));
+      await microtasks();
+      expect(receiver.received.map(text)).toEqual(["one"]);
+      expect(receiver.lostWith).toEqual([failure]);
+      expect(sender.lostWith).toHaveLength(1);
+      expect(sender.lostWith[0]).toBeInstanceOf(ConnectionResetError);
+      expect(right.isClosing() && left.isClosing()).toBe(true);
+      await closeBoth(left, right, sender, receiver);
+    });
+
+    it("an exception thrown by eofReceived() fails the connection with that exception", async () => {
+      const { left, right, sender, receiver } = connected();
+      const failure = new Error("eof bug");
+      receiver.onEof = () => {
+        throw failure;
+      };
+      left.writeEof();
+      await microtasks();
+      expect(receiver.lostWith).toEqual([failure]);
+      expect(sender.lostWith[0]).toBeInstanceOf(ConnectionResetError);
+      await closeBoth(left, right, sender, receiver);
+    });
+  });
+});
