@@ -1,0 +1,65 @@
+import { connect as netConnect } from "node:net";
+import type { Socket } from "node:net";
+import { onTestFinished } from "vitest";
+import { startServer as startPlainServer } from "@asyncstreams/net";
+import type { Server } from "@asyncstreams/net";
+import type { ClientConnectedCallback } from "@asyncstreams/protocol";
+import { startServer } from "@asyncstreams/tls";
+import type { StartServerOptions } from "@asyncstreams/tls";
+import { HOST, SERVER, closeServerAtEnd, deferred, within } from "./_helpers.js";
+
+/** Generous slack over a deadline, for slow CI machines; the point is "bounded", not "fast". */
+export const MARGIN = 1_500;
+
+/** Our TLS server on 127.0.0.1:0 with failures collected; closed at the end of the test. */
+export async function startTlsServer(onClient: ClientConnectedCallback, options: Partial<StartServerOptions> = {}): Promise<{ server: Server; failures: unknown[]; firstFailure: Promise<unknown> }> {
+  const failures: unknown[] = [];
+  const first = deferred<unknown>();
+  const server = await startServer(onClient, {
+    host: HOST,
+    port: 0,
+    tls: SERVER,
+    onHandshakeError: (error) => {
+      failures.push(error);
+      first.resolve(error);
+    },
+    ...options,
+  });
+  closeServerAtEnd(server);
+  return { server, failures, firstFailure: first.promise };
+}
+
+/** A plain server from the net package, closed at the end of the test. */
+export async function startPlain(onClient: ClientConnectedCallback): Promise<Server> {
+  const server = await startPlainServer(onClient, { host: HOST, port: 0 });
+  closeServerAtEnd(server);
+  return server;
+}
+
+/** Resolves when a raw socket has closed or seen its end (it is made to flow, so 'end' can come); never rejects. */
+export function gone(socket: Socket): Promise<void> {
+  socket.resume();
+  return new Promise((resolve) => {
+    if (socket.destroyed || socket.readableEnded) resolve();
+    socket.once("end", () => resolve());
+    socket.once("close", () => resolve());
+  });
+}
+
+/** A raw client socket to 127.0.0.1:`port`, destroyed at the end of the test. */
+export async function rawClient(port: number): Promise<Socket> {
+  const socket = netConnect({ host: HOST, port });
+  socket.on("error", () => undefined);
+  onTestFinished(() => {
+    socket.destroy();
+  });
+  await within(new Promise((resolve) => socket.once("connect", resolve)));
+  return socket;
+}
+
+export const neverCalled: ClientConnectedCallback = () => {
+  throw new Error("onClient must not be called");
+};
+
+// Rows D4 (wrong host name) are in open-connection.test.ts, D5, D10 and D13 in starttls.test.ts,
+// D16 in no-insecure-tls.test.ts.
