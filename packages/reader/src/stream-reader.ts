@@ -9,6 +9,7 @@ import { ReadInProgressError } from "./read-in-progress-error.js";
 import type { ReadingTransport } from "./reading-transport.js";
 import { formatError, formatObject } from "./_format.js";
 import { toSeparators } from "./_separators.js";
+import { keepShapes } from "./_keep-shapes.js";
 
 const NEWLINE = 0x0a;
 const LINE_SEPARATORS: readonly Uint8Array[] = [new Uint8Array([NEWLINE])];
@@ -484,3 +485,6 @@ export class StreamReader implements AsyncIterable<Uint8Array> {
     }
   }
 }
+
+// Keeps the reader's hidden classes, and the optimized code built on them, alive: see keepShapes().
+keepShapes(new StreamReader({ limit: 4 }));
