@@ -29,8 +29,10 @@ export interface OpenConnectionOptions extends PlainOptions, TlsTimeouts {
  *
  * @example
  * ```ts
+ * import { readFileSync } from "node:fs";
  * import { openConnection } from "@asyncstreams/tls";
  *
+ * const ca = readFileSync("ca.pem", "utf8"); // the CA that signed the server's certificate
  * const { reader, writer } = await openConnection({ host: "localhost", port: 8443, tls: { ca } });
  * ```
  */

@@ -23,8 +23,10 @@ export interface OpenUnixConnectionOptions extends PlainOptions, TlsTimeouts {
  *
  * @example
  * ```ts
+ * import { readFileSync } from "node:fs";
  * import { openUnixConnection } from "@asyncstreams/tls";
  *
+ * const ca = readFileSync("ca.pem", "utf8");
  * const { reader, writer } = await openUnixConnection({ path: "/run/app.sock", tls: { ca, serverName: "localhost" } });
  * ```
  */

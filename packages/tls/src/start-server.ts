@@ -33,8 +33,11 @@ export interface StartServerOptions extends PlainOptions, TlsTimeouts {
  *
  * @example
  * ```ts
+ * import { readFileSync } from "node:fs";
  * import { startServer } from "@asyncstreams/tls";
  *
+ * const key = readFileSync("server-key.pem", "utf8");
+ * const cert = readFileSync("server-cert.pem", "utf8");
  * const server = await startServer(async (reader, writer) => {
  *   writer.write(await reader.readLine());
  *   writer.close();

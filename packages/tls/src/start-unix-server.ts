@@ -26,9 +26,15 @@ export interface StartUnixServerOptions extends PlainOptions, TlsTimeouts {
  *
  * @example
  * ```ts
+ * import { readFileSync } from "node:fs";
  * import { startUnixServer } from "@asyncstreams/tls";
  *
- * const server = await startUnixServer(onClient, { path: "/tmp/app.sock", tls: { key, cert } });
+ * const key = readFileSync("server-key.pem", "utf8");
+ * const cert = readFileSync("server-cert.pem", "utf8");
+ * const server = await startUnixServer(async (reader, writer) => {
+ *   writer.write(await reader.readLine());
+ *   writer.close();
+ * }, { path: "/tmp/app.sock", tls: { key, cert } });
  * ```
  */
 export async function startUnixServer(onClient: ClientConnectedCallback, options: StartUnixServerOptions): Promise<Server> {
