@@ -1,3 +1,5 @@
+import type { OverflowPolicy } from "./overflow-policy.js";
+
 /**
  * Options every `StreamReader` read takes.
  *
@@ -15,4 +17,9 @@ export interface ReadOptions {
    * the next read at once. Bytes already buffered, or arriving later, are kept in order.
    */
   signal?: AbortSignal | undefined;
+  /**
+   * For `readLine()` and `readUntil()`: what to do with a line longer than the limit (see
+   * {@linkcode OverflowPolicy}); defaults to the reader's `overflow` option. Other reads ignore it.
+   */
+  overflow?: OverflowPolicy | undefined;
 }

@@ -1,12 +1,13 @@
 import { ByteBuffer } from "@asyncstreams/buffer";
-import type { ByteSearch } from "@asyncstreams/buffer";
 import { DEFAULT_LIMIT } from "./default-limit.js";
 import { IncompleteReadError } from "./incomplete-read-error.js";
 import { InvalidStateError } from "./invalid-state-error.js";
 import { LimitOverrunError } from "./limit-overrun-error.js";
+import type { OverflowPolicy } from "./overflow-policy.js";
 import type { ReadOptions } from "./read-options.js";
 import { ReadInProgressError } from "./read-in-progress-error.js";
 import type { ReadingTransport } from "./reading-transport.js";
+import type { StreamReaderOptions } from "./stream-reader-options.js";
 import { formatError, formatObject } from "./_format.js";
 import { toSeparators } from "./_separators.js";
 import { keepShapes } from "./_keep-shapes.js";
@@ -22,21 +23,7 @@ interface Waiter {
   reject(reason: unknown): void;
 }
 
-/**
- * Options for {@linkcode StreamReader}.
- */
-export interface StreamReaderOptions {
-  /**
-   * The longest line or separated chunk accepted, and half the buffer size at which reading
-   * pauses. Defaults to {@linkcode DEFAULT_LIMIT} (64 KiB). Must be greater than 0.
-   */
-  limit?: number | undefined;
-  /**
-   * The byte search run inside each received chunk (see `ByteSearch` in `@asyncstreams/buffer`).
-   * The net and tls packages pass Node's native search; the portable default runs everywhere.
-   */
-  search?: ByteSearch | undefined;
-}
+const OVERFLOW_POLICIES: readonly OverflowPolicy[] = ["error", "skip", "chunk"];
 
 /**
  * asyncio's `StreamReader`: an awaitable byte stream fed by a transport, read by one reader at a
@@ -48,7 +35,8 @@ export interface StreamReaderOptions {
  * - every read takes `{ signal }`: an aborted read rejects with `signal.reason` and consumes nothing;
  * - `readLine()` over the limit throws `LimitOverrunError` where asyncio raises `ValueError`;
  * - results that lie inside one fed chunk are zero-copy views of it (see `ByteBuffer`);
- * - `read(-1)` keeps the bytes buffered until EOF, so a failed or aborted `read(-1)` loses nothing.
+ * - `read(-1)` keeps the bytes buffered until EOF, so a failed or aborted `read(-1)` loses nothing;
+ * - the `overflow` option can skip over-long lines or return them in pieces (`OverflowPolicy`).
  *
  * @example
  * ```ts
@@ -72,17 +60,30 @@ export class StreamReader implements AsyncIterable<Uint8Array> {
   #paused = false;
   /** Bytes fed since the reader was made. */
   #received = 0;
+  readonly #overflow: OverflowPolicy;
+  /** Over-long lines or chunks discarded by the "skip" policy. */
+  #skippedCount = 0;
+  /**
+   * Inside an over-long line that a "skip" read was discarding when it was aborted or failed: the
+   * next "skip" read goes on discarding through the separator instead of returning the line's tail.
+   */
+  #skipping = false;
 
   /**
-   * @param options `limit`: see {@linkcode StreamReaderOptions}.
-   * @throws {RangeError} When `limit` is not greater than 0.
+   * @param options `limit`, `overflow` and `search`: see {@linkcode StreamReaderOptions}.
+   * @throws {RangeError} When `limit` is not greater than 0, or `overflow` is not a policy.
    */
   constructor(options: StreamReaderOptions = {}) {
     const limit = options.limit ?? DEFAULT_LIMIT;
     if (typeof limit !== "number" || !(limit > 0)) {
       throw new RangeError(`Cannot create a StreamReader: Limit cannot be <= 0 (got ${String(limit)})`);
     }
+    const overflow = options.overflow ?? "error";
+    if (!OVERFLOW_POLICIES.includes(overflow)) {
+      throw new RangeError(`Cannot create a StreamReader: overflow must be "error", "skip" or "chunk" (got ${String(overflow)})`);
+    }
     this.#limit = limit;
+    this.#overflow = overflow;
     this.#buffer = new ByteBuffer({ search: options.search });
   }
 
@@ -104,6 +105,11 @@ export class StreamReader implements AsyncIterable<Uint8Array> {
   /** Bytes read or discarded since the reader was made (`bytesReceived - bufferedLength`). */
   get bytesConsumed(): number {
     return this.#received - this.#buffer.length;
+  }
+
+  /** Over-long lines or chunks skipped so far under the `"skip"` overflow policy. */
+  get skippedCount(): number {
+    return this.#skippedCount;
   }
 
   /** Whether this reader has paused its transport because more than `2 × limit` bytes are buffered. */
@@ -206,8 +212,9 @@ export class StreamReader implements AsyncIterable<Uint8Array> {
    *
    * @param options `signal` aborts the read.
    * @returns The line.
-   * @throws {LimitOverrunError} When the line is longer than `limit`: the line (if its `\n` was
-   *   found) or everything buffered (if not) is discarded first, exactly as asyncio does.
+   * @throws {LimitOverrunError} When the line is longer than `limit` and the overflow policy is
+   *   `"error"`: the line (if its `\n` was found) or everything buffered (if not) is discarded
+   *   first, exactly as asyncio does. See {@linkcode OverflowPolicy} for the others.
    * @throws The stored exception (see `setException`), or `signal.reason`.
    */
   readLine(options?: ReadOptions): Promise<Uint8Array> {
@@ -222,11 +229,11 @@ export class StreamReader implements AsyncIterable<Uint8Array> {
       if (index !== -1 && index <= this.#limit) return Promise.resolve(this.#take(index + 1));
       // An idle connection waiting for its next line: one promise, no suspended async frames (they
       // cost memory per connection); the retry starts from scratch with nothing buffered before.
-      if (this.#buffer.length === 0 && !this.#eof && options?.signal === undefined) {
+      if (this.#buffer.length === 0 && !this.#eof && options?.signal === undefined && options?.overflow === undefined) {
         return this.#waitForData("readUntil", undefined).then(this.#readLineAgain);
       }
     }
-    return this.#readLineSlow(options?.signal);
+    return this.#readLineSlow(options?.signal, options?.overflow ?? this.#overflow);
   }
 
   /**
@@ -257,7 +264,8 @@ export class StreamReader implements AsyncIterable<Uint8Array> {
    * @returns The bytes up to and including the separator.
    * @throws {RangeError} When the array is empty or a separator is empty.
    * @throws {LimitOverrunError} When more than `limit` bytes precede the separator, or more than
-   *   `limit` bytes were searched without finding it; the bytes stay buffered.
+   *   `limit` bytes were searched without finding it, and the overflow policy is `"error"`; the
+   *   bytes stay buffered. See {@linkcode OverflowPolicy} for the others.
    * @throws {IncompleteReadError} When the stream ends first; `partial` holds everything buffered,
    *   which is removed from the reader.
    * @throws The stored exception (see `setException`), or `signal.reason`.
@@ -272,7 +280,7 @@ export class StreamReader implements AsyncIterable<Uint8Array> {
       const start = this.#buffer.indexOf(separator);
       if (start !== -1 && start <= this.#limit) return Promise.resolve(this.#take(start + separator.length));
     }
-    return this.#readUntilChecked(separator, options?.signal);
+    return this.#readUntilChecked(separator, options?.signal, options?.overflow ?? this.#overflow);
   }
 
   /**
@@ -342,11 +350,12 @@ export class StreamReader implements AsyncIterable<Uint8Array> {
 
   /** Whether a read may complete synchronously: no stored exception and no aborted signal. */
   #canRead(options: ReadOptions | undefined): boolean {
-    return this.#exception === undefined && options?.signal?.aborted !== true;
+    return this.#exception === undefined && !this.#skipping && options?.signal?.aborted !== true;
   }
 
   /** Removes `n` bytes from the front and resumes the transport if the buffer fell low enough. */
   #take(n: number): Uint8Array {
+    this.#skipping = false; // the caller now holds the bytes that followed the skipped part
     const data = this.#buffer.take(n);
     this.#maybeResumeTransport();
     return data;
@@ -439,13 +448,14 @@ export class StreamReader implements AsyncIterable<Uint8Array> {
   async #readUntilChecked(
     separator: Uint8Array | readonly Uint8Array[],
     signal: AbortSignal | undefined,
+    overflow: OverflowPolicy,
   ): Promise<Uint8Array> {
-    return this.#readUntil(toSeparators(separator), signal);
+    return this.#readUntil(toSeparators(separator), signal, overflow);
   }
 
-  async #readLineSlow(signal: AbortSignal | undefined): Promise<Uint8Array> {
+  async #readLineSlow(signal: AbortSignal | undefined, overflow: OverflowPolicy): Promise<Uint8Array> {
     try {
-      return await this.#readUntil(LINE_SEPARATORS, signal);
+      return await this.#readUntil(LINE_SEPARATORS, signal, overflow);
     } catch (error) {
       // An abort reason passes through as it is, whatever its class: an aborted read consumes nothing.
       if (signal?.aborted === true && error === signal.reason) throw error;
@@ -460,29 +470,62 @@ export class StreamReader implements AsyncIterable<Uint8Array> {
     }
   }
 
-  /** asyncio's `readuntil()` loop; `separators` are validated and sorted by length. */
-  async #readUntil(separators: readonly Uint8Array[], signal: AbortSignal | undefined): Promise<Uint8Array> {
+  /** asyncio's `readuntil()` loop, with the overflow policy; `separators` are validated and sorted by length. */
+  async #readUntil(separators: readonly Uint8Array[], signal: AbortSignal | undefined, overflow: OverflowPolicy): Promise<Uint8Array> {
     this.#checkReadable(signal);
     const buffer = this.#buffer;
     const shortest = separators[0]!.length;
     const longest = separators[separators.length - 1]!.length;
+    if (overflow !== "skip") this.#skipping = false; // another policy reads the rest as it is
     // Bytes at the front known not to hold the start of any match: each byte is scanned once.
     let offset = 0;
     for (;;) {
       const length = buffer.length;
       if (length - offset >= shortest) {
         const match = buffer.findFirst(separators, offset);
-        if (match !== undefined) {
-          if (match.start > this.#limit) throw new LimitOverrunError(FOUND_TOO_LONG, match.start);
+        if (match === undefined) {
+          offset = Math.max(0, length + 1 - longest);
+          if (this.#skipping) offset = this.#discard(offset);
+          else if (offset > this.#limit) {
+            if (overflow === "chunk") return this.#take(this.#limit); // holds no separator start
+            if (overflow === "error") throw this.#overrun(NOT_FOUND, offset);
+            this.#skippedCount++;
+            this.#skipping = true;
+            offset = this.#discard(offset);
+          }
+        } else if (this.#skipping || match.start > this.#limit) {
+          if (!this.#skipping && overflow !== "skip") {
+            if (overflow === "chunk") return this.#take(this.#limit);
+            throw this.#overrun(FOUND_TOO_LONG, match.start);
+          }
+          if (!this.#skipping) this.#skippedCount++;
+          this.#skipping = false;
+          offset = this.#discard(match.end);
+          continue; // the next line may be buffered already
+        } else {
           return this.#take(match.end);
         }
-        offset = Math.max(0, length + 1 - longest);
-        if (offset > this.#limit) throw new LimitOverrunError(NOT_FOUND, offset);
       }
       // EOF is checked after the scan: the last chunk may have completed a separator.
-      if (this.#eof) throw new IncompleteReadError(buffer.takeAll(), null);
+      if (this.#eof) {
+        if (this.#skipping) this.#discard(buffer.length); // an unterminated over-long line is skipped whole
+        this.#skipping = false;
+        throw new IncompleteReadError(buffer.takeAll(), null);
+      }
       await this.#waitForData("readUntil", signal);
     }
+  }
+
+  /** asyncio's error, with the stream position of the over-long chunk (the buffer's front). */
+  #overrun(message: string, consumed: number): LimitOverrunError {
+    return new LimitOverrunError(message, consumed, this.#received - this.#buffer.length);
+  }
+
+  /** Drops `n` front bytes for the "skip" policy; returns the new search offset, 0. */
+  #discard(n: number): number {
+    this.#buffer.discard(n);
+    this.#maybeResumeTransport();
+    return 0;
   }
 }
 
