@@ -23,7 +23,8 @@ export const impls = [
   {
     name: "asyncstreams",
     runtime: "node",
-    supports: (workload) => workload.kind === "memory" || NET_WORKLOADS.has(workload.base),
+    // M3p: M3 under the overflow policies only asyncstreams has.
+    supports: (workload) => workload.kind === "memory" || NET_WORKLOADS.has(workload.base) || workload.base === "M3p",
     load: async () => (await import("./asyncstreams.js")).asyncstreams,
     loadNet: async () => (await import("./asyncstreams-net.js")).asyncstreamsNet,
   },

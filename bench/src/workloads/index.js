@@ -7,7 +7,7 @@ import { w4Throughput } from "./w4-throughput.js";
 import { w5PingPong, w6Concurrent } from "./w5-ping-pong.js";
 import { m1Idle } from "./m1-idle.js";
 import { m2SlowReader } from "./m2-slow-reader.js";
-import { m3LongLine } from "./m3-long-line.js";
+import { m3Chunk, m3LongLine, m3Skip } from "./m3-long-line.js";
 
 /** @import { MemoryWorkload, NetWorkload } from "../lib/types.js" */
 
@@ -29,6 +29,8 @@ export const workloads = [
   m1Idle,
   m2SlowReader,
   m3LongLine,
+  m3Skip,
+  m3Chunk,
 ];
 
 /**

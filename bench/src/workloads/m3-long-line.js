@@ -29,3 +29,27 @@ export const m3LongLine = {
   describe: (measure) =>
     `RSS +${mib(measure["rssGrowthKiB"])}, ${(measure["overruns"] ?? 0).toLocaleString("en-US")} overruns, ${Math.round(measure["megabytesPerSecond"] ?? 0)} MB/s`,
 };
+
+/**
+ * M3 under an overflow policy no peer offers: "skip" drops the whole line without an error,
+ * "chunk" returns it in `limit`-sized pieces. Same stream, limit and checks as M3; "overruns" in
+ * the details counts lines skipped or pieces returned.
+ *
+ * @param {"skip" | "chunk"} overflow
+ * @returns {NetWorkload}
+ */
+function m3WithPolicy(overflow) {
+  return {
+    ...m3LongLine,
+    id: `M3-${overflow}`,
+    base: "M3p",
+    title: `M3 with overflow: "${overflow}"`,
+    params: (quick) => ({ ...m3LongLine.params(quick), overflow }),
+    warmup: (params) => ({ ...params, size: MiB }),
+  };
+}
+
+/** M3 with `overflow: "skip"`. */
+export const m3Skip = m3WithPolicy("skip");
+/** M3 with `overflow: "chunk"`. */
+export const m3Chunk = m3WithPolicy("chunk");
