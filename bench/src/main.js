@@ -113,7 +113,8 @@ const pooled = new Map();
 for (let round = 0; round < rounds; round++) {
   if (rounds > 1) process.stderr.write(`round ${round + 1} of ${rounds}\n`);
   for (const workload of selectedWorkloads) {
-    for (const impl of selectedImpls.filter((candidate) => candidate.supports(workload))) {
+    const runs = (/** @type {ImplEntry} */ candidate) => candidate.supports(workload) && (workload.impls === undefined || workload.impls.includes(candidate.name));
+    for (const impl of selectedImpls.filter(runs)) {
       const key = `${workload.id} ${impl.name}`;
       const earlier = pooled.get(key);
       if (earlier?.error !== undefined) continue; // failed once: do not wait out its timeout again
@@ -138,8 +139,10 @@ for (const workload of selectedWorkloads) {
     row.median = row.error === undefined ? median(row.figures) : Number.NaN;
     if (row.error === undefined && workload.describe !== undefined) row.details = workload.describe(medianMeasure(row));
   }
-  const anchor = group.find((row) => row.impl === ANCHOR);
-  const cpython = group.find((row) => row.impl === "cpython");
+  // A row for an API only asyncstreams has takes its ratios from the rows it is a variant of.
+  const peers = workload.compareWith === undefined ? group : [...pooled.values()].filter((row) => row.workload === workload.compareWith);
+  const anchor = peers.find((row) => row.impl === ANCHOR);
+  const cpython = peers.find((row) => row.impl === "cpython");
   for (const row of group) {
     row.vsAnchor = speedRatio(row, anchor);
     row.vsCpython = speedRatio(row, cpython);

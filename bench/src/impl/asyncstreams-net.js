@@ -341,5 +341,5 @@ async function m3(params) {
 /** @type {NetImpl} */
 export const asyncstreamsNet = {
   name: "asyncstreams",
-  passes: { W4: w4, W5: pingPong, W6: pingPong, M1: m1, M2: m2, M3: m3, M3p: m3 },
+  passes: { W4: w4, W5: pingPong, W6: pingPong, M1: m1, M2: m2, M3: m3 },
 };

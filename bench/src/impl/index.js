@@ -23,8 +23,7 @@ export const impls = [
   {
     name: "asyncstreams",
     runtime: "node",
-    // M3p: M3 under the overflow policies only asyncstreams has.
-    supports: (workload) => workload.kind === "memory" || NET_WORKLOADS.has(workload.base) || workload.base === "M3p",
+    supports: (workload) => workload.kind === "memory" || NET_WORKLOADS.has(workload.base),
     load: async () => (await import("./asyncstreams.js")).asyncstreams,
     loadNet: async () => (await import("./asyncstreams-net.js")).asyncstreamsNet,
   },

@@ -33,6 +33,7 @@
  * @property {() => Promise<Uint8Array>} readLine
  * @property {(n: number) => Promise<Uint8Array>} readExactly
  * @property {(separator: Uint8Array) => Promise<Uint8Array>} readUntil
+ * @property {() => Promise<Uint8Array[]>} [readLines] asyncstreams' batch read (W1-batch only)
  */
 
 /**
@@ -40,6 +41,10 @@
  * @property {string} id Row name, e.g. "W1" or "W3b-64M".
  * @property {string} base The workload it is a size variant of ("W3b" for "W3b-64M"); the Python
  *   script dispatches on this.
+ * @property {readonly string[]} [impls] Only these implementations run it: a row for an API that
+ *   only asyncstreams has (W1-batch, M3-skip, M3-chunk).
+ * @property {string} [compareWith] The row whose node-raw and cpython figures its ratios use, when
+ *   it has none of its own ("W1" for W1-batch), if that row runs in the same invocation.
  * @property {"memory" | "tcp" | "scale"} kind Which harness runs it: `memory` feeds prepared chunks
  *   to a reader; `tcp` (W4-W6) times a server and its clients over 127.0.0.1; `scale` (M1-M3)
  *   measures memory over 127.0.0.1, one fresh process per pass (RSS never shrinks back).

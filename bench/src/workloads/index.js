@@ -1,5 +1,5 @@
 // @ts-check
-import { w1Lines } from "./w1-lines.js";
+import { w1Batch, w1Lines } from "./w1-lines.js";
 import { w2Frames } from "./w2-frames.js";
 import { w3Headers } from "./w3-headers.js";
 import { w3bBigBlock, w3bBigBlock64 } from "./w3b-big-block.js";
@@ -19,6 +19,7 @@ import { m3Chunk, m3LongLine, m3Skip } from "./m3-long-line.js";
  */
 export const workloads = [
   w1Lines,
+  w1Batch,
   w2Frames,
   w3Headers,
   w3bBigBlock,

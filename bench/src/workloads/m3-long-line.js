@@ -42,7 +42,8 @@ function m3WithPolicy(overflow) {
   return {
     ...m3LongLine,
     id: `M3-${overflow}`,
-    base: "M3p",
+    impls: ["asyncstreams"],
+    compareWith: "M3",
     title: `M3 with overflow: "${overflow}"`,
     params: (quick) => ({ ...m3LongLine.params(quick), overflow }),
     warmup: (params) => ({ ...params, size: MiB }),

@@ -41,3 +41,30 @@ export const w1Lines = {
   },
   figure: (params, seconds) => (params.items ?? 0) / seconds / 1e6,
 };
+
+/**
+ * W1-batch: W1's stream read with `readLines()`, asyncstreams' batch read (one await per batch of
+ * buffered lines instead of one per line). The stretch goal of issue 5: at least 2 × node-raw's W1.
+ *
+ * @type {MemoryWorkload}
+ */
+export const w1Batch = {
+  ...w1Lines,
+  id: "W1-batch",
+  impls: ["asyncstreams"],
+  compareWith: "W1",
+  title: "W1's stream; readLines() until empty (asyncstreams' batch read)",
+  async consume(reader, _data, params) {
+    if (reader.readLines === undefined) throw new TypeError("W1-batch needs readLines()");
+    let lines = 0;
+    let wrong = 0;
+    for (let batch = await reader.readLines(); batch.length > 0; batch = await reader.readLines()) {
+      for (const line of batch) {
+        if (line.length !== 64 || line[63] !== 10) wrong++;
+        lines++;
+      }
+    }
+    expectCount("W1-batch line count", lines, params.items ?? 0);
+    expectCount("W1-batch malformed lines", wrong, 0);
+  },
+};

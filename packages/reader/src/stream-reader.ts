@@ -11,19 +11,14 @@ import type { StreamReaderOptions } from "./stream-reader-options.js";
 import { formatError, formatObject } from "./_format.js";
 import { toSeparators } from "./_separators.js";
 import { keepShapes } from "./_keep-shapes.js";
+import { ReadPauser } from "./_read-pauser.js";
+import { checkReaderOptions } from "./_check-reader-options.js";
+import { DataWaiter } from "./_data-waiter.js";
 
 const NEWLINE = 0x0a;
 const LINE_SEPARATORS: readonly Uint8Array[] = [new Uint8Array([NEWLINE])];
 const NOT_FOUND = "Separator is not found, and chunk exceed the limit";
 const FOUND_TOO_LONG = "Separator is found, but chunk is longer than limit";
-
-/** The one pending read's wake-up: resolved by new data or EOF, rejected by an error or abort. */
-interface Waiter {
-  resolve(): void;
-  reject(reason: unknown): void;
-}
-
-const OVERFLOW_POLICIES: readonly OverflowPolicy[] = ["error", "skip", "chunk"];
 
 /**
  * asyncio's `StreamReader`: an awaitable byte stream fed by a transport, read by one reader at a
@@ -53,11 +48,9 @@ export class StreamReader implements AsyncIterable<Uint8Array> {
   readonly #limit: number;
   readonly #buffer: ByteBuffer;
   #eof = false;
-  #waiter: Waiter | null = null;
+  readonly #waiter = new DataWaiter();
   #exception: unknown = undefined;
-  #transport: ReadingTransport | null = null;
-  /** Whether this reader paused the transport (and so owes it a resume). */
-  #paused = false;
+  readonly #pauser: ReadPauser;
   /** Bytes fed since the reader was made. */
   #received = 0;
   readonly #overflow: OverflowPolicy;
@@ -74,15 +67,9 @@ export class StreamReader implements AsyncIterable<Uint8Array> {
    * @throws {RangeError} When `limit` is not greater than 0, or `overflow` is not a policy.
    */
   constructor(options: StreamReaderOptions = {}) {
-    const limit = options.limit ?? DEFAULT_LIMIT;
-    if (typeof limit !== "number" || !(limit > 0)) {
-      throw new RangeError(`Cannot create a StreamReader: Limit cannot be <= 0 (got ${String(limit)})`);
-    }
-    const overflow = options.overflow ?? "error";
-    if (!OVERFLOW_POLICIES.includes(overflow)) {
-      throw new RangeError(`Cannot create a StreamReader: overflow must be "error", "skip" or "chunk" (got ${String(overflow)})`);
-    }
+    const { limit, overflow } = checkReaderOptions(options);
     this.#limit = limit;
+    this.#pauser = new ReadPauser(limit);
     this.#overflow = overflow;
     this.#buffer = new ByteBuffer({ search: options.search });
   }
@@ -114,7 +101,7 @@ export class StreamReader implements AsyncIterable<Uint8Array> {
 
   /** Whether this reader has paused its transport because more than `2 × limit` bytes are buffered. */
   get isPausing(): boolean {
-    return this.#paused;
+    return this.#pauser.paused;
   }
 
   /** The error set by {@linkcode StreamReader.setException}, or `undefined` when none. */
@@ -130,11 +117,7 @@ export class StreamReader implements AsyncIterable<Uint8Array> {
    */
   setException(error: unknown): void {
     this.#exception = error;
-    const waiter = this.#waiter;
-    if (waiter !== null) {
-      this.#waiter = null;
-      waiter.reject(error);
-    }
+    this.#waiter.fail(error);
   }
 
   /**
@@ -145,8 +128,7 @@ export class StreamReader implements AsyncIterable<Uint8Array> {
    * @throws {InvalidStateError} When a transport was already set.
    */
   setTransport(transport: ReadingTransport): void {
-    if (this.#transport !== null) throw new InvalidStateError("Cannot set the transport: the reader already has one");
-    this.#transport = transport;
+    this.#pauser.set(transport);
   }
 
   /**
@@ -162,24 +144,14 @@ export class StreamReader implements AsyncIterable<Uint8Array> {
     if (chunk.length === 0) return;
     this.#buffer.append(chunk);
     this.#received += chunk.length;
-    this.#wakeUp();
-    const transport = this.#transport;
-    // Strictly more than 2 × limit, as asyncio: the hysteresis band is (limit, 2 × limit].
-    if (transport !== null && !this.#paused && this.#buffer.length > 2 * this.#limit) {
-      try {
-        transport.pauseReading();
-        this.#paused = true;
-      } catch (error) {
-        if ((error as { code?: unknown } | null)?.code !== "ERR_NOT_IMPLEMENTED") throw error;
-        this.#transport = null; // cannot pause: buffer everything and never try again
-      }
-    }
+    this.#waiter.wake();
+    this.#pauser.pauseIfFull(this.#buffer.length);
   }
 
   /** Marks the end of the stream and wakes a waiting read. */
   feedEof(): void {
     this.#eof = true;
-    this.#wakeUp();
+    this.#waiter.wake();
   }
 
   /**
@@ -234,6 +206,33 @@ export class StreamReader implements AsyncIterable<Uint8Array> {
       }
     }
     return this.#readLineSlow(options?.signal, options?.overflow ?? this.#overflow);
+  }
+
+  /**
+   * Reads the complete lines already buffered at once, as `readLine()` returns them: one await per
+   * batch instead of one per line. Waits for at least one; at EOF returns the partial last line,
+   * then `[]`. A line over the limit ends a batch; the next call treats it as `readLine()` does.
+   *
+   * @example
+   * ```ts
+   * import { StreamReader } from "@asyncstreams/reader";
+   *
+   * const reader = new StreamReader();
+   * reader.feedData(new TextEncoder().encode("a\nb\nc"));
+   * reader.feedEof();
+   * for (let lines = await reader.readLines(); lines.length > 0; lines = await reader.readLines()) console.log(lines.length); // 2, 1
+   * ```
+   *
+   * @param options `signal` aborts the read; `overflow` as for `readLine()`.
+   * @returns The lines, in order; empty only at EOF.
+   * @throws As `readLine()` does.
+   */
+  readLines(options?: ReadOptions): Promise<Uint8Array[]> {
+    if (this.#canRead(options)) {
+      const lines = this.#takeLines([]);
+      if (lines.length > 0) return Promise.resolve(lines);
+    }
+    return this.readLine(options).then((line) => (line.length === 0 ? [] : this.#exception === undefined ? this.#takeLines([line]) : [line]));
   }
 
   /**
@@ -316,8 +315,7 @@ export class StreamReader implements AsyncIterable<Uint8Array> {
    * @param transport The transport now feeding this reader.
    */
   replaceTransport(transport: ReadingTransport): void {
-    this.#transport = transport;
-    if (this.#paused) transport.pauseReading();
+    this.#pauser.replace(transport);
   }
 
   /**
@@ -339,10 +337,10 @@ export class StreamReader implements AsyncIterable<Uint8Array> {
     if (this.#buffer.length > 0) info.push(`${this.#buffer.length} bytes`);
     if (this.#eof) info.push("eof");
     if (this.#limit !== DEFAULT_LIMIT) info.push(`limit=${this.#limit}`);
-    if (this.#waiter !== null) info.push("waiter=<Promise pending>");
+    if (this.#waiter.pending) info.push("waiter=<Promise pending>");
     if (this.#exception !== undefined) info.push(`exception=${formatError(this.#exception)}`);
-    if (this.#transport !== null) info.push(`transport=${formatObject(this.#transport)}`);
-    if (this.#paused) info.push("paused");
+    if (this.#pauser.transport !== null) info.push(`transport=${formatObject(this.#pauser.transport)}`);
+    if (this.#pauser.paused) info.push("paused");
     return `<${info.join(" ")}>`;
   }
 
@@ -351,6 +349,13 @@ export class StreamReader implements AsyncIterable<Uint8Array> {
   /** Whether a read may complete synchronously: no stored exception and no aborted signal. */
   #canRead(options: ReadOptions | undefined): boolean {
     return this.#exception === undefined && !this.#skipping && options?.signal?.aborted !== true;
+  }
+
+  /** Appends to `lines` every line that lies whole in the first chunk and fits the limit. */
+  #takeLines(lines: Uint8Array[]): Uint8Array[] {
+    for (let line; (line = this.#buffer.takeThrough(NEWLINE, this.#limit)) !== undefined; ) lines.push(line);
+    this.#maybeResumeTransport();
+    return lines;
   }
 
   /** Removes `n` bytes from the front and resumes the transport if the buffer fell low enough. */
@@ -362,18 +367,7 @@ export class StreamReader implements AsyncIterable<Uint8Array> {
   }
 
   #maybeResumeTransport(): void {
-    if (this.#paused && this.#buffer.length <= this.#limit) {
-      this.#paused = false;
-      this.#transport!.resumeReading();
-    }
-  }
-
-  #wakeUp(): void {
-    const waiter = this.#waiter;
-    if (waiter !== null) {
-      this.#waiter = null;
-      waiter.resolve();
-    }
+    this.#pauser.resumeIfLow(this.#buffer.length);
   }
 
   /** Throws `signal.reason` or the stored exception: the checks every read makes first. */
@@ -387,36 +381,11 @@ export class StreamReader implements AsyncIterable<Uint8Array> {
    * first: waiting while paused would deadlock (`readExactly(n > 2 × limit)` needs this).
    */
   #waitForData(method: string, signal: AbortSignal | undefined): Promise<void> {
-    if (this.#waiter !== null) return Promise.reject(new ReadInProgressError(method));
+    if (this.#waiter.pending) return Promise.reject(new ReadInProgressError(method));
     // The signal may have fired between a wake-up and this loop turn, with no listener attached.
     if (signal?.aborted === true) return Promise.reject(signal.reason);
-    if (this.#paused) {
-      this.#paused = false;
-      this.#transport!.resumeReading();
-    }
-    return new Promise<void>((resolve, reject) => {
-      if (signal === undefined) {
-        this.#waiter = { resolve, reject };
-        return;
-      }
-      const onAbort = (): void => {
-        // Only this read's waiter is dropped: nothing was consumed, the next read may start now.
-        if (this.#waiter === waiter) this.#waiter = null;
-        reject(signal.reason);
-      };
-      const waiter: Waiter = {
-        resolve: () => {
-          signal.removeEventListener("abort", onAbort);
-          resolve();
-        },
-        reject: (reason) => {
-          signal.removeEventListener("abort", onAbort);
-          reject(reason);
-        },
-      };
-      this.#waiter = waiter;
-      signal.addEventListener("abort", onAbort, { once: true });
-    });
+    this.#pauser.resume();
+    return this.#waiter.wait(signal);
   }
 
   async #readSlow(n: number, signal: AbortSignal | undefined): Promise<Uint8Array> {
@@ -462,9 +431,7 @@ export class StreamReader implements AsyncIterable<Uint8Array> {
       if (error instanceof IncompleteReadError) return error.partial;
       if (error instanceof LimitOverrunError) {
         // asyncio: drop the over-long line with its newline when it was found, else everything.
-        if (this.#buffer.startsWith(LINE_SEPARATORS[0]!, error.consumed)) this.#buffer.discard(error.consumed + 1);
-        else this.#buffer.clear();
-        this.#maybeResumeTransport();
+        this.#discard(this.#buffer.startsWith(LINE_SEPARATORS[0]!, error.consumed) ? error.consumed + 1 : this.#buffer.length);
       }
       throw error;
     }
@@ -521,7 +488,7 @@ export class StreamReader implements AsyncIterable<Uint8Array> {
     return new LimitOverrunError(message, consumed, this.#received - this.#buffer.length);
   }
 
-  /** Drops `n` front bytes for the "skip" policy; returns the new search offset, 0. */
+  /** Drops `n` front bytes (an over-long line); returns the new search offset, 0. */
   #discard(n: number): number {
     this.#buffer.discard(n);
     this.#maybeResumeTransport();
