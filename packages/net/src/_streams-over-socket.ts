@@ -3,6 +3,8 @@ import { createStreams } from "@asyncstreams/protocol";
 import type { Streams, WriteBufferLimits } from "@asyncstreams/protocol";
 import type { StreamReader } from "@asyncstreams/reader";
 import { SocketTransport } from "./socket-transport.js";
+import { diagnostics } from "./_diagnostics.js";
+import type { NetConnectMessage } from "./diagnostics-channels.js";
 
 /** Settings for {@linkcode streamsOverSocket}. */
 export interface StreamsOverSocketOptions {
@@ -23,5 +25,10 @@ export function streamsOverSocket(socket: Socket, options: StreamsOverSocketOpti
     extraInfo: options.extraInfo,
     hostname: options.hostname,
   });
-  return createStreams(transport, { reader: options.reader });
+  const streams = createStreams(transport, { reader: options.reader });
+  if (diagnostics.connect.hasSubscribers) {
+    const message: NetConnectMessage = { transport, reader: streams.reader, writer: streams.writer };
+    diagnostics.connect.publish(message);
+  }
+  return streams;
 }

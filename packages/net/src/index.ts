@@ -7,6 +7,8 @@
  * @module
  */
 export { nodeByteSearch } from "./node-byte-search.js";
+export { DIAGNOSTICS_CHANNELS } from "./diagnostics-channels.js";
+export type { NetAcceptMessage, NetCloseMessage, NetConnectMessage, NetFlowMessage } from "./diagnostics-channels.js";
 export { DuplexTransport } from "./duplex-transport.js";
 export type { DuplexPair, DuplexTransportOptions } from "./duplex-transport.js";
 export { openConnection } from "./open-connection.js";

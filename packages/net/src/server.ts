@@ -4,6 +4,8 @@ import { StreamReaderProtocol } from "@asyncstreams/protocol";
 import { InvalidStateError, StreamReader } from "@asyncstreams/reader";
 import { nodeByteSearch } from "./node-byte-search.js";
 import { SocketTransport } from "./socket-transport.js";
+import { diagnostics } from "./_diagnostics.js";
+import type { NetAcceptMessage } from "./diagnostics-channels.js";
 
 /**
  * An address a server listens on: `{ address, family, port }` for TCP, the path for Unix sockets.
@@ -233,6 +235,10 @@ export class Server implements AsyncDisposable {
       extraInfo: init.extraInfo,
     });
     this.#clients.add(transport);
+    if (diagnostics.accept.hasSubscribers) {
+      const message: NetAcceptMessage = { transport, reader, server: this };
+      diagnostics.accept.publish(message);
+    }
     transport.setProtocol(protocol);
     protocol.connectionMade(transport);
     socket.resume(); // sockets accepted before startServing() were paused

@@ -3,11 +3,15 @@ import type { Socket } from "node:net";
 import type { TLSSocket } from "node:tls";
 import type { Protocol, Transport, WriteBufferLimits } from "@asyncstreams/protocol";
 import { InvalidStateError } from "@asyncstreams/reader";
+import type { StreamReader } from "@asyncstreams/reader";
+import type { Channel } from "node:diagnostics_channel";
 import { NotImplementedError } from "@asyncstreams/buffer";
 import type { StartTlsOptions } from "@asyncstreams/writer";
 import { toTlsError, upgradeToTls } from "./_upgrade-to-tls.js";
 import { TlsError } from "./tls-error.js";
+import type { NetCloseMessage, NetFlowMessage } from "./diagnostics-channels.js";
 import { toSocketError } from "./_socket-error-from.js";
+import { diagnostics } from "./_diagnostics.js";
 
 const DEFAULT_HIGH = 65_536;
 
@@ -97,6 +101,8 @@ export class SocketTransport implements Transport {
   #tlsOptions: unknown = undefined;
   #shutdownTimeout = DEFAULT_SHUTDOWN_TIMEOUT;
   #upgrading = false;
+  /** For the `close` diagnostics message's `duration`: one clock read per connection. */
+  readonly #openedAt = performance.now();
 
   /**
    * @param socket A connected socket, made with `allowHalfOpen: true` for asyncio's half-close.
@@ -234,6 +240,7 @@ export class SocketTransport implements Transport {
     if (this.#closing || this.#readingPaused) return;
     this.#readingPaused = true;
     this.#socket.pause();
+    if (diagnostics.pause.hasSubscribers) this.#publishFlow(diagnostics.pause, "reading");
   }
 
   /** @inheritDoc */
@@ -241,6 +248,7 @@ export class SocketTransport implements Transport {
     if (this.#closing || !this.#readingPaused) return;
     this.#readingPaused = false;
     this.#socket.resume();
+    if (diagnostics.resume.hasSubscribers) this.#publishFlow(diagnostics.resume, "reading");
   }
 
   /** @inheritDoc */
@@ -362,7 +370,9 @@ export class SocketTransport implements Transport {
 
   /** @inheritDoc */
   getWriteBufferSize(): number {
-    return this.#socket.writableLength;
+    // Nothing more will leave once the connection is lost: asyncio clears its buffer then, while
+    // Node empties writableLength only at 'close', a tick after abort() or a failed write.
+    return this.#lost ? 0 : this.#socket.writableLength;
   }
 
   /** @inheritDoc */
@@ -401,6 +411,7 @@ export class SocketTransport implements Transport {
     if (!this.#protocolPaused && this.#bufferedForFlowControl() > this.#high) {
       this.#protocolPaused = true;
       this.#protocol?.pauseWriting();
+      if (diagnostics.pause.hasSubscribers) this.#publishFlow(diagnostics.pause, "writing");
     }
   }
 
@@ -408,6 +419,7 @@ export class SocketTransport implements Transport {
     if (this.#protocolPaused && this.#bufferedForFlowControl() <= this.#low) {
       this.#protocolPaused = false;
       this.#protocol?.resumeWriting();
+      if (diagnostics.resume.hasSubscribers) this.#publishFlow(diagnostics.resume, "writing");
     }
   }
 
@@ -470,11 +482,38 @@ export class SocketTransport implements Transport {
     if (this.#lostCalled) return;
     this.#lostCalled = true;
     this.#socket.off("data", this.#onData);
+    if (diagnostics.close.hasSubscribers) this.#publishClose(error);
     try {
       this.#protocol?.connectionLost(error);
     } finally {
       this.#onDetach?.(this);
     }
+  }
+
+  /** The protocol's reader, when it has one (a `StreamReaderProtocol` until the loss): for diagnostics. */
+  #reader(): { readonly bytesReceived: number; readonly bytesConsumed: number; readonly bufferedLength: number } | null | undefined {
+    return (this.#protocol as { reader?: StreamReader | null } | null)?.reader;
+  }
+
+  #publishFlow(channel: Channel, direction: NetFlowMessage["direction"]): void {
+    const bufferedLength = direction === "writing" ? this.#bufferedForFlowControl() : (this.#reader()?.bufferedLength ?? 0);
+    const message: NetFlowMessage = { transport: this, direction, bufferedLength };
+    channel.publish(message);
+  }
+
+  #publishClose(error: unknown): void {
+    const socket = this.#socket;
+    const reader = this.#reader();
+    const message: NetCloseMessage = {
+      transport: this,
+      serverSide: this.#serverSide,
+      bytesReceived: reader?.bytesReceived ?? socket.bytesRead,
+      bytesConsumed: reader?.bytesConsumed ?? socket.bytesRead,
+      bytesWritten: socket.bytesWritten,
+      duration: performance.now() - this.#openedAt,
+      error,
+    };
+    diagnostics.close.publish(message);
   }
 }
 

@@ -32,6 +32,16 @@ export class FlowControl {
   #connectionLost = false;
   readonly #waiters = new Set<DrainWaiter>();
 
+  /**
+   * Whether the transport has paused writing (its buffer is above the high-water mark): what
+   * `StreamWriter.isPaused` reports.
+   *
+   * @returns `true` between `pauseWriting()` and `resumeWriting()`.
+   */
+  isWritingPaused(): boolean {
+    return this.#paused;
+  }
+
   /** Called by the transport when its write buffer rises above the high-water mark. */
   pauseWriting(): void {
     this.#paused = true;

@@ -4,6 +4,15 @@ import { FlowControl } from "@asyncstreams/protocol";
 import { macrotasks, microtasks, track } from "./_helpers.js";
 
 describe("FlowControl", () => {
+  it("isWritingPaused() follows pauseWriting() and resumeWriting()", () => {
+    const flow = new FlowControl();
+    expect(flow.isWritingPaused()).toBe(false);
+    flow.pauseWriting();
+    expect(flow.isWritingPaused()).toBe(true);
+    flow.resumeWriting();
+    expect(flow.isWritingPaused()).toBe(false);
+  });
+
   it("drainHelper() resolves at once while writing is not paused", async () => {
     const flow = new FlowControl();
     const drained = track(flow.drainHelper());

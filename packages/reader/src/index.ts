@@ -19,3 +19,6 @@ export { ReadTimeoutError } from "./read-timeout-error.js";
 export type { ReadingTransport } from "./reading-transport.js";
 export { StreamReader } from "./stream-reader.js";
 export type { StreamReaderOptions } from "./stream-reader-options.js";
+export { TextDecodeError } from "./text-decode-error.js";
+export { TextReader } from "./text-reader.js";
+export type { TextReaderOptions } from "./text-reader.js";

@@ -41,6 +41,8 @@ export class StreamWriter implements AsyncDisposable {
   #transport: WriterTransport;
   readonly #protocol: WriterProtocol;
   readonly #reader: { exception(): unknown } | null;
+  /** Bytes accepted by `write()` and `writeLines()`: the one add the write path pays for metrics. */
+  #written = 0;
 
   /**
    * @param transport The transport to write to.
@@ -58,6 +60,34 @@ export class StreamWriter implements AsyncDisposable {
   }
 
   /**
+   * Bytes accepted by `write()` and `writeLines()` since the writer was made: the counterpart of
+   * the reader's `bytesReceived`. Bytes the transport drops after the connection is lost count too
+   * (asyncio drops them silently); `bytesWritten - bufferedLength` is what has left the buffer.
+   */
+  get bytesWritten(): number {
+    return this.#written;
+  }
+
+  /**
+   * Bytes written and still waiting in the transport's buffer (asyncio's
+   * `transport.get_write_buffer_size()`): 0 once the connection is lost, and 0 when the transport
+   * does not report it. `drain()` waits while this is above the high-water mark.
+   */
+  get bufferedLength(): number {
+    return this.#transport.getWriteBufferSize?.() ?? 0;
+  }
+
+  /**
+   * Whether the transport has paused this writer: its buffer rose above the high-water mark and has
+   * not yet fallen to the low-water mark, so `drain()` would wait. The counterpart of the reader's
+   * `isPausing` (the reader pauses its transport; here the transport pauses the writer). `false`
+   * when the protocol does not report it (see `WriterProtocol.isWritingPaused`).
+   */
+  get isPaused(): boolean {
+    return this.#protocol.isWritingPaused?.() ?? false;
+  }
+
+  /**
    * Queues `data` on the transport. Never blocks; pair with `await drain()` to respect
    * back-pressure. Empty data is ignored; data written after the connection is lost is dropped,
    * as asyncio drops it (the next `drain()` reports the loss).
@@ -69,6 +99,7 @@ export class StreamWriter implements AsyncDisposable {
   write(data: Uint8Array): void {
     if (!(data instanceof Uint8Array)) throw new TypeError(`Cannot write: data must be a Uint8Array, not ${describe(data)}`);
     this.#transport.write(data);
+    this.#written += data.length; // after the transport took it: a write it refused is not counted
   }
 
   /**
@@ -81,10 +112,13 @@ export class StreamWriter implements AsyncDisposable {
   writeLines(chunks: Iterable<Uint8Array>): void {
     // Checked here, as write() is, and all before any is queued: asyncio's writelines() is all or nothing.
     const list = Array.from(chunks);
+    let length = 0;
     for (const chunk of list) {
       if (!(chunk instanceof Uint8Array)) throw new TypeError(`Cannot write lines: each chunk must be a Uint8Array, not ${describe(chunk)}`);
+      length += chunk.length;
     }
     this.#transport.writeLines(list);
+    this.#written += length;
   }
 
   /** Closes the write side after buffered data is flushed (TCP half-close); reading goes on. */

@@ -26,6 +26,12 @@ export interface WriterProtocol {
    * the error otherwise. The same promise each time, never reported as an unhandled rejection.
    */
   closeWaiter(): Promise<void>;
+  /**
+   * Tells whether the transport has paused writing: between its `pauseWriting()` and
+   * `resumeWriting()` calls, when `drainHelper()` would wait. Optional: `StreamWriter.isPaused`
+   * reads `false` without it.
+   */
+  isWritingPaused?(): boolean;
   /** Called with the new transport after a successful `startTls()`. */
   replaceTransport?(transport: WriterTransport): void;
 }

@@ -29,6 +29,11 @@ export interface WriterTransport {
   /** Returns transport-specific information such as `peername`, or `undefined`. */
   getExtraInfo(name: string): unknown;
   /**
+   * Bytes queued and not yet handed to the system (asyncio's `get_write_buffer_size()`), 0 once
+   * the connection is lost. Optional: `StreamWriter.bufferedLength` reads 0 without it.
+   */
+  getWriteBufferSize?(): number;
+  /**
    * Upgrades the connection to TLS in place and resolves to the transport to use from then on.
    * Absent on transports that cannot upgrade.
    */
