@@ -139,7 +139,7 @@ export function catPairs(): { pairs: [DuplexPair, DuplexPair]; close(): Promise<
  * peer's FIN even while this side still writes; the writable resolves each write once it is
  * flushed, and its `close()` sends FIN. Not `Duplex.toWeb()`: on Node 20 its readable reports the
  * end only once the local write side has finished too, so a half-closed peer is never seen (Node
- * changed that in 26.3; nodejs/node#64160).
+ * 24.21, Bun and Deno report it; nodejs/node#64160, docs/runtimes.md).
  */
 export function socketAsWebStreams(socket: Socket): { readable: ReadableStream<Uint8Array>; writable: WritableStream<Uint8Array> } {
   let done = false;
