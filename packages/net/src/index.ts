@@ -22,7 +22,7 @@ export type { ServerAddress, ServerErrorHandler, ServerInit } from "./server.js"
 export { SocketError } from "./socket-error.js";
 export type { SocketErrorOptions } from "./socket-error.js";
 export { SocketTransport } from "./socket-transport.js";
-export type { SocketTransportOptions } from "./socket-transport.js";
+export type { SocketTransportOptions } from "./socket-transport-options.js";
 export { startServer } from "./start-server.js";
 export { TlsError } from "./tls-error.js";
 export { toNodeReadable } from "./to-node-readable.js";

@@ -9,29 +9,14 @@ import { NotImplementedError } from "@asyncstreams/buffer";
 import type { StartTlsOptions } from "@asyncstreams/writer";
 import { toTlsError, upgradeToTls } from "./_upgrade-to-tls.js";
 import { TlsError } from "./tls-error.js";
-import type { NetCloseMessage, NetFlowMessage } from "./diagnostics-channels.js";
+import type { NetFlowMessage } from "./diagnostics-channels.js";
 import { toSocketError } from "./_socket-error-from.js";
 import { diagnostics } from "./_diagnostics.js";
+import { publishClose } from "./_publish-close.js";
+import { peerName, sockName } from "./_socket-names.js";
+import type { SocketTransportOptions } from "./socket-transport-options.js";
 
 const DEFAULT_HIGH = 65_536;
-
-/**
- * Options for {@linkcode SocketTransport}.
- */
-export interface SocketTransportOptions {
-  /** Write-buffer water marks (asyncio defaults: 64 KiB high, `high / 4` low). */
-  writeBufferLimits?: Partial<WriteBufferLimits> | undefined;
-  /** Called once, right after the protocol's `connectionLost()`: a server's client tracking. */
-  onDetach?: ((transport: SocketTransport) => void) | undefined;
-  /** Extra `getExtraInfo()` entries, for example a Unix socket's path as `peername`. */
-  extraInfo?: Record<string, unknown> | undefined;
-  /** Whether this end accepted the connection: `startTls()` then acts as the TLS server. */
-  serverSide?: boolean | undefined;
-  /** The host name the connection was opened to: `startTls()`'s default `serverName`. */
-  hostname?: string | undefined;
-  /** `socket` is already a TLS socket whose handshake is done (the tls package's connections). */
-  tls?: { options: unknown; shutdownTimeout?: number | undefined } | undefined;
-}
 
 /**
  * Bytes that may be written without the event loop turning before flow control makes `drain()`
@@ -482,7 +467,9 @@ export class SocketTransport implements Transport {
     if (this.#lostCalled) return;
     this.#lostCalled = true;
     this.#socket.off("data", this.#onData);
-    if (diagnostics.close.hasSubscribers) this.#publishClose(error);
+    if (diagnostics.close.hasSubscribers) {
+      publishClose(this, this.#socket, { serverSide: this.#serverSide, reader: this.#reader(), openedAt: this.#openedAt, error });
+    }
     try {
       this.#protocol?.connectionLost(error);
     } finally {
@@ -501,28 +488,4 @@ export class SocketTransport implements Transport {
     channel.publish(message);
   }
 
-  #publishClose(error: unknown): void {
-    const socket = this.#socket;
-    const reader = this.#reader();
-    const message: NetCloseMessage = {
-      transport: this,
-      serverSide: this.#serverSide,
-      bytesReceived: reader?.bytesReceived ?? socket.bytesRead,
-      bytesConsumed: reader?.bytesConsumed ?? socket.bytesRead,
-      bytesWritten: socket.bytesWritten,
-      duration: performance.now() - this.#openedAt,
-      error,
-    };
-    diagnostics.close.publish(message);
-  }
-}
-
-function peerName(socket: Socket): unknown {
-  if (socket.remoteAddress === undefined) return undefined;
-  return { address: socket.remoteAddress, family: socket.remoteFamily, port: socket.remotePort };
-}
-
-function sockName(socket: Socket): unknown {
-  const address = socket.address();
-  return "address" in address ? { address: address.address, family: address.family, port: address.port } : address;
 }

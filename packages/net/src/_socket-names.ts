@@ -1,0 +1,23 @@
+import type { Socket } from "node:net";
+
+/**
+ * The peer's address as asyncio's `peername`, read while the socket is open (it vanishes at close).
+ *
+ * @param socket A connected socket.
+ * @returns `{ address, family, port }`, or `undefined` for a Unix socket's anonymous peer.
+ */
+export function peerName(socket: Socket): unknown {
+  if (socket.remoteAddress === undefined) return undefined;
+  return { address: socket.remoteAddress, family: socket.remoteFamily, port: socket.remotePort };
+}
+
+/**
+ * The local address as asyncio's `sockname`.
+ *
+ * @param socket A connected socket.
+ * @returns `{ address, family, port }`, or the path of a Unix socket.
+ */
+export function sockName(socket: Socket): unknown {
+  const address = socket.address();
+  return "address" in address ? { address: address.address, family: address.family, port: address.port } : address;
+}
