@@ -1,7 +1,7 @@
 // @ts-check
 // Spawns scripts/load/server.mjs in its own process and talks to it over stdio.
 import { spawn } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 
@@ -13,20 +13,22 @@ const SERVER = fileURLToPath(new URL("./server.mjs", import.meta.url));
  * @property {number} pid the Node process itself (bash `exec`s it when a ulimit is applied)
  * @property {import("node:child_process").ChildProcess} child
  * @property {Record<string, unknown>[]} events every JSON line after the first
- * @property {() => Promise<Record<string, unknown>>} stats asks for {shed, errors}
+ * @property {() => Promise<Record<string, any>>} stats asks for {shed, errors, rss, fds, ...} (see server.mjs)
+ * @property {() => number} fds the server's open descriptors now, from /proc/<pid>/fd
  * @property {() => boolean} alive
  * @property {() => Promise<number | null>} stop ends stdin and waits for the exit code
  */
 
 /**
  * @param {string[]} args server.mjs arguments
- * @param {{ ulimitFds?: number }} [options]
+ * @param {{ ulimitFds?: number, nodeFlags?: string[] }} [options] nodeFlags: e.g. ["--expose-gc"] for stats after a GC
  * @returns {Promise<ServerChild>}
  */
 export async function startServerChild(args, options = {}) {
+  const nodeArgs = [...(options.nodeFlags ?? []), SERVER, ...args];
   const command = options.ulimitFds === undefined
-    ? spawn(process.execPath, [SERVER, ...args], { stdio: ["pipe", "pipe", "inherit"] })
-    : spawn("bash", ["-c", `ulimit -n ${options.ulimitFds} && exec "$0" "$@"`, process.execPath, SERVER, ...args], { stdio: ["pipe", "pipe", "inherit"] });
+    ? spawn(process.execPath, nodeArgs, { stdio: ["pipe", "pipe", "inherit"] })
+    : spawn("bash", ["-c", `ulimit -n ${options.ulimitFds} && exec "$0" "$@"`, process.execPath, ...nodeArgs], { stdio: ["pipe", "pipe", "inherit"] });
   /** @type {Record<string, unknown>[]} */
   const events = [];
   /** @type {((value: Record<string, unknown>) => void)[]} */
@@ -51,6 +53,7 @@ export async function startServerChild(args, options = {}) {
     child: command,
     events,
     stats: () => new Promise((resolve) => { waiting.push(resolve); command.stdin?.write("?\n"); }),
+    fds: () => readdirSync(`/proc/${command.pid}/fd`).length,
     alive: () => !exited,
     stop: async () => { command.stdin?.end(); return exit; },
   };
@@ -73,3 +76,4 @@ export function percentile(/** @type {number[]} */ values, /** @type {number} */
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
 }
+

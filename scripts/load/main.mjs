@@ -1,12 +1,25 @@
 // @ts-check
-// `pnpm test:load [--quick]`: the load runs of reliability.md §4 against the built packages.
-//   (a) T2: pipelined sequence-numbered lines over 100 connections, 0 lost / duplicated / reordered
-//   (b) T6: slowloris shed by per-read deadlines while honest clients keep their latency
-//   (c) T10: recovery after file-descriptor exhaustion (server under `ulimit -n 64`)
+// `pnpm test:load [--quick] [--only=<part>]`: the load runs of reliability.md §4 against the built packages.
+//   pipelined  T2: pipelined sequence-numbered lines over 100 connections, 0 lost / duplicated / reordered
+//   slowloris  T6: slowloris shed by per-read deadlines while honest clients keep their latency
+//   emfile     T10: recovery after file-descriptor exhaustion (server under `ulimit -n 64`)
+//   idle       T1: 10,000 idle connections held (--quick: 500), KiB/conn of server RSS, time to open
+//   latency    T3: 1,000 connections x 10 ping-pongs (--quick: 100), p50/p99 RTT, round trips/s
+//   nonreading T4: 100 peers that never read (--quick: 20), server RSS per blocked connection, CPU while parked
+//   longline   T5: 10 MiB and 100 MiB without a newline at limit 64 KiB (--quick: 10 MiB only)
+//   tls        T7 (via bench/src/scale/tls-scale.js), T8 stalled handshakes, T9 unanswered close_notify
+// `node scripts/load/main.mjs --soak [--lines=N]`: T2's shape for 10^8 lines (default), printing
+// running counts every 10 s; not part of CI (about 20 minutes at 100k lines/s).
 // Exits 1 if any pass criterion fails. Build first (`pnpm build`); the root script does.
 import { runEmfile } from "./emfile.mjs";
+import { runIdle } from "./idle.mjs";
+import { runLatency } from "./latency.mjs";
+import { runLongLine } from "./longline.mjs";
+import { runNonReading } from "./nonreading.mjs";
 import { runPipelined } from "./pipelined.mjs";
 import { runSlowloris } from "./slowloris.mjs";
+import { runSoak } from "./soak.mjs";
+import { runStalledHandshakes, runTlsScale, runTlsShutdown } from "./tls.mjs";
 
 const quick = process.argv.includes("--quick");
 const only = process.argv.find((arg) => arg.startsWith("--only="))?.slice("--only=".length);
@@ -14,6 +27,15 @@ const only = process.argv.find((arg) => arg.startsWith("--only="))?.slice("--onl
 const rows = [];
 const fixed = (/** @type {number} */ value, digits = 1) => (Number.isFinite(value) ? value.toFixed(digits) : String(value));
 const startedAt = performance.now();
+
+if (process.argv.includes("--soak")) {
+  const lines = Number(process.argv.find((arg) => arg.startsWith("--lines="))?.slice("--lines=".length) ?? 1e8);
+  const r = await runSoak({ lines, connections: 100 });
+  console.log(`\nsoak (T2 / S1): ${r.total.toLocaleString("en")} lines over ${r.connections} conns in ${fixed(r.seconds, 1)} s (${Math.round(r.rate).toLocaleString("en")} lines/s)`);
+  console.log(`lost / dup / reordered / failed conns: ${r.lost} / ${r.duplicated} / ${r.reordered} / ${r.failures} (target 0 / 0 / 0 / 0)`);
+  console.log(`server after GC: RSS first ${fixed(r.serverRssFirstMiB)} MiB, last ${fixed(r.serverRssLastMiB)} MiB, max ${fixed(r.serverRssMaxMiB)} MiB; heap first ${fixed(r.serverHeapFirstMiB)} MiB, last ${fixed(r.serverHeapLastMiB)} MiB; client heap max ${fixed(r.clientHeapMaxMiB)} MiB`);
+  process.exit(r.lost + r.duplicated + r.reordered + r.failures === 0 ? 0 : 1);
+}
 
 if (only === undefined || only === "pipelined") {
   const lines = quick ? 100_000 : 1_000_000;
@@ -41,6 +63,62 @@ if (only === undefined || only === "emfile") {
     { target: "T10", metric: "server CPU while exhausted (2 s, /proc/<pid>/stat)", figure: `${fixed(r.cpuPercent)} %`, goal: "< 5 %", pass: r.cpuPercent < 5 },
     { target: "T10", metric: "recovery after freeing fds; new connections served", figure: `${fixed(r.recoveryMs, 0)} ms; ${r.freshServed}/${r.fresh}`, goal: "≤ 1,000 ms; 20/20", pass: r.recoveryMs <= 1_000 && r.freshServed === r.fresh },
     { target: "T10", metric: "server alive at the end; onError events (codes)", figure: `${r.alive ? "alive" : "DEAD"}; ${r.errorEvents} (${r.errorCodes})`, goal: "alive (an event: reported, not required)", pass: r.alive },
+  );
+}
+
+if (only === undefined || only === "idle") {
+  const r = await runIdle({ connections: quick ? 500 : 10_000 });
+  rows.push(
+    { target: "T1", metric: `${r.connections.toLocaleString("en")} idle TCP conns: held by handlers / connect failures`, figure: `${r.held.toLocaleString("en")} / ${r.failed}`, goal: `${r.connections.toLocaleString("en")} / 0`, pass: r.held === r.connections && r.failed === 0 },
+    { target: "T1", metric: "server RSS per connection over its idle baseline (after GC)", figure: `${fixed(r.kibPerConnection, 2)} KiB (${fixed(r.baselineMiB)} → ${fixed(r.loadedMiB)} MiB)`, goal: "≤ 8 KiB/conn", pass: r.kibPerConnection <= 8 },
+    { target: "T1", metric: `time until every handler holds its connection (clients connected at); backlog ${r.backlog}`, figure: `${fixed(r.openSeconds, 2)} s (${fixed(r.connectSeconds, 2)} s)`, goal: `10,000 in ≤ 5 s${quick ? "; not checked in --quick" : ""}`, pass: quick || r.openSeconds <= 5 },
+  );
+}
+
+if (only === undefined || only === "latency") {
+  const r = await runLatency({ connections: quick ? 100 : 1_000, roundTrips: 10 });
+  rows.push(
+    { target: "T3", metric: `${r.connections.toLocaleString("en")} conns × 10 ping-pong, paced 200 ms apart: RTT p50 / p99`, figure: `${fixed(r.p50, 2)} / ${fixed(r.p99, 2)} ms`, goal: "p99 ≤ 50 ms at 1,000 conns", pass: r.p99 <= 50 },
+    { target: "T3", metric: "closed loop, all at once: round trips/s (RTT p50 / p99), wrong echoes", figure: `${Math.round(r.rate).toLocaleString("en")}/s (${fixed(r.closedP50, 1)} / ${fixed(r.closedP99, 1)} ms), ${r.wrong} wrong`, goal: `≥ 10,000/s${quick ? " (not checked in --quick)" : ""}; 0 wrong`, pass: (quick || r.rate >= 10_000) && r.wrong === 0 },
+  );
+}
+
+if (only === undefined || only === "nonreading") {
+  const r = await runNonReading({ connections: quick ? 20 : 100 });
+  rows.push(
+    { target: "T4", metric: `${r.connections} peers that never read: writers parked in drain()`, figure: `${r.parked}/${r.connections} (in ${fixed(r.parkSeconds, 2)} s)`, goal: "all parked", pass: r.parked === r.connections },
+    { target: "T4", metric: "server RSS growth per blocked connection (after GC)", figure: `${fixed(r.kibPerConnection)} KiB (+${fixed(r.growthMiB)} MiB total)`, goal: `≤ 128 KiB/conn${quick ? " (not checked in --quick: fixed costs dominate at 20)" : ""}`, pass: quick || r.kibPerConnection <= 128 },
+    { target: "T4", metric: "server CPU while every writer is parked (2 s)", figure: `${fixed(r.cpuPercent)} %`, goal: "≈ 0 (< 5 %)", pass: r.cpuPercent < 5 },
+  );
+}
+
+if (only === undefined || only === "longline") {
+  for (const size of quick ? [10 * 2 ** 20] : [10 * 2 ** 20, 100 * 2 ** 20]) {
+    const r = await runLongLine({ size });
+    const floor = await runLongLine({ size, mode: "discard" });
+    const label = `${size / 2 ** 20} MiB`;
+    rows.push(
+      { target: "T5", metric: `${label} without \\n at limit 64 KiB: peak reader buffer (bufferedLength sampled; each overrun's consumed)`, figure: `${fixed(r.peakKiB)} KiB`, goal: "≤ 192 KiB (2×limit + 64 KiB)", pass: r.peakKiB <= 192 },
+      { target: "T5", metric: `${label}: server RSS peak over baseline, best of 3 (raw node:net server dropping the same bytes)`, figure: `+${fixed(r.rssGrowthMiB, 2)} MiB (raw +${fixed(floor.rssGrowthMiB, 2)} MiB)`, goal: "≤ +2 MiB over the raw node:net floor", pass: r.rssGrowthMiB <= floor.rssGrowthMiB + 2 },
+      { target: "T5", metric: `${label}: LimitOverrunErrors, lines after, discard rate`, figure: `${r.overruns}, ${r.lines} (last ${JSON.stringify(r.lastLine)}), ${fixed(r.mibPerSecond)} MiB/s`, goal: "last line \"hello\\n\"; ≥ 70 MiB/s", pass: r.lastLine === "hello\n" && r.mibPerSecond >= 70 && r.bytes === size + 7 },
+    );
+  }
+}
+
+if (only === undefined || only === "tls") {
+  const scale = await runTlsScale({ connections: quick ? 200 : 5_000, batch: 50 });
+  rows.push(
+    { target: "T7", metric: `${scale.connections.toLocaleString("en")} TLS conns held (bench/src/scale/tls-scale.js): handshakes/s`, figure: `${scale.handshakesPerSecond}/s`, goal: "≥ 250/s (client and server on the same 2 cores)", pass: scale.handshakesPerSecond >= 250 },
+    { target: "T7", metric: "server RSS per TLS connection", figure: `${fixed(scale.kibPerConnection)} KiB`, goal: "≤ 64 KiB/conn", pass: scale.kibPerConnection <= 64 },
+  );
+  const stalls = await runStalledHandshakes({ connections: quick ? 50 : 1_000, handshakeTimeoutMs: 1_000 });
+  rows.push(
+    { target: "T8", metric: `${stalls.connections.toLocaleString("en")} stalled handshakes, handshakeTimeout ${stalls.handshakeTimeoutMs} ms: closed within timeout + 100 ms`, figure: `${stalls.withinTarget}/${stalls.connections} (late p50 / p99 / max +${fixed(stalls.p50LateMs, 0)} / +${fixed(stalls.p99LateMs, 0)} / +${fixed(stalls.maxLateMs, 0)} ms; first / last tenth p50 +${fixed(stalls.firstTenthP50LateMs, 0)} / +${fixed(stalls.lastTenthP50LateMs, 0)} ms; earliest ${fixed(stalls.earliest, 0)} ms)`, goal: "100% within timeout + 100 ms", pass: stalls.withinTarget === stalls.connections },
+    { target: "T8", metric: "server fds leaked; failures reported to onHandshakeError", figure: `${stalls.fdsLeaked}; ${stalls.reported}`, goal: `0; ${stalls.connections}`, pass: stalls.fdsLeaked <= 0 && stalls.reported === stalls.connections },
+  );
+  const shutdown = await runTlsShutdown({ connections: quick ? 5 : 20, shutdownTimeoutMs: 500 });
+  rows.push(
+    { target: "T9", metric: `${shutdown.connections} peers never answer close_notify, shutdownTimeout ${shutdown.shutdownTimeoutMs} ms: waitClosed() settled`, figure: `${shutdown.settled}/${shutdown.connections}, max ${fixed(shutdown.maxMs, 0)} ms (p50 ${fixed(shutdown.p50Ms, 0)}); ${shutdown.outcomes}`, goal: "all, within shutdownTimeout + 100 ms", pass: shutdown.settled === shutdown.connections && shutdown.maxMs <= shutdown.shutdownTimeoutMs + 100 },
   );
 }
 

@@ -8,17 +8,21 @@ const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
 /**
- * @param {{ lines: number, connections: number }} options
+ * @param {{ lines: number, connections: number, tickMs?: number, onTick?: (progress: { ok: number, seconds: number, server: import("./_child.mjs").ServerChild }) => Promise<void> | void, nodeFlags?: string[] }} options
+ *   onTick: called every tickMs with the lines received in order so far (the soak run streams these);
+ *   nodeFlags: the server process's Node flags (the soak passes --expose-gc for post-GC memory figures)
  */
-export async function runPipelined({ lines, connections }) {
+export async function runPipelined({ lines, connections, tickMs = 10_000, onTick, nodeFlags = [] }) {
   const perConnection = Math.ceil(lines / connections);
-  const server = await startServerChild(["echo"]);
+  const server = await startServerChild(["echo"], { nodeFlags });
+  let live = 0;
   let ok = 0;
   let lost = 0;
   let duplicated = 0;
   let reordered = 0;
   let failures = 0;
   const started = performance.now();
+  const ticker = onTick === undefined ? undefined : setInterval(() => void onTick({ ok: live, seconds: (performance.now() - started) / 1000, server }), tickMs);
   /** @param {number} id */
   const client = async (id) => {
     const { reader, writer } = await openConnection({ host: "127.0.0.1", port: server.port, noDelay: true });
@@ -41,6 +45,7 @@ export async function runPipelined({ lines, connections }) {
       if (Number(who) !== id) reordered++;
       else if (seq === next) {
         mine++;
+        live++;
         next++;
       } else if (seq < next) duplicated++;
       else {
@@ -61,6 +66,7 @@ export async function runPipelined({ lines, connections }) {
     console.error(result.reason);
   }
   const seconds = (performance.now() - started) / 1000;
+  clearInterval(ticker);
   await server.stop();
   const total = perConnection * connections;
   lost = total - ok; // counts the lines of a client that failed, too

@@ -1,26 +1,49 @@
 // @ts-check
-// The server side of `pnpm test:load`, run in its own process: node scripts/load/server.mjs <mode> [deadlineMs]
-//   echo      readLine() echo, for the pipelined-lines run (T2) and the fd-exhaustion run (T10)
-//   deadline  the same, but each readLine() has AbortSignal.timeout(deadlineMs); on timeout the connection is closed (T6)
+// The server side of `pnpm test:load`, run in its own process: node scripts/load/server.mjs <mode> [arg]
+//   echo      readLine() echo, for the pipelined-lines run (T2), latency (T3) and fd exhaustion (T10)
+//   deadline  the same, but each readLine() has AbortSignal.timeout(arg ms); on timeout the connection is closed (T6)
+//   hold      reads until EOF and holds the connection meanwhile: idle connections (T1); arg = listen backlog (default 511)
+//   writer    writes 64 KiB + drain() forever to each client; a drain() pending 100 ms counts as parked (T4)
+//   longline  readLine() with limit 64 KiB until EOF, sampling reader.bufferedLength (and each overrun's
+//             `consumed`: the buffer just before it is discarded) and RSS (T5)
+//   discard   a plain node:net server that drops what it reads, no asyncstreams: the floor for T5's RSS
+//   tls-stall TLS server with handshakeTimeout = arg ms whose clients never send a ClientHello (T8)
+//   tls-close TLS server that writes 4 MiB to a client that never reads, then close(); shutdownTimeout = arg ms (T9)
 // Prints one JSON line {"port": n} once listening, then one JSON line per event worth counting.
+// A line on stdin asks for stats: one JSON line with "shed" and the mode's figures (rss in bytes,
+// after a GC when run with --expose-gc; peak and rssPeak since the previous request). The end of
+// stdin closes the server and exits.
+import { readdirSync, readFileSync } from "node:fs";
+import { createServer } from "node:net";
 import { startServer } from "../../packages/net/dist/index.js";
+import { startServer as startTlsServer } from "../../packages/tls/dist/index.js";
 
 const mode = process.argv[2] ?? "echo";
-const deadlineMs = Number(process.argv[3] ?? 1_000);
+const arg = Number(process.argv[3] ?? 1_000);
+const certs = new URL("../../examples/demo/certs/", import.meta.url);
 let shed = 0;
 let errors = 0;
+let connections = 0;
+let parked = 0;
+let peak = 0;
+let rssPeak = 0;
+let overruns = 0;
+/** @type {number[]} */
+const handshakeErrorsAt = [];
 
 /** @param {unknown} message */
 const say = (message) => process.stdout.write(`${JSON.stringify(message)}\n`);
+const sleep = (/** @type {number} */ ms) => new Promise((resolve) => setTimeout(resolve, ms));
+const gc = /** @type {(() => void) | undefined} */ (globalThis.gc);
 
 /**
  * @param {import("../../packages/reader/dist/index.js").StreamReader} reader
  * @param {import("../../packages/writer/dist/index.js").StreamWriter} writer
  */
-async function handle(reader, writer) {
+async function echo(reader, writer) {
   try {
     for (;;) {
-      const signal = mode === "deadline" ? AbortSignal.timeout(deadlineMs) : undefined;
+      const signal = mode === "deadline" ? AbortSignal.timeout(arg) : undefined;
       const line = await reader.readLine({ signal });
       if (line.length === 0) break;
       writer.write(line);
@@ -33,21 +56,167 @@ async function handle(reader, writer) {
   }
 }
 
-const server = await startServer(handle, {
-  host: "127.0.0.1",
-  port: 0,
-  backlog: 511,
-  noDelay: true,
-  onError: (error, context) => {
-    errors++;
-    const code = /** @type {{ code?: unknown }} */ (error)?.code;
-    say({ event: "error", message: context.message, code: typeof code === "string" ? code : String(error) });
+/** @type {Record<string, (reader: import("../../packages/reader/dist/index.js").StreamReader, writer: import("../../packages/writer/dist/index.js").StreamWriter) => Promise<void>>} */
+const handlers = {
+  echo,
+  deadline: echo,
+  async hold(reader, writer) {
+    connections++;
+    try {
+      await reader.read();
+    } catch {
+      // a reset client
+    } finally {
+      connections--;
+      writer.close();
+    }
   },
+  async writer(_reader, writer) {
+    connections++;
+    const chunk = new Uint8Array(64 * 1024);
+    let isParked = false;
+    try {
+      for (;;) {
+        writer.write(chunk);
+        const drained = writer.drain();
+        const first = await Promise.race([drained.then(() => true), sleep(100).then(() => false)]);
+        if (!first && !isParked) {
+          isParked = true;
+          parked++;
+        }
+        await drained;
+      }
+    } catch {
+      // the client went away
+    } finally {
+      if (isParked) parked--;
+      connections--;
+      writer.close();
+    }
+  },
+  async longline(reader, writer) {
+    const started = performance.now();
+    let sampling = true;
+    const sampler = (async () => {
+      while (sampling) {
+        peak = Math.max(peak, reader.bufferedLength);
+        rssPeak = Math.max(rssPeak, process.memoryUsage.rss());
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+    })();
+    /** @type {string[]} */
+    const lines = [];
+    let mine = 0;
+    for (;;) {
+      try {
+        const line = await reader.readLine();
+        peak = Math.max(peak, reader.bufferedLength);
+        if (line.length === 0) break;
+        lines.push(line.length > 16 ? `${line.length} bytes` : new TextDecoder().decode(line));
+      } catch (error) {
+        if (/** @type {{ code?: unknown }} */ (error).code !== "ERR_LIMIT_OVERRUN") throw error;
+        // "not found": consumed is everything that was buffered when the limit check failed, the peak
+        // between two samples (the bytes are then discarded, as asyncio does).
+        peak = Math.max(peak, /** @type {{ consumed: number }} */ (error).consumed);
+        mine++;
+        overruns++;
+      }
+    }
+    sampling = false;
+    await sampler;
+    say({ event: "longline", bytes: reader.bytesReceived, overruns: mine, seconds: (performance.now() - started) / 1000, lines });
+    writer.close();
+  },
+  async "tls-stall"(_reader, writer) {
+    writer.close(); // never reached: no client finishes its handshake
+  },
+  async "tls-close"(reader, writer) {
+    connections++;
+    writer.write(new Uint8Array(4 * 1024 * 1024));
+    // Wait until our data has filled the client's buffers: it never reads.
+    await Promise.race([writer.drain(), sleep(200)]);
+    const closing = performance.now();
+    writer.close();
+    const outcome = await writer.waitClosed().then(() => "resolved", (/** @type {unknown} */ error) => String(/** @type {{ code?: unknown }} */ (error)?.code ?? error));
+    say({ event: "closed", ms: performance.now() - closing, outcome });
+    void reader;
+  },
+};
+
+/** @type {import("../../packages/net/dist/index.js").ServerErrorHandler} */
+const onError = (error, context) => {
+  errors++;
+  const code = /** @type {{ code?: unknown }} */ (error)?.code;
+  say({ event: "error", message: context.message, code: typeof code === "string" ? code : String(error) });
+};
+
+/**
+ * Starts the server of this mode on 127.0.0.1:0.
+ * @returns {Promise<{ port: number | undefined, close(): void }>}
+ */
+async function listen() {
+  if (mode === "discard") {
+    const plain = createServer((socket) => {
+      const started = performance.now();
+      let bytes = 0;
+      socket.on("error", () => undefined);
+      socket.on("data", (/** @type {Buffer} */ chunk) => { bytes += chunk.length; });
+      socket.on("end", () => {
+        say({ event: "longline", bytes, overruns: 0, seconds: (performance.now() - started) / 1000, lines: ["hello\n"] });
+        socket.end();
+      });
+    });
+    await new Promise((resolve) => plain.listen(0, "127.0.0.1", () => resolve(undefined)));
+    setInterval(() => { rssPeak = Math.max(rssPeak, process.memoryUsage.rss()); }, 1);
+    return { port: /** @type {import("node:net").AddressInfo} */ (plain.address()).port, close: () => plain.close() };
+  }
+  const handler = handlers[mode];
+  if (handler === undefined) throw new Error(`Unknown mode ${mode}`);
+  const tls = mode.startsWith("tls-") ? { key: readFileSync(new URL("server-key.pem", certs)), cert: readFileSync(new URL("server.pem", certs)) } : undefined;
+  const server = tls === undefined
+    ? await startServer(handler, { host: "127.0.0.1", port: 0, backlog: mode === "hold" && process.argv[3] !== undefined ? arg : 511, noDelay: true, limit: mode === "longline" ? 64 * 1024 : undefined, onError })
+    : await startTlsServer(handler, {
+      host: "127.0.0.1",
+      port: 0,
+      backlog: 511,
+      tls,
+      handshakeTimeout: mode === "tls-stall" ? arg : 10_000,
+      shutdownTimeout: mode === "tls-close" ? arg : undefined,
+      onHandshakeError: () => { handshakeErrorsAt.push(performance.now() + performance.timeOrigin); },
+      onError,
+    });
+  const address = server.addresses()[0];
+  return {
+    port: typeof address === "object" ? address.port : undefined,
+    close: () => {
+      server.close();
+      server.abortClients();
+    },
+  };
+}
+
+const listening = await listen();
+say({ port: listening.port });
+process.stdin.on("data", () => {
+  gc?.();
+  say({
+    shed,
+    errors,
+    connections,
+    parked,
+    peak,
+    overruns,
+    rss: process.memoryUsage.rss(),
+    heap: process.memoryUsage().heapUsed,
+    rssPeak,
+    fds: readdirSync("/proc/self/fd").length,
+    handshakeErrorsAt: handshakeErrorsAt.splice(0),
+  });
+  // Peaks are "since the last stats request".
+  peak = 0;
+  rssPeak = 0;
 });
-say({ port: server.addresses()[0]?.port });
-process.stdin.on("data", () => say({ shed, errors }));
 process.stdin.on("end", () => {
-  server.close();
-  server.abortClients();
+  listening.close();
   process.exit(0);
 });

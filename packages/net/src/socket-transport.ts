@@ -401,7 +401,9 @@ export class SocketTransport implements Transport {
   }
 
   #maybeResumeProtocol(): void {
-    if (this.#protocolPaused && this.#bufferedForFlowControl() <= this.#low) {
+    // A destroyed socket's buffer is empty because its data was dropped, not sent: the waiters
+    // stay parked for connectionLost(), which fails them with the error (asyncio's rule).
+    if (this.#protocolPaused && !this.#socket.destroyed && this.#bufferedForFlowControl() <= this.#low) {
       this.#protocolPaused = false;
       this.#protocol?.resumeWriting();
       if (diagnostics.resume.hasSubscribers) this.#publishFlow(diagnostics.resume, "writing");

@@ -1,0 +1,111 @@
+// @ts-check
+// The TLS load shapes:
+//   T7  N concurrent verified TLS connections held: wraps bench/src/scale/tls-scale.js (run as is,
+//       its own output parsed) for handshakes/s and the server's KiB per connection.
+//   T8  N clients connect to a TLS server (its own process, handshakeTimeout H) and never send a
+//       ClientHello: each must be closed within H + 100 ms, and the server's fds return to baseline.
+//   T9  TLS clients that never read (so never answer close_notify): the server writes 4 MiB, then
+//       close(); waitClosed() must settle within shutdownTimeout.
+import { execFile } from "node:child_process";
+import { connect } from "node:net";
+import { connect as tlsConnect } from "node:tls";
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+import { percentile, sleep, startServerChild } from "./_child.mjs";
+
+const TLS_SCALE = fileURLToPath(new URL("../../bench/src/scale/tls-scale.js", import.meta.url));
+const CA = readFileSync(new URL("../../examples/demo/certs/ca.pem", import.meta.url));
+
+/**
+ * T7: runs `node bench/src/scale/tls-scale.js <count> <batch>` and reads its two result lines.
+ * @param {{ connections: number, batch: number }} options
+ */
+export async function runTlsScale({ connections, batch }) {
+  const { stdout } = await promisify(execFile)(process.execPath, [TLS_SCALE, String(connections), String(batch)], { timeout: 300_000, maxBuffer: 1 << 20 });
+  const rate = /: (\d+) handshakes\/s/.exec(stdout);
+  const perConnection = /: ([\d.]+) KiB per connection/.exec(stdout);
+  if (rate === null || perConnection === null) throw new Error(`Cannot read tls-scale.js output:\n${stdout}`);
+  return { connections, handshakesPerSecond: Number(rate[1]), kibPerConnection: Number(perConnection[1]) };
+}
+
+/**
+ * T8 / D1 / D15.
+ * @param {{ connections: number, handshakeTimeoutMs: number }} options
+ */
+export async function runStalledHandshakes({ connections, handshakeTimeoutMs }) {
+  const server = await startServerChild(["tls-stall", String(handshakeTimeoutMs)]);
+  try {
+    await sleep(200);
+    const fdsBefore = server.fds();
+    /** @type {Promise<number>[]} */
+    const lifetimes = [];
+    for (let i = 0; i < connections; i++) {
+      lifetimes.push(new Promise((resolve) => {
+        const socket = connect({ host: "127.0.0.1", port: server.port });
+        let opened = Number.NaN;
+        socket.on("error", () => undefined);
+        socket.once("connect", () => { opened = performance.now(); });
+        socket.resume();
+        socket.once("close", () => resolve(performance.now() - opened));
+        // Sends nothing, ever. A server that never closes leaves this pending: bounded below.
+        setTimeout(() => socket.destroy(), handshakeTimeoutMs + 10_000).unref();
+      }));
+      if (i % 200 === 199) await sleep(10); // accept in waves, as a real burst would arrive
+    }
+    const ms = await Promise.all(lifetimes);
+    const late = ms.map((lifetime) => lifetime - handshakeTimeoutMs);
+    await sleep(300);
+    const stats = await server.stats();
+    return {
+      connections,
+      handshakeTimeoutMs,
+      withinTarget: late.filter((extra) => extra <= 100).length,
+      p50LateMs: percentile(late, 50),
+      p99LateMs: percentile(late, 99),
+      // Lateness by arrival order: growing with the order means accept queueing, not the timers.
+      firstTenthP50LateMs: percentile(late.slice(0, Math.ceil(connections / 10)), 50),
+      lastTenthP50LateMs: percentile(late.slice(-Math.ceil(connections / 10)), 50),
+      maxLateMs: Math.max(...late),
+      earliest: Math.min(...ms),
+      fdsLeaked: server.fds() - fdsBefore,
+      reported: stats.handshakeErrorsAt.length,
+    };
+  } finally {
+    await server.stop();
+  }
+}
+
+/**
+ * T9 / D7.
+ * @param {{ connections: number, shutdownTimeoutMs: number }} options
+ */
+export async function runTlsShutdown({ connections, shutdownTimeoutMs }) {
+  const server = await startServerChild(["tls-close", String(shutdownTimeoutMs)]);
+  /** @type {import("node:tls").TLSSocket[]} */
+  const clients = [];
+  try {
+    for (let i = 0; i < connections; i++) {
+      const socket = tlsConnect({ host: "127.0.0.1", port: server.port, servername: "localhost", ca: CA });
+      socket.on("error", () => undefined);
+      await new Promise((resolve) => socket.once("secureConnect", resolve));
+      socket.pause(); // never reads: our close_notify is never read, let alone answered
+      clients.push(socket);
+    }
+    const started = performance.now();
+    while (server.events.filter((event) => event.event === "closed").length < connections && performance.now() - started < shutdownTimeoutMs + 30_000) await sleep(20);
+    const closed = server.events.filter((event) => event.event === "closed");
+    const ms = closed.map((event) => Number(event.ms));
+    return {
+      connections,
+      shutdownTimeoutMs,
+      settled: closed.length,
+      maxMs: Math.max(...ms),
+      p50Ms: percentile(ms, 50),
+      outcomes: [...new Set(closed.map((event) => String(event.outcome)))].join(","),
+    };
+  } finally {
+    for (const socket of clients) socket.destroy();
+    await server.stop();
+  }
+}
