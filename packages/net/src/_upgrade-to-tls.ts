@@ -1,10 +1,11 @@
 import { isIP } from "node:net";
 import type { Socket } from "node:net";
 import { Duplex } from "node:stream";
-import { TLSSocket, connect as tlsConnect, createSecureContext } from "node:tls";
+import { TLSSocket, checkServerIdentity, connect as tlsConnect, createSecureContext } from "node:tls";
 import type { ConnectionOptions, SecureContext } from "node:tls";
 import type { StartTlsOptions } from "@asyncstreams/writer";
 import { TlsError } from "./tls-error.js";
+import { sessionPeerCertificate } from "./_session-peer-certificate.js";
 
 /** asyncio's `ssl_handshake_timeout` default: 60 s. */
 export const DEFAULT_HANDSHAKE_TIMEOUT = 60_000;
@@ -46,7 +47,7 @@ export async function upgradeToTls(raw: Socket, leftover: readonly Uint8Array[],
     const name = typeof serverName === "string" ? serverName : side.hostname;
     if (name === undefined) throw new TypeError("Cannot start TLS: serverName is required when the connection's host is unknown");
     const connection: ConnectionOptions = {
-      ...(tlsOptions as ConnectionOptions),
+      ...withSessionFor(name, tlsOptions),
       ...alpn,
       socket: carrier,
       host: name,
@@ -79,6 +80,21 @@ function checkClientCertificate(secure: TLSSocket, rejectUnauthorized: boolean):
   if (!rejectUnauthorized) return;
   secure.destroy();
   throw toTlsError(verifyError);
+}
+
+/**
+ * Drops `options.session` unless the certificate it recorded is valid for `name`: Node skips the
+ * name check when a session resumes, so a session saved for one host must never be offered to
+ * another (the CVE-2020-8172 class). Without it the handshake is a full one, which checks the name.
+ */
+function withSessionFor(name: string, options: ConnectionOptions): ConnectionOptions {
+  const session = options.session;
+  if (session === undefined || options.rejectUnauthorized === false) return options;
+  const certificate = sessionPeerCertificate(session);
+  const check = options.checkServerIdentity ?? checkServerIdentity;
+  if (certificate !== undefined && check(name, certificate.toLegacyObject()) === undefined) return options;
+  const { session: _dropped, ...rest } = options;
+  return rest;
 }
 
 /** Waits for the handshake event, failing on error, timeout or abort (and destroying the socket). */

@@ -36,11 +36,10 @@ describe("hostname checks on resumed sessions (D4, CVE-2020-8172)", () => {
     expect(again.reused).toBe(true);
   });
 
-  // BUG (D4, CVE-2020-8172 class): Node's tls.connect() skips checkServerIdentity() when the server
-  // resumes the offered session ("unless server has resumed our existing session" in _tls_wrap.js),
-  // and openConnection()/startTls() pass `tls.session` straight through without checking the name
-  // themselves: a session made for "localhost" connects to serverName "example.test".
-  it.fails("D4: a session made for localhost, offered for serverName example.test, is refused with TlsError ERR_TLS_CERT_ALTNAME_INVALID", async () => {
+  // D4, CVE-2020-8172 class: Node's tls.connect() skips checkServerIdentity() when the server
+  // resumes the offered session ("unless server has resumed our existing session" in _tls_wrap.js);
+  // startTls() checks the name itself after a resumption (the bug this test found).
+  it("D4: a session made for localhost, offered for serverName example.test, is refused with TlsError ERR_TLS_CERT_ALTNAME_INVALID", async () => {
     const port = await startEchoServer();
     const { session } = await sessionAfterRoundTrip(port, "localhost");
     const error = await within(
@@ -55,5 +54,18 @@ describe("hostname checks on resumed sessions (D4, CVE-2020-8172)", () => {
     expect(error).toBeInstanceOf(TlsError);
     expect(error).toMatchObject({ code: "ERR_TLS_CERT_ALTNAME_INVALID" });
     expect((error as Error).message).toContain("example.test");
+  });
+
+  it("D4: a session is still offered, and resumes, for another name its certificate covers (127.0.0.1)", async () => {
+    const port = await startEchoServer();
+    const { session } = await sessionAfterRoundTrip(port, "localhost");
+    const again = await sessionAfterRoundTrip(port, "127.0.0.1", session);
+    expect(again.reused).toBe(true);
+  });
+
+  it("D4: a session that cannot be read is not offered: the connection makes a full, checked handshake", async () => {
+    const port = await startEchoServer();
+    const again = await sessionAfterRoundTrip(port, "localhost", Buffer.from("not a TLS session"));
+    expect(again.reused).toBe(false);
   });
 });
