@@ -2,6 +2,7 @@ import type { ExtraInfo } from "./extra-info.js";
 import type { StartTlsOptions } from "./start-tls-options.js";
 import type { WriterProtocol } from "./writer-protocol.js";
 import type { WriterTransport } from "./writer-transport.js";
+import { unclosedWriters } from "./_unclosed-writers.js";
 
 /**
  * Options for {@linkcode StreamWriter}.
@@ -52,6 +53,7 @@ export class StreamWriter implements AsyncDisposable {
     this.#transport = transport;
     this.#protocol = options.protocol;
     this.#reader = options.reader ?? null;
+    unclosedWriters.register(this, transport, this);
   }
 
   /** The transport written to: after `startTls()`, the TLS transport. */
@@ -137,6 +139,7 @@ export class StreamWriter implements AsyncDisposable {
 
   /** Closes the connection once buffered data is flushed. Idempotent; see `waitClosed()`. */
   close(): void {
+    unclosedWriters.unregister(this);
     this.#transport.close();
   }
 
@@ -221,6 +224,7 @@ export class StreamWriter implements AsyncDisposable {
     await this.drain();
     const upgraded = await transport.startTls(options);
     this.#transport = upgraded;
+    if (unclosedWriters.unregister(this)) unclosedWriters.register(this, upgraded, this);
     this.#protocol.replaceTransport?.(upgraded);
   }
 
