@@ -66,8 +66,9 @@ describe("TLS under load and back-pressure (D14)", () => {
     const closed = await within(writer.waitClosed().then(() => undefined, (error: unknown) => error), 5_000, "waitClosed()");
     expect(closed).toBeInstanceOf(TlsError);
     expect(closed).toMatchObject({ code: "ERR_TLS_SHUTDOWN_TIMEOUT", message: "Cannot close TLS: SSL shutdown timed out after 0.5 seconds" });
-    // The parked drain() settles rather than hanging. (It resolves, where asyncio would fail it with
-    // the error: see the it.fails test "B1: a drain() parked ..." in packages/net/test/faults-backpressure.test.ts.)
+    // The parked drain() fails with the same error, as asyncio fails drain waiters in connection_lost(exc).
     await within(parked!.promise.catch(() => undefined), 2_000, "the parked drain()");
+    expect(parked!.rejected).toBe(true);
+    expect(parked!.error).toBe(closed);
   });
 });
