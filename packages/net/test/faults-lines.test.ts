@@ -125,10 +125,15 @@ describe("hostile line shapes (A1, A13)", () => {
     await sampler;
     expect(errors.length).toBeGreaterThanOrEqual(Math.floor((10 * MiB) / (2 * reader.limit + 64 * 1024)));
     expect(errors.length).toBeLessThanOrEqual(Math.ceil((10 * MiB) / (reader.limit + 1)));
-    for (const error of errors) {
+    // Only the last overrun may have the newline in the buffer already (how reads split the
+    // stream decides it: Deno's land elsewhere than Node's): asyncio's other message then.
+    errors.forEach((error, index) => {
       expect(error).toBeInstanceOf(LimitOverrunError);
-      expect(error).toMatchObject({ code: "ERR_LIMIT_OVERRUN", message: "Separator is not found, and chunk exceed the limit" });
-    }
+      const messages = ["Separator is not found, and chunk exceed the limit"];
+      if (index === errors.length - 1) messages.push("Separator is found, but chunk is longer than limit");
+      expect(messages).toContain((error as LimitOverrunError).message);
+      expect(error).toMatchObject({ code: "ERR_LIMIT_OVERRUN" });
+    });
     expect(peak).toBeLessThanOrEqual(2 * reader.limit + 64 * 1024);
     // asyncio's policy: the buffer is cleared on each overrun, so the tail of the long line may come
     // back as one line of A's (at most limit bytes before its \n), then hello.
