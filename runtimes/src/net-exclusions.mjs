@@ -19,6 +19,5 @@ export const netExclusions = {
   deno: [
     { file: "packages/net/test/faults-emfile.test.ts", reason: "test harness: starts a child as process.execPath --import <module.register() hooks>; the hooks that map the sources' .js imports to .ts do not take effect on Deno, which maps them only with --sloppy-imports" },
     { file: "packages/net/test/faults-unclosed.test.ts", reason: "test harness: starts a child as process.execPath --import <module.register() hooks>; the hooks that map the sources' .js imports to .ts do not take effect on Deno, which maps them only with --sloppy-imports" },
-    { file: "packages/net/test/faults-lines.test.ts", reason: "test assumption: A1 expects every overrun to be 'Separator is not found', which holds only when reads split the 10 MiB at 64 KiB boundaries as Node's do; Deno's reads are 64 KiB at most but fall elsewhere, so the last overrun is asyncio's other valid one, 'Separator is found, but chunk is longer than limit'" },
   ],
 };
