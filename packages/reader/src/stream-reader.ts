@@ -1,5 +1,4 @@
 import { ByteBuffer } from "@asyncstreams/buffer";
-import { DEFAULT_LIMIT } from "./default-limit.js";
 import { IncompleteReadError } from "./incomplete-read-error.js";
 import { InvalidStateError } from "./invalid-state-error.js";
 import { LimitOverrunError } from "./limit-overrun-error.js";
@@ -8,7 +7,7 @@ import type { ReadOptions } from "./read-options.js";
 import { ReadInProgressError } from "./read-in-progress-error.js";
 import type { ReadingTransport } from "./reading-transport.js";
 import type { StreamReaderOptions } from "./stream-reader-options.js";
-import { formatError, formatObject } from "./_format.js";
+import { describeReader } from "./_format.js";
 import { toSeparators } from "./_separators.js";
 import { keepShapes } from "./_keep-shapes.js";
 import { ReadPauser } from "./_read-pauser.js";
@@ -191,14 +190,8 @@ export class StreamReader implements AsyncIterable<Uint8Array> {
    */
   readLine(options?: ReadOptions): Promise<Uint8Array> {
     if (this.#canRead(options)) {
-      // Fastest: the line lies in the first chunk.
-      const line = this.#buffer.takeThrough(NEWLINE, this.#limit);
-      if (line !== undefined) {
-        this.#maybeResumeTransport();
-        return Promise.resolve(line);
-      }
-      const index = this.#buffer.indexOfByte(NEWLINE);
-      if (index !== -1 && index <= this.#limit) return Promise.resolve(this.#take(index + 1));
+      const line = this.#lineNow();
+      if (line !== undefined) return Promise.resolve(line);
       // An idle connection waiting for its next line: one promise, no suspended async frames (they
       // cost memory per connection); the retry starts from scratch with nothing buffered before.
       if (this.#buffer.length === 0 && !this.#eof && options?.signal === undefined && options?.overflow === undefined) {
@@ -333,25 +326,30 @@ export class StreamReader implements AsyncIterable<Uint8Array> {
    * @returns A short description of the reader's state.
    */
   toString(): string {
-    const info = ["StreamReader"];
-    if (this.#buffer.length > 0) info.push(`${this.#buffer.length} bytes`);
-    if (this.#eof) info.push("eof");
-    if (this.#limit !== DEFAULT_LIMIT) info.push(`limit=${this.#limit}`);
-    if (this.#waiter.pending) info.push("waiter=<Promise pending>");
-    if (this.#exception !== undefined) info.push(`exception=${formatError(this.#exception)}`);
-    if (this.#pauser.transport !== null) info.push(`transport=${formatObject(this.#pauser.transport)}`);
-    if (this.#pauser.paused) info.push("paused");
-    return `<${info.join(" ")}>`;
+    const { length } = this.#buffer;
+    return describeReader({ length, eof: this.#eof, limit: this.#limit, waiting: this.#waiter.pending, exception: this.#exception, pauser: this.#pauser });
   }
 
-  readonly #readLineAgain = (): Promise<Uint8Array> => this.readLine();
+  /** An idle `readLine()`'s wake-up: the line as a value (a returned promise costs turns), or a new read. */
+  readonly #readLineAgain = (): Uint8Array | Promise<Uint8Array> => (this.#canRead(undefined) ? this.#lineNow() : undefined) ?? this.readLine();
+
+  /** A buffered line within the limit, taken now: the first-chunk fast path, then the whole buffer. */
+  #lineNow(): Uint8Array | undefined {
+    const line = this.#buffer.takeThrough(NEWLINE, this.#limit);
+    if (line !== undefined) {
+      this.#maybeResumeTransport();
+      return line;
+    }
+    const index = this.#buffer.indexOfByte(NEWLINE);
+    return index !== -1 && index <= this.#limit ? this.#take(index + 1) : undefined;
+  }
 
   /** Whether a read may complete synchronously: no stored exception and no aborted signal. */
   #canRead(options: ReadOptions | undefined): boolean {
     return this.#exception === undefined && !this.#skipping && options?.signal?.aborted !== true;
   }
 
-  /** Appends to `lines` every line that lies whole in the first chunk and fits the limit. */
+  /** Appends every line that lies whole in the first chunk and fits the limit. */
   #takeLines(lines: Uint8Array[]): Uint8Array[] {
     for (let line; (line = this.#buffer.takeThrough(NEWLINE, this.#limit)) !== undefined; ) lines.push(line);
     this.#maybeResumeTransport();
