@@ -25,6 +25,7 @@ import {
   readlinkSync,
   rmSync,
   symlinkSync,
+  writeFileSync,
 } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
@@ -143,6 +144,15 @@ try {
   const versionPrivate = config.privatePackages?.version ?? true;
   const packages = workspacePackages(work);
   const byName = new Map(packages.map((pkg) => [pkg.name, pkg]));
+  // Right after a release nothing is pending: dry-run a patch for the first public package, so the
+  // check still exercises the versioning, the dependents' bumps and the changelog.
+  if (pendingChangesets(work).length === 0) {
+    const first = packages.find((pkg) => pkg.manifest.private !== true && !ignored.has(pkg.name));
+    if (first !== undefined) {
+      writeFileSync(join(work, ".changeset", "ci-dry-run.md"), `---\n"${first.name}": patch\n---\n\nDry run of changeset version (no changeset was pending).\n`);
+      console.log(`no pending changeset: dry-running a patch of ${first.name}`);
+    }
+  }
   const changesets = pendingChangesets(work);
   console.log(`${changesets.length} pending changesets; ${packages.length} workspace packages; updateInternalDependencies: ${config.updateInternalDependencies ?? "patch"}`);
   if ((config.fixed ?? []).length > 0 || (config.linked ?? []).length > 0) {
