@@ -1,12 +1,13 @@
+import { createHash, randomBytes } from "node:crypto";
 import { connect as netConnect } from "node:net";
 import type { Socket } from "node:net";
-import { onTestFinished } from "vitest";
+import { expect, onTestFinished } from "vitest";
 import { startServer as startPlainServer } from "@asyncstreams/net";
 import type { Server } from "@asyncstreams/net";
 import type { ClientConnectedCallback } from "@asyncstreams/protocol";
-import { startServer } from "@asyncstreams/tls";
+import { openConnection, startServer } from "@asyncstreams/tls";
 import type { StartServerOptions } from "@asyncstreams/tls";
-import { HOST, SERVER, closeServerAtEnd, deferred, within } from "./_helpers.js";
+import { CA, HOST, SERVER, closeAtEnd, closeServerAtEnd, deferred, portOf, within } from "./_helpers.js";
 
 /** Generous slack over a deadline, for slow CI machines; the point is "bounded", not "fast". */
 export const MARGIN = 1_500;
@@ -63,3 +64,43 @@ export const neverCalled: ClientConnectedCallback = () => {
 
 // Rows D4 (wrong host name) are in open-connection.test.ts, D5, D10 and D13 in starttls.test.ts,
 // D16 in no-insecure-tls.test.ts.
+
+/** The SHA-256 of some bytes, in hex: compares large payloads without printing them. */
+export const digest = (data: Uint8Array): string => createHash("sha256").update(data).digest("hex");
+
+/**
+ * D14: a TLS echo server (64 KiB reads, `drain()` after each write) and `clients` concurrent TLS
+ * clients that each send `size` random bytes and check they come back byte-exact, then EOF.
+ *
+ * @returns The server's handler failures, for the caller to check.
+ */
+export async function echoThroughTls(clients: number, size: number, timeout: number): Promise<unknown[]> {
+  const { server, failures } = await startTlsServer(async (reader, writer) => {
+    for (;;) {
+      const chunk = await reader.read(64 * 1024);
+      if (chunk.length === 0) break;
+      writer.write(chunk);
+      await writer.drain();
+    }
+    writer.close();
+  });
+  await within(
+    Promise.all(
+      Array.from({ length: clients }, async () => {
+        const payload = randomBytes(size);
+        const { reader, writer } = await openConnection({ host: HOST, port: portOf(server), tls: { ca: CA } });
+        closeAtEnd(writer);
+        writer.write(payload);
+        const echoed = reader.readExactly(size);
+        await writer.drain();
+        expect(digest(await echoed)).toBe(digest(payload));
+        writer.close();
+        expect(await reader.read()).toEqual(new Uint8Array(0));
+        await writer.waitClosed();
+      }),
+    ),
+    timeout,
+    `${clients} TLS echoes of ${size} bytes`,
+  );
+  return failures;
+}

@@ -1,41 +1,12 @@
-import { createHash, randomBytes } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { openConnection, TlsError } from "@asyncstreams/tls";
-import { CA, HOST, closeAtEnd, portOf, startNodeTlsPeer, track, within } from "./_helpers.js";
-import { startTlsServer } from "./_faults-helpers.js";
-
-const digest = (data: Uint8Array): string => createHash("sha256").update(data).digest("hex");
+import { CA, HOST, closeAtEnd, startNodeTlsPeer, track, within } from "./_helpers.js";
+import { digest, echoThroughTls } from "./_faults-helpers.js";
 
 describe("TLS under load and back-pressure (D14)", () => {
   it("D14: 25 concurrent TLS clients each echo 1 MiB both ways, byte-exact (test_create_server_ssl_1)", { timeout: 30_000 }, async () => {
-    const { server, failures } = await startTlsServer(async (reader, writer) => {
-      for (;;) {
-        const chunk = await reader.read(64 * 1024);
-        if (chunk.length === 0) break;
-        writer.write(chunk);
-        await writer.drain();
-      }
-      writer.close();
-    });
-    const size = 1024 * 1024;
-    await within(
-      Promise.all(
-        Array.from({ length: 25 }, async () => {
-          const payload = randomBytes(size);
-          const { reader, writer } = await openConnection({ host: HOST, port: portOf(server), tls: { ca: CA } });
-          closeAtEnd(writer);
-          writer.write(payload);
-          const echoed = reader.readExactly(size);
-          await writer.drain();
-          expect(digest(await echoed)).toBe(digest(payload));
-          writer.close();
-          expect(await reader.read()).toEqual(new Uint8Array(0));
-          await writer.waitClosed();
-        }),
-      ),
-      25_000,
-      "25 TLS echoes of 1 MiB",
-    );
+    const failures = await echoThroughTls(25, 1024 * 1024, 25_000);
     expect(failures).toEqual([]);
   });
 
