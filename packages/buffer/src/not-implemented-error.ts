@@ -16,6 +16,13 @@ import { StreamError } from "./stream-error.js";
  * ```
  */
 export class NotImplementedError extends StreamError {
+  static {
+    this.brand("NotImplementedError");
+  }
+
+  /** Always `ERR_NOT_IMPLEMENTED`. */
+  declare readonly code: "ERR_NOT_IMPLEMENTED";
+
   /**
    * @param operation The method the transport cannot perform, such as `pauseReading`.
    */

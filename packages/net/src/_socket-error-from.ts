@@ -17,7 +17,7 @@ export function toSocketError(error: unknown, action: string): unknown {
   if (error instanceof StreamError || !(error instanceof Error)) return error;
   const fields = error as SystemErrorFields;
   return new SocketError(`${action}: ${error.message}`, {
-    code: typeof fields.code === "string" ? fields.code : "ERR_SOCKET",
+    code: typeof fields.code === "string" ? fields.code : "ERR_ASYNCSTREAMS_SOCKET",
     cause: error,
     syscall: typeof fields.syscall === "string" ? fields.syscall : undefined,
     address: typeof fields.address === "string" ? fields.address : undefined,

@@ -70,7 +70,7 @@ export async function upgradeToTls(raw: Socket, leftover: readonly Uint8Array[],
 function checkClientCertificate(secure: TLSSocket, rejectUnauthorized: boolean): void {
   // Node's own server reads the same internal verifyError(); no public API exposes it.
   const handle = (secure as unknown as { _handle?: { verifyError?(): Error | null } | null })._handle;
-  const verifyError = typeof handle?.verifyError === "function" ? handle.verifyError() : new TlsError("ERR_TLS_CERT_UNVERIFIED", "Cannot start TLS: the client certificate cannot be verified on this runtime");
+  const verifyError = typeof handle?.verifyError === "function" ? handle.verifyError() : new TlsError("ERR_ASYNCSTREAMS_TLS_CERT_UNVERIFIED", "Cannot start TLS: the client certificate cannot be verified on this runtime");
   if (verifyError === null || verifyError === undefined) {
     secure.authorized = true;
     return;
@@ -118,7 +118,7 @@ function handshake(secure: TLSSocket, event: "secure" | "secureConnect", timeout
     const onClose = (): void => fail(new TlsError("ECONNRESET", "Cannot start TLS: the connection closed during the handshake"));
     const onAbort = (): void => fail(signal!.reason);
     const timer = setTimeout(() => {
-      fail(new TlsError("ERR_TLS_HANDSHAKE_TIMEOUT", `Cannot start TLS: SSL handshake is taking longer than ${timeout / 1000} seconds: aborting the connection`));
+      fail(new TlsError("ERR_ASYNCSTREAMS_TLS_HANDSHAKE_TIMEOUT", `Cannot start TLS: SSL handshake is taking longer than ${timeout / 1000} seconds: aborting the connection`));
     }, timeout);
     const cleanUp = (): void => {
       clearTimeout(timer);
@@ -140,7 +140,7 @@ function handshake(secure: TLSSocket, event: "secure" | "secureConnect", timeout
 export function toTlsError(error: unknown, action = "Cannot start TLS"): unknown {
   if (!(error instanceof Error) || error instanceof TlsError) return error;
   const code = (error as { code?: unknown }).code;
-  return new TlsError(typeof code === "string" ? code : "ERR_TLS", `${action}: ${error.message}`, { cause: error });
+  return new TlsError(typeof code === "string" ? code : "ERR_ASYNCSTREAMS_TLS", `${action}: ${error.message}`, { cause: error });
 }
 
 /**

@@ -1,11 +1,46 @@
 import { StreamError } from "@asyncstreams/buffer";
 
 /**
+ * The codes a {@linkcode SocketError} carries: the operating system's code from Node's error
+ * (connecting, listening, reading, writing, resolving a name), Node's own socket and stream codes,
+ * or this project's `ERR_ASYNCSTREAMS_SOCKET` when Node's error had no code. Any other string Node
+ * reports passes through unchanged (`string & {}` keeps the listed ones suggested by editors).
+ */
+export type SocketErrorCode =
+  | "EACCES"
+  | "EADDRINUSE"
+  | "EADDRNOTAVAIL"
+  | "EAI_AGAIN"
+  | "ECONNABORTED"
+  | "ECONNREFUSED"
+  | "ECONNRESET"
+  | "EHOSTUNREACH"
+  | "EMFILE"
+  | "ENETUNREACH"
+  | "ENFILE"
+  | "ENOBUFS"
+  | "ENOENT"
+  | "ENOTCONN"
+  | "ENOTDIR"
+  | "ENOTFOUND"
+  | "EPERM"
+  | "EPIPE"
+  | "ETIMEDOUT"
+  | "ERR_SOCKET_CLOSED"
+  | "ERR_SOCKET_CLOSED_BEFORE_CONNECTION"
+  | "ERR_SOCKET_CONNECTION_TIMEOUT"
+  | "ERR_STREAM_DESTROYED"
+  | "ERR_STREAM_PREMATURE_CLOSE"
+  | "ERR_STREAM_WRITE_AFTER_END"
+  | "ERR_ASYNCSTREAMS_SOCKET"
+  | (string & {});
+
+/**
  * Details of a {@linkcode SocketError}.
  */
 export interface SocketErrorOptions {
   /** The system error code, such as `ECONNREFUSED` or `ECONNRESET`. */
-  code: string;
+  code: SocketErrorCode;
   /** The runtime's original error. */
   cause?: unknown;
   /** The system call that failed, such as `connect` or `read`. */
@@ -34,6 +69,13 @@ export interface SocketErrorOptions {
  * ```
  */
 export class SocketError extends StreamError {
+  static {
+    this.brand("SocketError");
+  }
+
+  /** The system code (`ECONNREFUSED`, `EPIPE`, ...): see {@linkcode SocketErrorCode}. */
+  declare readonly code: SocketErrorCode;
+
   /** The system call that failed, such as `connect`. */
   readonly syscall: string | undefined;
   /** The address involved, if any. */

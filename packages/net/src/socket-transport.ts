@@ -317,7 +317,7 @@ export class SocketTransport implements Transport {
       // keep the connection (and waitClosed()) forever: abort after the shutdown timeout.
       this.#ended = true;
       const timer = setTimeout(() => {
-        this.#error ??= new TlsError("ERR_TLS_SHUTDOWN_TIMEOUT", `Cannot close TLS: SSL shutdown timed out after ${this.#shutdownTimeout / 1000} seconds`);
+        this.#error ??= new TlsError("ERR_ASYNCSTREAMS_TLS_SHUTDOWN_TIMEOUT", `Cannot close TLS: SSL shutdown timed out after ${this.#shutdownTimeout / 1000} seconds`);
         socket.destroy();
       }, this.#shutdownTimeout);
       timer.unref();

@@ -34,6 +34,13 @@ export interface ConnectionResetErrorOptions extends StreamErrorOptions {
  * ```
  */
 export class ConnectionResetError extends StreamError {
+  static {
+    this.brand("ConnectionResetError");
+  }
+
+  /** Always `ECONNRESET`. */
+  declare readonly code: "ECONNRESET";
+
   /** The operating system's code (`ECONNRESET`, `EPIPE`, ...), when a socket reported the reset. */
   readonly systemCode: string | undefined;
   /** The system call that failed, when a socket reported the reset. */

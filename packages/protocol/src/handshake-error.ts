@@ -17,6 +17,10 @@ import type { StreamErrorOptions } from "@asyncstreams/buffer";
  * ```
  */
 export class HandshakeError extends StreamError {
+  static {
+    this.brand("HandshakeError");
+  }
+
   /**
    * @param code The stack's code where it has one, else one of this project's `ERR_*` codes.
    * @param message The failed action first, then a colon and the detail.

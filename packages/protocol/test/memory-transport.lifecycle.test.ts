@@ -29,7 +29,7 @@ describe("MemoryTransport", () => {
       try {
         left.write(bytes("late"));
       } catch (error) {
-        expect((error as InvalidStateError).code).toBe("ERR_INVALID_STATE");
+        expect((error as InvalidStateError).code).toBe("ERR_ASYNCSTREAMS_INVALID_STATE");
       }
       await microtasks();
       expect(receiver.events).toEqual(["eof"]);

@@ -23,6 +23,13 @@ import { StreamError } from "@asyncstreams/buffer";
  * ```
  */
 export class IncompleteReadError extends StreamError {
+  static {
+    this.brand("IncompleteReadError");
+  }
+
+  /** Always `ERR_INCOMPLETE_READ`. */
+  declare readonly code: "ERR_INCOMPLETE_READ";
+
   /** The bytes read before the stream ended. */
   readonly partial: Uint8Array;
   /** How many bytes were expected, or `null` when unknown (`readUntil()`). */

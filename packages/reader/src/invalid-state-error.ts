@@ -19,10 +19,17 @@ import { StreamError } from "@asyncstreams/buffer";
  * ```
  */
 export class InvalidStateError extends StreamError {
+  static {
+    this.brand("InvalidStateError");
+  }
+
+  /** Always `ERR_ASYNCSTREAMS_INVALID_STATE`. */
+  declare readonly code: "ERR_ASYNCSTREAMS_INVALID_STATE";
+
   /**
    * @param message The refused action and why, for example `Cannot feed data: feedEof() was already called`.
    */
   constructor(message: string) {
-    super("ERR_INVALID_STATE", message);
+    super("ERR_ASYNCSTREAMS_INVALID_STATE", message);
   }
 }

@@ -26,6 +26,13 @@ import { StreamError } from "@asyncstreams/buffer";
  * ```
  */
 export class LimitOverrunError extends StreamError {
+  static {
+    this.brand("LimitOverrunError");
+  }
+
+  /** Always `ERR_LIMIT_OVERRUN`. */
+  declare readonly code: "ERR_LIMIT_OVERRUN";
+
   /** Bytes to be consumed: the separator's index, or the bytes searched when it was not found. */
   readonly consumed: number;
   /** The stream position of the over-long chunk's first byte (the reader's `bytesConsumed` then). */

@@ -19,6 +19,13 @@ import { StreamError } from "@asyncstreams/buffer";
  * ```
  */
 export class ReadInProgressError extends StreamError {
+  static {
+    this.brand("ReadInProgressError");
+  }
+
+  /** Always `ERR_READ_IN_PROGRESS`. */
+  declare readonly code: "ERR_READ_IN_PROGRESS";
+
   /**
    * @param method The read that was refused, as asyncio names it: `read`, `readExactly` or
    *   `readUntil` (`readLine()` and iteration go through `readUntil`).

@@ -13,6 +13,13 @@ import { StreamError } from "@asyncstreams/buffer";
  * ```
  */
 export class ReadTimeoutError extends StreamError {
+  static {
+    this.brand("ReadTimeoutError");
+  }
+
+  /** Always `ERR_READ_TIMEOUT`. */
+  declare readonly code: "ERR_READ_TIMEOUT";
+
   /** Which limit expired: `"idle"` (no progress) or `"total"` (the overall deadline). */
   readonly kind: "idle" | "total";
   /** The limit that expired, in milliseconds. */

@@ -16,6 +16,13 @@ import type { StreamErrorOptions } from "@asyncstreams/buffer";
  * ```
  */
 export class TextDecodeError extends StreamError {
+  static {
+    this.brand("TextDecodeError");
+  }
+
+  /** Always `ERR_TEXT_DECODE`. */
+  declare readonly code: "ERR_TEXT_DECODE";
+
   /** The bytes that failed to decode, as read (line ending or separator included). */
   readonly data: Uint8Array;
   /** The encoding they were decoded with, by its canonical name (for example `"utf-8"`). */

@@ -4,10 +4,10 @@ import { InvalidStateError, StreamReader } from "@asyncstreams/reader";
 import { FakeTransport, buffered, bytes } from "./_helpers.js";
 
 describe("InvalidStateError", () => {
-  it("is a StreamError with the stable code ERR_INVALID_STATE, its own name and the given message", () => {
+  it("is a StreamError with the stable code ERR_ASYNCSTREAMS_INVALID_STATE, its own name and the given message", () => {
     const error = new InvalidStateError("Cannot feed data: feedEof() was already called");
     expect(error).toBeInstanceOf(StreamError);
-    expect(error.code).toBe("ERR_INVALID_STATE");
+    expect(error.code).toBe("ERR_ASYNCSTREAMS_INVALID_STATE");
     expect(error.name).toBe("InvalidStateError");
     expect(error.message).toBe("Cannot feed data: feedEof() was already called");
   });

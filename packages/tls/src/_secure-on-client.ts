@@ -5,7 +5,7 @@ import type { StartTlsOptions } from "@asyncstreams/writer";
 
 /**
  * Receives a failed server-side handshake: `error` is a `TlsError` (for example with code
- * `ERR_TLS_HANDSHAKE_TIMEOUT`) and `peername` the client's address.
+ * `ERR_ASYNCSTREAMS_TLS_HANDSHAKE_TIMEOUT`) and `peername` the client's address.
  */
 export type HandshakeErrorHandler = (error: unknown, context: { message: string; peername: unknown }) => void;
 

@@ -18,3 +18,4 @@ export type { StartUnixServerOptions } from "./start-unix-server.js";
 export type { TlsOptions } from "./tls-options.js";
 export type { TlsTimeouts } from "./tls-timeouts.js";
 export { Server, SocketError, TlsError } from "@asyncstreams/net";
+export type { SocketErrorCode, TlsErrorCode } from "@asyncstreams/net";

@@ -23,7 +23,7 @@ export interface OpenConnectionOptions extends PlainOptions, TlsTimeouts {
  *   (default 30 s), the reader's `limit`, `signal`.
  * @returns The reader and the writer, over TLS.
  * @throws {TlsError} When the handshake fails or times out: `code` is Node's, such as
- *   `ERR_TLS_CERT_ALTNAME_INVALID`, `UNABLE_TO_VERIFY_LEAF_SIGNATURE` or `ERR_TLS_HANDSHAKE_TIMEOUT`.
+ *   `ERR_TLS_CERT_ALTNAME_INVALID`, `UNABLE_TO_VERIFY_LEAF_SIGNATURE` or `ERR_ASYNCSTREAMS_TLS_HANDSHAKE_TIMEOUT`.
  * @throws {SocketError} When the TCP connection fails.
  * @throws {RangeError} When a timeout is not positive, before connecting.
  *

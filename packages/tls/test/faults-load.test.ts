@@ -36,7 +36,7 @@ describe("TLS under load and back-pressure (D14)", () => {
     writer.close();
     const closed = await within(writer.waitClosed().then(() => undefined, (error: unknown) => error), 5_000, "waitClosed()");
     expect(closed).toBeInstanceOf(TlsError);
-    expect(closed).toMatchObject({ code: "ERR_TLS_SHUTDOWN_TIMEOUT", message: "Cannot close TLS: SSL shutdown timed out after 0.5 seconds" });
+    expect(closed).toMatchObject({ code: "ERR_ASYNCSTREAMS_TLS_SHUTDOWN_TIMEOUT", message: "Cannot close TLS: SSL shutdown timed out after 0.5 seconds" });
     // The parked drain() fails with the same error, as asyncio fails drain waiters in connection_lost(exc).
     await within(parked!.promise.catch(() => undefined), 2_000, "the parked drain()");
     expect(parked!.rejected).toBe(true);

@@ -41,7 +41,7 @@ describe("TLS faults (reliability table, rows D)", () => {
       expect(await probe.nextLine()).toMatch(/^(TRUNCATED|ERROR) 5 /);
     });
 
-    it("bounds close() by shutdownTimeout when the peer never reads: waitClosed() rejects with ERR_TLS_SHUTDOWN_TIMEOUT", async () => {
+    it("bounds close() by shutdownTimeout when the peer never reads: waitClosed() rejects with ERR_ASYNCSTREAMS_TLS_SHUTDOWN_TIMEOUT", async () => {
       const raw = await startNodeTlsPeer((secure) => {
         secure.pause(); // never reads again
       });
@@ -55,7 +55,7 @@ describe("TLS faults (reliability table, rows D)", () => {
       const error: unknown = await within(writer.waitClosed().then(() => undefined, (failure: unknown) => failure), 300 + MARGIN, "waitClosed() after the shutdown timeout");
       const elapsed = Date.now() - started;
       expect(error).toBeInstanceOf(TlsError);
-      expect((error as TlsError).code).toBe("ERR_TLS_SHUTDOWN_TIMEOUT");
+      expect((error as TlsError).code).toBe("ERR_ASYNCSTREAMS_TLS_SHUTDOWN_TIMEOUT");
       expect(elapsed).toBeGreaterThanOrEqual(280);
     });
 
@@ -75,7 +75,7 @@ describe("TLS faults (reliability table, rows D)", () => {
       closeAtEnd(writer);
       (writer.transport as Transport).pauseReading(); // our client stops reading
       const { error, elapsed } = await within(outcome.promise, 300 + MARGIN + 1_000, "the server's waitClosed()");
-      expect((error as TlsError).code).toBe("ERR_TLS_SHUTDOWN_TIMEOUT");
+      expect((error as TlsError).code).toBe("ERR_ASYNCSTREAMS_TLS_SHUTDOWN_TIMEOUT");
       expect(elapsed).toBeLessThan(300 + MARGIN);
     });
   });
@@ -248,7 +248,7 @@ describe("TLS faults (reliability table, rows D)", () => {
       const timeouts = Array.from({ length: 40 }, () => openConnection({ host: HOST, port: silent.port, tls: { ca: CA }, handshakeTimeout: 100 }).catch((error: unknown) => error));
       const refusals = Array.from({ length: 40 }, () => openConnection({ host: HOST, port: portOf(server), tls: { ca: CA } }).catch((error: unknown) => error));
       const outcomes = await within(Promise.all([...timeouts, ...refusals]), 10_000, "80 failed handshakes");
-      expect(outcomes.slice(0, 40).every((error) => (error as TlsError).code === "ERR_TLS_HANDSHAKE_TIMEOUT")).toBe(true);
+      expect(outcomes.slice(0, 40).every((error) => (error as TlsError).code === "ERR_ASYNCSTREAMS_TLS_HANDSHAKE_TIMEOUT")).toBe(true);
       expect(outcomes.slice(40).every((error) => (error as TlsError).code === "DEPTH_ZERO_SELF_SIGNED_CERT")).toBe(true);
       for (const socket of silent.accepted) socket.destroy();
       await until(() => tcpSocketHandles() <= before, 5_000, "every socket to close");

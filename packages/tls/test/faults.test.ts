@@ -7,14 +7,14 @@ import { MARGIN, startTlsServer, gone, rawClient, neverCalled } from "./_faults-
 
 describe("TLS faults (reliability table, rows D)", () => {
   describe("D1: a handshake that never completes", () => {
-    it("fails a client whose server never answers with TlsError ERR_TLS_HANDSHAKE_TIMEOUT within the timeout, and closes the socket", async () => {
+    it("fails a client whose server never answers with TlsError ERR_ASYNCSTREAMS_TLS_HANDSHAKE_TIMEOUT within the timeout, and closes the socket", async () => {
       const raw = await startRawServer();
       const before = tcpSocketHandles();
       const started = Date.now();
       const error: unknown = await within(openConnection({ host: HOST, port: raw.port, tls: { ca: CA }, handshakeTimeout: 300 }).catch((failure: unknown) => failure));
       const elapsed = Date.now() - started;
       expect(error).toBeInstanceOf(TlsError);
-      expect((error as TlsError).code).toBe("ERR_TLS_HANDSHAKE_TIMEOUT");
+      expect((error as TlsError).code).toBe("ERR_ASYNCSTREAMS_TLS_HANDSHAKE_TIMEOUT");
       expect((error as TlsError).message).toMatch(/SSL handshake is taking longer than 0.3 seconds: aborting the connection/);
       expect(elapsed).toBeGreaterThanOrEqual(290);
       expect(elapsed).toBeLessThan(300 + MARGIN);
@@ -29,13 +29,13 @@ describe("TLS faults (reliability table, rows D)", () => {
       closeAtEnd(writer);
       const started = Date.now();
       const error: unknown = await within(writer.startTls({ ca: CA, handshakeTimeout: 200 }).catch((failure: unknown) => failure));
-      expect((error as TlsError).code).toBe("ERR_TLS_HANDSHAKE_TIMEOUT");
+      expect((error as TlsError).code).toBe("ERR_ASYNCSTREAMS_TLS_HANDSHAKE_TIMEOUT");
       expect(Date.now() - started).toBeLessThan(200 + MARGIN);
       await expect(within(reader.read())).rejects.toBe(error);
       await within(gone(raw.accepted[0]!), MARGIN, "the server to see the client go");
     });
 
-    it("drops a client that sends nothing after handshakeTimeout, reports ERR_TLS_HANDSHAKE_TIMEOUT to onHandshakeError, and never calls onClient", async () => {
+    it("drops a client that sends nothing after handshakeTimeout, reports ERR_ASYNCSTREAMS_TLS_HANDSHAKE_TIMEOUT to onHandshakeError, and never calls onClient", async () => {
       const { server, failures, firstFailure } = await startTlsServer(neverCalled, { handshakeTimeout: 300 });
       const before = tcpSocketHandles();
       const socket = await rawClient(portOf(server));
@@ -45,7 +45,7 @@ describe("TLS faults (reliability table, rows D)", () => {
       expect(elapsed).toBeGreaterThanOrEqual(250);
       const error = await within(firstFailure);
       expect(error).toBeInstanceOf(TlsError);
-      expect((error as TlsError).code).toBe("ERR_TLS_HANDSHAKE_TIMEOUT");
+      expect((error as TlsError).code).toBe("ERR_ASYNCSTREAMS_TLS_HANDSHAKE_TIMEOUT");
       expect(failures).toHaveLength(1);
       socket.destroy();
       await until(() => tcpSocketHandles() <= before, MARGIN, "no TCP socket left on either side");

@@ -77,7 +77,7 @@ describe("openUnixConnection() over TLS", () => {
     expect(accepted).toHaveLength(0);
   });
 
-  it("fails with TlsError ERR_TLS_HANDSHAKE_TIMEOUT when the server never answers", async () => {
+  it("fails with TlsError ERR_ASYNCSTREAMS_TLS_HANDSHAKE_TIMEOUT when the server never answers", async () => {
     const path = tempDir().path();
     const accepted: Socket[] = [];
     const silent = createServer((socket) => {
@@ -91,6 +91,6 @@ describe("openUnixConnection() over TLS", () => {
       await within(new Promise<void>((resolve) => silent.close(() => resolve())));
     });
     const error: unknown = await within(openUnixConnection({ path, tls: { ca: CA, serverName: "localhost" }, handshakeTimeout: 200 }).catch((failure: unknown) => failure));
-    expect((error as TlsError).code).toBe("ERR_TLS_HANDSHAKE_TIMEOUT");
+    expect((error as TlsError).code).toBe("ERR_ASYNCSTREAMS_TLS_HANDSHAKE_TIMEOUT");
   });
 });

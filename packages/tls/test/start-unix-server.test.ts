@@ -59,7 +59,7 @@ describe("startUnixServer() over TLS", () => {
     });
     socket.resume();
     const closed = new Promise((resolve) => socket.once("close", resolve));
-    expect((await within(failure.promise)) as TlsError).toMatchObject({ code: "ERR_TLS_HANDSHAKE_TIMEOUT" });
+    expect((await within(failure.promise)) as TlsError).toMatchObject({ code: "ERR_ASYNCSTREAMS_TLS_HANDSHAKE_TIMEOUT" });
     await within(closed, 2_000, "the server to drop the silent client");
   });
 

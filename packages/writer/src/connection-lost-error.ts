@@ -15,6 +15,13 @@ import type { StreamErrorOptions } from "@asyncstreams/buffer";
  * ```
  */
 export class ConnectionLostError extends StreamError {
+  static {
+    this.brand("ConnectionLostError");
+  }
+
+  /** Always `ERR_CONNECTION_LOST`. */
+  declare readonly code: "ERR_CONNECTION_LOST";
+
   /**
    * @param message Defaults to asyncio's `"Connection lost"`.
    * @param options `cause`: the underlying error, if any.

@@ -15,6 +15,13 @@ import { StreamError } from "@asyncstreams/buffer";
  * ```
  */
 export class DrainTimeoutError extends StreamError {
+  static {
+    this.brand("DrainTimeoutError");
+  }
+
+  /** Always `ERR_DRAIN_TIMEOUT`. */
+  declare readonly code: "ERR_DRAIN_TIMEOUT";
+
   /** Which limit expired: `"idle"` (no progress) or `"total"` (the overall deadline). */
   readonly kind: "idle" | "total";
   /** The limit that expired, in milliseconds. */
