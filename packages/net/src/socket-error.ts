@@ -88,7 +88,8 @@ export class SocketError extends StreamError {
    * @param options The system code and details; `cause` is the runtime's error.
    */
   constructor(message: string, options: SocketErrorOptions) {
-    super(options.code, message, { cause: options.cause });
+    // No `cause` property at all without one, as every other StreamError.
+    super(options.code, message, options.cause === undefined ? undefined : { cause: options.cause });
     this.syscall = options.syscall;
     this.address = options.address;
     this.port = options.port;

@@ -249,3 +249,23 @@ describe("openConnection() options", () => {
     expect(text(concat(received))).toBe("still here\n");
   });
 });
+
+describe("openConnection() errors", () => {
+  it("a refused connection rejects with SocketError: code, syscall, address and port come from Node's error, kept as cause", async () => {
+    const raw = await startRawServer();
+    await raw.close();
+    const failure = await openConnection({ host: HOST, port: raw.port }).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    expect(failure).toBeInstanceOf(SocketError);
+    const error = failure as SocketError;
+    expect(error.code).toBe("ECONNREFUSED");
+    expect(error.syscall).toBe("connect");
+    expect(error.address).toBe(HOST);
+    expect(error.port).toBe(raw.port);
+    expect(error.cause).toBeInstanceOf(Error);
+    expect((error.cause as { code?: unknown }).code).toBe("ECONNREFUSED");
+    expect(error.message).toBe(`Cannot connect to ${HOST}:${raw.port}: ${(error.cause as Error).message}`);
+  });
+});

@@ -1,3 +1,4 @@
+import { NotImplementedError } from "@asyncstreams/buffer";
 import { InvalidStateError } from "./invalid-state-error.js";
 import type { ReadingTransport } from "./reading-transport.js";
 
@@ -50,7 +51,8 @@ export class ReadPauser {
       transport.pauseReading();
       this.#paused = true;
     } catch (error) {
-      if ((error as { code?: unknown } | null)?.code !== "ERR_NOT_IMPLEMENTED") throw error;
+      // By brand, not identity: the transport may use another installed copy of @asyncstreams/buffer.
+      if (!(error instanceof NotImplementedError)) throw error;
       this.#transport = null; // cannot pause: buffer everything and never try again
     }
   }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { IncompleteReadError, ReadInProgressError, StreamReader } from "@asyncstreams/reader";
-import { DATA, RuntimeError, ValueError, buffered, bytes, rejectionOf, settle, text, track } from "./_helpers.js";
+import { IncompleteReadError, InvalidStateError, LimitOverrunError, ReadInProgressError, StreamReader } from "@asyncstreams/reader";
+import { DATA, FakeTransport, RuntimeError, ValueError, buffered, bytes, rejectionOf, settle, text, track } from "./_helpers.js";
 
 /** CPython's `loop.call_soon(callback)`: runs after the read under test has started waiting. */
 function soon(callback: () => void): void {
@@ -377,5 +377,62 @@ describe("StreamReader results and bufferedBytes()", () => {
     expect(text(second)).toBe("two\n");
     expect(text(rest)).toBe("three\nfour");
     expect(buffered(reader)).toBe("\n");
+  });
+});
+
+// Where each reader error is thrown (the classes themselves: packages/net/test/errors.test.ts).
+describe("StreamReader errors", () => {
+  it("feedData() after feedEof() throws InvalidStateError, even for an empty chunk, and nothing is buffered", () => {
+    const reader = new StreamReader();
+    reader.feedEof();
+    expect(() => reader.feedData(bytes("late"))).toThrow(InvalidStateError);
+    expect(() => reader.feedData(new Uint8Array(0))).toThrow(InvalidStateError);
+    expect(buffered(reader)).toBe("");
+  });
+
+  it("a second setTransport() throws InvalidStateError and keeps the first transport", () => {
+    const reader = new StreamReader();
+    const first = new FakeTransport();
+    reader.setTransport(first);
+    expect(() => reader.setTransport(new FakeTransport())).toThrow(InvalidStateError);
+    reader.feedData(new Uint8Array(2 * reader.limit + 1));
+    expect(first.calls).toEqual(["pause"]);
+  });
+
+  it("feedEof() twice does not throw", () => {
+    const reader = new StreamReader();
+    reader.feedEof();
+    expect(() => reader.feedEof()).not.toThrow();
+    expect(reader.atEof()).toBe(true);
+  });
+
+  it("readExactly() at EOF throws IncompleteReadError holding the bytes it removed from the reader", async () => {
+    const reader = new StreamReader();
+    reader.feedData(new Uint8Array([1, 2]));
+    reader.feedEof();
+    const error = (await rejectionOf(reader.readExactly(4))) as IncompleteReadError;
+    expect(error).toBeInstanceOf(IncompleteReadError);
+    expect(Array.from(error.partial)).toEqual([1, 2]);
+    expect(error.expected).toBe(4);
+    expect(buffered(reader)).toBe("");
+  });
+
+  it("readUntil() over the limit throws LimitOverrunError with consumed = the separator's index, keeping the bytes", async () => {
+    const reader = new StreamReader({ limit: 3 });
+    reader.feedData(bytes("too long\n"));
+    const error = (await rejectionOf(reader.readUntil(bytes("\n")))) as LimitOverrunError;
+    expect(error).toBeInstanceOf(LimitOverrunError);
+    expect(error.message).toBe("Separator is found, but chunk is longer than limit");
+    expect(error.consumed).toBe(8);
+    expect(buffered(reader)).toBe("too long\n");
+  });
+
+  it("readLine() over the limit throws LimitOverrunError where asyncio raises ValueError, with the same message", async () => {
+    const reader = new StreamReader({ limit: 3 });
+    reader.feedData(bytes("abcd"));
+    const error = (await rejectionOf(reader.readLine())) as LimitOverrunError;
+    expect(error).toBeInstanceOf(LimitOverrunError);
+    expect(error.message).toBe("Separator is not found, and chunk exceed the limit");
+    expect(error.consumed).toBe(4);
   });
 });

@@ -1,0 +1,483 @@
+// Every error class of the project in one table: name, code, default message, fields, cause, the
+// `instanceof` chain and the brand that makes `instanceof` hold across two copies of a package.
+// This file is the one exception to one-test-file-per-source-file (CONTRIBUTING.md, "Tests"): the
+// classes are alike, so one table checks them all the same way and a new class is one more row.
+// It lives in net because net depends on every layer that defines an error class.
+import { readFileSync } from "node:fs";
+import { describe, expect, it, vi } from "vitest";
+import * as buffer from "@asyncstreams/buffer";
+import * as net from "@asyncstreams/net";
+import * as protocol from "@asyncstreams/protocol";
+import * as reader from "@asyncstreams/reader";
+import * as writer from "@asyncstreams/writer";
+import { toSocketError } from "../src/_socket-error-from.js";
+import { toTlsError } from "../src/_upgrade-to-tls.js";
+
+/** One evaluation of the packages' code: copy A is imported above, copy B after a module reset. */
+interface Copy {
+  buffer: typeof buffer;
+  reader: typeof reader;
+  writer: typeof writer;
+  protocol: typeof protocol;
+  net: typeof net;
+}
+
+type ErrorClass = abstract new (...args: never[]) => Error;
+
+interface ErrorCase {
+  /** The class's name, which is also its brand: `Symbol.for("asyncstreams.error.<name>")`. */
+  name: string;
+  /** What this row constructs, when a class has several rows. */
+  variant?: string;
+  /** The class in a given copy of the packages. */
+  of(copy: Copy): ErrorClass;
+  /** An error made with that copy's class, without a cause. */
+  make(copy: Copy): Error;
+  /** The same with a cause, for the classes that keep one. */
+  makeWithCause?(copy: Copy, cause: unknown): Error;
+  code: string;
+  message: string;
+  /** The class's own fields and their values in `make()`'s error. */
+  fields?: Record<string, unknown>;
+  /** The project classes between it and StreamError, nearest first. */
+  ancestors: string[];
+}
+
+const partial = new Uint8Array([1, 2, 3]);
+const undecodable = new Uint8Array([0xff, 0x0a]);
+
+const cases: ErrorCase[] = [
+  {
+    name: "StreamError",
+    of: (c) => c.buffer.StreamError,
+    make: (c) => new c.buffer.StreamError("ERR_EXAMPLE", "Cannot do it: example"),
+    makeWithCause: (c, cause) => new c.buffer.StreamError("ERR_EXAMPLE", "Cannot do it: example", { cause }),
+    code: "ERR_EXAMPLE",
+    message: "Cannot do it: example",
+    ancestors: [],
+  },
+  {
+    name: "NotImplementedError",
+    of: (c) => c.buffer.NotImplementedError,
+    make: (c) => new c.buffer.NotImplementedError("pauseReading"),
+    code: "ERR_NOT_IMPLEMENTED",
+    message: "Cannot pauseReading: not supported by this transport",
+    ancestors: [],
+  },
+  {
+    name: "InvalidStateError",
+    of: (c) => c.reader.InvalidStateError,
+    make: (c) => new c.reader.InvalidStateError("Cannot feed data: feedEof() was already called"),
+    code: "ERR_ASYNCSTREAMS_INVALID_STATE",
+    message: "Cannot feed data: feedEof() was already called",
+    ancestors: [],
+  },
+  {
+    name: "ReadInProgressError",
+    of: (c) => c.reader.ReadInProgressError,
+    make: (c) => new c.reader.ReadInProgressError("readUntil"),
+    code: "ERR_READ_IN_PROGRESS",
+    message: "readUntil() called while another read is already waiting for incoming data",
+    ancestors: [],
+  },
+  {
+    name: "ReadTimeoutError",
+    variant: "idle",
+    of: (c) => c.reader.ReadTimeoutError,
+    make: (c) => new c.reader.ReadTimeoutError("idle", 5000),
+    code: "ERR_READ_TIMEOUT",
+    message: "Read timed out: no data for 5000 ms",
+    fields: { kind: "idle", timeout: 5000 },
+    ancestors: [],
+  },
+  {
+    name: "ReadTimeoutError",
+    variant: "total",
+    of: (c) => c.reader.ReadTimeoutError,
+    make: (c) => new c.reader.ReadTimeoutError("total", 30000),
+    code: "ERR_READ_TIMEOUT",
+    message: "Read timed out: deadline of 30000 ms passed",
+    fields: { kind: "total", timeout: 30000 },
+    ancestors: [],
+  },
+  {
+    name: "LimitOverrunError",
+    of: (c) => c.reader.LimitOverrunError,
+    make: (c) => new c.reader.LimitOverrunError("Separator is not found, and chunk exceed the limit", 8, 100),
+    code: "ERR_LIMIT_OVERRUN",
+    message: "Separator is not found, and chunk exceed the limit",
+    fields: { consumed: 8, offset: 100 },
+    ancestors: [],
+  },
+  {
+    name: "LimitOverrunError",
+    variant: "without an offset",
+    of: (c) => c.reader.LimitOverrunError,
+    make: (c) => new c.reader.LimitOverrunError("Separator is found, but chunk is longer than limit", 3),
+    code: "ERR_LIMIT_OVERRUN",
+    message: "Separator is found, but chunk is longer than limit",
+    fields: { consumed: 3, offset: 0 },
+    ancestors: [],
+  },
+  {
+    name: "TextDecodeError",
+    of: (c) => c.reader.TextDecodeError,
+    make: (c) => new c.reader.TextDecodeError("utf-8", undecodable),
+    makeWithCause: (c, cause) => new c.reader.TextDecodeError("utf-8", undecodable, { cause }),
+    code: "ERR_TEXT_DECODE",
+    message: "Cannot decode text: 2 bytes are not valid utf-8",
+    fields: { encoding: "utf-8", data: undecodable },
+    ancestors: [],
+  },
+  {
+    name: "IncompleteReadError",
+    of: (c) => c.reader.IncompleteReadError,
+    make: (c) => new c.reader.IncompleteReadError(partial, 10),
+    code: "ERR_INCOMPLETE_READ",
+    message: "3 bytes read on a total of 10 expected bytes",
+    fields: { partial, expected: 10 },
+    ancestors: [],
+  },
+  {
+    name: "IncompleteReadError",
+    variant: "expected unknown",
+    of: (c) => c.reader.IncompleteReadError,
+    make: (c) => new c.reader.IncompleteReadError(partial, null),
+    // asyncio's None, spelled as JavaScript's undefined.
+    code: "ERR_INCOMPLETE_READ",
+    message: "3 bytes read on a total of undefined expected bytes",
+    fields: { partial, expected: null },
+    ancestors: [],
+  },
+  {
+    name: "DrainTimeoutError",
+    variant: "idle",
+    of: (c) => c.writer.DrainTimeoutError,
+    make: (c) => new c.writer.DrainTimeoutError("idle", 5000),
+    code: "ERR_DRAIN_TIMEOUT",
+    message: "Drain timed out: no bytes sent for 5000 ms",
+    fields: { kind: "idle", timeout: 5000 },
+    ancestors: [],
+  },
+  {
+    name: "DrainTimeoutError",
+    variant: "total",
+    of: (c) => c.writer.DrainTimeoutError,
+    make: (c) => new c.writer.DrainTimeoutError("total", 30000),
+    code: "ERR_DRAIN_TIMEOUT",
+    message: "Drain timed out: deadline of 30000 ms passed",
+    fields: { kind: "total", timeout: 30000 },
+    ancestors: [],
+  },
+  {
+    name: "ConnectionLostError",
+    of: (c) => c.writer.ConnectionLostError,
+    make: (c) => new c.writer.ConnectionLostError(),
+    makeWithCause: (c, cause) => new c.writer.ConnectionLostError(undefined, { cause }),
+    code: "ERR_CONNECTION_LOST",
+    message: "Connection lost",
+    ancestors: [],
+  },
+  {
+    name: "ConnectionResetError",
+    of: (c) => c.protocol.ConnectionResetError,
+    make: (c) => new c.protocol.ConnectionResetError(),
+    makeWithCause: (c, cause) => new c.protocol.ConnectionResetError(undefined, { cause }),
+    code: "ECONNRESET",
+    message: "Connection reset by peer",
+    fields: { systemCode: undefined, syscall: undefined, closeCode: undefined, reason: undefined, applicationCode: undefined },
+    ancestors: [],
+  },
+  {
+    name: "ConnectionResetError",
+    variant: "with every detail",
+    of: (c) => c.protocol.ConnectionResetError,
+    make: (c) =>
+      new c.protocol.ConnectionResetError("Cannot read: connection reset by peer", {
+        systemCode: "EPIPE",
+        syscall: "write",
+        closeCode: 1006,
+        reason: "going away",
+        applicationCode: 2n ** 62n - 1n,
+      }),
+    code: "ECONNRESET",
+    message: "Cannot read: connection reset by peer",
+    fields: { systemCode: "EPIPE", syscall: "write", closeCode: 1006, reason: "going away", applicationCode: 2n ** 62n - 1n },
+    ancestors: [],
+  },
+  {
+    name: "HandshakeError",
+    of: (c) => c.protocol.HandshakeError,
+    make: (c) => new c.protocol.HandshakeError("ERR_HANDSHAKE_FAILED", "Cannot open the connection: the peer refused the handshake"),
+    makeWithCause: (c, cause) => new c.protocol.HandshakeError("ERR_HANDSHAKE_FAILED", "Cannot open the connection: refused", { cause }),
+    code: "ERR_HANDSHAKE_FAILED",
+    message: "Cannot open the connection: the peer refused the handshake",
+    ancestors: [],
+  },
+  {
+    name: "SocketError",
+    of: (c) => c.net.SocketError,
+    make: (c) => new c.net.SocketError("Cannot connect to 127.0.0.1:9: refused", { code: "ECONNREFUSED", syscall: "connect", address: "127.0.0.1", port: 9 }),
+    makeWithCause: (c, cause) => new c.net.SocketError("Connection lost: reset", { code: "ECONNRESET", cause }),
+    code: "ECONNREFUSED",
+    message: "Cannot connect to 127.0.0.1:9: refused",
+    fields: { syscall: "connect", address: "127.0.0.1", port: 9 },
+    ancestors: [],
+  },
+  {
+    name: "SocketError",
+    variant: "without details",
+    of: (c) => c.net.SocketError,
+    make: (c) => new c.net.SocketError("Connection lost: reset", { code: "ECONNRESET" }),
+    code: "ECONNRESET",
+    message: "Connection lost: reset",
+    fields: { syscall: undefined, address: undefined, port: undefined },
+    ancestors: [],
+  },
+  {
+    name: "TlsError",
+    of: (c) => c.net.TlsError,
+    make: (c) => new c.net.TlsError("ERR_ASYNCSTREAMS_TLS_HANDSHAKE_TIMEOUT", "Cannot start TLS: the handshake timed out"),
+    makeWithCause: (c, cause) => new c.net.TlsError("CERT_HAS_EXPIRED", "Cannot start TLS: certificate has expired", { cause }),
+    code: "ERR_ASYNCSTREAMS_TLS_HANDSHAKE_TIMEOUT",
+    message: "Cannot start TLS: the handshake timed out",
+    ancestors: ["HandshakeError"],
+  },
+];
+
+/** Every class in the table once, by name. */
+const classNames = [...new Set(cases.map((row) => row.name))];
+const title = (row: ErrorCase): string => (row.variant === undefined ? row.name : `${row.name} (${row.variant})`);
+
+const copyA: Copy = { buffer, reader, writer, protocol, net };
+// A second evaluation of every package's code, with classes of their own: what a second installed
+// copy gives (test/two-copies.test.ts installs real ones from packed tarballs).
+vi.resetModules();
+const copyB: Copy = {
+  buffer: await import("@asyncstreams/buffer"),
+  reader: await import("@asyncstreams/reader"),
+  writer: await import("@asyncstreams/writer"),
+  protocol: await import("@asyncstreams/protocol"),
+  net: await import("@asyncstreams/net"),
+};
+
+/** The class called `name` in `copy`. */
+function classOf(copy: Copy, name: string): ErrorClass {
+  const row = cases.find((candidate) => candidate.name === name);
+  if (row === undefined) throw new Error(`No row for ${name}`);
+  return row.of(copy);
+}
+
+/** The table's classes that `row`'s errors are instances of: itself, its ancestors, StreamError. */
+function chainOf(row: ErrorCase): string[] {
+  return [...new Set([row.name, ...row.ancestors, "StreamError"])];
+}
+
+describe("error classes", () => {
+  it("the table has a row for every error class the packages export", () => {
+    const exported = Object.values(copyA).flatMap((module: object) =>
+      Object.entries(module)
+        .filter(([, value]) => typeof value === "function" && (value === buffer.StreamError || (value as { prototype: unknown }).prototype instanceof buffer.StreamError))
+        .map(([name]) => name),
+    );
+    expect([...new Set(exported)].sort()).toEqual([...classNames].sort());
+  });
+
+  it("the second copy has classes of its own, so the cross-copy checks below mean something", () => {
+    for (const name of classNames) expect(classOf(copyB, name)).not.toBe(classOf(copyA, name));
+  });
+
+  it.each(cases.map((row) => [title(row), row] as const))("%s has its code, its name and its message", (_title, row) => {
+    const error = row.make(copyA) as Error & { code: unknown };
+    expect(error.code).toBe(row.code);
+    expect(error.name).toBe(row.name);
+    expect(error.message).toBe(row.message);
+    expect(String(error)).toBe(`${row.name}: ${row.message}`);
+    expect(error.stack).toContain(`${row.name}: ${row.message}`);
+  });
+
+  it.each(cases.filter((row) => row.fields !== undefined).map((row) => [title(row), row] as const))("%s keeps its fields", (_title, row) => {
+    const error = row.make(copyA) as unknown as Record<string, unknown>;
+    for (const [field, value] of Object.entries(row.fields!)) {
+      expect(Object.hasOwn(error, field), `own field ${field}`).toBe(true);
+      expect(error[field], field).toEqual(value);
+    }
+  });
+
+  it.each(cases.map((row) => [title(row), row] as const))("%s has no cause unless one is given", (_title, row) => {
+    expect(Object.hasOwn(row.make(copyA), "cause")).toBe(false);
+  });
+
+  it.each(cases.filter((row) => row.makeWithCause !== undefined).map((row) => [title(row), row] as const))("%s keeps the cause it is given, an Error or not", (_title, row) => {
+    const cause = Object.assign(new Error("read ECONNRESET"), { code: "ECONNRESET" });
+    expect(row.makeWithCause!(copyA, cause).cause).toBe(cause);
+    const notAnError = { errno: -104, syscall: "read" };
+    expect(row.makeWithCause!(copyA, notAnError).cause).toBe(notAnError);
+  });
+
+  it.each(cases.map((row) => [title(row), row] as const))("%s is an instance of its class, its ancestors, StreamError and Error, and of no other class", (_title, row) => {
+    const error = row.make(copyA);
+    const chain = chainOf(row);
+    expect(error).toBeInstanceOf(Error);
+    for (const name of classNames) expect(error instanceof classOf(copyA, name), `instanceof ${name}`).toBe(chain.includes(name));
+  });
+
+  it.each(cases.map((row) => [title(row), row] as const))("%s made by either copy is an instance of the other copy's classes in its chain, and of no other", (_title, row) => {
+    const chain = chainOf(row);
+    for (const [maker, checker] of [
+      [copyB, copyA],
+      [copyA, copyB],
+    ] as const) {
+      const error = row.make(maker);
+      for (const name of classNames) expect(error instanceof classOf(checker, name), `instanceof ${name} of the other copy`).toBe(chain.includes(name));
+      expect((error as Error & { code: unknown }).code).toBe(row.code);
+    }
+  });
+
+  it.each(classNames.map((name) => [name] as const))("%s is branded with Symbol.for(\"asyncstreams.error.%s\"), a published contract like its code", (name) => {
+    const row = cases.find((candidate) => candidate.name === name)!;
+    const error = row.make(copyA) as unknown as Record<symbol, unknown>;
+    expect(error[Symbol.for(`asyncstreams.error.${name}`)]).toBe(true);
+    expect(Object.hasOwn(row.of(copyA).prototype as object, Symbol.for(`asyncstreams.error.${name}`))).toBe(true);
+  });
+
+  it("an Error that copies a code, a name or a message is not an instance of the class", () => {
+    const lookalike = Object.assign(new Error("3 bytes read on a total of 10 expected bytes"), { code: "ERR_INCOMPLETE_READ", name: "IncompleteReadError" });
+    expect(lookalike instanceof reader.IncompleteReadError).toBe(false);
+    expect(lookalike instanceof buffer.StreamError).toBe(false);
+  });
+
+  it("instanceof any error class is false for primitives, null and undefined", () => {
+    for (const value of [null, undefined, 0, "ERR_INCOMPLETE_READ", Symbol.for("asyncstreams.error.StreamError"), true]) {
+      expect(value instanceof buffer.StreamError).toBe(false);
+      expect(value instanceof reader.IncompleteReadError).toBe(false);
+    }
+  });
+
+  it("every code in the table is listed in docs/errors.md, with its class", () => {
+    const docs = readFileSync(new URL("../../../docs/errors.md", import.meta.url), "utf8");
+    for (const row of cases.filter((candidate) => candidate.name !== "StreamError" && candidate.name !== "HandshakeError")) {
+      // A row whose first cell names the code and whose second names the class.
+      const line = docs.split("\n").find((candidate) => {
+        const cells = candidate.split(" | ");
+        return candidate.startsWith("| ") && (cells[0] ?? "").includes(`\`${row.code}\``) && cells[1] === `\`${row.name}\``;
+      });
+      expect(line, `a row for ${row.code} (${row.name}) in docs/errors.md`).toBeDefined();
+    }
+  });
+});
+
+describe("CPython's pickling tests, as rebuilding an error from its fields", () => {
+  it("test_IncompleteReadError_pickleable: keeps partial and expected, and rebuilding it from them gives the same error", () => {
+    const error = new reader.IncompleteReadError(new TextEncoder().encode("abc"), 10);
+    // Python pickles it through __reduce__: (type(self), (self.partial, self.expected)).
+    const copy = new reader.IncompleteReadError(error.partial, error.expected);
+    expect(copy.message).toBe("3 bytes read on a total of 10 expected bytes");
+    expect(copy.message).toBe(error.message);
+    expect(copy.partial).toEqual(error.partial);
+    expect(copy.expected).toBe(error.expected);
+    expect(copy.code).toBe(error.code);
+  });
+
+  it("test_LimitOverrunError_pickleable: keeps its message and consumed, and rebuilding it from them gives the same error", () => {
+    const error = new reader.LimitOverrunError("message", 10);
+    // Python pickles it through __reduce__: (type(self), (self.args[0], self.consumed)).
+    const copy = new reader.LimitOverrunError(error.message, error.consumed);
+    expect(copy.message).toBe("message");
+    expect(copy.consumed).toBe(10);
+    expect(copy.code).toBe(error.code);
+  });
+});
+
+describe("StreamError subclasses outside the project", () => {
+  class ExampleError extends buffer.StreamError {
+    constructor() {
+      super("ERR_EXAMPLE", "Cannot do the example: it failed");
+    }
+  }
+  class DeeperExampleError extends ExampleError {}
+  class BrandedExampleError extends buffer.StreamError {
+    static {
+      this.brand("BrandedExampleError");
+    }
+    declare readonly code: "ERR_BRANDED_EXAMPLE";
+
+    constructor() {
+      super("ERR_BRANDED_EXAMPLE", "Cannot do the example: it failed");
+    }
+  }
+
+  it("a subclass is named after itself without setting name, two levels down too", () => {
+    expect(new ExampleError().name).toBe("ExampleError");
+    expect(String(new ExampleError())).toBe("ExampleError: Cannot do the example: it failed");
+    expect(new DeeperExampleError().name).toBe("DeeperExampleError");
+  });
+
+  it("a subclass without a brand of its own is checked by its prototype chain, and is still a StreamError of any copy", () => {
+    const deeper = new DeeperExampleError();
+    expect(deeper).toBeInstanceOf(DeeperExampleError);
+    expect(deeper).toBeInstanceOf(ExampleError);
+    expect(new ExampleError()).not.toBeInstanceOf(DeeperExampleError);
+    expect(new buffer.StreamError("ERR_EXAMPLE", "Cannot do it: example")).not.toBeInstanceOf(ExampleError);
+    expect(deeper).toBeInstanceOf(buffer.StreamError);
+    expect(deeper).toBeInstanceOf(copyB.buffer.StreamError);
+  });
+
+  it("a subclass branded with one line is recognised by brand: an object carrying it passes, its parent does not", () => {
+    expect(new BrandedExampleError()).toBeInstanceOf(BrandedExampleError);
+    expect(new BrandedExampleError()).toBeInstanceOf(copyB.buffer.StreamError);
+    expect(new ExampleError()).not.toBeInstanceOf(BrandedExampleError);
+    // What another copy of that subclass's package would make.
+    const fromAnotherCopy = Object.create(copyB.buffer.StreamError.prototype, { [Symbol.for("asyncstreams.error.BrandedExampleError")]: { value: true } }) as unknown;
+    expect(fromAnotherCopy instanceof BrandedExampleError).toBe(true);
+  });
+
+  it("brand() refuses to brand a class twice", () => {
+    expect(() => {
+      class TwiceError extends buffer.StreamError {
+        static {
+          this.brand("TwiceError");
+          this.brand("TwiceError");
+        }
+      }
+      return TwiceError;
+    }).toThrow(new TypeError("Cannot brand TwiceError: the class is already branded"));
+  });
+});
+
+describe("the project's own checks across copies", () => {
+  it("net passes a StreamError from another copy through unchanged instead of wrapping it in a SocketError", () => {
+    const error = new copyB.reader.IncompleteReadError(partial, 10);
+    expect(toSocketError(error, "Connection lost")).toBe(error);
+    expect(toSocketError(new Error("read ECONNRESET"), "Connection lost")).toBeInstanceOf(copyB.net.SocketError);
+  });
+
+  it("net passes a TlsError from another copy through unchanged instead of wrapping it again", () => {
+    const error = new copyB.net.TlsError("CERT_HAS_EXPIRED", "Cannot start TLS: certificate has expired");
+    expect(toTlsError(error)).toBe(error);
+  });
+
+  it("a reader whose transport throws another copy's NotImplementedError from pauseReading() buffers instead of failing", async () => {
+    const reader = new copyA.reader.StreamReader({ limit: 4 });
+    let attempts = 0;
+    reader.setTransport({
+      pauseReading(): void {
+        attempts++;
+        throw new copyB.buffer.NotImplementedError("pauseReading");
+      },
+      resumeReading(): void {},
+    });
+    reader.feedData(new Uint8Array(9));
+    reader.feedData(new Uint8Array(9));
+    expect(attempts).toBe(1);
+    expect((await reader.read(100)).length).toBe(18);
+  });
+
+  it("a StreamReader of another copy works with this copy's StreamReaderProtocol: checked by shape, not instanceof", async () => {
+    const streamReader = new copyB.reader.StreamReader();
+    const protocolOfA = new copyA.protocol.StreamReaderProtocol(streamReader);
+    protocolOfA.dataReceived(new TextEncoder().encode("line\n"));
+    protocolOfA.eofReceived();
+    expect(new TextDecoder().decode(await streamReader.readLine())).toBe("line\n");
+  });
+});
