@@ -1,0 +1,62 @@
+// Two installed copies of the packages in one program, as independent upgrades produce: the built
+// packages are packed with `pnpm pack` (what a registry would serve), unpacked into two separate
+// node_modules trees, and a plain Node process loads both and checks errors across them.
+import { execFile } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+const run = promisify(execFile);
+const packagesDir = fileURLToPath(new URL("../../", import.meta.url));
+const child = fileURLToPath(new URL("./_two-copies-child.mjs", import.meta.url));
+const names = ["buffer", "reader", "writer", "protocol", "net"] as const;
+const built = names.every((name) => existsSync(join(packagesDir, name, "dist", "index.js")));
+
+let root = "";
+
+beforeAll(async () => {
+  if (!built) return;
+  root = mkdtempSync(join(tmpdir(), "asyncstreams-two-copies-"));
+  const tarballs = join(root, "tarballs");
+  mkdirSync(tarballs);
+  for (const name of names) await run("pnpm", ["pack", "--pack-destination", tarballs], { cwd: join(packagesDir, name), timeout: 60_000 });
+  for (const tree of ["a", "b"]) {
+    for (const tarball of readdirSync(tarballs)) {
+      const name = /^asyncstreams-(\w+)-/.exec(tarball)![1]!;
+      const target = join(root, tree, "node_modules", "@asyncstreams", name);
+      mkdirSync(target, { recursive: true });
+      await run("tar", ["-xzf", join(tarballs, tarball), "-C", target, "--strip-components=1"], { timeout: 60_000 });
+    }
+    const index = names.map((name) => `export * as ${name} from "@asyncstreams/${name}";`).join("\n");
+    writeFileSync(join(root, tree, "index.mjs"), `${index}\n`);
+  }
+}, 120_000);
+
+afterAll(() => {
+  if (root !== "") rmSync(root, { recursive: true, force: true });
+});
+
+/** What each error is an instance of in the other copy: itself, its ancestors, StreamError. */
+const expected = {
+  IncompleteReadError: { instanceOf: ["IncompleteReadError", "StreamError"], code: "ERR_INCOMPLETE_READ" },
+  LimitOverrunError: { instanceOf: ["LimitOverrunError", "StreamError"], code: "ERR_LIMIT_OVERRUN" },
+  InvalidStateError: { instanceOf: ["InvalidStateError", "StreamError"], code: "ERR_ASYNCSTREAMS_INVALID_STATE" },
+  NotImplementedError: { instanceOf: ["NotImplementedError", "StreamError"], code: "ERR_NOT_IMPLEMENTED" },
+  ConnectionLostError: { instanceOf: ["ConnectionLostError", "StreamError"], code: "ERR_CONNECTION_LOST" },
+  ConnectionResetError: { instanceOf: ["ConnectionResetError", "StreamError"], code: "ECONNRESET" },
+  SocketError: { instanceOf: ["SocketError", "StreamError"], code: "ECONNREFUSED" },
+  TlsError: { instanceOf: ["HandshakeError", "StreamError", "TlsError"], code: "CERT_HAS_EXPIRED" },
+};
+
+describe("two installed copies of the packages", () => {
+  it.skipIf(!built)("errors made by either copy are instances of the other copy's classes in their chain, of no other, and keep their code (needs `pnpm build`)", async () => {
+    const { stdout } = await run(process.execPath, [child, join(root, "a"), join(root, "b")], { timeout: 30_000 });
+    const result = JSON.parse(stdout) as { distinctClasses: boolean; bMadeCheckedByA: unknown; aMadeCheckedByB: unknown };
+    expect(result.distinctClasses).toBe(true);
+    expect(result.bMadeCheckedByA).toEqual(expected);
+    expect(result.aMadeCheckedByB).toEqual(expected);
+  });
+});
