@@ -348,7 +348,7 @@ describe("error classes", () => {
   });
 
   it("instanceof any error class is false for primitives, null and undefined", () => {
-    for (const value of [null, undefined, 0, "ERR_INCOMPLETE_READ", Symbol.for("asyncstreams.error.StreamError"), true]) {
+    for (const value of [null, undefined, 0, "ERR_INCOMPLETE_READ", Symbol.for("asyncstreams.error.StreamError"), true] as unknown[]) {
       expect(value instanceof buffer.StreamError).toBe(false);
       expect(value instanceof reader.IncompleteReadError).toBe(false);
     }
