@@ -4,16 +4,16 @@ import { StreamError } from "@asyncstreams/buffer";
  * The codes a {@linkcode SocketError} carries: the operating system's code from Node's error
  * (connecting, listening, reading, writing, resolving a name), Node's own socket and stream codes,
  * or this project's `ERR_ASYNCSTREAMS_SOCKET` when Node's error had no code. Any other string Node
- * reports passes through unchanged (`string & {}` keeps the listed ones suggested by editors).
+ * reports passes through unchanged (`string & {}` keeps the listed ones suggested by editors). A
+ * reset (`ECONNRESET`, `EPIPE`, `ECONNABORTED`) is a `ConnectionResetError` instead, with the
+ * system's code as its `systemCode`.
  */
 export type SocketErrorCode =
   | "EACCES"
   | "EADDRINUSE"
   | "EADDRNOTAVAIL"
   | "EAI_AGAIN"
-  | "ECONNABORTED"
   | "ECONNREFUSED"
-  | "ECONNRESET"
   | "EHOSTUNREACH"
   | "EMFILE"
   | "ENETUNREACH"
@@ -24,13 +24,11 @@ export type SocketErrorCode =
   | "ENOTDIR"
   | "ENOTFOUND"
   | "EPERM"
-  | "EPIPE"
   | "ETIMEDOUT"
   | "ERR_SOCKET_CLOSED"
   | "ERR_SOCKET_CLOSED_BEFORE_CONNECTION"
   | "ERR_SOCKET_CONNECTION_TIMEOUT"
   | "ERR_STREAM_DESTROYED"
-  | "ERR_STREAM_PREMATURE_CLOSE"
   | "ERR_STREAM_WRITE_AFTER_END"
   | "ERR_ASYNCSTREAMS_SOCKET"
   | (string & {});
@@ -39,7 +37,7 @@ export type SocketErrorCode =
  * Details of a {@linkcode SocketError}.
  */
 export interface SocketErrorOptions {
-  /** The system error code, such as `ECONNREFUSED` or `ECONNRESET`. */
+  /** The system error code, such as `ECONNREFUSED` or `EADDRINUSE`. */
   code: SocketErrorCode;
   /** The runtime's original error. */
   cause?: unknown;

@@ -4,9 +4,9 @@ import type { SocketErrorCode } from "./socket-error.js";
 /**
  * The codes a {@linkcode TlsError} carries: OpenSSL's certificate verification results as Node
  * reports them (`CERT_HAS_EXPIRED`, ...), Node's `ERR_TLS_*` codes, OpenSSL's library errors
- * (`ERR_SSL_*`, `ERR_OSSL_*`), the socket's code when the connection failed under TLS
- * (`ECONNRESET`, ...), and this project's own `ERR_ASYNCSTREAMS_TLS*` codes. Any other string the
- * runtime reports passes through unchanged.
+ * (`ERR_SSL_*`, `ERR_OSSL_*`), the socket's code when the connection failed during the handshake
+ * (`ECONNRESET` when it closed) or under TLS, and this project's own `ERR_ASYNCSTREAMS_TLS*`
+ * codes. Any other string the runtime reports passes through unchanged.
  */
 export type TlsErrorCode =
   | "CERT_CHAIN_TOO_LONG"
@@ -51,6 +51,7 @@ export type TlsErrorCode =
   | "ERR_ASYNCSTREAMS_TLS_SHUTDOWN_TIMEOUT"
   | "ERR_ASYNCSTREAMS_TLS_CERT_UNVERIFIED"
   | "ERR_ASYNCSTREAMS_TLS"
+  | "ECONNRESET"
   | SocketErrorCode;
 
 /**
