@@ -11,7 +11,9 @@ import { ConnectionResetError, HandshakeError } from "@asyncstreams/protocol";
 import { IncompleteReadError, LimitOverrunError, ReadTimeoutError } from "@asyncstreams/reader";
 import { SocketError, TlsError } from "@asyncstreams/net";
 
-const { values } = parseArgs({ options: { runs: { type: "string", default: "7" }, iterations: { type: "string", default: "50000" } } });
+const { values } = parseArgs({
+  options: { runs: { type: "string", default: "7" }, iterations: { type: "string", default: "50000" } },
+});
 const runs = Number(values.runs);
 const iterations = Number(values.iterations);
 if (!Number.isInteger(runs) || runs < 1 || !Number.isInteger(iterations) || iterations < 1) {

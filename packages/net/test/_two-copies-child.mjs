@@ -77,7 +77,8 @@ async function crossCheck(maker, checker) {
 
 console.log(
   JSON.stringify({
-    distinctClasses: a.buffer.StreamError !== b.buffer.StreamError && a.reader.IncompleteReadError !== b.reader.IncompleteReadError,
+    distinctClasses:
+      a.buffer.StreamError !== b.buffer.StreamError && a.reader.IncompleteReadError !== b.reader.IncompleteReadError,
     bMadeCheckedByA: await crossCheck(b, a),
     aMadeCheckedByB: await crossCheck(a, b),
   }),

@@ -185,7 +185,13 @@ const cases: ErrorCase[] = [
     makeWithCause: (c, cause) => new c.protocol.ConnectionResetError(undefined, { cause }),
     code: "ECONNRESET",
     message: "Connection reset by peer",
-    fields: { systemCode: undefined, syscall: undefined, closeCode: undefined, reason: undefined, applicationCode: undefined },
+    fields: {
+      systemCode: undefined,
+      syscall: undefined,
+      closeCode: undefined,
+      reason: undefined,
+      applicationCode: undefined,
+    },
     ancestors: [],
   },
   {
@@ -202,14 +208,25 @@ const cases: ErrorCase[] = [
       }),
     code: "ECONNRESET",
     message: "Cannot read: connection reset by peer",
-    fields: { systemCode: "EPIPE", syscall: "write", closeCode: 1006, reason: "going away", applicationCode: 2n ** 62n - 1n },
+    fields: {
+      systemCode: "EPIPE",
+      syscall: "write",
+      closeCode: 1006,
+      reason: "going away",
+      applicationCode: 2n ** 62n - 1n,
+    },
     ancestors: [],
   },
   {
     name: "HandshakeError",
     of: (c) => c.protocol.HandshakeError,
-    make: (c) => new c.protocol.HandshakeError("ERR_HANDSHAKE_FAILED", "Cannot open the connection: the peer refused the handshake"),
-    makeWithCause: (c, cause) => new c.protocol.HandshakeError("ERR_HANDSHAKE_FAILED", "Cannot open the connection: refused", { cause }),
+    make: (c) =>
+      new c.protocol.HandshakeError(
+        "ERR_HANDSHAKE_FAILED",
+        "Cannot open the connection: the peer refused the handshake",
+      ),
+    makeWithCause: (c, cause) =>
+      new c.protocol.HandshakeError("ERR_HANDSHAKE_FAILED", "Cannot open the connection: refused", { cause }),
     code: "ERR_HANDSHAKE_FAILED",
     message: "Cannot open the connection: the peer refused the handshake",
     ancestors: [],
@@ -217,8 +234,15 @@ const cases: ErrorCase[] = [
   {
     name: "SocketError",
     of: (c) => c.net.SocketError,
-    make: (c) => new c.net.SocketError("Cannot connect to 127.0.0.1:9: refused", { code: "ECONNREFUSED", syscall: "connect", address: "127.0.0.1", port: 9 }),
-    makeWithCause: (c, cause) => new c.net.SocketError("Cannot listen on 127.0.0.1:80: permission denied", { code: "EACCES", cause }),
+    make: (c) =>
+      new c.net.SocketError("Cannot connect to 127.0.0.1:9: refused", {
+        code: "ECONNREFUSED",
+        syscall: "connect",
+        address: "127.0.0.1",
+        port: 9,
+      }),
+    makeWithCause: (c, cause) =>
+      new c.net.SocketError("Cannot listen on 127.0.0.1:80: permission denied", { code: "EACCES", cause }),
     code: "ECONNREFUSED",
     message: "Cannot connect to 127.0.0.1:9: refused",
     fields: { syscall: "connect", address: "127.0.0.1", port: 9 },
@@ -237,8 +261,10 @@ const cases: ErrorCase[] = [
   {
     name: "TlsError",
     of: (c) => c.net.TlsError,
-    make: (c) => new c.net.TlsError("ERR_ASYNCSTREAMS_TLS_HANDSHAKE_TIMEOUT", "Cannot start TLS: the handshake timed out"),
-    makeWithCause: (c, cause) => new c.net.TlsError("CERT_HAS_EXPIRED", "Cannot start TLS: certificate has expired", { cause }),
+    make: (c) =>
+      new c.net.TlsError("ERR_ASYNCSTREAMS_TLS_HANDSHAKE_TIMEOUT", "Cannot start TLS: the handshake timed out"),
+    makeWithCause: (c, cause) =>
+      new c.net.TlsError("CERT_HAS_EXPIRED", "Cannot start TLS: certificate has expired", { cause }),
     code: "ERR_ASYNCSTREAMS_TLS_HANDSHAKE_TIMEOUT",
     message: "Cannot start TLS: the handshake timed out",
     ancestors: ["HandshakeError"],
@@ -277,7 +303,11 @@ describe("error classes", () => {
   it("the table has a row for every error class the packages export", () => {
     const exported = Object.values(copyA).flatMap((module: object) =>
       Object.entries(module)
-        .filter(([, value]) => typeof value === "function" && (value === buffer.StreamError || (value as { prototype: unknown }).prototype instanceof buffer.StreamError))
+        .filter(
+          ([, value]) =>
+            typeof value === "function" &&
+            (value === buffer.StreamError || (value as { prototype: unknown }).prototype instanceof buffer.StreamError),
+        )
         .map(([name]) => name),
     );
     expect([...new Set(exported)].sort()).toEqual([...classNames].sort());
@@ -287,68 +317,100 @@ describe("error classes", () => {
     for (const name of classNames) expect(classOf(copyB, name)).not.toBe(classOf(copyA, name));
   });
 
-  it.each(cases.map((row) => [title(row), row] as const))("%s has its code, its name and its message", (_title, row) => {
-    const error = row.make(copyA) as Error & { code: unknown };
-    expect(error.code).toBe(row.code);
-    expect(error.name).toBe(row.name);
-    expect(error.message).toBe(row.message);
-    expect(String(error)).toBe(`${row.name}: ${row.message}`);
-    expect(error.stack).toContain(`${row.name}: ${row.message}`);
-  });
+  it.each(cases.map((row) => [title(row), row] as const))(
+    "%s has its code, its name and its message",
+    (_title, row) => {
+      const error = row.make(copyA) as Error & { code: unknown };
+      expect(error.code).toBe(row.code);
+      expect(error.name).toBe(row.name);
+      expect(error.message).toBe(row.message);
+      expect(String(error)).toBe(`${row.name}: ${row.message}`);
+      expect(error.stack).toContain(`${row.name}: ${row.message}`);
+    },
+  );
 
-  it.each(cases.filter((row) => row.fields !== undefined).map((row) => [title(row), row] as const))("%s keeps its fields", (_title, row) => {
-    const error = row.make(copyA) as unknown as Record<string, unknown>;
-    for (const [field, value] of Object.entries(row.fields!)) {
-      expect(Object.hasOwn(error, field), `own field ${field}`).toBe(true);
-      expect(error[field], field).toEqual(value);
-    }
-  });
+  it.each(cases.filter((row) => row.fields !== undefined).map((row) => [title(row), row] as const))(
+    "%s keeps its fields",
+    (_title, row) => {
+      const error = row.make(copyA) as unknown as Record<string, unknown>;
+      for (const [field, value] of Object.entries(row.fields!)) {
+        expect(Object.hasOwn(error, field), `own field ${field}`).toBe(true);
+        expect(error[field], field).toEqual(value);
+      }
+    },
+  );
 
   it.each(cases.map((row) => [title(row), row] as const))("%s has no cause unless one is given", (_title, row) => {
     expect(Object.hasOwn(row.make(copyA), "cause")).toBe(false);
   });
 
-  it.each(cases.filter((row) => row.makeWithCause !== undefined).map((row) => [title(row), row] as const))("%s keeps the cause it is given, an Error or not", (_title, row) => {
-    const cause = Object.assign(new Error("read ECONNRESET"), { code: "ECONNRESET" });
-    expect(row.makeWithCause!(copyA, cause).cause).toBe(cause);
-    const notAnError = { errno: -104, syscall: "read" };
-    expect(row.makeWithCause!(copyA, notAnError).cause).toBe(notAnError);
-  });
+  it.each(cases.filter((row) => row.makeWithCause !== undefined).map((row) => [title(row), row] as const))(
+    "%s keeps the cause it is given, an Error or not",
+    (_title, row) => {
+      const cause = Object.assign(new Error("read ECONNRESET"), { code: "ECONNRESET" });
+      expect(row.makeWithCause!(copyA, cause).cause).toBe(cause);
+      const notAnError = { errno: -104, syscall: "read" };
+      expect(row.makeWithCause!(copyA, notAnError).cause).toBe(notAnError);
+    },
+  );
 
-  it.each(cases.map((row) => [title(row), row] as const))("%s is an instance of its class, its ancestors, StreamError and Error, and of no other class", (_title, row) => {
-    const error = row.make(copyA);
-    const chain = chainOf(row);
-    expect(error).toBeInstanceOf(Error);
-    for (const name of classNames) expect(error instanceof classOf(copyA, name), `instanceof ${name}`).toBe(chain.includes(name));
-  });
+  it.each(cases.map((row) => [title(row), row] as const))(
+    "%s is an instance of its class, its ancestors, StreamError and Error, and of no other class",
+    (_title, row) => {
+      const error = row.make(copyA);
+      const chain = chainOf(row);
+      expect(error).toBeInstanceOf(Error);
+      for (const name of classNames)
+        expect(error instanceof classOf(copyA, name), `instanceof ${name}`).toBe(chain.includes(name));
+    },
+  );
 
-  it.each(cases.map((row) => [title(row), row] as const))("%s made by either copy is an instance of the other copy's classes in its chain, and of no other", (_title, row) => {
-    const chain = chainOf(row);
-    for (const [maker, checker] of [
-      [copyB, copyA],
-      [copyA, copyB],
-    ] as const) {
-      const error = row.make(maker);
-      for (const name of classNames) expect(error instanceof classOf(checker, name), `instanceof ${name} of the other copy`).toBe(chain.includes(name));
-      expect((error as Error & { code: unknown }).code).toBe(row.code);
-    }
-  });
+  it.each(cases.map((row) => [title(row), row] as const))(
+    "%s made by either copy is an instance of the other copy's classes in its chain, and of no other",
+    (_title, row) => {
+      const chain = chainOf(row);
+      for (const [maker, checker] of [
+        [copyB, copyA],
+        [copyA, copyB],
+      ] as const) {
+        const error = row.make(maker);
+        for (const name of classNames)
+          expect(error instanceof classOf(checker, name), `instanceof ${name} of the other copy`).toBe(
+            chain.includes(name),
+          );
+        expect((error as Error & { code: unknown }).code).toBe(row.code);
+      }
+    },
+  );
 
-  it.each(classNames.map((name) => [name] as const))("%s is branded with Symbol.for(\"asyncstreams.error.%s\"), a published contract like its code", (name) => {
-    const row = cases.find((candidate) => candidate.name === name)!;
-    const error = row.make(copyA) as unknown as Record<symbol, unknown>;
-    expect(error[Symbol.for(`asyncstreams.error.${name}`)]).toBe(true);
-    expect(Object.hasOwn(row.of(copyA).prototype as object, Symbol.for(`asyncstreams.error.${name}`))).toBe(true);
-  });
+  it.each(classNames.map((name) => [name] as const))(
+    '%s is branded with Symbol.for("asyncstreams.error.%s"), a published contract like its code',
+    (name) => {
+      const row = cases.find((candidate) => candidate.name === name)!;
+      const error = row.make(copyA) as unknown as Record<symbol, unknown>;
+      expect(error[Symbol.for(`asyncstreams.error.${name}`)]).toBe(true);
+      expect(Object.hasOwn(row.of(copyA).prototype as object, Symbol.for(`asyncstreams.error.${name}`))).toBe(true);
+    },
+  );
 
   it("an Error that copies a code, a name or a message is not an instance of the class", () => {
-    const lookalike = Object.assign(new Error("3 bytes read on a total of 10 expected bytes"), { code: "ERR_INCOMPLETE_READ", name: "IncompleteReadError" });
+    const lookalike = Object.assign(new Error("3 bytes read on a total of 10 expected bytes"), {
+      code: "ERR_INCOMPLETE_READ",
+      name: "IncompleteReadError",
+    });
     expect(lookalike instanceof reader.IncompleteReadError).toBe(false);
     expect(lookalike instanceof buffer.StreamError).toBe(false);
   });
 
   it("instanceof any error class is false for primitives, null and undefined", () => {
-    for (const value of [null, undefined, 0, "ERR_INCOMPLETE_READ", Symbol.for("asyncstreams.error.StreamError"), true] as unknown[]) {
+    for (const value of [
+      null,
+      undefined,
+      0,
+      "ERR_INCOMPLETE_READ",
+      Symbol.for("asyncstreams.error.StreamError"),
+      true,
+    ] as unknown[]) {
       expect(value instanceof buffer.StreamError).toBe(false);
       expect(value instanceof reader.IncompleteReadError).toBe(false);
     }
@@ -356,11 +418,15 @@ describe("error classes", () => {
 
   it("every code in the table is listed in docs/errors.md, with its class", () => {
     const docs = readFileSync(new URL("../../../docs/errors.md", import.meta.url), "utf8");
-    for (const row of cases.filter((candidate) => candidate.name !== "StreamError" && candidate.name !== "HandshakeError")) {
+    for (const row of cases.filter(
+      (candidate) => candidate.name !== "StreamError" && candidate.name !== "HandshakeError",
+    )) {
       // A row whose first cell names the code and whose second names the class.
       const line = docs.split("\n").find((candidate) => {
         const cells = candidate.split(" | ");
-        return candidate.startsWith("| ") && (cells[0] ?? "").includes(`\`${row.code}\``) && cells[1] === `\`${row.name}\``;
+        return (
+          candidate.startsWith("| ") && (cells[0] ?? "").includes(`\`${row.code}\``) && cells[1] === `\`${row.name}\``
+        );
       });
       expect(line, `a row for ${row.code} (${row.name}) in docs/errors.md`).toBeDefined();
     }
@@ -428,7 +494,9 @@ describe("StreamError subclasses outside the project", () => {
     expect(new BrandedExampleError()).toBeInstanceOf(copyB.buffer.StreamError);
     expect(new ExampleError()).not.toBeInstanceOf(BrandedExampleError);
     // What another copy of that subclass's package would make.
-    const fromAnotherCopy = Object.create(copyB.buffer.StreamError.prototype, { [Symbol.for("asyncstreams.error.BrandedExampleError")]: { value: true } }) as unknown;
+    const fromAnotherCopy = Object.create(copyB.buffer.StreamError.prototype, {
+      [Symbol.for("asyncstreams.error.BrandedExampleError")]: { value: true },
+    }) as unknown;
     expect(fromAnotherCopy instanceof BrandedExampleError).toBe(true);
   });
 
@@ -449,7 +517,9 @@ describe("the project's own checks across copies", () => {
   it("net passes a StreamError from another copy through unchanged instead of wrapping it in a SocketError", () => {
     const error = new copyB.reader.IncompleteReadError(partial, 10);
     expect(toSocketError(error, "Connection lost")).toBe(error);
-    expect(toSocketError(Object.assign(new Error("read ETIMEDOUT"), { code: "ETIMEDOUT" }), "Connection lost")).toBeInstanceOf(copyB.net.SocketError);
+    expect(
+      toSocketError(Object.assign(new Error("read ETIMEDOUT"), { code: "ETIMEDOUT" }), "Connection lost"),
+    ).toBeInstanceOf(copyB.net.SocketError);
   });
 
   it("net passes a TlsError from another copy through unchanged instead of wrapping it again", () => {

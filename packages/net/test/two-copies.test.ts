@@ -22,7 +22,8 @@ beforeAll(async () => {
   root = mkdtempSync(join(tmpdir(), "asyncstreams-two-copies-"));
   const tarballs = join(root, "tarballs");
   mkdirSync(tarballs);
-  for (const name of names) await run("pnpm", ["pack", "--pack-destination", tarballs], { cwd: join(packagesDir, name), timeout: 60_000 });
+  for (const name of names)
+    await run("pnpm", ["pack", "--pack-destination", tarballs], { cwd: join(packagesDir, name), timeout: 60_000 });
   for (const tree of ["a", "b"]) {
     for (const tarball of readdirSync(tarballs)) {
       const name = /^asyncstreams-(\w+)-/.exec(tarball)![1]!;
@@ -52,11 +53,18 @@ const expected = {
 };
 
 describe("two installed copies of the packages", () => {
-  it.skipIf(!built)("errors made by either copy are instances of the other copy's classes in their chain, of no other, and keep their code (needs `pnpm build`)", async () => {
-    const { stdout } = await run(process.execPath, [child, join(root, "a"), join(root, "b")], { timeout: 30_000 });
-    const result = JSON.parse(stdout) as { distinctClasses: boolean; bMadeCheckedByA: unknown; aMadeCheckedByB: unknown };
-    expect(result.distinctClasses).toBe(true);
-    expect(result.bMadeCheckedByA).toEqual(expected);
-    expect(result.aMadeCheckedByB).toEqual(expected);
-  });
+  it.skipIf(!built)(
+    "errors made by either copy are instances of the other copy's classes in their chain, of no other, and keep their code (needs `pnpm build`)",
+    async () => {
+      const { stdout } = await run(process.execPath, [child, join(root, "a"), join(root, "b")], { timeout: 30_000 });
+      const result = JSON.parse(stdout) as {
+        distinctClasses: boolean;
+        bMadeCheckedByA: unknown;
+        aMadeCheckedByB: unknown;
+      };
+      expect(result.distinctClasses).toBe(true);
+      expect(result.bMadeCheckedByA).toEqual(expected);
+      expect(result.aMadeCheckedByB).toEqual(expected);
+    },
+  );
 });
