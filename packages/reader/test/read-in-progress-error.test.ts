@@ -23,7 +23,7 @@ describe("ReadInProgressError", () => {
     const first = reader.readLine();
     const error = await rejectionOf(reader.readLine());
     expect(error).toBeInstanceOf(ReadInProgressError);
-    expect((error as Error).message).toBe("readUntil() called while another read is already waiting for incoming data");
+    expect((error as Error).message).toBe("readLine() called while another read is already waiting for incoming data");
     reader.feedData(bytes("done\n"));
     expect(text(await first)).toBe("done\n");
   });
