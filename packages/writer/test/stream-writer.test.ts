@@ -200,7 +200,7 @@ describe("StreamWriter", () => {
       await finish(writer);
     });
 
-    it("drain() after close() yields one macrotask so the pending connection loss is seen, then throws ConnectionLostError (test_async_writer_api_exception_after_close)", async () => {
+    it("drain() after close() yields one macrotask so the pending connection loss is seen, then throws ConnectionLostError saying this side closed it (test_async_writer_api_exception_after_close)", async () => {
       const { protocol, transport, writer } = setup();
       writer.close(); // the fake schedules connectionLost(undefined) with setTimeout(0), as asyncio's call_soon
       writer.write(bytes("data"));
@@ -210,8 +210,12 @@ describe("StreamWriter", () => {
         (reason: unknown) => reason,
       );
       expect(error).toBeInstanceOf(ConnectionLostError);
-      expect((error as ConnectionLostError).message).toBe("Connection lost");
+      // asyncio says only "Connection lost", which sends users looking for a peer that did nothing.
+      expect((error as ConnectionLostError).message).toBe(
+        "Cannot drain: this writer was closed by this side with close(), and what was written after it was dropped; call drain() before close(), then waitClosed()",
+      );
       expect((error as ConnectionLostError).code).toBe("ERR_CONNECTION_LOST");
+      expect(((error as ConnectionLostError).cause as Error).message).toBe("Connection lost");
       expect(protocol.lost).toBe(true);
       expect(transport.calls).toEqual(["close", "write"]);
     });
