@@ -4,6 +4,7 @@ import { StreamReader } from "@asyncstreams/reader";
 import { nodeByteSearch } from "./node-byte-search.js";
 import { connectSocket } from "./_connect-socket.js";
 import { streamsOverSocket } from "./_streams-over-socket.js";
+import { OPTION_NAMES, checkOptions } from "./_check-options.js";
 
 /**
  * Options for {@linkcode openConnection}.
@@ -48,7 +49,8 @@ export interface OpenConnectionOptions {
  * @param options Where to connect, the reader's `limit`, `signal`, and socket settings.
  * @returns The reader and the writer.
  * @throws {RangeError} When `limit` is not greater than 0 (before any network activity).
- * @throws {TypeError} When both or neither of `port` and `socket` are given.
+ * @throws {TypeError} When both or neither of `port` and `socket` are given, or an option name is
+ *   unknown (`tls` and `ssl` included: this package never encrypts, see `@asyncstreams/tls`).
  * @throws {SocketError} When the connection fails: `code` is the system code (`ECONNREFUSED`, ...).
  * @throws `signal.reason` when the signal aborts the attempt.
  *
@@ -65,6 +67,7 @@ export interface OpenConnectionOptions {
  * ```
  */
 export async function openConnection(options: OpenConnectionOptions): Promise<Streams> {
+  checkOptions("Cannot open a connection", options, OPTION_NAMES.openConnection);
   const reader = new StreamReader({ limit: options.limit, search: nodeByteSearch });
   const { host = "localhost", port, socket, signal } = options;
   if (socket !== undefined) {

@@ -3,6 +3,7 @@ import { StreamReader } from "@asyncstreams/reader";
 import { nodeByteSearch } from "./node-byte-search.js";
 import { connectSocket } from "./_connect-socket.js";
 import { streamsOverSocket } from "./_streams-over-socket.js";
+import { OPTION_NAMES, checkOptions } from "./_check-options.js";
 
 /**
  * Options for {@linkcode openUnixConnection}.
@@ -35,6 +36,7 @@ export interface OpenUnixConnectionOptions {
  * ```
  */
 export async function openUnixConnection(options: OpenUnixConnectionOptions): Promise<Streams> {
+  checkOptions("Cannot open a Unix connection", options, OPTION_NAMES.openUnixConnection);
   const reader = new StreamReader({ limit: options.limit, search: nodeByteSearch });
   const { path } = options;
   if (typeof path !== "string" || path === "") throw new TypeError("Cannot open a Unix connection: no path was specified");

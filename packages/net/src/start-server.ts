@@ -4,6 +4,8 @@ import type { ClientConnectedCallback, WriteBufferLimits } from "@asyncstreams/p
 import { StreamReader } from "@asyncstreams/reader";
 import { listen } from "./_listen.js";
 import { Server } from "./server.js";
+import { OPTION_NAMES, checkOptions } from "./_check-options.js";
+import { supportsReusePort } from "./_supports-reuse-port.js";
 import type { ServerErrorHandler } from "./server.js";
 
 /**
@@ -28,7 +30,7 @@ export interface StartServerOptions {
   noDelay?: boolean | undefined;
   /** TCP keep-alive on accepted connections. */
   keepAlive?: boolean | undefined;
-  /** SO_REUSEPORT, where the system supports it. */
+  /** SO_REUSEPORT, where the system supports it. Needs Node 22.12+ or 23.1+: a `TypeError` before. */
   reusePort?: boolean | undefined;
   /** IPV6_V6ONLY for IPv6 hosts. */
   ipv6Only?: boolean | undefined;
@@ -46,6 +48,8 @@ export interface StartServerOptions {
  * @param options Where to listen and per-connection settings.
  * @returns The listening server.
  * @throws {RangeError} When `limit` is not greater than 0.
+ * @throws {TypeError} When an option name is unknown (`tls` and `ssl` included: see `@asyncstreams/tls`),
+ *   or `reusePort` is set on a Node version that would ignore it.
  * @throws {SocketError} When a host cannot be bound (`EADDRINUSE`, ...).
  *
  * @example
@@ -60,6 +64,12 @@ export interface StartServerOptions {
  */
 export async function startServer(onClient: ClientConnectedCallback, options: StartServerOptions = {}): Promise<Server> {
   if (typeof onClient !== "function") throw new TypeError("Cannot start a server: onClient must be a function");
+  checkOptions("Cannot start a server", options, OPTION_NAMES.startServer);
+  if (options.reusePort === true && !supportsReusePort(process.versions.node)) {
+    // Older Node versions ignore the listen option: the second server would fail with EADDRINUSE
+    // (or, worse, a load-balancing setup would silently run one process).
+    throw new TypeError(`Cannot start a server: reusePort needs Node 22.12 or 23.1 and later, and this is Node ${process.versions.node}; drop the option or upgrade Node`);
+  }
   void new StreamReader({ limit: options.limit }); // a bad limit fails before any socket is bound
   const hosts = options.host === undefined ? [undefined] : typeof options.host === "string" ? [options.host] : [...options.host];
   const listeners: NetServer[] = [];

@@ -5,6 +5,7 @@ import type { ClientConnectedCallback, WriteBufferLimits } from "@asyncstreams/p
 import { StreamReader } from "@asyncstreams/reader";
 import { listen } from "./_listen.js";
 import { Server } from "./server.js";
+import { OPTION_NAMES, checkOptions } from "./_check-options.js";
 import type { ServerErrorHandler } from "./server.js";
 
 /**
@@ -54,6 +55,7 @@ export interface StartUnixServerOptions {
  */
 export async function startUnixServer(onClient: ClientConnectedCallback, options: StartUnixServerOptions): Promise<Server> {
   if (typeof onClient !== "function") throw new TypeError("Cannot start a Unix server: onClient must be a function");
+  checkOptions("Cannot start a Unix server", options, OPTION_NAMES.startUnixServer);
   void new StreamReader({ limit: options.limit }); // a bad limit fails before binding
   const { path } = options;
   if (typeof path !== "string" || path === "") throw new TypeError("Cannot start a Unix server: no path was specified");
