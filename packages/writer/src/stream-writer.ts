@@ -5,6 +5,9 @@ import type { WriterTransport } from "./writer-transport.js";
 import { unclosedWriters } from "./_unclosed-writers.js";
 import { ConnectionLostError } from "./connection-lost-error.js";
 
+/** asyncio's extra-info names that this port spells in camelCase. */
+const ASYNCIO_NAMES: Readonly<Record<string, string>> = { ssl_object: "sslObject" };
+
 const CLOSED_HERE = "Cannot drain: this writer was closed by this side with close(), and what was written after it was dropped; call drain() before close(), then waitClosed()";
 
 /** What a writer uses of its connection's reader. */
@@ -180,13 +183,27 @@ export class StreamWriter implements AsyncDisposable {
 
   /**
    * Returns information about the transport: `peername`, `sockname`, `socket`, `peercert`,
-   * `cipher`, ... (see {@linkcode ExtraInfo}).
+   * `cipher`, ... (see {@linkcode ExtraInfo}), or `defaultValue` when the transport has none, as
+   * asyncio's `get_extra_info(name, default=None)`. asyncio's spelling `ssl_object` is accepted
+   * for `sslObject`.
+   *
+   * @example
+   * ```ts
+   * import type { StreamWriter } from "@asyncstreams/writer";
+   *
+   * declare const writer: StreamWriter;
+   * const cipher = writer.getExtraInfo("cipher", null); // null on a plain connection
+   * ```
    *
    * @param name The key to look up.
-   * @returns The value, or `undefined` when the transport has none.
+   * @param defaultValue What to return when the transport has no value for `name`.
+   * @returns The value, or `defaultValue` (`undefined` when not given).
    */
-  getExtraInfo<K extends keyof ExtraInfo & string>(name: K): ExtraInfo[K] | undefined {
-    return this.#transport.getExtraInfo(name);
+  getExtraInfo<K extends keyof ExtraInfo & string>(name: K): ExtraInfo[K] | undefined;
+  getExtraInfo<K extends keyof ExtraInfo & string, D>(name: K, defaultValue: D): ExtraInfo[K] | D;
+  getExtraInfo(name: string, defaultValue?: unknown): unknown {
+    if (typeof name !== "string") throw new TypeError(`Cannot get extra info: name should be a string, got ${typeof name}`);
+    return this.#transport.getExtraInfo(ASYNCIO_NAMES[name] ?? name) ?? defaultValue;
   }
 
   /**

@@ -149,6 +149,21 @@ describe("StreamWriter", () => {
       expect(writer.getExtraInfo("no-such-key")).toBeUndefined();
       await finish(writer);
     });
+
+    it("getExtraInfo(name, defaultValue) returns the default when the transport has no value, as asyncio's get_extra_info(name, default)", async () => {
+      const { writer } = setup({ transport: new FakeTransport("fake", { sockname: "/tmp/sock", sslObject: "the TLS socket" }) });
+      expect(writer.getExtraInfo("cipher", null)).toBeNull();
+      expect(writer.getExtraInfo("no-such-key", "fallback")).toBe("fallback");
+      expect(writer.getExtraInfo("sockname", "unused")).toBe("/tmp/sock");
+      await finish(writer);
+    });
+
+    it("getExtraInfo() accepts asyncio's key name ssl_object for sslObject instead of returning undefined", async () => {
+      const { writer } = setup({ transport: new FakeTransport("fake", { sslObject: "the TLS socket" }) });
+      expect(writer.getExtraInfo("ssl_object")).toBe("the TLS socket");
+      expect(() => writer.getExtraInfo(5 as unknown as string)).toThrow(TypeError);
+      await finish(writer);
+    });
   });
 
   describe("drain()", () => {
