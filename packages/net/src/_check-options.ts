@@ -9,11 +9,24 @@ export const OPTION_NAMES: Readonly<Record<"openConnection" | "startServer" | "o
     "noDelay", "happyEyeballs", "happyEyeballsDelay", "interleave", "allErrors", "writeBufferLimits",
   ],
   startServer: [
-    "host", "port", "socket", "fd", "family", "flags", "limit", "backlog", "startServing", "signal", "onError", "noDelay", "keepAlive",
+    "host", "port", "socket", "fd", "family", "limit", "backlog", "startServing", "signal", "onError", "noDelay", "keepAlive",
     "reusePort", "ipv6Only", "writeBufferLimits",
   ],
   openUnixConnection: ["path", "socket", "limit", "signal", "writeBufferLimits"],
   startUnixServer: ["path", "socket", "fd", "cleanupSocket", "limit", "backlog", "startServing", "signal", "onError", "writeBufferLimits"],
+};
+
+/** asyncio options Node cannot express, or spells differently: what to do instead. */
+const ASYNCIO_HINTS: Readonly<Record<string, string>> = {
+  flags: "Node cannot pass getaddrinfo() flags; resolve the host yourself (node:dns) and pass the address as host",
+  proto: "Node cannot choose the socket protocol; TCP is the only one here",
+  reuseAddress: "Node always sets SO_REUSEADDR on listening sockets (asyncio's reuse_address default on Unix)",
+  reuse_address: "Node always sets SO_REUSEADDR on listening sockets (asyncio's reuse_address default on Unix)",
+  sock: 'asyncio\'s sock= is socket here (or fd for a file descriptor)',
+  happy_eyeballs_delay: "it is happyEyeballsDelay here, in milliseconds",
+  all_errors: "it is allErrors here",
+  start_serving: "it is startServing here",
+  local_addr: "it is localAddress and localPort here",
 };
 
 /** asyncio's and Node's TLS switches: on this package they would be ignored, so say where TLS lives. */
@@ -38,6 +51,8 @@ export function checkOptions(action: string, options: unknown, known: readonly s
 
 /** What to do about an unknown option: where TLS lives, a name that differs only in case, or the list. */
 export function hintFor(name: string, known: readonly string[]): string {
+  const asyncio = ASYNCIO_HINTS[name];
+  if (asyncio !== undefined) return asyncio;
   if (TLS_NAMES.has(name)) return "this package never encrypts: for TLS import the same function from @asyncstreams/tls and pass tls: { ca, serverName, ... }";
   const lower = name.toLowerCase().replaceAll("_", "");
   const near = known.find((candidate) => candidate.toLowerCase() === lower);
