@@ -62,7 +62,7 @@ describe("family and adopted sockets on the servers (asyncio's family= and sock=
   it("family 4 without a host listens on 0.0.0.0 only; with a host, on its IPv4 addresses", async () => {
     const wildcard = await startServer(echoLine, { port: 0, family: 4 });
     closeServerAtEnd(wildcard);
-    expect(wildcard.addresses().map(({ address }) => address)).toEqual(["0.0.0.0"]);
+    expect(wildcard.addresses().map((entry) => (entry as { address: string }).address)).toEqual(["0.0.0.0"]);
     const named = await startServer(echoLine, { host: "localhost", port: 0, family: 4 });
     closeServerAtEnd(named);
     expect(named.addresses().every(({ family }) => family === "IPv4")).toBe(true);
