@@ -1,6 +1,7 @@
 import type { ByteSearch } from "./byte-search.js";
 import { portableByteSearch } from "./portable-byte-search.js";
 import type { SeparatorMatch } from "./separator-match.js";
+import { checkCount, describeValue } from "./_check-number.js";
 
 /** Drop consumed chunk slots from the front of the chunk list once this many have piled up. */
 const COMPACT_AFTER = 64;
@@ -66,8 +67,12 @@ export class ByteBuffer {
    * Appends a chunk without copying it. Empty chunks are ignored.
    *
    * @param chunk Bytes to append; the buffer owns them from now on and never modifies them.
+   * @throws {TypeError} When `chunk` is not a `Uint8Array`.
    */
   append(chunk: Uint8Array): void {
+    if (!(chunk instanceof Uint8Array)) {
+      throw new TypeError(`Cannot append to the buffer: chunk should be a Uint8Array, got ${describeValue(chunk)} (${typeof chunk})`);
+    }
     if (chunk.length === 0) return;
     this.#chunks.push(chunk);
     this.#length += chunk.length;
@@ -76,13 +81,17 @@ export class ByteBuffer {
   /**
    * Finds the first occurrence of one byte value.
    *
-   * @param byte The value to find, 0 to 255.
-   * @param fromIndex The buffer position to start at.
+   * @param byte The value to find, an integer from 0 to 255.
+   * @param fromIndex The buffer position to start at: a non-negative integer.
    * @returns The position of the byte, or -1.
+   * @throws {RangeError} When `byte` is not an integer from 0 to 255 or `fromIndex` is not a
+   *   non-negative integer (a negative start is refused rather than read as "from the end").
+   * @throws {TypeError} When either is not a number.
    */
   indexOfByte(byte: number, fromIndex = 0): number {
-    // A negative start means the front, as in `take()`; never a position counted from the end.
-    const from = Math.max(0, fromIndex);
+    if (!(Number.isInteger(byte) && byte >= 0 && byte <= 255)) checkByte(byte);
+    if (!(Number.isSafeInteger(fromIndex) && fromIndex >= 0)) checkCount("Cannot search the buffer", "fromIndex", fromIndex, false);
+    const from = fromIndex;
     if (from >= this.#length) return -1;
     const chunks = this.#chunks;
     let index = this.#locate(from);
@@ -110,16 +119,19 @@ export class ByteBuffer {
    * Work is proportional to the bytes after `fromIndex` (times the separator length at worst).
    *
    * @param separator The bytes to find; must not be empty.
-   * @param fromIndex The buffer position to start at.
+   * @param fromIndex The buffer position to start at: a non-negative integer.
    * @returns The position where the match starts, or -1.
-   * @throws {RangeError} When `separator` is empty.
+   * @throws {RangeError} When `separator` is empty or `fromIndex` is not a non-negative integer.
+   * @throws {TypeError} When `separator` is not a `Uint8Array` or `fromIndex` not a number.
    */
   indexOf(separator: Uint8Array, fromIndex = 0): number {
+    if (!(separator instanceof Uint8Array)) checkSeparator(separator);
     const size = separator.length;
-    if (size === 0) throw new RangeError("Cannot search for a separator: it is empty");
+    if (size === 0) throw new RangeError("Cannot search the buffer: separator is empty; pass at least one byte");
     const first = separator[0]!;
     if (size === 1) return this.indexOfByte(first, fromIndex);
-    const from = Math.max(0, fromIndex);
+    if (!(Number.isSafeInteger(fromIndex) && fromIndex >= 0)) checkCount("Cannot search the buffer", "fromIndex", fromIndex, false);
+    const from = fromIndex;
     if (from + size > this.#length) return -1;
     const chunks = this.#chunks;
     let index = this.#locate(from);
@@ -158,10 +170,13 @@ export class ByteBuffer {
    * comes first in `separators` wins (pass them sorted by length for "shortest wins").
    *
    * @param separators Non-empty separators, each at least one byte long.
-   * @param fromIndex The buffer position to start at.
+   * @param fromIndex The buffer position to start at: a non-negative integer.
    * @returns The winning match, or `undefined` when no separator occurs.
+   * @throws {RangeError} When a separator is empty or `fromIndex` is not a non-negative integer.
+   * @throws {TypeError} When a separator is not a `Uint8Array` or `fromIndex` not a number.
    */
   findFirst(separators: readonly Uint8Array[], fromIndex = 0): SeparatorMatch | undefined {
+    if (!(Number.isSafeInteger(fromIndex) && fromIndex >= 0)) checkCount("Cannot search the buffer", "fromIndex", fromIndex, false);
     let best: SeparatorMatch | undefined;
     for (let which = 0; which < separators.length; which++) {
       const separator = separators[which]!;
@@ -177,23 +192,31 @@ export class ByteBuffer {
    * Tells whether `separator` occurs at `position`.
    *
    * @param separator The bytes to compare.
-   * @param position The buffer position to compare at.
+   * @param position The buffer position to compare at: a non-negative integer.
    * @returns `true` when every byte of `separator` is buffered there.
+   * @throws {RangeError} When `position` is not a non-negative integer.
+   * @throws {TypeError} When `separator` is not a `Uint8Array` or `position` not a number.
    */
   startsWith(separator: Uint8Array, position = 0): boolean {
-    if (position < 0 || position + separator.length > this.#length) return false;
+    if (!(separator instanceof Uint8Array)) checkSeparator(separator);
+    if (!(Number.isSafeInteger(position) && position >= 0)) checkCount("Cannot compare the buffer", "position", position, false);
+    if (position + separator.length > this.#length) return false;
     return separator.length === 0 || this.#matchesAt(separator, position);
   }
 
   /**
    * Removes `n` bytes from the front and returns them: a view when they lie in one chunk, else
-   * one copy. Asking for more than is buffered returns everything buffered.
+   * one copy. Asking for more than is buffered (`Infinity` included) returns everything buffered.
    *
-   * @param n The number of bytes to take.
+   * @param n The number of bytes to take: a non-negative integer or `Infinity`.
    * @returns The bytes, owned by the caller.
+   * @throws {RangeError} When `n` is negative, not an integer, `NaN` or above
+   *   `Number.MAX_SAFE_INTEGER`; nothing is removed.
+   * @throws {TypeError} When `n` is not a number; nothing is removed.
    */
   take(n: number): Uint8Array {
-    const count = Math.min(Math.max(0, n), this.#length);
+    if (!(Number.isSafeInteger(n) && n >= 0)) checkCount("Cannot take bytes", "n", n, true);
+    const count = Math.min(n, this.#length);
     if (count === 0) return new Uint8Array(0);
     const chunk = this.#chunks[this.#head]!;
     const offset = this.#headOffset;
@@ -210,10 +233,20 @@ export class ByteBuffer {
    * `undefined`; it never looks past the first chunk, so a miss is cheap and proves nothing.
    *
    * @param separator The byte value (such as `0x0a`) or non-empty byte sequence ending the result.
-   * @param maxIndex The furthest position from the front at which the separator may start.
+   * @param maxIndex The furthest position from the front at which the separator may start: a
+   *   non-negative integer, or `Infinity` for no limit.
    * @returns The bytes through the separator, or `undefined`.
+   * @throws {RangeError} When `maxIndex` is not a non-negative integer or `Infinity`, or the
+   *   separator is an empty array or not a byte value; nothing is removed.
+   * @throws {TypeError} When an argument has the wrong type; nothing is removed.
    */
   takeThrough(separator: number | Uint8Array, maxIndex: number): Uint8Array | undefined {
+    if (!(Number.isSafeInteger(maxIndex) && maxIndex >= 0)) checkCount("Cannot take bytes through a separator", "maxIndex", maxIndex, true);
+    if (typeof separator === "number") {
+      if (!(Number.isInteger(separator) && separator >= 0 && separator <= 255)) checkByte(separator);
+    } else if (!(separator instanceof Uint8Array) || separator.length === 0) {
+      checkSeparator(separator);
+    }
     const chunk = this.#chunks[this.#head];
     if (chunk === undefined) return undefined;
     const offset = this.#headOffset;
@@ -247,11 +280,14 @@ export class ByteBuffer {
   /**
    * Copies bytes from the front without removing them.
    *
-   * @param n How many bytes to copy; defaults to all of them.
+   * @param n How many bytes to copy: a non-negative integer or `Infinity`; defaults to all of them.
    * @returns A fresh copy.
+   * @throws {RangeError} When `n` is negative, not an integer or `NaN`.
+   * @throws {TypeError} When `n` is not a number.
    */
   peek(n: number = this.#length): Uint8Array {
-    const count = Math.min(Math.max(0, n), this.#length);
+    if (!(Number.isSafeInteger(n) && n >= 0)) checkCount("Cannot peek at bytes", "n", n, true);
+    const count = Math.min(n, this.#length);
     const out = new Uint8Array(count);
     if (count > 0) this.#copyFront(out, count, false);
     return out;
@@ -260,10 +296,14 @@ export class ByteBuffer {
   /**
    * Removes `n` bytes from the front without returning them.
    *
-   * @param n The number of bytes to drop; more than is buffered drops everything.
+   * @param n The number of bytes to drop: a non-negative integer, or `Infinity`; more than is
+   *   buffered drops everything.
+   * @throws {RangeError} When `n` is negative, not an integer or `NaN`; nothing is removed.
+   * @throws {TypeError} When `n` is not a number; nothing is removed.
    */
   discard(n: number): void {
-    let remaining = Math.min(Math.max(0, n), this.#length);
+    if (!(Number.isSafeInteger(n) && n >= 0)) checkCount("Cannot discard bytes", "n", n, true);
+    let remaining = Math.min(n, this.#length);
     const total = remaining;
     while (remaining > 0) {
       const available = this.#chunks[this.#head]!.length - this.#headOffset;
@@ -402,6 +442,18 @@ export class ByteBuffer {
 }
 
 const EMPTY = new Uint8Array(0);
+
+/** Throws the error for a byte value that is not an integer from 0 to 255. */
+function checkByte(value: unknown): void {
+  if (typeof value !== "number") throw new TypeError(`Cannot search the buffer: byte should be a number, got ${describeValue(value)} (${typeof value})`);
+  throw new RangeError(`Cannot search the buffer: byte should be an integer from 0 to 255, got ${describeValue(value)}`);
+}
+
+/** Throws the error for a separator that is not a non-empty `Uint8Array`. */
+function checkSeparator(value: unknown): void {
+  if (value instanceof Uint8Array) throw new RangeError("Cannot search the buffer: separator is empty; pass at least one byte");
+  throw new TypeError(`Cannot search the buffer: separator should be a Uint8Array, got ${describeValue(value)} (${typeof value})`);
+}
 
 /**
  * Options for {@linkcode ByteBuffer}.

@@ -27,25 +27,12 @@ describe("ByteBuffer indexOfByte()", () => {
     expect(buffer.indexOfByte(code("a"), 100)).toBe(-1);
   });
 
-  it("indexOfByte() treats a negative fromIndex as the front of the buffer", () => {
+  it("indexOfByte(), indexOf() and findFirst() refuse a negative fromIndex (it never means \"from the end\")", () => {
     const buffer = bufferOf("abcdef", "ab");
-    buffer.take(3); // "def" left in the first chunk, then "ab"
-    expect(buffer.indexOfByte(code("d"), -1)).toBe(0);
-    expect(buffer.indexOfByte(code("a"), -3)).toBe(3);
-    expect(buffer.indexOfByte(code("b"), -2)).toBe(4);
-    expect(buffer.indexOfByte(code("c"), -5)).toBe(-1);
-    expect(buffer.indexOf(bytes("ab"), -10)).toBe(3);
-    expect(bufferOf("ab", "ca").indexOfByte(code("a"), -1)).toBe(0);
-  });
-
-  it("indexOfByte() and indexOf() return -1 for a negative fromIndex on an empty buffer", () => {
-    const buffer = new ByteBuffer();
-    expect(buffer.indexOfByte(code("a"), -1)).toBe(-1);
-    expect(buffer.indexOf(bytes("ab"), -1)).toBe(-1);
-    expect(buffer.findFirst([bytes("a")], -1)).toBeUndefined();
-    buffer.append(bytes("a"));
-    buffer.take(1);
-    expect(buffer.indexOfByte(code("a"), -1)).toBe(-1);
+    for (const search of [() => buffer.indexOfByte(code("d"), -1), () => buffer.indexOf(bytes("ab"), -10), () => buffer.findFirst([bytes("a")], -1)]) {
+      expect(search).toThrow(RangeError);
+    }
+    expect(() => new ByteBuffer().indexOfByte(code("a"), -1)).toThrow("Cannot search the buffer: fromIndex should be a non-negative integer, got -1");
   });
 
   it("indexOfByte() counts positions from the front after take() and discard()", () => {
@@ -205,10 +192,10 @@ describe("ByteBuffer startsWith()", () => {
     expect(buffer.startsWith(bytes("a"), 4)).toBe(false);
   });
 
-  it("startsWith() returns false at a negative position", () => {
+  it("startsWith() refuses a negative position instead of answering false", () => {
     const buffer = bufferOf("ab");
-    expect(buffer.startsWith(bytes("a"), -1)).toBe(false);
-    expect(buffer.startsWith(new Uint8Array(0), -1)).toBe(false);
+    expect(() => buffer.startsWith(bytes("a"), -1)).toThrow("Cannot compare the buffer: position should be a non-negative integer, got -1");
+    expect(() => buffer.startsWith(new Uint8Array(0), -1)).toThrow(RangeError);
   });
 
   it("startsWith() accepts an empty separator at any position up to the length", () => {

@@ -9,15 +9,46 @@ import { CR, LF, CRLF, bytes, text, code, naiveStartsWith, naiveIndexOf, naiveFi
 
 type Operation =
   | { kind: "append"; values: number[]; padBefore: number; padAfter: number }
-  | { kind: "take"; n: number }
+  | { kind: "take"; n: unknown }
   | { kind: "takeAll" }
-  | { kind: "discard"; n: number }
-  | { kind: "peek"; n: number | undefined }
+  | { kind: "discard"; n: unknown }
+  | { kind: "peek"; n: unknown }
   | { kind: "clear" }
-  | { kind: "indexOfByte"; value: number; from: number }
-  | { kind: "indexOf"; separator: number[]; from: number }
-  | { kind: "findFirst"; separators: number[][]; from: number }
-  | { kind: "startsWith"; separator: number[]; position: number };
+  | { kind: "indexOfByte"; value: unknown; from: unknown }
+  | { kind: "indexOf"; separator: number[]; from: unknown }
+  | { kind: "findFirst"; separators: number[][]; from: unknown }
+  | { kind: "startsWith"; separator: number[]; position: unknown };
+
+/**
+ * Counts and positions no method accepts: non-integers, `NaN`, negatives, huge or infinite values
+ * (`Infinity` is accepted where it means "everything"), and values of the wrong type.
+ */
+const badNumberArbitrary: fc.Arbitrary<unknown> = fc.oneof(
+  fc.double({ noInteger: true, noDefaultInfinity: true, noNaN: true }),
+  fc.constantFrom(Number.NaN, -Infinity, -1, -0.5, 2 ** 53, 1e300, Number.MAX_VALUE),
+  fc.integer({ min: -1000, max: -1 }),
+  fc.constantFrom("5", "", null, true, 5n, {}, [1]),
+);
+
+/** `n` for take(), peek() and discard(): a valid count (maybe Infinity) or, now and then, a bad one. */
+function countOrBad(max: number): fc.Arbitrary<unknown> {
+  return fc.oneof({ weight: 8, arbitrary: fc.integer({ min: 0, max }) }, { weight: 1, arbitrary: fc.constant(Infinity) }, { weight: 2, arbitrary: badNumberArbitrary });
+}
+
+/** A search start: a valid position or, now and then, a bad one (`Infinity` included). */
+function positionOrBad(max: number): fc.Arbitrary<unknown> {
+  return fc.oneof({ weight: 8, arbitrary: fc.integer({ min: 0, max }) }, { weight: 2, arbitrary: fc.oneof(badNumberArbitrary, fc.constant(Infinity)) });
+}
+
+/** Whether `value` is a count a method takes: a non-negative safe integer, or Infinity where allowed. */
+function isCount(value: unknown, infinity: boolean): value is number {
+  return (typeof value === "number" && Number.isSafeInteger(value) && value >= 0) || (infinity && value === Infinity);
+}
+
+/** The error a bad argument gets: a TypeError for a non-number, else a RangeError. */
+function errorFor(value: unknown): typeof TypeError | typeof RangeError {
+  return typeof value === "number" ? RangeError : TypeError;
+}
 
 interface ModelByte {
   value: number;
@@ -27,8 +58,8 @@ interface ModelByte {
 
 /** Operations whose counts and positions reach up to about `reach`. */
 function operationArbitrary(reach: number): fc.Arbitrary<Operation> {
-  const countArbitrary = fc.integer({ min: -1, max: reach });
-  const fromArbitrary = fc.integer({ min: -2, max: 2 * reach });
+  const countArbitrary = countOrBad(reach);
+  const fromArbitrary = positionOrBad(2 * reach);
   return fc.oneof(
     {
       weight: 6,
@@ -51,7 +82,7 @@ function operationArbitrary(reach: number): fc.Arbitrary<Operation> {
       weight: 2,
       arbitrary: fc.record({
         kind: fc.constant("indexOfByte" as const),
-        value: fc.constantFrom(97, 98, 99, LF),
+        value: fc.oneof({ weight: 9, arbitrary: fc.constantFrom(97, 98, 99, LF) }, { weight: 1, arbitrary: fc.constantFrom(256, -1, 1.5, Number.NaN, "a") }),
         from: fromArbitrary,
       }),
     },
@@ -72,7 +103,7 @@ function operationArbitrary(reach: number): fc.Arbitrary<Operation> {
       arbitrary: fc.record({
         kind: fc.constant("startsWith" as const),
         separator: fc.array(byteArbitrary, { maxLength: 4 }),
-        position: fc.integer({ min: -1, max: 2 * reach }),
+        position: positionOrBad(2 * reach),
       }),
     },
   );
@@ -84,7 +115,12 @@ const manyChunksArbitrary: fc.Arbitrary<Operation[]> = fc
   .map((chunks) => chunks.map((values) => ({ kind: "append" as const, values, padBefore: 0, padAfter: 1 })));
 
 function clampCount(n: number, length: number): number {
-  return Math.min(Math.max(0, n), length);
+  return Math.min(n, length);
+}
+
+/** Calls a method with a bad argument: it must throw the right error and change nothing. */
+function expectRefused(call: () => unknown, value: unknown): void {
+  expect(call).toThrow(errorFor(value));
 }
 
 function runOperations(operations: readonly Operation[]): void {
@@ -122,16 +158,25 @@ function runOperations(operations: readonly Operation[]): void {
         break;
       }
       case "take":
-        checkTaken(buffer.take(operation.n), model.splice(0, clampCount(operation.n, model.length)));
+        if (!isCount(operation.n, true)) expectRefused(() => buffer.take(operation.n as number), operation.n);
+        else checkTaken(buffer.take(operation.n), model.splice(0, clampCount(operation.n, model.length)));
         break;
       case "takeAll":
         checkTaken(buffer.takeAll(), model.splice(0, model.length));
         break;
       case "discard":
+        if (!isCount(operation.n, true)) {
+          expectRefused(() => buffer.discard(operation.n as number), operation.n);
+          break;
+        }
         buffer.discard(operation.n);
         model.splice(0, clampCount(operation.n, model.length));
         break;
       case "peek": {
+        if (operation.n !== undefined && !isCount(operation.n, true)) {
+          expectRefused(() => buffer.peek(operation.n as number), operation.n);
+          break;
+        }
         const peeked = operation.n === undefined ? buffer.peek() : buffer.peek(operation.n);
         expect(Array.from(peeked)).toEqual(values().slice(0, clampCount(operation.n ?? model.length, model.length)));
         expect(appendedMemory.has(peeked.buffer)).toBe(false);
@@ -142,23 +187,43 @@ function runOperations(operations: readonly Operation[]): void {
         model = [];
         break;
       case "indexOfByte":
+        if (!(typeof operation.value === "number" && Number.isInteger(operation.value) && operation.value >= 0 && operation.value <= 255)) {
+          expectRefused(() => buffer.indexOfByte(operation.value as number, 0), operation.value);
+          break;
+        }
+        if (!isCount(operation.from, false)) {
+          expectRefused(() => buffer.indexOfByte(operation.value as number, operation.from as number), operation.from);
+          break;
+        }
         expect(buffer.indexOfByte(operation.value, operation.from)).toBe(
           naiveIndexOf(values(), [operation.value], operation.from),
         );
         break;
       case "indexOf":
+        if (!isCount(operation.from, false)) {
+          expectRefused(() => buffer.indexOf(Uint8Array.from(operation.separator), operation.from as number), operation.from);
+          break;
+        }
         expect(buffer.indexOf(Uint8Array.from(operation.separator), operation.from)).toBe(
           naiveIndexOf(values(), operation.separator, operation.from),
         );
         break;
       case "findFirst": {
         const separators = operation.separators.map((separator) => Uint8Array.from(separator));
+        if (!isCount(operation.from, false)) {
+          expectRefused(() => buffer.findFirst(separators, operation.from as number), operation.from);
+          break;
+        }
         expect(buffer.findFirst(separators, operation.from)).toEqual(
           naiveFindFirst(values(), separators, operation.from),
         );
         break;
       }
       case "startsWith":
+        if (!isCount(operation.position, false)) {
+          expectRefused(() => buffer.startsWith(Uint8Array.from(operation.separator), operation.position as number), operation.position);
+          break;
+        }
         expect(buffer.startsWith(Uint8Array.from(operation.separator), operation.position)).toBe(
           naiveStartsWith(values(), operation.separator, operation.position),
         );

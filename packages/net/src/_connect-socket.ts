@@ -5,9 +5,10 @@ import { toSocketError } from "./_socket-error-from.js";
 /**
  * Connects a half-open-capable socket and resolves once it is connected. An abort destroys the
  * socket (no descriptor leaks) and rejects with `signal.reason`; a failure rejects with a
- * `SocketError` that keeps the system code.
+ * `SocketError` that keeps the system code; with `allErrors`, an `AggregateError` of one
+ * `SocketError` per address tried (asyncio's `all_errors=True`).
  */
-export function connectSocket(options: NetConnectOpts, signal: AbortSignal | undefined, target: string): Promise<Socket> {
+export function connectSocket(options: NetConnectOpts, signal: AbortSignal | undefined, target: string, allErrors = false): Promise<Socket> {
   return new Promise<Socket>((resolve, reject) => {
     if (signal?.aborted === true) {
       reject(signal.reason);
@@ -26,7 +27,15 @@ export function connectSocket(options: NetConnectOpts, signal: AbortSignal | und
     const onError = (error: Error): void => {
       cleanUp();
       socket.destroy();
-      reject(toSocketError(error, `Cannot connect to ${target}`));
+      const action = `Cannot connect to ${target}`;
+      if (!allErrors) {
+        reject(toSocketError(error, action));
+        return;
+      }
+      // Node reports several failed attempts (Happy Eyeballs) as one AggregateError of them.
+      const attempts: unknown[] = error instanceof AggregateError ? error.errors : [error];
+      const each = attempts.map((attempt) => toSocketError(attempt, action));
+      reject(new AggregateError(each, `${action}: ${each.length === 1 ? "the one attempt" : `all ${each.length} attempts`} failed`));
     };
     const onAbort = (): void => {
       cleanUp();

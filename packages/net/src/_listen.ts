@@ -1,8 +1,9 @@
-import type { ListenOptions, Server as NetServer } from "node:net";
+import type { Server as NetServer } from "node:net";
 import { toSocketError } from "./_socket-error-from.js";
+import type { ListenTarget } from "./_listen-targets.js";
 
 /** `listener.listen(options)` as a promise: a bind failure rejects with a `SocketError`. */
-export function listen(listener: NetServer, options: ListenOptions & { reusePort?: boolean | undefined }, signal?: AbortSignal): Promise<void> {
+export function listen(listener: NetServer, options: ListenTarget, signal?: AbortSignal): Promise<void> {
   return new Promise<void>((resolve, reject) => {
     if (signal?.aborted === true) {
       reject(signal.reason);
@@ -19,7 +20,7 @@ export function listen(listener: NetServer, options: ListenOptions & { reusePort
     };
     const onError = (error: Error): void => {
       cleanUp();
-      const where = options.path ?? `${options.host ?? "*"}:${options.port ?? 0}`;
+      const where = !("host" in options || "path" in options || "port" in options) ? "the adopted socket" : (options.path ?? `${options.host ?? "*"}:${options.port ?? 0}`);
       reject(toSocketError(error, `Cannot listen on ${where}`));
     };
     const onAbort = (): void => {
@@ -30,8 +31,16 @@ export function listen(listener: NetServer, options: ListenOptions & { reusePort
     listener.once("listening", onListening);
     listener.once("error", onError);
     signal?.addEventListener("abort", onAbort, { once: true });
+    if ("server" in options) {
+      resolve();
+      return;
+    }
+    if ("handle" in options) {
+      listener.listen(options.handle, options.backlog);
+      return;
+    }
     const { reusePort, ...rest } = options;
-    // reusePort needs Node 22.12+/23.1+; older versions ignore unknown listen options.
+    // reusePort needs Node 22.12+/23.1+ (startServer() refuses it before); older versions ignore it.
     listener.listen(reusePort === undefined ? rest : { ...rest, reusePort });
   });
 }

@@ -140,7 +140,31 @@ function handshake(secure: TLSSocket, event: "secure" | "secureConnect", timeout
 export function toTlsError(error: unknown, action = "Cannot start TLS"): unknown {
   if (!(error instanceof Error) || error instanceof TlsError) return error;
   const code = (error as { code?: unknown }).code;
-  return new TlsError(typeof code === "string" ? code : "ERR_ASYNCSTREAMS_TLS", `${action}: ${error.message}`, { cause: error });
+  return new TlsError(typeof code === "string" ? code : "ERR_ASYNCSTREAMS_TLS", `${action}: ${describeTlsFailure(error, code)}`, { cause: error });
+}
+
+/** Verification failures that the right CA fixes. */
+const UNTRUSTED_CODES = new Set([
+  "DEPTH_ZERO_SELF_SIGNED_CERT",
+  "SELF_SIGNED_CERT_IN_CHAIN",
+  "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
+  "UNABLE_TO_GET_ISSUER_CERT",
+  "UNABLE_TO_GET_ISSUER_CERT_LOCALLY",
+]);
+
+/** Node's message, plus what to do for the failures users meet first (Node's says only what failed). */
+function describeTlsFailure(error: Error, code: unknown): string {
+  if (typeof code === "string" && UNTRUSTED_CODES.has(code)) {
+    return `${error.message}; pass the CA that signed the peer's certificate as tls.ca (rejectUnauthorized: false turns checking off: tests only)`;
+  }
+  if (code === "ERR_TLS_CERT_ALTNAME_INVALID") {
+    // Node's text ends in the certificate's list, which is empty for a certificate without names.
+    const { host, cert } = error as { host?: unknown; cert?: { subjectaltname?: unknown; subject?: { CN?: unknown } } };
+    const listed = typeof cert?.subjectaltname === "string" && cert.subjectaltname !== "" ? cert.subjectaltname : typeof cert?.subject?.CN === "string" ? `CN=${cert.subject.CN}` : "";
+    const names = listed === "" ? "no host name or address" : listed;
+    return `the certificate is not valid for ${String(host)}: it names ${names}; connect to a name it lists, or set tls.serverName to one of them`;
+  }
+  return error.message;
 }
 
 /**

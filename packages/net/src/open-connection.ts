@@ -4,6 +4,7 @@ import { StreamReader } from "@asyncstreams/reader";
 import { nodeByteSearch } from "./node-byte-search.js";
 import { connectSocket } from "./_connect-socket.js";
 import { streamsOverSocket } from "./_streams-over-socket.js";
+import { OPTION_NAMES, checkOptions } from "./_check-options.js";
 
 /**
  * Options for {@linkcode openConnection}.
@@ -33,8 +34,23 @@ export interface OpenConnectionOptions {
   noDelay?: boolean | undefined;
   /** Happy Eyeballs (RFC 8305): try IPv6 and IPv4 addresses in parallel. Node's default applies when unset. */
   happyEyeballs?: boolean | undefined;
-  /** Milliseconds to wait for one attempt before starting the next under Happy Eyeballs. */
+  /**
+   * Milliseconds to wait for one attempt before starting the next under Happy Eyeballs (asyncio's
+   * `happy_eyeballs_delay`, in seconds there; RFC 8305 recommends 250 ms). Setting it turns Happy
+   * Eyeballs on, as in asyncio. Fractions are rounded up, and Node waits at least 10 ms.
+   */
   happyEyeballsDelay?: number | undefined;
+  /**
+   * asyncio's `interleave`: how many addresses of the first family to try before switching. Node
+   * alternates families one address at a time, so only `1` (asyncio's default with Happy
+   * Eyeballs) is accepted; anything else is a `RangeError`.
+   */
+  interleave?: 1 | undefined;
+  /**
+   * asyncio's `all_errors`: when every attempt fails, reject with an `AggregateError` holding each
+   * attempt's `SocketError` (asyncio: an `ExceptionGroup`) instead of one `SocketError`.
+   */
+  allErrors?: boolean | undefined;
   /** Write-buffer water marks (asyncio defaults: 64 KiB high, `high / 4` low). */
   writeBufferLimits?: Partial<WriteBufferLimits> | undefined;
 }
@@ -48,7 +64,8 @@ export interface OpenConnectionOptions {
  * @param options Where to connect, the reader's `limit`, `signal`, and socket settings.
  * @returns The reader and the writer.
  * @throws {RangeError} When `limit` is not greater than 0 (before any network activity).
- * @throws {TypeError} When both or neither of `port` and `socket` are given.
+ * @throws {TypeError} When both or neither of `port` and `socket` are given, or an option name is
+ *   unknown (`tls` and `ssl` included: this package never encrypts, see `@asyncstreams/tls`).
  * @throws {SocketError} When the connection fails: `code` is the system code (`ECONNREFUSED`, ...).
  * @throws `signal.reason` when the signal aborts the attempt.
  *
@@ -65,6 +82,7 @@ export interface OpenConnectionOptions {
  * ```
  */
 export async function openConnection(options: OpenConnectionOptions): Promise<Streams> {
+  checkOptions("Cannot open a connection", options, OPTION_NAMES.openConnection);
   const reader = new StreamReader({ limit: options.limit, search: nodeByteSearch });
   const { host = "localhost", port, socket, signal } = options;
   if (socket !== undefined) {
@@ -75,6 +93,7 @@ export async function openConnection(options: OpenConnectionOptions): Promise<St
     return streamsOverSocket(socket, { reader, noDelay: options.noDelay, writeBufferLimits: options.writeBufferLimits });
   }
   if (port === undefined) throw new TypeError("Cannot open a connection: host and port was not specified and no socket specified");
+  const happyEyeballs = happyEyeballsOptions(options);
   const connected = await connectSocket(
     {
       host,
@@ -84,11 +103,30 @@ export async function openConnection(options: OpenConnectionOptions): Promise<St
       family: options.family,
       keepAlive: options.keepAlive,
       keepAliveInitialDelay: options.keepAliveInitialDelay,
-      ...(options.happyEyeballs === undefined ? {} : { autoSelectFamily: options.happyEyeballs }),
-      ...(options.happyEyeballsDelay === undefined ? {} : { autoSelectFamilyAttemptTimeout: options.happyEyeballsDelay }),
+      ...happyEyeballs,
     },
     signal,
     `${host}:${port}`,
+    options.allErrors === true,
   );
   return streamsOverSocket(connected, { reader, noDelay: options.noDelay, writeBufferLimits: options.writeBufferLimits, hostname: host });
+}
+
+/** Node's Happy Eyeballs options from asyncio's three, checked before any network activity. */
+function happyEyeballsOptions(options: OpenConnectionOptions): { autoSelectFamily?: boolean; autoSelectFamilyAttemptTimeout?: number } {
+  const { happyEyeballs, happyEyeballsDelay: delay, interleave } = options;
+  if (delay !== undefined && !(typeof delay === "number" && delay > 0 && delay < 2 ** 31)) {
+    const error = typeof delay === "number" ? RangeError : TypeError;
+    throw new error(`Cannot open a connection: happyEyeballsDelay should be a positive number of milliseconds (asyncio recommends 250), got ${String(delay)}`);
+  }
+  if (interleave !== undefined && interleave !== 1) {
+    throw new RangeError(`Cannot open a connection: interleave should be 1, got ${String(interleave)}; Node's Happy Eyeballs alternates address families one address at a time`);
+  }
+  // asyncio: giving a delay (or interleave) turns Happy Eyeballs on unless it was turned off.
+  const on = happyEyeballs ?? (delay !== undefined || interleave !== undefined ? true : undefined);
+  return {
+    ...(on === undefined ? {} : { autoSelectFamily: on }),
+    // Node wants a whole number of milliseconds (a RangeError otherwise): round a fraction up.
+    ...(delay === undefined ? {} : { autoSelectFamilyAttemptTimeout: Math.ceil(delay) }),
+  };
 }

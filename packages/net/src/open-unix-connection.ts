@@ -1,15 +1,19 @@
+import type { Socket } from "node:net";
 import type { Streams, WriteBufferLimits } from "@asyncstreams/protocol";
 import { StreamReader } from "@asyncstreams/reader";
 import { nodeByteSearch } from "./node-byte-search.js";
 import { connectSocket } from "./_connect-socket.js";
 import { streamsOverSocket } from "./_streams-over-socket.js";
+import { OPTION_NAMES, checkOptions } from "./_check-options.js";
 
 /**
  * Options for {@linkcode openUnixConnection}.
  */
 export interface OpenUnixConnectionOptions {
-  /** The socket's path (a leading `"\0"` names an abstract socket on Linux). */
-  path: string;
+  /** The socket's path (a leading `"\0"` names an abstract socket on Linux). Required unless `socket` is given. */
+  path?: string | undefined;
+  /** asyncio's `sock=`: an already connected Unix socket to adopt instead of connecting. */
+  socket?: Socket | undefined;
   /** The reader's limit. Default 64 KiB. */
   limit?: number | undefined;
   /** Aborts the connection attempt. */
@@ -35,8 +39,14 @@ export interface OpenUnixConnectionOptions {
  * ```
  */
 export async function openUnixConnection(options: OpenUnixConnectionOptions): Promise<Streams> {
+  checkOptions("Cannot open a Unix connection", options, OPTION_NAMES.openUnixConnection);
   const reader = new StreamReader({ limit: options.limit, search: nodeByteSearch });
-  const { path } = options;
+  const { path, socket: adopted } = options;
+  if (adopted !== undefined) {
+    if (path !== undefined) throw new TypeError("Cannot open a Unix connection: path and socket can not be specified at the same time");
+    options.signal?.throwIfAborted();
+    return streamsOverSocket(adopted, { reader, noDelay: false, writeBufferLimits: options.writeBufferLimits, extraInfo: { peername: adopted.remoteAddress ?? "", sockname: "" } });
+  }
   if (typeof path !== "string" || path === "") throw new TypeError("Cannot open a Unix connection: no path was specified");
   const socket = await connectSocket({ path }, options.signal, path);
   return streamsOverSocket(socket, {

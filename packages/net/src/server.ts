@@ -132,6 +132,8 @@ export class Server implements AsyncDisposable {
    * @param options `signal` stops serving.
    * @throws {InvalidStateError} When the server is closed, or another `serveForever()` is running.
    * @throws `signal.reason` after closing, when the signal aborted.
+   * @throws {DOMException} Named `"AbortError"`, when `close()` ended it: asyncio's
+   *   `serve_forever()` raises `CancelledError` there, so cleanup written for cancellation runs.
    */
   async serveForever(options: { signal?: AbortSignal | undefined } = {}): Promise<void> {
     if (this.#stopServingForever !== null) {
@@ -140,6 +142,7 @@ export class Server implements AsyncDisposable {
     if (this.#closed) throw new InvalidStateError(`Cannot serve forever: server ${this.toString()} is closed`);
     const { signal } = options;
     let stop: () => void = () => undefined;
+    let closedByCall = false;
     const stopped = new Promise<void>((resolve) => {
       stop = resolve;
     });
@@ -151,6 +154,7 @@ export class Server implements AsyncDisposable {
       if (signal?.aborted === true) stop();
       await this.startServing();
       await stopped;
+      closedByCall = this.#closed && signal?.aborted !== true;
     } finally {
       this.#stopServingForever = null;
       signal?.removeEventListener("abort", stop);
@@ -158,6 +162,7 @@ export class Server implements AsyncDisposable {
     this.close();
     await this.waitClosed();
     if (signal?.aborted === true) throw signal.reason;
+    if (closedByCall) throw new DOMException("Cannot serve forever: the server was closed by close()", "AbortError");
   }
 
   /**

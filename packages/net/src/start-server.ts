@@ -1,9 +1,10 @@
-import { createServer } from "node:net";
-import type { Server as NetServer } from "node:net";
+import type { Server as NetServer, Socket } from "node:net";
 import type { ClientConnectedCallback, WriteBufferLimits } from "@asyncstreams/protocol";
 import { StreamReader } from "@asyncstreams/reader";
-import { listen } from "./_listen.js";
+import { listenTargets, openListener } from "./_listen-targets.js";
 import { Server } from "./server.js";
+import { OPTION_NAMES, checkOptions } from "./_check-options.js";
+import { supportsReusePort } from "./_supports-reuse-port.js";
 import type { ServerErrorHandler } from "./server.js";
 
 /**
@@ -28,8 +29,20 @@ export interface StartServerOptions {
   noDelay?: boolean | undefined;
   /** TCP keep-alive on accepted connections. */
   keepAlive?: boolean | undefined;
-  /** SO_REUSEPORT, where the system supports it. */
+  /** SO_REUSEPORT, where the system supports it. Needs Node 22.12+ or 23.1+: a `TypeError` before. */
   reusePort?: boolean | undefined;
+  /**
+   * asyncio's `family`: 4 or 6 listens only on that family's addresses of `host` (with no host,
+   * on `0.0.0.0` or `::`, the latter IPv6-only as in asyncio); 0 or unset, on every address.
+   */
+  family?: 0 | 4 | 6 | undefined;
+  /**
+   * asyncio's `sock=`: a listening socket to adopt instead of `host`/`port`: a `net.Server`, or a
+   * `net.Socket` that owns a listening handle (a pre-fork parent's).
+   */
+  socket?: NetServer | Socket | undefined;
+  /** A listening file descriptor to adopt (systemd socket activation passes 3 and up). */
+  fd?: number | undefined;
   /** IPV6_V6ONLY for IPv6 hosts. */
   ipv6Only?: boolean | undefined;
   /** Write-buffer water marks of accepted connections. */
@@ -46,6 +59,8 @@ export interface StartServerOptions {
  * @param options Where to listen and per-connection settings.
  * @returns The listening server.
  * @throws {RangeError} When `limit` is not greater than 0.
+ * @throws {TypeError} When an option name is unknown (`tls` and `ssl` included: see `@asyncstreams/tls`),
+ *   or `reusePort` is set on a Node version that would ignore it.
  * @throws {SocketError} When a host cannot be bound (`EADDRINUSE`, ...).
  *
  * @example
@@ -60,25 +75,17 @@ export interface StartServerOptions {
  */
 export async function startServer(onClient: ClientConnectedCallback, options: StartServerOptions = {}): Promise<Server> {
   if (typeof onClient !== "function") throw new TypeError("Cannot start a server: onClient must be a function");
+  checkOptions("Cannot start a server", options, OPTION_NAMES.startServer);
+  if (options.reusePort === true && !supportsReusePort(process.versions.node)) {
+    // Older Node versions ignore the listen option: the second server would fail with EADDRINUSE
+    // (or, worse, a load-balancing setup would silently run one process).
+    throw new TypeError(`Cannot start a server: reusePort needs Node 22.12 or 23.1 and later, and this is Node ${process.versions.node}; drop the option or upgrade Node`);
+  }
   void new StreamReader({ limit: options.limit }); // a bad limit fails before any socket is bound
-  const hosts = options.host === undefined ? [undefined] : typeof options.host === "string" ? [options.host] : [...options.host];
+  const targets = await listenTargets("Cannot start a server", options);
   const listeners: NetServer[] = [];
   try {
-    for (const host of hosts) {
-      const listener = createServer({ allowHalfOpen: true, keepAlive: options.keepAlive ?? false });
-      listeners.push(listener);
-      await listen(
-        listener,
-        {
-          host,
-          port: options.port ?? 0,
-          backlog: options.backlog ?? 100,
-          reusePort: options.reusePort,
-          ipv6Only: options.ipv6Only,
-        },
-        options.signal,
-      );
-    }
+    for (const target of targets) listeners.push(await openListener(target, options.keepAlive ?? false, options.signal));
   } catch (error) {
     for (const listener of listeners) listener.close();
     throw error;

@@ -1,18 +1,25 @@
 import { linkSync, lstatSync, renameSync, statSync, unlinkSync } from "node:fs";
 import { createServer } from "node:net";
-import type { Server as NetServer } from "node:net";
+import type { Server as NetServer, Socket } from "node:net";
 import type { ClientConnectedCallback, WriteBufferLimits } from "@asyncstreams/protocol";
 import { StreamReader } from "@asyncstreams/reader";
 import { listen } from "./_listen.js";
+import { adoptedTarget, openListener } from "./_listen-targets.js";
+import type { ListenTarget } from "./_listen-targets.js";
 import { Server } from "./server.js";
+import { OPTION_NAMES, checkOptions } from "./_check-options.js";
 import type { ServerErrorHandler } from "./server.js";
 
 /**
  * Options for {@linkcode startUnixServer}.
  */
 export interface StartUnixServerOptions {
-  /** The socket's path (a leading `"\0"` names an abstract socket on Linux). */
-  path: string;
+  /** The socket's path (a leading `"\0"` names an abstract socket on Linux). Required unless `socket` or `fd` is given. */
+  path?: string | undefined;
+  /** asyncio's `sock=`: a listening Unix socket to adopt instead of `path` (a `net.Server`, or a `net.Socket` owning the handle). */
+  socket?: NetServer | Socket | undefined;
+  /** A listening descriptor to adopt (systemd socket activation passes 3 and up). */
+  fd?: number | undefined;
   /** Remove the socket file on `close()` if it is still the one this server made. Default `true`. */
   cleanupSocket?: boolean | undefined;
   /** Each connection's reader limit. Default 64 KiB. */
@@ -54,12 +61,15 @@ export interface StartUnixServerOptions {
  */
 export async function startUnixServer(onClient: ClientConnectedCallback, options: StartUnixServerOptions): Promise<Server> {
   if (typeof onClient !== "function") throw new TypeError("Cannot start a Unix server: onClient must be a function");
+  checkOptions("Cannot start a Unix server", options, OPTION_NAMES.startUnixServer);
   void new StreamReader({ limit: options.limit }); // a bad limit fails before binding
+  const adopted = adoptedTarget("Cannot start a Unix server", options);
+  if (adopted !== undefined) return adoptUnixListener(onClient, options, adopted);
   const { path } = options;
   if (typeof path !== "string" || path === "") throw new TypeError("Cannot start a Unix server: no path was specified");
   const abstract = path.startsWith("\0");
   if (!abstract) removeStaleSocket(path);
-  const listener = createServer({ allowHalfOpen: true });
+  const listener = createServer({ allowHalfOpen: true, pauseOnConnect: true }); // nothing read before startServing()
   await listen(listener, { path, backlog: options.backlog ?? 100 }, options.signal);
   const inode = abstract ? undefined : inodeOf(path);
   const server = new Server({
@@ -73,6 +83,23 @@ export async function startUnixServer(onClient: ClientConnectedCallback, options
     // and '' for the (unnamed) client as peername.
     extraInfo: { peername: "", sockname: path },
     closeListeners: (listeners) => closeKeepingForeignFile(listeners, path, inode === undefined || options.cleanupSocket === false ? undefined : inode),
+  });
+  if (options.startServing !== false) await server.startServing();
+  return server;
+}
+
+/** Serves on an adopted listening socket: its file, if any, belongs to whoever made it. */
+async function adoptUnixListener(onClient: ClientConnectedCallback, options: StartUnixServerOptions, target: ListenTarget): Promise<Server> {
+  const listener = await openListener(target, false, options.signal);
+  const address = listener.address();
+  const server = new Server({
+    listeners: [listener],
+    onClient,
+    onError: options.onError,
+    limit: options.limit,
+    noDelay: false,
+    writeBufferLimits: options.writeBufferLimits,
+    extraInfo: { peername: "", sockname: typeof address === "string" ? address : "" },
   });
   if (options.startServing !== false) await server.startServing();
   return server;

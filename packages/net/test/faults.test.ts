@@ -83,7 +83,9 @@ describe("resets and lost connections (C1, B3, B4)", () => {
     closeAtEnd(second.writer);
     second.writer.close();
     expect(() => second.writer.write(bytes("dropped"))).not.toThrow();
-    expect(await failureOf(second.writer.drain())).toBeInstanceOf(ConnectionLostError);
+    const failure = await failureOf(second.writer.drain());
+    expect(failure).toBeInstanceOf(ConnectionLostError);
+    expect((failure as Error).message).toContain("closed by this side with close()");
   });
 
   it("B4: write() after the peer's reset is dropped and drain() rejects with the stored ConnectionResetError", async () => {

@@ -261,7 +261,7 @@ describe("Server lifecycle", () => {
     expect(first.error).toBe(controller.signal.reason);
   });
 
-  it("serveForever() ends without an error when close() is called instead of an abort, and leaves no listener on its signal", async () => {
+  it("serveForever() ended by close() rejects with an AbortError (asyncio: CancelledError), and leaves no listener on its signal", async () => {
     const server = await startServer(() => undefined, { host: HOST, port: 0 });
     const controller = new AbortController();
     const serving = track(server.serveForever({ signal: controller.signal }));
@@ -269,8 +269,10 @@ describe("Server lifecycle", () => {
     expect(serving.settled).toBe(false);
     expect(getEventListeners(controller.signal, "abort")).toHaveLength(1);
     server.close();
-    await within(serving.promise);
-    expect(serving.rejected).toBe(false);
+    await within(serving.promise.catch(() => undefined));
+    expect(serving.rejected).toBe(true);
+    expect(serving.error).toBeInstanceOf(DOMException);
+    expect(serving.error).toMatchObject({ name: "AbortError", message: "Cannot serve forever: the server was closed by close()" });
     // A long-lived signal reused for many servers must not collect listeners.
     expect(getEventListeners(controller.signal, "abort")).toHaveLength(0);
   });

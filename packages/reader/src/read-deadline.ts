@@ -1,4 +1,5 @@
 import { ReadTimeoutError } from "./read-timeout-error.js";
+import { timeoutError } from "./_check-number.js";
 
 /**
  * Options for {@linkcode readDeadline}.
@@ -54,9 +55,8 @@ export interface ReadDeadline extends Disposable {
 export function readDeadline(reader: { readonly bytesReceived: number }, options: ReadDeadlineOptions): ReadDeadline {
   const { idle, total, signal } = options;
   for (const [name, value] of [["idle", idle], ["total", total]] as const) {
-    if (value !== undefined && (typeof value !== "number" || !(value > 0))) {
-      throw new RangeError(`Cannot make a read deadline: ${name} should be a positive number, got ${String(value)}`);
-    }
+    const error = value === undefined ? undefined : timeoutError("Cannot make a read deadline", name, value);
+    if (error !== undefined) throw error;
   }
   const controller = new AbortController();
   const timers: ReturnType<typeof setTimeout>[] = [];
@@ -75,8 +75,8 @@ export function readDeadline(reader: { readonly bytesReceived: number }, options
     controller.abort(signal.reason);
   } else {
     signal?.addEventListener("abort", onOuterAbort, { once: true });
-    if (total !== undefined) timers.push(setTimeout(() => abort(new ReadTimeoutError("total", total)), total));
-    if (idle !== undefined) {
+    if (total !== undefined && total !== Infinity) timers.push(setTimeout(() => abort(new ReadTimeoutError("total", total)), total));
+    if (idle !== undefined && idle !== Infinity) {
       let seen = reader.bytesReceived;
       let quiet = 0;
       const step = idle / 4;

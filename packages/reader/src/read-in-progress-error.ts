@@ -12,7 +12,7 @@ import { StreamError } from "@asyncstreams/buffer";
  * const first = reader.readLine();
  * await reader.readLine().catch((error: unknown) => {
  *   if (error instanceof ReadInProgressError) console.log(error.message);
- *   // "readUntil() called while another read is already waiting for incoming data"
+ *   // "readLine() called while another read is already waiting for incoming data"
  * });
  * reader.feedEof();
  * await first;
@@ -28,7 +28,7 @@ export class ReadInProgressError extends StreamError {
 
   /**
    * @param method The read that was refused, as asyncio names it: `read`, `readExactly` or
-   *   `readUntil` (`readLine()` and iteration go through `readUntil`).
+   *   `readUntil`, `readLine` (iteration and `readLines()` call `readLine()`).
    */
   constructor(method: string) {
     super("ERR_READ_IN_PROGRESS", `${method}() called while another read is already waiting for incoming data`);

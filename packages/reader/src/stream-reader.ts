@@ -11,13 +11,16 @@ import { describeReader } from "./_format.js";
 import { toSeparators } from "./_separators.js";
 import { keepShapes } from "./_keep-shapes.js";
 import { ReadPauser } from "./_read-pauser.js";
-import { checkReaderOptions } from "./_check-reader-options.js";
+import { checkOverflow, checkReaderOptions } from "./_check-reader-options.js";
+import { numberError } from "./_check-number.js";
 import { DataWaiter } from "./_data-waiter.js";
 
 const NEWLINE = 0x0a;
 const LINE_SEPARATORS: readonly Uint8Array[] = [new Uint8Array([NEWLINE])];
 const NOT_FOUND = "Separator is not found, and chunk exceed the limit";
 const FOUND_TOO_LONG = "Separator is found, but chunk is longer than limit";
+/** What to do about an overrun, appended to asyncio's message (which says only what went wrong). */
+const OVERRUN_ADVICE = 'raise the reader\'s limit option, or pass overflow: "skip" or "chunk" to drop or split long lines';
 
 /**
  * asyncio's `StreamReader`: an awaitable byte stream fed by a transport, read by one reader at a
@@ -167,14 +170,17 @@ export class StreamReader implements AsyncIterable<Uint8Array> {
    * `n`. `n < 0` (the default) reads until EOF. `n === 0` returns an empty array at once. Not
    * bounded by `limit`. At EOF with nothing buffered, returns an empty array.
    *
-   * @param n The most bytes to return, or a negative number for everything until EOF.
+   * @param n The most bytes to return (`Infinity`: whatever is buffered), or a negative integer
+   *   for everything until EOF.
    * @param options `signal` aborts the read.
    * @returns The bytes read.
-   * @throws {TypeError} When `n` is not an integer.
+   * @throws {RangeError} When `n` is not an integer or `Infinity` (`1.5`, `NaN`, beyond
+   *   `Number.MAX_SAFE_INTEGER`); nothing is consumed.
+   * @throws {TypeError} When `n` is not a number.
    * @throws The stored exception (see `setException`), or `signal.reason`.
    */
   read(n = -1, options?: ReadOptions): Promise<Uint8Array> {
-    if (n > 0 && this.#buffer.length > 0 && Number.isInteger(n) && this.#canRead(options)) return Promise.resolve(this.#take(n));
+    if (n > 0 && this.#buffer.length > 0 && Number.isSafeInteger(n) && this.#canRead(options)) return Promise.resolve(this.#take(n));
     return this.#readSlow(n, options?.signal);
   }
 
@@ -195,10 +201,10 @@ export class StreamReader implements AsyncIterable<Uint8Array> {
       // An idle connection waiting for its next line: one promise, no suspended async frames (they
       // cost memory per connection); the retry starts from scratch with nothing buffered before.
       if (this.#buffer.length === 0 && !this.#eof && options?.signal === undefined && options?.overflow === undefined) {
-        return this.#waitForData("readUntil", undefined).then(this.#readLineAgain);
+        return this.#waitForData("readLine", undefined).then(this.#readLineAgain);
       }
     }
-    return this.#readLineSlow(options?.signal, options?.overflow ?? this.#overflow);
+    return this.#readLineSlow(options?.signal, options?.overflow);
   }
 
   /**
@@ -234,14 +240,14 @@ export class StreamReader implements AsyncIterable<Uint8Array> {
    * @param n How many bytes to read.
    * @param options `signal` aborts the read.
    * @returns Exactly `n` bytes.
-   * @throws {RangeError} When `n` is negative.
-   * @throws {TypeError} When `n` is not an integer.
+   * @throws {RangeError} When `n` is negative, not an integer, or beyond `Number.MAX_SAFE_INTEGER`.
+   * @throws {TypeError} When `n` is not a number (`"5"` included).
    * @throws {IncompleteReadError} When the stream ends first; `partial` holds what was buffered,
    *   which is removed from the reader.
    * @throws The stored exception (see `setException`), or `signal.reason`.
    */
   readExactly(n: number, options?: ReadOptions): Promise<Uint8Array> {
-    if (n > 0 && this.#buffer.length >= n && Number.isInteger(n) && this.#canRead(options)) {
+    if (n > 0 && this.#buffer.length >= n && Number.isSafeInteger(n) && this.#canRead(options)) {
       return Promise.resolve(this.#take(n));
     }
     return this.#readExactlySlow(n, options?.signal);
@@ -249,9 +255,11 @@ export class StreamReader implements AsyncIterable<Uint8Array> {
 
   /**
    * Reads up to and including a separator. With an array of separators, the match that ends
-   * earliest wins, and on a tie the shortest separator (asyncio 3.13's tuple form).
+   * earliest wins, and on a tie the shortest separator (asyncio 3.13's tuple form). Without a
+   * separator reads through `"\n"`, as asyncio's `readuntil()` does (unlike `readLine()`, the
+   * stream ending first is an `IncompleteReadError`).
    *
-   * @param separator One separator, or an array of them; each at least one byte long.
+   * @param separator One separator, or an array of them; each at least one byte long. Default `"\n"`.
    * @param options `signal` aborts the read.
    * @returns The bytes up to and including the separator.
    * @throws {RangeError} When the array is empty or a separator is empty.
@@ -262,7 +270,7 @@ export class StreamReader implements AsyncIterable<Uint8Array> {
    *   which is removed from the reader.
    * @throws The stored exception (see `setException`), or `signal.reason`.
    */
-  readUntil(separator: Uint8Array | readonly Uint8Array[], options?: ReadOptions): Promise<Uint8Array> {
+  readUntil(separator: Uint8Array | readonly Uint8Array[] = LINE_SEPARATORS[0]!, options?: ReadOptions): Promise<Uint8Array> {
     if (separator instanceof Uint8Array && separator.length > 0 && this.#canRead(options)) {
       const chunk = this.#buffer.takeThrough(separator, this.#limit);
       if (chunk !== undefined) {
@@ -272,7 +280,7 @@ export class StreamReader implements AsyncIterable<Uint8Array> {
       const start = this.#buffer.indexOf(separator);
       if (start !== -1 && start <= this.#limit) return Promise.resolve(this.#take(start + separator.length));
     }
-    return this.#readUntilChecked(separator, options?.signal, options?.overflow ?? this.#overflow);
+    return this.#readUntilChecked(separator, options?.signal, options?.overflow);
   }
 
   /**
@@ -387,7 +395,7 @@ export class StreamReader implements AsyncIterable<Uint8Array> {
   }
 
   async #readSlow(n: number, signal: AbortSignal | undefined): Promise<Uint8Array> {
-    if (!Number.isInteger(n)) throw new TypeError(`Cannot read: n must be an integer (got ${String(n)})`);
+    if (!(Number.isSafeInteger(n) || n === Infinity)) throw numberError("Cannot read", "n", n, "an integer (negative: until EOF) or Infinity");
     this.#checkReadable(signal);
     if (n === 0) return new Uint8Array(0);
     if (n < 0) {
@@ -401,8 +409,8 @@ export class StreamReader implements AsyncIterable<Uint8Array> {
   }
 
   async #readExactlySlow(n: number, signal: AbortSignal | undefined): Promise<Uint8Array> {
-    if (!Number.isInteger(n)) throw new TypeError(`Cannot read exactly ${String(n)} bytes: n must be an integer`);
-    if (n < 0) throw new RangeError(`Cannot read exactly ${n} bytes: readexactly size can not be less than zero`);
+    if (n < 0 && Number.isSafeInteger(n)) throw new RangeError(`Cannot read exactly ${n} bytes: readexactly size can not be less than zero`);
+    if (!(Number.isSafeInteger(n) && n >= 0)) throw numberError("Cannot read exactly", "n", n, "a non-negative integer");
     this.#checkReadable(signal);
     if (n === 0) return new Uint8Array(0);
     while (this.#buffer.length < n) {
@@ -415,14 +423,16 @@ export class StreamReader implements AsyncIterable<Uint8Array> {
   async #readUntilChecked(
     separator: Uint8Array | readonly Uint8Array[],
     signal: AbortSignal | undefined,
-    overflow: OverflowPolicy,
+    overflow: OverflowPolicy | undefined,
   ): Promise<Uint8Array> {
-    return this.#readUntil(toSeparators(separator), signal, overflow);
+    const policy = overflow === undefined ? this.#overflow : checkOverflow("Cannot read until a separator", overflow);
+    return this.#readUntil(toSeparators(separator), signal, policy, "readUntil");
   }
 
-  async #readLineSlow(signal: AbortSignal | undefined, overflow: OverflowPolicy): Promise<Uint8Array> {
+  async #readLineSlow(signal: AbortSignal | undefined, overflow: OverflowPolicy | undefined): Promise<Uint8Array> {
+    const policy = overflow === undefined ? this.#overflow : checkOverflow("Cannot read a line", overflow);
     try {
-      return await this.#readUntil(LINE_SEPARATORS, signal, overflow);
+      return await this.#readUntil(LINE_SEPARATORS, signal, policy, "readLine");
     } catch (error) {
       // An abort reason passes through as it is, whatever its class: an aborted read consumes nothing.
       if (signal?.aborted === true && error === signal.reason) throw error;
@@ -436,7 +446,7 @@ export class StreamReader implements AsyncIterable<Uint8Array> {
   }
 
   /** asyncio's `readuntil()` loop, with the overflow policy; `separators` are validated and sorted by length. */
-  async #readUntil(separators: readonly Uint8Array[], signal: AbortSignal | undefined, overflow: OverflowPolicy): Promise<Uint8Array> {
+  async #readUntil(separators: readonly Uint8Array[], signal: AbortSignal | undefined, overflow: OverflowPolicy, method: string): Promise<Uint8Array> {
     this.#checkReadable(signal);
     const buffer = this.#buffer;
     const shortest = separators[0]!.length;
@@ -477,13 +487,17 @@ export class StreamReader implements AsyncIterable<Uint8Array> {
         this.#skipping = false;
         throw new IncompleteReadError(buffer.takeAll(), null);
       }
-      await this.#waitForData("readUntil", signal);
+      await this.#waitForData(method, signal);
     }
   }
 
-  /** asyncio's error, with the stream position of the over-long chunk (the buffer's front). */
+  /**
+   * asyncio's error, with the stream position of the over-long chunk (the buffer's front). The
+   * message starts with asyncio's words (code matching on them keeps working), then names the
+   * limit and what to change.
+   */
   #overrun(message: string, consumed: number): LimitOverrunError {
-    return new LimitOverrunError(message, consumed, this.#received - this.#buffer.length);
+    return new LimitOverrunError(`${message} (limit ${this.#limit}): ${OVERRUN_ADVICE}`, consumed, this.#received - this.#buffer.length);
   }
 
   /** Drops `n` front bytes (an over-long line); returns the new search offset, 0. */

@@ -148,11 +148,17 @@ export function startReal(reader: StreamReader, op: ModelOp, signal?: AbortSigna
   }
 }
 
+/** asyncio's words at the front of an overrun message, without the limit and advice this port adds. */
+export function asyncioMessage(message: string): string {
+  const end = message.indexOf(" (limit ");
+  return end === -1 ? message : message.slice(0, end);
+}
+
 /** Converts what a real read settled with to an {@linkcode Outcome}, for `toEqual`. */
 export function toOutcome(settled: { rejected: boolean; value: Uint8Array | undefined; error: unknown }): Outcome {
   if (!settled.rejected) return { ok: true, value: Array.from(settled.value!) };
   const error = settled.error;
-  if (error instanceof LimitOverrunError) return { ok: false, error: "LimitOverrunError", message: error.message, consumed: error.consumed };
+  if (error instanceof LimitOverrunError) return { ok: false, error: "LimitOverrunError", message: asyncioMessage(error.message), consumed: error.consumed };
   if (error instanceof IncompleteReadError) {
     return { ok: false, error: "IncompleteReadError", partial: Array.from(error.partial), expected: error.expected };
   }

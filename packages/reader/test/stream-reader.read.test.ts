@@ -15,9 +15,25 @@ describe("StreamReader constructor", () => {
     }
   });
 
-  it("rejects a limit that is not a number greater than 0, such as NaN", () => {
-    expect(() => new StreamReader({ limit: Number.NaN })).toThrow(RangeError);
-    expect(() => new StreamReader({ limit: "8" as unknown as number })).toThrow(RangeError);
+  it("rejects a limit that is not a positive integer or Infinity with a RangeError naming limit and the value", () => {
+    expect(() => new StreamReader({ limit: Number.NaN })).toThrow(new RangeError("Cannot create a StreamReader: limit should be a positive integer or Infinity, got NaN"));
+    for (const limit of [2.5, 2 ** 53, -Infinity]) expect(() => new StreamReader({ limit })).toThrow(RangeError);
+    expect(() => new StreamReader({ limit: "8" as unknown as number })).toThrow(new TypeError('Cannot create a StreamReader: limit should be a number, got "8" (string)'));
+    expect(new StreamReader({ limit: Infinity }).limit).toBe(Infinity);
+  });
+
+  it("limit 2.5 with overflow \"chunk\" is refused: it used to return ab, cd, fg and never e or h", () => {
+    expect(() => new StreamReader({ limit: 2.5, overflow: "chunk" })).toThrow(RangeError);
+  });
+
+  it("an unknown option or overflow policy is refused by name (a misspelled policy acted as \"skip\")", async () => {
+    expect(() => new StreamReader({ limt: 8 } as never)).toThrow(new TypeError('Cannot create a StreamReader: unknown option "limt"; the options are limit, overflow and search'));
+    expect(() => new StreamReader({ overflow: "skipp" as never })).toThrow('Cannot create a StreamReader: overflow should be "error", "skip" or "chunk", got "skipp"');
+    const reader = new StreamReader({ limit: 2 });
+    reader.feedData(bytes("abcdef\nxy\n"));
+    expect(await rejectionOf(reader.readLine({ overflow: "Skip" as never }))).toBeInstanceOf(RangeError);
+    expect(await rejectionOf(reader.readUntil(bytes("\n"), { overflow: "drop" as never }))).toBeInstanceOf(RangeError);
+    expect(buffered(reader)).toBe("abcdef\nxy\n");
   });
 
   it("keeps the limit it was given", () => {
@@ -134,12 +150,14 @@ describe("StreamReader.feedData() and read() (CPython A2)", () => {
     expect((await reader.read(-1)).length).toBe(0);
   });
 
-  it("read(n) throws a TypeError for an n that is not an integer, and consumes nothing", async () => {
+  it("read(n) throws a RangeError naming n for a number that is not an integer, a TypeError for a string, and consumes nothing", async () => {
     const reader = new StreamReader();
     reader.feedData(bytes("abc"));
-    expect(await rejectionOf(reader.read(1.5))).toBeInstanceOf(TypeError);
-    expect(await rejectionOf(reader.read(Number.NaN))).toBeInstanceOf(TypeError);
+    expect(await rejectionOf(reader.read(1.5))).toEqual(new RangeError("Cannot read: n should be an integer (negative: until EOF) or Infinity, got 1.5"));
+    for (const n of [Number.NaN, 2 ** 53, -Infinity]) expect(await rejectionOf(reader.read(n))).toBeInstanceOf(RangeError);
+    expect(await rejectionOf(reader.read("2" as unknown as number))).toEqual(new TypeError('Cannot read: n should be a number, got "2" (string)'));
     expect(buffered(reader)).toBe("abc");
+    expect(text(await reader.read(Infinity))).toBe("abc");
   });
 
   it("feedData(b'') does not wake a waiting read", async () => {
@@ -264,10 +282,12 @@ describe("StreamReader.readExactly() (CPython A5)", () => {
     expect(await rejectionOf(reader.readExactly(-1))).toBeInstanceOf(RangeError);
   });
 
-  it("readExactly() throws a TypeError for an n that is not an integer", async () => {
+  it("readExactly() throws a RangeError naming n for a non-integer, and never calls \"5\" a non-integer", async () => {
     const reader = new StreamReader();
     reader.feedData(bytes("abc"));
-    expect(await rejectionOf(reader.readExactly(1.5))).toBeInstanceOf(TypeError);
+    expect(await rejectionOf(reader.readExactly(1.5))).toEqual(new RangeError("Cannot read exactly: n should be a non-negative integer, got 1.5"));
+    for (const n of [Number.NaN, Infinity, 2 ** 53]) expect(await rejectionOf(reader.readExactly(n))).toBeInstanceOf(RangeError);
+    expect(await rejectionOf(reader.readExactly("5" as unknown as number))).toEqual(new TypeError('Cannot read exactly: n should be a number, got "5" (string)'));
     expect(buffered(reader)).toBe("abc");
   });
 });
@@ -317,7 +337,8 @@ describe("StreamReader.setException() and exception() (CPython A6)", () => {
 
 describe("StreamReader concurrent reads (CPython section D)", () => {
   it.each([
-    ["readLine()", (reader: StreamReader) => reader.readLine(), "readUntil"],
+    ["readLine()", (reader: StreamReader) => reader.readLine(), "readLine"],
+    ["readLines()", (reader: StreamReader) => reader.readLines(), "readLine"],
     ["readUntil()", (reader: StreamReader) => reader.readUntil(bytes("\r\n")), "readUntil"],
     ["read(n)", (reader: StreamReader) => reader.read(4), "read"],
     ["read(-1)", (reader: StreamReader) => reader.read(-1), "read"],
@@ -347,12 +368,12 @@ describe("StreamReader concurrent reads (CPython section D)", () => {
     expect(text(await first.promise)).toBe("cdefg");
   });
 
-  it("line iteration while a read waits throws ReadInProgressError naming readUntil()", async () => {
+  it("line iteration while a read waits throws ReadInProgressError naming readLine(), which it calls", async () => {
     const reader = new StreamReader();
     const first = reader.read(1);
     await settle();
     const error = await rejectionOf(reader[Symbol.asyncIterator]().next());
-    expect((error as Error).message).toBe("readUntil() called while another read is already waiting for incoming data");
+    expect((error as Error).message).toBe("readLine() called while another read is already waiting for incoming data");
     reader.feedEof();
     expect((await first).length).toBe(0);
   });

@@ -34,7 +34,7 @@ describe("StreamReader.readLine() (CPython A3)", () => {
     reader.feedData(bytes("li"));
     reader.feedData(bytes("ne1\nline2\n"));
     const error = await limitError(reader.readLine());
-    expect(error.message).toBe(FOUND_TOO_LONG);
+    expect(error.message).toContain(FOUND_TOO_LONG);
     expect(buffered(reader)).toBe("line2\n");
   });
 
@@ -44,7 +44,7 @@ describe("StreamReader.readLine() (CPython A3)", () => {
     reader.feedData(bytes("ne1"));
     reader.feedData(bytes("li"));
     const error = await limitError(reader.readLine());
-    expect(error.message).toBe(NOT_FOUND);
+    expect(error.message).toContain(NOT_FOUND);
     expect(buffered(reader)).toBe("");
   });
 
@@ -69,7 +69,7 @@ describe("StreamReader.readLine() (CPython A3)", () => {
       reader.feedEof();
     });
     const error = await limitError(reader.readLine());
-    expect(error.message).toBe(FOUND_TOO_LONG);
+    expect(error.message).toContain(FOUND_TOO_LONG);
     expect(error.consumed).toBe(12);
     expect(buffered(reader)).toBe("chunk3\n");
   });
@@ -81,11 +81,11 @@ describe("StreamReader.readLine() (CPython A3)", () => {
     expect(buffered(reader)).toBe("");
 
     reader.feedData(bytes("12345678\n"));
-    expect((await limitError(reader.readLine())).message).toBe(FOUND_TOO_LONG);
+    expect((await limitError(reader.readLine())).message).toContain(FOUND_TOO_LONG);
     expect(buffered(reader)).toBe("");
 
     reader.feedData(bytes("12345678"));
-    expect((await limitError(reader.readLine())).message).toBe(NOT_FOUND);
+    expect((await limitError(reader.readLine())).message).toContain(NOT_FOUND);
     expect(buffered(reader)).toBe("");
   });
 
@@ -135,7 +135,7 @@ describe("StreamReader.readLine() (CPython A3)", () => {
     await settle();
     reader.feedData(bytes("d"));
     const error = await limitError(line);
-    expect(error.message).toBe(NOT_FOUND);
+    expect(error.message).toContain(NOT_FOUND);
     expect(error.consumed).toBe(4);
     expect(buffered(reader)).toBe("");
     reader.feedData(bytes("e\nnxt\n"));
@@ -156,7 +156,7 @@ describe("StreamReader.readLine() (CPython A3)", () => {
       await settle();
     }
     expect(error).toBeInstanceOf(LimitOverrunError);
-    expect((error as LimitOverrunError).message).toBe(NOT_FOUND);
+    expect((error as LimitOverrunError).message).toContain(NOT_FOUND);
     expect(buffered(reader)).toBe("1\nline2\n");
   });
 });

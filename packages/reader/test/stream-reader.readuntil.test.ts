@@ -80,14 +80,14 @@ describe("StreamReader.readUntil() (CPython A4)", () => {
     reader.feedData(bytes("some dataAA"));
     const notFound = await limitError(reader.readUntil(bytes("AAA")));
     expect(notFound.message).toMatch(/not found/);
-    expect(notFound.message).toBe(NOT_FOUND);
+    expect(notFound.message).toContain(NOT_FOUND);
     expect(notFound.consumed).toBe(9);
     expect(buffered(reader)).toBe("some dataAA");
 
     reader.feedData(bytes("A"));
     const found = await limitError(reader.readUntil(bytes("AAA")));
     expect(found.message).toMatch(/is found/);
-    expect(found.message).toBe(FOUND_TOO_LONG);
+    expect(found.message).toContain(FOUND_TOO_LONG);
     expect(found.consumed).toBe(9);
     expect(buffered(reader)).toBe("some dataAAA");
   });
@@ -166,7 +166,7 @@ describe("StreamReader.readUntil() limit edges (CPython section D)", () => {
     expect(read.settled).toBe(false);
     reader.feedData(bytes("f"));
     const error = await limitError(read.promise);
-    expect(error.message).toBe(NOT_FOUND);
+    expect(error.message).toContain(NOT_FOUND);
     expect(error.consumed).toBe(4);
     expect(buffered(reader)).toBe("abcdef");
   });
@@ -196,7 +196,7 @@ describe("StreamReader.readUntil() limit edges (CPython section D)", () => {
     reader.feedData(bytes("abcd--efghi--"));
     expect(text(await reader.readUntil(bytes("--")))).toBe("abcd--");
     const error = await limitError(reader.readUntil(bytes("--")));
-    expect(error.message).toBe(FOUND_TOO_LONG);
+    expect(error.message).toContain(FOUND_TOO_LONG);
     expect(error.consumed).toBe(5);
     expect(text(await reader.read(100))).toBe("efghi--");
   });

@@ -2,6 +2,7 @@ import { createSecureContext } from "node:tls";
 import type { SecureContextOptions } from "node:tls";
 import type { ClientConnectedCallback } from "@asyncstreams/protocol";
 import type { StartTlsOptions } from "@asyncstreams/writer";
+import { renameAction } from "./_start-tls-or-close.js";
 
 /**
  * Receives a failed server-side handshake: `error` is a `TlsError` (for example with code
@@ -26,7 +27,7 @@ export function secureOnClient(
     try {
       await writer.startTls(prepared);
     } catch (error) {
-      onHandshakeError?.(error, { message: "TLS handshake failed", peername: writer.getExtraInfo("peername") });
+      onHandshakeError?.(renameAction(error, "Cannot accept a TLS connection"), { message: "TLS handshake failed", peername: writer.getExtraInfo("peername") });
       return;
     }
     await onClient(reader, writer);

@@ -1,7 +1,7 @@
 import { openConnection as openPlainConnection } from "@asyncstreams/net";
 import type { OpenConnectionOptions as PlainOptions } from "@asyncstreams/net";
 import type { Streams } from "@asyncstreams/protocol";
-import { checkTimeouts } from "./_check-timeouts.js";
+import { checkTlsCall } from "./_check-tls-options.js";
 import { startTlsOrClose } from "./_start-tls-or-close.js";
 import type { TlsOptions } from "./tls-options.js";
 import type { TlsTimeouts } from "./tls-timeouts.js";
@@ -37,9 +37,9 @@ export interface OpenConnectionOptions extends PlainOptions, TlsTimeouts {
  * ```
  */
 export async function openConnection(options: OpenConnectionOptions): Promise<Streams> {
+  checkTlsCall("Cannot open a TLS connection", options, false);
   const { tls = {}, handshakeTimeout, shutdownTimeout, ...plain } = options;
-  checkTimeouts("Cannot open a TLS connection", options);
   const streams = await openPlainConnection(plain);
-  await startTlsOrClose(streams.writer, { ...tls, handshakeTimeout, shutdownTimeout, signal: options.signal });
+  await startTlsOrClose(streams.writer, { ...tls, handshakeTimeout, shutdownTimeout, signal: options.signal }, "Cannot open a TLS connection");
   return streams;
 }

@@ -1,7 +1,7 @@
 import { openUnixConnection as openPlainUnixConnection } from "@asyncstreams/net";
 import type { OpenUnixConnectionOptions as PlainOptions } from "@asyncstreams/net";
 import type { Streams } from "@asyncstreams/protocol";
-import { checkTimeouts } from "./_check-timeouts.js";
+import { checkTlsCall } from "./_check-tls-options.js";
 import { startTlsOrClose } from "./_start-tls-or-close.js";
 import type { TlsOptions } from "./tls-options.js";
 import type { TlsTimeouts } from "./tls-timeouts.js";
@@ -31,10 +31,10 @@ export interface OpenUnixConnectionOptions extends PlainOptions, TlsTimeouts {
  * ```
  */
 export async function openUnixConnection(options: OpenUnixConnectionOptions): Promise<Streams> {
+  checkTlsCall("Cannot open a TLS Unix connection", options, false);
   const { tls, handshakeTimeout, shutdownTimeout, ...plain } = options;
-  checkTimeouts("Cannot open a TLS Unix connection", options);
   if (typeof tls?.serverName !== "string") throw new TypeError("Cannot open a TLS Unix connection: tls.serverName is required");
   const streams = await openPlainUnixConnection(plain);
-  await startTlsOrClose(streams.writer, { ...tls, handshakeTimeout, shutdownTimeout, signal: options.signal });
+  await startTlsOrClose(streams.writer, { ...tls, handshakeTimeout, shutdownTimeout, signal: options.signal }, "Cannot open a TLS Unix connection");
   return streams;
 }

@@ -1,7 +1,7 @@
 import { startServer as startPlainServer } from "@asyncstreams/net";
 import type { Server, StartServerOptions as PlainOptions } from "@asyncstreams/net";
 import type { ClientConnectedCallback } from "@asyncstreams/protocol";
-import { checkTimeouts } from "./_check-timeouts.js";
+import { checkTlsCall } from "./_check-tls-options.js";
 import { secureOnClient } from "./_secure-on-client.js";
 import type { HandshakeErrorHandler } from "./_secure-on-client.js";
 import type { TlsOptions } from "./tls-options.js";
@@ -46,7 +46,7 @@ export interface StartServerOptions extends PlainOptions, TlsTimeouts {
  */
 export async function startServer(onClient: ClientConnectedCallback, options: StartServerOptions): Promise<Server> {
   if (typeof onClient !== "function") throw new TypeError("Cannot start a TLS server: onClient must be a function");
-  checkTimeouts("Cannot start a TLS server", options);
+  checkTlsCall("Cannot start a TLS server", options, true);
   const { tls, handshakeTimeout, shutdownTimeout, onHandshakeError, ...plain } = options;
   return startPlainServer(secureOnClient(onClient, { ...tls, handshakeTimeout, shutdownTimeout }, onHandshakeError), plain);
 }

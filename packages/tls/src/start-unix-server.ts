@@ -1,7 +1,7 @@
 import { startUnixServer as startPlainUnixServer } from "@asyncstreams/net";
 import type { Server, StartUnixServerOptions as PlainOptions } from "@asyncstreams/net";
 import type { ClientConnectedCallback } from "@asyncstreams/protocol";
-import { checkTimeouts } from "./_check-timeouts.js";
+import { checkTlsCall } from "./_check-tls-options.js";
 import { secureOnClient } from "./_secure-on-client.js";
 import type { HandshakeErrorHandler } from "./_secure-on-client.js";
 import type { TlsOptions } from "./tls-options.js";
@@ -39,7 +39,7 @@ export interface StartUnixServerOptions extends PlainOptions, TlsTimeouts {
  */
 export async function startUnixServer(onClient: ClientConnectedCallback, options: StartUnixServerOptions): Promise<Server> {
   if (typeof onClient !== "function") throw new TypeError("Cannot start a TLS Unix server: onClient must be a function");
-  checkTimeouts("Cannot start a TLS Unix server", options);
+  checkTlsCall("Cannot start a TLS Unix server", options, true);
   const { tls, handshakeTimeout, shutdownTimeout, onHandshakeError, ...plain } = options;
   return startPlainUnixServer(secureOnClient(onClient, { ...tls, handshakeTimeout, shutdownTimeout }, onHandshakeError), plain);
 }

@@ -3,6 +3,12 @@ import type { StartTlsOptions } from "./start-tls-options.js";
 import type { WriterProtocol } from "./writer-protocol.js";
 import type { WriterTransport } from "./writer-transport.js";
 import { unclosedWriters } from "./_unclosed-writers.js";
+import { ConnectionLostError } from "./connection-lost-error.js";
+
+/** asyncio's extra-info names that this port spells in camelCase. */
+const ASYNCIO_NAMES: Readonly<Record<string, string>> = { ssl_object: "sslObject" };
+
+const CLOSED_HERE = "Cannot drain: this writer was closed by this side with close(), and what was written after it was dropped; call drain() before close(), then waitClosed()";
 
 /** What a writer uses of its connection's reader. */
 interface WriterReader {
@@ -53,6 +59,8 @@ export class StreamWriter implements AsyncDisposable {
   readonly #reader: WriterReader | null;
   /** Bytes accepted by `write()` and `writeLines()`: the one add the write path pays for metrics. */
   #written = 0;
+  /** `close()` was called on this writer: a later drain()'s "connection lost" is our own doing. */
+  #closedHere = false;
 
   /**
    * @param transport The transport to write to.
@@ -149,6 +157,7 @@ export class StreamWriter implements AsyncDisposable {
   /** Closes the connection once buffered data is flushed. Idempotent; see `waitClosed()`. */
   close(): void {
     unclosedWriters.unregister(this);
+    this.#closedHere = true;
     this.#transport.close();
   }
 
@@ -174,13 +183,27 @@ export class StreamWriter implements AsyncDisposable {
 
   /**
    * Returns information about the transport: `peername`, `sockname`, `socket`, `peercert`,
-   * `cipher`, ... (see {@linkcode ExtraInfo}).
+   * `cipher`, ... (see {@linkcode ExtraInfo}), or `defaultValue` when the transport has none, as
+   * asyncio's `get_extra_info(name, default=None)`. asyncio's spelling `ssl_object` is accepted
+   * for `sslObject`.
+   *
+   * @example
+   * ```ts
+   * import type { StreamWriter } from "@asyncstreams/writer";
+   *
+   * declare const writer: StreamWriter;
+   * const cipher = writer.getExtraInfo("cipher", null); // null on a plain connection
+   * ```
    *
    * @param name The key to look up.
-   * @returns The value, or `undefined` when the transport has none.
+   * @param defaultValue What to return when the transport has no value for `name`.
+   * @returns The value, or `defaultValue` (`undefined` when not given).
    */
-  getExtraInfo<K extends keyof ExtraInfo & string>(name: K): ExtraInfo[K] | undefined {
-    return this.#transport.getExtraInfo(name);
+  getExtraInfo<K extends keyof ExtraInfo & string>(name: K): ExtraInfo[K] | undefined;
+  getExtraInfo<K extends keyof ExtraInfo & string, D>(name: K, defaultValue: D): ExtraInfo[K] | D;
+  getExtraInfo(name: string, defaultValue?: unknown): unknown {
+    if (typeof name !== "string") throw new TypeError(`Cannot get extra info: name should be a string, got ${typeof name}`);
+    return this.#transport.getExtraInfo(ASYNCIO_NAMES[name] ?? name) ?? defaultValue;
   }
 
   /**
@@ -191,7 +214,8 @@ export class StreamWriter implements AsyncDisposable {
    * @param options `signal` aborts this wait only (it rejects with `signal.reason`).
    * @throws The reader's stored exception (the same object every time) once the connection failed.
    * @throws {ConnectionLostError} When the connection was closed (after one turn of the event loop,
-   *   so that a pending connection loss is seen).
+   *   so that a pending connection loss is seen). When this side called `close()`, the message
+   *   says so (asyncio's "Connection lost" is kept as its `cause`).
    */
   drain(options?: { signal?: AbortSignal | undefined }): Promise<void> {
     // Fast path, no async frame: nothing to report and nothing to wait for but the protocol.
@@ -214,7 +238,13 @@ export class StreamWriter implements AsyncDisposable {
       const lostWith = this.#reader?.exception();
       if (lostWith !== undefined) throw lostWith;
     }
-    await this.#protocol.drainHelper(signal);
+    try {
+      await this.#protocol.drainHelper(signal);
+    } catch (error) {
+      // asyncio says only 'Connection lost', which reads as the peer's doing when it was ours.
+      if (this.#closedHere && error instanceof ConnectionLostError) throw new ConnectionLostError(CLOSED_HERE, { cause: error });
+      throw error;
+    }
   }
 
   /**

@@ -149,6 +149,21 @@ describe("StreamWriter", () => {
       expect(writer.getExtraInfo("no-such-key")).toBeUndefined();
       await finish(writer);
     });
+
+    it("getExtraInfo(name, defaultValue) returns the default when the transport has no value, as asyncio's get_extra_info(name, default)", async () => {
+      const { writer } = setup({ transport: new FakeTransport("fake", { sockname: "/tmp/sock", sslObject: "the TLS socket" }) });
+      expect(writer.getExtraInfo("cipher", null)).toBeNull();
+      expect(writer.getExtraInfo("no-such-key", "fallback")).toBe("fallback");
+      expect(writer.getExtraInfo("sockname", "unused")).toBe("/tmp/sock");
+      await finish(writer);
+    });
+
+    it("getExtraInfo() accepts asyncio's key name ssl_object for sslObject instead of returning undefined", async () => {
+      const { writer } = setup({ transport: new FakeTransport("fake", { sslObject: "the TLS socket" }) });
+      expect(writer.getExtraInfo("ssl_object")).toBe("the TLS socket");
+      expect(() => writer.getExtraInfo(5 as unknown as string)).toThrow(TypeError);
+      await finish(writer);
+    });
   });
 
   describe("drain()", () => {
@@ -200,7 +215,7 @@ describe("StreamWriter", () => {
       await finish(writer);
     });
 
-    it("drain() after close() yields one macrotask so the pending connection loss is seen, then throws ConnectionLostError (test_async_writer_api_exception_after_close)", async () => {
+    it("drain() after close() yields one macrotask so the pending connection loss is seen, then throws ConnectionLostError saying this side closed it (test_async_writer_api_exception_after_close)", async () => {
       const { protocol, transport, writer } = setup();
       writer.close(); // the fake schedules connectionLost(undefined) with setTimeout(0), as asyncio's call_soon
       writer.write(bytes("data"));
@@ -210,8 +225,12 @@ describe("StreamWriter", () => {
         (reason: unknown) => reason,
       );
       expect(error).toBeInstanceOf(ConnectionLostError);
-      expect((error as ConnectionLostError).message).toBe("Connection lost");
+      // asyncio says only "Connection lost", which sends users looking for a peer that did nothing.
+      expect((error as ConnectionLostError).message).toBe(
+        "Cannot drain: this writer was closed by this side with close(), and what was written after it was dropped; call drain() before close(), then waitClosed()",
+      );
       expect((error as ConnectionLostError).code).toBe("ERR_CONNECTION_LOST");
+      expect(((error as ConnectionLostError).cause as Error).message).toBe("Connection lost");
       expect(protocol.lost).toBe(true);
       expect(transport.calls).toEqual(["close", "write"]);
     });

@@ -1,0 +1,133 @@
+import { connect, createServer } from "node:net";
+import type { Socket } from "node:net";
+import { describe, expect, it, onTestFinished } from "vitest";
+import { SocketError, openConnection, openUnixConnection, startServer, startUnixServer } from "@asyncstreams/net";
+import type { StreamReader } from "@asyncstreams/reader";
+import type { StreamWriter } from "@asyncstreams/writer";
+import { HOST, bytes, closeAtEnd, closeServerAtEnd, portOf, tempDir, text, within } from "./_helpers.js";
+
+/** A port on 127.0.0.1 with nothing listening right now: bind port 0, read it, close. */
+async function freePortOf(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen({ host: HOST, port: 0 }, resolve));
+  const { port } = probe.address() as { port: number };
+  await new Promise<void>((resolve) => probe.close(() => resolve()));
+  return port;
+}
+
+/** Echoes one line, then closes. */
+async function echoLine(reader: StreamReader, writer: StreamWriter): Promise<void> {
+  writer.write(await reader.readLine());
+  writer.close();
+}
+
+/** Sends a line over a fresh connection to `port` and returns the echo. */
+async function roundTrip(port: number, line = "ping\n"): Promise<string> {
+  const { reader, writer } = await openConnection({ host: HOST, port });
+  closeAtEnd(writer);
+  writer.write(bytes(line));
+  return text(await within(reader.readLine()));
+}
+
+describe("happyEyeballsDelay, interleave and allErrors (asyncio's open_connection options)", () => {
+  it("a delay with a fraction of a millisecond connects instead of throwing Node's RangeError", async () => {
+    const server = await startServer(echoLine, { host: HOST, port: 0 });
+    closeServerAtEnd(server);
+    const { reader, writer } = await openConnection({ host: HOST, port: portOf(server), happyEyeballsDelay: 250.5, interleave: 1 });
+    closeAtEnd(writer);
+    writer.write(bytes("hi\n"));
+    expect(text(await within(reader.readLine()))).toBe("hi\n");
+  });
+
+  it("a delay that is not a positive number, and an interleave other than 1, are refused by name before connecting", async () => {
+    await expect(openConnection({ host: HOST, port: 9, happyEyeballsDelay: Number.NaN })).rejects.toThrow(/^Cannot open a connection: happyEyeballsDelay should be a positive number of milliseconds/);
+    await expect(openConnection({ host: HOST, port: 9, happyEyeballsDelay: -1 })).rejects.toThrow(RangeError);
+    await expect(openConnection({ host: HOST, port: 9, interleave: 2 as never })).rejects.toThrow(/interleave should be 1, got 2/);
+  });
+
+  it("allErrors rejects with an AggregateError holding each attempt's SocketError", async () => {
+    const port = await freePortOf();
+    const error = await openConnection({ host: HOST, port, allErrors: true }).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(AggregateError);
+    const { errors } = error as AggregateError;
+    expect(errors.length).toBeGreaterThan(0);
+    for (const attempt of errors) expect(attempt).toMatchObject({ code: "ECONNREFUSED" });
+    expect(errors[0]).toBeInstanceOf(SocketError);
+    const single = await openConnection({ host: HOST, port }).catch((caught: unknown) => caught);
+    expect(single).toBeInstanceOf(SocketError);
+  });
+});
+
+describe("family and adopted sockets on the servers (asyncio's family= and sock=)", () => {
+  it("family 4 without a host listens on 0.0.0.0 only; with a host, on its IPv4 addresses", async () => {
+    const wildcard = await startServer(echoLine, { port: 0, family: 4 });
+    closeServerAtEnd(wildcard);
+    expect(wildcard.addresses().map((entry) => (entry as { address: string }).address)).toEqual(["0.0.0.0"]);
+    const named = await startServer(echoLine, { host: "localhost", port: 0, family: 4 });
+    closeServerAtEnd(named);
+    expect(named.addresses().every(({ family }) => family === "IPv4")).toBe(true);
+    expect(await roundTrip(portOf(named))).toBe("ping\n");
+  });
+
+  it("a family other than 0, 4 or 6 is a RangeError, and flags or proto a TypeError that says Node cannot", async () => {
+    await expect(startServer(echoLine, { port: 0, family: 5 as never })).rejects.toThrow("Cannot start a server: family should be 0, 4 or 6, got 5");
+    await expect(startServer(echoLine, { port: 0, flags: 1 } as never)).rejects.toThrow('unknown option "flags"; Node cannot pass getaddrinfo() flags');
+    await expect(startServer(echoLine, { port: 0, proto: 6 } as never)).rejects.toThrow('unknown option "proto"; Node cannot choose the socket protocol');
+  });
+
+  it("startServer({ socket }) serves on an already listening net.Server (pre-fork, inherited sockets)", async () => {
+    const inherited = createServer();
+    await new Promise<void>((resolve) => inherited.listen({ host: HOST, port: 0 }, resolve));
+    const { port } = inherited.address() as { port: number };
+    const server = await startServer(echoLine, { socket: inherited });
+    onTestFinished(async () => {
+      server.close();
+      await server.waitClosed();
+      inherited.close();
+    });
+    expect(server.addresses()).toEqual([{ address: HOST, family: "IPv4", port }]);
+    expect(await roundTrip(port, "adopted\n")).toBe("adopted\n");
+  });
+
+  it("an adopted socket or fd with host or port, both at once, or a bad fd, is refused", async () => {
+    const inherited = createServer();
+    await expect(startServer(echoLine, { socket: inherited, port: 80 })).rejects.toThrow("Cannot start a server: port and an adopted socket can not be specified at the same time");
+    await expect(startServer(echoLine, { socket: inherited, fd: 3 })).rejects.toThrow("pass socket or fd, not both");
+    await expect(startServer(echoLine, { fd: -1 })).rejects.toThrow(RangeError);
+    await expect(startServer(echoLine, { fd: 2.5 })).rejects.toThrow("Cannot start a server: fd should be a non-negative integer (a listening descriptor), got 2.5");
+  });
+
+  it("startUnixServer({ socket }) and openUnixConnection({ socket }) adopt Unix sockets", async () => {
+    const path = tempDir().path("adopt.sock");
+    const inherited = createServer();
+    await new Promise<void>((resolve) => inherited.listen(path, resolve));
+    const server = await startUnixServer(echoLine, { socket: inherited });
+    onTestFinished(async () => {
+      server.close();
+      await server.waitClosed();
+      inherited.close();
+    });
+    const raw: Socket = connect(path);
+    await new Promise<void>((resolve, reject) => raw.once("connect", resolve).once("error", reject));
+    const { reader, writer } = await openUnixConnection({ socket: raw });
+    closeAtEnd(writer);
+    writer.write(bytes("unix\n"));
+    expect(text(await within(reader.readLine()))).toBe("unix\n");
+    await expect(openUnixConnection({ socket: raw, path })).rejects.toThrow("path and socket can not be specified at the same time");
+  });
+});
+
+describe("startServing: false", () => {
+  it("a connection reset while the server is not serving yet hurts nothing, and the next one is served whole", async () => {
+    const server = await startServer(echoLine, { host: HOST, port: 0, startServing: false });
+    closeServerAtEnd(server);
+    const early = connect({ host: HOST, port: portOf(server) });
+    await new Promise<void>((resolve) => early.once("connect", resolve));
+    early.write("lost\n");
+    early.resetAndDestroy();
+    const waiting = roundTrip(portOf(server), "kept\n");
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    await server.startServing();
+    expect(await within(waiting)).toBe("kept\n");
+  });
+});

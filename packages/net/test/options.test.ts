@@ -1,0 +1,50 @@
+import { describe, expect, it } from "vitest";
+import { openConnection, openUnixConnection, startServer, startUnixServer } from "@asyncstreams/net";
+import { supportsReusePort } from "../src/_supports-reuse-port.js";
+import { HOST, closeServerAtEnd } from "./_helpers.js";
+
+const noop = (): void => undefined;
+
+describe("option names on every connector and server", () => {
+  it("an unknown option is a TypeError naming it, with the close spelling when there is one", async () => {
+    await expect(openConnection({ host: HOST, prot: 80 } as never)).rejects.toThrow(
+      new TypeError(
+        'Cannot open a connection: unknown option "prot"; the options are host, port, socket, limit, signal, localAddress, localPort, family, keepAlive, keepAliveInitialDelay, noDelay, happyEyeballs, happyEyeballsDelay, interleave, allErrors, writeBufferLimits',
+      ),
+    );
+    await expect(startServer(noop, { host: HOST, port: 0, nodelay: false } as never)).rejects.toThrow('Cannot start a server: unknown option "nodelay"; did you mean "noDelay"?');
+    await expect(openUnixConnection({ path: "/tmp/x.sock", limt: 5 } as never)).rejects.toThrow('Cannot open a Unix connection: unknown option "limt"');
+    await expect(startUnixServer(noop, { path: "/tmp/x.sock", reuse_port: true } as never)).rejects.toThrow('Cannot start a Unix server: unknown option "reuse_port"');
+  });
+
+  it("tls and ssl on the servers point to @asyncstreams/tls instead of serving plaintext", async () => {
+    for (const name of ["tls", "ssl"]) {
+      await expect(startServer(noop, { host: HOST, port: 0, [name]: {} })).rejects.toThrow(
+        `Cannot start a server: unknown option "${name}"; this package never encrypts: for TLS import the same function from @asyncstreams/tls`,
+      );
+    }
+  });
+
+  it("an option set to undefined is the same as leaving it out", async () => {
+    const server = await startServer(noop, { host: HOST, port: 0, ssl: undefined } as never);
+    closeServerAtEnd(server);
+    expect(server.isServing()).toBe(true);
+  });
+});
+
+describe("reusePort", () => {
+  it("is a clear TypeError on Node versions that would ignore it", async () => {
+    const attempt = startServer(noop, { host: HOST, port: 0, reusePort: true });
+    if (supportsReusePort(process.versions.node)) {
+      const server = await attempt;
+      closeServerAtEnd(server);
+    } else {
+      await expect(attempt).rejects.toThrow(/^Cannot start a server: reusePort needs Node 22\.12 or 23\.1 and later, and this is Node 20\./);
+    }
+  });
+
+  it("is known to work from Node 22.12 and 23.1 on", () => {
+    expect(["20.19.0", "22.11.0", "23.0.0"].map(supportsReusePort)).toEqual([false, false, false]);
+    expect(["22.12.0", "23.1.0", "24.0.0"].map(supportsReusePort)).toEqual([true, true, true]);
+  });
+});
