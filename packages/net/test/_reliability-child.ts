@@ -4,7 +4,7 @@ import { readFileSync, readdirSync } from "node:fs";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { onTestFinished } from "vitest";
-import { within } from "./_helpers.js";
+import { within } from "@asyncstreams/test-utils";
 
 const REGISTER = fileURLToPath(new URL("./_reliability-ts-register.mjs", import.meta.url));
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { StreamError } from "@asyncstreams/buffer";
 import { openConnection, SocketError } from "@asyncstreams/net";
-import { HOST, startRawServer } from "./_helpers.js";
+import { HOST, startRawServer } from "@asyncstreams/test-utils/node";
 
 describe("SocketError", () => {
   it("is a StreamError that keeps the system code, details and Node's error as cause", () => {

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { StreamError } from "@asyncstreams/buffer";
 import { IncompleteReadError, StreamReader } from "@asyncstreams/reader";
-import { buffered, bytes, rejectionOf, text } from "./_helpers.js";
+import { bytes, rejectionOf, text } from "@asyncstreams/test-utils";
+import { buffered } from "./_helpers.js";
 
 describe("IncompleteReadError", () => {
   it("test_IncompleteReadError_pickleable: keeps partial and expected, and rebuilding it from them gives the same error", () => {

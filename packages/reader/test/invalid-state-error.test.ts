@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { StreamError } from "@asyncstreams/buffer";
 import { InvalidStateError, StreamReader } from "@asyncstreams/reader";
-import { FakeTransport, buffered, bytes } from "./_helpers.js";
+import { bytes } from "@asyncstreams/test-utils";
+import { FakeTransport, buffered } from "./_helpers.js";
 
 describe("InvalidStateError", () => {
   it("is a StreamError with the stable code ERR_INVALID_STATE, its own name and the given message", () => {

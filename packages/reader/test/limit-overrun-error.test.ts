@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { StreamError } from "@asyncstreams/buffer";
 import { LimitOverrunError, StreamReader } from "@asyncstreams/reader";
-import { buffered, bytes, rejectionOf } from "./_helpers.js";
+import { bytes, rejectionOf } from "@asyncstreams/test-utils";
+import { buffered } from "./_helpers.js";
 
 describe("LimitOverrunError", () => {
   it("test_LimitOverrunError_pickleable: keeps its message and consumed, and rebuilding it from them gives the same error", () => {

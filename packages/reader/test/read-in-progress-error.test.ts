@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { StreamError } from "@asyncstreams/buffer";
 import { ReadInProgressError, StreamReader } from "@asyncstreams/reader";
-import { bytes, rejectionOf, text } from "./_helpers.js";
+import { bytes, rejectionOf, text } from "@asyncstreams/test-utils";
 
 describe("ReadInProgressError", () => {
   it("names the refused method in asyncio's sentence", () => {
