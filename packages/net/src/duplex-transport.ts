@@ -19,6 +19,7 @@ const DEFAULT_HIGH = 65_536;
  *
  * const child = spawn("cat", { stdio: ["pipe", "pipe", "inherit"] });
  * const pair: DuplexPair = { readable: child.stdout, writable: child.stdin };
+ * pair.writable.end(); // cat exits at the end of its input
  * ```
  */
 export interface DuplexPair {

@@ -54,6 +54,7 @@ export interface OpenConnectionOptions {
  *
  * @example
  * ```ts
+ * // @example-no-run: needs a line server on 127.0.0.1:8888
  * import { openConnection } from "@asyncstreams/net";
  *
  * const { reader, writer } = await openConnection({ host: "127.0.0.1", port: 8888 });

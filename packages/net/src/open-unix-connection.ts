@@ -29,6 +29,7 @@ export interface OpenUnixConnectionOptions {
  *
  * @example
  * ```ts
+ * // @example-no-run: needs a server on /run/app.sock
  * import { openUnixConnection } from "@asyncstreams/net";
  *
  * const { reader, writer } = await openUnixConnection({ path: "/run/app.sock" });

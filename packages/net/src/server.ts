@@ -59,7 +59,7 @@ export interface ServerInit {
  *   writer.write(await reader.readLine());
  *   writer.close();
  * }, { host: "127.0.0.1", port: 0 });
- * console.log(server.addresses()); // [{ address: "127.0.0.1", family: "IPv4", port: 43567 }]
+ * console.log(server.addresses()); // e.g. [{ address: "127.0.0.1", family: "IPv4", port: 43567 }]
  * server.close();
  * await server.waitClosed();
  * ```

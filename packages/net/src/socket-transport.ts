@@ -50,6 +50,7 @@ const DEFAULT_SHUTDOWN_TIMEOUT = 30_000;
  *
  * @example
  * ```ts
+ * // @example-no-run: needs a server on 127.0.0.1:8888
  * import { connect } from "node:net";
  * import { SocketTransport } from "@asyncstreams/net";
  * import { createStreams } from "@asyncstreams/protocol";

@@ -44,6 +44,7 @@ export interface StartUnixServerOptions {
  *
  * @example
  * ```ts
+ * // @example-no-run: listens on a fixed path in /tmp
  * import { startUnixServer } from "@asyncstreams/net";
  *
  * const server = await startUnixServer(async (reader, writer) => {

@@ -6,7 +6,7 @@ import { fileURLToPath } from "node:url";
 import { onTestFinished } from "vitest";
 import { within } from "@asyncstreams/test-utils";
 
-const REGISTER = fileURLToPath(new URL("./_reliability-ts-register.mjs", import.meta.url));
+const REGISTER = fileURLToPath(new URL("../../../test-utils/loader/register.mjs", import.meta.url));
 
 /** A Node child process running a fixture of this folder over the packages' sources. */
 export interface SourceChild {

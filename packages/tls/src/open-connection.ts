@@ -29,6 +29,7 @@ export interface OpenConnectionOptions extends PlainOptions, TlsTimeouts {
  *
  * @example
  * ```ts
+ * // @example-no-run: needs certificate files in the working directory and a TLS server
  * import { readFileSync } from "node:fs";
  * import { openConnection } from "@asyncstreams/tls";
  *

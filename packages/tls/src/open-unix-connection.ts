@@ -23,6 +23,7 @@ export interface OpenUnixConnectionOptions extends PlainOptions, TlsTimeouts {
  *
  * @example
  * ```ts
+ * // @example-no-run: needs certificate files in the working directory and a TLS server
  * import { readFileSync } from "node:fs";
  * import { openUnixConnection } from "@asyncstreams/tls";
  *

@@ -33,6 +33,7 @@ export interface StartServerOptions extends PlainOptions, TlsTimeouts {
  *
  * @example
  * ```ts
+ * // @example-no-run: needs certificate files in the working directory
  * import { readFileSync } from "node:fs";
  * import { startServer } from "@asyncstreams/tls";
  *

@@ -26,6 +26,7 @@ export interface StartUnixServerOptions extends PlainOptions, TlsTimeouts {
  *
  * @example
  * ```ts
+ * // @example-no-run: needs certificate files in the working directory
  * import { readFileSync } from "node:fs";
  * import { startUnixServer } from "@asyncstreams/tls";
  *
