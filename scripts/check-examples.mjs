@@ -17,7 +17,11 @@
 // comparison is of values, not of text: the printed argument must equal the JSON-ish value in the
 // comment (a string is a string, `Uint8Array [1, 2]` a Uint8Array; see examples/output-comment.mjs).
 // "e.g." comments illustrate (a port number) and are not asserted. A block fails when it throws,
-// runs past 10 s, or prints anything else on an asserted line.
+// runs past 30 s, or prints anything else on an asserted line.
+//
+// CANCEL SAFETY. Every exported function and public method (of a class or an interface) that returns a
+// promise has a "Cancel safety:" paragraph in its TSDoc, saying what an abort leaves behind (tokio's
+// "# Cancel safety" sections); `@inheritDoc` members take their interface's.
 //
 // Usage: node scripts/check-examples.mjs [--keep]   (--keep leaves the generated files for a look)
 import { spawnSync } from "node:child_process";
@@ -204,6 +208,36 @@ function publicMethods(declaration, source, file) {
   return methods;
 }
 
+/**
+ * The awaitables of one source file that do not say what an abort leaves behind: exported functions,
+ * and public methods of exported classes and interfaces, that return a promise (a `Promise<...>`
+ * return type, or `async`), without a "Cancel safety:" paragraph in their TSDoc (tokio's
+ * "# Cancel safety" sections). Methods documented by `@inheritDoc` take their interface's paragraph.
+ */
+function awaitablesWithoutCancelSafety(file) {
+  const source = ts.createSourceFile(file, readFileSync(file, "utf8"), ts.ScriptTarget.Latest, true);
+  const found = [];
+  const check = (node, name) => {
+    const isAsync = node.modifiers?.some((modifier) => modifier.kind === ts.SyntaxKind.AsyncKeyword) ?? false;
+    if (!isAsync && !(node.type?.getText(source).startsWith("Promise<") ?? false)) return;
+    const docs = ts.getJSDocCommentsAndTags(node).map((doc) => doc.getText(source)).join("\n");
+    if (/@inheritDoc/.test(docs) || /Cancel safety:/.test(docs)) return;
+    found.push(`${relative(root, file)}:${source.getLineAndCharacterOfPosition(node.getStart()).line + 1}: ${name} returns a promise but its TSDoc has no "Cancel safety:" paragraph`);
+  };
+  for (const statement of source.statements) {
+    if (!(ts.getCombinedModifierFlags(statement) & ts.ModifierFlags.Export)) continue;
+    if (ts.isFunctionDeclaration(statement) && statement.name) check(statement, statement.name.text);
+    if ((ts.isClassDeclaration(statement) || ts.isInterfaceDeclaration(statement)) && statement.name) {
+      for (const member of statement.members) {
+        if (!(ts.isMethodDeclaration(member) || ts.isMethodSignature(member)) || ts.isPrivateIdentifier(member.name)) continue;
+        if (ts.getCombinedModifierFlags(member) & (ts.ModifierFlags.Private | ts.ModifierFlags.Protected)) continue;
+        check(member, `${statement.name.text}.${member.name.getText(source)}`);
+      }
+    }
+  }
+  return found;
+}
+
 /** The entry points of a package: the `@asyncstreams/source` target of every export. */
 function entryPoints(dir, manifest) {
   return Object.values(manifest.exports ?? {})
@@ -224,6 +258,7 @@ const generated = new Map(); // generated file -> { source, sourceLines, headerL
 const problems = [];
 const missing = [];
 const toRun = []; // { file, source, asserts }
+const noCancelSafety = [];
 const notRun = []; // { source, reason }
 let assertCount = 0;
 let illustrationCount = 0;
@@ -243,6 +278,8 @@ for (const { dir, manifest } of packages) {
   mkdirSync(dirname(link), { recursive: true });
   symlinkSync(dir, link, "dir");
   for (const file of listSources(join(dir, "src"))) {
+    // Public files only: `_private` helpers and the conformance kit's internals are not API.
+    if (!/[\\/]_[^\\/]*$/.test(file) && !/[\\/]testing[\\/]_/.test(file)) noCancelSafety.push(...awaitablesWithoutCancelSafety(file));
     const blocks = extractExamples(readFileSync(file, "utf8"));
     if (blocks.length > 0) filesWithExamples += 1;
     const rel = relative(root, file);
@@ -361,14 +398,15 @@ for (const { reason } of notRun) reasons.set(reason, (reasons.get(reason) ?? 0) 
 const summary =
   `${generated.size} @example blocks from ${filesWithExamples} source files: ${toRun.length} run (${assertCount} output comments asserted, ${illustrationCount} illustrations), ` +
   `${notRun.length} not run; ${exportedCount} exported classes, functions and constants; ${methodCount} public methods, ${knownDebt.size} of them listed without an example yet`;
-if (errors.length > 0 || problems.length > 0 || missing.length > 0 || failures.length > 0) {
+if (errors.length > 0 || problems.length > 0 || missing.length > 0 || failures.length > 0 || noCancelSafety.length > 0) {
   if (errors.length > 0) console.error(`@example blocks that do not compile:\n${errors.map((error) => `  ${error}`).join("\n")}`);
   if (problems.length > 0) console.error(`Malformed @example blocks:\n${problems.map((problem) => `  ${problem}`).join("\n")}`);
   if (missing.length > 0) console.error(`Exported classes, functions, constants and public methods without an @example:\n${missing.map((item) => `  ${item}`).join("\n")}`);
+  if (noCancelSafety.length > 0) console.error(`Awaitables without a "Cancel safety:" paragraph:\n${noCancelSafety.map((item) => `  ${item}`).join("\n")}`);
   if (failures.length > 0) console.error(`@example blocks that fail when run:\n${failures.map((failure) => `  ${failure}`).join("\n")}`);
   console.error(`\ncheck:examples failed: ${summary}`);
   process.exit(1);
 }
 console.log(`check:examples: ${summary}`);
 console.log(`Not run (${notRun.length}), by reason:\n${[...reasons].map(([reason, count]) => `  ${count} × ${reason}`).join("\n")}`);
-console.log("Every block compiles, every run block finishes and prints what its comments say, and every export has an @example");
+console.log("Every block compiles, every run block finishes and prints what its comments say, every export has an @example, and every awaitable says what an abort leaves behind");

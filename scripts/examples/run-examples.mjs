@@ -10,7 +10,8 @@ import { matches } from "./output-comment.mjs";
 
 const [manifestPath, resultsPath] = process.argv.slice(2);
 const manifest = JSON.parse(readFileSync(manifestPath, "utf8"));
-const TIMEOUT = 10_000;
+// Generous: the first example of each package also pays for transpiling its sources, on a busy machine.
+const TIMEOUT = 30_000;
 
 /** @type {Map<number, unknown[][]>} source line -> the argument lists printed there */
 let printed = new Map();

@@ -133,6 +133,10 @@ export class SocketTransport implements Transport {
    * handshake (gh-142352), and plaintext injected before the handshake (CVE-2011-0411) fails it
    * instead of ever being read as TLS data. A failed upgrade fails the connection with the error.
    *
+   * Cancel safety: aborting `signal` (or passing one already aborted) closes the connection: the socket
+   * is destroyed and the protocol loses the connection with `signal.reason`; there is no way back to the
+   * plain connection.
+   *
    * @param options TLS options (`key`, `cert`, `ca`, `serverName`, `rejectUnauthorized`,
    *   `alpnProtocols`, ...), `handshakeTimeout` (default 60 s), `shutdownTimeout` (30 s), `signal`.
    * @returns This transport.

@@ -36,6 +36,9 @@ export interface WriterTransport {
   /**
    * Upgrades the connection to TLS in place and resolves to the transport to use from then on.
    * Absent on transports that cannot upgrade.
+   *
+   * Cancel safety: an implementation closes the connection when `signal` aborts the handshake (or was
+   * aborted already): a half-done handshake cannot be undone.
    */
   startTls?(options: StartTlsOptions): Promise<WriterTransport>;
 }
