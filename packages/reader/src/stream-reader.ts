@@ -9,7 +9,7 @@ import type { ReadingTransport } from "./reading-transport.js";
 import type { StreamReaderOptions } from "./stream-reader-options.js";
 import { describeReader } from "./_format.js";
 import { toSeparators } from "./_separators.js";
-import { keepShapes } from "./_keep-shapes.js";
+import { keepShapes, shapesKept } from "./_keep-shapes.js";
 import { ReadPauser } from "./_read-pauser.js";
 import { checkReaderOptions } from "./_check-reader-options.js";
 import { DataWaiter } from "./_data-waiter.js";
@@ -71,6 +71,9 @@ export class StreamReader implements AsyncIterable<Uint8Array> {
     this.#pauser = new ReadPauser(limit);
     this.#overflow = overflow;
     this.#buffer = new ByteBuffer({ search: options.search });
+    // The first reader keeps the hidden classes, and the optimized code built on them, alive (see
+    // keepShapes()); done here rather than at import, so importing the package does no work.
+    if (!shapesKept) keepShapes(makeShapeKeeper);
   }
 
   /** The line and chunk length limit this reader was created with. */
@@ -549,5 +552,7 @@ export class StreamReader implements AsyncIterable<Uint8Array> {
   }
 }
 
-// Keeps the reader's hidden classes, and the optimized code built on them, alive: see keepShapes().
-keepShapes(new StreamReader({ limit: 4 }));
+/** The reader that keepShapes() runs and keeps: `limit` 4, the shape it was tuned for. */
+function makeShapeKeeper(): StreamReader {
+  return new StreamReader({ limit: 4 });
+}
