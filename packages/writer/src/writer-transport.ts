@@ -39,6 +39,11 @@ export interface WriterTransport {
    *
    * Cancel safety: an implementation closes the connection when `signal` aborts the handshake (or was
    * aborted already): a half-done handshake cannot be undone.
+   *
+   * @param options TLS settings, `handshakeTimeout`, `shutdownTimeout` and `signal`.
+   * @param takeBuffered Removes and returns the bytes the reader received but nobody read (TLS
+   *   bytes that came with the last plaintext): the transport calls it once, at the moment it stops
+   *   delivering plaintext, and feeds them to TLS first, so none is lost or read as plaintext.
    */
-  startTls?(options: StartTlsOptions): Promise<WriterTransport>;
+  startTls?(options: StartTlsOptions, takeBuffered?: () => Uint8Array): Promise<WriterTransport>;
 }
