@@ -1,18 +1,35 @@
 #!/usr/bin/env node
-// Every ```ts block under an `@example` TSDoc tag in packages/*/src must compile, and every class and
-// function a package exports must have at least one such block (STYLE.md: "an @example that
-// compiles"). Each block becomes its own module in node_modules/.cache/tsdoc-examples/ (git-ignored
+// Every ```ts block under an `@example` TSDoc tag in packages/*/src must compile and run, and every class,
+// function and public method a package exports must have at least one such block (STYLE.md: "an
+// @example that compiles"; denoland/std's check_docs runs them). Then the blocks run: see RUNNING below. Each block becomes its own module in node_modules/.cache/tsdoc-examples/ (git-ignored
 // with node_modules), importing the packages by their public names through a node_modules/ of
 // symlinks made there, and the whole set is type-checked by the repo's own TypeScript in one
 // `tsc --noEmit` run: tsconfig.base.json (strict, module node20, ...) plus Node's types. Packages
 // resolve through the `@asyncstreams/source` export condition, so no build is needed. A failure is
 // reported at the file:line of the block's source line, not of the generated file.
 //
+// RUNNING. Every block runs, in one child Node process that loads the TypeScript sources (no build),
+// unless it has a line `// @example-no-run: <reason>` (a block that needs a peer it cannot have on
+// loopback, a file, a Deno global...): those are counted and listed by reason. A `console.log(...)`
+// line with an output comment, at its end or on the comment-only line right below it, asserts what
+// it prints: `console.log(x); // "hello\n"`, `// 5`, `// { high: 1024, low: 256 }`, `// 2, 1` (the line
+// ran twice), `// "ECONNRESET" "EPIPE"` (two arguments), `// null: EOF` (prose after a colon). The
+// comparison is of values, not of text: the printed argument must equal the JSON-ish value in the
+// comment (a string is a string, `Uint8Array [1, 2]` a Uint8Array; see examples/output-comment.mjs).
+// "e.g." comments illustrate (a port number) and are not asserted. A block fails when it throws,
+// runs past 30 s, or prints anything else on an asserted line.
+//
+// CANCEL SAFETY. Every exported function and public method (of a class or an interface) that returns a
+// promise has a "Cancel safety:" paragraph in its TSDoc, saying what an abort leaves behind (tokio's
+// "# Cancel safety" sections); `@inheritDoc` members take their interface's.
+//
 // Usage: node scripts/check-examples.mjs [--keep]   (--keep leaves the generated files for a look)
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
 import ts from "typescript";
+import { parseOutputComment } from "./examples/output-comment.mjs";
 
 const root = resolve(import.meta.dirname, "..");
 const packagesDir = join(root, "packages");
@@ -73,6 +90,53 @@ function extractExamples(text) {
   return blocks;
 }
 
+/** Where a line's `//` comment starts, outside string and template literals; -1 when it has none. */
+function commentStart(line) {
+  let quote = null;
+  for (let i = 0; i < line.length; i++) {
+    const char = line[i];
+    if (quote !== null) {
+      if (char === "\\") i++;
+      else if (char === quote) quote = null;
+    } else if (char === '"' || char === "'" || char === "`") quote = char;
+    else if (char === "/" && line[i + 1] === "/") return i;
+  }
+  return -1;
+}
+
+/**
+ * How a block runs: `{ noRun: reason }`, or the lines to run (each `console.log(` made a
+ * `__print(<source line>, ` call) with the output comments to assert. Problems go to `problems`.
+ */
+function planRun(block, rel, problems) {
+  const noRun = block.lines.map((line) => /^\s*\/\/\s*@example-no-run:\s*(.*)$/.exec(line)).find((match) => match !== null);
+  if (noRun) {
+    if (noRun[1].trim() === "") problems.push(`${rel}:${block.line}: @example-no-run needs a reason`);
+    return { noRun: noRun[1].trim() };
+  }
+  const asserts = [];
+  let illustrations = 0;
+  const lines = block.lines.map((line, index) => {
+    const sourceLine = block.sourceLines[index];
+    if (!line.includes("console.log(")) return line;
+    const at = commentStart(line);
+    let comment = at === -1 ? undefined : line.slice(at + 2);
+    const next = block.lines[index + 1];
+    if (comment === undefined && next !== undefined && /^\s*\/\/(?!\s*@example)/.test(next)) comment = next.replace(/^\s*\/\//, "");
+    if (comment !== undefined) {
+      try {
+        const parsed = parseOutputComment(comment);
+        if (parsed.illustration) illustrations += 1;
+        else asserts.push({ line: sourceLine, calls: parsed.calls, raw: comment.trim() });
+      } catch (error) {
+        problems.push(`${rel}:${sourceLine}: ${error.message} (write the printed value, or "e.g." for an illustration)`);
+      }
+    }
+    return line.replaceAll("console.log(", `__print(${sourceLine}, `);
+  });
+  return { lines, asserts, illustrations };
+}
+
 /** Whether a node's own TSDoc (any of its comments) has an `@example` tag. */
 function hasExample(node) {
   return ts.getJSDocTags(node).some((tag) => tag.tagName.text === "example");
@@ -110,12 +174,67 @@ function publicClassesAndFunctions(entry) {
         // Overloads: the name is documented when any of its declarations has an example.
         const previous = found.find((item) => item.key === key);
         if (previous) previous.documented ||= hasExample(declaration);
-        else if (!seen.has(key)) found.push({ key, name, file, line, documented: hasExample(declaration) });
+        else if (!seen.has(key)) {
+          found.push({ key, name, file, line, documented: hasExample(declaration) });
+          if (ts.isClassDeclaration(declaration)) found.push(...publicMethods(declaration, source, file));
+        }
         seen.add(key);
       }
     }
   };
   visit(entry, undefined);
+  return found;
+}
+
+/**
+ * The public methods of an exported class that need their own `@example`: every method but
+ * `#private`/`private`/`protected` ones, symbol-keyed ones (`[Symbol.asyncIterator]`), `toString`,
+ * and those whose TSDoc is `@inheritDoc` (an interface documents them, with its example).
+ */
+function publicMethods(declaration, source, file) {
+  const methods = [];
+  for (const member of declaration.members) {
+    if (!ts.isMethodDeclaration(member) || !ts.isIdentifier(member.name)) continue;
+    if (ts.getCombinedModifierFlags(member) & (ts.ModifierFlags.Private | ts.ModifierFlags.Protected)) continue;
+    const name = member.name.text;
+    if (name === "toString" || ts.getJSDocTags(member).some((tag) => tag.tagName.text === "inheritDoc")) continue;
+    const qualified = `${declaration.name.text}.${name}`;
+    const key = `${file}#${qualified}`;
+    if (methods.some((item) => item.key === key)) continue; // overloads
+    const line = source.getLineAndCharacterOfPosition(member.getStart()).line + 1;
+    const documented = declaration.members.some((other) => ts.isMethodDeclaration(other) && ts.isIdentifier(other.name) && other.name.text === name && hasExample(other));
+    methods.push({ key, name: qualified, file, line, documented, method: true });
+  }
+  return methods;
+}
+
+/**
+ * The awaitables of one source file that do not say what an abort leaves behind: exported functions,
+ * and public methods of exported classes and interfaces, that return a promise (a `Promise<...>`
+ * return type, or `async`), without a "Cancel safety:" paragraph in their TSDoc (tokio's
+ * "# Cancel safety" sections). Methods documented by `@inheritDoc` take their interface's paragraph.
+ */
+function awaitablesWithoutCancelSafety(file) {
+  const source = ts.createSourceFile(file, readFileSync(file, "utf8"), ts.ScriptTarget.Latest, true);
+  const found = [];
+  const check = (node, name) => {
+    const isAsync = node.modifiers?.some((modifier) => modifier.kind === ts.SyntaxKind.AsyncKeyword) ?? false;
+    if (!isAsync && !(node.type?.getText(source).startsWith("Promise<") ?? false)) return;
+    const docs = ts.getJSDocCommentsAndTags(node).map((doc) => doc.getText(source)).join("\n");
+    if (/@inheritDoc/.test(docs) || /Cancel safety:/.test(docs)) return;
+    found.push(`${relative(root, file)}:${source.getLineAndCharacterOfPosition(node.getStart()).line + 1}: ${name} returns a promise but its TSDoc has no "Cancel safety:" paragraph`);
+  };
+  for (const statement of source.statements) {
+    if (!(ts.getCombinedModifierFlags(statement) & ts.ModifierFlags.Export)) continue;
+    if (ts.isFunctionDeclaration(statement) && statement.name) check(statement, statement.name.text);
+    if ((ts.isClassDeclaration(statement) || ts.isInterfaceDeclaration(statement)) && statement.name) {
+      for (const member of statement.members) {
+        if (!(ts.isMethodDeclaration(member) || ts.isMethodSignature(member)) || ts.isPrivateIdentifier(member.name)) continue;
+        if (ts.getCombinedModifierFlags(member) & (ts.ModifierFlags.Private | ts.ModifierFlags.Protected)) continue;
+        check(member, `${statement.name.text}.${member.name.getText(source)}`);
+      }
+    }
+  }
   return found;
 }
 
@@ -138,6 +257,19 @@ const packages = listPackages();
 const generated = new Map(); // generated file -> { source, sourceLines, headerLines }
 const problems = [];
 const missing = [];
+const toRun = []; // { file, source, asserts }
+const noCancelSafety = [];
+const notRun = []; // { source, reason }
+let assertCount = 0;
+let illustrationCount = 0;
+let methodCount = 0;
+const knownDebt = new Set(
+  readFileSync(join(import.meta.dirname, "examples", "methods-without-examples.txt"), "utf8")
+    .split("\n")
+    .map((line) => line.replace(/#.*/, "").trim())
+    .filter((line) => line !== ""),
+);
+const debtSeen = new Set();
 let exportedCount = 0;
 let filesWithExamples = 0;
 
@@ -146,6 +278,8 @@ for (const { dir, manifest } of packages) {
   mkdirSync(dirname(link), { recursive: true });
   symlinkSync(dir, link, "dir");
   for (const file of listSources(join(dir, "src"))) {
+    // Public files only: `_private` helpers and the conformance kit's internals are not API.
+    if (!/[\\/]_[^\\/]*$/.test(file) && !/[\\/]testing[\\/]_/.test(file)) noCancelSafety.push(...awaitablesWithoutCancelSafety(file));
     const blocks = extractExamples(readFileSync(file, "utf8"));
     if (blocks.length > 0) filesWithExamples += 1;
     const rel = relative(root, file);
@@ -159,12 +293,26 @@ for (const { dir, manifest } of packages) {
       // `export {}` makes every block a module, so blocks may reuse names and use top-level await.
       writeFileSync(join(work, name), `${[...header, ...block.lines, "export {};"].join("\n")}\n`);
       generated.set(name, { source: rel, sourceLines: block.sourceLines, headerLines: header.length });
+      const plan = planRun(block, rel, problems);
+      if (plan.noRun !== undefined) {
+        notRun.push({ source: `${rel}:${block.line}`, reason: plan.noRun });
+      } else {
+        const runFile = join(work, name.replace(/\.ts$/, ".run.ts"));
+        writeFileSync(runFile, `${[...header, ...plan.lines, "export {};"].join("\n")}\n`);
+        toRun.push({ file: runFile, source: `${rel}:${block.line}`, asserts: plan.asserts });
+        assertCount += plan.asserts.length;
+        illustrationCount += plan.illustrations;
+      }
     }
   }
   for (const entry of entryPoints(dir, manifest)) {
     for (const item of publicClassesAndFunctions(entry)) {
-      exportedCount += 1;
-      if (!item.documented) missing.push(`${relative(root, item.file)}:${item.line}: ${manifest.name} exports ${item.name} without an @example`);
+      if (item.method) methodCount += 1;
+      else exportedCount += 1;
+      const debt = item.method && knownDebt.has(`${manifest.name} ${item.name}`);
+      if (debt) debtSeen.add(`${manifest.name} ${item.name}`);
+      if (debt && item.documented) problems.push(`${relative(root, item.file)}:${item.line}: ${item.name} has an @example now: remove it from scripts/examples/methods-without-examples.txt`);
+      if (!item.documented && !debt) missing.push(`${relative(root, item.file)}:${item.line}: ${manifest.name} exports ${item.name} without an @example`);
     }
   }
 }
@@ -212,17 +360,53 @@ for (const line of output.split("\n")) {
   }
 }
 if (tsc.status !== 0 && errors.length === 0) errors.push(`tsc exited with ${tsc.status}: ${output || "no output"}`);
+for (const entry of knownDebt) if (!debtSeen.has(entry)) problems.push(`scripts/examples/methods-without-examples.txt lists ${entry}, which is not a public method: remove it`);
+
+// --- Run -------------------------------------------------------------------------------------------
+
+const failures = [];
+if (errors.length === 0) {
+  const manifestPath = join(work, "run-manifest.json");
+  const resultsPath = join(work, "run-results.json");
+  writeFileSync(manifestPath, JSON.stringify(toRun));
+  const register = pathToFileURL(join(root, "test-utils", "loader", "register.mjs")).href;
+  const runner = join(import.meta.dirname, "examples", "run-examples.mjs");
+  // --no-warnings: short examples leave writers to the garbage collector, whose ResourceWarnings would
+  // otherwise fill the log without saying which example they came from.
+  const run = spawnSync(process.execPath, ["--no-warnings", "--conditions=@asyncstreams/source", "--import", register, runner, manifestPath, resultsPath], {
+    cwd: work,
+    stdio: ["ignore", "inherit", "inherit"],
+    timeout: 10 * 60_000,
+  });
+  if (run.status !== 0 || !existsSync(resultsPath)) failures.push(`the example runner exited with ${run.status ?? run.signal}`);
+  else {
+    for (const result of JSON.parse(readFileSync(resultsPath, "utf8"))) {
+      if (result.status !== "ok") failures.push(`${result.source}: ${result.error.split("\n").slice(0, 4).join("\n    ")}`);
+      for (const mismatch of result.mismatches) {
+        failures.push(`${result.source.replace(/:\d+$/, "")}:${mismatch.line}: printed ${mismatch.printed}, but its comment says ${mismatch.expected}`);
+      }
+    }
+  }
+}
 
 if (!keep) rmSync(work, { recursive: true, force: true });
 
 // --- Report ----------------------------------------------------------------------------------------
 
-const summary = `${generated.size} @example blocks from ${filesWithExamples} source files; ${exportedCount} exported classes, functions and constants`;
-if (errors.length > 0 || problems.length > 0 || missing.length > 0) {
+const reasons = new Map();
+for (const { reason } of notRun) reasons.set(reason, (reasons.get(reason) ?? 0) + 1);
+const summary =
+  `${generated.size} @example blocks from ${filesWithExamples} source files: ${toRun.length} run (${assertCount} output comments asserted, ${illustrationCount} illustrations), ` +
+  `${notRun.length} not run; ${exportedCount} exported classes, functions and constants; ${methodCount} public methods, ${knownDebt.size} of them listed without an example yet`;
+if (errors.length > 0 || problems.length > 0 || missing.length > 0 || failures.length > 0 || noCancelSafety.length > 0) {
   if (errors.length > 0) console.error(`@example blocks that do not compile:\n${errors.map((error) => `  ${error}`).join("\n")}`);
   if (problems.length > 0) console.error(`Malformed @example blocks:\n${problems.map((problem) => `  ${problem}`).join("\n")}`);
-  if (missing.length > 0) console.error(`Exported classes, functions and constants without an @example:\n${missing.map((item) => `  ${item}`).join("\n")}`);
+  if (missing.length > 0) console.error(`Exported classes, functions, constants and public methods without an @example:\n${missing.map((item) => `  ${item}`).join("\n")}`);
+  if (noCancelSafety.length > 0) console.error(`Awaitables without a "Cancel safety:" paragraph:\n${noCancelSafety.map((item) => `  ${item}`).join("\n")}`);
+  if (failures.length > 0) console.error(`@example blocks that fail when run:\n${failures.map((failure) => `  ${failure}`).join("\n")}`);
   console.error(`\ncheck:examples failed: ${summary}`);
   process.exit(1);
 }
-console.log(`check:examples: ${summary}; every block compiles and every export has an @example`);
+console.log(`check:examples: ${summary}`);
+console.log(`Not run (${notRun.length}), by reason:\n${[...reasons].map(([reason, count]) => `  ${count} × ${reason}`).join("\n")}`);
+console.log("Every block compiles, every run block finishes and prints what its comments say, every export has an @example, and every awaitable says what an abort leaves behind");

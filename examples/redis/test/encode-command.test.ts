@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { encodeCommand } from "../src/encode-command.js";
-import { text } from "./_memory-streams.js";
+import { text } from "@asyncstreams/test-utils";
 
 describe("encodeCommand()", () => {
   it("encodes a command as a RESP array of bulk strings", () => {

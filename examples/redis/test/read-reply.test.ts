@@ -4,7 +4,8 @@ import { readReply } from "../src/read-reply.js";
 import { RedisProtocolError } from "../src/redis-protocol-error.js";
 import { RedisReplyError } from "../src/redis-reply-error.js";
 import type { RedisReply } from "../src/redis-reply.js";
-import { bytes, memoryStreams, turn } from "./_memory-streams.js";
+import { bytes } from "@asyncstreams/test-utils";
+import { memoryStreams, turn } from "./_memory-streams.js";
 import type { MemoryStreams } from "./_memory-streams.js";
 
 /** Every RESP2 type, back to back, with the value each must parse to. */

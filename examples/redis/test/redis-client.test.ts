@@ -4,7 +4,8 @@ import { readReply } from "../src/read-reply.js";
 import { RedisClient } from "../src/redis-client.js";
 import { RedisProtocolError } from "../src/redis-protocol-error.js";
 import { RedisReplyError } from "../src/redis-reply-error.js";
-import { bytes, memoryStreams, text, turn } from "./_memory-streams.js";
+import { bytes, text } from "@asyncstreams/test-utils";
+import { memoryStreams, turn } from "./_memory-streams.js";
 import type { MemoryStreams } from "./_memory-streams.js";
 
 // The client over an in-memory pair, with the test playing the server. A command is itself a RESP

@@ -13,7 +13,7 @@ import type { ByteSearch } from "./byte-search.js";
  * ```ts
  * import { portableByteSearch } from "@asyncstreams/buffer";
  *
- * portableByteSearch(new TextEncoder().encode("a\r\nb\r\n"), new TextEncoder().encode("\r\n"), 2); // 4
+ * console.log(portableByteSearch(new TextEncoder().encode("a\r\nb\r\n"), new TextEncoder().encode("\r\n"), 2)); // 4
  * ```
  */
 export const portableByteSearch: ByteSearch = (haystack, needle, fromIndex) => {

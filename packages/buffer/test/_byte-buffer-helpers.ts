@@ -1,23 +1,13 @@
-/** Shared helpers of the ByteBuffer tests: byte and text conversions and naive reference models. */
+/** Shared helpers of the ByteBuffer tests: byte constants and naive reference models (bytes and text come from the test toolkit). */
 import { ByteBuffer } from "@asyncstreams/buffer";
 import type { SeparatorMatch } from "@asyncstreams/buffer";
 import { expect } from "vitest";
 import fc from "fast-check";
-
-export const encoder = new TextEncoder();
-export const decoder = new TextDecoder();
+import { bytes } from "@asyncstreams/test-utils";
 
 export const CR = 13;
 export const LF = 10;
 export const CRLF = Uint8Array.of(CR, LF);
-
-export function bytes(text: string): Uint8Array {
-  return encoder.encode(text);
-}
-
-export function text(view: Uint8Array): string {
-  return decoder.decode(view);
-}
 
 export function code(char: string): number {
   return char.charCodeAt(0);

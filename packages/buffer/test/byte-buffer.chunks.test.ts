@@ -2,7 +2,8 @@ import { describe, it, expect } from "vitest";
 import fc from "fast-check";
 import { ByteBuffer } from "@asyncstreams/buffer";
 import type { SeparatorMatch } from "@asyncstreams/buffer";
-import { LF, CRLF, bytes, text, naiveStartsWith, naiveIndexOf, naiveFindFirst, streamArbitrary } from "./_byte-buffer-helpers.js";
+import { bytes, text } from "@asyncstreams/test-utils";
+import { CRLF, LF, naiveFindFirst, naiveIndexOf, naiveStartsWith, streamArbitrary } from "./_byte-buffer-helpers.js";
 
 describe("ByteBuffer with many chunks", () => {
   // Before the fix in #copyFront() this take() never returned: compacting the chunk list renumbered

@@ -1,6 +1,7 @@
 import { describe, it, expect } from "vitest";
 import { ByteBuffer } from "@asyncstreams/buffer";
-import { LF, CRLF, bytes, text, code, bufferOf } from "./_byte-buffer-helpers.js";
+import { bytes, text } from "@asyncstreams/test-utils";
+import { CRLF, LF, bufferOf, code } from "./_byte-buffer-helpers.js";
 
 describe("ByteBuffer indexOfByte()", () => {
   it("indexOfByte() finds a byte in the first chunk, in a later chunk, or nowhere", () => {

@@ -1,7 +1,8 @@
 import { describe, it, expect } from "vitest";
 import fc from "fast-check";
 import { ByteBuffer } from "@asyncstreams/buffer";
-import { CR, LF, CRLF, bytes, text, code, naiveStartsWith, naiveIndexOf, naiveFindFirst, expectNoSharedBytes, byteArbitrary, separatorArbitrary, separatorsArbitrary } from "./_byte-buffer-helpers.js";
+import { bytes, text } from "@asyncstreams/test-utils";
+import { CR, CRLF, LF, byteArbitrary, code, expectNoSharedBytes, naiveFindFirst, naiveIndexOf, naiveStartsWith, separatorArbitrary, separatorsArbitrary } from "./_byte-buffer-helpers.js";
 
 // ---------------------------------------------------------------------------------------------
 // Property test: random operation sequences against a model that remembers, for every byte,

@@ -1,6 +1,7 @@
 import { describe, it, expect } from "vitest";
 import { ByteBuffer } from "@asyncstreams/buffer";
-import { LF, CRLF, bytes, text, code, bufferOf, expectNoSharedBytes } from "./_byte-buffer-helpers.js";
+import { bytes, text } from "@asyncstreams/test-utils";
+import { CRLF, LF, bufferOf, code, expectNoSharedBytes } from "./_byte-buffer-helpers.js";
 
 describe("ByteBuffer append() and length", () => {
   it("a new buffer is empty and finds nothing", () => {

@@ -16,6 +16,7 @@ import { toSocketError } from "./_socket-error-from.js";
  *
  * const child = spawn("cat", { stdio: ["pipe", "pipe", "inherit"] });
  * const pair: DuplexPair = { readable: child.stdout, writable: child.stdin };
+ * pair.writable.end(); // cat exits at the end of its input
  * ```
  */
 export interface DuplexPair {

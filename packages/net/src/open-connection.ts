@@ -61,6 +61,11 @@ export interface OpenConnectionOptions {
  * The connection is half-open capable: after the peer's FIN, `reader` reaches EOF and `writer` can
  * still write (Node's own default would close it). TCP_NODELAY is on by default, as in asyncio.
  *
+ * Cancel safety: aborting `signal` while connecting destroys the socket (no descriptor is left open) and
+ * rejects with `signal.reason`; once the streams are returned the signal no longer applies (reads take
+ * their own). With `socket`, an already aborted signal rejects before the socket is used; it stays the
+ * caller's.
+ *
  * @param options Where to connect, the reader's `limit`, `signal`, and socket settings.
  * @returns The reader and the writer.
  * @throws {RangeError} When `limit` is not greater than 0 (before any network activity).
@@ -71,6 +76,7 @@ export interface OpenConnectionOptions {
  *
  * @example
  * ```ts
+ * // @example-no-run: needs a line server on 127.0.0.1:8888
  * import { openConnection } from "@asyncstreams/net";
  *
  * const { reader, writer } = await openConnection({ host: "127.0.0.1", port: 8888 });

@@ -10,6 +10,7 @@ import type { DuplexPair, DuplexTransportOptions } from "./duplex-transport.js";
  *
  * @example
  * ```ts
+ * // @example-no-run: uses the process's own stdin and stdout
  * import { openDuplexStreams, type OpenDuplexStreamsOptions } from "@asyncstreams/net";
  *
  * const options: OpenDuplexStreamsOptions = { limit: 1024 * 1024, writeBufferLimits: { high: 256 * 1024 } };

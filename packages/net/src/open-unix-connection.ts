@@ -26,6 +26,10 @@ export interface OpenUnixConnectionOptions {
  * asyncio's `open_unix_connection()`: connects to a Unix-domain stream socket and returns the
  * connection's reader and writer, half-open capable as over TCP.
  *
+ * Cancel safety: aborting `signal` while connecting destroys the socket (no descriptor is left open) and
+ * rejects with `signal.reason`; once the streams are returned the signal no longer applies (reads take
+ * their own).
+ *
  * @param options `path`, the reader's `limit` and `signal`.
  * @returns The reader and the writer; `getExtraInfo("peername")` is the path.
  * @throws {RangeError} When `limit` is not greater than 0.
@@ -33,6 +37,7 @@ export interface OpenUnixConnectionOptions {
  *
  * @example
  * ```ts
+ * // @example-no-run: needs a server on /run/app.sock
  * import { openUnixConnection } from "@asyncstreams/net";
  *
  * const { reader, writer } = await openUnixConnection({ path: "/run/app.sock" });

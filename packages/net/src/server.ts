@@ -59,7 +59,7 @@ export interface ServerInit {
  *   writer.write(await reader.readLine());
  *   writer.close();
  * }, { host: "127.0.0.1", port: 0 });
- * console.log(server.addresses()); // [{ address: "127.0.0.1", family: "IPv4", port: 43567 }]
+ * console.log(server.addresses()); // e.g. [{ address: "127.0.0.1", family: "IPv4", port: 43567 }]
  * server.close();
  * await server.waitClosed();
  * ```
@@ -113,6 +113,8 @@ export class Server implements AsyncDisposable {
   /**
    * Starts serving connections, including those accepted while not serving. Idempotent.
    *
+   * Cancel safety: no signal; it returns after one turn of the event loop and cannot be stopped half-way.
+   *
    * @throws {InvalidStateError} When the server is closed.
    */
   async startServing(): Promise<void> {
@@ -128,6 +130,10 @@ export class Server implements AsyncDisposable {
   /**
    * Serves until `signal` aborts or the server is closed, then closes the server and waits for
    * every connection to end (asyncio's `serve_forever()` cancelled).
+   *
+   * Cancel safety: aborting `signal` is how it is meant to end: the server stops listening, waits for
+   * every live connection to end (call `abortClients()` to hurry them), and only then rejects with
+   * `signal.reason`. An abort leaves a closed server, never a half-closed one.
    *
    * @param options `signal` stops serving.
    * @throws {InvalidStateError} When the server is closed, or another `serveForever()` is running.
@@ -196,6 +202,8 @@ export class Server implements AsyncDisposable {
   /**
    * Waits until the server is closed and every connection has ended.
    *
+   * Cancel safety: no signal; the promise only observes the server, so giving up on it changes nothing.
+   *
    * @returns A promise that resolves then; at once if that already happened.
    */
   waitClosed(): Promise<void> {
@@ -203,7 +211,11 @@ export class Server implements AsyncDisposable {
     return new Promise<void>((resolve) => this.#waiters.push(resolve));
   }
 
-  /** `close()` then `waitClosed()`, for `await using`. */
+  /**
+   * `close()` then `waitClosed()`, for `await using`.
+   *
+   * Cancel safety: no signal; once called, the server closes whether or not the promise is awaited.
+   */
   async [Symbol.asyncDispose](): Promise<void> {
     this.close();
     await this.waitClosed();

@@ -48,6 +48,7 @@ const DEFAULT_SHUTDOWN_TIMEOUT = 30_000;
  *
  * @example
  * ```ts
+ * // @example-no-run: needs a server on 127.0.0.1:8888
  * import { connect } from "node:net";
  * import { SocketTransport } from "@asyncstreams/net";
  * import { createStreams } from "@asyncstreams/protocol";
@@ -125,6 +126,10 @@ export class SocketTransport implements Transport {
    * fed to TLS as ciphertext: a ClientHello that arrived with the last plaintext line completes the
    * handshake (gh-142352), and plaintext injected before the handshake (CVE-2011-0411) fails it
    * instead of ever being read as TLS data. A failed upgrade fails the connection with the error.
+   *
+   * Cancel safety: aborting `signal` (or passing one already aborted) closes the connection: the socket
+   * is destroyed and the protocol loses the connection with `signal.reason`; there is no way back to the
+   * plain connection.
    *
    * @param options TLS options (`key`, `cert`, `ca`, `serverName`, `rejectUnauthorized`,
    *   `alpnProtocols`, ...), `handshakeTimeout` (default 60 s), `shutdownTimeout` (30 s), `signal`.

@@ -55,6 +55,10 @@ export interface StartServerOptions {
  * that connection is closed, and serving goes on. Connections are half-open capable and use
  * TCP_NODELAY, as in asyncio.
  *
+ * Cancel safety: aborting `signal` while binding closes every listener bound so far and rejects with
+ * `signal.reason`; once the server is returned the signal no longer applies (stop it with `close()`, or
+ * serve with `serveForever({ signal })`).
+ *
  * @param onClient Called with each connection's reader and writer.
  * @param options Where to listen and per-connection settings.
  * @returns The listening server.

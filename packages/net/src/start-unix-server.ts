@@ -44,6 +44,10 @@ export interface StartUnixServerOptions {
  * removed only if it is still the one this server bound (same inode): a file someone replaced is
  * left alone, and `cleanupSocket: false` keeps it.
  *
+ * Cancel safety: aborting `signal` while binding closes every listener bound so far and rejects with
+ * `signal.reason`; once the server is returned the signal no longer applies (stop it with `close()`, or
+ * serve with `serveForever({ signal })`).
+ *
  * @param onClient Called with each connection's reader and writer.
  * @param options `path` and per-connection settings.
  * @returns The listening server; `addresses()` is `[path]`.
@@ -51,6 +55,7 @@ export interface StartUnixServerOptions {
  *
  * @example
  * ```ts
+ * // @example-no-run: listens on a fixed path in /tmp
  * import { startUnixServer } from "@asyncstreams/net";
  *
  * const server = await startUnixServer(async (reader, writer) => {

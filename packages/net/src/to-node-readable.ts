@@ -47,6 +47,7 @@ interface ChunkReader {
  *
  * @example
  * ```ts
+ * // @example-no-run: needs an HTTP server on 127.0.0.1:8080
  * import { createWriteStream } from "node:fs";
  * import { pipeline } from "node:stream/promises";
  * import { openConnection, toNodeReadable } from "@asyncstreams/net";

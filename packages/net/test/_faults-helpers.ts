@@ -1,5 +1,4 @@
-import { createHash } from "node:crypto";
-import { within } from "./_helpers.js";
+import { within } from "@asyncstreams/test-utils";
 
 export const MiB = 1 << 20;
 
@@ -10,10 +9,6 @@ export function pattern(size: number, seed = 0): Uint8Array {
   return data;
 }
 
-export function sha256(data: Uint8Array): string {
-  return createHash("sha256").update(data).digest("hex");
-}
-
 export async function failureOf(promise: Promise<unknown>): Promise<unknown> {
   return within(promise).then(
     () => undefined,
@@ -21,6 +16,3 @@ export async function failureOf(promise: Promise<unknown>): Promise<unknown> {
   );
 }
 
-export async function sleep(ms: number): Promise<void> {
-  await new Promise((resolve) => setTimeout(resolve, ms));
-}

@@ -6,7 +6,8 @@ import type { Socket } from "node:net";
 import { Duplex, PassThrough } from "node:stream";
 import type { Readable, Writable } from "node:stream";
 import type { DuplexPair } from "@asyncstreams/net";
-import { HOST, within } from "./_helpers.js";
+import { within } from "@asyncstreams/test-utils";
+import { HOST } from "@asyncstreams/test-utils/node";
 
 /** Two crossed PassThrough streams: what one end writes, the other reads. */
 export function passThroughPairs(): [DuplexPair, DuplexPair] {

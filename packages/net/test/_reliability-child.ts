@@ -4,9 +4,9 @@ import { readFileSync, readdirSync } from "node:fs";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { onTestFinished } from "vitest";
-import { within } from "./_helpers.js";
+import { within } from "@asyncstreams/test-utils";
 
-const REGISTER = fileURLToPath(new URL("./_reliability-ts-register.mjs", import.meta.url));
+const REGISTER = fileURLToPath(new URL("../../../test-utils/loader/register.mjs", import.meta.url));
 
 /** A Node child process running a fixture of this folder over the packages' sources. */
 export interface SourceChild {

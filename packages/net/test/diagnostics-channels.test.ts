@@ -8,7 +8,8 @@ import { DIAGNOSTICS_CHANNELS, openConnection, openUnixConnection, startServer, 
 import type { NetAcceptMessage, NetCloseMessage, NetConnectMessage, NetFlowMessage, SocketTransport } from "@asyncstreams/net";
 import type { StreamReader } from "@asyncstreams/reader";
 import type { StreamWriter } from "@asyncstreams/writer";
-import { HOST, bytes, closeAtEnd, closeServerAtEnd, deferred, portOf, text, until, within } from "./_helpers.js";
+import { bytes, deferred, text, until, within } from "@asyncstreams/test-utils";
+import { HOST, closeAtEnd, closeServerAtEnd, portOf } from "@asyncstreams/test-utils/node";
 
 type Name = keyof typeof DIAGNOSTICS_CHANNELS;
 

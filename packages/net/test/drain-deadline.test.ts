@@ -4,7 +4,8 @@ import type { SocketTransport } from "@asyncstreams/net";
 import type { StreamReader } from "@asyncstreams/reader";
 import { DrainTimeoutError, drainDeadline } from "@asyncstreams/writer";
 import type { StreamWriter } from "@asyncstreams/writer";
-import { HOST, closeAtEnd, closeServerAtEnd, deferred, portOf, within } from "./_helpers.js";
+import { deferred, within } from "@asyncstreams/test-utils";
+import { HOST, closeAtEnd, closeServerAtEnd, portOf } from "@asyncstreams/test-utils/node";
 
 /** A TCP connection to a server that does not read until the test says so. */
 async function connection() {

@@ -7,7 +7,7 @@ import { ConnectionResetError, createStreams } from "@asyncstreams/protocol";
 import type { Protocol, Transport } from "@asyncstreams/protocol";
 import { transportConformance } from "@asyncstreams/protocol/testing";
 import { InvalidStateError } from "@asyncstreams/reader";
-import { bytes, concat, macrotasks, text, until, within } from "./_helpers.js";
+import { bytes, concat, runBriefly, text, until, within } from "@asyncstreams/test-utils";
 import { catPairs, duplexPair, passThroughPairs, reap, spawnCat, tcpSocketPair } from "./_pairs.js";
 
 const capable = { halfClose: true, pauseReading: true, writeBufferLimits: true };
@@ -171,14 +171,14 @@ describe("DuplexTransport", () => {
     it("keeps data that arrived before the protocol was set, and delivers it after connectionMade()", async () => {
       const [left, right] = passThroughPairs();
       left.writable.write(bytes("early"));
-      await macrotasks();
+      await runBriefly();
       const transport = new DuplexTransport(right);
-      await macrotasks();
+      await runBriefly();
       const protocol = attach(transport);
-      await macrotasks();
+      await runBriefly();
       expect(protocol.events).toEqual(["made", "data early"]);
       transport.abort();
-      await macrotasks();
+      await runBriefly();
     });
 
     it("hands each chunk over as a plain Uint8Array view of Node's Buffer, without a copy", async () => {
@@ -187,11 +187,11 @@ describe("DuplexTransport", () => {
       const protocol = attach(transport);
       const sent = Buffer.from("view");
       left.writable.write(sent);
-      await macrotasks();
+      await runBriefly();
       expect(protocol.chunks[0]!.constructor).toBe(Uint8Array);
       expect(protocol.chunks[0]!.buffer).toBe(sent.buffer);
       transport.abort();
-      await macrotasks();
+      await runBriefly();
     });
 
     it("pauseReading() pauses the readable and resumeReading() resumes it", async () => {
@@ -201,13 +201,13 @@ describe("DuplexTransport", () => {
       transport.pauseReading();
       expect(right.readable.isPaused()).toBe(true);
       left.writable.write(bytes("held"));
-      await macrotasks();
+      await runBriefly();
       expect(protocol.chunks).toEqual([]);
       transport.resumeReading();
-      await macrotasks();
+      await runBriefly();
       expect(protocol.events).toEqual(["made", "data held"]);
       transport.abort();
-      await macrotasks();
+      await runBriefly();
     });
 
     it("fails the connection with a TypeError when the readable yields strings", async () => {
@@ -215,7 +215,7 @@ describe("DuplexTransport", () => {
       right.readable.setEncoding("utf8");
       const protocol = attach(new DuplexTransport(right));
       left.writable.write(bytes("text"));
-      await macrotasks();
+      await runBriefly();
       expect(protocol.lostWith).toHaveLength(1);
       expect((protocol.lostWith[0] as Error).message).toBe("Cannot receive: a chunk must be a Uint8Array, not a string (an encoding is set on the readable)");
     });
@@ -225,7 +225,7 @@ describe("DuplexTransport", () => {
       const protocol = attach(new DuplexTransport(right));
       const failure = Object.assign(new Error("read ECONNRESET"), { code: "ECONNRESET", syscall: "read" });
       right.readable.destroy(failure);
-      await macrotasks();
+      await runBriefly();
       expect(protocol.lostWith).toHaveLength(1);
       const error = protocol.lostWith[0] as ConnectionResetError;
       expect(error).toBeInstanceOf(ConnectionResetError);
@@ -238,7 +238,7 @@ describe("DuplexTransport", () => {
       const [, right] = passThroughPairs();
       const protocol = attach(new DuplexTransport(right));
       right.readable.destroy();
-      await macrotasks();
+      await runBriefly();
       expect(protocol.lostWith).toHaveLength(1);
       expect(protocol.lostWith[0]).toBeInstanceOf(ConnectionResetError);
     });
@@ -250,16 +250,16 @@ describe("DuplexTransport", () => {
       expect(left.allowHalfOpen).toBe(true);
       const protocol = attach(transport);
       right.end();
-      await macrotasks();
+      await runBriefly();
       expect(protocol.events).toEqual(["made", "eof"]);
       transport.write(bytes("after EOF"));
       const received: Buffer[] = [];
       right.on("data", (chunk: Buffer) => received.push(chunk));
-      await macrotasks();
+      await runBriefly();
       expect(Buffer.concat(received).toString()).toBe("after EOF");
       transport.close();
       right.destroy();
-      await macrotasks();
+      await runBriefly();
       expect(protocol.lostWith).toEqual([undefined]);
     });
 
@@ -296,12 +296,12 @@ describe("DuplexTransport", () => {
       expect(protocol.events).toEqual(["made", "pause"]);
       for (let step = 0; step < 3; step++) {
         release?.();
-        await macrotasks();
+        await runBriefly();
       }
       expect(transport.getWriteBufferSize()).toBe(0);
       expect(protocol.events).toEqual(["made", "pause", "resume"]);
       transport.abort();
-      await macrotasks();
+      await runBriefly();
     });
 
     it("write() after writeEof() throws InvalidStateError; writeEof() ends the writable", async () => {
@@ -312,7 +312,7 @@ describe("DuplexTransport", () => {
       expect(right.readable.readableEnded || left.writable.writableEnded).toBe(true);
       expect(() => transport.write(bytes("x"))).toThrow(InvalidStateError);
       transport.abort();
-      await macrotasks();
+      await runBriefly();
     });
 
     it("a write to a writable destroyed under the transport fails the connection with ConnectionResetError (EPIPE)", async () => {
@@ -322,7 +322,7 @@ describe("DuplexTransport", () => {
       left.writable.destroy();
       transport.write(bytes("lost"));
       expect(transport.isClosing()).toBe(true);
-      await macrotasks();
+      await runBriefly();
       expect(protocol.lostWith[0]).toBeInstanceOf(ConnectionResetError);
       expect(protocol.lostWith[0]).toMatchObject({ code: "ECONNRESET", systemCode: "EPIPE" });
     });
@@ -338,10 +338,10 @@ describe("DuplexTransport", () => {
       const transport = new DuplexTransport({ readable: new PassThrough(), writable });
       attach(transport);
       transport.writeLines([bytes("a"), bytes("b"), bytes("c")]);
-      await macrotasks();
+      await runBriefly();
       expect(sizes).toEqual([3]);
       transport.abort();
-      await macrotasks();
+      await runBriefly();
     });
   });
 
@@ -356,7 +356,7 @@ describe("DuplexTransport", () => {
       right.readable.on("data", (chunk: Buffer) => received.push(chunk));
       await once(right.readable, "end");
       expect(Buffer.concat(received).toString()).toBe("last words");
-      await macrotasks();
+      await runBriefly();
       expect(protocol.lostWith).toEqual([undefined]);
       expect(left.readable.destroyed).toBe(true);
       expect(left.writable.writableFinished).toBe(true);
@@ -369,7 +369,7 @@ describe("DuplexTransport", () => {
       transport.write(bytes("dropped"));
       transport.abort();
       expect(left.readable.destroyed && left.writable.destroyed).toBe(true);
-      await macrotasks();
+      await runBriefly();
       expect(protocol.lostWith).toEqual([undefined]);
     });
 

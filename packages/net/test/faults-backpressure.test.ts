@@ -2,9 +2,9 @@ import { describe, expect, it } from "vitest";
 import { openConnection } from "@asyncstreams/net";
 import type { SocketTransport } from "@asyncstreams/net";
 import type { StreamWriter } from "@asyncstreams/writer";
-import { HOST, closeAtEnd, startRawServer, track, within } from "./_helpers.js";
-import type { Tracked } from "./_helpers.js";
-import { sleep } from "./_faults-helpers.js";
+import { sleep, track, within } from "@asyncstreams/test-utils";
+import type { Tracked } from "@asyncstreams/test-utils";
+import { HOST, closeAtEnd, startRawServer } from "@asyncstreams/test-utils/node";
 
 const CHUNK = 64 * 1024;
 

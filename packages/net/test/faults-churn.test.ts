@@ -3,7 +3,8 @@ import { setFlagsFromString } from "node:v8";
 import { describe, expect, it } from "vitest";
 import { openConnection, startServer } from "@asyncstreams/net";
 import type { SocketTransport } from "@asyncstreams/net";
-import { HOST, bytes, closeServerAtEnd, portOf, text, until, within } from "./_helpers.js";
+import { bytes, text, until, within } from "@asyncstreams/test-utils";
+import { HOST, closeServerAtEnd, portOf } from "@asyncstreams/test-utils/node";
 import { openFds } from "./_reliability-child.js";
 
 setFlagsFromString("--expose-gc");

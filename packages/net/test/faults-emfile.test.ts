@@ -1,8 +1,8 @@
 import { connect } from "node:net";
 import type { Socket } from "node:net";
 import { describe, expect, it } from "vitest";
-import { HOST } from "./_helpers.js";
-import { sleep } from "./_faults-helpers.js";
+import { sleep } from "@asyncstreams/test-utils";
+import { HOST } from "@asyncstreams/test-utils/node";
 import { cpuSeconds, spawnSourceChild } from "./_reliability-child.js";
 
 type Outcome = "served" | "closed" | "waiting";

@@ -4,8 +4,9 @@ import { setFlagsFromString } from "node:v8";
 import { describe, expect, it } from "vitest";
 import { openConnection, startServer } from "@asyncstreams/net";
 import { LimitOverrunError, StreamReader } from "@asyncstreams/reader";
-import { HOST, bytes, closeAtEnd, concat, closeServerAtEnd, deferred, portOf, startRawServer, text, until, within } from "./_helpers.js";
-import { MiB, sleep } from "./_faults-helpers.js";
+import { bytes, concat, deferred, sleep, text, until, within } from "@asyncstreams/test-utils";
+import { HOST, closeAtEnd, closeServerAtEnd, portOf, startRawServer } from "@asyncstreams/test-utils/node";
+import { MiB } from "./_faults-helpers.js";
 
 setFlagsFromString("--expose-gc");
 const gc = runInNewContext("gc") as () => void;

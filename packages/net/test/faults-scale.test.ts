@@ -2,8 +2,8 @@ import { connect } from "node:net";
 import type { Socket } from "node:net";
 import { describe, expect, it } from "vitest";
 import { openConnection, startServer } from "@asyncstreams/net";
-import { HOST, bytes, closeAtEnd, closeServerAtEnd, portOf, text, until, within } from "./_helpers.js";
-import { sleep } from "./_faults-helpers.js";
+import { bytes, sleep, text, until, within } from "@asyncstreams/test-utils";
+import { HOST, closeAtEnd, closeServerAtEnd, portOf } from "@asyncstreams/test-utils/node";
 
 describe("many connections (C6)", () => {
   it("C6: 1,000 connections held open at once, then 10 sequence-numbered round trips each: 10,000 of 10,000 echoes correct", { timeout: 30_000 }, async () => {

@@ -3,8 +3,9 @@ import { describe, expect, it } from "vitest";
 import { openConnection, startServer } from "@asyncstreams/net";
 import type { SocketTransport } from "@asyncstreams/net";
 import { IncompleteReadError } from "@asyncstreams/reader";
-import { HOST, bytes, closeAtEnd, closeServerAtEnd, collect, deferred, portOf, startRawServer, text, track, until, within } from "./_helpers.js";
-import { MiB, failureOf, pattern, sha256, sleep } from "./_faults-helpers.js";
+import { bytes, deferred, sleep, text, track, until, within } from "@asyncstreams/test-utils";
+import { HOST, closeAtEnd, closeServerAtEnd, collect, portOf, sha256, startRawServer } from "@asyncstreams/test-utils/node";
+import { MiB, failureOf, pattern } from "./_faults-helpers.js";
 
 describe("EOF inside readExactly() (A8)", () => {
   it("A8: 100 clients whose server sends 4 bytes and closes each get IncompleteReadError(partial = those 4 bytes, expected = 10)", async () => {

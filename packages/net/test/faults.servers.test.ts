@@ -3,7 +3,8 @@ import { describe, expect, it } from "vitest";
 import { openConnection, SocketError, startServer } from "@asyncstreams/net";
 import type { SocketTransport } from "@asyncstreams/net";
 import { LimitOverrunError, ReadInProgressError } from "@asyncstreams/reader";
-import { HOST, bytes, closeAtEnd, closeServerAtEnd, macrotasks, portOf, startRawServer, tcpSocketHandles, text, track, until, within } from "./_helpers.js";
+import { bytes, runBriefly, text, track, until, within } from "@asyncstreams/test-utils";
+import { HOST, closeAtEnd, closeServerAtEnd, portOf, startRawServer, tcpSocketHandles } from "@asyncstreams/test-utils/node";
 import { MiB, failureOf } from "./_faults-helpers.js";
 
 describe("servers under load and shutdown (C5, C6)", () => {
@@ -42,7 +43,7 @@ describe("servers under load and shutdown (C5, C6)", () => {
 
     for (const [i, client] of clients.entries()) {
       if (i === clients.length - 1) {
-        await macrotasks(3);
+        await runBriefly(3);
         expect(closed.settled).toBe(false);
         expect(finished).toBe(19);
       }
@@ -211,7 +212,7 @@ describe("connecting (C3)", () => {
     const before = tcpSocketHandles();
     await expect(openConnection({ host: HOST, port: raw.port, signal: AbortSignal.abort(reason) })).rejects.toBe(reason);
     expect(tcpSocketHandles()).toBe(before);
-    await macrotasks(5);
+    await runBriefly(5);
     expect(raw.accepted).toHaveLength(0);
   });
 

@@ -4,8 +4,9 @@ import { ConnectionResetError } from "@asyncstreams/protocol";
 import type { SocketTransport } from "@asyncstreams/net";
 import { InvalidStateError } from "@asyncstreams/reader";
 import { ConnectionLostError } from "@asyncstreams/writer";
-import { HOST, bytes, closeAtEnd, collect, concat, macrotasks, startRawServer, text, track, until, within } from "./_helpers.js";
-import { MiB, pattern, sha256, failureOf, sleep } from "./_faults-helpers.js";
+import { bytes, concat, runBriefly, sleep, text, track, until, within } from "@asyncstreams/test-utils";
+import { HOST, closeAtEnd, collect, sha256, startRawServer } from "@asyncstreams/test-utils/node";
+import { MiB, failureOf, pattern } from "./_faults-helpers.js";
 
 describe("half-close (B7, C2)", () => {
   it("B7: after our writeEof() the peer still sends 1 MiB, which arrives whole, then EOF", async () => {
@@ -145,10 +146,10 @@ describe("back-pressure (B1, B2, B5, B6, B8, B9)", () => {
     const chunk = new Uint8Array(256 * 1024);
     for (let i = 0; i < 256 && transport.getWriteBufferSize() <= 64 * 1024; i++) {
       writer.write(chunk);
-      await macrotasks(1);
+      await runBriefly(1);
     }
     const drains = Array.from({ length: 10 }, () => track(writer.drain()));
-    await macrotasks(3);
+    await runBriefly(3);
     expect(drains.filter((drain) => drain.settled)).toHaveLength(0);
     (await raw.nextSocket()).resume();
     await within(Promise.all(drains.map((drain) => drain.promise)), 10_000, "all ten drains");
@@ -209,7 +210,7 @@ describe("back-pressure (B1, B2, B5, B6, B8, B9)", () => {
     expect((writer.transport as SocketTransport).getWriteBufferSize()).toBeGreaterThan(0);
     writer.close();
     const closed = track(writer.waitClosed());
-    await macrotasks(3);
+    await runBriefly(3);
     expect(closed.settled).toBe(false);
     peer.resume();
     expect(await within(received.ended, 10_000, "the peer's EOF")).toBe("end");

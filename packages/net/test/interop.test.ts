@@ -3,7 +3,9 @@ import { describe, expect, it } from "vitest";
 import { openConnection, startServer } from "@asyncstreams/net";
 import type { StreamReader } from "@asyncstreams/reader";
 import type { StreamWriter } from "@asyncstreams/writer";
-import { HOST, bytes, closeAtEnd, closeServerAtEnd, deferred, portOf, spawnPython, text, within } from "./_helpers.js";
+import { bytes, deferred, text, within } from "@asyncstreams/test-utils";
+import { HOST, closeAtEnd, closeServerAtEnd, portOf, sha256 } from "@asyncstreams/test-utils/node";
+import { spawnPython } from "./_helpers.js";
 
 const MiB = 1 << 20;
 const BULK_SIZE = 64 * MiB;
@@ -19,10 +21,6 @@ async function readFrame(reader: StreamReader): Promise<Uint8Array> {
   const header = await reader.readExactly(4);
   const length = new DataView(header.buffer, header.byteOffset, 4).getUint32(0);
   return reader.readExactly(length);
-}
-
-function sha256(data: Uint8Array): string {
-  return createHash("sha256").update(data).digest("hex");
 }
 
 function reversed(data: Uint8Array): Uint8Array {

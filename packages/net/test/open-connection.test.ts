@@ -4,7 +4,8 @@ import type { Socket } from "node:net";
 import { describe, expect, it, vi } from "vitest";
 import { openConnection, SocketError, SocketTransport } from "@asyncstreams/net";
 import { ConnectionLostError } from "@asyncstreams/writer";
-import { HOST, bytes, closeAtEnd, concat, macrotasks, nextEvent, startHttpTestServer, startRawServer, text, within } from "./_helpers.js";
+import { bytes, concat, runBriefly, text, within } from "@asyncstreams/test-utils";
+import { HOST, closeAtEnd, nextEvent, startHttpTestServer, startRawServer } from "@asyncstreams/test-utils/node";
 
 const REQUEST = "GET / HTTP/1.0\r\n\r\n";
 
@@ -43,7 +44,7 @@ describe("openConnection() against CPython's HTTP test server", () => {
     const socket = writer.getExtraInfo("socket") as Socket;
     const socketClosed = nextEvent(socket, "close");
     writer.close();
-    await macrotasks(2);
+    await runBriefly(2);
     await within(socketClosed, 5_000, "the socket to close");
     await expect(writer.waitClosed()).rejects.toBe(error);
     expect(errors).not.toHaveBeenCalled();
@@ -178,7 +179,7 @@ describe("openConnection() options", () => {
     const raw = await startRawServer();
     await expect(openConnection({ host: HOST, port: raw.port, limit: 0 })).rejects.toThrow(RangeError);
     await expect(openConnection({ host: HOST, port: raw.port, limit: -1 })).rejects.toThrow(RangeError);
-    await macrotasks(5);
+    await runBriefly(5);
     expect(raw.accepted).toHaveLength(0);
   });
 

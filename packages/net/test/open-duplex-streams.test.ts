@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { DuplexTransport, openDuplexStreams } from "@asyncstreams/net";
-import { bytes, text, within } from "./_helpers.js";
+import { bytes, text, within } from "@asyncstreams/test-utils";
 import { duplexPair, passThroughPairs } from "./_pairs.js";
 
 describe("openDuplexStreams()", () => {

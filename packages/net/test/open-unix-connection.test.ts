@@ -4,7 +4,8 @@ import type { Server as NetServer, Socket } from "node:net";
 import { describe, expect, it, onTestFinished, vi } from "vitest";
 import { openUnixConnection, SocketError } from "@asyncstreams/net";
 import type { SocketTransport } from "@asyncstreams/net";
-import { bytes, closeAtEnd, serveHttp, tempDir, text, within } from "./_helpers.js";
+import { bytes, text, within } from "@asyncstreams/test-utils";
+import { closeAtEnd, serveHttp, tempDir } from "@asyncstreams/test-utils/node";
 
 const REQUEST = "GET / HTTP/1.0\r\n\r\n";
 

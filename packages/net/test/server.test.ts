@@ -6,7 +6,8 @@ import type { ServerErrorHandler, SocketTransport } from "@asyncstreams/net";
 import { InvalidStateError } from "@asyncstreams/reader";
 import type { StreamReader } from "@asyncstreams/reader";
 import type { StreamWriter } from "@asyncstreams/writer";
-import { HOST, bytes, closeAtEnd, closeServerAtEnd, deferred, macrotasks, portOf, text, track, until, within } from "./_helpers.js";
+import { bytes, deferred, holdsBeforeMacrotask, runBriefly, text, track, until, within } from "@asyncstreams/test-utils";
+import { HOST, closeAtEnd, closeServerAtEnd, portOf } from "@asyncstreams/test-utils/node";
 
 /** CPython's TestServer2 handler: read until EOF, then close. */
 function readUntilEof(started?: () => void): (reader: StreamReader, writer: StreamWriter) => Promise<void> {
@@ -35,7 +36,7 @@ describe("Server.waitClosed()", () => {
 
     // (1) Not closed, no clients.
     const task1 = track(server.waitClosed());
-    await macrotasks(1);
+    await runBriefly(1);
     expect(task1.settled).toBe(false);
 
     // (2) Not closed, one client.
@@ -43,15 +44,15 @@ describe("Server.waitClosed()", () => {
     closeAtEnd(writer);
     await within(started.promise, 5_000, "the handler to start");
     const task2 = track(server.waitClosed());
-    await macrotasks(1);
+    await runBriefly(1);
     expect(task1.settled).toBe(false);
     expect(task2.settled).toBe(false);
 
     // (3) Closed, the client still active.
     server.close();
-    await macrotasks(1);
+    await runBriefly(1);
     const task3 = track(server.waitClosed());
-    await macrotasks(1);
+    await runBriefly(1);
     expect([task1.settled, task2.settled, task3.settled]).toEqual([false, false, false]);
 
     // (4) Closed, the client gone.
@@ -59,8 +60,7 @@ describe("Server.waitClosed()", () => {
     await within(writer.waitClosed());
     await within(Promise.all([task1.promise, task2.promise, task3.promise]), 5_000, "every waitClosed()");
     const again = track(server.waitClosed());
-    await Promise.resolve();
-    await Promise.resolve();
+    await holdsBeforeMacrotask(() => again.settled); // "at once": no event loop turn needed
     expect(again.settled).toBe(true);
     expect(messages).toEqual([]);
   });
@@ -71,7 +71,7 @@ describe("Server.waitClosed()", () => {
     const server = await startServer(readUntilEof(() => started.resolve()), { host: HOST, port: 0, onError });
     closeServerAtEnd(server);
     const task = track(server.waitClosed());
-    await macrotasks(1);
+    await runBriefly(1);
     expect(task.settled).toBe(false);
     const { writer } = await openConnection({ host: HOST, port: portOf(server) });
     closeAtEnd(writer);
@@ -83,7 +83,7 @@ describe("Server.waitClosed()", () => {
     expect(messages).toEqual([]);
   });
 
-  it("test_close_clients: close() then closeClients() lets waitClosed() resolve within two macrotasks", async () => {
+  it("test_close_clients: close() then closeClients() lets waitClosed() resolve within two runBriefly", async () => {
     const { messages, onError } = noErrors();
     const started = deferred();
     const server = await startServer(readUntilEof(() => started.resolve()), { host: HOST, port: 0, onError });
@@ -92,11 +92,11 @@ describe("Server.waitClosed()", () => {
     closeAtEnd(writer);
     await within(started.promise, 5_000, "the handler to start");
     const task = track(server.waitClosed());
-    await macrotasks(1);
+    await runBriefly(1);
     expect(task.settled).toBe(false);
     server.close();
     server.closeClients();
-    await macrotasks(2);
+    await runBriefly(2);
     expect(task.settled).toBe(true);
     // The client sees the server's close as EOF.
     expect(await within(reader.read())).toEqual(new Uint8Array(0));
@@ -127,16 +127,16 @@ describe("Server.waitClosed()", () => {
     const chunk = new Uint8Array(1 << 20).fill(0x61);
     for (let i = 0; i < 64 && transport.getWriteBufferSize() === 0; i++) {
       writer.write(chunk);
-      await macrotasks(1);
+      await runBriefly(1);
     }
     expect(transport.getWriteBufferSize()).toBeGreaterThan(0);
 
     const task = track(server.waitClosed());
-    await macrotasks(1);
+    await runBriefly(1);
     expect(task.settled).toBe(false);
     server.close();
     server.abortClients();
-    await macrotasks(2);
+    await runBriefly(2);
     expect(task.settled).toBe(true);
     expect(messages).toEqual([]);
   });
@@ -145,8 +145,7 @@ describe("Server.waitClosed()", () => {
     const server = await startServer(() => undefined, { host: HOST, port: 0 });
     server.close();
     const task = track(server.waitClosed());
-    await Promise.resolve();
-    await Promise.resolve();
+    await holdsBeforeMacrotask(() => task.settled); // "at once": no event loop turn needed
     expect(task.settled).toBe(true);
   });
 });
@@ -173,7 +172,7 @@ describe("Server lifecycle", () => {
     writer.write(bytes("two\n"));
     expect(text(await within(reader.readLine()))).toBe("two\n");
     const closed = track(server.waitClosed());
-    await macrotasks(2);
+    await runBriefly(2);
     expect(closed.settled).toBe(false);
     writer.writeEof();
     await within(closed.promise, 5_000, "server.waitClosed() after the last client left");
@@ -214,17 +213,17 @@ describe("Server lifecycle", () => {
     const transport = serverWriter.transport as SocketTransport;
     for (let i = 0; i < 64 && transport.getWriteBufferSize() === 0; i++) {
       serverWriter.write(new Uint8Array(1 << 20));
-      await macrotasks(1);
+      await runBriefly(1);
     }
     expect(transport.getWriteBufferSize()).toBeGreaterThan(0);
     server.close();
     server.closeClients();
     const closed = track(server.waitClosed());
-    await macrotasks(5);
+    await runBriefly(5);
     // Graceful: still flushing to a client whose reader paused.
     expect(closed.settled).toBe(false);
     server.abortClients();
-    await macrotasks(2);
+    await runBriefly(2);
     expect(closed.settled).toBe(true);
     await within(serverWriter.waitClosed());
   });
@@ -265,7 +264,7 @@ describe("Server lifecycle", () => {
     const server = await startServer(() => undefined, { host: HOST, port: 0 });
     const controller = new AbortController();
     const serving = track(server.serveForever({ signal: controller.signal }));
-    await macrotasks(1);
+    await runBriefly(1);
     expect(serving.settled).toBe(false);
     expect(getEventListeners(controller.signal, "abort")).toHaveLength(1);
     server.close();
@@ -290,7 +289,7 @@ describe("Server lifecycle", () => {
     closeServerAtEnd(server);
     const { reader, writer } = await openConnection({ host: HOST, port: portOf(server) });
     closeAtEnd(writer);
-    await macrotasks(5);
+    await runBriefly(5);
     server.close();
     await within(server.waitClosed());
     // The pending socket was destroyed: the client sees EOF (or a reset), never a served handler.
@@ -363,7 +362,7 @@ describe("Server over given listeners", () => {
     const closed = track(server.waitClosed());
     // Our FIN leaves the server side half-open (eofReceived() returns true): still tracked.
     writer.writeEof();
-    await macrotasks(5);
+    await runBriefly(5);
     expect(closed.settled).toBe(false);
     server.closeClients();
     await within(closed.promise, 5_000, "server.waitClosed()");

@@ -7,8 +7,9 @@ import type { SocketTransportOptions } from "@asyncstreams/net";
 import { ConnectionResetError, createStreams } from "@asyncstreams/protocol";
 import type { Protocol, Transport } from "@asyncstreams/protocol";
 import { InvalidStateError } from "@asyncstreams/reader";
-import { HOST, bytes, collect, concat, macrotasks, startRawServer, text, until, within } from "./_helpers.js";
-import type { RawServer } from "./_helpers.js";
+import { bytes, concat, runBriefly, text, until, within } from "@asyncstreams/test-utils";
+import { HOST, collect, startRawServer } from "@asyncstreams/test-utils/node";
+import type { RawServer } from "@asyncstreams/test-utils/node";
 
 /** A protocol that records every call, in order. */
 class RecordingProtocol implements Protocol {
@@ -89,7 +90,7 @@ describe("SocketTransport", () => {
     const open = await connectTransport(raw);
     const keeping = attach(open.transport);
     await until(() => keeping.calls.includes("eofReceived"), 5_000, "EOF");
-    await macrotasks(3);
+    await runBriefly(3);
     expect(open.transport.isClosing()).toBe(false);
     expect(keeping.calls).toEqual(["connectionMade", "eofReceived"]);
     open.transport.close();
@@ -129,7 +130,7 @@ describe("SocketTransport", () => {
     expect(await within(received.ended)).toBe("end");
     expect(received.size()).toBe(1 << 20);
     await until(() => order.length >= 2, 5_000, "connectionLost");
-    await macrotasks(3);
+    await runBriefly(3);
     expect(order).toEqual(["connectionLost(undefined)", "onDetach"]);
   });
 
@@ -168,7 +169,7 @@ describe("SocketTransport", () => {
     transport.write(new Uint8Array(8 << 20).fill(1));
     expect(transport.getWriteBufferSize()).toBeGreaterThan(0);
     transport.close();
-    await macrotasks(3);
+    await runBriefly(3);
     expect(protocol.calls).not.toContain("connectionLost");
     expect(socket.destroyed).toBe(false);
     peer.resume();
@@ -241,7 +242,7 @@ describe("SocketTransport", () => {
     // Fill the kernel's buffers until the socket itself holds more than the high-water mark.
     for (let i = 0; i < 256 && transport.getWriteBufferSize() <= high; i++) {
       transport.write(new Uint8Array(256 * 1024));
-      await macrotasks(1);
+      await runBriefly(1);
     }
     expect(transport.getWriteBufferSize()).toBeGreaterThan(high);
     expect(flow().at(-1)).toBe("pauseWriting");
@@ -262,7 +263,7 @@ describe("SocketTransport", () => {
     transport.pauseReading();
     expect(transport.isReading()).toBe(false);
     peer.write("while paused");
-    await macrotasks(5);
+    await runBriefly(5);
     expect(protocol.chunks).toEqual([]);
     transport.resumeReading();
     expect(transport.isReading()).toBe(true);

@@ -6,7 +6,8 @@ import { InvalidStateError } from "@asyncstreams/reader";
 import type { Transport } from "@asyncstreams/protocol";
 import type { StreamReader } from "@asyncstreams/reader";
 import type { StreamWriter } from "@asyncstreams/writer";
-import { HOST, bytes, closeAtEnd, closeServerAtEnd, deferred, macrotasks, portOf, startRawServer, text, until, within } from "./_helpers.js";
+import { bytes, deferred, runBriefly, text, until, within } from "@asyncstreams/test-utils";
+import { HOST, closeAtEnd, closeServerAtEnd, portOf, startRawServer } from "@asyncstreams/test-utils/node";
 
 /** asyncio's `messages` pattern: everything the server reported. */
 function errorLog(): { messages: { error: unknown; message: string; transport: Transport | undefined }[]; onError: ServerErrorHandler } {
@@ -269,7 +270,7 @@ describe("startServer()", () => {
     closeAtEnd(writer);
     writer.write(bytes("early line\n"));
     await writer.drain();
-    await macrotasks(5);
+    await runBriefly(5);
     expect(lines).toEqual([]);
     expect(server.isServing()).toBe(false);
     await server.startServing();

@@ -6,7 +6,8 @@ import { openUnixConnection, SocketError, startUnixServer } from "@asyncstreams/
 import type { ServerErrorHandler } from "@asyncstreams/net";
 import type { StreamReader } from "@asyncstreams/reader";
 import type { StreamWriter } from "@asyncstreams/writer";
-import { bytes, closeAtEnd, closeServerAtEnd, deferred, tempDir, text, until, within } from "./_helpers.js";
+import { bytes, deferred, text, until, within } from "@asyncstreams/test-utils";
+import { closeAtEnd, closeServerAtEnd, tempDir } from "@asyncstreams/test-utils/node";
 
 /** CPython's `MyServer.handle_client`: echo one line, then close. */
 async function handleClient(reader: StreamReader, writer: StreamWriter): Promise<void> {

@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { toNodeReadable } from "@asyncstreams/net";
 import { createStreams, memoryTransportPair } from "@asyncstreams/protocol";
 import { StreamReader } from "@asyncstreams/reader";
-import { bytes, concat, macrotasks, text, within } from "./_helpers.js";
+import { bytes, concat, runBriefly, text, within } from "@asyncstreams/test-utils";
 
 const SEPARATOR = bytes("\r\n\r\n");
 
@@ -67,14 +67,14 @@ describe("toNodeReadable()", () => {
     piping.catch(() => undefined); // awaited below
     client.writer.write(new Uint8Array(1000).fill(7));
     client.writer.close();
-    await macrotasks(3);
+    await runBriefly(3);
     expect(right.isReading()).toBe(false); // the reader holds more than 2 × limit: nobody pulls
     expect(received.length).toBeLessThanOrEqual(2);
     while (release !== undefined) {
       const next = release;
       release = undefined;
       next();
-      await macrotasks(1);
+      await runBriefly(1);
     }
     await within(piping);
     expect(concat(received)).toEqual(new Uint8Array(1000).fill(7));
@@ -88,7 +88,7 @@ describe("toNodeReadable()", () => {
     const readable = toNodeReadable(reader);
     const failure = new Error("connection reset");
     const collecting = collect(readable).catch((error: unknown) => error);
-    await macrotasks();
+    await runBriefly();
     reader.setException(failure);
     expect(await within(collecting)).toBe(failure);
   });
@@ -98,7 +98,7 @@ describe("toNodeReadable()", () => {
     const controller = new AbortController();
     const readable = toNodeReadable(reader, { signal: controller.signal });
     const collecting = collect(readable).catch((error: unknown) => error);
-    await macrotasks();
+    await runBriefly();
     const reason = new Error("enough");
     controller.abort(reason);
     expect(await within(collecting)).toBe(reason);
@@ -110,9 +110,9 @@ describe("toNodeReadable()", () => {
     const reader = new StreamReader();
     const readable = toNodeReadable(reader);
     readable.on("data", () => undefined);
-    await macrotasks();
+    await runBriefly();
     readable.destroy();
-    await macrotasks();
+    await runBriefly();
     reader.feedData(bytes("next request"));
     expect(text(await within(reader.read(100)))).toBe("next request");
   });

@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { ConnectionResetError, WebStreamTransport, createWebStreams } from "@asyncstreams/protocol";
 import type { WebStreamPair } from "@asyncstreams/protocol";
 import { transportConformance } from "@asyncstreams/protocol/testing";
-import { bytes, text, within } from "./_helpers.js";
+import { bytes, text, within } from "@asyncstreams/test-utils";
 import { socketAsWebStreams, tcpSocketPair } from "./_pairs.js";
 
 /** A socket as Web Streams, as `Duplex.toWeb()` gives it (Node's types differ from the DOM's only nominally). */

@@ -9,6 +9,7 @@ import type { WebStreamPair, WebStreamTransportOptions } from "./web-stream-tran
  *
  * @example
  * ```ts
+ * // @example-no-run: needs a Web Streams connection (Deno.connect(), Cloudflare connect())
  * import { createWebStreams, type CreateWebStreamsOptions } from "@asyncstreams/protocol";
  *
  * declare const conn: { readable: ReadableStream<Uint8Array>; writable: WritableStream<Uint8Array> };
@@ -37,6 +38,7 @@ export interface CreateWebStreamsOptions extends WebStreamTransportOptions {
  *
  * @example
  * ```ts
+ * // @example-no-run: needs a Web Streams connection (Deno.connect(), Cloudflare connect())
  * import { createWebStreams } from "@asyncstreams/protocol";
  *
  * // Deno: const conn = await Deno.connect({ hostname: "127.0.0.1", port: 8888 });

@@ -72,6 +72,9 @@ export class FlowControl {
   /**
    * Resolves at once unless writing is paused, then when it resumes.
    *
+   * Cancel safety: an abort ends only this wait; the other waiters keep waiting and nothing written is
+   * affected.
+   *
    * @param signal Aborts this wait only; the other waiters keep waiting.
    * @returns A promise of the wait.
    * @throws {ConnectionLostError} When the connection was already lost.

@@ -182,6 +182,8 @@ export class StreamReaderProtocol extends FlowControl implements Protocol, Write
    * The close waiter behind `StreamWriter.waitClosed()`: one shared promise, settled by
    * `connectionLost()`.
    *
+   * Cancel safety: no signal; the promise only observes the connection.
+   *
    * @returns The promise.
    */
   closeWaiter(): Promise<void> {

@@ -102,6 +102,9 @@ export interface Transport extends ReadTransport, WriteTransport {
   /**
    * Upgrades to TLS in place; absent where the transport cannot. See `WriterTransport.startTls`
    * for `takeBuffered`, which `StreamWriter.startTls()` passes.
+   *
+   * Cancel safety: an implementation closes the connection when `signal` aborts the handshake (or was
+   * aborted already): a half-done handshake cannot be undone.
    */
   startTls?(options: StartTlsOptions, takeBuffered?: () => Uint8Array): Promise<Transport>;
 }

@@ -35,6 +35,7 @@ export interface WebStreamPair {
  *
  * @example
  * ```ts
+ * // @example-no-run: needs a Web Streams connection (Deno.connect(), Cloudflare connect())
  * import { WebStreamTransport, type WebStreamTransportOptions } from "@asyncstreams/protocol";
  *
  * declare const conn: { readable: ReadableStream<Uint8Array>; writable: WritableStream<Uint8Array> };

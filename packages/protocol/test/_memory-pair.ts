@@ -1,7 +1,8 @@
 import { expect } from "vitest";
 import { MemoryTransport } from "@asyncstreams/protocol";
 import type { MemoryTransportOptions } from "@asyncstreams/protocol";
-import { RecordingProtocol, attach, macrotasks } from "./_helpers.js";
+import { eventLoopTurn } from "@asyncstreams/test-utils";
+import { RecordingProtocol, attach } from "./_helpers.js";
 
 /** Two ends with recording protocols sharing one log. */
 export function connected(options: MemoryTransportOptions = {}) {
@@ -17,7 +18,7 @@ export function connected(options: MemoryTransportOptions = {}) {
 export async function closeBoth(left: MemoryTransport, right: MemoryTransport, ...protocols: RecordingProtocol[]): Promise<void> {
   left.close();
   right.close();
-  await macrotasks();
+  await eventLoopTurn();
   expect(left.isClosing() && right.isClosing()).toBe(true);
   for (const protocol of protocols) expect(protocol.lostWith).toHaveLength(1);
 }

@@ -3,7 +3,7 @@ import { DEFAULT_LIMIT, StreamReader } from "@asyncstreams/reader";
 import { ConnectionLostError, StreamWriter } from "@asyncstreams/writer";
 import { ConnectionResetError, StreamReaderProtocol, createStreams, memoryTransportPair } from "@asyncstreams/protocol";
 import type { Streams } from "@asyncstreams/protocol";
-import { bytes, macrotasks, microtasks, text, track, watchUnhandledRejections, within } from "./_helpers.js";
+import { bytes, eventLoopTurn, text, track, watchUnhandledRejections, within } from "@asyncstreams/test-utils";
 
 const REQUEST = "GET / HTTP/1.0\r\n\r\n";
 const RESPONSE = "HTTP/1.0 200 OK\r\nContent-type: text/plain\r\n\r\nTest message";
@@ -27,7 +27,7 @@ async function httpServer({ reader, writer }: Streams): Promise<void> {
 /** Closes both writers and checks both connections are gone (bounded). */
 async function closeBoth(...streams: Streams[]): Promise<void> {
   for (const { writer } of streams) writer.close();
-  await macrotasks();
+  await eventLoopTurn();
   for (const { writer } of streams) {
     expect(writer.isClosing()).toBe(true);
     await within(writer.waitClosed().catch(() => undefined));
@@ -97,7 +97,7 @@ describe("createStreams", () => {
     client.writer.write(bytes("hello world!\n"));
     await client.writer.drain();
     expect(text(await within(client.reader.readLine()))).toBe("hello world!\n");
-    await macrotasks();
+    await eventLoopTurn();
     expect(echo.settled && !echo.rejected).toBe(true);
     await closeBoth(client, server);
   });
@@ -162,7 +162,7 @@ describe("StreamWriter over the memory pair", () => {
       expect(text(await within(client.reader.readLine()))).toBe("HTTP/1.0 200 OK\r\n");
       expect(text(await within(client.reader.read()))).toMatch(/\r\n\r\nTest message$/);
       client.writer.close();
-      await macrotasks(2);
+      await eventLoopTurn(2);
       expect(serving.settled && !serving.rejected).toBe(true);
       expect(watch.reasons).toEqual([]);
       expect(consoleError).not.toHaveBeenCalled();
@@ -192,7 +192,7 @@ describe("StreamWriter over the memory pair", () => {
     expect(text(await within(client.reader.readLine()))).toBe("HTTP/1.0 200 OK\r\n");
     client.writer.close();
     await expect(within(client.writer.waitClosed())).resolves.toBeUndefined();
-    await macrotasks();
+    await eventLoopTurn();
     expect(serving.settled).toBe(true);
   });
 
@@ -207,7 +207,7 @@ describe("StreamWriter over the memory pair", () => {
     const error: unknown = await within(client.writer.drain().catch((reason: unknown) => reason));
     expect(error).toBeInstanceOf(ConnectionLostError);
     expect((error as ConnectionLostError).message).toBe("Connection lost");
-    await macrotasks();
+    await eventLoopTurn();
     expect(serving.settled).toBe(true);
   });
 
@@ -264,7 +264,7 @@ describe("StreamWriter over the memory pair", () => {
   it("once the reset is seen, drain(), reads and waitClosed() all throw the same ConnectionResetError object", async () => {
     const { right, client, server } = pair();
     right.abort();
-    await macrotasks(1);
+    await eventLoopTurn(1);
     const error = client.reader.exception();
     expect(error).toBeInstanceOf(ConnectionResetError);
     await expect(client.writer.drain()).rejects.toBe(error);
@@ -277,10 +277,10 @@ describe("StreamWriter over the memory pair", () => {
   it("waitClosed() awaited before close() settles when the connection is lost, and may be awaited again", async () => {
     const { right, client, server } = pair();
     const closed = track(client.writer.waitClosed());
-    await macrotasks();
+    await eventLoopTurn();
     expect(closed.settled).toBe(false);
     right.abort();
-    await macrotasks();
+    await eventLoopTurn();
     expect(closed.rejected).toBe(true);
     expect(closed.error).toBeInstanceOf(ConnectionResetError);
     await expect(client.writer.waitClosed()).rejects.toBe(closed.error);
@@ -291,7 +291,7 @@ describe("StreamWriter over the memory pair", () => {
     const { client, server } = pair();
     const waiters = [track(client.writer.waitClosed()), track(client.writer.waitClosed())];
     client.writer.close();
-    await macrotasks();
+    await eventLoopTurn();
     for (const waiter of waiters) expect(waiter.settled && !waiter.rejected).toBe(true);
     await expect(client.writer.waitClosed()).resolves.toBeUndefined();
     await closeBoth(server);
@@ -302,7 +302,7 @@ describe("StreamWriter over the memory pair", () => {
     try {
       const { right, client, server } = pair();
       right.abort();
-      await macrotasks(3);
+      await eventLoopTurn(3);
       expect(client.reader.exception()).toBeInstanceOf(ConnectionResetError);
       expect(watch.reasons).toEqual([]);
       await closeBoth(client, server);
@@ -315,7 +315,7 @@ describe("StreamWriter over the memory pair", () => {
     const { client, server } = pair();
     client.writer.write(new Uint8Array(1000));
     const drained = track(client.writer.drain());
-    await microtasks();
+    await eventLoopTurn();
     expect(drained.settled && !drained.rejected).toBe(true);
     await closeBoth(client, server);
   });
@@ -330,17 +330,17 @@ describe("StreamWriter over the memory pair", () => {
     const first = track(client.writer.drain());
     const aborted = track(client.writer.drain({ signal: controller.signal }));
     const last = track(client.writer.drain());
-    await macrotasks();
+    await eventLoopTurn();
     expect([first.settled, aborted.settled, last.settled]).toEqual([false, false, false]);
     const reason = new Error("deadline");
     controller.abort(reason);
-    await microtasks();
+    await eventLoopTurn();
     expect(aborted.rejected).toBe(true);
     expect(aborted.error).toBe(reason);
     expect(first.settled || last.settled).toBe(false);
     await expect(client.writer.drain({ signal: AbortSignal.abort(reason) })).rejects.toBe(reason);
     right.resumeReading();
-    await microtasks();
+    await eventLoopTurn();
     expect(first.settled && !first.rejected).toBe(true);
     expect(last.settled && !last.rejected).toBe(true);
     expect(text(await within(server.reader.read(100)))).toBe("0123456789");
@@ -359,7 +359,7 @@ describe("StreamWriter over the memory pair", () => {
   it("[Symbol.asyncDispose]() swallows the error the connection was lost with", async () => {
     const { right, client, server } = pair();
     right.abort();
-    await macrotasks(1);
+    await eventLoopTurn(1);
     await expect(within(client.writer[Symbol.asyncDispose]())).resolves.toBeUndefined();
     await closeBoth(server);
   });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { createWebStreams } from "@asyncstreams/protocol";
 import type { WebStreamPair } from "@asyncstreams/protocol";
-import { bytes, text } from "./_helpers.js";
+import { bytes, text } from "@asyncstreams/test-utils";
 
 function crossedPairs(): [WebStreamPair, WebStreamPair] {
   const there = new TransformStream<Uint8Array, Uint8Array>();

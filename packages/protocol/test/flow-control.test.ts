@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { ConnectionLostError } from "@asyncstreams/writer";
 import { FlowControl } from "@asyncstreams/protocol";
-import { macrotasks, microtasks, track } from "./_helpers.js";
+import { eventLoopTurn, track, until } from "@asyncstreams/test-utils";
 
 describe("FlowControl", () => {
   it("isWritingPaused() follows pauseWriting() and resumeWriting()", () => {
@@ -16,7 +16,7 @@ describe("FlowControl", () => {
   it("drainHelper() resolves at once while writing is not paused", async () => {
     const flow = new FlowControl();
     const drained = track(flow.drainHelper());
-    await microtasks();
+    await eventLoopTurn();
     expect(drained.settled).toBe(true);
     expect(drained.rejected).toBe(false);
   });
@@ -25,10 +25,10 @@ describe("FlowControl", () => {
     const flow = new FlowControl();
     flow.pauseWriting();
     const drained = track(flow.drainHelper());
-    await macrotasks();
+    await eventLoopTurn();
     expect(drained.settled).toBe(false);
     flow.resumeWriting();
-    await microtasks();
+    await eventLoopTurn();
     expect(drained.settled).toBe(true);
     expect(drained.rejected).toBe(false);
   });
@@ -43,10 +43,10 @@ describe("FlowControl", () => {
         counter += 1;
       }),
     );
-    await macrotasks();
+    await eventLoopTurn();
     expect(counter).toBe(0);
     setTimeout(() => flow.resumeWriting(), 0); // asyncio's loop.call_later(0.1, stream.resume_writing)
-    await macrotasks();
+    await until(() => counter === 10, 5_000, "the ten drain waiters");
     expect(counter).toBe(10);
     await all;
   });
@@ -56,7 +56,7 @@ describe("FlowControl", () => {
     flow.pauseWriting();
     flow.resumeWriting();
     const drained = track(flow.drainHelper());
-    await microtasks();
+    await eventLoopTurn();
     expect(drained.settled).toBe(true);
   });
 
@@ -68,7 +68,7 @@ describe("FlowControl", () => {
     flow.pauseWriting();
     const drained = track(flow.drainHelper());
     flow.resumeWriting();
-    await microtasks();
+    await eventLoopTurn();
     expect(drained.settled).toBe(true);
   });
 
@@ -79,11 +79,11 @@ describe("FlowControl", () => {
     flow.resumeWriting();
     flow.pauseWriting();
     const second = track(flow.drainHelper());
-    await macrotasks();
+    await eventLoopTurn();
     expect(first.settled).toBe(true);
     expect(second.settled).toBe(false);
     flow.resumeWriting();
-    await microtasks();
+    await eventLoopTurn();
     expect(second.settled).toBe(true);
   });
 
@@ -92,7 +92,7 @@ describe("FlowControl", () => {
     flow.pauseWriting();
     const waiters = [track(flow.drainHelper()), track(flow.drainHelper())];
     flow.connectionLost(undefined);
-    await microtasks();
+    await eventLoopTurn();
     for (const waiter of waiters) {
       expect(waiter.settled).toBe(true);
       expect(waiter.rejected).toBe(false);
@@ -108,7 +108,7 @@ describe("FlowControl", () => {
     const waiters = [track(flow.drainHelper()), track(flow.drainHelper()), track(flow.drainHelper())];
     const error = new Error("broken pipe");
     flow.connectionLost(error);
-    await microtasks();
+    await eventLoopTurn();
     for (const waiter of waiters) {
       expect(waiter.rejected).toBe(true);
       expect(waiter.error).toBe(error);
@@ -142,13 +142,13 @@ describe("FlowControl", () => {
     const after = track(flow.drainHelper(new AbortController().signal));
     const reason = new Error("timed out");
     controller.abort(reason);
-    await microtasks();
+    await eventLoopTurn();
     expect(aborted.rejected).toBe(true);
     expect(aborted.error).toBe(reason);
     expect(before.settled).toBe(false);
     expect(after.settled).toBe(false);
     flow.resumeWriting();
-    await microtasks();
+    await eventLoopTurn();
     expect(before.settled && !before.rejected).toBe(true);
     expect(after.settled && !after.rejected).toBe(true);
   });
@@ -167,9 +167,9 @@ describe("FlowControl", () => {
     const controller = new AbortController();
     const drained = track(flow.drainHelper(controller.signal));
     flow.resumeWriting();
-    await microtasks();
+    await eventLoopTurn();
     controller.abort(new Error("too late"));
-    await microtasks();
+    await eventLoopTurn();
     expect(drained.settled).toBe(true);
     expect(drained.rejected).toBe(false);
   });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { MemoryTransport, createStreams, memoryTransportPair } from "@asyncstreams/protocol";
-import { RecordingProtocol, attach, bytes, macrotasks, microtasks, text, within } from "./_helpers.js";
+import { bytes, eventLoopTurn, text, within } from "@asyncstreams/test-utils";
+import { RecordingProtocol, attach } from "./_helpers.js";
 
 describe("memoryTransportPair", () => {
   it("returns two distinct MemoryTransport ends, open, reading and without a protocol", () => {
@@ -23,12 +24,12 @@ describe("memoryTransportPair", () => {
     const b = attach(right, new RecordingProtocol("b"));
     left.write(bytes("to right"));
     right.write(bytes("to left"));
-    await microtasks();
+    await eventLoopTurn();
     expect(b.receivedText).toBe("to right");
     expect(a.receivedText).toBe("to left");
     left.close();
     right.close();
-    await macrotasks();
+    await eventLoopTurn();
     expect([a.lostWith, b.lostWith]).toEqual([[undefined], [undefined]]);
   });
 
@@ -72,7 +73,7 @@ describe("memoryTransportPair", () => {
     expect(text(await within(streams[1]!.reader.readLine()))).toBe("for a2\n");
     expect(text(await within(streams[3]!.reader.readLine()))).toBe("for b2\n");
     for (const { writer } of streams) writer.close();
-    await macrotasks();
+    await eventLoopTurn();
     for (const { reader } of streams) expect(reader.atEof()).toBe(true);
   });
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { InvalidStateError } from "@asyncstreams/reader";
 import { ConnectionResetError } from "@asyncstreams/protocol";
-import { bytes, macrotasks, microtasks, text } from "./_helpers.js";
+import { bytes, eventLoopTurn, text } from "@asyncstreams/test-utils";
 import { connected, closeBoth } from "./_memory-pair.js";
 
 describe("MemoryTransport", () => {
@@ -12,10 +12,10 @@ describe("MemoryTransport", () => {
       left.write(bytes("abc"));
       left.write(bytes("def"));
       left.writeEof();
-      await macrotasks();
+      await eventLoopTurn();
       expect(log).toEqual([]);
       right.resumeReading();
-      await microtasks();
+      await eventLoopTurn();
       expect(log).toEqual(["right:data abc", "right:data def", "right:eof"]);
       expect(left.isClosing()).toBe(false);
       await closeBoth(left, right, sender, receiver);
@@ -31,7 +31,7 @@ describe("MemoryTransport", () => {
       } catch (error) {
         expect((error as InvalidStateError).code).toBe("ERR_ASYNCSTREAMS_INVALID_STATE");
       }
-      await microtasks();
+      await eventLoopTurn();
       expect(receiver.events).toEqual(["eof"]);
       await closeBoth(left, right, sender, receiver);
     });
@@ -40,7 +40,7 @@ describe("MemoryTransport", () => {
       const { left, right, sender, receiver } = connected();
       left.writeEof();
       left.writeEof();
-      await microtasks();
+      await eventLoopTurn();
       expect(receiver.events).toEqual(["eof"]);
       await closeBoth(left, right, sender, receiver);
     });
@@ -48,11 +48,11 @@ describe("MemoryTransport", () => {
     it("a receiver whose eofReceived() returns true stays open and can still write back (half-close)", async () => {
       const { left, right, sender, receiver } = connected();
       left.writeEof();
-      await microtasks();
+      await eventLoopTurn();
       expect(right.isClosing()).toBe(false);
       expect(right.isReading()).toBe(false); // nothing more will arrive
       right.write(bytes("reply"));
-      await microtasks();
+      await eventLoopTurn();
       expect(sender.receivedText).toBe("reply");
       expect(receiver.lostWith).toEqual([]);
       await closeBoth(left, right, sender, receiver);
@@ -62,7 +62,7 @@ describe("MemoryTransport", () => {
       const { left, right, sender, receiver, log } = connected();
       receiver.eofResult = undefined;
       left.writeEof();
-      await microtasks();
+      await eventLoopTurn();
       expect(right.isClosing()).toBe(true);
       expect(log).toEqual(["right:eof", "left:eof", "right:lost undefined"]);
       await closeBoth(left, right, sender, receiver);
@@ -76,7 +76,7 @@ describe("MemoryTransport", () => {
       left.close();
       expect(left.isClosing()).toBe(true);
       expect(left.isReading()).toBe(false);
-      await microtasks();
+      await eventLoopTurn();
       expect(log).toEqual(["right:data hello", "right:eof", "left:lost undefined"]);
       expect(sender.lostWith).toEqual([undefined]);
       expect(right.isClosing()).toBe(false); // half-open: eofReceived() returned true
@@ -88,11 +88,11 @@ describe("MemoryTransport", () => {
       right.pauseReading();
       left.write(bytes("pending"));
       left.close();
-      await macrotasks();
+      await eventLoopTurn();
       expect(log).toEqual([]);
       expect(left.getWriteBufferSize()).toBe(7);
       right.resumeReading();
-      await microtasks();
+      await eventLoopTurn();
       expect(log).toEqual(["right:data pending", "right:eof", "left:lost undefined"]);
       await closeBoth(left, right, sender, receiver);
     });
@@ -101,9 +101,9 @@ describe("MemoryTransport", () => {
       const { left, right, sender, receiver } = connected();
       left.close();
       left.close();
-      await microtasks();
+      await eventLoopTurn();
       left.close();
-      await macrotasks();
+      await eventLoopTurn();
       expect(sender.lostWith).toEqual([undefined]);
       expect(receiver.events).toEqual(["eof"]);
       await closeBoth(left, right, sender, receiver);
@@ -114,7 +114,7 @@ describe("MemoryTransport", () => {
       left.close();
       expect(() => left.write(bytes("late"))).not.toThrow();
       expect(left.getWriteBufferSize()).toBe(0);
-      await microtasks();
+      await eventLoopTurn();
       expect(receiver.received).toEqual([]);
       expect(receiver.events).toEqual(["eof"]);
       await closeBoth(left, right, sender, receiver);
@@ -127,7 +127,7 @@ describe("MemoryTransport", () => {
       left.close();
       left.write(bytes("b"));
       right.resumeReading();
-      await microtasks();
+      await eventLoopTurn();
       expect(log).toEqual(["right:data a", "right:data b", "right:eof", "left:lost undefined"]);
       await closeBoth(left, right, sender, receiver);
     });
@@ -135,10 +135,10 @@ describe("MemoryTransport", () => {
     it("bytes sent to a peer that has fully closed reset the connection, as TCP's RST does (bpo-25441)", async () => {
       const { left, right, sender, receiver } = connected({ writeBufferLimits: { high: 4 } });
       right.close();
-      await microtasks();
+      await eventLoopTurn();
       left.write(bytes("into the void"));
       expect(sender.events).toEqual(["eof", "pause"]);
-      await microtasks();
+      await eventLoopTurn();
       expect(receiver.received).toEqual([]);
       expect(left.getWriteBufferSize()).toBe(0);
       expect(left.isClosing()).toBe(true);
@@ -157,7 +157,7 @@ describe("MemoryTransport", () => {
       expect(left.isClosing()).toBe(true);
       expect(left.getWriteBufferSize()).toBe(0);
       expect(right.isClosing()).toBe(true);
-      await microtasks();
+      await eventLoopTurn();
       expect(sender.lostWith).toEqual([undefined]);
       expect(receiver.lostWith).toHaveLength(1);
       expect(receiver.lostWith[0]).toBeInstanceOf(ConnectionResetError);
@@ -170,9 +170,9 @@ describe("MemoryTransport", () => {
       const { left, right, sender, receiver } = connected();
       left.pauseReading();
       right.write(bytes("for left"));
-      await microtasks();
+      await eventLoopTurn();
       left.abort();
-      await microtasks();
+      await eventLoopTurn();
       expect(sender.received).toEqual([]);
       expect(right.getWriteBufferSize()).toBe(0);
       await closeBoth(left, right, sender, receiver);
@@ -181,9 +181,9 @@ describe("MemoryTransport", () => {
     it("abort() after close() still reports a single connectionLost()", async () => {
       const { left, right, sender, receiver } = connected();
       left.close();
-      await microtasks();
+      await eventLoopTurn();
       left.abort();
-      await macrotasks();
+      await eventLoopTurn();
       expect(sender.lostWith).toEqual([undefined]);
       await closeBoth(left, right, sender, receiver);
     });
@@ -193,7 +193,7 @@ describe("MemoryTransport", () => {
       left.abort();
       expect(() => left.write(bytes("late"))).not.toThrow();
       expect(left.getWriteBufferSize()).toBe(0);
-      await microtasks();
+      await eventLoopTurn();
       expect(receiver.received).toEqual([]);
       await closeBoth(left, right, sender, receiver);
     });
@@ -208,7 +208,7 @@ describe("MemoryTransport", () => {
       };
       left.write(bytes("one"));
       left.write(bytes("two"));
-      await microtasks();
+      await eventLoopTurn();
       expect(receiver.received.map(text)).toEqual(["one"]);
       expect(receiver.lostWith).toEqual([failure]);
       expect(sender.lostWith).toHaveLength(1);
@@ -224,7 +224,7 @@ describe("MemoryTransport", () => {
         throw failure;
       };
       left.writeEof();
-      await microtasks();
+      await eventLoopTurn();
       expect(receiver.lostWith).toEqual([failure]);
       expect(sender.lostWith[0]).toBeInstanceOf(ConnectionResetError);
       await closeBoth(left, right, sender, receiver);

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { MemoryTransport, createStreams } from "@asyncstreams/protocol";
-import { RecordingProtocol, attach, bytes, concat, macrotasks, microtasks, text, track } from "./_helpers.js";
+import { bytes, concat, eventLoopTurn, text, track } from "@asyncstreams/test-utils";
+import { RecordingProtocol, attach } from "./_helpers.js";
 import { connected, closeBoth } from "./_memory-pair.js";
 
 describe("MemoryTransport", () => {
@@ -11,7 +12,7 @@ describe("MemoryTransport", () => {
       left.write(bytes("hello "));
       left.write(bytes("world"));
       expect(receiver.received).toEqual([]); // not synchronous
-      await microtasks();
+      await eventLoopTurn();
       expect(receiver.received.map(text)).toEqual(["hello ", "world"]);
       expect(left.getWriteBufferSize()).toBe(0);
       await closeBoth(left, right, sender, receiver);
@@ -21,7 +22,7 @@ describe("MemoryTransport", () => {
       const { left, right, sender, receiver } = connected();
       left.write(bytes("ping"));
       right.write(bytes("pong"));
-      await microtasks();
+      await eventLoopTurn();
       expect(receiver.receivedText).toBe("ping");
       expect(sender.receivedText).toBe("pong");
       await closeBoth(left, right, sender, receiver);
@@ -33,7 +34,7 @@ describe("MemoryTransport", () => {
       left.write(data);
       data[0] = 0x7a; // "z"
       data.fill(0x7a);
-      await microtasks();
+      await eventLoopTurn();
       expect(receiver.receivedText).toBe("abc");
       expect(receiver.received[0]).not.toBe(data);
       await closeBoth(left, right, sender, receiver);
@@ -43,7 +44,7 @@ describe("MemoryTransport", () => {
       const { left, right, sender, receiver } = connected();
       left.write(new Uint8Array(0));
       expect(left.getWriteBufferSize()).toBe(0);
-      await microtasks();
+      await eventLoopTurn();
       expect(receiver.received).toEqual([]);
       await closeBoth(left, right, sender, receiver);
     });
@@ -53,7 +54,7 @@ describe("MemoryTransport", () => {
         fc.asyncProperty(fc.array(fc.uint8Array({ maxLength: 16 }), { maxLength: 60 }), async (chunks) => {
           const { left, right, sender, receiver } = connected({ writeBufferLimits: { high: 8 } });
           for (const chunk of chunks) left.write(chunk);
-          await microtasks();
+          await eventLoopTurn();
           expect(receiver.received).toEqual(chunks.filter((chunk) => chunk.length > 0));
           expect(concat(receiver.received)).toEqual(concat(chunks));
           await closeBoth(left, right, sender, receiver);
@@ -66,7 +67,7 @@ describe("MemoryTransport", () => {
       const { left, right, sender, receiver } = connected();
       const expected = Uint8Array.from({ length: 1000 }, (_, index) => index % 256);
       for (const byte of expected) left.write(Uint8Array.of(byte));
-      await microtasks();
+      await eventLoopTurn();
       expect(receiver.received).toHaveLength(1000);
       expect(concat(receiver.received)).toEqual(expected);
       await closeBoth(left, right, sender, receiver);
@@ -75,7 +76,7 @@ describe("MemoryTransport", () => {
     it("writeLines() sends the chunks in order, as one write of their concatenation", async () => {
       const { left, right, sender, receiver } = connected();
       left.writeLines([bytes("line1\n"), bytes("line2\n"), new Uint8Array(0), bytes("line3\n")]);
-      await microtasks();
+      await eventLoopTurn();
       expect(receiver.receivedText).toBe("line1\nline2\nline3\n");
       await closeBoth(left, right, sender, receiver);
     });
@@ -90,7 +91,7 @@ describe("MemoryTransport", () => {
       const { left, right, sender, receiver } = connected();
       expect(() => left.writeLines([bytes("first"), "second" as unknown as Uint8Array])).toThrow(TypeError);
       expect(left.getWriteBufferSize()).toBe(0);
-      await microtasks();
+      await eventLoopTurn();
       expect(receiver.received).toEqual([]);
       await closeBoth(left, right, sender, receiver);
     });
@@ -99,13 +100,13 @@ describe("MemoryTransport", () => {
       const [left, right] = MemoryTransport.pair();
       const sender = attach(left, new RecordingProtocol("left"));
       left.write(bytes("early"));
-      await microtasks();
+      await eventLoopTurn();
       expect(right.getProtocol()).toBeNull();
       expect(left.getWriteBufferSize()).toBe(5);
       const receiver = new RecordingProtocol("right");
       right.setProtocol(receiver);
       expect(right.getProtocol()).toBe(receiver);
-      await microtasks();
+      await eventLoopTurn();
       expect(receiver.receivedText).toBe("early");
       expect(left.getWriteBufferSize()).toBe(0);
       await closeBoth(left, right, sender, receiver);
@@ -114,11 +115,11 @@ describe("MemoryTransport", () => {
     it("setProtocol() switches the protocol that receives later data", async () => {
       const { left, right, sender, receiver } = connected();
       left.write(bytes("one"));
-      await microtasks();
+      await eventLoopTurn();
       const next = new RecordingProtocol("next");
       right.setProtocol(next);
       left.write(bytes("two"));
-      await microtasks();
+      await eventLoopTurn();
       expect(receiver.receivedText).toBe("one");
       expect(next.receivedText).toBe("two");
       await closeBoth(left, right, sender, next);
@@ -149,12 +150,12 @@ describe("MemoryTransport", () => {
       expect(right.isReading()).toBe(false);
       left.write(bytes("held "));
       left.write(bytes("back"));
-      await macrotasks();
+      await eventLoopTurn();
       expect(receiver.received).toEqual([]);
       expect(left.getWriteBufferSize()).toBe(9);
       right.resumeReading();
       expect(right.isReading()).toBe(true);
-      await microtasks();
+      await eventLoopTurn();
       expect(receiver.receivedText).toBe("held back");
       expect(left.getWriteBufferSize()).toBe(0);
       await closeBoth(left, right, sender, receiver);
@@ -170,7 +171,7 @@ describe("MemoryTransport", () => {
       expect(sender.events).toEqual(["pause"]); // 9 > 8, synchronously in write()
       for (let index = 9; index < 12; index++) left.write(Uint8Array.of(index));
       expect(sender.events).toEqual(["pause"]);
-      await macrotasks();
+      await eventLoopTurn();
 
       // The receiver reads 7 of the 12 bytes, then pauses again: 5 left, still above low.
       let stopAt = 7;
@@ -178,7 +179,7 @@ describe("MemoryTransport", () => {
         if (concat(receiver.received).length >= stopAt) right.pauseReading();
       };
       right.resumeReading();
-      await microtasks();
+      await eventLoopTurn();
       expect(concat(receiver.received).length).toBe(7);
       expect(left.getWriteBufferSize()).toBe(5);
       expect(sender.events).toEqual(["pause"]);
@@ -186,13 +187,13 @@ describe("MemoryTransport", () => {
       // One more byte: 4 left, at low.
       stopAt = 8;
       right.resumeReading();
-      await microtasks();
+      await eventLoopTurn();
       expect(left.getWriteBufferSize()).toBe(4);
       expect(sender.events).toEqual(["pause", "resume"]);
 
       receiver.onData = null;
       right.resumeReading();
-      await microtasks();
+      await eventLoopTurn();
       expect(concat(receiver.received)).toEqual(Uint8Array.from({ length: 12 }, (_, index) => index));
       expect(sender.events).toEqual(["pause", "resume"]);
       await closeBoth(left, right, sender, receiver);
@@ -228,7 +229,7 @@ describe("MemoryTransport", () => {
       for (let offset = 0; offset < payload.length; offset += 10) sender.writer.write(payload.subarray(offset, offset + 10));
       expect(left.getWriteBufferSize()).toBe(1000);
       const drained = track(sender.writer.drain());
-      await macrotasks();
+      await eventLoopTurn();
       expect(drained.settled).toBe(false);
       expect(right.isReading()).toBe(false); // the reader paused its transport...
       expect(receiver.reader.bufferedBytes().length).toBe(40); // ...after the first chunk above 2 × limit
@@ -243,7 +244,7 @@ describe("MemoryTransport", () => {
         received.push(chunk);
         total += chunk.length;
       }
-      await microtasks();
+      await eventLoopTurn();
       expect(pendingAfterFirstRead).toBe(true);
       expect(drained.settled).toBe(true);
       expect(drained.rejected).toBe(false);
@@ -252,7 +253,7 @@ describe("MemoryTransport", () => {
 
       sender.writer.close();
       receiver.writer.close();
-      await macrotasks();
+      await eventLoopTurn();
       await expect(sender.writer.waitClosed()).resolves.toBeUndefined();
       await expect(receiver.writer.waitClosed()).resolves.toBeUndefined();
     });
@@ -308,7 +309,7 @@ describe("MemoryTransport", () => {
       left.setWriteBufferLimits({ high: 5 });
       expect(sender.events).toEqual(["pause"]);
       right.resumeReading();
-      await microtasks();
+      await eventLoopTurn();
       expect(sender.events).toEqual(["pause", "resume"]);
       await closeBoth(left, right, sender, receiver);
     });

@@ -14,7 +14,7 @@ import type {
   StreamReaderProtocolOptions,
   Transport,
 } from "@asyncstreams/protocol";
-import { bytes, macrotasks, microtasks, text, track, watchUnhandledRejections, within } from "./_helpers.js";
+import { bytes, eventLoopTurn, text, track, watchUnhandledRejections, within } from "@asyncstreams/test-utils";
 
 /** Python's ZeroDivisionError, for the _basetest_open_connection_error port. */
 class ZeroDivisionErrorLike extends Error {
@@ -46,7 +46,7 @@ function serverSide(options: StreamReaderProtocolOptions) {
 /** Closes both ends of a pair and lets the losses run (bounded). */
 async function closeAll(...transports: Transport[]): Promise<void> {
   for (const transport of transports) transport.close();
-  await macrotasks();
+  await eventLoopTurn();
   for (const transport of transports) expect(transport.isClosing()).toBe(true);
 }
 
@@ -88,7 +88,7 @@ describe("StreamReaderProtocol", () => {
       expect(reader.atEof()).toBe(true);
       // end to end: the peer half-closes, this side keeps writing
       peer.writer.writeEof();
-      await microtasks();
+      await eventLoopTurn();
       expect(transport.isClosing()).toBe(false);
       transport.write(bytes("still open"));
       expect(text(await within(peer.reader.read(100)))).toBe("still open");
@@ -99,7 +99,7 @@ describe("StreamReaderProtocol", () => {
       const { transport, peerEnd, reader, protocol, peer } = clientSide({ extraInfo: [{ sslcontext: { tls: true } }, {}] });
       const closed = track(protocol.closeWaiter());
       peer.writer.writeEof();
-      await microtasks();
+      await eventLoopTurn();
       expect(reader.atEof()).toBe(true);
       expect(transport.isClosing()).toBe(true);
       expect(closed.settled && !closed.rejected).toBe(true);
@@ -163,10 +163,10 @@ describe("StreamReaderProtocol", () => {
         protocol.connectionLost(error);
         await expect(reader.read()).rejects.toBe(error);
         writer.close();
-        await macrotasks(2); // run_briefly
+        await eventLoopTurn(2); // run_briefly
         expect(watch.reasons).toEqual([]);
         server.writer.close();
-        await macrotasks();
+        await eventLoopTurn();
         expect(serverEnd.isClosing()).toBe(true);
       } finally {
         watch.stop();
@@ -180,10 +180,10 @@ describe("StreamReaderProtocol", () => {
       protocol.pauseWriting();
       const first = track(writer.drain());
       const second = track(writer.drain());
-      await macrotasks();
+      await eventLoopTurn();
       expect(first.settled || second.settled).toBe(false);
       protocol.connectionLost(undefined);
-      await microtasks();
+      await eventLoopTurn();
       expect(first.settled && !first.rejected).toBe(true);
       expect(second.settled && !second.rejected).toBe(true);
       const later: unknown = await writer.drain().catch((error: unknown) => error);
@@ -198,7 +198,7 @@ describe("StreamReaderProtocol", () => {
       const pending = [track(writer.drain()), track(writer.drain())];
       const error = new ConnectionResetError();
       protocol.connectionLost(error);
-      await microtasks();
+      await eventLoopTurn();
       for (const waiter of pending) expect(waiter.error).toBe(error);
       await expect(writer.drain()).rejects.toBe(error); // the reader's stored exception, the same object
       await expect(writer.waitClosed()).rejects.toBe(error);
@@ -210,10 +210,10 @@ describe("StreamReaderProtocol", () => {
       try {
         const { transport, peerEnd, protocol } = clientSide();
         protocol.connectionLost(new Error("nobody listens"));
-        await macrotasks(3);
+        await eventLoopTurn(3);
         expect(watch.reasons).toEqual([]);
         await closeAll(transport, peerEnd);
-        await macrotasks(2);
+        await eventLoopTurn(2);
         expect(watch.reasons).toEqual([]);
       } finally {
         watch.stop();
@@ -241,7 +241,7 @@ describe("StreamReaderProtocol", () => {
       const protocol = plain.getProtocol() as StreamReaderProtocol;
       const peer = createStreams(tlsPeer);
       plainPeer.write(bytes("ciphertext"));
-      await macrotasks();
+      await eventLoopTurn();
       expect(writer.getExtraInfo("sslcontext")).toBeUndefined();
       await writer.startTls({ serverName: "localhost" });
       expect(startTls).toHaveBeenCalledWith({ serverName: "localhost" }, expect.any(Function));
@@ -266,7 +266,7 @@ describe("StreamReaderProtocol", () => {
       expect(seen[0]!.reader).toBe(protocol.reader);
       expect(seen[0]!.writer).toBeInstanceOf(StreamWriter);
       expect(seen[0]!.writer.transport).toBe(serverEnd);
-      await macrotasks();
+      await eventLoopTurn();
       expect(serverEnd.isClosing()).toBe(false); // a callback that returns keeps the connection open
       await closeAll(serverEnd, clientEnd);
     });
@@ -288,14 +288,14 @@ describe("StreamReaderProtocol", () => {
       expect(text(await within(client.reader.readLine()))).toBe("hello world!\n");
       client.writer.close();
       await within(client.writer.waitClosed());
-      await macrotasks();
+      await eventLoopTurn();
       expect(serverEnd.isClosing() && clientEnd.isClosing()).toBe(true);
       expect(onError).not.toHaveBeenCalled();
     });
 
     it("an async onClient that resolves leaves the connection open", async () => {
       const { serverEnd, clientEnd } = serverSide({ onClient: async () => undefined });
-      await macrotasks();
+      await eventLoopTurn();
       expect(serverEnd.isClosing()).toBe(false);
       await closeAll(serverEnd, clientEnd);
     });
@@ -339,7 +339,7 @@ describe("StreamReaderProtocol", () => {
       client.writer.close();
       // The server closed first, so "test msg" may meet a closed end and reset the client, as on TCP.
       await within(client.writer.waitClosed().catch(() => undefined));
-      await macrotasks();
+      await eventLoopTurn();
       expect(onError).not.toHaveBeenCalled();
       expect(consoleError).not.toHaveBeenCalled();
       expect(serverEnd.isClosing() && clientEnd.isClosing()).toBe(true);
@@ -381,7 +381,7 @@ describe("StreamReaderProtocol", () => {
       const consoleError = vi.spyOn(console, "error").mockImplementation(() => undefined);
       const failure = new Error("unhandled");
       const { clientEnd, serverEnd } = serverSide({ onClient: () => Promise.reject(failure) });
-      await macrotasks();
+      await eventLoopTurn();
       expect(consoleError).toHaveBeenCalledTimes(1);
       expect(consoleError).toHaveBeenCalledWith("Unhandled exception in client_connected_cb", failure);
       expect(serverEnd.isClosing()).toBe(true);
@@ -406,7 +406,7 @@ describe("StreamReaderProtocol", () => {
         });
         serverEnd.setProtocol(protocol);
         expect(() => protocol.connectionMade(serverEnd)).not.toThrow();
-        await macrotasks(3);
+        await eventLoopTurn(3);
         expect(watch.reasons).toEqual([]);
         expect(consoleError).toHaveBeenCalledTimes(2);
         expect(consoleError).toHaveBeenCalledWith("Exception in the onError hook", hookError);

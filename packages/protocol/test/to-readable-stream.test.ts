@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { createStreams, memoryTransportPair, toReadableStream } from "@asyncstreams/protocol";
 import { StreamReader } from "@asyncstreams/reader";
-import { bytes, concat, macrotasks, text, watchUnhandledRejections } from "./_helpers.js";
+import { bytes, concat, eventLoopTurn, text, watchUnhandledRejections } from "@asyncstreams/test-utils";
 
 const SEPARATOR = bytes("\r\n\r\n");
 
@@ -58,7 +58,7 @@ describe("toReadableStream()", () => {
     const server = createStreams(right, { limit: 100 });
     const stream = toReadableStream(server.reader, { chunkSize: 50 });
     client.writer.write(new Uint8Array(1000).fill(1));
-    await macrotasks();
+    await eventLoopTurn();
     expect(right.isReading()).toBe(false); // more than 2 × limit buffered and nobody pulled
     expect(server.reader.bufferedBytes().length).toBe(1000);
     const consumer = stream.getReader();
@@ -92,14 +92,14 @@ describe("toReadableStream()", () => {
     const controller = new AbortController();
     const consumer = toReadableStream(reader, { signal: controller.signal }).getReader();
     const pending = consumer.read();
-    await macrotasks();
+    await eventLoopTurn();
     const reason = new Error("enough");
     controller.abort(reason);
     await expect(pending).rejects.toBe(reason);
     reader.feedData(bytes("kept"));
     reader.feedEof();
     expect(text(await reader.read())).toBe("kept");
-    await macrotasks();
+    await eventLoopTurn();
     watcher.stop();
     expect(watcher.reasons).toEqual([]);
   });
@@ -115,12 +115,12 @@ describe("toReadableStream()", () => {
     const reader = new StreamReader();
     const consumer = toReadableStream(reader).getReader();
     const pending = consumer.read();
-    await macrotasks();
+    await eventLoopTurn();
     await consumer.cancel(new Error("not interested"));
     expect(await pending).toEqual({ done: true, value: undefined });
     reader.feedData(bytes("next request"));
     expect(text(await reader.read(100))).toBe("next request");
-    await macrotasks();
+    await eventLoopTurn();
     watcher.stop();
     expect(watcher.reasons).toEqual([]);
   });

@@ -3,7 +3,8 @@ import { ConnectionResetError, WebStreamTransport, createStreams } from "@asyncs
 import type { WebStreamPair, WebStreamTransportOptions } from "@asyncstreams/protocol";
 import { transportConformance } from "@asyncstreams/protocol/testing";
 import { InvalidStateError } from "@asyncstreams/reader";
-import { RecordingProtocol, attach, bytes, concat, macrotasks, text } from "./_helpers.js";
+import { bytes, concat, eventLoopTurn, text } from "@asyncstreams/test-utils";
+import { RecordingProtocol, attach } from "./_helpers.js";
 
 /** Two crossed TransformStreams: what one end writes, the other reads. */
 function crossedPairs(): [WebStreamPair, WebStreamPair] {
@@ -122,13 +123,13 @@ describe("WebStreamTransport", () => {
     it("starts reading only once a protocol is set, and delivers after connectionMade()", async () => {
       const io = instrumented({ chunks: [bytes("hello")] });
       const transport = new WebStreamTransport(io.pair);
-      await macrotasks();
+      await eventLoopTurn();
       expect(io.pulls).toBe(0);
       const protocol = attach(transport, new RecordingProtocol("t"));
-      await macrotasks();
+      await eventLoopTurn();
       expect(protocol.events).toEqual(["made", "data hello"]);
       transport.abort();
-      await macrotasks();
+      await eventLoopTurn();
     });
 
     it("pauseReading() starts no new read(): the source is pulled no more until resumeReading()", async () => {
@@ -139,35 +140,35 @@ describe("WebStreamTransport", () => {
       protocol.onData = () => {
         if (protocol.received.length === 3) transport.pauseReading();
       };
-      await macrotasks(3);
+      await eventLoopTurn(3);
       const pullsWhilePaused = io.pulls;
       expect(protocol.received).toHaveLength(3);
-      await macrotasks(3);
+      await eventLoopTurn(3);
       expect(io.pulls).toBe(pullsWhilePaused); // no read() outstanding, so no pull
       expect(protocol.received).toHaveLength(3);
       protocol.onData = null;
       transport.resumeReading();
-      await macrotasks(3);
+      await eventLoopTurn(3);
       expect(protocol.receivedText).toBe(text(concat(chunks)));
       transport.abort();
-      await macrotasks();
+      await eventLoopTurn();
     });
 
     it("holds a chunk that the read in flight brings after pauseReading(), and delivers it on resumeReading()", async () => {
       const io = instrumented();
       const transport = new WebStreamTransport(io.pair);
       const protocol = attach(transport, new RecordingProtocol("t"));
-      await macrotasks();
+      await eventLoopTurn();
       expect(io.pulls).toBe(1); // one read() waits for data
       transport.pauseReading();
       io.source().enqueue(bytes("late"));
-      await macrotasks();
+      await eventLoopTurn();
       expect(protocol.received).toEqual([]);
       transport.resumeReading();
-      await macrotasks();
+      await eventLoopTurn();
       expect(protocol.receivedText).toBe("late");
       transport.abort();
-      await macrotasks();
+      await eventLoopTurn();
     });
 
     it("hands chunks over without a copy by default, and copies them with copyChunks: true", async () => {
@@ -176,11 +177,11 @@ describe("WebStreamTransport", () => {
         const io = instrumented({ chunks: [chunk] });
         const transport = new WebStreamTransport(io.pair, { copyChunks });
         const protocol = attach(transport, new RecordingProtocol("t"));
-        await macrotasks();
+        await eventLoopTurn();
         expect(protocol.received[0] === chunk).toBe(!copyChunks);
         expect(protocol.receivedText).toBe("owned");
         transport.abort();
-        await macrotasks();
+        await eventLoopTurn();
       }
     });
 
@@ -190,28 +191,28 @@ describe("WebStreamTransport", () => {
       const io = instrumented({ chunks: [chunk] });
       const transport = new WebStreamTransport(io.pair);
       const protocol = attach(transport, new RecordingProtocol("t"));
-      await macrotasks();
+      await eventLoopTurn();
       expect(protocol.received[0]!.constructor).toBe(Uint8Array);
       expect(protocol.received[0]!.buffer).toBe(chunk.buffer);
       transport.abort();
-      await macrotasks();
+      await eventLoopTurn();
     });
 
     it("ignores empty chunks", async () => {
       const io = instrumented({ chunks: [new Uint8Array(0), bytes("x")] });
       const transport = new WebStreamTransport(io.pair);
       const protocol = attach(transport, new RecordingProtocol("t"));
-      await macrotasks();
+      await eventLoopTurn();
       expect(protocol.received.map(text)).toEqual(["x"]);
       transport.abort();
-      await macrotasks();
+      await eventLoopTurn();
     });
 
     it("fails the connection with a TypeError when a chunk is not a Uint8Array", async () => {
       const readable = new ReadableStream<Uint8Array>({ start: (controller) => controller.enqueue("text" as unknown as Uint8Array) });
       const transport = new WebStreamTransport({ readable, writable: new WritableStream() });
       const protocol = attach(transport, new RecordingProtocol("t"));
-      await macrotasks();
+      await eventLoopTurn();
       expect(protocol.lostWith).toHaveLength(1);
       expect(protocol.lostWith[0]).toBeInstanceOf(TypeError);
       expect((protocol.lostWith[0] as Error).message).toBe("Cannot receive: a chunk must be a Uint8Array, not string");
@@ -221,10 +222,10 @@ describe("WebStreamTransport", () => {
       const io = instrumented();
       const transport = new WebStreamTransport(io.pair);
       const protocol = attach(transport, new RecordingProtocol("t"));
-      await macrotasks();
+      await eventLoopTurn();
       const failure = new Error("network down");
       io.source().error(failure);
-      await macrotasks();
+      await eventLoopTurn();
       expect(protocol.lostWith).toHaveLength(1);
       const lost = protocol.lostWith[0] as ConnectionResetError;
       expect(lost).toBeInstanceOf(ConnectionResetError);
@@ -241,11 +242,11 @@ describe("WebStreamTransport", () => {
         const protocol = attach(transport, new RecordingProtocol("t"));
         protocol.eofResult = keepOpen;
         io.source().close();
-        await macrotasks();
+        await eventLoopTurn();
         expect(protocol.events).toEqual(keepOpen ? ["made", "eof"] : ["made", "eof", "lost undefined"]);
         expect(transport.isClosing()).toBe(!keepOpen);
         transport.close();
-        await macrotasks();
+        await eventLoopTurn();
         expect(protocol.lostWith).toEqual([undefined]);
       }
     });
@@ -262,18 +263,18 @@ describe("WebStreamTransport", () => {
       expect(protocol.events).toEqual(["made"]); // exactly at the mark: not above it
       transport.write(new Uint8Array(1));
       expect(protocol.events).toEqual(["made", "pause"]);
-      await macrotasks();
+      await eventLoopTurn();
       io.releaseWrites();
-      await macrotasks();
+      await eventLoopTurn();
       io.releaseWrites();
-      await macrotasks();
+      await eventLoopTurn();
       io.releaseWrites();
-      await macrotasks();
+      await eventLoopTurn();
       expect(transport.getWriteBufferSize()).toBe(0);
       expect(protocol.events).toEqual(["made", "pause", "resume"]);
       expect(io.written.map((chunk) => chunk.length)).toEqual([600, 400, 1]);
       transport.close();
-      await macrotasks();
+      await eventLoopTurn();
     });
 
     it("passes the written array to the writable without a copy", async () => {
@@ -282,10 +283,10 @@ describe("WebStreamTransport", () => {
       attach(transport, new RecordingProtocol("t"));
       const data = bytes("as is");
       transport.write(data);
-      await macrotasks();
+      await eventLoopTurn();
       expect(io.written[0]).toBe(data);
       transport.close();
-      await macrotasks();
+      await eventLoopTurn();
     });
 
     it("writeEof() closes the writable and reading goes on; write() afterwards throws InvalidStateError", async () => {
@@ -295,14 +296,14 @@ describe("WebStreamTransport", () => {
       transport.write(bytes("last"));
       transport.writeEof();
       expect(() => transport.write(bytes("more"))).toThrow(InvalidStateError);
-      await macrotasks();
+      await eventLoopTurn();
       expect(io.log).toEqual(["close"]);
       io.source().enqueue(bytes("still reading"));
-      await macrotasks();
+      await eventLoopTurn();
       expect(protocol.receivedText).toBe("still reading");
       expect(transport.isClosing()).toBe(false);
       transport.close();
-      await macrotasks();
+      await eventLoopTurn();
       expect(io.log).toEqual(["close", "cancel ConnectionResetError"]);
       expect(protocol.lostWith).toEqual([undefined]);
     });
@@ -320,7 +321,7 @@ describe("WebStreamTransport", () => {
       const transport = new WebStreamTransport({ readable: new ReadableStream(), writable });
       const protocol = attach(transport, new RecordingProtocol("t"));
       transport.write(bytes("x"));
-      await macrotasks();
+      await eventLoopTurn();
       expect(protocol.lostWith).toHaveLength(1);
       expect(protocol.lostWith[0]).toBeInstanceOf(ConnectionResetError);
       expect((protocol.lostWith[0] as ConnectionResetError).cause).toBe(failure);
@@ -334,13 +335,13 @@ describe("WebStreamTransport", () => {
       const protocol = attach(transport, new RecordingProtocol("t"));
       transport.write(bytes("pending"));
       transport.close();
-      await macrotasks();
+      await eventLoopTurn();
       expect(protocol.lostWith).toEqual([]); // still flushing
       transport.write(bytes(" and more")); // asyncio still appends while a closing transport flushes
       io.releaseWrites();
-      await macrotasks();
+      await eventLoopTurn();
       io.releaseWrites();
-      await macrotasks();
+      await eventLoopTurn();
       expect(protocol.lostWith).toEqual([undefined]);
       expect(io.log).toEqual(["close", "cancel ConnectionResetError"]);
       expect(text(concat(io.written))).toBe("pending and more");
@@ -353,7 +354,7 @@ describe("WebStreamTransport", () => {
       transport.write(bytes("dropped"));
       transport.abort();
       transport.write(bytes("ignored"));
-      await macrotasks();
+      await eventLoopTurn();
       expect(protocol.lostWith).toEqual([undefined]);
       expect(io.log.sort()).toEqual(["abort ConnectionResetError", "cancel ConnectionResetError"]);
       io.releaseWrites();

@@ -1,13 +1,17 @@
 import type { StreamReader } from "./stream-reader.js";
 
-const encoder = new TextEncoder();
-
-/** Strong references: the kept readers live as long as this module. */
+/** Strong references: the kept reader lives as long as this module. */
 const kept: StreamReader[] = [];
 
 /**
- * Runs `reader` through the synchronous paths a working reader takes (first-chunk and spanning
- * lines, a separator, exact and partial reads, pause and resume) and returns it, to be kept alive.
+ * Whether the warm-up has run. Read by every `StreamReader` constructor (one load and a branch), so
+ * that importing the package does no work: `sideEffects: false` promises bundlers exactly that.
+ */
+export let shapesKept = false;
+
+/**
+ * Makes one reader and runs it through the synchronous paths a working reader takes (first-chunk
+ * and spanning lines, a separator, exact and partial reads, pause and resume), then keeps it alive.
  *
  * Why: V8 attaches optimized code to the hidden classes of `StreamReader` and `ByteBuffer`. When
  * no instance is left alive, a full garbage collection frees those classes, throws the optimized
@@ -17,10 +21,18 @@ const kept: StreamReader[] = [];
  * six W3 passes (bench/RESULTS.md). One small reader that lives as long as the module keeps the
  * classes, with their fields already in their working representations, and so keeps the code.
  *
- * @param reader A new reader with `limit` 4 and no transport; kept for the life of the process.
+ * It runs once, from the first `StreamReader` constructor, not at module load: a program that
+ * imports the package and never makes a reader pays nothing.
+ *
+ * @param make Makes a new reader with `limit` 4 and no transport; it is kept for the life of the
+ *   process. Called once: the flag is set first, so the reader it makes does not warm up again.
  */
-export function keepShapes(reader: StreamReader): void {
+export function keepShapes(make: () => StreamReader): void {
+  if (shapesKept) return;
+  shapesKept = true;
+  const reader = make();
   kept.push(reader);
+  const encoder = new TextEncoder();
   reader.setTransport({ pauseReading() {}, resumeReading() {} });
   reader.feedData(encoder.encode("ab\nc"));
   reader.feedData(encoder.encode("d\r\n\r\nxyz12")); // 14 bytes > 2 × limit: pauses

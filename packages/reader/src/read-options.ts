@@ -9,6 +9,8 @@ import type { OverflowPolicy } from "./overflow-policy.js";
  *
  * const reader = new StreamReader();
  * const line = reader.readLine({ signal: AbortSignal.timeout(1000) });
+ * reader.feedData(new TextEncoder().encode("in time\n"));
+ * console.log(new TextDecoder().decode(await line)); // "in time\n"
  * ```
  */
 export interface ReadOptions {

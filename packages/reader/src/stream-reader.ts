@@ -9,7 +9,7 @@ import type { ReadingTransport } from "./reading-transport.js";
 import type { StreamReaderOptions } from "./stream-reader-options.js";
 import { describeReader } from "./_format.js";
 import { toSeparators } from "./_separators.js";
-import { keepShapes } from "./_keep-shapes.js";
+import { keepShapes, shapesKept } from "./_keep-shapes.js";
 import { ReadPauser } from "./_read-pauser.js";
 import { checkOverflow, checkReaderOptions } from "./_check-reader-options.js";
 import { numberError } from "./_check-number.js";
@@ -74,6 +74,9 @@ export class StreamReader implements AsyncIterable<Uint8Array> {
     this.#pauser = new ReadPauser(limit);
     this.#overflow = overflow;
     this.#buffer = new ByteBuffer({ search: options.search });
+    // The first reader keeps the hidden classes, and the optimized code built on them, alive (see
+    // keepShapes()); done here rather than at import, so importing the package does no work.
+    if (!shapesKept) keepShapes(makeShapeKeeper);
   }
 
   /** The line and chunk length limit this reader was created with. */
@@ -136,6 +139,17 @@ export class StreamReader implements AsyncIterable<Uint8Array> {
   /**
    * Appends received bytes and wakes a waiting read. Empty chunks are ignored.
    *
+   * @example
+   * ```ts
+   * import { StreamReader } from "@asyncstreams/reader";
+   *
+   * const reader = new StreamReader();
+   * const line = reader.readLine(); // waits for data
+   * reader.feedData(new TextEncoder().encode("hel"));
+   * reader.feedData(new TextEncoder().encode("lo\nmore"));
+   * console.log(new TextDecoder().decode(await line)); // "hello\n"
+   * ```
+   *
    * @param chunk The bytes; the reader owns them from now on: do not modify `chunk` afterwards.
    * @throws {TypeError} When `chunk` is not a `Uint8Array`.
    * @throws {InvalidStateError} After `feedEof()`.
@@ -170,6 +184,11 @@ export class StreamReader implements AsyncIterable<Uint8Array> {
    * `n`. `n < 0` (the default) reads until EOF. `n === 0` returns an empty array at once. Not
    * bounded by `limit`. At EOF with nothing buffered, returns an empty array.
    *
+   * Cancel safety: aborting `signal` rejects with `signal.reason` and consumes nothing: every buffered
+   * byte stays for the next read, which may start at once. `read(-1)` keeps everything buffered until
+   * EOF, so an abort before EOF loses nothing either (asyncio's `read(-1)` would lose the blocks it had
+   * collected).
+   *
    * @param n The most bytes to return (`Infinity`: whatever is buffered), or a negative integer
    *   for everything until EOF.
    * @param options `signal` aborts the read.
@@ -186,6 +205,11 @@ export class StreamReader implements AsyncIterable<Uint8Array> {
 
   /**
    * Reads one line, up to and including `\n`. At EOF returns the partial last line (maybe empty).
+   *
+   * Cancel safety: aborting `signal` rejects with `signal.reason` and consumes nothing: every buffered
+   * byte stays for the next read, which may start at once. One exception, under the `"skip"` overflow
+   * policy: the part of an over-long line discarded before the abort is gone, and the next `"skip"` read
+   * goes on discarding through the end of that line (a read with another policy reads the rest as it is).
    *
    * @param options `signal` aborts the read.
    * @returns The line.
@@ -212,6 +236,9 @@ export class StreamReader implements AsyncIterable<Uint8Array> {
    * batch instead of one per line. Waits for at least one; at EOF returns the partial last line,
    * then `[]`. A line over the limit ends a batch; the next call treats it as `readLine()` does.
    *
+   * Cancel safety: as `readLine()`'s: an abort consumes nothing, except what the `"skip"` policy had
+   * already discarded of an over-long line.
+   *
    * @example
    * ```ts
    * import { StreamReader } from "@asyncstreams/reader";
@@ -237,6 +264,22 @@ export class StreamReader implements AsyncIterable<Uint8Array> {
   /**
    * Reads exactly `n` bytes. Not bounded by `limit`: a paused transport is resumed while waiting.
    *
+   * Cancel safety: aborting `signal` rejects with `signal.reason` and consumes nothing: every buffered
+   * byte stays for the next read, which may start at once. Bytes that arrived while it waited stay
+   * buffered too, so a retry with the same `n` gets them.
+   *
+   * @example
+   * ```ts
+   * import { StreamReader } from "@asyncstreams/reader";
+   *
+   * const reader = new StreamReader();
+   * reader.feedData(new Uint8Array([0, 0, 0, 5]));
+   * reader.feedData(new TextEncoder().encode("hello, and more"));
+   * const header = await reader.readExactly(4); // a length-prefixed frame
+   * const length = new DataView(header.buffer, header.byteOffset, 4).getUint32(0);
+   * console.log(new TextDecoder().decode(await reader.readExactly(length))); // "hello"
+   * ```
+   *
    * @param n How many bytes to read.
    * @param options `signal` aborts the read.
    * @returns Exactly `n` bytes.
@@ -258,6 +301,21 @@ export class StreamReader implements AsyncIterable<Uint8Array> {
    * earliest wins, and on a tie the shortest separator (asyncio 3.13's tuple form). Without a
    * separator reads through `"\n"`, as asyncio's `readuntil()` does (unlike `readLine()`, the
    * stream ending first is an `IncompleteReadError`).
+   *
+   * Cancel safety: aborting `signal` rejects with `signal.reason` and consumes nothing: every buffered
+   * byte stays for the next read, which may start at once. One exception, under the `"skip"` overflow
+   * policy: the part of an over-long line discarded before the abort is gone, and the next `"skip"` read
+   * goes on discarding through the end of that line (a read with another policy reads the rest as it is).
+   *
+   * @example
+   * ```ts
+   * import { StreamReader } from "@asyncstreams/reader";
+   *
+   * const reader = new StreamReader();
+   * reader.feedData(new TextEncoder().encode("HTTP/1.1 200 OK\r\nServer: x\r\n\r\nbody"));
+   * const head = await reader.readUntil(new TextEncoder().encode("\r\n\r\n"));
+   * console.log(head.length, reader.bufferedLength); // 30 4
+   * ```
    *
    * @param separator One separator, or an array of them; each at least one byte long. Default `"\n"`.
    * @param options `signal` aborts the read.
@@ -508,5 +566,7 @@ export class StreamReader implements AsyncIterable<Uint8Array> {
   }
 }
 
-// Keeps the reader's hidden classes, and the optimized code built on them, alive: see keepShapes().
-keepShapes(new StreamReader({ limit: 4 }));
+/** The reader that keepShapes() runs and keeps: `limit` 4, the shape it was tuned for. */
+function makeShapeKeeper(): StreamReader {
+  return new StreamReader({ limit: 4 });
+}

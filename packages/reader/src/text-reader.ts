@@ -133,6 +133,10 @@ export class TextReader implements AsyncIterable<string> {
   /**
    * Reads one line and decodes it. At EOF the last line may lack its ending; after it, `null`.
    *
+   * Cancel safety: as the reader's `readLine()`: aborting `signal` consumes nothing (under the `"skip"`
+   * policy, what was already discarded of an over-long line is gone), and the next read may start at
+   * once.
+   *
    * @param options `signal` aborts the read; it consumes nothing then.
    * @returns The line (without its ending unless `keepEnds`), or `null` at EOF.
    * @throws {TextDecodeError} With `fatal: true`, when the line is not valid in the encoding.
@@ -172,6 +176,9 @@ export class TextReader implements AsyncIterable<string> {
    * Separators are matched as bytes: in Shift_JIS, Big5 and GBK an ASCII separator from `"@"`
    * (0x40) up can match the second byte of a two-byte character. UTF-8, single-byte encodings and
    * EUC encodings are safe; line endings are safe in every accepted encoding.
+   *
+   * Cancel safety: as the reader's `readUntil()`: aborting `signal` consumes nothing (under the `"skip"`
+   * policy, what was already discarded of an over-long line is gone).
    *
    * @param separator The separator: not empty, and ASCII unless the encoding is UTF-8.
    * @param options `signal` aborts the read; it consumes nothing then.

@@ -1,17 +1,5 @@
 import type { ReadingTransport, StreamReader } from "@asyncstreams/reader";
-
-const encoder = new TextEncoder();
-const decoder = new TextDecoder();
-
-/** `b"..."`: the ASCII/UTF-8 bytes of a string. */
-export function bytes(text: string): Uint8Array {
-  return encoder.encode(text);
-}
-
-/** The bytes as a string, for readable assertions on ASCII data. */
-export function text(data: Uint8Array): string {
-  return decoder.decode(data);
-}
+import { eventLoopTurn, text } from "@asyncstreams/test-utils";
 
 /** CPython's `DATA` fixture: 18 bytes, three lines. */
 export const DATA = "line1\nline2\nline3\n";
@@ -19,56 +7,6 @@ export const DATA = "line1\nline2\nline3\n";
 /** The reader's buffered bytes as a string (CPython's `stream._buffer`). */
 export function buffered(reader: StreamReader): string {
   return text(reader.bufferedBytes());
-}
-
-/**
- * Lets every pending promise continuation run: the reader is promise-based only, so a bounded
- * number of microtask turns is enough for a woken read to scan, consume and settle.
- */
-export async function settle(): Promise<void> {
-  for (let turn = 0; turn < 20; turn++) await Promise.resolve();
-}
-
-/** The state of a promise, readable synchronously after `settle()`. */
-export interface Tracked<T> {
-  readonly promise: Promise<T>;
-  readonly settled: boolean;
-  readonly value: T | undefined;
-  readonly error: unknown;
-  readonly rejected: boolean;
-}
-
-/** Records how a promise settles, without leaving a rejection unhandled. */
-export function track<T>(promise: Promise<T>): Tracked<T> {
-  const state = {
-    promise,
-    settled: false,
-    value: undefined as T | undefined,
-    error: undefined as unknown,
-    rejected: false,
-  };
-  promise.then(
-    (value) => {
-      state.settled = true;
-      state.value = value;
-    },
-    (error: unknown) => {
-      state.settled = true;
-      state.rejected = true;
-      state.error = error;
-    },
-  );
-  return state;
-}
-
-/** A promise's rejection reason; fails when it resolves. */
-export async function rejectionOf(promise: Promise<unknown>): Promise<unknown> {
-  return promise.then(
-    (value) => {
-      throw new Error(`Expected a rejection, got ${String(value)}`);
-    },
-    (error: unknown) => error,
-  );
 }
 
 /** A transport that records `pauseReading()` / `resumeReading()` calls. */
@@ -115,7 +53,7 @@ export async function feedRespectingPause(
       else reader.feedData(chunks[next]!);
       next++;
     }
-    await settle();
+    await eventLoopTurn();
   }
   return pausedTurns;
 }

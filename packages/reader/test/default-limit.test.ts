@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { DEFAULT_LIMIT, LimitOverrunError, StreamReader } from "@asyncstreams/reader";
-import { FakeTransport, rejectionOf } from "./_helpers.js";
+import { rejectionOf } from "@asyncstreams/test-utils";
+import { FakeTransport } from "./_helpers.js";
 
 const NEWLINE = 0x0a;
 

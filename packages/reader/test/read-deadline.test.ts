@@ -1,9 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { ReadTimeoutError, StreamReader, readDeadline } from "@asyncstreams/reader";
 
-const encoder = new TextEncoder();
-const decoder = new TextDecoder();
-const bytes = (text: string): Uint8Array => encoder.encode(text);
+import { bytes, text } from "@asyncstreams/test-utils";
 
 describe("readDeadline()", () => {
   beforeEach(() => {
@@ -26,7 +24,7 @@ describe("readDeadline()", () => {
     expect((error as ReadTimeoutError).kind).toBe("idle");
     expect((error as ReadTimeoutError).code).toBe("ERR_READ_TIMEOUT");
     reader.feedData(bytes(" line\n"));
-    expect(decoder.decode(await reader.readLine())).toBe("partial line\n");
+    expect(text(await reader.readLine())).toBe("partial line\n");
   });
 
   it("restarts the idle limit whenever bytes arrive, so a slow but steady peer is not cut off", async () => {
@@ -38,7 +36,7 @@ describe("readDeadline()", () => {
       reader.feedData(bytes("x"));
     }
     reader.feedData(bytes("\n"));
-    expect(decoder.decode(await line)).toBe("xxxxxxxxxx\n");
+    expect(text(await line)).toBe("xxxxxxxxxx\n");
     expect(deadline.signal.aborted).toBe(false);
     deadline.dispose();
   });

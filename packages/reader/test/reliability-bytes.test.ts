@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { LimitOverrunError, StreamReader } from "@asyncstreams/reader";
-import { bytes, settle, track } from "./_helpers.js";
+import { bytes, eventLoopTurn, track } from "@asyncstreams/test-utils";
 
 /** Raw bytes from byte values and latin1 strings: `raw("a\r", 0xff)`; never UTF-8-encodes. */
 function raw(...parts: readonly (string | number)[]): Uint8Array {
@@ -27,7 +27,7 @@ async function readWhileFeeding<T>(chunks: readonly Uint8Array[], readAll: (read
   const reader = new StreamReader({ limit });
   const result = readAll(reader);
   for (const chunk of chunks) {
-    await settle();
+    await eventLoopTurn();
     reader.feedData(chunk);
   }
   reader.feedEof();
@@ -184,12 +184,12 @@ describe("empty chunks (A10)", () => {
     const line = track(reader.readLine());
     for (let i = 0; i < 100; i++) reader.feedData(new Uint8Array(0));
     reader.feedData(new Uint8Array(new ArrayBuffer(8), 8, 0)); // an empty view at the end of a buffer
-    await settle();
+    await eventLoopTurn();
     expect(line.settled).toBe(false);
     expect(reader.atEof()).toBe(false);
     expect(reader.bytesReceived).toBe(0);
     reader.feedData(bytes("x\n"));
-    await settle();
+    await eventLoopTurn();
     expect(line.value).toEqual(bytes("x\n"));
   });
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it, vi } from "vitest";
 import { IncompleteReadError, LimitOverrunError, ReadInProgressError, StreamReader } from "@asyncstreams/reader";
-import { ValueError, buffered, bytes, rejectionOf, settle, text, track } from "./_helpers.js";
+import { bytes, eventLoopTurn, rejectionOf, text, track } from "@asyncstreams/test-utils";
+import { ValueError, buffered } from "./_helpers.js";
 
 interface AbortCase {
   readonly name: string;
@@ -66,12 +67,12 @@ describe.each(methods)("aborting $name", (method) => {
     const controller = new AbortController();
     const reason = new Error("stop");
     const aborted = track(method.start(reader, controller.signal));
-    await settle();
+    await eventLoopTurn();
     expect(aborted.settled).toBe(false);
     expect(String(reader)).toContain("waiter=<Promise pending>");
     controller.abort(reason);
     const next = track(method.start(reader)); // synchronously: the aborted read's waiter is gone
-    await settle();
+    await eventLoopTurn();
     expect(aborted.rejected).toBe(true);
     expect(aborted.error).toBe(reason);
     expect(next.settled).toBe(false);
@@ -86,10 +87,10 @@ describe.each(methods)("aborting $name", (method) => {
     const reason = new Error("stop");
     const aborted = track(method.start(reader, controller.signal));
     reader.feedData(bytes(method.partial));
-    await settle();
+    await eventLoopTurn();
     expect(aborted.settled).toBe(false);
     controller.abort(reason);
-    await settle();
+    await eventLoopTurn();
     expect(aborted.error).toBe(reason);
     expect(buffered(reader)).toBe(method.partial);
     const next = method.start(reader);
@@ -103,10 +104,10 @@ describe.each(methods)("aborting $name", (method) => {
     const reason = new Error("stop");
     const aborted = track(method.start(reader, controller.signal));
     reader.feedData(bytes(method.partial));
-    await settle();
+    await eventLoopTurn();
     controller.abort(reason);
     feedRest(reader, method);
-    await settle();
+    await eventLoopTurn();
     expect(aborted.rejected).toBe(true);
     expect(aborted.error).toBe(reason);
     expect(buffered(reader)).toBe(method.partial + method.rest);
@@ -126,7 +127,7 @@ describe.each(methods)("aborting $name", (method) => {
 
     const controller = new AbortController();
     const waiting = method.start(reader, controller.signal);
-    await settle();
+    await eventLoopTurn();
     controller.abort(reason);
     expect(await rejectionOf(waiting)).toBe(reason);
     expect(buffered(reader)).toBe(method.partial);
@@ -136,7 +137,7 @@ describe.each(methods)("aborting $name", (method) => {
     const reader = new StreamReader();
     const controller = new AbortController();
     const waiting = method.start(reader, controller.signal);
-    await settle();
+    await eventLoopTurn();
     controller.abort();
     const error = await rejectionOf(waiting);
     expect(error).toBe(controller.signal.reason);
@@ -151,9 +152,9 @@ describe("StreamReader abort, beyond the single read", () => {
     reader.feedData(bytes("ab"));
     expect(text(await reader.read(2, { signal: controller.signal }))).toBe("ab");
     const next = track(reader.readLine());
-    await settle();
+    await eventLoopTurn();
     controller.abort(new Error("late"));
-    await settle();
+    await eventLoopTurn();
     expect(next.settled).toBe(false);
     reader.feedData(bytes("c\n"));
     expect(text(await next.promise)).toBe("c\n");
@@ -162,7 +163,7 @@ describe("StreamReader abort, beyond the single read", () => {
   it("an aborted read rejects with its reason while another read waits, and does not disturb it", async () => {
     const reader = new StreamReader();
     const waiting = track(reader.readExactly(3));
-    await settle();
+    await eventLoopTurn();
     const reason = new Error("stop");
     expect(await rejectionOf(reader.readLine({ signal: AbortSignal.abort(reason) }))).toBe(reason);
     const controller = new AbortController();
@@ -180,7 +181,7 @@ describe("StreamReader abort, beyond the single read", () => {
     expect(text(await reader.readLine({ signal }))).toBe("one\n");
     expect(text(await reader.readLine({ signal }))).toBe("two\n");
     const third = reader.readLine({ signal });
-    await settle();
+    await eventLoopTurn();
     const reason = new Error("enough");
     controller.abort(reason);
     expect(await rejectionOf(third)).toBe(reason);
@@ -193,11 +194,11 @@ describe("StreamReader abort, beyond the single read", () => {
     const reader = new StreamReader();
     const controller = new AbortController();
     const waiting = track(reader.readLine({ signal: controller.signal }));
-    await settle();
+    await eventLoopTurn();
     const error = new ValueError();
     reader.setException(error);
     controller.abort(new Error("late"));
-    await settle();
+    await eventLoopTurn();
     expect(waiting.error).toBe(error);
   });
 
@@ -210,10 +211,10 @@ describe("StreamReader abort, beyond the single read", () => {
       const reader = new StreamReader();
       const controller = new AbortController();
       const read = track(start(reader, controller.signal));
-      await settle();
+      await eventLoopTurn();
       reader.feedData(bytes("x\n"));
       controller.abort(new Error("stop"));
-      await settle();
+      await eventLoopTurn();
       expect(read.settled, name).toBe(true);
       const returned = read.rejected ? "" : text(read.value!);
       expect(returned + buffered(reader), name).toBe("x\n");
@@ -227,13 +228,13 @@ describe("StreamReader abort, beyond the single read", () => {
     const removed = vi.spyOn(signal, "removeEventListener");
     for (let round = 0; round < 20; round++) {
       const line = reader.readLine({ signal });
-      await settle();
+      await eventLoopTurn();
       reader.feedData(bytes(`${round}\n`));
       expect(text(await line)).toBe(`${round}\n`);
     }
     const error = new ValueError();
     const failing = reader.readExactly(1, { signal });
-    await settle();
+    await eventLoopTurn();
     reader.setException(error);
     expect(await rejectionOf(failing)).toBe(error);
     expect(added).toHaveBeenCalledTimes(21);

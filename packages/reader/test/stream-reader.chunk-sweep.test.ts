@@ -8,7 +8,8 @@
  */
 import { describe, expect, it } from "vitest";
 import { DEFAULT_LIMIT, StreamReader } from "@asyncstreams/reader";
-import { DATA, bytes, describeChunks, settle, splits, track } from "./_helpers.js";
+import { bytes, eventLoopTurn, track } from "@asyncstreams/test-utils";
+import { DATA, describeChunks, splits } from "./_helpers.js";
 import { FOUND_TOO_LONG, NOT_FOUND, type ModelOp, type Outcome, ReaderModel, startReal, toOutcome } from "./_model.js";
 
 const codes = (value: string): number[] => Array.from(bytes(value));
@@ -134,16 +135,16 @@ async function runReal(sweep: SweepCase, chunks: readonly Uint8Array[], mode: Mo
   const feedAll = async (): Promise<void> => {
     for (const chunk of chunks) {
       reader.feedData(chunk);
-      if (mode === "after") await settle();
+      if (mode === "after") await eventLoopTurn();
     }
     if (sweep.eof === true) reader.feedEof();
   };
   if (mode === "before") await feedAll();
   const read = track(startReal(reader, sweep.op));
-  await settle();
+  await eventLoopTurn();
   if (mode === "after") {
     await feedAll();
-    await settle();
+    await eventLoopTurn();
   }
   return { outcome: read.settled ? toOutcome(read) : undefined, buffer: Array.from(reader.bufferedBytes()) };
 }

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { NotImplementedError } from "@asyncstreams/buffer";
 import { LimitOverrunError, type ReadingTransport, StreamReader } from "@asyncstreams/reader";
-import { FakeTransport, buffered, bytes, feedRespectingPause, rejectionOf, settle, text, track } from "./_helpers.js";
+import { bytes, eventLoopTurn, rejectionOf, text, track } from "@asyncstreams/test-utils";
+import { FakeTransport, buffered, feedRespectingPause } from "./_helpers.js";
 
 function pausedReader(limit: number, fed: string): { reader: StreamReader; transport: FakeTransport } {
   const reader = new StreamReader({ limit });
@@ -117,7 +118,7 @@ describe("StreamReader pausing the transport (CPython section D)", () => {
     const { reader, transport } = pausedReader(4, fed);
     expect(transport.calls).toEqual(["pause"]);
     const read = track(start(reader));
-    await settle();
+    await eventLoopTurn();
     expect(read.settled).toBe(false);
     expect(transport.calls).toEqual(["pause", "resume"]);
     expect(String(reader)).toBe("<StreamReader 9 bytes limit=4 waiter=<Promise pending> transport=<Transport>>");

@@ -3,13 +3,7 @@ import fc from "fast-check";
 import { LimitOverrunError, StreamReader } from "@asyncstreams/reader";
 import type { OverflowPolicy, ReadingTransport } from "@asyncstreams/reader";
 
-const encoder = new TextEncoder();
-const decoder = new TextDecoder();
-const bytes = (text: string): Uint8Array => encoder.encode(text);
-const text = (data: Uint8Array): string => decoder.decode(data);
-
-/** Lets pending reads run: a few microtask turns and one macrotask. */
-const settle = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
+import { bytes, eventLoopTurn, text } from "@asyncstreams/test-utils";
 
 /** Reads lines until EOF and returns them as strings. */
 async function allLines(reader: StreamReader): Promise<string[]> {
@@ -88,7 +82,7 @@ describe("overflow policy: skip", () => {
     for (let i = 0; i < 100; i++) {
       reader.feedData(bytes("x".repeat(7)));
       peak = Math.max(peak, reader.bufferedLength);
-      await settle();
+      await eventLoopTurn();
     }
     reader.feedData(bytes("xx\nnext\n"));
     expect(text(await line)).toBe("next\n");
@@ -124,7 +118,7 @@ describe("overflow policy: skip", () => {
     const reader = new StreamReader({ limit: 4 });
     const result = reader.readUntil(bytes("\r\n"), { overflow: "skip" });
     reader.feedData(bytes("aaaaaaaaaa\r"));
-    await settle();
+    await eventLoopTurn();
     reader.feedData(bytes("\nbb\r\n"));
     expect(text(await result)).toBe("bb\r\n");
     expect(reader.skippedCount).toBe(1);
@@ -135,7 +129,7 @@ describe("overflow policy: skip", () => {
     const controller = new AbortController();
     const aborted = reader.readLine({ signal: controller.signal });
     reader.feedData(bytes("aaaaaaaaaa"));
-    await settle();
+    await eventLoopTurn();
     controller.abort(new Error("stop"));
     await expect(aborted).rejects.toThrow("stop");
     reader.feedData(bytes("aa\nnext\n"));
@@ -148,7 +142,7 @@ describe("overflow policy: skip", () => {
     const controller = new AbortController();
     const aborted = reader.readLine({ signal: controller.signal });
     reader.feedData(bytes("aaaaaaaaaa"));
-    await settle();
+    await eventLoopTurn();
     controller.abort();
     await aborted.catch(() => undefined);
     reader.feedData(bytes("zz\n"));
@@ -184,7 +178,7 @@ describe("overflow policy: chunk", () => {
     reader.feedData(bytes("abcdefg\r"));
     expect(text(await reader.readUntil(separator))).toBe("abcd");
     const last = reader.readUntil(separator);
-    await settle();
+    await eventLoopTurn();
     reader.feedData(bytes("\n"));
     expect(text(await last)).toBe("efg\r\n");
   });
@@ -212,7 +206,7 @@ describe("overflow policy: chunk", () => {
     for (let i = 0; i < 200; i++) {
       reader.feedData(bytes("y".repeat(10)));
       peak = Math.max(peak, reader.bufferedLength);
-      await settle();
+      await eventLoopTurn();
     }
     reader.feedData(bytes("\n"));
     reader.feedEof();
@@ -259,7 +253,7 @@ describe("overflow policies against a line-by-line model", () => {
             const size = sizes[which % sizes.length]!;
             reader.feedData(raw.subarray(at, at + size));
             at += size;
-            await settle();
+            await eventLoopTurn();
           }
           reader.feedEof();
           expect(await reading).toEqual(expectedLines(data, limit, policy));

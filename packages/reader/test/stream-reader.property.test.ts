@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { IncompleteReadError, LimitOverrunError, StreamReader } from "@asyncstreams/reader";
-import { settle, track } from "./_helpers.js";
+import { eventLoopTurn, track } from "@asyncstreams/test-utils";
 import { type ModelOp, type Outcome, ReaderModel, describeOp, startReal, toOutcome } from "./_model.js";
 
 const codes = (value: string): number[] => Array.from(value, (char) => char.charCodeAt(0));
@@ -100,7 +100,7 @@ async function check(scenario: Scenario): Promise<void> {
     if (step.abort.at === "before") {
       controller.abort(reason);
       const read = track(startReal(reader, step.op, controller.signal));
-      await settle();
+      await eventLoopTurn();
       expect(read.rejected, label).toBe(true);
       expect(read.error, label).toBe(controller.signal.reason);
       expect(Array.from(reader.bufferedBytes()), label).toEqual(model.buffer);
@@ -111,19 +111,19 @@ async function check(scenario: Scenario): Promise<void> {
     const modelStep = model.start(step.op);
     const discardedBefore = model.discarded.length;
     let outcome: Outcome | undefined = modelStep();
-    await settle();
+    await eventLoopTurn();
     for (let delivered = 0; outcome === undefined; delivered++) {
       expect(read.settled, `${label}: settled while the model waits`).toBe(false);
       if (step.abort.at === "waiting" && delivered === step.abort.afterChunks) {
         controller.abort(reason);
-        await settle();
+        await eventLoopTurn();
         expect(read.rejected, label).toBe(true);
         expect(read.error, label).toBe(controller.signal.reason);
         break;
       }
       expect(eof, `${label}: the model waits after EOF`).toBe(false);
       deliver();
-      await settle();
+      await eventLoopTurn();
       outcome = modelStep();
     }
 
@@ -162,7 +162,7 @@ describe("StreamReader against the asyncio model (fast-check)", () => {
       const results: unknown[] = [];
       for (const op of ops) {
         const read = track(startReal(reader, op));
-        await settle();
+        await eventLoopTurn();
         results.push(read.settled ? toOutcome(read) : "pending", Array.from(reader.bufferedBytes()));
       }
       return results;

@@ -3,13 +3,9 @@ import fc from "fast-check";
 import { ReadInProgressError, StreamReader } from "@asyncstreams/reader";
 import type { OverflowPolicy } from "@asyncstreams/reader";
 
-const encoder = new TextEncoder();
-const decoder = new TextDecoder();
-const bytes = (text: string): Uint8Array => encoder.encode(text);
-const texts = (lines: readonly Uint8Array[]): string[] => lines.map((line) => decoder.decode(line));
+import { bytes, eventLoopTurn, text } from "@asyncstreams/test-utils";
 
-/** Lets pending reads run: microtasks and one macrotask. */
-const settle = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
+const texts = (lines: readonly Uint8Array[]): string[] => lines.map((line) => text(line));
 
 describe("StreamReader.readLines", () => {
   it("returns every complete line of the first chunk in one batch, and keeps the partial one", async () => {
@@ -35,7 +31,7 @@ describe("StreamReader.readLines", () => {
       settled = true;
       return lines;
     });
-    await settle();
+    await eventLoopTurn();
     expect(settled).toBe(false);
     reader.feedData(bytes("\nnext\n"));
     expect(texts(await batch)).toEqual(["no newline yet\n", "next\n"]);
@@ -129,7 +125,7 @@ describe("readLines against readLine", () => {
                 const size = sizes[which % sizes.length]!;
                 reader.feedData(raw.subarray(at, at + size));
                 at += size;
-                if (!feedFirst) await settle();
+                if (!feedFirst) await eventLoopTurn();
               }
               reader.feedEof();
             };

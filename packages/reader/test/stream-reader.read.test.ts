@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { IncompleteReadError, InvalidStateError, LimitOverrunError, ReadInProgressError, StreamReader } from "@asyncstreams/reader";
-import { DATA, FakeTransport, RuntimeError, ValueError, buffered, bytes, rejectionOf, settle, text, track } from "./_helpers.js";
+import { bytes, eventLoopTurn, rejectionOf, text, track } from "@asyncstreams/test-utils";
+import { DATA, FakeTransport, RuntimeError, ValueError, buffered } from "./_helpers.js";
 
 /** CPython's `loop.call_soon(callback)`: runs after the read under test has started waiting. */
 function soon(callback: () => void): void {
@@ -101,7 +102,7 @@ describe("StreamReader.feedData() and read() (CPython A2)", () => {
     const reader = new StreamReader();
     const read = reader.read();
     reader.feedData(bytes("a"));
-    await settle();
+    await eventLoopTurn();
     reader.feedData(bytes("b"));
     reader.feedEof();
     expect(text(await read)).toBe("ab");
@@ -128,7 +129,7 @@ describe("StreamReader.feedData() and read() (CPython A2)", () => {
     const reader = new StreamReader();
     const read = reader.read(-5);
     reader.feedData(bytes("ab"));
-    await settle();
+    await eventLoopTurn();
     expect(track(read).settled).toBe(false);
     reader.feedData(bytes("cd"));
     reader.feedEof();
@@ -164,11 +165,11 @@ describe("StreamReader.feedData() and read() (CPython A2)", () => {
     const reader = new StreamReader();
     const read = track(reader.read(5));
     reader.feedData(new Uint8Array(0));
-    await settle();
+    await eventLoopTurn();
     expect(read.settled).toBe(false);
     expect(String(reader)).toBe("<StreamReader waiter=<Promise pending>>");
     reader.feedEof();
-    await settle();
+    await eventLoopTurn();
     expect(read.settled).toBe(true);
     expect(read.value!.length).toBe(0);
   });
@@ -183,7 +184,7 @@ describe("StreamReader.feedData() and read() (CPython A2)", () => {
     const reader = new StreamReader({ limit: 2 });
     reader.feedData(bytes("abcdef"));
     const read = reader.read(-1);
-    await settle();
+    await eventLoopTurn();
     const error = new ValueError();
     reader.setException(error);
     expect(await rejectionOf(read)).toBe(error);
@@ -236,7 +237,7 @@ describe("StreamReader.readExactly() (CPython A5)", () => {
     const read = track(reader.readExactly(6));
     for (const chunk of ["ab", "cd", "e"]) {
       reader.feedData(bytes(chunk));
-      await settle();
+      await eventLoopTurn();
       expect(read.settled).toBe(false);
     }
     reader.feedData(bytes("fg"));
@@ -313,13 +314,13 @@ describe("StreamReader.setException() and exception() (CPython A6)", () => {
     const reader = new StreamReader();
     const controller = new AbortController();
     const line = track(reader.readLine({ signal: controller.signal }));
-    await settle();
+    await eventLoopTurn();
     expect(line.settled).toBe(false);
     controller.abort();
-    await settle();
+    await eventLoopTurn();
     expect(line.rejected).toBe(true);
     expect(() => reader.setException(new RuntimeError("message"))).not.toThrow();
-    await settle();
+    await eventLoopTurn();
     expect(String(reader)).toBe('<StreamReader exception=RuntimeError("message")>');
   });
 
@@ -348,7 +349,7 @@ describe("StreamReader concurrent reads (CPython section D)", () => {
     async (_name, second, method) => {
       const reader = new StreamReader();
       const first = track(reader.readLine());
-      await settle();
+      await eventLoopTurn();
       const error = await rejectionOf(second(reader));
       expect(error).toBeInstanceOf(ReadInProgressError);
       expect((error as Error).message).toBe(`${method}() called while another read is already waiting for incoming data`);
@@ -362,7 +363,7 @@ describe("StreamReader concurrent reads (CPython section D)", () => {
     const reader = new StreamReader();
     reader.feedData(bytes("abc"));
     const first = track(reader.readExactly(5));
-    await settle();
+    await eventLoopTurn();
     expect(text(await reader.read(2))).toBe("ab");
     reader.feedData(bytes("defgh"));
     expect(text(await first.promise)).toBe("cdefg");
@@ -371,7 +372,7 @@ describe("StreamReader concurrent reads (CPython section D)", () => {
   it("line iteration while a read waits throws ReadInProgressError naming readLine(), which it calls", async () => {
     const reader = new StreamReader();
     const first = reader.read(1);
-    await settle();
+    await eventLoopTurn();
     const error = await rejectionOf(reader[Symbol.asyncIterator]().next());
     expect((error as Error).message).toBe("readLine() called while another read is already waiting for incoming data");
     reader.feedEof();

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { LimitOverrunError, StreamReader } from "@asyncstreams/reader";
-import { DATA, ValueError, buffered, bytes, rejectionOf, settle, text } from "./_helpers.js";
+import { bytes, eventLoopTurn, rejectionOf, text } from "@asyncstreams/test-utils";
+import { DATA, ValueError, buffered } from "./_helpers.js";
 import { FOUND_TOO_LONG, NOT_FOUND } from "./_model.js";
 
 /** CPython's `loop.call_soon(callback)`: runs after the read under test has started waiting. */
@@ -132,7 +133,7 @@ describe("StreamReader.readLine() (CPython A3)", () => {
     const reader = new StreamReader({ limit: 3 });
     const line = reader.readLine();
     reader.feedData(bytes("abc"));
-    await settle();
+    await eventLoopTurn();
     reader.feedData(bytes("d"));
     const error = await limitError(line);
     expect(error.message).toContain(NOT_FOUND);
@@ -153,7 +154,7 @@ describe("StreamReader.readLine() (CPython A3)", () => {
     void line.catch((reason: unknown) => (error = reason));
     for (const byte of input) {
       reader.feedData(bytes(byte));
-      await settle();
+      await eventLoopTurn();
     }
     expect(error).toBeInstanceOf(LimitOverrunError);
     expect((error as LimitOverrunError).message).toContain(NOT_FOUND);
@@ -179,7 +180,7 @@ describe("StreamReader async iteration (CPython C)", () => {
     })();
     for (const chunk of ["a\nb", "\n", "c"]) {
       reader.feedData(bytes(chunk));
-      await settle();
+      await eventLoopTurn();
     }
     reader.feedEof();
     await loop;

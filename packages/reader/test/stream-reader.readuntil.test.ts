@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { IncompleteReadError, LimitOverrunError, StreamReader } from "@asyncstreams/reader";
-import { ValueError, buffered, bytes, rejectionOf, settle, text, track } from "./_helpers.js";
+import { bytes, eventLoopTurn, rejectionOf, text, track } from "@asyncstreams/test-utils";
+import { ValueError, buffered } from "./_helpers.js";
 import { FOUND_TOO_LONG, NOT_FOUND } from "./_model.js";
 
 async function limitError(promise: Promise<Uint8Array>): Promise<LimitOverrunError> {
@@ -137,7 +138,7 @@ describe("StreamReader.readUntil() (CPython A4)", () => {
     const reader = new StreamReader();
     reader.feedData(bytes("xlong"));
     const read = reader.readUntil([bytes("A"), bytes("long sep")]);
-    await settle();
+    await eventLoopTurn();
     reader.feedData(bytes(" sep!"));
     expect(text(await read)).toBe("xlong sep");
     expect(buffered(reader)).toBe("!");
@@ -162,7 +163,7 @@ describe("StreamReader.readUntil() limit edges (CPython section D)", () => {
     const reader = new StreamReader({ limit: 3 });
     reader.feedData(bytes("abcde"));
     const read = track(reader.readUntil(bytes("AAA")));
-    await settle();
+    await eventLoopTurn();
     expect(read.settled).toBe(false);
     reader.feedData(bytes("f"));
     const error = await limitError(read.promise);
@@ -184,7 +185,7 @@ describe("StreamReader.readUntil() limit edges (CPython section D)", () => {
     const reader = new StreamReader();
     const read = reader.readUntil(bytes("AB"));
     reader.feedData(bytes("xA"));
-    await settle();
+    await eventLoopTurn();
     reader.feedData(bytes("B"));
     reader.feedEof();
     expect(text(await read)).toBe("xAB");

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { StreamReader } from "@asyncstreams/reader";
-import { FakeTransport, RuntimeError, bytes, settle, text, track } from "./_helpers.js";
+import { bytes, eventLoopTurn, text, track } from "@asyncstreams/test-utils";
+import { FakeTransport, RuntimeError } from "./_helpers.js";
 
 describe("StreamReader.toString(), asyncio's repr() (CPython A10)", () => {
   it("test___repr__: a new reader shows only its class", () => {
@@ -43,7 +44,7 @@ describe("StreamReader.toString(), asyncio's repr() (CPython A10)", () => {
     const read = track(reader.read(1));
     expect(String(reader)).toMatch(/^<StreamReader waiter=<Promise pending[\S ]*>>$/);
     reader.feedData(bytes("x"));
-    await settle();
+    await eventLoopTurn();
     expect(text(read.value!)).toBe("x");
     expect(String(reader)).toBe("<StreamReader>");
   });

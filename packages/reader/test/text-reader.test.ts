@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { IncompleteReadError, LimitOverrunError, StreamReader, TextDecodeError, TextReader } from "@asyncstreams/reader";
 import type { TextReaderOptions } from "@asyncstreams/reader";
-import { bytes, settle, text, track } from "./_helpers.js";
+import { bytes, eventLoopTurn, text, track } from "@asyncstreams/test-utils";
 
 /** A reader holding `input` and EOF. */
 function fed(input: string | Uint8Array, limit?: number): StreamReader {
@@ -27,7 +27,7 @@ async function linesOverChunks(chunks: readonly Uint8Array[], options?: TextRead
   const result = lines(new TextReader(reader, options));
   for (const chunk of chunks) {
     reader.feedData(chunk.slice());
-    await settle();
+    await eventLoopTurn();
   }
   reader.feedEof();
   return result;
@@ -103,7 +103,7 @@ describe("TextReader", () => {
       const controller = new AbortController();
       const pending = track(text.readLine({ signal: controller.signal }));
       controller.abort(new Error("stop"));
-      await settle();
+      await eventLoopTurn();
       expect(pending.rejected).toBe(true);
       reader.feedData(bytes("\nb\n"));
       expect(await text.readLine()).toBe("b");
@@ -190,7 +190,7 @@ describe("TextReader", () => {
         const reason = new IncompleteReadError(new Uint8Array(0), null); // even this passes through as the reason
         const pending = track(text.readLine({ signal: controller.signal }));
         controller.abort(reason);
-        await settle();
+        await eventLoopTurn();
         expect(pending.error).toBe(reason);
         expect(reader.bufferedLength).toBe(4);
         reader.feedData(bytes("ial\r\n"));
@@ -254,7 +254,7 @@ describe("TextReader", () => {
         })();
         for (const chunk of splitAt(input, cut)) {
           reader.feedData(chunk.slice());
-          await settle();
+          await eventLoopTurn();
         }
         reader.feedEof();
         expect(await script, `cut at ${cut}`).toEqual({ size: 5, binary: payload, name: "NAME", value: "\u00e9\u00e9", rest: "bye" });

@@ -19,6 +19,10 @@ export interface OpenConnectionOptions extends PlainOptions, TlsTimeouts {
  * connection's reader and writer. The certificate is verified against `tls.ca` (or Node's roots)
  * and the host name (`tls.serverName`, default `host`) unless `rejectUnauthorized` is `false`.
  *
+ * Cancel safety: aborting `signal` while connecting or during the TLS handshake closes the connection and
+ * rejects with `signal.reason`: nothing is left open. Once the streams are returned the signal no longer
+ * applies.
+ *
  * @param options Where to connect, `tls`, `handshakeTimeout` (default 60 s), `shutdownTimeout`
  *   (default 30 s), the reader's `limit`, `signal`.
  * @returns The reader and the writer, over TLS.
@@ -29,6 +33,7 @@ export interface OpenConnectionOptions extends PlainOptions, TlsTimeouts {
  *
  * @example
  * ```ts
+ * // @example-no-run: needs certificate files in the working directory and a TLS server
  * import { readFileSync } from "node:fs";
  * import { openConnection } from "@asyncstreams/tls";
  *

@@ -17,12 +17,17 @@ export interface OpenUnixConnectionOptions extends PlainOptions, TlsTimeouts {
 /**
  * asyncio's `open_unix_connection(ssl=..., server_hostname=...)`: TLS over a Unix-domain socket.
  *
+ * Cancel safety: aborting `signal` while connecting or during the TLS handshake closes the connection and
+ * rejects with `signal.reason`: nothing is left open. Once the streams are returned the signal no longer
+ * applies.
+ *
  * @param options `path`, `tls` (with `serverName`), timeouts, the reader's `limit`, `signal`.
  * @returns The reader and the writer, over TLS.
  * @throws {TlsError} When the handshake fails or times out.
  *
  * @example
  * ```ts
+ * // @example-no-run: needs certificate files in the working directory and a TLS server
  * import { readFileSync } from "node:fs";
  * import { openUnixConnection } from "@asyncstreams/tls";
  *

@@ -26,6 +26,11 @@ export interface StartServerOptions extends PlainOptions, TlsTimeouts {
  * closes that connection (reported to `onHandshakeError`) and never reaches `onClient`; serving goes
  * on. Everything else is as in the net package's `startServer()`.
  *
+ * Cancel safety: aborting `signal` while binding closes every listener bound so far and rejects with
+ * `signal.reason`; once the server is returned the signal no longer applies (stop it with `close()`, or
+ * serve with `serveForever({ signal })`). Each client's handshake is bounded by `handshakeTimeout`, not
+ * by this signal.
+ *
  * @param onClient Called with each connection's reader and writer, over TLS.
  * @param options Where to listen, `tls` (`key`, `cert`, ...), timeouts and per-connection settings.
  * @returns The listening server.
@@ -33,6 +38,7 @@ export interface StartServerOptions extends PlainOptions, TlsTimeouts {
  *
  * @example
  * ```ts
+ * // @example-no-run: needs certificate files in the working directory
  * import { readFileSync } from "node:fs";
  * import { startServer } from "@asyncstreams/tls";
  *

@@ -20,12 +20,18 @@ export interface StartUnixServerOptions extends PlainOptions, TlsTimeouts {
 /**
  * asyncio's `start_unix_server(ssl=...)`: TLS over a Unix-domain socket; see `startServer()`.
  *
+ * Cancel safety: aborting `signal` while binding closes every listener bound so far and rejects with
+ * `signal.reason`; once the server is returned the signal no longer applies (stop it with `close()`, or
+ * serve with `serveForever({ signal })`). Each client's handshake is bounded by `handshakeTimeout`, not
+ * by this signal.
+ *
  * @param onClient Called with each connection's reader and writer, over TLS.
  * @param options `path`, `tls`, timeouts and per-connection settings.
  * @returns The listening server.
  *
  * @example
  * ```ts
+ * // @example-no-run: needs certificate files in the working directory
  * import { readFileSync } from "node:fs";
  * import { startUnixServer } from "@asyncstreams/tls";
  *

@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import { connect as netConnect } from "node:net";
 import type { Socket } from "node:net";
 import { expect, onTestFinished } from "vitest";
@@ -7,7 +7,9 @@ import type { Server } from "@asyncstreams/net";
 import type { ClientConnectedCallback } from "@asyncstreams/protocol";
 import { openConnection, startServer } from "@asyncstreams/tls";
 import type { StartServerOptions } from "@asyncstreams/tls";
-import { CA, HOST, SERVER, closeAtEnd, closeServerAtEnd, deferred, portOf, within } from "./_helpers.js";
+import { deferred, within } from "@asyncstreams/test-utils";
+import { CA, SERVER } from "@asyncstreams/test-utils/certs";
+import { HOST, closeAtEnd, closeServerAtEnd, portOf, sha256 } from "@asyncstreams/test-utils/node";
 
 /** Generous slack over a deadline, for slow CI machines; the point is "bounded", not "fast". */
 export const MARGIN = 1_500;
@@ -65,9 +67,6 @@ export const neverCalled: ClientConnectedCallback = () => {
 // Rows D4 (wrong host name) are in open-connection.test.ts, D5, D10 and D13 in starttls.test.ts,
 // D16 in no-insecure-tls.test.ts.
 
-/** The SHA-256 of some bytes, in hex: compares large payloads without printing them. */
-export const digest = (data: Uint8Array): string => createHash("sha256").update(data).digest("hex");
-
 /**
  * D14: a TLS echo server (64 KiB reads, `drain()` after each write) and `clients` concurrent TLS
  * clients that each send `size` random bytes and check they come back byte-exact, then EOF.
@@ -93,7 +92,7 @@ export async function echoThroughTls(clients: number, size: number, timeout: num
         writer.write(payload);
         const echoed = reader.readExactly(size);
         await writer.drain();
-        expect(digest(await echoed)).toBe(digest(payload));
+        expect(sha256(await echoed)).toBe(sha256(payload));
         writer.close();
         expect(await reader.read()).toEqual(new Uint8Array(0));
         await writer.waitClosed();

@@ -4,7 +4,8 @@ import { Duplex } from "node:stream";
 import { connect as tlsConnect } from "node:tls";
 import type { ConnectionOptions, TLSSocket } from "node:tls";
 import { onTestFinished } from "vitest";
-import { HOST, within } from "../../net/test/_helpers.js";
+import { within } from "@asyncstreams/test-utils";
+import { HOST } from "@asyncstreams/test-utils/node";
 
 /**
  * A duplex over a connected socket whose first write goes out with `prefix` in front of it, in

@@ -1,8 +1,11 @@
 import { randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { openConnection, TlsError } from "@asyncstreams/tls";
-import { CA, HOST, closeAtEnd, startNodeTlsPeer, track, within } from "./_helpers.js";
-import { digest, echoThroughTls } from "./_faults-helpers.js";
+import { track, within } from "@asyncstreams/test-utils";
+import { CA } from "@asyncstreams/test-utils/certs";
+import { HOST, closeAtEnd, sha256 } from "@asyncstreams/test-utils/node";
+import { startNodeTlsPeer } from "./_helpers.js";
+import { echoThroughTls } from "./_faults-helpers.js";
 
 describe("TLS under load and back-pressure (D14)", () => {
   it("D14: 25 concurrent TLS clients each echo 1 MiB both ways, byte-exact (test_create_server_ssl_1)", { timeout: 30_000 }, async () => {
@@ -29,7 +32,7 @@ describe("TLS under load and back-pressure (D14)", () => {
     expect(parked).toBeDefined();
     const received = await within(reader.read(), 10_000, "the peer's data up to its close_notify");
     expect(received.length).toBe(trailing.length);
-    expect(digest(received)).toBe(digest(trailing));
+    expect(sha256(received)).toBe(sha256(trailing));
     expect(reader.atEof()).toBe(true);
     expect(parked!.settled).toBe(false); // our data is still queued: the peer never read it
     // Our close_notify cannot be flushed past the unread data: close() is bounded by shutdownTimeout.

@@ -1,7 +1,9 @@
 import type { TLSSocket } from "node:tls";
 import { describe, expect, it } from "vitest";
 import { openConnection, TlsError } from "@asyncstreams/tls";
-import { CA, HOST, bytes, closeAtEnd, portOf, text, within } from "./_helpers.js";
+import { bytes, text, within } from "@asyncstreams/test-utils";
+import { CA } from "@asyncstreams/test-utils/certs";
+import { HOST, closeAtEnd, portOf } from "@asyncstreams/test-utils/node";
 import { startTlsServer } from "./_faults-helpers.js";
 
 /** A TLS client's session after one round trip (TLS 1.3 sends its tickets after the handshake). */

@@ -6,8 +6,11 @@ import { ConnectionLostError } from "@asyncstreams/writer";
 import { InvalidStateError } from "@asyncstreams/reader";
 import { TlsError, openConnection } from "@asyncstreams/tls";
 import { connectWithPrefix } from "./_prefixed-socket.js";
-import { CA, HOST, SELF_SIGNED, SERVER, bytes, closeAtEnd, collect, concat, deferred, portFrom, portOf, spawnPython, startNodeTlsPeer, startRawServer, tcpSocketHandles, text, until, within } from "./_helpers.js";
-import { MARGIN, echoThroughTls, startTlsServer, startPlain, gone, rawClient, neverCalled } from "./_faults-helpers.js";
+import { bytes, concat, deferred, text, until, within } from "@asyncstreams/test-utils";
+import { CA, SELF_SIGNED, SERVER } from "@asyncstreams/test-utils/certs";
+import { HOST, closeAtEnd, collect, portFrom, portOf, startRawServer, tcpSocketHandles } from "@asyncstreams/test-utils/node";
+import { spawnPython, startNodeTlsPeer } from "./_helpers.js";
+import { MARGIN, echoThroughTls, gone, neverCalled, rawClient, startPlain, startTlsServer } from "./_faults-helpers.js";
 
 describe("TLS faults (reliability table, rows D)", () => {
   describe("D7: a clean TLS close, both ways, and a peer that never answers", () => {

@@ -2,8 +2,11 @@ import { describe, expect, it } from "vitest";
 import { openConnection as openPlainConnection } from "@asyncstreams/net";
 import { IncompleteReadError, InvalidStateError } from "@asyncstreams/reader";
 import { TlsError, openConnection } from "@asyncstreams/tls";
-import { CA, HOST, SELF_SIGNED, bytes, closeAtEnd, concat, portOf, startNodeTlsPeer, startRawServer, tcpSocketHandles, text, until, within } from "./_helpers.js";
-import { MARGIN, startTlsServer, gone, rawClient, neverCalled } from "./_faults-helpers.js";
+import { bytes, concat, text, until, within } from "@asyncstreams/test-utils";
+import { CA, SELF_SIGNED } from "@asyncstreams/test-utils/certs";
+import { HOST, closeAtEnd, portOf, startRawServer, tcpSocketHandles } from "@asyncstreams/test-utils/node";
+import { startNodeTlsPeer } from "./_helpers.js";
+import { MARGIN, gone, neverCalled, rawClient, startTlsServer } from "./_faults-helpers.js";
 
 describe("TLS faults (reliability table, rows D)", () => {
   describe("D1: a handshake that never completes", () => {

@@ -4,7 +4,9 @@ import type { TLSSocket } from "node:tls";
 import { describe, expect, it } from "vitest";
 import type { ClientConnectedCallback } from "@asyncstreams/protocol";
 import { openConnection, startServer } from "@asyncstreams/tls";
-import { CA, HOST, SELF_SIGNED, SERVER, bytes, closeAtEnd, closeServerAtEnd, deferred, portOf, text, within } from "./_helpers.js";
+import { bytes, deferred, text, within } from "@asyncstreams/test-utils";
+import { CA, SELF_SIGNED, SERVER } from "@asyncstreams/test-utils/certs";
+import { HOST, closeAtEnd, closeServerAtEnd, portOf } from "@asyncstreams/test-utils/node";
 
 const echoLine: ClientConnectedCallback = async (reader, writer) => {
   writer.write(await reader.readLine());

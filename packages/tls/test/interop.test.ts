@@ -6,26 +6,11 @@ import { TlsError, openConnection, startServer } from "@asyncstreams/tls";
 import type { TLSSocket } from "node:tls";
 import { startSmtpServer } from "../../../examples/smtp-starttls/src/smtp-server.js";
 import type { SmtpMessage } from "../../../examples/smtp-starttls/src/smtp-server.js";
-import {
-  CA,
-  CLIENT,
-  HOST,
-  SELF_SIGNED,
-  SERVER,
-  bytes,
-  closeAtEnd,
-  closeServerAtEnd,
-  deferred,
-  fixturePath,
-  freePort,
-  portOf,
-  spawnPeer,
-  spawnPython,
-  text,
-  until,
-  within,
-} from "./_helpers.js";
-import type { ChildPeer } from "./_helpers.js";
+import { bytes, deferred, text, until, within } from "@asyncstreams/test-utils";
+import { CA, CLIENT, SELF_SIGNED, SERVER, certPath } from "@asyncstreams/test-utils/certs";
+import { HOST, closeAtEnd, closeServerAtEnd, freePort, portOf, spawnPeer } from "@asyncstreams/test-utils/node";
+import type { ChildPeer } from "@asyncstreams/test-utils/node";
+import { spawnPython } from "./_helpers.js";
 
 /** Our TLS server on 127.0.0.1:0, closed at the end of the test. */
 async function startTlsServer(onClient: ClientConnectedCallback, options: Partial<Parameters<typeof startServer>[1]> = {}): Promise<Server> {
@@ -50,7 +35,7 @@ const echoLines: ClientConnectedCallback = async (reader, writer) => {
 async function startOpensslServer(extra: readonly string[] = []): Promise<{ peer: ChildPeer; port: number }> {
   for (let attempt = 1; ; attempt++) {
     const port = await freePort();
-    const peer = spawnPeer("openssl", ["s_server", "-accept", `${HOST}:${port}`, "-cert", fixturePath("server.pem"), "-key", fixturePath("server-key.pem"), "-naccept", "1", ...extra]);
+    const peer = spawnPeer("openssl", ["s_server", "-accept", `${HOST}:${port}`, "-cert", certPath("server.pem"), "-key", certPath("server-key.pem"), "-naccept", "1", ...extra]);
     const ready = await peer.lineMatching((line) => line === "ACCEPT", 10_000).then(
       () => true,
       () => false,
@@ -63,7 +48,7 @@ async function startOpensslServer(extra: readonly string[] = []): Promise<{ peer
 
 /** `openssl s_client` against our server, verifying with the test CA; killed at the end of the test. */
 function opensslClient(port: number, extra: readonly string[] = []): ChildPeer {
-  return spawnPeer("openssl", ["s_client", "-connect", `${HOST}:${port}`, "-CAfile", fixturePath("ca.pem"), "-verify_return_error", "-quiet", ...extra]);
+  return spawnPeer("openssl", ["s_client", "-connect", `${HOST}:${port}`, "-CAfile", certPath("ca.pem"), "-verify_return_error", "-quiet", ...extra]);
 }
 
 describe("interop with OpenSSL's command line", () => {
@@ -80,7 +65,7 @@ describe("interop with OpenSSL's command line", () => {
   });
 
   it("our tls.openConnection() presents a client certificate that openssl s_server -Verify checks", async () => {
-    const { peer, port } = await startOpensslServer(["-rev", "-Verify", "1", "-CAfile", fixturePath("ca.pem"), "-verify_return_error"]);
+    const { peer, port } = await startOpensslServer(["-rev", "-Verify", "1", "-CAfile", certPath("ca.pem"), "-verify_return_error"]);
     const { reader, writer } = await within(openConnection({ host: HOST, port, tls: { ca: CA, ...CLIENT } }));
     closeAtEnd(writer);
     writer.write(bytes("mutual\n"));

@@ -3,26 +3,10 @@ import type { TLSSocket, TlsOptions as NodeTlsOptions } from "node:tls";
 import { describe, expect, it, onTestFinished, vi } from "vitest";
 import { NotImplementedError } from "@asyncstreams/buffer";
 import { SocketError, TlsError, openConnection } from "@asyncstreams/tls";
-import {
-  CA,
-  CLIENT,
-  EXPIRED,
-  HOST,
-  LOCALHOST_ONLY,
-  SELF_SIGNED,
-  SERVER,
-  bytes,
-  closeAtEnd,
-  deferred,
-  freePort,
-  serveHttp,
-  startNodeTlsPeer,
-  startRawServer,
-  tcpSocketHandles,
-  text,
-  until,
-  within,
-} from "./_helpers.js";
+import { bytes, deferred, text, until, within } from "@asyncstreams/test-utils";
+import { CA, CLIENT, EXPIRED, LOCALHOST_ONLY, SELF_SIGNED, SERVER } from "@asyncstreams/test-utils/certs";
+import { HOST, closeAtEnd, freePort, serveHttp, startRawServer, tcpSocketHandles } from "@asyncstreams/test-utils/node";
+import { startNodeTlsPeer } from "./_helpers.js";
 
 /** A Node `tls.Server` on 127.0.0.1:0, closed at the end of the test. */
 async function startNodeTlsServer(options: NodeTlsOptions, onSecure: (socket: TLSSocket) => void): Promise<{ port: number; errors: Error[] }> {

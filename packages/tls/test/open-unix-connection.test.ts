@@ -5,7 +5,10 @@ import { TLSSocket } from "node:tls";
 import { describe, expect, it, onTestFinished, vi } from "vitest";
 import { TlsError, openUnixConnection } from "@asyncstreams/tls";
 import type { OpenUnixConnectionOptions } from "@asyncstreams/tls";
-import { CA, SERVER, bytes, closeAtEnd, serveHttp, serverContext, tempDir, text, within } from "./_helpers.js";
+import { bytes, text, within } from "@asyncstreams/test-utils";
+import { CA, SERVER } from "@asyncstreams/test-utils/certs";
+import { closeAtEnd, serveHttp, tempDir } from "@asyncstreams/test-utils/node";
+import { serverContext } from "./_helpers.js";
 
 /** CPython's `run_test_unix_server(use_ssl=True)`: the HTTP test server, over TLS, on a Unix socket. */
 async function startTlsUnixHttpServer(path: string): Promise<{ accepted: Socket[] }> {

@@ -4,20 +4,9 @@ import { describe, expect, it } from "vitest";
 import type { ClientConnectedCallback } from "@asyncstreams/protocol";
 import { Server, TlsError, openConnection, startServer } from "@asyncstreams/tls";
 import type { StartServerOptions } from "@asyncstreams/tls";
-import {
-  CA,
-  CLIENT,
-  HOST,
-  SELF_SIGNED,
-  SERVER,
-  bytes,
-  closeAtEnd,
-  closeServerAtEnd,
-  deferred,
-  portOf,
-  text,
-  within,
-} from "./_helpers.js";
+import { bytes, deferred, text, within } from "@asyncstreams/test-utils";
+import { CA, CLIENT, SELF_SIGNED, SERVER } from "@asyncstreams/test-utils/certs";
+import { HOST, closeAtEnd, closeServerAtEnd, portOf } from "@asyncstreams/test-utils/node";
 
 /** Our TLS server on 127.0.0.1:0, closed at the end of the test. */
 async function start(onClient: ClientConnectedCallback, options: Partial<StartServerOptions> = {}): Promise<Server> {

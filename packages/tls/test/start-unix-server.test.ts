@@ -2,7 +2,9 @@ import { connect as netConnect } from "node:net";
 import { describe, expect, it, onTestFinished, vi } from "vitest";
 import type { ClientConnectedCallback } from "@asyncstreams/protocol";
 import { TlsError, openUnixConnection, startUnixServer } from "@asyncstreams/tls";
-import { CA, SELF_SIGNED, SERVER, bytes, closeAtEnd, closeServerAtEnd, deferred, tempDir, text, within } from "./_helpers.js";
+import { bytes, deferred, text, within } from "@asyncstreams/test-utils";
+import { CA, SELF_SIGNED, SERVER } from "@asyncstreams/test-utils/certs";
+import { closeAtEnd, closeServerAtEnd, tempDir } from "@asyncstreams/test-utils/node";
 
 const echoLine: ClientConnectedCallback = async (reader, writer) => {
   writer.write(await reader.readLine());

@@ -9,25 +9,9 @@ import type { StreamReader } from "@asyncstreams/reader";
 import type { StreamWriter } from "@asyncstreams/writer";
 import { TlsError } from "@asyncstreams/tls";
 import { connectWithPrefix } from "./_prefixed-socket.js";
-import {
-  CA,
-  HOST,
-  LOCALHOST_ONLY,
-  SERVER,
-  bytes,
-  closeAtEnd,
-  closeServerAtEnd,
-  concat,
-  deferred,
-  macrotasks,
-  portOf,
-  startRawServer,
-  tempDir,
-  text,
-  track,
-  until,
-  within,
-} from "./_helpers.js";
+import { bytes, concat, deferred, runBriefly, text, track, until, within } from "@asyncstreams/test-utils";
+import { CA, LOCALHOST_ONLY, SERVER } from "@asyncstreams/test-utils/certs";
+import { HOST, closeAtEnd, closeServerAtEnd, portOf, startRawServer, tempDir } from "@asyncstreams/test-utils/node";
 
 /** A plain server from the net package, closed at the end of the test. */
 async function startPlain(onClient: ClientConnectedCallback): Promise<Server> {
@@ -221,7 +205,7 @@ describe("writer.startTls() on a connection from the net package", () => {
     await until(() => received.length > 0, 2_000, "the ClientHello");
     expect(() => writer.write(bytes("plaintext during the handshake\n"))).toThrow(InvalidStateError);
     expect(() => writer.writeLines([bytes("a\n"), bytes("b\n")])).toThrow(InvalidStateError);
-    await macrotasks(5);
+    await runBriefly(5);
     const wire = concat(received);
     expect(wire[0]).toBe(0x16); // a TLS handshake record, the ClientHello
     expect(text(wire)).not.toContain("plaintext");
@@ -235,7 +219,7 @@ describe("writer.startTls() on a connection from the net package", () => {
     const { writer } = await within(openConnection({ host: HOST, port: raw.port }));
     closeAtEnd(writer);
     const first = track(writer.startTls({ ca: CA }));
-    await macrotasks(2);
+    await runBriefly(2);
     await expect(within(writer.startTls({ ca: CA }))).rejects.toThrow(InvalidStateError);
     writer.close();
     await within(first.promise.catch(() => undefined));
@@ -293,7 +277,7 @@ describe("writer.startTls() on a connection from the net package", () => {
     expect(secure.isPaused()).toBe(true);
     await new Promise((resolve) => setTimeout(resolve, 200));
     const stillWaiting = track(drained.promise);
-    await macrotasks(1);
+    await runBriefly(1);
     expect(stillWaiting.settled).toBe(false); // the server cannot finish while we do not read
     const received = await within(reader.readExactly(size), 15_000, "32 MiB over TLS");
     expect(Buffer.from(received).equals(payload)).toBe(true);

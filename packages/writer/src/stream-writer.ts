@@ -175,6 +175,9 @@ export class StreamWriter implements AsyncDisposable {
    * the connection was lost with; may be awaited any number of times, before or after `close()`,
    * and never causes an unhandled rejection when nobody awaits it.
    *
+   * Cancel safety: it takes no signal and only observes: giving up on the promise (racing it with a
+   * timeout) changes nothing about the connection.
+   *
    * @returns The protocol's close waiter.
    */
   waitClosed(): Promise<void> {
@@ -210,6 +213,23 @@ export class StreamWriter implements AsyncDisposable {
    * Waits until it is appropriate to write again: at once unless the transport's buffer is above
    * its high-water mark, then until it falls to the low-water mark. Many callers may wait at once
    * and all wake together.
+   *
+   * Cancel safety: aborting is harmless: it ends this wait only (rejecting with `signal.reason`); the
+   * written bytes stay in the transport's buffer and are still sent, and other `drain()` callers keep
+   * waiting.
+   *
+   * @example
+   * ```ts
+   * import { createStreams, memoryTransportPair } from "@asyncstreams/protocol";
+   *
+   * const [left, right] = memoryTransportPair({ writeBufferLimits: { high: 1024 } });
+   * const client = createStreams(left);
+   * const server = createStreams(right);
+   * client.writer.write(new Uint8Array(4096)); // above the high-water mark
+   * const drained = client.writer.drain({ signal: AbortSignal.timeout(5_000) });
+   * console.log((await server.reader.readExactly(4096)).length); // 4096
+   * await drained; // the peer read everything: the buffer is below the low-water mark again
+   * ```
    *
    * @param options `signal` aborts this wait only (it rejects with `signal.reason`).
    * @throws The reader's stored exception (the same object every time) once the connection failed.
@@ -252,6 +272,25 @@ export class StreamWriter implements AsyncDisposable {
    * bytes to TLS, and keeps this writer and its reader working over the TLS transport. Whether this
    * is the client or the server side follows from how the connection was made.
    *
+   * Cancel safety: aborting `signal` closes the connection: a half-done handshake cannot be undone, so
+   * the socket is destroyed, reads fail with `signal.reason`, and this writer cannot write again; an
+   * already aborted signal does the same. The signal is not watched while the first `drain()` waits (that
+   * wait ends when the peer reads or the connection is lost).
+   *
+   * @example
+   * ```ts
+   * // @example-no-run: needs a STARTTLS peer on 127.0.0.1:8025 and the CA certificate that signed its certificate
+   * import { readFileSync } from "node:fs";
+   * import { openConnection } from "@asyncstreams/net";
+   *
+   * const { reader, writer } = await openConnection({ host: "127.0.0.1", port: 8025 });
+   * await reader.readLine(); // "220 mail.example.com ESMTP"
+   * writer.write(new TextEncoder().encode("STARTTLS\r\n"));
+   * await reader.readLine(); // "220 Ready to start TLS"
+   * await writer.startTls({ ca: readFileSync("ca.pem", "utf8"), serverName: "mail.example.com", signal: AbortSignal.timeout(10_000) });
+   * console.log(writer.getExtraInfo("protocol")); // e.g. "TLSv1.3"
+   * ```
+   *
    * @param options TLS settings, `handshakeTimeout`, `shutdownTimeout` and `signal`.
    * @throws {TypeError} When the transport cannot upgrade (it has no `startTls`).
    */
@@ -271,6 +310,9 @@ export class StreamWriter implements AsyncDisposable {
   /**
    * `close()` then `waitClosed()`, for `await using`. An error the connection was lost with is not
    * re-thrown here: reads and `drain()` have already reported it.
+   *
+   * Cancel safety: it takes no signal; once called, the connection closes whether or not the promise is
+   * awaited.
    */
   async [Symbol.asyncDispose](): Promise<void> {
     this.close();

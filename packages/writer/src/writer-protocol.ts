@@ -19,11 +19,16 @@ export interface WriterProtocol {
   /**
    * Resolves at once unless writing is paused, then when it resumes; rejects when the connection
    * was lost. `signal` aborts this one wait.
+   *
+   * Cancel safety: an abort must end only this wait, rejecting with `signal.reason`; other waiters and
+   * the buffered bytes are left alone.
    */
   drainHelper(signal?: AbortSignal): Promise<void>;
   /**
    * A promise that settles when the connection is lost: resolved on a clean close, rejected with
    * the error otherwise. The same promise each time, never reported as an unhandled rejection.
+   *
+   * Cancel safety: no signal; the promise only observes the connection.
    */
   closeWaiter(): Promise<void>;
   /**

@@ -37,6 +37,9 @@ export interface WriterTransport {
    * Upgrades the connection to TLS in place and resolves to the transport to use from then on.
    * Absent on transports that cannot upgrade.
    *
+   * Cancel safety: an implementation closes the connection when `signal` aborts the handshake (or was
+   * aborted already): a half-done handshake cannot be undone.
+   *
    * @param options TLS settings, `handshakeTimeout`, `shutdownTimeout` and `signal`.
    * @param takeBuffered Removes and returns the bytes the reader received but nobody read (TLS
    *   bytes that came with the last plaintext): the transport calls it once, at the moment it stops

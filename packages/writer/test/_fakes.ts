@@ -1,54 +1,6 @@
 import { ConnectionLostError } from "@asyncstreams/writer";
 import type { StartTlsOptions, WriterProtocol, WriterTransport } from "@asyncstreams/writer";
 
-const encoder = new TextEncoder();
-const decoder = new TextDecoder();
-
-/** `b"..."`: the UTF-8 bytes of a string. */
-export function bytes(text: string): Uint8Array {
-  return encoder.encode(text);
-}
-
-/** The bytes as a string, for readable assertions. */
-export function text(data: Uint8Array): string {
-  return decoder.decode(data);
-}
-
-/** Lets pending promise continuations run, without letting a macrotask (timer) run. */
-export async function microtasks(): Promise<void> {
-  for (let turn = 0; turn < 20; turn++) await Promise.resolve();
-}
-
-/** Lets `count` macrotasks run: asyncio's `run_briefly`, bounded. */
-export async function macrotasks(count = 2): Promise<void> {
-  for (let turn = 0; turn < count; turn++) await new Promise((resolve) => setTimeout(resolve, 0));
-}
-
-/** How a promise settled, readable synchronously after waiting a bounded number of turns. */
-export interface Tracked<T> {
-  readonly settled: boolean;
-  readonly rejected: boolean;
-  readonly value: T | undefined;
-  readonly error: unknown;
-}
-
-/** Records how `promise` settles, without ever leaving a rejection unhandled. */
-export function track<T>(promise: Promise<T>): Tracked<T> {
-  const state = { settled: false, rejected: false, value: undefined as T | undefined, error: undefined as unknown };
-  promise.then(
-    (value) => {
-      state.settled = true;
-      state.value = value;
-    },
-    (error: unknown) => {
-      state.settled = true;
-      state.rejected = true;
-      state.error = error;
-    },
-  );
-  return state;
-}
-
 /**
  * A write transport that records what it is asked to do. `close()` calls `onClose` (set by
  * {@linkcode connect}) so that a protocol learns of the loss the way a real transport tells it.

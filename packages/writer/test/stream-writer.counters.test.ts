@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { StreamWriter } from "@asyncstreams/writer";
-import { FakeProtocol, FakeReader, FakeTransport, bytes } from "./_fakes.js";
+import { bytes, eventLoopTurn } from "@asyncstreams/test-utils";
+import { FakeProtocol, FakeReader, FakeTransport } from "./_fakes.js";
 import { BufferingTransport, ReportingProtocol } from "./_buffering-fakes.js";
 
 function setup() {
@@ -84,7 +85,7 @@ describe("StreamWriter counters", () => {
     expect(writer.isPaused).toBe(true);
     let drained = false;
     const drain = writer.drain().then(() => (drained = true));
-    await Promise.resolve();
+    await eventLoopTurn();
     expect(drained).toBe(false);
     transport.send();
     await drain;

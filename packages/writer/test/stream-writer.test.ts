@@ -1,18 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { ConnectionLostError, StreamWriter } from "@asyncstreams/writer";
 import type { WriterProtocol } from "@asyncstreams/writer";
-import {
-  FakeProtocol,
-  FakeReader,
-  FakeTransport,
-  UpgradableTransport,
-  bytes,
-  connect,
-  macrotasks,
-  microtasks,
-  text,
-  track,
-} from "./_fakes.js";
+import { bytes, holdsBeforeMacrotask, runBriefly, text, track } from "@asyncstreams/test-utils";
+import { FakeProtocol, FakeReader, FakeTransport, UpgradableTransport, connect } from "./_fakes.js";
 
 /** A connected writer over fakes: `close()` makes the protocol lose the connection a turn later. */
 function setup(options: { reader?: FakeReader; transport?: FakeTransport } = {}) {
@@ -31,7 +21,7 @@ const writers = new WeakMap<StreamWriter, FakeProtocol>();
 /** Closes the writer and lets the connection loss that close() scheduled run (bounded). */
 async function finish(writer: StreamWriter): Promise<void> {
   writer.close();
-  await macrotasks(2);
+  await runBriefly(2);
   expect(writers.get(writer)?.lost).toBe(true);
 }
 
@@ -170,7 +160,7 @@ describe("StreamWriter", () => {
     it("drain() completes without waiting for a macrotask when writing is not paused", async () => {
       const { protocol, writer } = setup();
       const drained = track(writer.drain());
-      await microtasks();
+      await holdsBeforeMacrotask(() => drained.settled);
       expect(drained.settled).toBe(true);
       expect(drained.rejected).toBe(false);
       expect(protocol.drainSignals).toEqual([undefined]);
@@ -181,10 +171,10 @@ describe("StreamWriter", () => {
       const { protocol, writer } = setup();
       protocol.pauseWriting();
       const drained = track(writer.drain());
-      await macrotasks();
+      await runBriefly(2);
       expect(drained.settled).toBe(false);
       protocol.resumeWriting();
-      await microtasks();
+      await holdsBeforeMacrotask(() => drained.settled);
       expect(drained.settled).toBe(true);
       expect(drained.rejected).toBe(false);
       await finish(writer);
@@ -198,7 +188,7 @@ describe("StreamWriter", () => {
       protocol.pauseWriting(); // would wait forever if the protocol were asked
       transport.closing = true; // would yield a turn if the closing check came first
       const drained = track(writer.drain());
-      await microtasks();
+      await holdsBeforeMacrotask(() => drained.settled);
       expect(drained.rejected).toBe(true);
       expect(drained.error).toBe(error);
       expect(protocol.drainSignals).toEqual([]);
@@ -273,11 +263,11 @@ describe("StreamWriter", () => {
       protocol.pauseWriting();
       const controller = new AbortController();
       const drained = track(writer.drain({ signal: controller.signal }));
-      await microtasks();
+      await holdsBeforeMacrotask(() => protocol.drainSignals.length > 0);
       expect(protocol.drainSignals).toEqual([controller.signal]);
       const reason = new Error("give up");
       controller.abort(reason);
-      await microtasks();
+      await holdsBeforeMacrotask(() => drained.settled);
       expect(drained.rejected).toBe(true);
       expect(drained.error).toBe(reason);
       protocol.resumeWriting();
@@ -297,11 +287,11 @@ describe("StreamWriter", () => {
       protocol.pauseWriting();
       let completed = 0;
       const all = Promise.all(Array.from({ length: 10 }, () => writer.drain().then(() => void completed++)));
-      await macrotasks();
+      await runBriefly(2);
       expect(completed).toBe(0);
       expect(protocol.waiting).toBe(10);
       protocol.resumeWriting();
-      await microtasks();
+      await holdsBeforeMacrotask(() => completed === 10);
       expect(completed).toBe(10);
       await all;
       await finish(writer);
@@ -329,10 +319,10 @@ describe("StreamWriter", () => {
     it("waitClosed() resolves once the connection is lost after close(), and again on every later call", async () => {
       const { writer } = setup();
       const closed = track(writer.waitClosed());
-      await macrotasks();
+      await runBriefly(2);
       expect(closed.settled).toBe(false);
       writer.close();
-      await macrotasks();
+      await runBriefly(2);
       expect(closed.settled).toBe(true);
       expect(closed.rejected).toBe(false);
       await expect(writer.waitClosed()).resolves.toBeUndefined();
@@ -365,11 +355,11 @@ describe("StreamWriter", () => {
       protocol.pauseWriting();
       const options = { serverName: "localhost", handshakeTimeout: 1000 };
       const upgrade = track(writer.startTls(options));
-      await macrotasks();
+      await runBriefly(2);
       expect(transport.startTlsCalls).toEqual([]);
       expect(upgrade.settled).toBe(false);
       protocol.resumeWriting();
-      await microtasks();
+      await holdsBeforeMacrotask(() => upgrade.settled);
       expect(transport.startTlsCalls).toEqual([options]);
       expect(transport.startTlsCalls[0]).toBe(options);
       expect(upgrade.settled).toBe(true);
@@ -431,9 +421,9 @@ describe("StreamWriter", () => {
       const { protocol, transport, writer } = setup();
       const disposed = track(writer[Symbol.asyncDispose]());
       expect(transport.calls).toEqual(["close"]);
-      await microtasks();
+      await holdsBeforeMacrotask(() => disposed.settled);
       expect(disposed.settled).toBe(false); // the loss comes a macrotask after close()
-      await macrotasks();
+      await runBriefly(2);
       expect(protocol.lost).toBe(true);
       expect(disposed.settled).toBe(true);
       expect(disposed.rejected).toBe(false);
@@ -462,7 +452,7 @@ describe("StreamWriter", () => {
         expect(String(writer)).not.toContain("reader=");
       }
       transport.close();
-      await macrotasks();
+      await runBriefly(2);
       expect(protocol.lost).toBe(true);
     });
   });

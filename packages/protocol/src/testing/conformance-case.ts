@@ -22,6 +22,9 @@ export interface ConformanceCase {
   /**
    * Runs the case on a fresh pair from the factory and releases the pair afterwards.
    *
+   * Cancel safety: it takes no signal; every wait inside is bounded by the kit's `timeout` option, and
+   * the pair is released whether the case passes or fails.
+   *
    * @returns A promise that rejects with an `Error` naming the broken rule when the transport fails.
    */
   run(): Promise<void>;

@@ -5,11 +5,11 @@ import ssl
 import threading
 
 HOST = "127.0.0.1"
-FIXTURES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "fixtures")
+FIXTURES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "..", "test-utils", "certs")
 
 
 def fixture(name: str) -> str:
-    """The path of a file made by fixtures/make-certs.sh."""
+    """The path of a file made by test-utils/certs/make-certs.sh."""
     return os.path.join(FIXTURES, name)
 
 

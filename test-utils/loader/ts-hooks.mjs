@@ -1,4 +1,4 @@
-// Module hooks for child Node processes spawned by the reliability tests (C8, C12): they load the
+// Module hooks for child Node processes (the reliability tests C8 and C12, check:examples): they load the
 // packages' TypeScript sources, as Vitest does, so that no build is needed. Resolution uses the
 // `@asyncstreams/source` export condition (passed with --conditions); `./x.js` falls back to
 // `./x.ts`; `.ts` files are transpiled one by one with TypeScript's transpileModule.
