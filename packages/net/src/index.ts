@@ -6,6 +6,7 @@
  *
  * @module
  */
+export { DEFAULT_BACKLOG } from "./default-backlog.js";
 export { nodeByteSearch } from "./node-byte-search.js";
 export { DIAGNOSTICS_CHANNELS } from "./diagnostics-channels.js";
 export type { NetAcceptMessage, NetCloseMessage, NetConnectMessage, NetFlowMessage } from "./diagnostics-channels.js";

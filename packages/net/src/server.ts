@@ -241,7 +241,9 @@ export class Server implements AsyncDisposable {
     }
     transport.setProtocol(protocol);
     protocol.connectionMade(transport);
-    socket.resume(); // sockets accepted before startServing() were paused
+    // Listeners pause on connect: nothing is read before the transport and protocol are in place,
+    // nor while the client callback keeps reading paused (a TLS server, until it upgrades).
+    if (transport.isReading()) socket.resume();
   }
 
   readonly #detach = (transport: SocketTransport): void => {

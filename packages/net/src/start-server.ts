@@ -2,6 +2,7 @@ import { createServer } from "node:net";
 import type { Server as NetServer } from "node:net";
 import type { ClientConnectedCallback, WriteBufferLimits } from "@asyncstreams/protocol";
 import { StreamReader } from "@asyncstreams/reader";
+import { DEFAULT_BACKLOG } from "./default-backlog.js";
 import { listen } from "./_listen.js";
 import { Server } from "./server.js";
 import type { ServerErrorHandler } from "./server.js";
@@ -16,7 +17,7 @@ export interface StartServerOptions {
   port?: number | undefined;
   /** Each connection's reader limit. Default 64 KiB. */
   limit?: number | undefined;
-  /** The listen backlog. Default 100, as asyncio. */
+  /** The listen backlog. Default {@linkcode DEFAULT_BACKLOG} (4,096, capped by the kernel; asyncio: 100). */
   backlog?: number | undefined;
   /** Start accepting before `startServer()` returns. Default `true`; see `server.startServing()`. */
   startServing?: boolean | undefined;
@@ -65,14 +66,14 @@ export async function startServer(onClient: ClientConnectedCallback, options: St
   const listeners: NetServer[] = [];
   try {
     for (const host of hosts) {
-      const listener = createServer({ allowHalfOpen: true, keepAlive: options.keepAlive ?? false });
+      const listener = createServer({ allowHalfOpen: true, keepAlive: options.keepAlive ?? false, pauseOnConnect: true });
       listeners.push(listener);
       await listen(
         listener,
         {
           host,
           port: options.port ?? 0,
-          backlog: options.backlog ?? 100,
+          backlog: options.backlog ?? DEFAULT_BACKLOG,
           reusePort: options.reusePort,
           ipv6Only: options.ipv6Only,
         },

@@ -3,6 +3,7 @@ import { createServer } from "node:net";
 import type { Server as NetServer } from "node:net";
 import type { ClientConnectedCallback, WriteBufferLimits } from "@asyncstreams/protocol";
 import { StreamReader } from "@asyncstreams/reader";
+import { DEFAULT_BACKLOG } from "./default-backlog.js";
 import { listen } from "./_listen.js";
 import { Server } from "./server.js";
 import type { ServerErrorHandler } from "./server.js";
@@ -17,7 +18,7 @@ export interface StartUnixServerOptions {
   cleanupSocket?: boolean | undefined;
   /** Each connection's reader limit. Default 64 KiB. */
   limit?: number | undefined;
-  /** The listen backlog. Default 100. */
+  /** The listen backlog. Default {@linkcode DEFAULT_BACKLOG} (4,096, capped by the kernel). */
   backlog?: number | undefined;
   /** Start accepting before `startUnixServer()` returns. Default `true`. */
   startServing?: boolean | undefined;
@@ -59,8 +60,8 @@ export async function startUnixServer(onClient: ClientConnectedCallback, options
   if (typeof path !== "string" || path === "") throw new TypeError("Cannot start a Unix server: no path was specified");
   const abstract = path.startsWith("\0");
   if (!abstract) removeStaleSocket(path);
-  const listener = createServer({ allowHalfOpen: true });
-  await listen(listener, { path, backlog: options.backlog ?? 100 }, options.signal);
+  const listener = createServer({ allowHalfOpen: true, pauseOnConnect: true });
+  await listen(listener, { path, backlog: options.backlog ?? DEFAULT_BACKLOG }, options.signal);
   const inode = abstract ? undefined : inodeOf(path);
   const server = new Server({
     listeners: [listener],

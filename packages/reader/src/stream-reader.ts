@@ -192,6 +192,9 @@ export class StreamReader implements AsyncIterable<Uint8Array> {
     if (this.#canRead(options)) {
       const line = this.#lineNow();
       if (line !== undefined) return Promise.resolve(line);
+      // The empty line at EOF, without the IncompleteReadError the general path throws and catches:
+      // every connection ends this way, and an error's stack trace is its largest cost.
+      if (this.#eof && this.#buffer.length === 0) return Promise.resolve(this.#buffer.takeAll());
       // An idle connection waiting for its next line: one promise, no suspended async frames (they
       // cost memory per connection); the retry starts from scratch with nothing buffered before.
       if (this.#buffer.length === 0 && !this.#eof && options?.signal === undefined && options?.overflow === undefined) {

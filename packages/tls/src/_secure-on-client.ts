@@ -1,7 +1,10 @@
 import { createSecureContext } from "node:tls";
 import type { SecureContextOptions } from "node:tls";
-import type { ClientConnectedCallback } from "@asyncstreams/protocol";
+import type { ClientConnectedCallback, Transport } from "@asyncstreams/protocol";
 import type { StartTlsOptions } from "@asyncstreams/writer";
+
+/** asyncio's `ssl_handshake_timeout` default, as the net package applies it: 60 s. */
+const DEFAULT_HANDSHAKE_TIMEOUT = 60_000;
 
 /**
  * Receives a failed server-side handshake: `error` is a `TlsError` (for example with code
@@ -22,9 +25,22 @@ export function secureOnClient(
   // One secure context for every connection of the server, as Node's own tls.Server keeps.
   const secureContext = options["secureContext"] ?? createSecureContext(options as SecureContextOptions);
   const prepared: StartTlsOptions = { ...options, secureContext };
+  const handshakeTimeout = options.handshakeTimeout ?? DEFAULT_HANDSHAKE_TIMEOUT;
   return async (reader, writer) => {
+    // Called in Node's accept loop, which accepts every queued connection before it returns: in a
+    // burst of 1,000, setting up TLS here would leave the last connections in the kernel's queue for
+    // the whole burst, their handshake timers not yet started. So take the time now, stop the socket
+    // from reading (the listener pauses on connect; the ClientHello waits in the kernel, for TLS to
+    // read), let the loop accept the rest, and count the timeout from the accept.
+    const acceptedAt = performance.now();
+    // The server's transports are SocketTransports: the full Transport, reading side included.
+    const transport = writer.transport as unknown as Transport;
+    transport.pauseReading();
+    await new Promise((resolve) => setImmediate(resolve));
     try {
-      await writer.startTls(prepared);
+      const remaining = Math.max(1, handshakeTimeout - (performance.now() - acceptedAt));
+      await writer.startTls({ ...prepared, handshakeTimeout: remaining });
+      transport.resumeReading();
     } catch (error) {
       onHandshakeError?.(error, { message: "TLS handshake failed", peername: writer.getExtraInfo("peername") });
       return;
