@@ -69,6 +69,8 @@ export class Server implements AsyncDisposable {
   readonly #clients = new Set<SocketTransport>();
   /** Sockets accepted before `startServing()`, waiting to be served. */
   #pending: Socket[] = [];
+  /** Sockets accepted in the current turn of Node's accept loop, served right after it (`#serveAccepted`). */
+  #accepted: { socket: Socket; acceptedAt: number }[] = [];
   #serving = false;
   #closed = false;
   #waiters: (() => void)[] = [];
@@ -180,11 +182,13 @@ export class Server implements AsyncDisposable {
 
   /** Closes every live connection, after flushing what each has buffered. Call `close()` first. */
   closeClients(): void {
+    this.#serveAccepted(); // accepted in this turn: they are clients too
     for (const transport of [...this.#clients]) transport.close();
   }
 
   /** Resets every live connection at once, dropping what each has buffered. Call `close()` first. */
   abortClients(): void {
+    this.#serveAccepted();
     for (const transport of [...this.#clients]) transport.abort();
   }
 
@@ -194,7 +198,7 @@ export class Server implements AsyncDisposable {
    * @returns A promise that resolves then; at once if that already happened.
    */
   waitClosed(): Promise<void> {
-    if (this.#closed && this.#clients.size === 0) return Promise.resolve();
+    if (this.#closed && this.#clients.size === 0 && this.#accepted.length === 0) return Promise.resolve();
     return new Promise<void>((resolve) => this.#waiters.push(resolve));
   }
 
@@ -210,8 +214,13 @@ export class Server implements AsyncDisposable {
   }
 
   readonly #onConnection = (socket: Socket): void => {
-    if (this.#serving) this.#serve(socket);
-    else {
+    if (this.#serving) {
+      // Node accepts every queued connection in one go, calling this for each. Setting each one up
+      // here would keep the rest waiting in the kernel's queue meanwhile (in a burst of 1,000, for
+      // most of a second): only note the time, and serve them all once the loop has accepted them.
+      if (this.#accepted.length === 0) setImmediate(this.#serveAccepted);
+      this.#accepted.push({ socket, acceptedAt: performance.now() });
+    } else {
       socket.pause();
       this.#pending.push(socket);
     }
@@ -223,7 +232,14 @@ export class Server implements AsyncDisposable {
     else this.#init.onError(error, { message });
   };
 
-  #serve(socket: Socket): void {
+  readonly #serveAccepted = (): void => {
+    const accepted = this.#accepted;
+    this.#accepted = [];
+    for (const { socket, acceptedAt } of accepted) this.#serve(socket, acceptedAt);
+    this.#maybeWakeWaiters();
+  };
+
+  #serve(socket: Socket, acceptedAt = performance.now()): void {
     const init = this.#init;
     if (init.noDelay && typeof socket.setNoDelay === "function") socket.setNoDelay(true);
     const reader = new StreamReader({ limit: init.limit, search: nodeByteSearch });
@@ -232,7 +248,7 @@ export class Server implements AsyncDisposable {
       writeBufferLimits: init.writeBufferLimits,
       onDetach: this.#detach,
       serverSide: true,
-      extraInfo: init.extraInfo,
+      extraInfo: { ...init.extraInfo, acceptedAt },
     });
     this.#clients.add(transport);
     if (diagnostics.accept.hasSubscribers) {
@@ -252,7 +268,7 @@ export class Server implements AsyncDisposable {
   };
 
   #maybeWakeWaiters(): void {
-    if (!this.#closed || this.#clients.size > 0) return;
+    if (!this.#closed || this.#clients.size > 0 || this.#accepted.length > 0) return;
     const waiters = this.#waiters;
     this.#waiters = [];
     for (const wake of waiters) wake();

@@ -27,12 +27,12 @@ export function secureOnClient(
   const prepared: StartTlsOptions = { ...options, secureContext };
   const handshakeTimeout = options.handshakeTimeout ?? DEFAULT_HANDSHAKE_TIMEOUT;
   return async (reader, writer) => {
-    // Called in Node's accept loop, which accepts every queued connection before it returns: in a
-    // burst of 1,000, setting up TLS here would leave the last connections in the kernel's queue for
-    // the whole burst, their handshake timers not yet started. So take the time now, stop the socket
-    // from reading (the listener pauses on connect; the ClientHello waits in the kernel, for TLS to
-    // read), let the loop accept the rest, and count the timeout from the accept.
-    const acceptedAt = performance.now();
+    // The server serves each turn's accepted connections together: setting up every TLS socket
+    // before the first handshake starts would make the first clients wait for the last. So stop the
+    // socket from reading (the listener pauses on connect: the ClientHello waits in the kernel, for
+    // TLS to read), let every callback of the turn run, and count the timeout from the accept.
+    const accepted = writer.getExtraInfo("acceptedAt");
+    const acceptedAt = typeof accepted === "number" ? accepted : performance.now();
     // The server's transports are SocketTransports: the full Transport, reading side included.
     const transport = writer.transport as unknown as Transport;
     transport.pauseReading();
