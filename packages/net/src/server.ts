@@ -19,6 +19,14 @@ export type ServerAddress = { address: string; family: string; port: number } | 
 export type ServerErrorHandler = (error: unknown, context: { message: string; transport?: Transport | undefined }) => void;
 
 /**
+ * Options for {@linkcode Server.close}.
+ */
+export interface ServerCloseOptions {
+  /** Milliseconds to let live connections finish before `abortClients()` resets the rest. Default: no deadline. */
+  timeout?: number | undefined;
+}
+
+/**
  * What a {@linkcode Server} needs to accept connections; made by `startServer()` and
  * `startUnixServer()`.
  */
@@ -75,6 +83,8 @@ export class Server implements AsyncDisposable {
   #closed = false;
   #waiters: (() => void)[] = [];
   #stopServingForever: (() => void) | null = null;
+  /** The `close({ timeout })` deadline, cleared once every connection is gone. */
+  #deadline: ReturnType<typeof setTimeout> | null = null;
 
   /**
    * @param init Bound listeners and per-connection settings; use `startServer()` instead.
@@ -165,9 +175,40 @@ export class Server implements AsyncDisposable {
   /**
    * Stops listening: no new connections are accepted. Live connections stay open; see
    * `closeClients()` and `abortClients()`. Idempotent.
+   *
+   * With `timeout`, a shutdown with a deadline: the connections still open `timeout` ms later are
+   * reset with `abortClients()`, so `waitClosed()` settles by then. Until the deadline they finish
+   * on their own (their handlers answer what is in flight and close). A later call may set a
+   * deadline when none is set; it never moves one.
+   *
+   * @param options `timeout`: milliseconds (0 or more) before the remaining connections are aborted.
+   * @throws {RangeError} When `timeout` is not a number of milliseconds, 0 or more.
+   *
+   * @example
+   * ```ts
+   * import { startServer } from "@asyncstreams/net";
+   *
+   * const server = await startServer(async (reader, writer) => {
+   *   for await (const line of reader) writer.write(line);
+   *   writer.close();
+   * }, { port: 0 });
+   * // On SIGTERM: stop accepting, give clients 5 s to finish, then reset the rest.
+   * server.close({ timeout: 5_000 });
+   * await server.waitClosed();
+   * ```
    */
-  close(): void {
-    if (this.#closed) return;
+  close(options: ServerCloseOptions = {}): void {
+    const { timeout } = options;
+    if (timeout !== undefined && (typeof timeout !== "number" || !(timeout >= 0) || timeout === Infinity)) {
+      throw new RangeError(`Cannot close the server: timeout should be a number of milliseconds, 0 or more, got ${String(timeout)}`);
+    }
+    if (timeout !== undefined && this.#deadline === null && (this.#clients.size > 0 || this.#accepted.length > 0 || !this.#closed)) {
+      this.#deadline = setTimeout(() => this.abortClients(), timeout);
+    }
+    if (this.#closed) {
+      this.#maybeWakeWaiters();
+      return;
+    }
     this.#closed = true;
     this.#serving = false;
     const { listeners, closeListeners } = this.#init;
@@ -269,6 +310,8 @@ export class Server implements AsyncDisposable {
 
   #maybeWakeWaiters(): void {
     if (!this.#closed || this.#clients.size > 0 || this.#accepted.length > 0) return;
+    if (this.#deadline !== null) clearTimeout(this.#deadline);
+    this.#deadline = null;
     const waiters = this.#waiters;
     this.#waiters = [];
     for (const wake of waiters) wake();
