@@ -4,6 +4,7 @@ import { StreamReaderProtocol } from "@asyncstreams/protocol";
 import { InvalidStateError, StreamReader } from "@asyncstreams/reader";
 import { nodeByteSearch } from "./node-byte-search.js";
 import { SocketTransport } from "./socket-transport.js";
+import { checkMaxConnections } from "./_check-max-connections.js";
 import { diagnostics } from "./_diagnostics.js";
 import type { NetAcceptMessage } from "./diagnostics-channels.js";
 
@@ -45,6 +46,8 @@ export interface ServerInit {
   writeBufferLimits: Partial<WriteBufferLimits> | undefined;
   /** Extra `getExtraInfo()` entries of accepted connections: a Unix server's `sockname` path. */
   extraInfo?: Record<string, unknown> | undefined;
+  /** Connections beyond this many at once are closed as soon as they are accepted. Default: no limit. */
+  maxConnections?: number | undefined;
   /** Closes the listeners (default: `close()` each); a Unix server decides about its socket file. */
   closeListeners?: ((listeners: readonly NetServer[]) => void) | undefined;
 }
@@ -90,6 +93,7 @@ export class Server implements AsyncDisposable {
    * @param init Bound listeners and per-connection settings; use `startServer()` instead.
    */
   constructor(init: ServerInit) {
+    checkMaxConnections(init.maxConnections);
     this.#init = init;
     for (const listener of init.listeners) {
       listener.on("connection", this.#onConnection);
@@ -255,6 +259,13 @@ export class Server implements AsyncDisposable {
   }
 
   readonly #onConnection = (socket: Socket): void => {
+    const { maxConnections } = this.#init;
+    if (maxConnections !== undefined && this.#clients.size + this.#accepted.length + this.#pending.length >= maxConnections) {
+      // Refused: closed at once, before any byte is read or any object is made for it (Node's own
+      // server does the same at its maxConnections). The client sees the connection end.
+      socket.destroy();
+      return;
+    }
     if (this.#serving) {
       // Node accepts every queued connection in one go, calling this for each. Setting each one up
       // here would keep the rest waiting in the kernel's queue meanwhile (in a burst of 1,000, for
@@ -317,3 +328,4 @@ export class Server implements AsyncDisposable {
     for (const wake of waiters) wake();
   }
 }
+

@@ -3,6 +3,7 @@ import type { Server as NetServer } from "node:net";
 import type { ClientConnectedCallback, WriteBufferLimits } from "@asyncstreams/protocol";
 import { StreamReader } from "@asyncstreams/reader";
 import { DEFAULT_BACKLOG } from "./default-backlog.js";
+import { checkMaxConnections } from "./_check-max-connections.js";
 import { listen } from "./_listen.js";
 import { Server } from "./server.js";
 import type { ServerErrorHandler } from "./server.js";
@@ -35,6 +36,11 @@ export interface StartServerOptions {
   ipv6Only?: boolean | undefined;
   /** Write-buffer water marks of accepted connections. */
   writeBufferLimits?: Partial<WriteBufferLimits> | undefined;
+  /**
+   * The most connections served at once; one more is closed as soon as it is accepted, before it
+   * reaches `onClient` (the client sees the connection end). Default: no limit.
+   */
+  maxConnections?: number | undefined;
 }
 
 /**
@@ -46,7 +52,7 @@ export interface StartServerOptions {
  * @param onClient Called with each connection's reader and writer.
  * @param options Where to listen and per-connection settings.
  * @returns The listening server.
- * @throws {RangeError} When `limit` is not greater than 0.
+ * @throws {RangeError} When `limit` is not greater than 0, or `maxConnections` not an integer of 1 or more.
  * @throws {SocketError} When a host cannot be bound (`EADDRINUSE`, ...).
  *
  * @example
@@ -62,6 +68,7 @@ export interface StartServerOptions {
 export async function startServer(onClient: ClientConnectedCallback, options: StartServerOptions = {}): Promise<Server> {
   if (typeof onClient !== "function") throw new TypeError("Cannot start a server: onClient must be a function");
   void new StreamReader({ limit: options.limit }); // a bad limit fails before any socket is bound
+  checkMaxConnections(options.maxConnections);
   const hosts = options.host === undefined ? [undefined] : typeof options.host === "string" ? [options.host] : [...options.host];
   const listeners: NetServer[] = [];
   try {
@@ -91,6 +98,7 @@ export async function startServer(onClient: ClientConnectedCallback, options: St
     limit: options.limit,
     noDelay: options.noDelay ?? true,
     writeBufferLimits: options.writeBufferLimits,
+    maxConnections: options.maxConnections,
   });
   if (options.startServing !== false) await server.startServing();
   return server;

@@ -4,6 +4,7 @@ import type { Server as NetServer } from "node:net";
 import type { ClientConnectedCallback, WriteBufferLimits } from "@asyncstreams/protocol";
 import { StreamReader } from "@asyncstreams/reader";
 import { DEFAULT_BACKLOG } from "./default-backlog.js";
+import { checkMaxConnections } from "./_check-max-connections.js";
 import { listen } from "./_listen.js";
 import { Server } from "./server.js";
 import type { ServerErrorHandler } from "./server.js";
@@ -28,6 +29,11 @@ export interface StartUnixServerOptions {
   onError?: ServerErrorHandler | undefined;
   /** Write-buffer water marks of accepted connections. */
   writeBufferLimits?: Partial<WriteBufferLimits> | undefined;
+  /**
+   * The most connections served at once; one more is closed as soon as it is accepted, before it
+   * reaches `onClient` (the client sees the connection end). Default: no limit.
+   */
+  maxConnections?: number | undefined;
 }
 
 /**
@@ -56,6 +62,7 @@ export interface StartUnixServerOptions {
 export async function startUnixServer(onClient: ClientConnectedCallback, options: StartUnixServerOptions): Promise<Server> {
   if (typeof onClient !== "function") throw new TypeError("Cannot start a Unix server: onClient must be a function");
   void new StreamReader({ limit: options.limit }); // a bad limit fails before binding
+  checkMaxConnections(options.maxConnections);
   const { path } = options;
   if (typeof path !== "string" || path === "") throw new TypeError("Cannot start a Unix server: no path was specified");
   const abstract = path.startsWith("\0");
@@ -70,6 +77,7 @@ export async function startUnixServer(onClient: ClientConnectedCallback, options
     limit: options.limit,
     noDelay: false,
     writeBufferLimits: options.writeBufferLimits,
+    maxConnections: options.maxConnections,
     // Node cannot tell an accepted Unix socket's addresses: asyncio reports the path as sockname
     // and '' for the (unnamed) client as peername.
     extraInfo: { peername: "", sockname: path },

@@ -1,6 +1,6 @@
 import { createSecureContext } from "node:tls";
 import type { SecureContextOptions } from "node:tls";
-import type { ClientConnectedCallback, Transport } from "@asyncstreams/protocol";
+import type { ClientConnectedCallback } from "@asyncstreams/protocol";
 import type { StartTlsOptions } from "@asyncstreams/writer";
 
 /** asyncio's `ssl_handshake_timeout` default, as the net package applies it: 60 s. */
@@ -12,39 +12,44 @@ const DEFAULT_HANDSHAKE_TIMEOUT = 60_000;
  */
 export type HandshakeErrorHandler = (error: unknown, context: { message: string; peername: unknown }) => void;
 
+/** A server's TLS side: the client callback that upgrades first, and the swap of its TLS options. */
+export interface SecureServing {
+  onClient: ClientConnectedCallback;
+  /** New connections use `tls` from now on; a bad key or certificate throws and changes nothing. */
+  setTlsOptions(tls: Record<string, unknown>): void;
+}
+
+/** The options every handshake of the server uses, with one secure context made up front. */
+function prepare(options: StartTlsOptions): StartTlsOptions {
+  // One secure context for every connection of the server, as Node's own tls.Server keeps.
+  const secureContext = options["secureContext"] ?? createSecureContext(options as SecureContextOptions);
+  return { ...options, secureContext };
+}
+
 /**
  * Wraps a client callback so that each connection first completes a TLS handshake as the server.
  * A failed handshake has already failed the connection; it is reported to `onHandshakeError` and
  * the callback is not called.
  */
-export function secureOnClient(
-  onClient: ClientConnectedCallback,
-  options: StartTlsOptions,
-  onHandshakeError: HandshakeErrorHandler | undefined,
-): ClientConnectedCallback {
-  // One secure context for every connection of the server, as Node's own tls.Server keeps.
-  const secureContext = options["secureContext"] ?? createSecureContext(options as SecureContextOptions);
-  const prepared: StartTlsOptions = { ...options, secureContext };
-  const handshakeTimeout = options.handshakeTimeout ?? DEFAULT_HANDSHAKE_TIMEOUT;
-  return async (reader, writer) => {
-    // The server serves each turn's accepted connections together: setting up every TLS socket
-    // before the first handshake starts would make the first clients wait for the last. So stop the
-    // socket from reading (the listener pauses on connect: the ClientHello waits in the kernel, for
-    // TLS to read), let every callback of the turn run, and count the timeout from the accept.
-    const accepted = writer.getExtraInfo("acceptedAt");
-    const acceptedAt = typeof accepted === "number" ? accepted : performance.now();
-    // The server's transports are SocketTransports: the full Transport, reading side included.
-    const transport = writer.transport as unknown as Transport;
-    transport.pauseReading();
-    await new Promise((resolve) => setImmediate(resolve));
-    try {
-      const remaining = Math.max(1, handshakeTimeout - (performance.now() - acceptedAt));
-      await writer.startTls({ ...prepared, handshakeTimeout: remaining });
-      transport.resumeReading();
-    } catch (error) {
-      onHandshakeError?.(error, { message: "TLS handshake failed", peername: writer.getExtraInfo("peername") });
-      return;
-    }
-    await onClient(reader, writer);
+export function secureOnClient(onClient: ClientConnectedCallback, options: StartTlsOptions, onHandshakeError: HandshakeErrorHandler | undefined): SecureServing {
+  const { handshakeTimeout = DEFAULT_HANDSHAKE_TIMEOUT, shutdownTimeout } = options;
+  let prepared = prepare(options);
+  return {
+    onClient: async (reader, writer) => {
+      // The server may reach this callback a while after the accept (it accepts a whole burst before
+      // serving any of it): the handshake timeout counts from the accept.
+      const accepted = writer.getExtraInfo("acceptedAt");
+      const waited = typeof accepted === "number" ? performance.now() - accepted : 0;
+      try {
+        await writer.startTls({ ...prepared, handshakeTimeout: Math.max(1, handshakeTimeout - waited) });
+      } catch (error) {
+        onHandshakeError?.(error, { message: "TLS handshake failed", peername: writer.getExtraInfo("peername") });
+        return;
+      }
+      await onClient(reader, writer);
+    },
+    setTlsOptions(tls) {
+      prepared = prepare({ ...tls, handshakeTimeout, shutdownTimeout });
+    },
   };
 }

@@ -16,5 +16,6 @@ export type { StartServerOptions } from "./start-server.js";
 export { startUnixServer } from "./start-unix-server.js";
 export type { StartUnixServerOptions } from "./start-unix-server.js";
 export type { TlsOptions } from "./tls-options.js";
+export type { TlsServer } from "./tls-server.js";
 export type { TlsTimeouts } from "./tls-timeouts.js";
 export { Server, SocketError, TlsError } from "@asyncstreams/net";
