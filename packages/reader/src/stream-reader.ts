@@ -251,6 +251,37 @@ export class StreamReader implements AsyncIterable<Uint8Array> {
   }
 
   /**
+   * Returns up to `n` of the buffered bytes without consuming them, first waiting for data when
+   * nothing is buffered, as Python's `BufferedReader.peek()` does (asyncio's reader has no peek).
+   * For a parser that must see what comes next before deciding, such as `TextReader` telling CR
+   * from CRLF.
+   *
+   * @param n The most bytes to return.
+   * @param options `signal` aborts the wait.
+   * @returns A copy of the first `n` buffered bytes (fewer when fewer are buffered); empty at EOF.
+   * @throws {RangeError} When `n` is negative.
+   * @throws {TypeError} When `n` is not an integer.
+   * @throws The stored exception (see `setException`), or `signal.reason`.
+   *
+   * @example
+   * ```ts
+   * import { StreamReader } from "@asyncstreams/reader";
+   *
+   * const reader = new StreamReader();
+   * reader.feedData(new TextEncoder().encode("\r\nnext"));
+   * console.log(await reader.peek(1)); // Uint8Array [13]: still buffered
+   * console.log(reader.bufferedLength); // 6
+   * ```
+   */
+  async peek(n: number, options?: ReadOptions): Promise<Uint8Array> {
+    if (!Number.isInteger(n)) throw new TypeError(`Cannot peek ${String(n)} bytes: n must be an integer`);
+    if (n < 0) throw new RangeError(`Cannot peek ${n} bytes: n can not be less than zero`);
+    this.#checkReadable(options?.signal);
+    while (n > 0 && this.#buffer.length === 0 && !this.#eof) await this.#waitForData("peek", options?.signal);
+    return this.#buffer.peek(Math.min(n, this.#buffer.length));
+  }
+
+  /**
    * Reads up to and including a separator. With an array of separators, the match that ends
    * earliest wins, and on a tie the shortest separator (asyncio 3.13's tuple form).
    *
