@@ -350,6 +350,16 @@ export class DuplexTransport implements Transport {
   }
 
   #destroy(): void {
+    const readable = this.#readable as Readable & { resetAndDestroy?: () => void };
+    // A TCP socket resets (RST), so its peer sees the abort as a reset, as asyncio's abort() does.
+    if (this.#single && typeof readable.resetAndDestroy === "function" && !readable.destroyed) {
+      try {
+        readable.resetAndDestroy();
+        return;
+      } catch {
+        // Not a TCP handle (a Unix socket, a pipe): a plain destroy below.
+      }
+    }
     this.#readable.destroy();
     if (!this.#single) this.#writable.destroy();
   }
