@@ -9,7 +9,7 @@
 //   longline   T5: 10 MiB and 100 MiB without a newline at limit 64 KiB (--quick: 10 MiB only)
 //   tls        T7 (via bench/src/scale/tls-scale.js), T8 stalled handshakes, T9 unanswered close_notify
 //   storm      T8 as one burst of 1,000 stalled handshakes (--quick: 100) at handshakeTimeout 2,000 ms, three
-//              runs (--quick: one), each followed by a verified handshake
+//              runs (--quick: one), each followed by a verified handshake; each also against Node's own TLS server
 //   burst      2,000 simultaneous connects (--quick: 300) to startServer() with default options and to a
 //              node:net echo server, alternately, three rounds each: connect-to-echo p50/p99
 // `node scripts/load/main.mjs --soak [--lines=N]`: T2's shape for 10^8 lines (default), printing
@@ -130,6 +130,10 @@ if (only === undefined || only === "tls") {
 if (only === undefined || only === "storm") {
   for (let run = 1; run <= (quick ? 1 : 3); run++) {
     const r = await runStalledHandshakes({ connections: quick ? 100 : 1_000, handshakeTimeoutMs: 2_000 });
+    const node = await runStalledHandshakes({ connections: quick ? 100 : 1_000, handshakeTimeoutMs: 2_000, node: true });
+    rows.push(
+      { target: "T8", metric: `storm run ${run}, baseline: the same storm against Node's tls.createServer({ handshakeTimeout }) (backlog 511), in the same run`, figure: `${node.withinTarget}/${node.connections} (late p50 / p99 / max +${fixed(node.p50LateMs, 0)} / +${fixed(node.p99LateMs, 0)} / +${fixed(node.maxLateMs, 0)} ms; probe ${Number.isFinite(node.probeMs) ? `${fixed(node.probeMs, 0)} ms` : "FAILED"})`, goal: "reported, not a criterion", pass: true },
+    );
     rows.push(
       { target: "T8", metric: `storm run ${run}: ${r.connections.toLocaleString("en")} stalled handshakes in one burst, handshakeTimeout ${r.handshakeTimeoutMs} ms, default backlog: closed within timeout + 100 ms`, figure: `${r.withinTarget}/${r.connections} (late p50 / p99 / max +${fixed(r.p50LateMs, 0)} / +${fixed(r.p99LateMs, 0)} / +${fixed(r.maxLateMs, 0)} ms)`, goal: "100% within timeout + 100 ms", pass: r.withinTarget === r.connections },
       { target: "T8", metric: `storm run ${run}: fds leaked; reported to onHandshakeError; a verified handshake + echo right after`, figure: `${r.fdsLeaked}; ${r.reported}; ${Number.isFinite(r.probeMs) ? `${fixed(r.probeMs, 0)} ms` : "FAILED"}`, goal: `0; ${r.connections}; completes`, pass: r.fdsLeaked <= 0 && r.reported === r.connections && Number.isFinite(r.probeMs) },

@@ -12,6 +12,8 @@
 //   node-burst a plain node:net line echo server with Node's defaults (listen backlog 511), the burst's baseline
 //   tls-stall TLS server with the default backlog and handshakeTimeout = arg ms; the storm's clients never
 //             send a ClientHello (T8); a client that does gets its first line echoed
+//   node-tls-stall Node's own tls.createServer({ handshakeTimeout: arg }), for T8's baseline (each socket's
+//             close counts as its handshake error; a tlsClientError listener would stop Node closing it)
 //   tls-close TLS server that writes 4 MiB to a client that never reads, then close(); shutdownTimeout = arg ms (T9)
 // Prints one JSON line {"port": n} once listening, then one JSON line per event worth counting.
 // A line on stdin asks for stats: one JSON line with "shed" and the mode's figures (rss in bytes,
@@ -19,6 +21,7 @@
 // stdin closes the server and exits.
 import { readdirSync, readFileSync } from "node:fs";
 import { createServer } from "node:net";
+import { createServer as createNodeTlsServer } from "node:tls";
 import { startServer } from "../../packages/net/dist/index.js";
 import { startServer as startTlsServer } from "../../packages/tls/dist/index.js";
 
@@ -175,6 +178,16 @@ async function listen() {
     });
     await new Promise((resolve) => plain.listen(0, "127.0.0.1", () => resolve(undefined)));
     setInterval(() => { rssPeak = Math.max(rssPeak, process.memoryUsage.rss()); }, 1);
+    return { port: /** @type {import("node:net").AddressInfo} */ (plain.address()).port, close: () => plain.close() };
+  }
+  if (mode === "node-tls-stall") {
+    const plain = createNodeTlsServer({ key: readFileSync(new URL("server-key.pem", certs)), cert: readFileSync(new URL("server.pem", certs)), handshakeTimeout: arg }, (socket) => {
+      socket.once("data", (/** @type {Buffer} */ chunk) => socket.end(chunk));
+    });
+    plain.on("connection", (/** @type {import("node:net").Socket} */ socket) => {
+      socket.once("close", () => { handshakeErrorsAt.push(performance.now() + performance.timeOrigin); });
+    });
+    await new Promise((resolve) => plain.listen(0, "127.0.0.1", () => resolve(undefined)));
     return { port: /** @type {import("node:net").AddressInfo} */ (plain.address()).port, close: () => plain.close() };
   }
   if (mode === "node-burst") {

@@ -32,11 +32,12 @@ export async function runTlsScale({ connections, batch }) {
 }
 
 /**
- * T8 / D1 / D15.
- * @param {{ connections: number, handshakeTimeoutMs: number }} options
+ * T8 / D1 / D15. `node`: against Node's own tls.createServer() instead, as the baseline (its closes
+ * count as reports; the probe's line is echoed by it too).
+ * @param {{ connections: number, handshakeTimeoutMs: number, node?: boolean }} options
  */
-export async function runStalledHandshakes({ connections, handshakeTimeoutMs }) {
-  const server = await startServerChild(["tls-stall", String(handshakeTimeoutMs)]);
+export async function runStalledHandshakes({ connections, handshakeTimeoutMs, node = false }) {
+  const server = await startServerChild([node ? "node-tls-stall" : "tls-stall", String(handshakeTimeoutMs)]);
   try {
     await sleep(200);
     const fdsBefore = server.fds();
