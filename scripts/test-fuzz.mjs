@@ -8,7 +8,8 @@
 // and the command that replays it; the script exits 1 if any round failed. Extra arguments go to Vitest.
 import { spawnSync } from "node:child_process";
 import { randomInt } from "node:crypto";
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { PROPERTY_FILES } from "./_property-files.mjs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -26,13 +27,6 @@ if (!(minutes > 0) || !Number.isInteger(runs) || runs < 1) {
   console.error("Usage: pnpm test:fuzz [--minutes N] [--runs R]  (N > 0 minutes, R ≥ 1 cases per property and round)");
   process.exit(2);
 }
-
-const PROPERTY_FILES = ["packages", "examples"]
-  .flatMap((top) => readdirSync(top).map((name) => join(top, name, "test")))
-  .filter((dir) => existsSync(dir))
-  .flatMap((dir) => readdirSync(dir, { recursive: true }).map((name) => join(dir, String(name))))
-  .filter((file) => file.endsWith(".test.ts") && /from "fast-check"/.test(readFileSync(file, "utf8")))
-  .sort();
 
 console.log(`fuzzing for ${minutes} min, ${runs} cases per property per round, ${PROPERTY_FILES.length} files:\n  ${PROPERTY_FILES.join("\n  ")}`);
 const work = mkdtempSync(join(tmpdir(), "asyncstreams-fuzz-"));

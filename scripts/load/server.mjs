@@ -250,6 +250,8 @@ process.stdin.on("data", () => {
     heap: process.memoryUsage().heapUsed,
     rssPeak,
     fds: readdirSync("/proc/self/fd").length,
+    // Timers, sockets and other handles keeping the loop alive, by type (churn: back to baseline).
+    handles: process.getActiveResourcesInfo().filter((type) => type !== "PipeWrap" && type !== "TTYWrap").length,
     handshakeErrorsAt: handshakeErrorsAt.splice(0),
   });
   // Peaks are "since the last stats request".
