@@ -44,7 +44,7 @@ function child(binary: string, args: string[]): { process: ChildProcess; next(pr
   });
   const seen: Record<string, unknown>[] = [];
   const waiting: { predicate: (message: Record<string, unknown>) => boolean; resolve: (message: Record<string, unknown>) => void }[] = [];
-  createInterface({ input: spawned.stdout! }).on("line", (line) => {
+  createInterface({ input: spawned.stdout }).on("line", (line) => {
     const message = JSON.parse(line) as Record<string, unknown>;
     const index = waiting.findIndex((entry) => entry.predicate(message));
     if (index === -1) seen.push(message);
