@@ -4,16 +4,8 @@
 // FC_NUM_RUNS into fast-check's global numRuns; a property that pins its own numRuns keeps it.
 // Extra arguments go to Vitest.
 import { spawnSync } from "node:child_process";
-import { existsSync, readFileSync, readdirSync } from "node:fs";
-import { join } from "node:path";
+import { PROPERTY_FILES } from "./_property-files.mjs";
 
-/** Every test file that imports fast-check: a new property suite is stressed without a list to keep. */
-const PROPERTY_FILES = ["packages", "examples"]
-  .flatMap((top) => readdirSync(top).map((name) => join(top, name, "test")))
-  .filter((dir) => existsSync(dir))
-  .flatMap((dir) => readdirSync(dir, { recursive: true }).map((name) => join(dir, String(name))))
-  .filter((file) => file.endsWith(".test.ts") && /from "fast-check"/.test(readFileSync(file, "utf8")))
-  .sort();
 const env = { ...process.env, FC_NUM_RUNS: process.env.FC_NUM_RUNS || "10000" };
 console.log(`fast-check properties with FC_NUM_RUNS=${env.FC_NUM_RUNS}, in ${PROPERTY_FILES.length} files:\n  ${PROPERTY_FILES.join("\n  ")}`);
 const run = spawnSync("pnpm", ["exec", "vitest", "run", "--testTimeout=0", ...PROPERTY_FILES, ...process.argv.slice(2)], { stdio: "inherit", env });

@@ -8,9 +8,17 @@
 //   nonreading T4: 100 peers that never read (--quick: 20), server RSS per blocked connection, CPU while parked
 //   longline   T5: 10 MiB and 100 MiB without a newline at limit 64 KiB (--quick: 10 MiB only)
 //   tls        T7 (via bench/src/scale/tls-scale.js), T8 stalled handshakes, T9 unanswered close_notify
+//   storm      T8 as one burst of 1,000 stalled handshakes (--quick: 100) at handshakeTimeout 2,000 ms, three
+//              runs (--quick: one), each followed by a verified handshake; each also against Node's own TLS server
+//   churn      S3 / C7: 200,000 connect → line → close cycles (--quick: 2,000, 100 in flight), 500 in flight, rotating source
+//              addresses: fds and handles back to baseline, RSS slope, p99 connect
+//   burst      2,000 simultaneous connects (--quick: 300) to startServer() with default options and to a
+//              node:net echo server, alternately, three rounds each: connect-to-echo p50/p99
 // `node scripts/load/main.mjs --soak [--lines=N]`: T2's shape for 10^8 lines (default), printing
 // running counts every 10 s; not part of CI (about 20 minutes at 100k lines/s).
 // Exits 1 if any pass criterion fails. Build first (`pnpm build`); the root script does.
+import { runBurst } from "./burst.mjs";
+import { runChurn } from "./churn.mjs";
 import { runEmfile } from "./emfile.mjs";
 import { runIdle } from "./idle.mjs";
 import { runLatency } from "./latency.mjs";
@@ -120,6 +128,44 @@ if (only === undefined || only === "tls") {
   rows.push(
     { target: "T9", metric: `${shutdown.connections} peers never answer close_notify, shutdownTimeout ${shutdown.shutdownTimeoutMs} ms: waitClosed() settled`, figure: `${shutdown.settled}/${shutdown.connections}, max ${fixed(shutdown.maxMs, 0)} ms (p50 ${fixed(shutdown.p50Ms, 0)}); ${shutdown.outcomes}`, goal: "all, within shutdownTimeout + 100 ms", pass: shutdown.settled === shutdown.connections && shutdown.maxMs <= shutdown.shutdownTimeoutMs + 100 },
   );
+}
+
+if (only === undefined || only === "storm") {
+  for (let run = 1; run <= (quick ? 1 : 3); run++) {
+    const r = await runStalledHandshakes({ connections: quick ? 100 : 1_000, handshakeTimeoutMs: 2_000 });
+    const node = await runStalledHandshakes({ connections: quick ? 100 : 1_000, handshakeTimeoutMs: 2_000, node: true });
+    rows.push(
+      { target: "T8", metric: `storm run ${run}, baseline: the same storm against Node's tls.createServer({ handshakeTimeout }) (backlog 511), in the same run`, figure: `${node.withinTarget}/${node.connections} (late p50 / p99 / max +${fixed(node.p50LateMs, 0)} / +${fixed(node.p99LateMs, 0)} / +${fixed(node.maxLateMs, 0)} ms; probe ${Number.isFinite(node.probeMs) ? `${fixed(node.probeMs, 0)} ms` : "FAILED"})`, goal: "reported, not a criterion", pass: true },
+    );
+    rows.push(
+      { target: "T8", metric: `storm run ${run}: ${r.connections.toLocaleString("en")} stalled handshakes in one burst, handshakeTimeout ${r.handshakeTimeoutMs} ms, default backlog: closed within timeout + 100 ms`, figure: `${r.withinTarget}/${r.connections} (late p50 / p99 / max +${fixed(r.p50LateMs, 0)} / +${fixed(r.p99LateMs, 0)} / +${fixed(r.maxLateMs, 0)} ms)`, goal: "100% within timeout + 100 ms", pass: r.withinTarget === r.connections },
+      { target: "T8", metric: `storm run ${run}: fds leaked; reported to onHandshakeError; a verified handshake + echo right after`, figure: `${r.fdsLeaked}; ${r.reported}; ${Number.isFinite(r.probeMs) ? `${fixed(r.probeMs, 0)} ms` : "FAILED"}`, goal: `0; ${r.connections}; completes`, pass: r.fdsLeaked <= 0 && r.reported === r.connections && Number.isFinite(r.probeMs) },
+    );
+  }
+}
+
+if (only === undefined || only === "churn") {
+  const r = await runChurn({ cycles: quick ? 2_000 : 200_000, inFlight: quick ? 100 : 500 });
+  rows.push(
+    { target: "S3/C7", metric: `${r.cycles.toLocaleString("en")} connect → line → close cycles, ${r.inFlight} in flight: failed; rate`, figure: `${r.failed}; ${Math.round(r.rate).toLocaleString("en")}/s in ${fixed(r.seconds)} s`, goal: "0 failed", pass: r.failed === 0 },
+    { target: "S3/C7", metric: "server fds and active handles (timers, sockets) before → after", figure: `${r.fdsBefore} → ${r.fdsAfter}; ${r.handlesBefore} → ${r.handlesAfter}`, goal: "fds back to baseline ± 5; handles back to baseline", pass: Math.abs(r.fdsAfter - r.fdsBefore) <= 5 && r.handlesAfter <= r.handlesBefore },
+    { target: "S3/C7", metric: "server RSS after GC before → after; slope over the second half", figure: `${fixed(r.rssBeforeMiB)} → ${fixed(r.rssAfterMiB)} MiB; ${fixed(r.kibPerThousand, 2)} KiB per 1,000 conns`, goal: `≤ 1 KiB per 1,000 conns${quick ? " (not checked in --quick: too few samples)" : ""}`, pass: quick || r.kibPerThousand <= 1 },
+    { target: "S3", metric: "p99 connect time", figure: `${fixed(r.p99ConnectMs, 1)} ms`, goal: `< 50 ms${quick ? " (not checked in --quick)" : ""}`, pass: quick || r.p99ConnectMs < 50 },
+  );
+}
+
+if (only === undefined || only === "burst") {
+  const r = await runBurst({ connections: quick ? 300 : 2_000, rounds: 3 });
+  r.ours.forEach((ours, i) => {
+    const node = /** @type {typeof ours} */ (r.node[i]);
+    rows.push({
+      target: "burst",
+      metric: `round ${i + 1}: ${r.connections.toLocaleString("en")} simultaneous connects, connect-to-echo p50 / p99 / max (served; ≥ 1 s; listen overflows): ours (default backlog) vs node:net (511)`,
+      figure: `${fixed(ours.p50Ms, 0)} / ${fixed(ours.p99Ms, 0)} / ${fixed(ours.maxMs, 0)} ms (${ours.served}; ${ours.overSecond}; ${ours.listenOverflows}) vs ${fixed(node.p50Ms, 0)} / ${fixed(node.p99Ms, 0)} / ${fixed(node.maxMs, 0)} ms (${node.served}; ${node.overSecond}; ${node.listenOverflows})`,
+      goal: `all served; p99 ≤ Node's${quick ? " (not checked in --quick)" : ""}`,
+      pass: ours.failed === 0 && (quick || ours.p99Ms <= node.p99Ms),
+    });
+  });
 }
 
 const widths = [6, 0, 0, 0, 4];

@@ -7,7 +7,13 @@
 //   longline  readLine() with limit 64 KiB until EOF, sampling reader.bufferedLength (and each overrun's
 //             `consumed`: the buffer just before it is discarded) and RSS (T5)
 //   discard   a plain node:net server that drops what it reads, no asyncstreams: the floor for T5's RSS
-//   tls-stall TLS server with handshakeTimeout = arg ms whose clients never send a ClientHello (T8)
+//   burst     the echo server with startServer()'s default options (default listen backlog), for the
+//             connect burst
+//   node-burst a plain node:net line echo server with Node's defaults (listen backlog 511), the burst's baseline
+//   tls-stall TLS server with the default backlog and handshakeTimeout = arg ms; the storm's clients never
+//             send a ClientHello (T8); a client that does gets its first line echoed
+//   node-tls-stall Node's own tls.createServer({ handshakeTimeout: arg }), for T8's baseline (each socket's
+//             close counts as its handshake error; a tlsClientError listener would stop Node closing it)
 //   tls-close TLS server that writes 4 MiB to a client that never reads, then close(); shutdownTimeout = arg ms (T9)
 // Prints one JSON line {"port": n} once listening, then one JSON line per event worth counting.
 // A line on stdin asks for stats: one JSON line with "shed" and the mode's figures (rss in bytes,
@@ -15,6 +21,7 @@
 // stdin closes the server and exits.
 import { readdirSync, readFileSync } from "node:fs";
 import { createServer } from "node:net";
+import { createServer as createNodeTlsServer } from "node:tls";
 import { startServer } from "../../packages/net/dist/index.js";
 import { startServer as startTlsServer } from "../../packages/tls/dist/index.js";
 
@@ -60,6 +67,7 @@ async function echo(reader, writer) {
 const handlers = {
   echo,
   deadline: echo,
+  burst: echo,
   async hold(reader, writer) {
     connections++;
     try {
@@ -127,8 +135,10 @@ const handlers = {
     say({ event: "longline", bytes: reader.bytesReceived, overruns: mine, seconds: (performance.now() - started) / 1000, lines });
     writer.close();
   },
-  async "tls-stall"(_reader, writer) {
-    writer.close(); // never reached: no client finishes its handshake
+  async "tls-stall"(reader, writer) {
+    // Only the probe after the storm gets here: one line echoed.
+    writer.write(await reader.readLine());
+    writer.close();
   },
   async "tls-close"(reader, writer) {
     connections++;
@@ -170,15 +180,45 @@ async function listen() {
     setInterval(() => { rssPeak = Math.max(rssPeak, process.memoryUsage.rss()); }, 1);
     return { port: /** @type {import("node:net").AddressInfo} */ (plain.address()).port, close: () => plain.close() };
   }
+  if (mode === "node-tls-stall") {
+    const plain = createNodeTlsServer({ key: readFileSync(new URL("server-key.pem", certs)), cert: readFileSync(new URL("server.pem", certs)), handshakeTimeout: arg }, (socket) => {
+      socket.once("data", (/** @type {Buffer} */ chunk) => socket.end(chunk));
+    });
+    plain.on("connection", (/** @type {import("node:net").Socket} */ socket) => {
+      socket.once("close", () => { handshakeErrorsAt.push(performance.now() + performance.timeOrigin); });
+    });
+    await new Promise((resolve) => plain.listen(0, "127.0.0.1", () => resolve(undefined)));
+    return { port: /** @type {import("node:net").AddressInfo} */ (plain.address()).port, close: () => plain.close() };
+  }
+  if (mode === "node-burst") {
+    const plain = createServer((socket) => {
+      socket.setNoDelay(true);
+      socket.on("error", () => undefined);
+      let pending = "";
+      socket.on("data", (/** @type {Buffer} */ chunk) => {
+        pending += chunk.toString("latin1");
+        let end;
+        while ((end = pending.indexOf("\n")) !== -1) {
+          socket.write(pending.slice(0, end + 1), "latin1");
+          pending = pending.slice(end + 1);
+        }
+      });
+      socket.on("end", () => socket.end());
+    });
+    await new Promise((resolve) => plain.listen(0, "127.0.0.1", () => resolve(undefined)));
+    return { port: /** @type {import("node:net").AddressInfo} */ (plain.address()).port, close: () => plain.close() };
+  }
   const handler = handlers[mode];
   if (handler === undefined) throw new Error(`Unknown mode ${mode}`);
   const tls = mode.startsWith("tls-") ? { key: readFileSync(new URL("server-key.pem", certs)), cert: readFileSync(new URL("server.pem", certs)) } : undefined;
   const server = tls === undefined
-    ? await startServer(handler, { host: "127.0.0.1", port: 0, backlog: mode === "hold" && process.argv[3] !== undefined ? arg : 511, noDelay: true, limit: mode === "longline" ? 64 * 1024 : undefined, onError })
+    ? mode === "burst"
+      ? await startServer(handler, { host: "127.0.0.1", port: 0, onError })
+      : await startServer(handler, { host: "127.0.0.1", port: 0, backlog: mode === "hold" && process.argv[3] !== undefined ? arg : 511, noDelay: true, limit: mode === "longline" ? 64 * 1024 : undefined, onError })
     : await startTlsServer(handler, {
       host: "127.0.0.1",
       port: 0,
-      backlog: 511,
+      ...(mode === "tls-stall" ? {} : { backlog: 511 }),
       tls,
       handshakeTimeout: mode === "tls-stall" ? arg : 10_000,
       shutdownTimeout: mode === "tls-close" ? arg : undefined,
@@ -210,6 +250,8 @@ process.stdin.on("data", () => {
     heap: process.memoryUsage().heapUsed,
     rssPeak,
     fds: readdirSync("/proc/self/fd").length,
+    // Timers, sockets and other handles keeping the loop alive, by type (churn: back to baseline).
+    handles: process.getActiveResourcesInfo().filter((type) => type !== "PipeWrap" && type !== "TTYWrap").length,
     handshakeErrorsAt: handshakeErrorsAt.splice(0),
   });
   // Peaks are "since the last stats request".

@@ -2,8 +2,10 @@
 // The TLS load shapes:
 //   T7  N concurrent verified TLS connections held: wraps bench/src/scale/tls-scale.js (run as is,
 //       its own output parsed) for handshakes/s and the server's KiB per connection.
-//   T8  N clients connect to a TLS server (its own process, handshakeTimeout H) and never send a
-//       ClientHello: each must be closed within H + 100 ms, and the server's fds return to baseline.
+//   T8  N clients connect to a TLS server (its own process, default listen backlog, handshakeTimeout
+//       H) in one burst and never send a ClientHello: each must be closed within H + 100 ms of its
+//       connect, and the server's fds return to baseline; right after, a verified TLS client must
+//       complete its handshake and get a line echoed.
 //   T9  TLS clients that never read (so never answer close_notify): the server writes 4 MiB, then
 //       close(); waitClosed() must settle within shutdownTimeout.
 import { execFile } from "node:child_process";
@@ -30,11 +32,12 @@ export async function runTlsScale({ connections, batch }) {
 }
 
 /**
- * T8 / D1 / D15.
- * @param {{ connections: number, handshakeTimeoutMs: number }} options
+ * T8 / D1 / D15. `node`: against Node's own tls.createServer() instead, as the baseline (its closes
+ * count as reports; the probe's line is echoed by it too).
+ * @param {{ connections: number, handshakeTimeoutMs: number, node?: boolean }} options
  */
-export async function runStalledHandshakes({ connections, handshakeTimeoutMs }) {
-  const server = await startServerChild(["tls-stall", String(handshakeTimeoutMs)]);
+export async function runStalledHandshakes({ connections, handshakeTimeoutMs, node = false }) {
+  const server = await startServerChild([node ? "node-tls-stall" : "tls-stall", String(handshakeTimeoutMs)]);
   try {
     await sleep(200);
     const fdsBefore = server.fds();
@@ -51,10 +54,10 @@ export async function runStalledHandshakes({ connections, handshakeTimeoutMs }) 
         // Sends nothing, ever. A server that never closes leaves this pending: bounded below.
         setTimeout(() => socket.destroy(), handshakeTimeoutMs + 10_000).unref();
       }));
-      if (i % 200 === 199) await sleep(10); // accept in waves, as a real burst would arrive
     }
     const ms = await Promise.all(lifetimes);
     const late = ms.map((lifetime) => lifetime - handshakeTimeoutMs);
+    const probeMs = await probeHandshake(server.port);
     await sleep(300);
     const stats = await server.stats();
     return {
@@ -70,10 +73,32 @@ export async function runStalledHandshakes({ connections, handshakeTimeoutMs }) 
       earliest: Math.min(...ms),
       fdsLeaked: server.fds() - fdsBefore,
       reported: stats.handshakeErrorsAt.length,
+      probeMs,
     };
   } finally {
     await server.stop();
   }
+}
+
+/**
+ * A verified TLS client's handshake and one echoed line: the time it took, or NaN on failure.
+ * @param {number} port
+ * @returns {Promise<number>}
+ */
+function probeHandshake(port) {
+  return new Promise((resolve) => {
+    const started = performance.now();
+    const socket = tlsConnect({ host: "127.0.0.1", port, servername: "localhost", ca: CA });
+    const timer = setTimeout(() => { socket.destroy(); resolve(Number.NaN); }, 10_000);
+    socket.on("error", () => { clearTimeout(timer); resolve(Number.NaN); });
+    socket.once("secureConnect", () => socket.write("probe\n"));
+    socket.on("data", (/** @type {Buffer} */ chunk) => {
+      if (!chunk.toString().includes("probe\n")) return;
+      clearTimeout(timer);
+      resolve(performance.now() - started);
+      socket.destroy();
+    });
+  });
 }
 
 /**

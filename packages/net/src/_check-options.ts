@@ -9,11 +9,11 @@ export const OPTION_NAMES: Readonly<Record<"openConnection" | "startServer" | "o
     "noDelay", "happyEyeballs", "happyEyeballsDelay", "interleave", "allErrors", "writeBufferLimits",
   ],
   startServer: [
-    "host", "port", "socket", "fd", "family", "limit", "backlog", "startServing", "signal", "onError", "noDelay", "keepAlive",
+    "host", "port", "socket", "fd", "family", "limit", "backlog", "maxConnections", "startServing", "signal", "onError", "noDelay", "keepAlive",
     "reusePort", "ipv6Only", "writeBufferLimits",
   ],
   openUnixConnection: ["path", "socket", "limit", "signal", "writeBufferLimits"],
-  startUnixServer: ["path", "socket", "fd", "cleanupSocket", "limit", "backlog", "startServing", "signal", "onError", "writeBufferLimits"],
+  startUnixServer: ["path", "socket", "fd", "cleanupSocket", "limit", "backlog", "maxConnections", "startServing", "signal", "onError", "writeBufferLimits"],
 };
 
 /** asyncio options Node cannot express, or spells differently: what to do instead. */

@@ -1,5 +1,6 @@
 import { lookup } from "node:dns/promises";
 import { Server as NetServer, createServer } from "node:net";
+import { DEFAULT_BACKLOG } from "./default-backlog.js";
 import type { ListenOptions, Socket } from "node:net";
 import { toSocketError } from "./_socket-error-from.js";
 import { listen } from "./_listen.js";
@@ -71,7 +72,7 @@ export function adoptedTarget(action: string, options: WhereOptions): ListenTarg
   if (socket !== undefined && (typeof socket !== "object" || socket === null || !("_handle" in socket))) {
     throw new TypeError(`${action}: socket should be a listening net.Server or a net.Socket that owns a handle`);
   }
-  return { handle: socket ?? { fd: fd! }, backlog: options.backlog ?? 100 };
+  return { handle: socket ?? { fd: fd! }, backlog: options.backlog ?? DEFAULT_BACKLOG };
 }
 
 /**
@@ -94,7 +95,7 @@ export async function listenTargets(action: string, options: WhereOptions): Prom
   }
   // asyncio sets IPV6_V6ONLY on every IPv6 listener it makes for family=AF_INET6.
   const ipv6Only = options.ipv6Only ?? (family === 6 ? true : undefined);
-  return addresses.map((host) => ({ host, port: options.port ?? 0, backlog: options.backlog ?? 100, reusePort: options.reusePort, ipv6Only }));
+  return addresses.map((host) => ({ host, port: options.port ?? 0, backlog: options.backlog ?? DEFAULT_BACKLOG, reusePort: options.reusePort, ipv6Only }));
 }
 
 async function resolve(action: string, host: string, family: 4 | 6): Promise<string[]> {

@@ -6,6 +6,7 @@
  *
  * @module
  */
+export { DEFAULT_BACKLOG } from "./default-backlog.js";
 export { nodeByteSearch } from "./node-byte-search.js";
 export { DIAGNOSTICS_CHANNELS } from "./diagnostics-channels.js";
 export type { NetAcceptMessage, NetCloseMessage, NetConnectMessage, NetFlowMessage } from "./diagnostics-channels.js";
@@ -18,7 +19,7 @@ export type { OpenDuplexStreamsOptions } from "./open-duplex-streams.js";
 export { openUnixConnection } from "./open-unix-connection.js";
 export type { OpenUnixConnectionOptions } from "./open-unix-connection.js";
 export { Server } from "./server.js";
-export type { ServerAddress, ServerErrorHandler, ServerInit } from "./server.js";
+export type { ServerAddress, ServerCloseOptions, ServerErrorHandler, ServerInit } from "./server.js";
 export { SocketError } from "./socket-error.js";
 export type { SocketErrorCode, SocketErrorOptions } from "./socket-error.js";
 export { SocketTransport } from "./socket-transport.js";

@@ -4,6 +4,7 @@ import { StreamReaderProtocol } from "@asyncstreams/protocol";
 import { InvalidStateError, StreamReader } from "@asyncstreams/reader";
 import { nodeByteSearch } from "./node-byte-search.js";
 import { SocketTransport } from "./socket-transport.js";
+import { checkMaxConnections } from "./_check-max-connections.js";
 import { diagnostics } from "./_diagnostics.js";
 import type { NetAcceptMessage } from "./diagnostics-channels.js";
 
@@ -17,6 +18,14 @@ export type ServerAddress = { address: string; family: string; port: number } | 
  * `transport`, closed right after), or an accept error on a listening socket (no `transport`).
  */
 export type ServerErrorHandler = (error: unknown, context: { message: string; transport?: Transport | undefined }) => void;
+
+/**
+ * Options for {@linkcode Server.close}.
+ */
+export interface ServerCloseOptions {
+  /** Milliseconds to let live connections finish before `abortClients()` resets the rest. Default: no deadline. */
+  timeout?: number | undefined;
+}
 
 /**
  * What a {@linkcode Server} needs to accept connections; made by `startServer()` and
@@ -37,6 +46,8 @@ export interface ServerInit {
   writeBufferLimits: Partial<WriteBufferLimits> | undefined;
   /** Extra `getExtraInfo()` entries of accepted connections: a Unix server's `sockname` path. */
   extraInfo?: Record<string, unknown> | undefined;
+  /** Connections beyond this many at once are closed as soon as they are accepted. Default: no limit. */
+  maxConnections?: number | undefined;
   /** Closes the listeners (default: `close()` each); a Unix server decides about its socket file. */
   closeListeners?: ((listeners: readonly NetServer[]) => void) | undefined;
 }
@@ -69,15 +80,20 @@ export class Server implements AsyncDisposable {
   readonly #clients = new Set<SocketTransport>();
   /** Sockets accepted before `startServing()`, waiting to be served. */
   #pending: Socket[] = [];
+  /** Sockets accepted in the current turn of Node's accept loop, served right after it (`#serveAccepted`). */
+  #accepted: { socket: Socket; acceptedAt: number }[] = [];
   #serving = false;
   #closed = false;
   #waiters: (() => void)[] = [];
   #stopServingForever: (() => void) | null = null;
+  /** The `close({ timeout })` deadline, cleared once every connection is gone. */
+  #deadline: ReturnType<typeof setTimeout> | null = null;
 
   /**
    * @param init Bound listeners and per-connection settings; use `startServer()` instead.
    */
   constructor(init: ServerInit) {
+    checkMaxConnections(init.maxConnections);
     this.#init = init;
     for (const listener of init.listeners) {
       listener.on("connection", this.#onConnection);
@@ -174,9 +190,40 @@ export class Server implements AsyncDisposable {
   /**
    * Stops listening: no new connections are accepted. Live connections stay open; see
    * `closeClients()` and `abortClients()`. Idempotent.
+   *
+   * With `timeout`, a shutdown with a deadline: the connections still open `timeout` ms later are
+   * reset with `abortClients()`, so `waitClosed()` settles by then. Until the deadline they finish
+   * on their own (their handlers answer what is in flight and close). A later call may set a
+   * deadline when none is set; it never moves one.
+   *
+   * @param options `timeout`: milliseconds (0 or more) before the remaining connections are aborted.
+   * @throws {RangeError} When `timeout` is not a number of milliseconds, 0 or more.
+   *
+   * @example
+   * ```ts
+   * import { startServer } from "@asyncstreams/net";
+   *
+   * const server = await startServer(async (reader, writer) => {
+   *   for await (const line of reader) writer.write(line);
+   *   writer.close();
+   * }, { port: 0 });
+   * // On SIGTERM: stop accepting, give clients 5 s to finish, then reset the rest.
+   * server.close({ timeout: 5_000 });
+   * await server.waitClosed();
+   * ```
    */
-  close(): void {
-    if (this.#closed) return;
+  close(options: ServerCloseOptions = {}): void {
+    const { timeout } = options;
+    if (timeout !== undefined && (typeof timeout !== "number" || !(timeout >= 0) || timeout === Infinity)) {
+      throw new RangeError(`Cannot close the server: timeout should be a number of milliseconds, 0 or more, got ${String(timeout)}`);
+    }
+    if (timeout !== undefined && this.#deadline === null && (this.#clients.size > 0 || this.#accepted.length > 0 || !this.#closed)) {
+      this.#deadline = setTimeout(() => this.abortClients(), timeout);
+    }
+    if (this.#closed) {
+      this.#maybeWakeWaiters();
+      return;
+    }
     this.#closed = true;
     this.#serving = false;
     const { listeners, closeListeners } = this.#init;
@@ -191,11 +238,13 @@ export class Server implements AsyncDisposable {
 
   /** Closes every live connection, after flushing what each has buffered. Call `close()` first. */
   closeClients(): void {
+    this.#serveAccepted(); // accepted in this turn: they are clients too
     for (const transport of [...this.#clients]) transport.close();
   }
 
   /** Resets every live connection at once, dropping what each has buffered. Call `close()` first. */
   abortClients(): void {
+    this.#serveAccepted();
     for (const transport of [...this.#clients]) transport.abort();
   }
 
@@ -207,7 +256,7 @@ export class Server implements AsyncDisposable {
    * @returns A promise that resolves then; at once if that already happened.
    */
   waitClosed(): Promise<void> {
-    if (this.#closed && this.#clients.size === 0) return Promise.resolve();
+    if (this.#closed && this.#clients.size === 0 && this.#accepted.length === 0) return Promise.resolve();
     return new Promise<void>((resolve) => this.#waiters.push(resolve));
   }
 
@@ -227,8 +276,20 @@ export class Server implements AsyncDisposable {
   }
 
   readonly #onConnection = (socket: Socket): void => {
-    if (this.#serving) this.#serve(socket);
-    else {
+    const { maxConnections } = this.#init;
+    if (maxConnections !== undefined && this.#clients.size + this.#accepted.length + this.#pending.length >= maxConnections) {
+      // Refused: closed at once, before any byte is read or any object is made for it (Node's own
+      // server does the same at its maxConnections). The client sees the connection end.
+      socket.destroy();
+      return;
+    }
+    if (this.#serving) {
+      // Node accepts every queued connection in one go, calling this for each. Setting each one up
+      // here would keep the rest waiting in the kernel's queue meanwhile (in a burst of 1,000, for
+      // most of a second): only note the time, and serve them all once the loop has accepted them.
+      if (this.#accepted.length === 0) setImmediate(this.#serveAccepted);
+      this.#accepted.push({ socket, acceptedAt: performance.now() });
+    } else {
       socket.pause();
       this.#pending.push(socket);
     }
@@ -240,7 +301,14 @@ export class Server implements AsyncDisposable {
     else this.#init.onError(error, { message });
   };
 
-  #serve(socket: Socket): void {
+  readonly #serveAccepted = (): void => {
+    const accepted = this.#accepted;
+    this.#accepted = [];
+    for (const { socket, acceptedAt } of accepted) this.#serve(socket, acceptedAt);
+    this.#maybeWakeWaiters();
+  };
+
+  #serve(socket: Socket, acceptedAt = performance.now()): void {
     const init = this.#init;
     if (init.noDelay && typeof socket.setNoDelay === "function") socket.setNoDelay(true);
     const reader = new StreamReader({ limit: init.limit, search: nodeByteSearch });
@@ -249,7 +317,7 @@ export class Server implements AsyncDisposable {
       writeBufferLimits: init.writeBufferLimits,
       onDetach: this.#detach,
       serverSide: true,
-      extraInfo: init.extraInfo,
+      extraInfo: { ...init.extraInfo, acceptedAt },
     });
     this.#clients.add(transport);
     if (diagnostics.accept.hasSubscribers) {
@@ -258,7 +326,9 @@ export class Server implements AsyncDisposable {
     }
     transport.setProtocol(protocol);
     protocol.connectionMade(transport);
-    socket.resume(); // sockets accepted before startServing() were paused
+    // Listeners pause on connect: nothing is read before the transport and protocol are in place,
+    // nor while the client callback keeps reading paused (a TLS server, until it upgrades).
+    if (transport.isReading()) socket.resume();
   }
 
   readonly #detach = (transport: SocketTransport): void => {
@@ -267,9 +337,12 @@ export class Server implements AsyncDisposable {
   };
 
   #maybeWakeWaiters(): void {
-    if (!this.#closed || this.#clients.size > 0) return;
+    if (!this.#closed || this.#clients.size > 0 || this.#accepted.length > 0) return;
+    if (this.#deadline !== null) clearTimeout(this.#deadline);
+    this.#deadline = null;
     const waiters = this.#waiters;
     this.#waiters = [];
     for (const wake of waiters) wake();
   }
 }
+

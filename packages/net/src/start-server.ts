@@ -2,6 +2,8 @@ import type { Server as NetServer, Socket } from "node:net";
 import type { ClientConnectedCallback, WriteBufferLimits } from "@asyncstreams/protocol";
 import { StreamReader } from "@asyncstreams/reader";
 import { listenTargets, openListener } from "./_listen-targets.js";
+import { DEFAULT_BACKLOG } from "./default-backlog.js";
+import { checkMaxConnections } from "./_check-max-connections.js";
 import { Server } from "./server.js";
 import { OPTION_NAMES, checkOptions } from "./_check-options.js";
 import { supportsReusePort } from "./_supports-reuse-port.js";
@@ -17,7 +19,7 @@ export interface StartServerOptions {
   port?: number | undefined;
   /** Each connection's reader limit. Default 64 KiB. */
   limit?: number | undefined;
-  /** The listen backlog. Default 100, as asyncio. */
+  /** The listen backlog. Default {@linkcode DEFAULT_BACKLOG} (4,096, capped by the kernel; asyncio: 100). */
   backlog?: number | undefined;
   /** Start accepting before `startServer()` returns. Default `true`; see `server.startServing()`. */
   startServing?: boolean | undefined;
@@ -47,6 +49,11 @@ export interface StartServerOptions {
   ipv6Only?: boolean | undefined;
   /** Write-buffer water marks of accepted connections. */
   writeBufferLimits?: Partial<WriteBufferLimits> | undefined;
+  /**
+   * The most connections served at once; one more is closed as soon as it is accepted, before it
+   * reaches `onClient` (the client sees the connection end). Default: no limit.
+   */
+  maxConnections?: number | undefined;
 }
 
 /**
@@ -62,7 +69,7 @@ export interface StartServerOptions {
  * @param onClient Called with each connection's reader and writer.
  * @param options Where to listen and per-connection settings.
  * @returns The listening server.
- * @throws {RangeError} When `limit` is not greater than 0.
+ * @throws {RangeError} When `limit` is not greater than 0, or `maxConnections` not an integer of 1 or more.
  * @throws {TypeError} When an option name is unknown (`tls` and `ssl` included: see `@asyncstreams/tls`),
  *   or `reusePort` is set on a Node version that would ignore it.
  * @throws {SocketError} When a host cannot be bound (`EADDRINUSE`, ...).
@@ -86,6 +93,7 @@ export async function startServer(onClient: ClientConnectedCallback, options: St
     throw new TypeError(`Cannot start a server: reusePort needs Node 22.12 or 23.1 and later, and this is Node ${process.versions.node}; drop the option or upgrade Node`);
   }
   void new StreamReader({ limit: options.limit }); // a bad limit fails before any socket is bound
+  checkMaxConnections(options.maxConnections);
   const targets = await listenTargets("Cannot start a server", options);
   const listeners: NetServer[] = [];
   try {
@@ -101,6 +109,7 @@ export async function startServer(onClient: ClientConnectedCallback, options: St
     limit: options.limit,
     noDelay: options.noDelay ?? true,
     writeBufferLimits: options.writeBufferLimits,
+    maxConnections: options.maxConnections,
   });
   if (options.startServing !== false) await server.startServing();
   return server;

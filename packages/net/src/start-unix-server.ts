@@ -3,6 +3,8 @@ import { createServer } from "node:net";
 import type { Server as NetServer, Socket } from "node:net";
 import type { ClientConnectedCallback, WriteBufferLimits } from "@asyncstreams/protocol";
 import { StreamReader } from "@asyncstreams/reader";
+import { DEFAULT_BACKLOG } from "./default-backlog.js";
+import { checkMaxConnections } from "./_check-max-connections.js";
 import { listen } from "./_listen.js";
 import { adoptedTarget, openListener } from "./_listen-targets.js";
 import type { ListenTarget } from "./_listen-targets.js";
@@ -24,7 +26,7 @@ export interface StartUnixServerOptions {
   cleanupSocket?: boolean | undefined;
   /** Each connection's reader limit. Default 64 KiB. */
   limit?: number | undefined;
-  /** The listen backlog. Default 100. */
+  /** The listen backlog. Default {@linkcode DEFAULT_BACKLOG} (4,096, capped by the kernel). */
   backlog?: number | undefined;
   /** Start accepting before `startUnixServer()` returns. Default `true`. */
   startServing?: boolean | undefined;
@@ -34,6 +36,11 @@ export interface StartUnixServerOptions {
   onError?: ServerErrorHandler | undefined;
   /** Write-buffer water marks of accepted connections. */
   writeBufferLimits?: Partial<WriteBufferLimits> | undefined;
+  /**
+   * The most connections served at once; one more is closed as soon as it is accepted, before it
+   * reaches `onClient` (the client sees the connection end). Default: no limit.
+   */
+  maxConnections?: number | undefined;
 }
 
 /**
@@ -68,6 +75,7 @@ export async function startUnixServer(onClient: ClientConnectedCallback, options
   if (typeof onClient !== "function") throw new TypeError("Cannot start a Unix server: onClient must be a function");
   checkOptions("Cannot start a Unix server", options, OPTION_NAMES.startUnixServer);
   void new StreamReader({ limit: options.limit }); // a bad limit fails before binding
+  checkMaxConnections(options.maxConnections);
   const adopted = adoptedTarget("Cannot start a Unix server", options);
   if (adopted !== undefined) return adoptUnixListener(onClient, options, adopted);
   const { path } = options;
@@ -75,7 +83,7 @@ export async function startUnixServer(onClient: ClientConnectedCallback, options
   const abstract = path.startsWith("\0");
   if (!abstract) removeStaleSocket(path);
   const listener = createServer({ allowHalfOpen: true, pauseOnConnect: true }); // nothing read before startServing()
-  await listen(listener, { path, backlog: options.backlog ?? 100 }, options.signal);
+  await listen(listener, { path, backlog: options.backlog ?? DEFAULT_BACKLOG }, options.signal);
   const inode = abstract ? undefined : inodeOf(path);
   const server = new Server({
     listeners: [listener],
@@ -84,6 +92,7 @@ export async function startUnixServer(onClient: ClientConnectedCallback, options
     limit: options.limit,
     noDelay: false,
     writeBufferLimits: options.writeBufferLimits,
+    maxConnections: options.maxConnections,
     // Node cannot tell an accepted Unix socket's addresses: asyncio reports the path as sockname
     // and '' for the (unnamed) client as peername.
     extraInfo: { peername: "", sockname: path },

@@ -222,6 +222,9 @@ export class StreamReader implements AsyncIterable<Uint8Array> {
     if (this.#canRead(options)) {
       const line = this.#lineNow();
       if (line !== undefined) return Promise.resolve(line);
+      // The empty line at EOF, without the IncompleteReadError the general path throws and catches:
+      // every connection ends this way, and an error's stack trace is its largest cost.
+      if (this.#eof && this.#buffer.length === 0) return Promise.resolve(this.#buffer.takeAll());
       // An idle connection waiting for its next line: one promise, no suspended async frames (they
       // cost memory per connection); the retry starts from scratch with nothing buffered before.
       if (this.#buffer.length === 0 && !this.#eof && options?.signal === undefined && options?.overflow === undefined) {
@@ -294,6 +297,37 @@ export class StreamReader implements AsyncIterable<Uint8Array> {
       return Promise.resolve(this.#take(n));
     }
     return this.#readExactlySlow(n, options?.signal);
+  }
+
+  /**
+   * Returns up to `n` of the buffered bytes without consuming them, first waiting for data when
+   * nothing is buffered, as Python's `BufferedReader.peek()` does (asyncio's reader has no peek).
+   * For a parser that must see what comes next before deciding, such as `TextReader` telling CR
+   * from CRLF.
+   *
+   * @param n The most bytes to return.
+   * @param options `signal` aborts the wait.
+   * @returns A copy of the first `n` buffered bytes (fewer when fewer are buffered); empty at EOF.
+   * @throws {RangeError} When `n` is negative.
+   * @throws {TypeError} When `n` is not an integer.
+   * @throws The stored exception (see `setException`), or `signal.reason`.
+   *
+   * @example
+   * ```ts
+   * import { StreamReader } from "@asyncstreams/reader";
+   *
+   * const reader = new StreamReader();
+   * reader.feedData(new TextEncoder().encode("\r\nnext"));
+   * console.log(await reader.peek(1)); // Uint8Array [13]: still buffered
+   * console.log(reader.bufferedLength); // 6
+   * ```
+   */
+  async peek(n: number, options?: ReadOptions): Promise<Uint8Array> {
+    if (!Number.isInteger(n)) throw new TypeError(`Cannot peek ${String(n)} bytes: n must be an integer`);
+    if (n < 0) throw new RangeError(`Cannot peek ${n} bytes: n can not be less than zero`);
+    this.#checkReadable(options?.signal);
+    while (n > 0 && this.#buffer.length === 0 && !this.#eof) await this.#waitForData("peek", options?.signal);
+    return this.#buffer.peek(Math.min(n, this.#buffer.length));
   }
 
   /**

@@ -6,7 +6,7 @@ import { TextDecodeError } from "./text-decode-error.js";
 const LF = 0x0a;
 const CR = 0x0d;
 const CRLF = new Uint8Array([CR, LF]);
-/** `"any"` ends a line at the first CR or LF; a CRLF's LF is dealt with after (see `#crEnd`). */
+/** `"any"` ends a line at the first CR or LF; a CRLF's LF is taken right after (see `#takeLfAfterCr`). */
 const CR_OR_LF: readonly Uint8Array[] = [new Uint8Array([CR]), new Uint8Array([LF])];
 /** Encodings whose bytes for CR, LF or ASCII are not those bytes alone: searching bytes would split characters. */
 const NOT_ASCII_COMPATIBLE = new Set(["utf-16le", "utf-16be", "iso-2022-jp"]);
@@ -31,9 +31,8 @@ export interface TextReaderOptions {
    * - `"\n"` (the default): LF, and the ending is `"\r\n"` when a CR comes right before it, so
    *   both LF and CRLF lines come out clean. Exact and binary-safe: the reader's own `readLine()`;
    * - `"\r\n"` (Python's `newline="\r\n"`): only CRLF; a bare CR or LF is part of the line;
-   * - `"any"` (Python's `newline=None`): LF, CRLF or a bare CR. A line is returned at its CR, so
-   *   the LF of a CRLF stays in the reader until the next text read takes it (see the class notes):
-   *   meant for text-only streams.
+   * - `"any"` (Python's `newline=None`): LF, CRLF or a bare CR. A line that ends in CR is returned
+   *   once the next byte is known (or EOF), so a CRLF split between two chunks is one line ending.
    */
   newline?: "\n" | "\r\n" | "any" | undefined;
   /**
@@ -61,13 +60,13 @@ export interface TextReaderOptions {
  *
  * Differences from Python's `TextIOWrapper`:
  * - `readLine()` returns `null` at EOF, not `""`: with endings stripped, `""` is an empty line;
- * - the default `newline` is `"\n"` (LF or CRLF), not universal newlines: it is exact, so text and
- *   binary reads mix freely, which `"any"` cannot promise (next point);
- * - with `newline: "any"` a line ending in CR is returned at once, without waiting to see whether
- *   LF follows (as Java's `BufferedReader` does; Python waits for the next byte, and a reader that
- *   hides no bytes cannot look at it without taking it). An LF that comes next is taken as the
- *   rest of that CRLF by the next text read, unless another read took bytes in between (it then
- *   gets the LF);
+ * - the default `newline` is `"\n"` (LF or CRLF), not universal newlines;
+ * - with `newline: "any"` a line ending in CR waits for the next byte, as Python's
+ *   `IncrementalNewlineDecoder` does: an interactive peer's bare-CR line is returned when its next
+ *   byte (or EOF) arrives. The byte is looked at with `reader.peek()` and stays in the reader
+ *   unless it is that CRLF's LF. If the read's signal aborts (or the reader fails) during that one
+ *   wait, the line is returned rather than lost, and an LF arriving next is still taken as the rest
+ *   of its CRLF by the next text read, unless another read took bytes in between (it then gets it);
  * - a BOM is text (U+FEFF), as with Python's `"utf-8"` (not `"utf-8-sig"`).
  *
  * @example
@@ -161,7 +160,7 @@ export class TextReader implements AsyncIterable<string> {
       if (line.length === 0) return null;
       const last = line[line.length - 1];
       if (skipLf && line.length === 1 && last === LF) continue; // the LF of a CRLF returned at its CR
-      if (last === CR) this.#crEnd = this.#reader.bytesConsumed;
+      if (last === CR && !(await this.#takeLfAfterCr(options))) this.#crEnd = this.#reader.bytesConsumed;
       const ended = last === CR || last === LF;
       if (!this.#keepEnds) return this.#decode(line, ended ? 1 : 0);
       // Python's newline=None translates every ending to "\n".
@@ -212,6 +211,23 @@ export class TextReader implements AsyncIterable<string> {
     return {
       next: () => this.readLine().then((line) => (line === null ? done : { done: false, value: line })),
     };
+  }
+
+  /**
+   * After a line's CR: takes the LF that follows (a CRLF), first waiting for the next byte when
+   * none is buffered. Returns `false` when an abort or a reader error cut the wait short (the line
+   * is already taken: it is returned, and the next byte is left for later).
+   */
+  async #takeLfAfterCr(options: ReadOptions | undefined): Promise<boolean> {
+    const reader = this.#reader;
+    let next: Uint8Array;
+    try {
+      next = await reader.peek(1, options);
+    } catch {
+      return false;
+    }
+    if (next[0] === LF) await reader.readExactly(1);
+    return true;
   }
 
   /** The reader's `readUntil()`, with the partial last line at EOF returned instead of thrown. */

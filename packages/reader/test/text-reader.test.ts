@@ -64,49 +64,64 @@ describe("TextReader", () => {
       expect(await lines(text)).toEqual(["a\n", "b\n", "c\n", "d"]);
     });
 
-    it("newline 'any' returns a line at its CR at once and takes a later LF as the rest of that CRLF", async () => {
+    it("newline 'any' waits at a CR that ends the buffered bytes until the next byte tells CR from CRLF (IncrementalNewlineDecoder)", async () => {
       const reader = new StreamReader();
       const text = new TextReader(reader, { newline: "any" });
       reader.feedData(bytes("first\r"));
-      expect(await text.readLine()).toBe("first"); // no waiting for the byte after the CR
+      const first = track(text.readLine());
+      await eventLoopTurn();
+      expect(first.settled).toBe(false); // CR or CRLF? Not known yet
       reader.feedData(bytes("\nsecond\r"));
-      expect(await text.readLine()).toBe("second");
+      expect(await first.promise).toBe("first");
+      const second = track(text.readLine());
+      await eventLoopTurn();
+      expect(second.settled).toBe(false);
       reader.feedData(bytes("third\n"));
-      expect(await text.readLine()).toBe("third"); // not an LF: the CR was a bare one
+      expect(await second.promise).toBe("second"); // "t" came next: a bare CR
+      expect(await text.readLine()).toBe("third");
+      reader.feedData(bytes("last\r"));
       reader.feedEof();
+      expect(await text.readLine()).toBe("last"); // EOF after the CR
       expect(await text.readLine()).toBeNull();
     });
 
-    it("newline 'any' leaves the LF after a CR line to a binary read made in between", async () => {
-      const reader = new StreamReader();
-      const text = new TextReader(reader, { newline: "any" });
-      reader.feedData(bytes("head\r"));
-      expect(await text.readLine()).toBe("head");
-      reader.feedData(bytes("\nbody\n"));
-      expect(await reader.readExactly(1)).toEqual(bytes("\n")); // every unreturned byte stays in the reader
-      expect(await text.readLine()).toBe("body");
-    });
-
-    it("newline 'any' leaves the LF of a CRLF in the reader after its line, even when already buffered", async () => {
-      const reader = fed("head\r\nbody");
+    it("newline 'any' takes the LF of a CRLF with its line, and leaves the byte after a bare CR in the reader", async () => {
+      const reader = fed("head\r\nbody\rX");
       const text = new TextReader(reader, { newline: "any" });
       expect(await text.readLine()).toBe("head");
-      expect(reader.bufferedLength).toBe(5); // "\nbody": why "\n" (exact) is the default for binary protocols
+      expect(reader.bufferedLength).toBe(6); // "body\rX": the CRLF went with its line
       expect(await text.readLine()).toBe("body");
+      expect(await reader.readExactly(1)).toEqual(bytes("X")); // every unreturned byte stays in the reader
     });
 
-    it("newline 'any' still skips the LF of a CRLF after an aborted read in between", async () => {
+    it("newline 'any' gives the same lines as Python's universal newlines for CR, LF and CRLF split at every offset", async () => {
+      const input = bytes("a\rb\r\nc\n\r\rd\r\n\r\ne\r");
+      const expected = ["a", "b", "c", "", "", "d", "", "e"]; // str.splitlines() of the same text
+      for (let cut = 0; cut <= input.length; cut++) {
+        expect(await linesOverChunks(splitAt(input, cut), { newline: "any" }), `cut at ${cut}`).toEqual(expected);
+      }
+      expect(await linesOverChunks(Array.from(input, (byte) => new Uint8Array([byte])), { newline: "any" })).toEqual(expected);
+    });
+
+    it("newline 'any': an abort while waiting past a CR returns the line instead of losing it, and the LF that follows is still its CRLF's", async () => {
       const reader = new StreamReader();
       const text = new TextReader(reader, { newline: "any" });
       reader.feedData(bytes("a\r"));
-      expect(await text.readLine()).toBe("a");
       const controller = new AbortController();
       const pending = track(text.readLine({ signal: controller.signal }));
-      controller.abort(new Error("stop"));
       await eventLoopTurn();
-      expect(pending.rejected).toBe(true);
+      controller.abort(new Error("stop"));
+      expect(await pending.promise).toBe("a");
       reader.feedData(bytes("\nb\n"));
       expect(await text.readLine()).toBe("b");
+      // An abort before any line is found consumes nothing.
+      const idle = new AbortController();
+      const waiting = track(text.readLine({ signal: idle.signal }));
+      idle.abort(new Error("stop"));
+      await eventLoopTurn();
+      expect(waiting.rejected).toBe(true);
+      reader.feedData(bytes("c\n"));
+      expect(await text.readLine()).toBe("c");
     });
 
     it("newline '\\r\\n' ends lines at CRLF only: a bare CR or LF is part of the line", async () => {
@@ -216,11 +231,15 @@ describe("TextReader", () => {
       expect(text_((error as IncompleteReadError).partial)).toBe("no separator");
     });
 
-    it("readUntil() after a line that ended at a bare CR skips the LF that completes the CRLF", async () => {
+    it("readUntil() after a line that ended at a bare CR (its wait cut short by an abort) skips the LF that completes the CRLF", async () => {
       const reader = new StreamReader();
       const text = new TextReader(reader, { newline: "any" });
       reader.feedData(bytes("line\r"));
-      expect(await text.readLine()).toBe("line");
+      const controller = new AbortController();
+      const pending = text.readLine({ signal: controller.signal });
+      await eventLoopTurn();
+      controller.abort(new Error("stop"));
+      expect(await pending).toBe("line");
       reader.feedData(bytes("\n\nA:B"));
       expect(await text.readUntil("\n")).toBe(""); // the second LF: the first belonged to the CRLF
       expect(await text.readUntil(":")).toBe("A");

@@ -16,6 +16,7 @@ export type { StartServerOptions } from "./start-server.js";
 export { startUnixServer } from "./start-unix-server.js";
 export type { StartUnixServerOptions } from "./start-unix-server.js";
 export type { TlsOptions } from "./tls-options.js";
+export type { TlsServer } from "./tls-server.js";
 export type { TlsTimeouts } from "./tls-timeouts.js";
 export { Server, SocketError, TlsError } from "@asyncstreams/net";
 export type { SocketErrorCode, TlsErrorCode } from "@asyncstreams/net";

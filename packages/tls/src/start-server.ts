@@ -1,10 +1,11 @@
 import { startServer as startPlainServer } from "@asyncstreams/net";
-import type { Server, StartServerOptions as PlainOptions } from "@asyncstreams/net";
+import type { StartServerOptions as PlainOptions } from "@asyncstreams/net";
 import type { ClientConnectedCallback } from "@asyncstreams/protocol";
 import { checkTlsCall } from "./_check-tls-options.js";
 import { secureOnClient } from "./_secure-on-client.js";
 import type { HandshakeErrorHandler } from "./_secure-on-client.js";
 import type { TlsOptions } from "./tls-options.js";
+import type { TlsServer } from "./tls-server.js";
 import type { TlsTimeouts } from "./tls-timeouts.js";
 
 /**
@@ -33,7 +34,7 @@ export interface StartServerOptions extends PlainOptions, TlsTimeouts {
  *
  * @param onClient Called with each connection's reader and writer, over TLS.
  * @param options Where to listen, `tls` (`key`, `cert`, ...), timeouts and per-connection settings.
- * @returns The listening server.
+ * @returns The listening server, with `setTlsOptions()` to replace its certificate.
  * @throws {RangeError} When a timeout is not positive or `limit` is not greater than 0.
  *
  * @example
@@ -50,9 +51,11 @@ export interface StartServerOptions extends PlainOptions, TlsTimeouts {
  * }, { host: "127.0.0.1", port: 0, tls: { key, cert } });
  * ```
  */
-export async function startServer(onClient: ClientConnectedCallback, options: StartServerOptions): Promise<Server> {
+export async function startServer(onClient: ClientConnectedCallback, options: StartServerOptions): Promise<TlsServer> {
   if (typeof onClient !== "function") throw new TypeError("Cannot start a TLS server: onClient must be a function");
   checkTlsCall("Cannot start a TLS server", options, true);
   const { tls, handshakeTimeout, shutdownTimeout, onHandshakeError, ...plain } = options;
-  return startPlainServer(secureOnClient(onClient, { ...tls, handshakeTimeout, shutdownTimeout }, onHandshakeError), plain);
+  const serving = secureOnClient(onClient, { ...tls, handshakeTimeout, shutdownTimeout }, onHandshakeError);
+  const server = await startPlainServer(serving.onClient, plain);
+  return Object.assign(server, { setTlsOptions: (options: TlsOptions) => serving.setTlsOptions(options) });
 }

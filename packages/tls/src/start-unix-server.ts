@@ -1,10 +1,11 @@
 import { startUnixServer as startPlainUnixServer } from "@asyncstreams/net";
-import type { Server, StartUnixServerOptions as PlainOptions } from "@asyncstreams/net";
+import type { StartUnixServerOptions as PlainOptions } from "@asyncstreams/net";
 import type { ClientConnectedCallback } from "@asyncstreams/protocol";
 import { checkTlsCall } from "./_check-tls-options.js";
 import { secureOnClient } from "./_secure-on-client.js";
 import type { HandshakeErrorHandler } from "./_secure-on-client.js";
 import type { TlsOptions } from "./tls-options.js";
+import type { TlsServer } from "./tls-server.js";
 import type { TlsTimeouts } from "./tls-timeouts.js";
 
 /**
@@ -27,7 +28,7 @@ export interface StartUnixServerOptions extends PlainOptions, TlsTimeouts {
  *
  * @param onClient Called with each connection's reader and writer, over TLS.
  * @param options `path`, `tls`, timeouts and per-connection settings.
- * @returns The listening server.
+ * @returns The listening server, with `setTlsOptions()` to replace its certificate.
  *
  * @example
  * ```ts
@@ -43,9 +44,11 @@ export interface StartUnixServerOptions extends PlainOptions, TlsTimeouts {
  * }, { path: "/tmp/app.sock", tls: { key, cert } });
  * ```
  */
-export async function startUnixServer(onClient: ClientConnectedCallback, options: StartUnixServerOptions): Promise<Server> {
+export async function startUnixServer(onClient: ClientConnectedCallback, options: StartUnixServerOptions): Promise<TlsServer> {
   if (typeof onClient !== "function") throw new TypeError("Cannot start a TLS Unix server: onClient must be a function");
   checkTlsCall("Cannot start a TLS Unix server", options, true);
   const { tls, handshakeTimeout, shutdownTimeout, onHandshakeError, ...plain } = options;
-  return startPlainUnixServer(secureOnClient(onClient, { ...tls, handshakeTimeout, shutdownTimeout }, onHandshakeError), plain);
+  const serving = secureOnClient(onClient, { ...tls, handshakeTimeout, shutdownTimeout }, onHandshakeError);
+  const server = await startPlainUnixServer(serving.onClient, plain);
+  return Object.assign(server, { setTlsOptions: (options: TlsOptions) => serving.setTlsOptions(options) });
 }

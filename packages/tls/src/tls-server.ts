@@ -1,0 +1,34 @@
+import type { Server } from "@asyncstreams/net";
+import type { TlsOptions } from "./tls-options.js";
+
+/**
+ * The server `startServer()` and `startUnixServer()` of this package return: the net package's
+ * `Server`, plus `setTlsOptions()` to replace the certificate (or any TLS setting) of a running
+ * server, as Node's `server.setSecureContext()` does.
+ *
+ * @example
+ * ```ts
+ * import { readFileSync } from "node:fs";
+ * import { startServer } from "@asyncstreams/tls";
+ *
+ * const load = () => ({ key: readFileSync("server-key.pem", "utf8"), cert: readFileSync("server.pem", "utf8") });
+ * const server = await startServer(async (reader, writer) => {
+ *   writer.write(await reader.readLine());
+ *   writer.close();
+ * }, { port: 8443, tls: load() });
+ * // After the certificate was renewed on disk:
+ * server.setTlsOptions(load());
+ * ```
+ */
+export interface TlsServer extends Server {
+  /**
+   * Replaces the server's TLS settings (`key`, `cert`, `ca`, `requestCert`, `alpnProtocols`, ...)
+   * for the connections accepted from now on. Live connections keep the settings they were
+   * established with and are not interrupted. The new settings are checked first: a key or
+   * certificate that cannot be loaded throws, and the server keeps the old ones.
+   *
+   * @param tls The new settings, complete (they replace the old ones, they are not merged).
+   * @throws {Error} Node's error when the key, certificate or another setting is invalid.
+   */
+  setTlsOptions(tls: TlsOptions): void;
+}
