@@ -2,6 +2,7 @@ import { createSecureContext } from "node:tls";
 import type { SecureContextOptions } from "node:tls";
 import type { ClientConnectedCallback } from "@asyncstreams/protocol";
 import type { StartTlsOptions } from "@asyncstreams/writer";
+import type { TlsOptions } from "./tls-options.js";
 import { renameAction } from "./_start-tls-or-close.js";
 
 /** asyncio's `ssl_handshake_timeout` default, as the net package applies it: 60 s. */
@@ -17,7 +18,7 @@ export type HandshakeErrorHandler = (error: unknown, context: { message: string;
 export interface SecureServing {
   onClient: ClientConnectedCallback;
   /** New connections use `tls` from now on; a bad key or certificate throws and changes nothing. */
-  setTlsOptions(tls: Record<string, unknown>): void;
+  setTlsOptions(tls: TlsOptions): void;
 }
 
 /** The options every handshake of the server uses, with one secure context made up front. */
