@@ -4,7 +4,8 @@
 // The properties read it back (`fc.readConfigureGlobal().numRuns ?? default`), so all of them scale.
 import fc from "fast-check";
 
-const runs = process.env.FC_NUM_RUNS;
+// Browsers (`pnpm test:browser`) have no `process`: there the properties run their default counts.
+const runs = globalThis.process?.env.FC_NUM_RUNS;
 if (runs !== undefined && runs !== "") {
   const numRuns = Number(runs);
   if (!Number.isInteger(numRuns) || numRuns < 1) throw new RangeError(`FC_NUM_RUNS must be a positive integer, not ${runs}`);

@@ -1,0 +1,35 @@
+// @ts-check
+// Vitest browser mode (`pnpm test:browser`): the core packages' own test files, unchanged, in
+// headless Chromium and Firefox (Debian's builds, driven by Playwright), plus the smoke checks in a
+// module Web Worker. See docs/runtimes.md, "Browsers".
+import { fileURLToPath } from "node:url";
+import { playwright } from "@vitest/browser-playwright";
+import { defineConfig } from "vitest/config";
+
+const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+const FIREFOX_PATH = process.env.FIREFOX_PATH ?? "/usr/bin/firefox-esr";
+
+export default defineConfig({
+  root: fileURLToPath(new URL("../..", import.meta.url)),
+  // The browser is a client: Vite resolves its imports with `resolve.conditions`, not
+  // `ssr.resolve.conditions` as on Node, so the sources' condition goes here, before Vite's defaults.
+  resolve: { conditions: ["@asyncstreams/source", "module", "browser", "development|production"] },
+  test: {
+    include: ["packages/{buffer,reader,writer,protocol}/test/**/*.test.ts", "runtimes/browser/**/*.test.ts"],
+    testTimeout: 20_000,
+    hookTimeout: 20_000,
+    setupFiles: ["./vitest.setup.mjs"],
+    browser: {
+      enabled: true,
+      headless: true,
+      // Failure screenshots would land in the tree; the assertion messages say what failed.
+      screenshotFailures: false,
+      api: { port: 0, host: "127.0.0.1" },
+      instances: [
+        { browser: "chromium", provider: playwright({ launchOptions: { executablePath: CHROMIUM_PATH } }) },
+        // Firefox through WebDriver BiDi: Playwright's `moz-firefox` channel with Debian's firefox-esr.
+        { browser: "firefox", provider: playwright({ launchOptions: { channel: "moz-firefox", executablePath: FIREFOX_PATH } }) },
+      ],
+    },
+  },
+});
