@@ -1,4 +1,5 @@
 import type { Protocol, Transport } from "@asyncstreams/protocol";
+import { defaultRejectionWatcher } from "../src/testing/_unhandled-rejections.js";
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -67,23 +68,19 @@ export async function within<T>(promise: Promise<T>, turns = 5): Promise<T> {
   return promise;
 }
 
-interface NodeProcessLike {
-  on(event: "unhandledRejection", listener: (reason: unknown) => void): unknown;
-  off(event: "unhandledRejection", listener: (reason: unknown) => void): unknown;
-}
-
 /**
- * Listens for Node's `unhandledRejection` (tests may use Node APIs; sources may not). Call `stop()`
- * after a couple of macrotasks, then check `reasons`.
+ * Listens for unhandled rejections through the runtime's own hook, as the conformance kit does:
+ * Node's `unhandledRejection` event, else the global `unhandledrejection` event (browsers have no
+ * `process`). Call `stop()` after a couple of macrotasks, then check `reasons`.
  */
 export function watchUnhandledRejections(): { readonly reasons: unknown[]; stop(): void } {
-  const nodeProcess = (globalThis as unknown as { process: NodeProcessLike }).process;
+  const watcher = defaultRejectionWatcher();
+  if (watcher === undefined) throw new Error("This runtime reports unhandled rejections through neither process nor globalThis");
   const reasons: unknown[] = [];
-  const listener = (reason: unknown): void => {
+  const stop = watcher((reason) => {
     reasons.push(reason);
-  };
-  nodeProcess.on("unhandledRejection", listener);
-  return { reasons, stop: () => void nodeProcess.off("unhandledRejection", listener) };
+  });
+  return { reasons, stop };
 }
 
 /**
