@@ -14,6 +14,9 @@ export default defineConfig({
   // The browser is a client: Vite resolves its imports with `resolve.conditions`, not
   // `ssr.resolve.conditions` as on Node, so the sources' condition goes here, before Vite's defaults.
   resolve: { conditions: ["@asyncstreams/source", "module", "browser", "development|production"] },
+  // The packages are compiled for ES2022 (tsconfig.base.json); the tests are too, here, because
+  // Firefox ESR 140 cannot parse `using` declarations (Node's runs lower them for its `node18` target).
+  oxc: { target: "es2022" },
   test: {
     include: ["packages/{buffer,reader,writer,protocol}/test/**/*.test.ts", "runtimes/browser/**/*.test.ts"],
     testTimeout: 20_000,
