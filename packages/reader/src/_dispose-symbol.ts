@@ -1,5 +1,5 @@
 /**
- * `Symbol.dispose`, or where the runtime has none (Firefox ESR 140, Safari 18) the registered
+ * `Symbol.dispose`, or where the runtime has none (Firefox ESR 140 and other engines before explicit resource management) the registered
  * `Symbol.for("Symbol.dispose")` that transpiled `using` declarations (Babel, esbuild, oxc, SWC)
  * look up instead. A plain `[Symbol.dispose]` key would be the string `"undefined"` there.
  */
