@@ -18,7 +18,7 @@ export default defineConfig({
   // Firefox ESR 140 cannot parse `using` declarations (Node's runs lower them for its `node18` target).
   oxc: { target: "es2022" },
   test: {
-    include: ["packages/{buffer,reader,writer,protocol}/test/**/*.test.ts", "runtimes/browser/**/*.test.ts"],
+    include: ["packages/{buffer,reader,writer,protocol}/test/**/*.test.ts", "runtimes/browser/**/*.test.js"],
     testTimeout: 20_000,
     hookTimeout: 20_000,
     setupFiles: ["./vitest.setup.mjs"],
