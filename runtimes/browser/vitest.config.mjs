@@ -30,8 +30,16 @@ export default defineConfig({
       api: { port: 0, host: "127.0.0.1" },
       instances: [
         { browser: "chromium", provider: playwright({ launchOptions: { executablePath: CHROMIUM_PATH } }) },
-        // Firefox through WebDriver BiDi: Playwright's `moz-firefox` channel with Debian's firefox-esr.
-        { browser: "firefox", provider: playwright({ launchOptions: { channel: "moz-firefox", executablePath: FIREFOX_PATH } }) },
+        // Firefox through WebDriver BiDi: Playwright's `moz-firefox` channel with Debian's firefox-esr
+        // (patches/playwright-core@1.64.1.patch). Under automation Firefox records an async stack at
+        // every `await`, which doubles the cost of promise-heavy tests; a user's Firefox does not
+        // (docs/runtimes.md, difference 13), so neither does this one.
+        {
+          browser: "firefox",
+          provider: playwright({
+            launchOptions: { channel: "moz-firefox", executablePath: FIREFOX_PATH, firefoxUserPrefs: { "javascript.options.asyncstack": false } },
+          }),
+        },
       ],
     },
   },

@@ -41,20 +41,29 @@ function packageOf(file) {
   return match ? match[1] : "worker";
 }
 
-const present = browsers.filter((browser) => existsSync(browser.path));
-const missing = browsers.filter((browser) => !existsSync(browser.path));
+/** `--project <name>` arguments choose browsers; every other argument goes to Vitest. */
+const args = process.argv.slice(2);
+const chosen = args.flatMap((arg, index) => (args[index - 1] === "--project" ? [arg] : []));
+const vitestArgs = args.filter((arg, index) => arg !== "--project" && args[index - 1] !== "--project");
+const wanted = browsers.filter((browser) => chosen.length === 0 || chosen.includes(browser.project));
+const present = wanted.filter((browser) => existsSync(browser.path));
+const missing = wanted.filter((browser) => !existsSync(browser.path));
 /** Problems that are not a test's own failure: a missing browser, a file that did not load, a crash. */
 const problems = missing.map(
   (browser) => `${browser.label} is missing: no ${browser.path} (install Debian's \`${browser.apt}\`, or set ${browser.env})`,
 );
 const labels = new Map(present.map((browser) => [browser.project, `${browser.label} ${browserVersion(browser.path).replace(/^\S+ /, "")}`]));
 
-/** @type {BrowserSummary} */
-let summary = { tests: [], fileErrors: [], unhandledErrors: [] };
-if (present.length > 0) {
+/**
+ * One Vitest run in one browser. The browsers run one after the other, not side by side: on a
+ * 2-core machine that is no slower, and a timing-sensitive test does not share the CPU with the
+ * other browser.
+ * @param {(typeof browsers)[number]} browser
+ * @returns {BrowserSummary}
+ */
+function runIn(browser) {
   const dir = mkdtempSync(join(tmpdir(), "asyncstreams-browser-"));
   const summaryFile = join(dir, "summary.json");
-  const projectArgs = missing.length > 0 ? present.flatMap((browser) => ["--project", browser.project]) : [];
   const vitest = spawnSync(
     process.execPath,
     [
@@ -62,29 +71,44 @@ if (present.length > 0) {
       "run",
       "--config",
       join(repoRoot, "runtimes", "browser", "vitest.config.mjs"),
+      "--project",
+      browser.project,
       "--reporter=default",
       `--reporter=${join(repoRoot, "runtimes", "browser", "summary-reporter.mjs")}`,
-      ...projectArgs,
-      ...process.argv.slice(2),
+      ...vitestArgs,
     ],
     {
       cwd: repoRoot,
       stdio: "inherit",
       timeout: RUN_DEADLINE_MS,
-      env: { ...process.env, ASYNCSTREAMS_BROWSER_SUMMARY: summaryFile, ...Object.fromEntries(present.map((browser) => [browser.env, browser.path])) },
+      env: { ...process.env, ASYNCSTREAMS_BROWSER_SUMMARY: summaryFile, [browser.env]: browser.path },
     },
   );
+  /** @type {BrowserSummary} */
+  let result = { tests: [], fileErrors: [], unhandledErrors: [] };
   try {
-    summary = JSON.parse(readFileSync(summaryFile, "utf8"));
+    result = JSON.parse(readFileSync(summaryFile, "utf8"));
   } catch (error) {
-    problems.push(`Vitest wrote no summary (${String(error)})`);
+    problems.push(`[${browser.project}] Vitest wrote no summary (${String(error)})`);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-  if (vitest.error !== undefined) problems.push(`Vitest did not finish: ${vitest.error.message}`);
-  else if (vitest.status !== 0 && summary.tests.every((test) => test.state !== "failed") && summary.fileErrors.length === 0) {
-    problems.push(`Vitest exited with ${String(vitest.status ?? vitest.signal)} although no test failed (see its output above)`);
+  if (vitest.error !== undefined) problems.push(`[${browser.project}] Vitest did not finish: ${vitest.error.message}`);
+  else if (vitest.status !== 0 && result.tests.every((test) => test.state !== "failed") && result.fileErrors.length === 0) {
+    problems.push(`[${browser.project}] Vitest exited with ${String(vitest.status ?? vitest.signal)} although no test failed (see its output above)`);
   }
+  return result;
+}
+
+/** @type {BrowserSummary} */
+const summary = { tests: [], fileErrors: [], unhandledErrors: [] };
+for (const browser of present) {
+  const started = performance.now();
+  const result = runIn(browser);
+  console.log(`${labels.get(browser.project)}: ${Math.round((performance.now() - started) / 1000)} s`);
+  summary.tests.push(...result.tests);
+  summary.fileErrors.push(...result.fileErrors);
+  summary.unhandledErrors.push(...result.unhandledErrors.map((message) => `[${browser.project}] ${message}`));
 }
 for (const { browser, file, message } of summary.fileErrors) problems.push(`[${browser}] ${file}: ${message.split("\n")[0]}`);
 for (const message of summary.unhandledErrors) problems.push(`unhandled: ${message.split("\n")[0]}`);
