@@ -10,11 +10,14 @@
  * @module
  */
 export { ConnectionResetError } from "./connection-reset-error.js";
+export type { ConnectionResetErrorOptions } from "./connection-reset-error.js";
 export { createStreams } from "./create-streams.js";
 export type { CreateStreamsOptions, Streams } from "./create-streams.js";
 export { createWebStreams } from "./create-web-streams.js";
 export type { CreateWebStreamsOptions } from "./create-web-streams.js";
+export { DEFAULT_WRITE_BUFFER_HIGH } from "./default-write-buffer-high.js";
 export { FlowControl } from "./flow-control.js";
+export { HandshakeError } from "./handshake-error.js";
 export { MemoryTransport } from "./memory-transport.js";
 export type { MemoryTransportOptions } from "./memory-transport.js";
 export { memoryTransportPair } from "./memory-transport-pair.js";
@@ -31,4 +34,6 @@ export { toReadableStream } from "./to-readable-stream.js";
 export type { ToReadableStreamOptions } from "./to-readable-stream.js";
 export type { BaseTransport, ReadTransport, Transport, WriteBufferLimits, WriteTransport } from "./transport.js";
 export { WebStreamTransport } from "./web-stream-transport.js";
+export { WriteFlowControl } from "./write-flow-control.js";
+export type { WriteFlowControlOptions } from "./write-flow-control.js";
 export type { WebStreamPair, WebStreamTransportOptions } from "./web-stream-transport.js";
