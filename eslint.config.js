@@ -44,6 +44,11 @@ export default tseslint.config(
     languageOptions: { ...tseslint.configs.disableTypeChecked.languageOptions, globals: { ...globals.node } },
   },
   {
+    // Code that runs in the browser page or its Worker (`pnpm test:browser`), not on Node.
+    files: ["runtimes/browser/**/*.js"],
+    languageOptions: { globals: { ...globals.browser, ...globals.worker } },
+  },
+  {
     files: ["**/test/**/*.ts"],
     rules: {
       "@typescript-eslint/no-non-null-assertion": "off",

@@ -5,7 +5,8 @@
 // FC_SEED (set by `pnpm test:fuzz` for each round) fixes fast-check's seed, to replay a failure.
 import fc from "fast-check";
 
-const runs = process.env.FC_NUM_RUNS;
+// Browsers (`pnpm test:browser`) have no `process`: there the properties run their default counts.
+const runs = globalThis.process?.env.FC_NUM_RUNS;
 if (runs !== undefined && runs !== "") {
   const numRuns = Number(runs);
   if (!Number.isInteger(numRuns) || numRuns < 1) throw new RangeError(`FC_NUM_RUNS must be a positive integer, not ${runs}`);

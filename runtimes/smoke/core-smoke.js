@@ -154,6 +154,9 @@ const checks = [
   ],
 ];
 
+/** The checks' names, in the order `runCoreSmoke()` runs them (the browser Worker test asserts each). */
+export const checkNames = checks.map(([name]) => name);
+
 /**
  * Rejects if `promise` takes longer than `ms`.
  * @param {Promise<void>} promise

@@ -1,3 +1,4 @@
+import { disposeSymbol } from "./_dispose-symbol.js";
 import { ReadTimeoutError } from "./read-timeout-error.js";
 import { timeoutError } from "./_check-number.js";
 
@@ -91,5 +92,5 @@ export function readDeadline(reader: { readonly bytesReceived: number }, options
       }, step);
     }
   }
-  return { signal: controller.signal, dispose, [Symbol.dispose]: dispose };
+  return { signal: controller.signal, dispose, [disposeSymbol]: dispose };
 }

@@ -1,3 +1,4 @@
+import { disposeSymbol } from "./_dispose-symbol.js";
 import { DrainTimeoutError } from "./drain-timeout-error.js";
 
 /** The longest delay timers accept (2^31 - 1 ms): Node fires a longer one after 1 ms instead. */
@@ -118,7 +119,7 @@ export function drainDeadline(writer: DrainProgress, options: DrainDeadlineOptio
       }, tick);
     }
   }
-  return { signal: controller.signal, dispose, [Symbol.dispose]: dispose };
+  return { signal: controller.signal, dispose, [disposeSymbol]: dispose };
 }
 
 function checkLimit(name: string, value: number | undefined): void {
