@@ -30,6 +30,7 @@ import {
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { dirname, join, relative, resolve } from "node:path";
+import { workspacePackages } from "./_workspace.mjs";
 
 const root = resolve(import.meta.dirname, "..");
 // The semver that changesets itself uses, so ranges are judged exactly as it judges them.
@@ -41,30 +42,6 @@ function git(args) {
   const result = spawnSync("git", args, { cwd: root, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
   if (result.status !== 0) throw new Error(`Cannot run git ${args.join(" ")}: ${result.stderr}`);
   return result.stdout;
-}
-
-/** The workspace packages of the tree at `base`: { name, dir (relative), manifest }. */
-function workspacePackages(base) {
-  const yaml = readFileSync(join(base, "pnpm-workspace.yaml"), "utf8");
-  const patterns = [...yaml.matchAll(/^\s*-\s*["']?([^"'\s#]+)["']?\s*$/gm)].map((match) => match[1]);
-  const dirs = [];
-  for (const pattern of patterns) {
-    if (pattern.startsWith("!")) continue;
-    if (pattern.endsWith("/*")) {
-      const parent = join(base, pattern.slice(0, -2));
-      if (!existsSync(parent)) continue;
-      for (const entry of readdirSync(parent, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
-        if (entry.isDirectory()) dirs.push(join(pattern.slice(0, -2), entry.name));
-      }
-    } else {
-      dirs.push(pattern);
-    }
-  }
-  return dirs
-    .filter((dir) => existsSync(join(base, dir, "package.json")))
-    .map((dir) => ({ dir, manifest: JSON.parse(readFileSync(join(base, dir, "package.json"), "utf8")) }))
-    .filter(({ manifest }) => typeof manifest.name === "string")
-    .map(({ dir, manifest }) => ({ name: manifest.name, dir, manifest }));
 }
 
 /** The pending changesets: [{ file, releases: Map<name, level>, summary }]. */
