@@ -81,3 +81,28 @@ export function internalDependencies(manifest) {
   }
   return out;
 }
+
+/**
+ * The pending changesets: [{ file, releases: Map<name, level>, summary }].
+ * @param {string} base
+ * @returns {{ file: string, releases: Map<string, string>, summary: string }[]}
+ */
+export function pendingChangesets(base) {
+  const dir = join(base, ".changeset");
+  return readdirSync(dir)
+    .filter((file) => file.endsWith(".md") && file !== "README.md")
+    .sort()
+    .map((file) => {
+      const text = readFileSync(join(dir, file), "utf8");
+      const match = /^---\r?\n([\s\S]*?)\r?\n---\r?\n?([\s\S]*)$/.exec(text);
+      if (!match) throw new Error(`Cannot read .changeset/${file}: no front matter`);
+      const releases = new Map();
+      for (const line of match[1].split(/\r?\n/)) {
+        if (line.trim() === "") continue;
+        const entry = /^\s*["']?([^"':]+(?::[^"':]+)?)["']?\s*:\s*(major|minor|patch|none)\s*$/.exec(line);
+        if (!entry) throw new Error(`Cannot read .changeset/${file}: bad release line ${JSON.stringify(line)}`);
+        releases.set(entry[1], entry[2]);
+      }
+      return { file, releases, summary: match[2].trim() };
+    });
+}

@@ -1,0 +1,50 @@
+// @ts-check
+// Builds and publishes the public packages of one checkout with pnpm, which rewrites `workspace:`
+// ranges to the versions in the tree (`workspace:^` -> `^0.2.0`). A version already in the registry
+// is left alone, so re-running a release only publishes what is missing.
+import { readFileSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import { publicPackages } from "../_workspace.mjs";
+import { run } from "./run.mjs";
+
+/**
+ * @typedef {object} Target
+ * @property {string} registry       registry URL
+ * @property {string} [authFile]     an .npmrc with the registry's token; default: the user's own
+ */
+
+/** pnpm's options that point it at `target`. @param {Target} target */
+export function registryArgs(target) {
+  return ["--registry", target.registry, ...(target.authFile ? ["--npmrc-auth-file", target.authFile] : [])];
+}
+
+/**
+ * Installs (offline when the store has everything), builds and publishes `checkout`'s public
+ * packages, or only those named in `only`. Returns the `name@version`s it published.
+ * @param {string} checkout
+ * @param {Target & { only?: string[], gitChecks?: boolean }} target
+ */
+export function buildAndPublish(checkout, { only, gitChecks = false, ...target }) {
+  const packages = publicPackages(checkout).filter((pkg) => only === undefined || only.includes(pkg.name));
+  if (packages.length === 0) return [];
+  run("pnpm", ["install", "--frozen-lockfile", "--prefer-offline"], { cwd: checkout });
+  // One tsc -b for every package: it builds the project references in order, once each.
+  run(join(checkout, "node_modules", ".bin", "tsc"), ["-b", ...packages.map((pkg) => pkg.dir)], { cwd: checkout, timeoutMs: 600_000 });
+  const summary = join(checkout, "pnpm-publish-summary.json");
+  rmSync(summary, { force: true });
+  run(
+    "pnpm",
+    [
+      "publish",
+      "--recursive",
+      ...packages.flatMap((pkg) => ["--filter", pkg.name]),
+      ...registryArgs(target),
+      "--report-summary",
+      ...(gitChecks ? [] : ["--no-git-checks"]),
+    ],
+    { cwd: checkout },
+  );
+  const published = JSON.parse(readFileSync(summary, "utf8")).publishedPackages ?? [];
+  rmSync(summary, { force: true });
+  return published.map((/** @type {{ name: string, version: string }} */ pkg) => `${pkg.name}@${pkg.version}`);
+}
