@@ -52,6 +52,10 @@ function publishLastReleases(clone, target, work) {
   let seeded = [];
   if (tags.size === 0) {
     const seed = JSON.parse(readFileSync(join(import.meta.dirname, "seed.json"), "utf8"));
+    if (git(clone, ["cat-file", "-t", seed.commit], { allowFailure: true }) !== "commit") {
+      log(`warning: no release tags and the seed commit ${seed.commit.slice(0, 8)} is not in this clone (shallow?): no last release to compare with`);
+      return { releases: new Map(), seeded };
+    }
     const checkout = join(work, `release-${seed.commit.slice(0, 8)}`);
     git(clone, ["worktree", "add", "--quiet", "--detach", checkout, seed.commit]);
     seeded = tagPackages(clone, seed.commit, { checkout });
@@ -139,7 +143,7 @@ async function main() {
     const versions = packages.map((pkg) => ({ name: pkg.name, dir: pkg.dir, version: pkg.manifest.version, neutral: !nodeOnly.has(pkg.name) }));
 
     log("consumers");
-    const consumers = runConsumers({ root, work, registry: registry.url, packages: versions });
+    const consumers = await runConsumers({ root, work, registry: registry.url, packages: versions });
     for (const consumer of consumers) if (!consumer.ok) failures.push(`consumer ${consumer.name}: ${consumer.detail}`);
 
     log("version-skew matrix");
@@ -162,6 +166,8 @@ async function main() {
       HEAD: `${pkg.head}${head.published.includes(`${pkg.name}@${pkg.head}`) ? " (published now)" : ""}`,
       neutral: nodeOnly.has(pkg.name) ? "Node only" : "any runtime",
     }))));
+    const noSmoke = packages.filter((pkg) => !existsSync(join(root, pkg.dir, "smoke", "public-api.mjs"))).map((pkg) => pkg.name);
+    if (noSmoke.length > 0) console.log(`\nwarning: no smoke/public-api.mjs in ${noSmoke.join(", ")}: only an import check runs for them (docs/versioning.md, "Adding a package").`);
     if (uncovered.length > 0) console.log(`\nNo pending changeset for ${uncovered.join(", ")}, changed since their release: rehearsed as patch releases.`);
     console.log("\n## Consumers\n");
     console.log(table(["consumer", "result", "install size", "time", "detail"], consumers.map((consumer) => ({

@@ -5,7 +5,7 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { findRuntime } from "../../runtimes/src/runtimes.mjs";
 import { addSmoke, diskBytes, makeProject, topLevelPackages } from "./project.mjs";
-import { run } from "./run.mjs";
+import { inPool, runAsync } from "./run.mjs";
 
 /**
  * @typedef {object} Context
@@ -22,23 +22,29 @@ import { run } from "./run.mjs";
  * @property {number} ms
  */
 
-/** The smoke file of a package in the repository. @param {Context} context @param {string} name */
+/**
+ * The smoke file of a package in the repository; undefined when it has none (then `addSmoke` writes
+ * an import-only one).
+ * @param {Context} context
+ * @param {string} name
+ */
 function smokeOf(context, name) {
   const pkg = context.packages.find((candidate) => candidate.name === name);
-  const file = pkg && join(context.root, pkg.dir, "smoke", "public-api.mjs");
-  if (file === undefined || !existsSync(file)) throw new Error(`${name} has no smoke/public-api.mjs`);
-  return file;
+  return pkg && join(context.root, pkg.dir, "smoke", "public-api.mjs");
 }
 
 /** npm with the reader alone: only the buffer and the reader land in node_modules. @param {Context} context */
-function npmReader(context) {
+async function npmReader(context) {
   const dir = makeProject(join(context.work, "npm-reader"), { registry: context.registry });
-  run("npm", ["install", "--no-audit", "--no-fund", "--ignore-scripts", "@asyncstreams/reader"], { cwd: dir });
+  await runAsync("npm", ["install", "--no-audit", "--no-fund", "--ignore-scripts", "@asyncstreams/reader"], { cwd: dir });
   const landed = topLevelPackages(dir);
   const expected = ["@asyncstreams/buffer", "@asyncstreams/reader"];
   if (landed.join() !== expected.join()) throw new Error(`node_modules holds ${landed.join(", ")}; expected only ${expected.join(", ")}`);
-  run("node", [addSmoke(smokeOf(context, "@asyncstreams/reader"), dir, "@asyncstreams/reader")], { cwd: dir, timeoutMs: 60_000 });
-  return { detail: `node_modules: ${landed.join(", ")}; reader smoke on Node`, bytes: diskBytes(join(dir, "node_modules")) };
+  await runAsync("node", [addSmoke(smokeOf(context, "@asyncstreams/reader"), dir, "@asyncstreams/reader")], { cwd: dir, timeoutMs: 60_000 });
+  // ESM only, but Node 20.19+ loads it with require() too (require(esm)), as the README says.
+  writeFileSync(join(dir, "require.cjs"), `const { StreamReader } = require("@asyncstreams/reader");\nif (typeof StreamReader !== "function") throw new Error("require() gave no StreamReader");\n`);
+  await runAsync("node", ["require.cjs"], { cwd: dir, timeoutMs: 60_000 });
+  return { detail: `node_modules: ${landed.join(", ")}; reader smoke and require() on Node ${process.versions.node}`, bytes: diskBytes(join(dir, "node_modules")) };
 }
 
 /**
@@ -46,11 +52,12 @@ function npmReader(context) {
  * @param {Context} context
  * @param {string} name
  */
-function pnpmAlone(context, name) {
+async function pnpmAlone(context, name) {
   const dir = makeProject(join(context.work, `pnpm-${name.split("/").pop()}`), { registry: context.registry });
-  run("pnpm", ["add", "--ignore-workspace", name], { cwd: dir });
+  // A store of its own: only these packages go in it, and the machine's store keeps none of them.
+  await runAsync("pnpm", ["add", "--ignore-workspace", "--store-dir", join(context.work, "pnpm-store"), name], { cwd: dir });
   const layers = readdirSync(join(dir, "node_modules", ".pnpm")).filter((entry) => entry.startsWith("@asyncstreams+")).map((entry) => entry.replace("+", "/"));
-  run("node", [addSmoke(smokeOf(context, name), dir, name)], { cwd: dir, timeoutMs: 60_000 });
+  await runAsync("node", [addSmoke(smokeOf(context, name), dir, name)], { cwd: dir, timeoutMs: 60_000 });
   return { detail: `installed ${layers.sort().join(", ")}; ${name.split("/").pop()} smoke on Node`, bytes: diskBytes(join(dir, "node_modules")) };
 }
 
@@ -60,7 +67,7 @@ function neutralRanges(context) {
 }
 
 /** Bun: `bun install` the runtime-neutral packages and run their smokes on Bun. @param {Context} context */
-function bun(context) {
+async function bun(context) {
   const runtime = findRuntime("bun");
   if ("missing" in runtime) throw new Error(runtime.missing);
   const dependencies = neutralRanges(context);
@@ -70,15 +77,15 @@ function bun(context) {
     files: { "bunfig.toml": `[install.scopes]\n"@asyncstreams" = ${JSON.stringify(context.registry)}\n` },
   });
   const env = { BUN_INSTALL_CACHE_DIR: join(context.work, "bun-cache") };
-  run(runtime.binary, ["install", "--no-save"], { cwd: dir, env });
+  await runAsync(runtime.binary, ["install", "--no-save"], { cwd: dir, env });
   for (const name of Object.keys(dependencies)) {
-    run(runtime.binary, [addSmoke(smokeOf(context, name), dir, name)], { cwd: dir, env, timeoutMs: 60_000 });
+    await runAsync(runtime.binary, [addSmoke(smokeOf(context, name), dir, name)], { cwd: dir, env, timeoutMs: 60_000 });
   }
   return { detail: `${runtime.version}: ${Object.keys(dependencies).length} smokes`, bytes: diskBytes(join(dir, "node_modules")) };
 }
 
 /** Deno: `npm:` specifiers (through deno.json's import map), their smokes and `deno check`. @param {Context} context */
-function deno(context) {
+async function deno(context) {
   const runtime = findRuntime("deno");
   if ("missing" in runtime) throw new Error(runtime.missing);
   const ranges = neutralRanges(context);
@@ -94,9 +101,9 @@ function deno(context) {
   const fresh = "--minimum-dependency-age=0";
   // The smokes need no permission: the packages touch nothing but memory.
   for (const name of Object.keys(ranges)) {
-    run(runtime.binary, ["run", "--no-lock", fresh, addSmoke(smokeOf(context, name), dir, name)], { cwd: dir, env, timeoutMs: 120_000 });
+    await runAsync(runtime.binary, ["run", "--no-lock", fresh, addSmoke(smokeOf(context, name), dir, name)], { cwd: dir, env, timeoutMs: 120_000 });
   }
-  run(runtime.binary, ["check", "--no-lock", fresh, "consumer.ts"], { cwd: dir, env, timeoutMs: 120_000 });
+  await runAsync(runtime.binary, ["check", "--no-lock", fresh, "consumer.ts"], { cwd: dir, env, timeoutMs: 120_000 });
   const cached = join(denoDir, "npm");
   return { detail: `${runtime.version}: ${Object.keys(ranges).length} smokes, deno check`, bytes: existsSync(cached) ? diskBytes(cached) : undefined };
 }
@@ -130,7 +137,7 @@ function typeScriptConsumer(context, neutralOnly) {
  * checks them all, so the standard library is read once.
  * @param {Context} context
  */
-function typeScript(context) {
+async function typeScript(context) {
   const dependencies = Object.fromEntries(context.packages.map((pkg) => [pkg.name, `^${pkg.version}`]));
   const typesNode = JSON.parse(readFileSync(join(context.root, "package.json"), "utf8")).devDependencies["@types/node"];
   const dir = makeProject(join(context.work, "typescript"), {
@@ -138,7 +145,7 @@ function typeScript(context) {
     dependencies: { ...dependencies, "@types/node": typesNode },
     files: { "node.ts": typeScriptConsumer(context, false), "browser.ts": typeScriptConsumer(context, true) },
   });
-  run("npm", ["install", "--no-audit", "--no-fund", "--ignore-scripts"], { cwd: dir });
+  await runAsync("npm", ["install", "--no-audit", "--no-fund", "--ignore-scripts"], { cwd: dir });
   const setups = {
     node: { file: "node.ts", lib: ["ES2022"], types: ["node"] },
     browser: { file: "browser.ts", lib: ["ES2022", "ESNext.Disposable", "DOM"], types: [] },
@@ -155,32 +162,35 @@ function typeScript(context) {
       configs.push(config);
     }
   }
-  run("node", [tsc, "-b", ...configs], { cwd: dir, timeoutMs: 300_000 });
+  await runAsync("node", [tsc, "-b", ...configs], { cwd: dir, timeoutMs: 300_000 });
   const checked = configs.map((config) => config.slice("tsconfig.".length, -".json".length));
   return { detail: `tsc strict ${checked.join(", ")}`, bytes: diskBytes(join(dir, "node_modules")) };
 }
 
 /**
- * Runs every consumer; a failure is reported, never thrown.
+ * Runs every consumer, a few at a time; a failure is reported, never thrown.
  * @param {Context} context
- * @returns {ConsumerResult[]}
+ * @returns {Promise<ConsumerResult[]>}
  */
 export function runConsumers(context) {
-  /** @type {[string, () => { detail: string, bytes?: number }][]} */
+  /** @type {[string, () => Promise<{ detail: string, bytes?: number }>][]} */
   const consumers = [
+    ["TypeScript: Node and browser setups", () => typeScript(context)],
     ["npm: @asyncstreams/reader alone", () => npmReader(context)],
     ["pnpm: @asyncstreams/net alone", () => pnpmAlone(context, "@asyncstreams/net")],
     ["pnpm: @asyncstreams/tls", () => pnpmAlone(context, "@asyncstreams/tls")],
     ["Bun: runtime-neutral packages", () => bun(context)],
     ["Deno: npm: specifiers", () => deno(context)],
-    ["TypeScript: Node and browser setups", () => typeScript(context)],
   ];
-  return consumers.map(([name, check]) => {
-    const started = performance.now();
-    try {
-      return { name, ok: true, ...check(), ms: performance.now() - started };
-    } catch (error) {
-      return { name, ok: false, detail: error instanceof Error ? error.message : String(error), ms: performance.now() - started };
-    }
-  });
+  return inPool(
+    consumers.map(([name, check]) => async () => {
+      const started = performance.now();
+      try {
+        return { name, ok: true, ...(await check()), ms: performance.now() - started };
+      } catch (error) {
+        return { name, ok: false, detail: error instanceof Error ? error.message : String(error), ms: performance.now() - started };
+      }
+    }),
+    3,
+  );
 }

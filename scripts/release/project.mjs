@@ -2,7 +2,7 @@
 // A fresh, empty consumer project outside the repository: a package.json, the registry settings
 // every client reads (.npmrc for npm, pnpm, Bun and Deno), and helpers to measure what landed.
 import { execFileSync } from "node:child_process";
-import { copyFileSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 
 /**
@@ -20,15 +20,31 @@ export function makeProject(dir, { registry, dependencies = {}, files = {} }) {
 }
 
 /**
- * Copies a package's public-API smoke (from the repo, or from an old release's checkout) into the
- * project as `smoke-<short name>.mjs`, and returns that file name.
- * @param {string} from   path of the smoke file
+ * Puts a package's public-API smoke (from the repo, or from an old release's checkout) into the
+ * project as `smoke-<short name>.mjs`, and returns that file name. A package without one (`from`
+ * missing) gets an import-only smoke: every export is defined.
+ * @param {string | undefined} from   path of the smoke file
  * @param {string} dir    the project
  * @param {string} name   the package name
  */
 export function addSmoke(from, dir, name) {
   const file = `smoke-${name.split("/").pop()}.mjs`;
-  copyFileSync(from, join(dir, file));
+  if (from !== undefined && existsSync(from)) {
+    copyFileSync(from, join(dir, file));
+  } else {
+    writeFileSync(
+      join(dir, file),
+      [
+        `// ${name} has no smoke/public-api.mjs: check that it imports and that every export is defined.`,
+        `const exports = await import(${JSON.stringify(name)});`,
+        `const names = Object.keys(exports);`,
+        `const missing = names.filter((key) => exports[key] === undefined);`,
+        `if (names.length === 0 || missing.length > 0) throw new Error(\`${name}: \${names.length} exports, undefined: \${missing.join(", ")}\`);`,
+        `console.log(\`ok ${name} (import only, \${names.length} exports)\`);`,
+        "",
+      ].join("\n"),
+    );
+  }
   return file;
 }
 

@@ -11,6 +11,7 @@ import { run } from "./run.mjs";
  * @typedef {object} Target
  * @property {string} registry       registry URL
  * @property {string} [authFile]     an .npmrc with the registry's token; default: the user's own
+ * @property {string} [otp]          a one-time password, for accounts with two-factor authentication
  */
 
 /** pnpm's options that point it at `target`. @param {Target} target */
@@ -39,6 +40,7 @@ export function buildAndPublish(checkout, { only, gitChecks = false, ...target }
       "--recursive",
       ...packages.flatMap((pkg) => ["--filter", pkg.name]),
       ...registryArgs(target),
+      ...(target.otp ? ["--otp", target.otp] : []),
       "--report-summary",
       ...(gitChecks ? [] : ["--no-git-checks"]),
     ],

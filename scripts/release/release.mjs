@@ -7,6 +7,9 @@
 // (scripts/release/ci.mjs). See docs/releasing.md.
 //
 //   node scripts/release/release.mjs --registry https://registry.npmjs.org/
+//   node scripts/release/release.mjs --registry https://registry.npmjs.org/ --at fd7b704
+//                                                # tag and publish the packages as they were at a
+//                                                # commit (the 0.1.0 release, never published)
 //   node scripts/release/release.mjs --local     # rehearsal: local Verdaccio, scratch clone
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -44,18 +47,56 @@ export function releaseCheckout(checkout, { log = console.log, ...target }) {
   return { versioned, published, tags };
 }
 
+/**
+ * Tags every public package at `commit` with its version there and publishes those versions (the
+ * ones the registry lacks), built from a temporary worktree of `commit`.
+ * @param {string} repo
+ * @param {string} commit
+ * @param {import("./publish.mjs").Target} target
+ */
+export function releaseCommit(repo, commit, target) {
+  const checkout = mkdtempSync(join(tmpdir(), "asyncstreams-release-at-"));
+  git(repo, ["worktree", "add", "--quiet", "--detach", checkout, commit]);
+  try {
+    const tags = tagPackages(repo, commit, { checkout });
+    const published = buildAndPublish(checkout, target);
+    return { tags, published };
+  } finally {
+    git(repo, ["worktree", "remove", "--force", checkout]);
+    rmSync(checkout, { recursive: true, force: true });
+  }
+}
+
 async function main() {
   const { values } = parseArgs({
-    options: { registry: { type: "string" }, local: { type: "boolean", default: false }, help: { type: "boolean", default: false } },
+    options: {
+      registry: { type: "string" },
+      at: { type: "string" },
+      otp: { type: "string" },
+      local: { type: "boolean", default: false },
+      help: { type: "boolean", default: false },
+    },
   });
   if (values.help || (values.registry === undefined) === !values.local) {
-    console.log("usage: node scripts/release/release.mjs --registry <url>   (release this checkout)\n       node scripts/release/release.mjs --local            (rehearse in a scratch clone against a local Verdaccio)");
+    console.log(
+      [
+        "usage: node scripts/release/release.mjs --registry <url> [--otp <code>] release this checkout",
+        "       node scripts/release/release.mjs --registry <url> --at <commit>  tag and publish the packages as they were at <commit>",
+        "       node scripts/release/release.mjs --local                        rehearse in a scratch clone against a local Verdaccio",
+      ].join("\n"),
+    );
     process.exit(values.help ? 0 : 2);
   }
   const root = resolve(import.meta.dirname, "..", "..");
+  if (values.registry !== undefined && values.at !== undefined) {
+    const { tags, published } = releaseCommit(root, values.at, { registry: values.registry, otp: values.otp });
+    console.log(`tagged ${tags.join(", ") || "nothing new"}; published ${published.join(", ") || "nothing new"}`);
+    console.log("Now push the tags: git push --tags");
+    return;
+  }
   if (values.registry !== undefined) {
     // The real thing: the maintainer's own npm credentials (~/.npmrc), pnpm's git checks on.
-    releaseCheckout(root, { registry: values.registry, gitChecks: true });
+    releaseCheckout(root, { registry: values.registry, otp: values.otp, gitChecks: true });
     console.log("Now push the release commit and its tags: git push --follow-tags");
     return;
   }

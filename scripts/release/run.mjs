@@ -1,7 +1,7 @@
 // @ts-check
 // Runs a command to completion and fails with its output when it fails, so a broken release step
 // names itself. Blocking is fine here: the registry runs in its own process.
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 
 /**
  * @typedef {object} RunOptions
@@ -40,7 +40,65 @@ export function run(command, args, { cwd, env = {}, timeoutMs = 300_000, allowFa
  * `git args` in `cwd`, trimmed stdout.
  * @param {string} cwd
  * @param {string[]} args
+ * @param {{ allowFailure?: boolean }} [options]  allowFailure: "" instead of throwing
  */
-export function git(cwd, args) {
-  return run("git", args, { cwd }).stdout.trim();
+export function git(cwd, args, { allowFailure = false } = {}) {
+  const result = run("git", args, { cwd, allowFailure });
+  return result.status === 0 ? result.stdout.trim() : "";
+}
+
+/**
+ * Like {@link run}, without blocking: for steps that may run side by side.
+ * @param {string} command
+ * @param {string[]} args
+ * @param {RunOptions} options
+ * @returns {Promise<{ status: number | null, stdout: string, stderr: string, ms: number }>}
+ */
+export function runAsync(command, args, { cwd, env = {}, timeoutMs = 300_000, allowFailure = false }) {
+  const started = performance.now();
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { cwd, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk) => (stdout += chunk));
+    child.stderr.on("data", (chunk) => (stderr += chunk));
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      child.kill("SIGKILL");
+    }, timeoutMs);
+    child.on("error", (error) => {
+      clearTimeout(timer);
+      reject(new Error(`Cannot start ${command}: ${error.message}`));
+    });
+    child.on("close", (status, signal) => {
+      clearTimeout(timer);
+      const out = { status, stdout, stderr, ms: performance.now() - started };
+      if (allowFailure || status === 0) return resolve(out);
+      const why = timedOut ? `timed out after ${timeoutMs} ms` : signal ? `killed by ${signal}` : `exit ${status}`;
+      const tail = `${stdout}\n${stderr}`.trim().split("\n").slice(-40).join("\n");
+      reject(new Error(`${command} ${args.join(" ")} failed (${why}) in ${cwd}:\n${tail}`));
+    });
+  });
+}
+
+/**
+ * Runs `tasks` with at most `limit` at a time; results in the order of `tasks`.
+ * @template T
+ * @param {(() => Promise<T>)[]} tasks
+ * @param {number} limit
+ * @returns {Promise<T[]>}
+ */
+export async function inPool(tasks, limit) {
+  /** @type {T[]} */
+  const results = new Array(tasks.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < tasks.length) {
+      const index = next++;
+      results[index] = await /** @type {() => Promise<T>} */ (tasks[index])();
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, tasks.length) }, worker));
+  return results;
 }

@@ -9,7 +9,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import semver from "semver";
 import { addSmoke, makeProject } from "./project.mjs";
-import { run } from "./run.mjs";
+import { inPool, runAsync } from "./run.mjs";
 
 /**
  * @typedef {object} MatrixPackage
@@ -47,67 +47,71 @@ async function manifest(registry, name, version) {
  * @param {string | undefined} dependency
  * @param {string} smoke
  */
-function installAndSmoke(context, label, pins, name, dependency, smoke) {
+async function installAndSmoke(context, label, pins, name, dependency, smoke) {
   const dir = makeProject(join(context.work, "skew", label.replace(/[^a-z0-9.]+/gi, "-")), { registry: context.registry, dependencies: pins });
-  run("npm", ["install", "--no-audit", "--no-fund", "--ignore-scripts"], { cwd: dir });
+  await runAsync("npm", ["install", "--no-audit", "--no-fund", "--ignore-scripts"], { cwd: dir });
   if (dependency !== undefined) {
     const nested = join(dir, "node_modules", name, "node_modules", dependency);
     const used = existsSync(nested) ? nested : join(dir, "node_modules", dependency);
     const version = JSON.parse(readFileSync(join(used, "package.json"), "utf8")).version;
     if (version !== pins[dependency]) throw new Error(`${name} got ${dependency}@${version}, not the pinned ${pins[dependency]}`);
   }
-  run("node", [addSmoke(smoke, dir, name)], { cwd: dir, timeoutMs: 60_000 });
+  await runAsync("node", [addSmoke(smoke, dir, name)], { cwd: dir, timeoutMs: 60_000 });
 }
 
 /**
- * Builds and runs the matrix.
+ * Builds and runs the matrix, a few cells at a time (each is an npm install and a smoke).
  * @param {{ work: string, registry: string }} context
  * @param {MatrixPackage[]} packages  dependency order
  * @returns {Promise<Cell[]>}
  */
 export async function runSkewMatrix(context, packages) {
   const byName = new Map(packages.map((pkg) => [pkg.name, pkg]));
-  /** @type {Cell[]} */
+  /** @type {(() => Promise<Cell>)[]} */
   const cells = [];
+  /** @param {Omit<Cell, "ms">} cell */
+  const settled = (cell) => cells.push(async () => ({ ...cell, ms: 0 }));
   /**
    * @param {MatrixPackage} pkg
    * @param {"head" | "release"} side  which version of `pkg`
    * @param {MatrixPackage | undefined} dep  undefined: the baseline, every dependency as npm resolves it
    */
   const cell = async (pkg, side, dep) => {
-    const started = performance.now();
     const version = side === "head" ? pkg.head : /** @type {string} */ (pkg.release);
     const depVersion = dep === undefined ? undefined : side === "head" ? dep.release : dep.head;
     const row = { package: `${pkg.name}@${version}`, against: dep === undefined ? "(latest in its ranges)" : `${dep.name}@${depVersion}` };
-    /** @param {Cell["result"]} result @param {string} detail */
-    const done = (result, detail) => cells.push({ ...row, result, detail, ms: performance.now() - started });
-    try {
-      if (dep !== undefined && depVersion !== undefined) {
-        const range = (await manifest(context.registry, pkg.name, version)).dependencies?.[dep.name];
-        if (typeof range !== "string") return done("fail", `${pkg.name}@${version} does not declare ${dep.name} in dependencies`);
-        if (!semver.satisfies(depVersion, range)) return done("forbidden", `its range ${range} does not admit ${depVersion}`);
-      }
-      const pins = { [pkg.name]: version, ...(dep === undefined ? {} : { [dep.name]: /** @type {string} */ (depVersion) }) };
-      installAndSmoke(context, `${row.package}-${row.against}`, pins, pkg.name, dep?.name, side === "head" ? pkg.headSmoke : pkg.releaseSmoke);
-      return done("pass", "installed; smoke passed");
-    } catch (error) {
-      return done("fail", error instanceof Error ? error.message.split("\n").slice(0, 6).join(" / ") : String(error));
+    if (dep !== undefined && depVersion !== undefined) {
+      const range = (await manifest(context.registry, pkg.name, version)).dependencies?.[dep.name];
+      if (typeof range !== "string") return settled({ ...row, result: "fail", detail: `${pkg.name}@${version} does not declare ${dep.name} in dependencies` });
+      if (!semver.satisfies(depVersion, range)) return settled({ ...row, result: "forbidden", detail: `its range ${range} does not admit ${depVersion}` });
     }
+    const pins = { [pkg.name]: version, ...(dep === undefined ? {} : { [dep.name]: /** @type {string} */ (depVersion) }) };
+    cells.push(async () => {
+      const started = performance.now();
+      try {
+        await installAndSmoke(context, `${row.package}-${row.against}`, pins, pkg.name, dep?.name, side === "head" ? pkg.headSmoke : pkg.releaseSmoke);
+        return { ...row, result: "pass", detail: "installed; smoke passed", ms: performance.now() - started };
+      } catch (error) {
+        const detail = error instanceof Error ? error.message.split("\n").slice(0, 6).join(" / ") : String(error);
+        return { ...row, result: "fail", detail, ms: performance.now() - started };
+      }
+    });
   };
   for (const pkg of packages) {
     await cell(pkg, "head", undefined);
     const headDeps = Object.keys((await manifest(context.registry, pkg.name, pkg.head)).dependencies ?? {}).filter((name) => byName.has(name));
     for (const depName of headDeps) {
       const dep = /** @type {MatrixPackage} */ (byName.get(depName));
-      if (dep.release === undefined) cells.push({ package: `${pkg.name}@${pkg.head}`, against: `${dep.name} (no release)`, result: "same", detail: "no earlier release of the dependency", ms: 0 });
-      else if (dep.release === dep.head) cells.push({ package: `${pkg.name}@${pkg.head}`, against: `${dep.name}@${dep.release}`, result: "same", detail: "the dependency did not change since its release: the baseline covers it", ms: 0 });
+      const against = `${dep.name}@${dep.release ?? "(none)"}`;
+      if (dep.release === undefined) settled({ package: `${pkg.name}@${pkg.head}`, against, result: "same", detail: "no earlier release of the dependency" });
+      else if (dep.release === dep.head) settled({ package: `${pkg.name}@${pkg.head}`, against, result: "same", detail: "the dependency did not change since its release: the baseline covers it" });
       else await cell(pkg, "head", dep);
     }
     if (pkg.release === undefined || pkg.release === pkg.head) continue;
     const releaseDeps = Object.keys((await manifest(context.registry, pkg.name, pkg.release)).dependencies ?? {}).filter((name) => byName.has(name));
     for (const depName of releaseDeps) await cell(pkg, "release", /** @type {MatrixPackage} */ (byName.get(depName)));
   }
-  return cells;
+  return inPool(cells, 3);
 }
 
 /**
