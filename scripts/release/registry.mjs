@@ -59,7 +59,7 @@ export async function startLocalRegistry({ timeoutMs = 60_000 } = {}) {
       "",
     ].join("\n"),
   );
-  const server = spawn(process.execPath, [join(import.meta.dirname, "verdaccio-server.cjs"), config], {
+  const server = spawn(process.execPath, [join(import.meta.dirname, "verdaccio-server.mjs"), config], {
     cwd: dir,
     stdio: ["ignore", "pipe", "pipe"],
   });
