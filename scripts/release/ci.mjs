@@ -120,6 +120,10 @@ function table(columns, rows) {
 
 async function main() {
   const work = mkdtempSync(join(tmpdir(), "asyncstreams-release-ci-"));
+  // pnpm caches each registry's metadata under its URL, and npm every tarball: keep this run's out
+  // of the machine's caches.
+  process.env.PNPM_CONFIG_CACHE_DIR = join(work, "pnpm-cache");
+  process.env.npm_config_cache = join(work, "npm-cache");
   const registry = await startLocalRegistry();
   log(`Verdaccio on ${registry.url} (storage in ${registry.dir})`);
   const failures = [];

@@ -54,8 +54,10 @@ async function npmReader(context) {
  */
 async function pnpmAlone(context, name) {
   const dir = makeProject(join(context.work, `pnpm-${name.split("/").pop()}`), { registry: context.registry });
-  // A store of its own: only these packages go in it, and the machine's store keeps none of them.
-  await runAsync("pnpm", ["add", "--ignore-workspace", "--store-dir", join(context.work, "pnpm-store"), name], { cwd: dir });
+  // A store and a metadata cache of its own, as a new user has: pnpm trusts cached metadata that
+  // satisfies a range, so metadata cached while publishing would hold it at older versions.
+  const env = { PNPM_CONFIG_CACHE_DIR: join(dir, ".pnpm-cache") };
+  await runAsync("pnpm", ["add", "--ignore-workspace", "--store-dir", join(dir, ".pnpm-store"), name], { cwd: dir, env });
   const layers = readdirSync(join(dir, "node_modules", ".pnpm")).filter((entry) => entry.startsWith("@asyncstreams+")).map((entry) => entry.replace("+", "/"));
   await runAsync("node", [addSmoke(smokeOf(context, name), dir, name)], { cwd: dir, timeoutMs: 60_000 });
   return { detail: `installed ${layers.sort().join(", ")}; ${name.split("/").pop()} smoke on Node`, bytes: diskBytes(join(dir, "node_modules")) };
