@@ -120,9 +120,9 @@ function table(columns, rows) {
 
 async function main() {
   const work = mkdtempSync(join(tmpdir(), "asyncstreams-release-ci-"));
-  // pnpm caches each registry's metadata under its URL, and npm every tarball: keep this run's out
-  // of the machine's caches.
-  process.env.PNPM_CONFIG_CACHE_DIR = join(work, "pnpm-cache");
+  // npm caches every tarball it fetches: keep this run's out of the machine's cache. (pnpm keeps
+  // the machine's metadata cache, which the offline installs of the workspace need; publish.mjs
+  // and the pnpm consumers give it a cache of their own.)
   process.env.npm_config_cache = join(work, "npm-cache");
   const registry = await startLocalRegistry();
   log(`Verdaccio on ${registry.url} (storage in ${registry.dir})`);

@@ -2,7 +2,8 @@
 // Builds and publishes the public packages of one checkout with pnpm, which rewrites `workspace:`
 // ranges to the versions in the tree (`workspace:^` -> `^0.2.0`). A version already in the registry
 // is left alone, so re-running a release only publishes what is missing.
-import { readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { publicPackages } from "../_workspace.mjs";
 import { run } from "./run.mjs";
@@ -33,19 +34,26 @@ export function buildAndPublish(checkout, { only, gitChecks = false, ...target }
   run(join(checkout, "node_modules", ".bin", "tsc"), ["-b", ...packages.map((pkg) => pkg.dir)], { cwd: checkout, timeoutMs: 600_000 });
   const summary = join(checkout, "pnpm-publish-summary.json");
   rmSync(summary, { force: true });
-  run(
-    "pnpm",
-    [
-      "publish",
-      "--recursive",
-      ...packages.flatMap((pkg) => ["--filter", pkg.name]),
-      ...registryArgs(target),
-      ...(target.otp ? ["--otp", target.otp] : []),
-      "--report-summary",
-      ...(gitChecks ? [] : ["--no-git-checks"]),
-    ],
-    { cwd: checkout },
-  );
+  // pnpm caches the registry's metadata under its URL; a throwaway cache keeps a local registry's
+  // (a new port each run) out of the machine's cache, and costs nothing: only these packages are read.
+  const cache = mkdtempSync(join(tmpdir(), "asyncstreams-publish-cache-"));
+  try {
+    run(
+      "pnpm",
+      [
+        "publish",
+        "--recursive",
+        ...packages.flatMap((pkg) => ["--filter", pkg.name]),
+        ...registryArgs(target),
+        ...(target.otp ? ["--otp", target.otp] : []),
+        "--report-summary",
+        ...(gitChecks ? [] : ["--no-git-checks"]),
+      ],
+      { cwd: checkout, env: { PNPM_CONFIG_CACHE_DIR: cache } },
+    );
+  } finally {
+    rmSync(cache, { recursive: true, force: true });
+  }
   const published = JSON.parse(readFileSync(summary, "utf8")).publishedPackages ?? [];
   rmSync(summary, { force: true });
   return published.map((/** @type {{ name: string, version: string }} */ pkg) => `${pkg.name}@${pkg.version}`);
