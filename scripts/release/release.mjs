@@ -16,7 +16,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { pendingChangesets, publicPackages } from "../_workspace.mjs";
-import { buildAndPublish } from "./publish.mjs";
+import { buildAndPublish, installForRelease } from "./publish.mjs";
 import { startLocalRegistry } from "./registry.mjs";
 import { git, run } from "./run.mjs";
 import { scratchClone } from "./scratch.mjs";
@@ -33,7 +33,7 @@ export function releaseCheckout(checkout, { log = console.log, ...target }) {
   let versioned = false;
   if (pending.length > 0) {
     log(`changeset version: ${pending.length} pending changesets`);
-    run("pnpm", ["install", "--frozen-lockfile", "--prefer-offline"], { cwd: checkout });
+    installForRelease(checkout, target.gitChecks !== true);
     run(join(checkout, "node_modules", ".bin", "changeset"), ["version"], { cwd: checkout, env: { CI: "true" } });
     const versions = publicPackages(checkout).map((pkg) => `${pkg.name}@${pkg.manifest.version}`);
     git(checkout, ["add", "-A"]);
