@@ -53,7 +53,9 @@ function publishLastReleases(clone, target, work) {
   if (tags.size === 0) {
     const seed = JSON.parse(readFileSync(join(import.meta.dirname, "seed.json"), "utf8"));
     if (git(clone, ["cat-file", "-t", seed.commit], { allowFailure: true }) !== "commit") {
-      log(`warning: no release tags and the seed commit ${seed.commit.slice(0, 8)} is not in this clone (shallow?): no last release to compare with`);
+      log(
+        `warning: no release tags and the seed commit ${seed.commit.slice(0, 8)} is not in this clone (shallow?): no last release to compare with`,
+      );
       return { releases: new Map(), seeded };
     }
     const checkout = join(work, `release-${seed.commit.slice(0, 8)}`);
@@ -99,12 +101,23 @@ function coverUnreleasedChanges(clone, releases) {
   for (const pkg of publicPackages(clone)) {
     const release = releases.get(pkg.name);
     if (release === undefined || named.has(pkg.name)) continue;
-    const changed = git(clone, ["diff", "--name-only", `${pkg.name}@${release.version}`, "HEAD", "--", join(pkg.dir, "src"), join(pkg.dir, "package.json")]);
+    const changed = git(clone, [
+      "diff",
+      "--name-only",
+      `${pkg.name}@${release.version}`,
+      "HEAD",
+      "--",
+      join(pkg.dir, "src"),
+      join(pkg.dir, "package.json"),
+    ]);
     if (changed !== "") uncovered.push(pkg.name);
   }
   if (uncovered.length > 0) {
     const front = uncovered.map((name) => `"${name}": patch`).join("\n");
-    writeFileSync(join(clone, ".changeset", "ci-unreleased-changes.md"), `---\n${front}\n---\n\nRelease the changes made since the last release (CI rehearsal).\n`);
+    writeFileSync(
+      join(clone, ".changeset", "ci-unreleased-changes.md"),
+      `---\n${front}\n---\n\nRelease the changes made since the last release (CI rehearsal).\n`,
+    );
     git(clone, ["add", "-A"]);
     git(clone, ["commit", "--quiet", "-m", "ci: patch changeset for changes with none"]);
   }
@@ -113,9 +126,16 @@ function coverUnreleasedChanges(clone, releases) {
 
 /** @param {string[]} columns @param {Record<string, string>[]} rows */
 function table(columns, rows) {
-  const widths = columns.map((column) => Math.max(column.length, ...rows.map((row) => String(row[column] ?? "").length)));
-  const line = (/** @type {string[]} */ cells) => `| ${cells.map((cell, index) => cell.padEnd(widths[index])).join(" | ")} |`;
-  return [line(columns), line(widths.map((width) => "-".repeat(width))), ...rows.map((row) => line(columns.map((column) => String(row[column] ?? ""))))].join("\n");
+  const widths = columns.map((column) =>
+    Math.max(column.length, ...rows.map((row) => String(row[column] ?? "").length)),
+  );
+  const line = (/** @type {string[]} */ cells) =>
+    `| ${cells.map((cell, index) => cell.padEnd(widths[index])).join(" | ")} |`;
+  return [
+    line(columns),
+    line(widths.map((width) => "-".repeat(width))),
+    ...rows.map((row) => line(columns.map((column) => String(row[column] ?? "")))),
+  ].join("\n");
 }
 
 async function main() {
@@ -132,19 +152,31 @@ async function main() {
     writeFileSync(authFile, `${registry.url.replace(/^http:/, "")}:_authToken=${registry.token}\n`);
     const target = { registry: registry.url, authFile };
     const { dir: clone, carried } = scratchClone(root, work);
-    log(`scratch clone at ${git(clone, ["rev-parse", "--short", "HEAD"])}${carried > 0 ? ` (with ${carried} uncommitted files of the checkout)` : ""}`);
+    log(
+      `scratch clone at ${git(clone, ["rev-parse", "--short", "HEAD"])}${carried > 0 ? ` (with ${carried} uncommitted files of the checkout)` : ""}`,
+    );
 
     const { releases } = publishLastReleases(clone, target, work);
     const uncovered = coverUnreleasedChanges(clone, releases);
-    if (uncovered.length > 0) log(`changed since their release with no pending changeset, patched for this rehearsal: ${uncovered.join(", ")}`);
+    if (uncovered.length > 0)
+      log(`changed since their release with no pending changeset, patched for this rehearsal: ${uncovered.join(", ")}`);
     const head = releaseCheckout(clone, { ...target, log });
 
     const packages = publicPackages(clone);
     const nodeOnly = new Set();
     for (const pkg of packages) {
-      if (importsNode(join(clone, pkg.dir, "src")) || Object.keys(internalDependencies(pkg.manifest)).some((name) => nodeOnly.has(name))) nodeOnly.add(pkg.name);
+      if (
+        importsNode(join(clone, pkg.dir, "src")) ||
+        Object.keys(internalDependencies(pkg.manifest)).some((name) => nodeOnly.has(name))
+      )
+        nodeOnly.add(pkg.name);
     }
-    const versions = packages.map((pkg) => ({ name: pkg.name, dir: pkg.dir, version: pkg.manifest.version, neutral: !nodeOnly.has(pkg.name) }));
+    const versions = packages.map((pkg) => ({
+      name: pkg.name,
+      dir: pkg.dir,
+      version: pkg.manifest.version,
+      neutral: !nodeOnly.has(pkg.name),
+    }));
 
     log("consumers");
     const consumers = await runConsumers({ root, work, registry: registry.url, packages: versions });
@@ -155,36 +187,72 @@ async function main() {
       const release = releases.get(pkg.name);
       const headSmoke = join(root, pkg.dir, "smoke", "public-api.mjs");
       const oldSmoke = release && join(release.checkout, pkg.dir, "smoke", "public-api.mjs");
-      return { name: pkg.name, head: pkg.manifest.version, release: release?.version, headSmoke, releaseSmoke: oldSmoke && existsSync(oldSmoke) ? oldSmoke : headSmoke };
+      return {
+        name: pkg.name,
+        head: pkg.manifest.version,
+        release: release?.version,
+        headSmoke,
+        releaseSmoke: oldSmoke && existsSync(oldSmoke) ? oldSmoke : headSmoke,
+      };
     });
     const cells = await runSkewMatrix({ work, registry: registry.url }, matrixPackages);
-    for (const cell of cells) if (cell.result === "fail") failures.push(`skew ${cell.package} x ${cell.against}: ${cell.detail}`);
+    for (const cell of cells)
+      if (cell.result === "fail") failures.push(`skew ${cell.package} x ${cell.against}: ${cell.detail}`);
     const violations = await checkPolicy(registry.url, matrixPackages);
     failures.push(...violations.map((violation) => `policy: ${violation}`));
 
     // --- Summary ---------------------------------------------------------------------------------
     console.log("\n## Release rehearsal\n");
-    console.log(table(["package", "last release", "HEAD", "neutral"], matrixPackages.map((pkg) => ({
-      package: pkg.name,
-      "last release": pkg.release ?? "-",
-      HEAD: `${pkg.head}${head.published.includes(`${pkg.name}@${pkg.head}`) ? " (published now)" : ""}`,
-      neutral: nodeOnly.has(pkg.name) ? "Node only" : "any runtime",
-    }))));
-    const noSmoke = packages.filter((pkg) => !existsSync(join(root, pkg.dir, "smoke", "public-api.mjs"))).map((pkg) => pkg.name);
-    if (noSmoke.length > 0) console.log(`\nwarning: no smoke/public-api.mjs in ${noSmoke.join(", ")}: only an import check runs for them (docs/versioning.md, "Adding a package").`);
-    if (uncovered.length > 0) console.log(`\nNo pending changeset for ${uncovered.join(", ")}, changed since their release: rehearsed as patch releases.`);
+    console.log(
+      table(
+        ["package", "last release", "HEAD", "neutral"],
+        matrixPackages.map((pkg) => ({
+          package: pkg.name,
+          "last release": pkg.release ?? "-",
+          HEAD: `${pkg.head}${head.published.includes(`${pkg.name}@${pkg.head}`) ? " (published now)" : ""}`,
+          neutral: nodeOnly.has(pkg.name) ? "Node only" : "any runtime",
+        })),
+      ),
+    );
+    const noSmoke = packages
+      .filter((pkg) => !existsSync(join(root, pkg.dir, "smoke", "public-api.mjs")))
+      .map((pkg) => pkg.name);
+    if (noSmoke.length > 0)
+      console.log(
+        `\nwarning: no smoke/public-api.mjs in ${noSmoke.join(", ")}: only an import check runs for them (docs/versioning.md, "Adding a package").`,
+      );
+    if (uncovered.length > 0)
+      console.log(
+        `\nNo pending changeset for ${uncovered.join(", ")}, changed since their release: rehearsed as patch releases.`,
+      );
     console.log("\n## Consumers\n");
-    console.log(table(["consumer", "result", "install size", "time", "detail"], consumers.map((consumer) => ({
-      consumer: consumer.name,
-      result: consumer.ok ? "pass" : "FAIL",
-      "install size": consumer.bytes === undefined ? "-" : formatBytes(consumer.bytes),
-      time: `${(consumer.ms / 1000).toFixed(1)} s`,
-      detail: consumer.detail.split("\n")[0].slice(0, 160),
-    }))));
+    console.log(
+      table(
+        ["consumer", "result", "install size", "time", "detail"],
+        consumers.map((consumer) => ({
+          consumer: consumer.name,
+          result: consumer.ok ? "pass" : "FAIL",
+          "install size": consumer.bytes === undefined ? "-" : formatBytes(consumer.bytes),
+          time: `${(consumer.ms / 1000).toFixed(1)} s`,
+          detail: consumer.detail.split("\n")[0].slice(0, 160),
+        })),
+      ),
+    );
     console.log("\n## Version-skew matrix\n");
-    console.log(table(["package", "against", "result", "detail"], cells.map((cell) => ({ ...cell, result: cell.result === "fail" ? "FAIL" : cell.result, detail: cell.detail.slice(0, 160) }))));
+    console.log(
+      table(
+        ["package", "against", "result", "detail"],
+        cells.map((cell) => ({
+          ...cell,
+          result: cell.result === "fail" ? "FAIL" : cell.result,
+          detail: cell.detail.slice(0, 160),
+        })),
+      ),
+    );
     const count = (/** @type {string} */ result) => cells.filter((cell) => cell.result === result).length;
-    console.log(`\nmatrix: ${count("pass")} pass, ${count("fail")} fail, ${count("forbidden")} forbidden by range, ${count("same")} same as another cell; policy: ${violations.length === 0 ? "ok" : `${violations.length} violations`}`);
+    console.log(
+      `\nmatrix: ${count("pass")} pass, ${count("fail")} fail, ${count("forbidden")} forbidden by range, ${count("same")} same as another cell; policy: ${violations.length === 0 ? "ok" : `${violations.length} violations`}`,
+    );
   } catch (error) {
     failures.push(error instanceof Error ? error.message : String(error));
   } finally {

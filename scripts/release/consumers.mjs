@@ -36,15 +36,27 @@ function smokeOf(context, name) {
 /** npm with the reader alone: only the buffer and the reader land in node_modules. @param {Context} context */
 async function npmReader(context) {
   const dir = makeProject(join(context.work, "npm-reader"), { registry: context.registry });
-  await runAsync("npm", ["install", "--no-audit", "--no-fund", "--ignore-scripts", "@asyncstreams/reader"], { cwd: dir });
+  await runAsync("npm", ["install", "--no-audit", "--no-fund", "--ignore-scripts", "@asyncstreams/reader"], {
+    cwd: dir,
+  });
   const landed = topLevelPackages(dir);
   const expected = ["@asyncstreams/buffer", "@asyncstreams/reader"];
-  if (landed.join() !== expected.join()) throw new Error(`node_modules holds ${landed.join(", ")}; expected only ${expected.join(", ")}`);
-  await runAsync("node", [addSmoke(smokeOf(context, "@asyncstreams/reader"), dir, "@asyncstreams/reader")], { cwd: dir, timeoutMs: 60_000 });
+  if (landed.join() !== expected.join())
+    throw new Error(`node_modules holds ${landed.join(", ")}; expected only ${expected.join(", ")}`);
+  await runAsync("node", [addSmoke(smokeOf(context, "@asyncstreams/reader"), dir, "@asyncstreams/reader")], {
+    cwd: dir,
+    timeoutMs: 60_000,
+  });
   // ESM only, but Node 20.19+ loads it with require() too (require(esm)), as the README says.
-  writeFileSync(join(dir, "require.cjs"), `const { StreamReader } = require("@asyncstreams/reader");\nif (typeof StreamReader !== "function") throw new Error("require() gave no StreamReader");\n`);
+  writeFileSync(
+    join(dir, "require.cjs"),
+    `const { StreamReader } = require("@asyncstreams/reader");\nif (typeof StreamReader !== "function") throw new Error("require() gave no StreamReader");\n`,
+  );
   await runAsync("node", ["require.cjs"], { cwd: dir, timeoutMs: 60_000 });
-  return { detail: `node_modules: ${landed.join(", ")}; reader smoke and require() on Node ${process.versions.node}`, bytes: diskBytes(join(dir, "node_modules")) };
+  return {
+    detail: `node_modules: ${landed.join(", ")}; reader smoke and require() on Node ${process.versions.node}`,
+    bytes: diskBytes(join(dir, "node_modules")),
+  };
 }
 
 /**
@@ -57,10 +69,18 @@ async function pnpmAlone(context, name) {
   // A store and a metadata cache of its own, as a new user has: pnpm trusts cached metadata that
   // satisfies a range, so metadata cached while publishing would hold it at older versions.
   const env = { PNPM_CONFIG_CACHE_DIR: join(dir, ".pnpm-cache") };
-  await runAsync("pnpm", ["add", "--ignore-workspace", "--store-dir", join(dir, ".pnpm-store"), name], { cwd: dir, env });
-  const layers = readdirSync(join(dir, "node_modules", ".pnpm")).filter((entry) => entry.startsWith("@asyncstreams+")).map((entry) => entry.replace("+", "/"));
+  await runAsync("pnpm", ["add", "--ignore-workspace", "--store-dir", join(dir, ".pnpm-store"), name], {
+    cwd: dir,
+    env,
+  });
+  const layers = readdirSync(join(dir, "node_modules", ".pnpm"))
+    .filter((entry) => entry.startsWith("@asyncstreams+"))
+    .map((entry) => entry.replace("+", "/"));
   await runAsync("node", [addSmoke(smokeOf(context, name), dir, name)], { cwd: dir, timeoutMs: 60_000 });
-  return { detail: `installed ${layers.sort().join(", ")}; ${name.split("/").pop()} smoke on Node`, bytes: diskBytes(join(dir, "node_modules")) };
+  return {
+    detail: `installed ${layers.sort().join(", ")}; ${name.split("/").pop()} smoke on Node`,
+    bytes: diskBytes(join(dir, "node_modules")),
+  };
 }
 
 /** `name: ^version` for every runtime-neutral package. @param {Context} context */
@@ -83,7 +103,10 @@ async function bun(context) {
   for (const name of Object.keys(dependencies)) {
     await runAsync(runtime.binary, [addSmoke(smokeOf(context, name), dir, name)], { cwd: dir, env, timeoutMs: 60_000 });
   }
-  return { detail: `${runtime.version}: ${Object.keys(dependencies).length} smokes`, bytes: diskBytes(join(dir, "node_modules")) };
+  return {
+    detail: `${runtime.version}: ${Object.keys(dependencies).length} smokes`,
+    bytes: diskBytes(join(dir, "node_modules")),
+  };
 }
 
 /** Deno: `npm:` specifiers (through deno.json's import map), their smokes and `deno check`. @param {Context} context */
@@ -94,7 +117,10 @@ async function deno(context) {
   const imports = Object.fromEntries(Object.entries(ranges).map(([name, range]) => [name, `npm:${name}@${range}`]));
   const dir = makeProject(join(context.work, "deno"), {
     registry: context.registry,
-    files: { "deno.json": `${JSON.stringify({ imports, nodeModulesDir: "none" }, null, 2)}\n`, "consumer.ts": typeScriptConsumer(context, true) },
+    files: {
+      "deno.json": `${JSON.stringify({ imports, nodeModulesDir: "none" }, null, 2)}\n`,
+      "consumer.ts": typeScriptConsumer(context, true),
+    },
   });
   const denoDir = join(context.work, "deno-dir");
   const env = { DENO_DIR: denoDir, DENO_NO_UPDATE_CHECK: "1" };
@@ -103,11 +129,18 @@ async function deno(context) {
   const fresh = "--minimum-dependency-age=0";
   // The smokes need no permission: the packages touch nothing but memory.
   for (const name of Object.keys(ranges)) {
-    await runAsync(runtime.binary, ["run", "--no-lock", fresh, addSmoke(smokeOf(context, name), dir, name)], { cwd: dir, env, timeoutMs: 120_000 });
+    await runAsync(runtime.binary, ["run", "--no-lock", fresh, addSmoke(smokeOf(context, name), dir, name)], {
+      cwd: dir,
+      env,
+      timeoutMs: 120_000,
+    });
   }
   await runAsync(runtime.binary, ["check", "--no-lock", fresh, "consumer.ts"], { cwd: dir, env, timeoutMs: 120_000 });
   const cached = join(denoDir, "npm");
-  return { detail: `${runtime.version}: ${Object.keys(ranges).length} smokes, deno check`, bytes: existsSync(cached) ? diskBytes(cached) : undefined };
+  return {
+    detail: `${runtime.version}: ${Object.keys(ranges).length} smokes, deno check`,
+    bytes: existsSync(cached) ? diskBytes(cached) : undefined,
+  };
 }
 
 /**
@@ -119,7 +152,9 @@ function typeScriptConsumer(context, neutralOnly) {
   const packages = context.packages.filter((pkg) => pkg.neutral || !neutralOnly);
   const lines = ["// Type-checks the public types of every package it imports (skipLibCheck is off)."];
   packages.forEach((pkg, index) => lines.push(`import * as package${index} from "${pkg.name}";`));
-  lines.push(`export const exported: number = ${packages.map((_, index) => `Object.keys(package${index}).length`).join(" + ")};`);
+  lines.push(
+    `export const exported: number = ${packages.map((_, index) => `Object.keys(package${index}).length`).join(" + ")};`,
+  );
   if (packages.some((pkg) => pkg.name === "@asyncstreams/reader")) {
     lines.push(
       `import { StreamReader, type ReadOptions } from "@asyncstreams/reader";`,
@@ -153,13 +188,24 @@ async function typeScript(context) {
     browser: { file: "browser.ts", lib: ["ES2022", "ESNext.Disposable", "DOM"], types: [] },
     "browser-es2022-dom": { file: "browser.ts", lib: ["ES2022", "DOM"], types: [] },
   };
-  const resolutions = { nodenext: { module: "nodenext", moduleResolution: "nodenext" }, bundler: { module: "esnext", moduleResolution: "bundler" } };
+  const resolutions = {
+    nodenext: { module: "nodenext", moduleResolution: "nodenext" },
+    bundler: { module: "esnext", moduleResolution: "bundler" },
+  };
   const tsc = join(context.root, "node_modules", "typescript", "bin", "tsc");
   const configs = [];
   for (const [setupName, setup] of Object.entries(setups)) {
     for (const [resolutionName, resolution] of Object.entries(resolutions)) {
       const config = `tsconfig.${setupName}-${resolutionName}.json`;
-      const compilerOptions = { strict: true, target: "ES2022", ...resolution, lib: setup.lib, types: setup.types, noEmit: true, skipLibCheck: false };
+      const compilerOptions = {
+        strict: true,
+        target: "ES2022",
+        ...resolution,
+        lib: setup.lib,
+        types: setup.types,
+        noEmit: true,
+        skipLibCheck: false,
+      };
       writeFileSync(join(dir, config), `${JSON.stringify({ compilerOptions, files: [setup.file] }, null, 2)}\n`);
       configs.push(config);
     }
@@ -190,7 +236,12 @@ export function runConsumers(context) {
       try {
         return { name, ok: true, ...(await check()), ms: performance.now() - started };
       } catch (error) {
-        return { name, ok: false, detail: error instanceof Error ? error.message : String(error), ms: performance.now() - started };
+        return {
+          name,
+          ok: false,
+          detail: error instanceof Error ? error.message : String(error),
+          ms: performance.now() - started,
+        };
       }
     }),
     3,

@@ -13,8 +13,14 @@ import { join } from "node:path";
  */
 export function makeProject(dir, { registry, dependencies = {}, files = {} }) {
   mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, "package.json"), `${JSON.stringify({ name: "consumer", private: true, type: "module", dependencies }, null, 2)}\n`);
-  writeFileSync(join(dir, ".npmrc"), `@asyncstreams:registry=${registry}\nfund=false\naudit=false\nupdate-notifier=false\n`);
+  writeFileSync(
+    join(dir, "package.json"),
+    `${JSON.stringify({ name: "consumer", private: true, type: "module", dependencies }, null, 2)}\n`,
+  );
+  writeFileSync(
+    join(dir, ".npmrc"),
+    `@asyncstreams:registry=${registry}\nfund=false\naudit=false\nupdate-notifier=false\n`,
+  );
   for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
   return dir;
 }

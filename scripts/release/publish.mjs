@@ -29,7 +29,9 @@ export function registryArgs(target) {
  * @param {boolean} scratch
  */
 export function installForRelease(checkout, scratch) {
-  const filters = scratch ? [...publicPackages(checkout).flatMap((pkg) => ["--filter", `./${pkg.dir}`]), "--filter", "{.}"] : [];
+  const filters = scratch
+    ? [...publicPackages(checkout).flatMap((pkg) => ["--filter", `./${pkg.dir}`]), "--filter", "{.}"]
+    : [];
   run("pnpm", ["install", "--frozen-lockfile", "--prefer-offline", ...filters], { cwd: checkout });
 }
 
@@ -44,7 +46,10 @@ export function buildAndPublish(checkout, { only, gitChecks = false, ...target }
   if (packages.length === 0) return [];
   installForRelease(checkout, !gitChecks);
   // One tsc -b for every package: it builds the project references in order, once each.
-  run(join(checkout, "node_modules", ".bin", "tsc"), ["-b", ...packages.map((pkg) => pkg.dir)], { cwd: checkout, timeoutMs: 600_000 });
+  run(join(checkout, "node_modules", ".bin", "tsc"), ["-b", ...packages.map((pkg) => pkg.dir)], {
+    cwd: checkout,
+    timeoutMs: 600_000,
+  });
   const summary = join(checkout, "pnpm-publish-summary.json");
   rmSync(summary, { force: true });
   // pnpm caches the registry's metadata under its URL; a throwaway cache keeps a local registry's

@@ -20,10 +20,18 @@ async function addUser(url, user, password) {
   const response = await fetch(new URL(`-/user/org.couchdb.user:${encodeURIComponent(user)}`, url), {
     method: "PUT",
     headers: { "content-type": "application/json" },
-    body: JSON.stringify({ _id: `org.couchdb.user:${user}`, name: user, password, type: "user", roles: [], date: new Date().toISOString() }),
+    body: JSON.stringify({
+      _id: `org.couchdb.user:${user}`,
+      name: user,
+      password,
+      type: "user",
+      roles: [],
+      date: new Date().toISOString(),
+    }),
   });
   const body = /** @type {{ token?: string, error?: string }} */ (await response.json());
-  if (!response.ok || typeof body.token !== "string") throw new Error(`Cannot create a registry user: ${response.status} ${body.error ?? ""}`);
+  if (!response.ok || typeof body.token !== "string")
+    throw new Error(`Cannot create a registry user: ${response.status} ${body.error ?? ""}`);
   return body.token;
 }
 
@@ -65,7 +73,10 @@ export async function startLocalRegistry({ timeoutMs = 60_000 } = {}) {
   });
   let output = "";
   const port = await new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`Verdaccio did not start within ${timeoutMs} ms:\n${output}`)), timeoutMs);
+    const timer = setTimeout(
+      () => reject(new Error(`Verdaccio did not start within ${timeoutMs} ms:\n${output}`)),
+      timeoutMs,
+    );
     /** @param {Buffer} chunk */
     const onData = (chunk) => {
       output += chunk.toString();

@@ -41,7 +41,9 @@ export function releaseCheckout(checkout, { log = console.log, ...target }) {
     versioned = true;
   }
   const published = buildAndPublish(checkout, target);
-  log(published.length === 0 ? "publish: every version is already in the registry" : `published ${published.join(", ")}`);
+  log(
+    published.length === 0 ? "publish: every version is already in the registry" : `published ${published.join(", ")}`,
+  );
   const tags = tagPackages(checkout, "HEAD", { checkout });
   log(tags.length === 0 ? "tags: every version is already tagged" : `tagged ${tags.join(", ")}`);
   return { versioned, published, tags };

@@ -27,9 +27,18 @@ export function run(command, args, { cwd, env = {}, timeoutMs = 300_000, allowFa
     killSignal: "SIGKILL",
     maxBuffer: 256 * 1024 * 1024,
   });
-  const out = { status: result.status, stdout: result.stdout ?? "", stderr: result.stderr ?? "", ms: performance.now() - started };
+  const out = {
+    status: result.status,
+    stdout: result.stdout ?? "",
+    stderr: result.stderr ?? "",
+    ms: performance.now() - started,
+  };
   if (!allowFailure && result.status !== 0) {
-    const why = result.error ? String(result.error) : result.signal ? `killed by ${result.signal}` : `exit ${result.status}`;
+    const why = result.error
+      ? String(result.error)
+      : result.signal
+        ? `killed by ${result.signal}`
+        : `exit ${result.status}`;
     const tail = `${out.stdout}\n${out.stderr}`.trim().split("\n").slice(-40).join("\n");
     throw new Error(`${command} ${args.join(" ")} failed (${why}) in ${cwd}:\n${tail}`);
   }

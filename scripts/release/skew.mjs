@@ -48,13 +48,17 @@ async function manifest(registry, name, version) {
  * @param {string} smoke
  */
 async function installAndSmoke(context, label, pins, name, dependency, smoke) {
-  const dir = makeProject(join(context.work, "skew", label.replace(/[^a-z0-9.]+/gi, "-")), { registry: context.registry, dependencies: pins });
+  const dir = makeProject(join(context.work, "skew", label.replace(/[^a-z0-9.]+/gi, "-")), {
+    registry: context.registry,
+    dependencies: pins,
+  });
   await runAsync("npm", ["install", "--no-audit", "--no-fund", "--ignore-scripts"], { cwd: dir });
   if (dependency !== undefined) {
     const nested = join(dir, "node_modules", name, "node_modules", dependency);
     const used = existsSync(nested) ? nested : join(dir, "node_modules", dependency);
     const version = JSON.parse(readFileSync(join(used, "package.json"), "utf8")).version;
-    if (version !== pins[dependency]) throw new Error(`${name} got ${dependency}@${version}, not the pinned ${pins[dependency]}`);
+    if (version !== pins[dependency])
+      throw new Error(`${name} got ${dependency}@${version}, not the pinned ${pins[dependency]}`);
   }
   await runAsync("node", [addSmoke(smoke, dir, name)], { cwd: dir, timeoutMs: 60_000 });
 }
@@ -79,17 +83,36 @@ export async function runSkewMatrix(context, packages) {
   const cell = async (pkg, side, dep) => {
     const version = side === "head" ? pkg.head : /** @type {string} */ (pkg.release);
     const depVersion = dep === undefined ? undefined : side === "head" ? dep.release : dep.head;
-    const row = { package: `${pkg.name}@${version}`, against: dep === undefined ? "(latest in its ranges)" : `${dep.name}@${depVersion}` };
+    const row = {
+      package: `${pkg.name}@${version}`,
+      against: dep === undefined ? "(latest in its ranges)" : `${dep.name}@${depVersion}`,
+    };
     if (dep !== undefined && depVersion !== undefined) {
       const range = (await manifest(context.registry, pkg.name, version)).dependencies?.[dep.name];
-      if (typeof range !== "string") return settled({ ...row, result: "fail", detail: `${pkg.name}@${version} does not declare ${dep.name} in dependencies` });
-      if (!semver.satisfies(depVersion, range)) return settled({ ...row, result: "forbidden", detail: `its range ${range} does not admit ${depVersion}` });
+      if (typeof range !== "string")
+        return settled({
+          ...row,
+          result: "fail",
+          detail: `${pkg.name}@${version} does not declare ${dep.name} in dependencies`,
+        });
+      if (!semver.satisfies(depVersion, range))
+        return settled({ ...row, result: "forbidden", detail: `its range ${range} does not admit ${depVersion}` });
     }
-    const pins = { [pkg.name]: version, ...(dep === undefined ? {} : { [dep.name]: /** @type {string} */ (depVersion) }) };
+    const pins = {
+      [pkg.name]: version,
+      ...(dep === undefined ? {} : { [dep.name]: /** @type {string} */ (depVersion) }),
+    };
     cells.push(async () => {
       const started = performance.now();
       try {
-        await installAndSmoke(context, `${row.package}-${row.against}`, pins, pkg.name, dep?.name, side === "head" ? pkg.headSmoke : pkg.releaseSmoke);
+        await installAndSmoke(
+          context,
+          `${row.package}-${row.against}`,
+          pins,
+          pkg.name,
+          dep?.name,
+          side === "head" ? pkg.headSmoke : pkg.releaseSmoke,
+        );
         return { ...row, result: "pass", detail: "installed; smoke passed", ms: performance.now() - started };
       } catch (error) {
         const detail = error instanceof Error ? error.message.split("\n").slice(0, 6).join(" / ") : String(error);
@@ -99,16 +122,32 @@ export async function runSkewMatrix(context, packages) {
   };
   for (const pkg of packages) {
     await cell(pkg, "head", undefined);
-    const headDeps = Object.keys((await manifest(context.registry, pkg.name, pkg.head)).dependencies ?? {}).filter((name) => byName.has(name));
+    const headDeps = Object.keys((await manifest(context.registry, pkg.name, pkg.head)).dependencies ?? {}).filter(
+      (name) => byName.has(name),
+    );
     for (const depName of headDeps) {
       const dep = /** @type {MatrixPackage} */ (byName.get(depName));
       const against = `${dep.name}@${dep.release ?? "(none)"}`;
-      if (dep.release === undefined) settled({ package: `${pkg.name}@${pkg.head}`, against, result: "same", detail: "no earlier release of the dependency" });
-      else if (dep.release === dep.head) settled({ package: `${pkg.name}@${pkg.head}`, against, result: "same", detail: "the dependency did not change since its release: the baseline covers it" });
+      if (dep.release === undefined)
+        settled({
+          package: `${pkg.name}@${pkg.head}`,
+          against,
+          result: "same",
+          detail: "no earlier release of the dependency",
+        });
+      else if (dep.release === dep.head)
+        settled({
+          package: `${pkg.name}@${pkg.head}`,
+          against,
+          result: "same",
+          detail: "the dependency did not change since its release: the baseline covers it",
+        });
       else await cell(pkg, "head", dep);
     }
     if (pkg.release === undefined || pkg.release === pkg.head) continue;
-    const releaseDeps = Object.keys((await manifest(context.registry, pkg.name, pkg.release)).dependencies ?? {}).filter((name) => byName.has(name));
+    const releaseDeps = Object.keys(
+      (await manifest(context.registry, pkg.name, pkg.release)).dependencies ?? {},
+    ).filter((name) => byName.has(name));
     for (const depName of releaseDeps) await cell(pkg, "release", /** @type {MatrixPackage} */ (byName.get(depName)));
   }
   return inPool(cells, 3);
@@ -127,17 +166,23 @@ export async function checkPolicy(registry, packages) {
   const violations = [];
   for (const pkg of packages) {
     const published = await manifest(registry, pkg.name, pkg.head);
-    if (JSON.stringify(published).includes("workspace:")) violations.push(`${pkg.name}@${pkg.head}: the published manifest says workspace:`);
+    if (JSON.stringify(published).includes("workspace:"))
+      violations.push(`${pkg.name}@${pkg.head}: the published manifest says workspace:`);
     for (const field of ["peerDependencies", "optionalDependencies", "devDependencies"]) {
       for (const name of Object.keys(published[field] ?? {})) {
-        if (byName.has(name)) violations.push(`${pkg.name}@${pkg.head}: ${name} is in ${field}; internal packages are plain dependencies`);
+        if (byName.has(name))
+          violations.push(`${pkg.name}@${pkg.head}: ${name} is in ${field}; internal packages are plain dependencies`);
       }
     }
     for (const [name, range] of Object.entries(published.dependencies ?? {})) {
       const dep = byName.get(name);
       if (dep === undefined) continue;
-      if (!/^\^\d/.test(range)) violations.push(`${pkg.name}@${pkg.head}: ${name} is ${range}, expected a caret range (workspace:^)`);
-      else if (!semver.satisfies(dep.head, range)) violations.push(`${pkg.name}@${pkg.head}: its range ${range} for ${name} does not admit ${name}@${dep.head}, so the latest set cannot share one copy`);
+      if (!/^\^\d/.test(range))
+        violations.push(`${pkg.name}@${pkg.head}: ${name} is ${range}, expected a caret range (workspace:^)`);
+      else if (!semver.satisfies(dep.head, range))
+        violations.push(
+          `${pkg.name}@${pkg.head}: its range ${range} for ${name} does not admit ${name}@${dep.head}, so the latest set cannot share one copy`,
+        );
     }
   }
   return violations;

@@ -27,5 +27,6 @@ await writer.waitClosed();
 server.close();
 await server.waitClosed();
 clearTimeout(deadline);
-if (echoed !== "hello\n" || rest.length !== 0) throw new Error(`net smoke: echoed ${JSON.stringify(echoed)}, then ${rest.length} bytes`);
+if (echoed !== "hello\n" || rest.length !== 0)
+  throw new Error(`net smoke: echoed ${JSON.stringify(echoed)}, then ${rest.length} bytes`);
 console.log("ok @asyncstreams/net");

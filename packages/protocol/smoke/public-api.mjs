@@ -19,6 +19,8 @@ await client.writer.waitClosed();
 server.writer.close();
 await server.writer.waitClosed();
 if (line !== "hello\n" || reply !== "bye" || eof.length !== 0) {
-  throw new Error(`protocol smoke: server read ${JSON.stringify(line)}, client read ${JSON.stringify(reply)} then ${eof.length} bytes`);
+  throw new Error(
+    `protocol smoke: server read ${JSON.stringify(line)}, client read ${JSON.stringify(reply)} then ${eof.length} bytes`,
+  );
 }
 console.log("ok @asyncstreams/protocol");

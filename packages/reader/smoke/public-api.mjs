@@ -15,7 +15,8 @@ try {
 } catch (error) {
   short = error;
 }
-if (header !== "HELLO 5\n" || body !== "world") throw new Error(`reader smoke: read ${JSON.stringify(header)} and ${JSON.stringify(body)}`);
+if (header !== "HELLO 5\n" || body !== "world")
+  throw new Error(`reader smoke: read ${JSON.stringify(header)} and ${JSON.stringify(body)}`);
 if (!(short instanceof IncompleteReadError) || decode(short.partial) !== "!" || short.code !== "ERR_INCOMPLETE_READ") {
   throw new Error(`reader smoke: expected IncompleteReadError with partial "!", got ${short}`);
 }
