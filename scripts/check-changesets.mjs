@@ -30,6 +30,7 @@ import {
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { dirname, join, relative, resolve } from "node:path";
+import { pendingChangesets, workspacePackages } from "./_workspace.mjs";
 
 const root = resolve(import.meta.dirname, "..");
 // The semver that changesets itself uses, so ranges are judged exactly as it judges them.
@@ -41,51 +42,6 @@ function git(args) {
   const result = spawnSync("git", args, { cwd: root, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
   if (result.status !== 0) throw new Error(`Cannot run git ${args.join(" ")}: ${result.stderr}`);
   return result.stdout;
-}
-
-/** The workspace packages of the tree at `base`: { name, dir (relative), manifest }. */
-function workspacePackages(base) {
-  const yaml = readFileSync(join(base, "pnpm-workspace.yaml"), "utf8");
-  const patterns = [...yaml.matchAll(/^\s*-\s*["']?([^"'\s#]+)["']?\s*$/gm)].map((match) => match[1]);
-  const dirs = [];
-  for (const pattern of patterns) {
-    if (pattern.startsWith("!")) continue;
-    if (pattern.endsWith("/*")) {
-      const parent = join(base, pattern.slice(0, -2));
-      if (!existsSync(parent)) continue;
-      for (const entry of readdirSync(parent, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
-        if (entry.isDirectory()) dirs.push(join(pattern.slice(0, -2), entry.name));
-      }
-    } else {
-      dirs.push(pattern);
-    }
-  }
-  return dirs
-    .filter((dir) => existsSync(join(base, dir, "package.json")))
-    .map((dir) => ({ dir, manifest: JSON.parse(readFileSync(join(base, dir, "package.json"), "utf8")) }))
-    .filter(({ manifest }) => typeof manifest.name === "string")
-    .map(({ dir, manifest }) => ({ name: manifest.name, dir, manifest }));
-}
-
-/** The pending changesets: [{ file, releases: Map<name, level>, summary }]. */
-function pendingChangesets(base) {
-  const dir = join(base, ".changeset");
-  return readdirSync(dir)
-    .filter((file) => file.endsWith(".md") && file !== "README.md")
-    .sort()
-    .map((file) => {
-      const text = readFileSync(join(dir, file), "utf8");
-      const match = /^---\r?\n([\s\S]*?)\r?\n---\r?\n?([\s\S]*)$/.exec(text);
-      if (!match) throw new Error(`Cannot read .changeset/${file}: no front matter`);
-      const releases = new Map();
-      for (const line of match[1].split(/\r?\n/)) {
-        if (line.trim() === "") continue;
-        const entry = /^\s*["']?([^"':]+(?::[^"':]+)?)["']?\s*:\s*(major|minor|patch|none)\s*$/.exec(line);
-        if (!entry) throw new Error(`Cannot read .changeset/${file}: bad release line ${JSON.stringify(line)}`);
-        releases.set(entry[1], entry[2]);
-      }
-      return { file, releases, summary: match[2].trim() };
-    });
 }
 
 /** The range a dependent declares, as changesets reads it: `workspace:^` is `^<old version>`. */

@@ -1,3 +1,6 @@
+// The public types name Disposable / Symbol.dispose: this directive, kept in the emitted .d.ts,
+// brings TypeScript's declarations of them to every consumer, whatever its `lib` (ES2022 + DOM is enough).
+/// <reference lib="esnext.disposable" preserve="true" />
 import type { Server as NetServer, Socket } from "node:net";
 import type { ClientConnectedCallback, Transport, WriteBufferLimits } from "@asyncstreams/protocol";
 import { StreamReaderProtocol } from "@asyncstreams/protocol";

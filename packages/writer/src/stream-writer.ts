@@ -1,3 +1,6 @@
+// The public types name Disposable / Symbol.dispose: this directive, kept in the emitted .d.ts,
+// brings TypeScript's declarations of them to every consumer, whatever its `lib` (ES2022 + DOM is enough).
+/// <reference lib="esnext.disposable" preserve="true" />
 import type { ExtraInfo } from "./extra-info.js";
 import type { StartTlsOptions } from "./start-tls-options.js";
 import type { WriterProtocol } from "./writer-protocol.js";
