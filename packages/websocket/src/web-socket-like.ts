@@ -25,10 +25,10 @@ export interface WebSocketLike {
   send(data: Uint8Array): void;
   /** Starts the closing handshake. */
   close(code?: number, reason?: string): void;
-  /** Listens for `open`, `message`, `error` and `close`. */
-  addEventListener(type: string, listener: (event: never) => void): void;
+  /** Listens for `open`, `message`, `error` and `close` (typed loosely, so that `ws`'s socket fits too). */
+  addEventListener(type: string, listener: (event: { readonly type: string }) => void): void;
   /** Stops listening. */
-  removeEventListener(type: string, listener: (event: never) => void): void;
+  removeEventListener(type: string, listener: (event: { readonly type: string }) => void): void;
 }
 
 /**

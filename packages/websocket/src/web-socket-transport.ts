@@ -137,7 +137,8 @@ export class WebSocketTransport implements Transport {
       this.#rejectOpened = reject;
     });
     this.#opened.catch(() => undefined); // read through whenOpen() or connectionLost(), never unhandled
-    const listen: (type: string, listener: (event: never) => void) => void = socket.addEventListener.bind(socket);
+    // Each event's own shape, which WebSocketLike leaves loose so that ws's socket type fits it.
+    const listen = socket.addEventListener.bind(socket) as (type: string, listener: (event: never) => void) => void;
     listen("open", this.#onOpen);
     if (this.#ws !== undefined) {
       // ws's own events: raw bytes for text messages too, and no MessageEvent per message.

@@ -32,7 +32,12 @@ export async function rawServer(options: { maxPayload?: number } = {}) {
 /** Resolves once a ws or WHATWG socket is closed (at once if it is). */
 export function whenClosed(socket: WebSocketLike): Promise<{ code: number; reason: string }> {
   if (socket.readyState === 3) return Promise.resolve({ code: -1, reason: "" });
-  return new Promise((resolve) => socket.addEventListener("close", ((event: { code: number; reason: string }) => resolve({ code: event.code, reason: event.reason }))));
+  return new Promise((resolve) =>
+    socket.addEventListener("close", (event) => {
+      const { code, reason } = event as unknown as { code: number; reason: string };
+      resolve({ code, reason });
+    }),
+  );
 }
 
 /** Resolves once a socket is open. */

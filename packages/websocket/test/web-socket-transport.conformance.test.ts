@@ -14,7 +14,7 @@ function factory(Constructor: WebSocketConstructor) {
       transports: [new WebSocketTransport(client), new WebSocketTransport(peer)] as const,
       async close() {
         // The kit has closed or aborted both ends; drop whatever is still shaking hands.
-        const closed = [whenClosed(client), whenClosed(peer as never)];
+        const closed = [whenClosed(client), whenClosed(peer)];
         peer.terminate();
         await Promise.all(closed);
         await server.close();

@@ -89,7 +89,7 @@ for (const [label, Constructor] of clients) {
         expect(() => writer.writeEof()).toThrow(/no half-close.*close\(\)/);
         const received: string[] = [];
         pair.peer.on("message", (data: Uint8Array) => received.push(decode(data)));
-        const peerClosed = whenClosed(pair.peer as never);
+        const peerClosed = whenClosed(pair.peer);
         const clientClosed = whenClosed(pair.client);
         writer.write(encode("before close\n"));
         writer.close();
