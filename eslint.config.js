@@ -3,12 +3,16 @@ import js from "@eslint/js";
 import globals from "globals";
 import tseslint from "typescript-eslint";
 
-/** The four runtime-neutral layers: they must run on Node, Bun, Deno and browsers alike. */
+/**
+ * The four runtime-neutral layers, and the websocket package's main entry (not its Node-only
+ * `server/` subpath): they must run on Node, Bun, Deno and browsers alike.
+ */
 const neutralSources = [
   "packages/buffer/src/**/*.ts",
   "packages/reader/src/**/*.ts",
   "packages/writer/src/**/*.ts",
   "packages/protocol/src/**/*.ts",
+  "packages/websocket/src/*.ts",
 ];
 
 export default tseslint.config(

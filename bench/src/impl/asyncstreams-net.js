@@ -7,6 +7,7 @@ import { performance } from "node:perf_hooks";
 import process from "node:process";
 import { openConnection, startServer } from "@asyncstreams/net";
 import { expectCount } from "../lib/memory-harness.js";
+import { asyncstreamsWs1 } from "./websocket-lines.js";
 import {
   HOST,
   I,
@@ -343,5 +344,5 @@ async function m3(params) {
 /** @type {NetImpl} */
 export const asyncstreamsNet = {
   name: "asyncstreams",
-  passes: { W4: w4, W5: pingPong, W6: pingPong, M1: m1, M2: m2, M3: m3 },
+  passes: { W4: w4, W5: pingPong, W6: pingPong, M1: m1, M2: m2, M3: m3, WS1: asyncstreamsWs1 },
 };

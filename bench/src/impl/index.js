@@ -12,7 +12,7 @@
  */
 
 /** The TCP and scale workloads every implementation runs. */
-const NET_WORKLOADS = new Set(["W4", "W5", "W6", "M1", "M2", "M3"]);
+const NET_WORKLOADS = new Set(["W4", "W5", "W6", "M1", "M2", "M3", "WS1"]);
 
 /**
  * Every implementation, in table order. node-raw is the anchor every ratio is taken against.

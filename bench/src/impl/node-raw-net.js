@@ -9,6 +9,7 @@ import { connect, createServer } from "node:net";
 import { performance } from "node:perf_hooks";
 import process from "node:process";
 import { expectCount } from "../lib/memory-harness.js";
+import { nodeRawWs1 } from "./websocket-lines.js";
 import {
   HOST,
   I,
@@ -492,5 +493,5 @@ async function m3(params) {
 /** @type {NetImpl} */
 export const nodeRawNet = {
   name: "node-raw",
-  passes: { W4: w4, W5: pingPong, W6: pingPong, M1: m1, M2: m2, M3: m3 },
+  passes: { W4: w4, W5: pingPong, W6: pingPong, M1: m1, M2: m2, M3: m3, WS1: nodeRawWs1 },
 };

@@ -1,6 +1,8 @@
 import type { StreamReader } from "@asyncstreams/reader";
 import type { StreamWriter } from "@asyncstreams/writer";
-import type { SessionHandler } from "./websocket-streams.js";
+
+/** A session handler: the shape `startServer()` of `@asyncstreams/net` and `startWebSocketServer()` both take. */
+export type SessionHandler = (reader: StreamReader, writer: StreamWriter) => Promise<void>;
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();

@@ -1,6 +1,8 @@
 import { openConnection, startServer } from "@asyncstreams/net";
 import { kvSession, runCommands } from "./kv-session.js";
-import { openWebSocketConnection, startWebSocketServer } from "./websocket-streams.js";
+import { openWebSocketConnection } from "@asyncstreams/websocket";
+import { startWebSocketServer } from "@asyncstreams/websocket/server";
+import WebSocket from "ws";
 
 /** One client's part of {@linkcode runBridge}. */
 export interface BridgeSession {
@@ -25,17 +27,19 @@ export interface BridgeSession {
 export async function runBridge(log: (line: string) => void = console.log): Promise<BridgeSession[]> {
   const handler = kvSession(new Map()); // one function, one store, two transports
   const tcp = await startServer(handler, { host: "127.0.0.1", port: 0 });
-  const ws = await startWebSocketServer(handler);
+  const ws = await startWebSocketServer(handler, { host: "127.0.0.1", port: 0 });
   const sessions: BridgeSession[] = [];
   const signal = AbortSignal.timeout(10_000);
   try {
     const [address] = tcp.addresses();
-    if (address === undefined || typeof address === "string") throw new Error("The TCP server has no TCP address");
+    const [wsAddress] = ws.addresses();
+    if (address === undefined || typeof address === "string" || wsAddress === undefined || typeof wsAddress === "string") throw new Error("A server has no TCP address");
+    const url = `ws://${wsAddress.address}:${wsAddress.port}/`;
     log(`tcp server on ${address.address}:${address.port}`);
-    log(`websocket server on ${ws.url}`);
+    log(`websocket server on ${url}`);
 
     const run = async (via: BridgeSession["via"], commands: string[]): Promise<void> => {
-      const { reader, writer } = via === "tcp" ? await openConnection({ host: address.address, port: address.port, signal }) : await openWebSocketConnection(ws.url, { signal });
+      const { reader, writer } = via === "tcp" ? await openConnection({ host: address.address, port: address.port, signal }) : await openWebSocketConnection(url, { signal, WebSocket }); // ws's WebSocket: Node 20 has no global one
       const result = await runCommands(reader, writer, commands, signal);
       for (const [i, command] of commands.entries()) {
         log(`[${via}] > ${command}`);

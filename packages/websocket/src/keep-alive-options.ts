@@ -1,0 +1,18 @@
+/**
+ * Keep-alive pings: every `interval` ms the transport sends a ping, and when no pong comes back
+ * within `timeout` ms it drops the connection with a `KeepAliveTimeoutError`. Only a socket that
+ * can send pings takes it (`ws`); the WHATWG `WebSocket` cannot, and the option is refused there.
+ *
+ * @example
+ * ```ts
+ * import type { KeepAliveOptions } from "@asyncstreams/websocket";
+ *
+ * const keepAlive: KeepAliveOptions = { interval: 30_000, timeout: 10_000 };
+ * ```
+ */
+export interface KeepAliveOptions {
+  /** Milliseconds between pings. */
+  interval: number;
+  /** Milliseconds to wait for each pong. Default: `interval`. */
+  timeout?: number | undefined;
+}

@@ -1,0 +1,119 @@
+import { createServer, type IncomingMessage, type Server as HttpServer } from "node:http";
+import type { Server as HttpsServer } from "node:https";
+import { DEFAULT_LIMIT } from "@asyncstreams/reader";
+import { checkOptions, checkPositiveInteger } from "../_check-options.js";
+import { prepareReader, STREAM_OPTIONS, type StreamOptions } from "../_streams-over-socket.js";
+import { WebSocketServer, type UpgradeHandler, type WebSocketClientCallback, type WebSocketServerErrorHandler } from "./web-socket-server.js";
+
+const OPTIONS = [...STREAM_OPTIONS, "host", "port", "server", "path", "maxPayload", "authorize", "selectProtocol", "perMessageDeflate", "onError"] as const;
+
+/** Options for {@linkcode startWebSocketServer}. */
+export interface StartWebSocketServerOptions extends Omit<StreamOptions, "maxReadBuffer" | "search"> {
+  /** The address to listen on; unset listens on every interface. Not with `server`. */
+  host?: string | undefined;
+  /** The port; 0 (the default) picks a free one. Not with `server`. */
+  port?: number | undefined;
+  /** An HTTP or HTTPS server to attach to (its `upgrade` event) instead of listening on a new one. */
+  server?: HttpServer | HttpsServer | undefined;
+  /** Only upgrades to this path are served (others get 404 on an own server, and are left to other listeners on an attached one). */
+  path?: string | undefined;
+  /** Each connection's reader limit. Default 64 KiB. */
+  limit?: number | undefined;
+  /** The largest message accepted; a bigger one closes the connection with 1009. Default `16 × limit` (1 MiB). */
+  maxPayload?: number | undefined;
+  /**
+   * Decides before upgrading, from the request (URL, `Origin` and other headers): `true` accepts,
+   * `false` refuses with 403, a number refuses with that HTTP status (400-599).
+   */
+  authorize?: ((request: IncomingMessage) => boolean | number | Promise<boolean | number>) | undefined;
+  /** Picks one of the subprotocols the client offered, or `false` for none. Default: none. */
+  selectProtocol?: ((protocols: readonly string[], request: IncomingMessage) => string | false) | undefined;
+  /** permessage-deflate compression. Default `false`. */
+  perMessageDeflate?: boolean | undefined;
+  /** Receives client-callback failures and failed `authorize` calls. Default: `console.error`. */
+  onError?: WebSocketServerErrorHandler | undefined;
+}
+
+/**
+ * asyncio's `start_server()` over WebSockets (Node, on the `ws` package, an optional peer
+ * dependency of this entry point only): listens, or attaches to an existing HTTP(S) server's
+ * `upgrade` event, and runs `onClient(reader, writer, request)` for each connection.
+ *
+ * @param onClient Runs once per connection.
+ * @param options Where to listen (or `server`), `path`, `limit`, `authorize`, `selectProtocol`, ...
+ * @returns The serving server.
+ * @throws {TypeError} For an unknown option, `server` with `host`/`port`, or when `ws` is not installed.
+ * @throws {RangeError} When `limit` or `maxPayload` is out of range.
+ * @throws The listen error (`EADDRINUSE`, ...) of an own server.
+ *
+ * @example
+ * ```ts
+ * import { startWebSocketServer } from "@asyncstreams/websocket/server";
+ *
+ * const server = await startWebSocketServer(async (reader, writer, request) => {
+ *   for await (const line of reader) writer.write(line);
+ *   writer.close();
+ * }, { host: "127.0.0.1", port: 0, path: "/echo", authorize: (request) => request.headers.origin === "https://example.com" || 403 });
+ * console.log(server.addresses());
+ * server.close();
+ * await server.waitClosed();
+ * ```
+ */
+export async function startWebSocketServer(onClient: WebSocketClientCallback, options: StartWebSocketServerOptions = {}): Promise<WebSocketServer> {
+  const action = "Cannot start a WebSocket server";
+  checkOptions(options, OPTIONS, action);
+  if (typeof onClient !== "function") throw new TypeError(`${action}: onClient must be a function`);
+  prepareReader({ limit: options.limit, keepAlive: options.keepAlive, writeBufferLimits: options.writeBufferLimits }, STREAM_OPTIONS, action);
+  checkPositiveInteger(options.maxPayload, "maxPayload", action);
+  if (options.server !== undefined && (options.host !== undefined || options.port !== undefined)) {
+    throw new TypeError(`${action}: give either server (to attach to) or host and port (to listen on), not both`);
+  }
+  const wss = await makeWsServer(options, action);
+  let httpServer = options.server;
+  const ownsHttpServer = httpServer === undefined;
+  if (httpServer === undefined) {
+    const own = createServer((_request, response) => {
+      response.writeHead(426, { "content-type": "text/plain", upgrade: "websocket", connection: "Upgrade" }).end("Upgrade Required: this is a WebSocket endpoint\n");
+    });
+    await new Promise<void>((resolve, reject) => {
+      own.once("error", reject);
+      own.listen(options.port ?? 0, options.host, () => {
+        own.off("error", reject);
+        resolve();
+      });
+    });
+    httpServer = own;
+  }
+  return new WebSocketServer({
+    httpServer,
+    ownsHttpServer,
+    wss,
+    onClient,
+    onError: options.onError,
+    path: options.path,
+    authorize: options.authorize,
+    limit: options.limit,
+    writeBufferLimits: options.writeBufferLimits,
+    keepAlive: options.keepAlive,
+  });
+}
+
+/** `ws`'s server in `noServer` mode, loaded only now: `ws` is an optional peer dependency. */
+async function makeWsServer(options: StartWebSocketServerOptions, action: string): Promise<UpgradeHandler> {
+  let ws: typeof import("ws");
+  try {
+    ws = await import("ws");
+  } catch (error) {
+    throw new TypeError(`${action}: it needs the ws package (npm install ws)`, { cause: error });
+  }
+  const { selectProtocol } = options;
+  const server = new ws.WebSocketServer({
+    noServer: true,
+    clientTracking: false,
+    maxPayload: options.maxPayload ?? 16 * (options.limit ?? DEFAULT_LIMIT),
+    perMessageDeflate: options.perMessageDeflate ?? false,
+    ...(selectProtocol === undefined ? {} : { handleProtocols: (protocols: Set<string>, request: IncomingMessage) => selectProtocol([...protocols], request) }),
+  });
+  // ws's socket is a WsSocket: the WHATWG shape plus on/off, pause/resume, ping, terminate.
+  return server as unknown as UpgradeHandler;
+}

@@ -1,0 +1,224 @@
+import type { IncomingMessage, Server as HttpServer } from "node:http";
+import type { Server as HttpsServer } from "node:https";
+import type { AddressInfo } from "node:net";
+import type { Duplex } from "node:stream";
+import { nodeByteSearch, type ServerAddress } from "@asyncstreams/net";
+import { createStreams, type Transport, type WriteBufferLimits } from "@asyncstreams/protocol";
+import { StreamReader } from "@asyncstreams/reader";
+import type { StreamReader as Reader } from "@asyncstreams/reader";
+import type { StreamWriter } from "@asyncstreams/writer";
+import type { KeepAliveOptions } from "../keep-alive-options.js";
+import type { WsSocket } from "../_ws-socket.js";
+import { WebSocketTransport } from "../web-socket-transport.js";
+import { refusalStatus, refuseUpgrade } from "./_refuse-upgrade.js";
+
+/**
+ * Runs once per connection, with the upgrade request (URL, headers, the socket's addresses).
+ * A rejection is reported to `onError` and closes that connection.
+ */
+export type WebSocketClientCallback = (reader: Reader, writer: StreamWriter, request: IncomingMessage) => void | Promise<void>;
+
+/** Receives a client callback's failure (with its `transport`) or a failed `authorize`. */
+export type WebSocketServerErrorHandler = (error: unknown, context: { message: string; transport?: Transport | undefined; request?: IncomingMessage | undefined }) => void;
+
+/** The part of `ws`'s `WebSocketServer` (in `noServer` mode) a {@linkcode WebSocketServer} uses. */
+export interface UpgradeHandler {
+  /** Completes the upgrade and calls back with the `ws` socket. */
+  handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer, callback: (socket: WsSocket) => void): void;
+  /** Releases it. */
+  close(): void;
+}
+
+/** What a {@linkcode WebSocketServer} needs; made by `startWebSocketServer()`. */
+export interface WebSocketServerInit {
+  /** The HTTP(S) server whose `upgrade` events are served. */
+  httpServer: HttpServer | HttpsServer;
+  /** Whether `httpServer` was made for this server (then `close()` closes it). */
+  ownsHttpServer: boolean;
+  /** `ws`'s server, in `noServer` mode. */
+  wss: UpgradeHandler;
+  onClient: WebSocketClientCallback;
+  onError: WebSocketServerErrorHandler | undefined;
+  path: string | undefined;
+  authorize: ((request: IncomingMessage) => boolean | number | Promise<boolean | number>) | undefined;
+  limit: number | undefined;
+  writeBufferLimits: Partial<WriteBufferLimits> | undefined;
+  keepAlive: KeepAliveOptions | undefined;
+}
+
+/**
+ * asyncio's `Server` for WebSockets: serves each upgrade on one HTTP(S) server (its own, or one you
+ * attached to) and hands each connection to the client callback as `(reader, writer, request)`,
+ * tracking every live connection.
+ *
+ * - `close()` stops accepting upgrades (an own HTTP server stops listening; an attached one is left
+ *   alone) and leaves live connections open; `closeClients()` closes them with 1000 (after
+ *   flushing), `abortClients()` drops them.
+ * - `waitClosed()` resolves once the server is closed AND every connection is gone.
+ * - `await using server = await startWebSocketServer(...)` closes and waits at the end of the scope.
+ *
+ * @example
+ * ```ts
+ * import { startWebSocketServer } from "@asyncstreams/websocket/server";
+ *
+ * await using server = await startWebSocketServer(async (reader, writer) => {
+ *   writer.write(await reader.readLine());
+ *   writer.close();
+ * }, { host: "127.0.0.1", port: 0 });
+ * console.log(server.addresses()); // [{ address: "127.0.0.1", family: "IPv4", port: 43567 }]
+ * ```
+ */
+export class WebSocketServer implements AsyncDisposable {
+  readonly #init: WebSocketServerInit;
+  readonly #clients = new Set<WebSocketTransport>();
+  #closed = false;
+  #waiters: (() => void)[] = [];
+
+  /**
+   * @param init The HTTP server and per-connection settings; use `startWebSocketServer()` instead.
+   */
+  constructor(init: WebSocketServerInit) {
+    this.#init = init;
+    init.httpServer.on("upgrade", this.#onUpgrade);
+  }
+
+  /**
+   * The addresses the HTTP server listens on; empty once closed.
+   *
+   * @returns One entry, or none when the server is closed or not listening.
+   */
+  addresses(): ServerAddress[] {
+    if (this.#closed) return [];
+    const address = this.#init.httpServer.address();
+    if (address === null) return [];
+    return [typeof address === "string" ? address : { ...(address satisfies AddressInfo) }];
+  }
+
+  /**
+   * Tells whether upgrades are being served.
+   *
+   * @returns `true` until `close()`.
+   */
+  isServing(): boolean {
+    return !this.#closed;
+  }
+
+  /**
+   * Stops accepting upgrades. Live connections stay open; see `closeClients()` and
+   * `abortClients()`. Idempotent.
+   */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#init.httpServer.off("upgrade", this.#onUpgrade);
+    if (this.#init.ownsHttpServer) {
+      this.#init.httpServer.close();
+      this.#init.httpServer.closeIdleConnections();
+    }
+    this.#init.wss.close();
+    this.#maybeWakeWaiters();
+  }
+
+  /** Closes every live connection with 1000, after flushing what each has buffered. Call `close()` first. */
+  closeClients(): void {
+    for (const transport of [...this.#clients]) transport.close();
+  }
+
+  /** Drops every live connection at once (`ws.terminate()`), losing what each has buffered. Call `close()` first. */
+  abortClients(): void {
+    for (const transport of [...this.#clients]) transport.abort();
+  }
+
+  /**
+   * Waits until the server is closed and every connection has ended.
+   *
+   * @returns A promise that resolves then; at once if that already happened.
+   */
+  waitClosed(): Promise<void> {
+    if (this.#closed && this.#clients.size === 0) return Promise.resolve();
+    return new Promise<void>((resolve) => this.#waiters.push(resolve));
+  }
+
+  /** `close()` then `waitClosed()`, for `await using`. */
+  async [Symbol.asyncDispose](): Promise<void> {
+    this.close();
+    await this.waitClosed();
+  }
+
+  /** @returns `<WebSocketServer addresses=[...]>`. */
+  toString(): string {
+    return `<WebSocketServer addresses=${JSON.stringify(this.addresses())}>`;
+  }
+
+  readonly #onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer): void => {
+    const { path, ownsHttpServer } = this.#init;
+    if (path !== undefined && new URL(request.url ?? "/", "http://localhost").pathname !== path) {
+      // On an attached server, other upgrade listeners may serve other paths.
+      if (ownsHttpServer) refuseUpgrade(socket, 404);
+      return;
+    }
+    void this.#upgrade(request, socket, head);
+  };
+
+  async #upgrade(request: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
+    let status: number | undefined;
+    try {
+      status = this.#init.authorize === undefined ? undefined : refusalStatus(await this.#init.authorize(request));
+    } catch (error) {
+      this.#report(error, { message: "authorize failed; the upgrade was refused with 500", request });
+      status = 500;
+    }
+    if (this.#closed) status = 503;
+    if (status !== undefined) {
+      refuseUpgrade(socket, status);
+      return;
+    }
+    if (socket.destroyed) return;
+    this.#init.wss.handleUpgrade(request, socket, head, (ws: WsSocket) => this.#serve(ws, request));
+  }
+
+  #serve(ws: WsSocket, request: IncomingMessage): void {
+    const init = this.#init;
+    if (this.#closed) {
+      ws.close(1001, "server closed");
+      return;
+    }
+    const remote = request.socket;
+    const transport = new WebSocketTransport(ws, {
+      writeBufferLimits: init.writeBufferLimits,
+      keepAlive: init.keepAlive,
+      url: request.url,
+      extraInfo: {
+        request,
+        peername: remote.remoteAddress === undefined ? undefined : [remote.remoteAddress, remote.remotePort],
+        sockname: remote.localAddress === undefined ? undefined : [remote.localAddress, remote.localPort],
+      },
+    });
+    this.#clients.add(transport);
+    ws.on("close", () => {
+      this.#clients.delete(transport);
+      this.#maybeWakeWaiters();
+    });
+    const reader = new StreamReader({ limit: init.limit, search: nodeByteSearch });
+    const { writer } = createStreams(transport, { reader });
+    Promise.resolve()
+      .then(() => init.onClient(reader, writer, request))
+      .catch((error: unknown) => {
+        // asyncio: "Unhandled exception in client_connected_cb", and that transport is closed.
+        this.#report(error, { message: "Unhandled exception in client_connected_cb", transport, request });
+        transport.close();
+      });
+  }
+
+  #report(error: unknown, context: { message: string; transport?: Transport | undefined; request?: IncomingMessage | undefined }): void {
+    if (this.#init.onError === undefined) console.error(context.message, error);
+    else this.#init.onError(error, context);
+  }
+
+  #maybeWakeWaiters(): void {
+    if (!this.#closed || this.#clients.size > 0) return;
+    const waiters = this.#waiters;
+    this.#waiters = [];
+    for (const wake of waiters) wake();
+  }
+}

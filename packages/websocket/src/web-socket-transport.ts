@@ -1,0 +1,470 @@
+import { NotImplementedError } from "@asyncstreams/buffer";
+import type { Protocol, Transport, WriteBufferLimits } from "@asyncstreams/protocol";
+import { WriteFlowControl } from "@asyncstreams/protocol";
+import { InvalidStateError } from "@asyncstreams/reader";
+import { checkOptions, checkPositiveInteger } from "./_check-options.js";
+import { ABORT_CODE, closeError, MESSAGE_TOO_BIG, sendableCode } from "./_close-codes.js";
+import { checkKeepAlive, KeepAlive } from "./_keep-alive.js";
+import { asWsSocket, wsMessageBytes, type WsSocket } from "./_ws-socket.js";
+import { KeepAliveTimeoutError } from "./keep-alive-timeout-error.js";
+import type { KeepAliveOptions } from "./keep-alive-options.js";
+import { ReadOverflowError } from "./read-overflow-error.js";
+import type { WebSocketLike } from "./web-socket-like.js";
+import { WebSocketHandshakeError } from "./web-socket-handshake-error.js";
+
+const CONNECTING = 0;
+const OPEN = 1;
+/** How often a socket with no send callback (WHATWG) is polled for its `bufferedAmount`, in ms. */
+const POLL_MS = 5;
+/** The default of `maxReadBuffer`: 8 MiB. */
+const DEFAULT_MAX_READ_BUFFER = 8 * 1024 * 1024;
+const OPTIONS = ["writeBufferLimits", "maxReadBuffer", "keepAlive", "extraInfo", "url"] as const;
+const utf8 = new TextEncoder();
+const utf8Decoder = new TextDecoder();
+
+/** Options for {@linkcode WebSocketTransport}. */
+export interface WebSocketTransportOptions {
+  /** Write-buffer water marks on the socket's buffered bytes (asyncio's defaults: 64 KiB high, `high / 4` low). */
+  writeBufferLimits?: Partial<WriteBufferLimits> | undefined;
+  /**
+   * Bytes the transport may hold while the reader is paused, on a socket that cannot pause reading
+   * (the WHATWG `WebSocket`); past it the connection closes with 1009 and reads fail with
+   * `ReadOverflowError`. Default 8 MiB. A `ws` socket pauses instead and never needs it.
+   */
+  maxReadBuffer?: number | undefined;
+  /** Keep-alive pings (a `ws` socket only). */
+  keepAlive?: KeepAliveOptions | undefined;
+  /** More for `getExtraInfo()`; `websocket` (the socket) and `subprotocol` are always there. */
+  extraInfo?: Record<string, unknown> | undefined;
+  /** The URL, for error messages. Default: the socket's `url`. */
+  url?: string | undefined;
+}
+
+/** What came in, in order: bytes, or the end of the connection (`error` undefined when clean). */
+type Incoming = { readonly data: Uint8Array } | { readonly end: true; readonly error: unknown };
+
+/**
+ * asyncio's transport over a WebSocket: the messages, in order, are the byte stream. It takes any
+ * {@linkcode WebSocketLike} socket, open or still opening: the global `WebSocket` of a browser,
+ * Deno, Bun or Node 22+, or a `ws` socket (client or server side).
+ *
+ * - A binary message is its bytes; a text message is its UTF-8 bytes. The reader never sees where
+ *   one message ends (empty messages are skipped).
+ * - `write()` sends one binary message (queued while the socket is opening). The write buffer is
+ *   the socket's buffered bytes, behind `WriteFlowControl`: `ws`'s send callbacks resume the
+ *   writer; a WHATWG socket, which has no such event, is polled while the writer is paused.
+ * - `pauseReading()` is `ws.pause()`. A WHATWG socket cannot pause: messages are held in the
+ *   transport up to `maxReadBuffer` bytes, and past that the connection closes with 1009.
+ * - The peer's close with 1000, 1001 or 1005 is a clean `connectionLost(undefined)` (EOF); any other
+ *   code is `connectionLost(ConnectionResetError)` with `closeCode` and `reason`. A WebSocket has
+ *   no half-close: `canWriteEof()` is `false` and `writeEof()` throws `NotImplementedError`.
+ * - `close()` stops delivering data (as asyncio's), sends close code 1000 after the data already
+ *   sent, keeps the socket reading so that the closing handshake completes, and calls
+ *   `connectionLost(undefined)` once that data is flushed. `abort()` is `ws.terminate()`; a WHATWG
+ *   socket cannot drop its connection, so it closes with 4000 ("aborted"), which its peer sees as
+ *   a reset.
+ *
+ * @example
+ * ```ts
+ * import { createStreams } from "@asyncstreams/protocol";
+ * import { WebSocketTransport } from "@asyncstreams/websocket";
+ *
+ * const transport = new WebSocketTransport(new WebSocket("ws://127.0.0.1:8080/"));
+ * await transport.whenOpen();
+ * const { reader, writer } = createStreams(transport);
+ * ```
+ */
+export class WebSocketTransport implements Transport {
+  readonly #socket: WebSocketLike;
+  /** The same socket when it is a `ws` socket: pause, ping, terminate and send callbacks. */
+  readonly #ws: WsSocket | undefined;
+  readonly #extraInfo: Record<string, unknown>;
+  readonly #url: string;
+  readonly #maxReadBuffer: number;
+  readonly #keepAliveOptions: KeepAliveOptions | undefined;
+  readonly #flow: WriteFlowControl;
+  readonly #opened: Promise<void>;
+  #resolveOpened: () => void = () => undefined;
+  #rejectOpened: (error: unknown) => void = () => undefined;
+  #everOpened = false;
+  #protocol: Protocol | null = null;
+  #incoming: Incoming[] = [];
+  #heldBytes = 0;
+  #readingPaused = false;
+  #delivering = false;
+  #closing = false;
+  /** The connection is lost or about to be: writes are dropped (asyncio's `_conn_lost > 0`). */
+  #lost = false;
+  #lostCalled = false;
+  /** What the `error` event brought; the `close` event that follows reports it as `cause`. */
+  #error: unknown = undefined;
+  /** `ws` sends whose callback has not come yet. */
+  #pendingSends = 0;
+  /** Writes made while the socket was opening, sent once it opens. */
+  #queued: Uint8Array[] = [];
+  #queuedBytes = 0;
+  #poll: ReturnType<typeof setTimeout> | undefined;
+  #keepAlive: KeepAlive | undefined;
+
+  /**
+   * Listens to the socket from now on (what arrives before a protocol is set is held).
+   *
+   * @param socket A socket that is open or opening.
+   * @param options Water marks, `maxReadBuffer`, `keepAlive`, extra info.
+   * @throws {InvalidStateError} When the socket is closing or closed.
+   * @throws {TypeError} For an unknown option, or `keepAlive` on a socket that cannot ping.
+   * @throws {RangeError} For a bad number.
+   */
+  constructor(socket: WebSocketLike, options: WebSocketTransportOptions = {}) {
+    const action = "Cannot make a WebSocketTransport";
+    checkOptions(options, OPTIONS, action);
+    checkPositiveInteger(options.maxReadBuffer, "maxReadBuffer", action);
+    checkKeepAlive(options.keepAlive, action);
+    if (socket.readyState !== CONNECTING && socket.readyState !== OPEN) throw new InvalidStateError(`${action}: the WebSocket is closing or closed`);
+    this.#socket = socket;
+    this.#ws = asWsSocket(socket);
+    if (options.keepAlive !== undefined && this.#ws === undefined) {
+      throw new TypeError(`${action}: keepAlive needs a socket that can send pings, such as ws's; the WHATWG WebSocket cannot (its browser or runtime answers the peer's pings by itself)`);
+    }
+    const socketUrl = (socket as { url?: unknown }).url;
+    this.#url = options.url ?? (typeof socketUrl === "string" ? socketUrl : "");
+    this.#maxReadBuffer = options.maxReadBuffer ?? DEFAULT_MAX_READ_BUFFER;
+    this.#keepAliveOptions = options.keepAlive;
+    this.#extraInfo = { ...options.extraInfo, websocket: socket };
+    this.#flow = new WriteFlowControl({ size: () => this.getWriteBufferSize(), protocol: () => this.#protocol, limits: options.writeBufferLimits });
+    this.#opened = new Promise<void>((resolve, reject) => {
+      this.#resolveOpened = resolve;
+      this.#rejectOpened = reject;
+    });
+    this.#opened.catch(() => undefined); // read through whenOpen() or connectionLost(), never unhandled
+    // Each event's own shape, which WebSocketLike leaves loose so that ws's socket type fits it.
+    const listen = socket.addEventListener.bind(socket) as (type: string, listener: (event: never) => void) => void;
+    listen("open", this.#onOpen);
+    if (this.#ws !== undefined) {
+      // ws's own events: raw bytes for text messages too, and no MessageEvent per message.
+      this.#ws.binaryType = "nodebuffer";
+      this.#ws.on("message", (data, _isBinary) => this.#onData(wsMessageBytes(data)));
+      this.#ws.on("close", (code, reason) => this.#onClose(code, utf8Decoder.decode(reason)));
+      this.#ws.on("error", (error) => (this.#error ??= error));
+      this.#ws.on("pong", () => this.#keepAlive?.pong());
+    } else {
+      socket.binaryType = "arraybuffer";
+      listen("message", (event: { data: unknown }) => this.#onData(messageBytes(event.data)));
+      listen("close", (event: { code: number; reason: string }) => this.#onClose(event.code, event.reason));
+      listen("error", (event: { error?: unknown }) => (this.#error ??= event.error ?? event));
+    }
+    if (socket.readyState === OPEN) this.#onOpen();
+  }
+
+  /**
+   * Waits for the socket to open.
+   *
+   * @returns A promise that resolves once it is open (at once if it is).
+   * @throws {WebSocketHandshakeError} When it closes before opening.
+   */
+  whenOpen(): Promise<void> {
+    return this.#opened;
+  }
+
+  /** @inheritDoc */
+  setProtocol(protocol: Protocol): void {
+    this.#protocol = protocol;
+    // Held messages arrive asynchronously, after connectionMade().
+    if (this.#incoming.length > 0) queueMicrotask(this.#deliver);
+  }
+
+  /** @inheritDoc */
+  getProtocol(): Protocol | null {
+    return this.#protocol;
+  }
+
+  /** @inheritDoc */
+  getExtraInfo(name: string): unknown {
+    if (name === "subprotocol") return this.#socket.protocol;
+    return this.#extraInfo[name];
+  }
+
+  /** @inheritDoc */
+  isClosing(): boolean {
+    return this.#closing;
+  }
+
+  /** @inheritDoc */
+  isReading(): boolean {
+    return !this.#readingPaused && !this.#closing;
+  }
+
+  /** @inheritDoc */
+  pauseReading(): void {
+    if (this.#closing || this.#readingPaused) return;
+    this.#readingPaused = true;
+    this.#ws?.pause();
+  }
+
+  /** @inheritDoc */
+  resumeReading(): void {
+    if (this.#closing || !this.#readingPaused) return;
+    this.#readingPaused = false;
+    this.#ws?.resume();
+    // Never synchronously: the reader calls this from inside a read.
+    queueMicrotask(this.#deliver);
+  }
+
+  /** @inheritDoc */
+  write(data: Uint8Array): void {
+    if (!(data instanceof Uint8Array)) throw new TypeError("Cannot write: data must be a Uint8Array");
+    // asyncio drops writes once the connection is lost or closing.
+    if (data.length === 0 || this.#closing || this.#lost) return;
+    if (this.#socket.readyState === CONNECTING) {
+      this.#queued.push(data.slice()); // the caller may reuse its buffer before the socket opens
+      this.#queuedBytes += data.length;
+    } else if (this.#socket.readyState === OPEN) {
+      this.#send(data);
+    } else {
+      return;
+    }
+    this.#flow.maybePause();
+    this.#pollWhileWaiting();
+  }
+
+  /** @inheritDoc */
+  writeLines(chunks: Iterable<Uint8Array>): void {
+    const list = Array.from(chunks);
+    // All checked before any is sent: asyncio's writelines() is all or nothing.
+    if (!list.every((chunk) => chunk instanceof Uint8Array)) throw new TypeError("Cannot write lines: each chunk must be a Uint8Array");
+    for (const chunk of list) this.write(chunk);
+  }
+
+  /**
+   * A WebSocket has no half-close: a close frame ends both directions.
+   *
+   * @throws {NotImplementedError} Always.
+   */
+  writeEof(): void {
+    throw new NotImplementedError("writeEof (a WebSocket has no half-close: its close frame ends both directions; use close())");
+  }
+
+  /** @returns `false`: a WebSocket has no half-close. */
+  canWriteEof(): boolean {
+    return false;
+  }
+
+  /** @inheritDoc */
+  close(): void {
+    if (this.#closing) return;
+    this.#closing = true;
+    this.#incoming = []; // asyncio stops reading at once
+    this.#heldBytes = 0;
+    this.#keepAlive?.stop();
+    if (this.#socket.readyState === CONNECTING) {
+      this.#queued = [];
+      this.#queuedBytes = 0;
+      this.#socket.close();
+    } else if (this.#socket.readyState === OPEN) {
+      this.#socket.close(1000);
+    }
+    // Read on, unseen, so that the peer's close frame completes the closing handshake.
+    this.#ws?.resume();
+    if (this.getWriteBufferSize() === 0) this.#finishClose();
+    else this.#pollWhileWaiting(); // ws: the last send callback finishes; WHATWG: the poll does
+  }
+
+  /** @inheritDoc */
+  abort(): void {
+    if (this.#lost) return;
+    this.#drop(undefined, undefined);
+  }
+
+  /** @returns The bytes buffered for sending: queued while opening, plus the socket's `bufferedAmount`. */
+  getWriteBufferSize(): number {
+    // ws: with no send pending, what is left is control frames (pongs, the close frame): not ours to wait for.
+    const socketBytes = this.#ws !== undefined && this.#pendingSends === 0 ? 0 : this.#socket.bufferedAmount;
+    return this.#queuedBytes + socketBytes;
+  }
+
+  /** @inheritDoc */
+  getWriteBufferLimits(): WriteBufferLimits {
+    return this.#flow.getLimits();
+  }
+
+  /** @inheritDoc */
+  setWriteBufferLimits(limits: Partial<WriteBufferLimits> = {}): void {
+    this.#flow.setLimits(limits);
+    this.#pollWhileWaiting();
+  }
+
+  /** @returns `<WebSocketTransport url>`, with `closing` once closing. */
+  toString(): string {
+    return `<WebSocketTransport${this.#url === "" ? "" : ` ${this.#url}`}${this.#closing ? " closing" : ""}>`;
+  }
+
+  #send(data: Uint8Array): void {
+    if (this.#ws !== undefined) {
+      this.#pendingSends += 1;
+      this.#ws.send(data, { binary: true }, this.#onSent);
+    } else {
+      this.#socket.send(data);
+    }
+  }
+
+  readonly #onOpen = (): void => {
+    if (this.#everOpened) return;
+    this.#everOpened = true;
+    this.#resolveOpened();
+    if (this.#closing || this.#lost) return;
+    const queued = this.#queued;
+    this.#queued = [];
+    this.#queuedBytes = 0;
+    for (const data of queued) this.#send(data);
+    this.#flow.maybeResume();
+    if (this.#keepAliveOptions !== undefined && this.#ws !== undefined) {
+      const ws = this.#ws;
+      this.#keepAlive = new KeepAlive(this.#keepAliveOptions, () => ws.ping(), (timeout) => this.#drop(new KeepAliveTimeoutError(timeout), undefined));
+    }
+  };
+
+  readonly #onData = (bytes: Uint8Array): void => {
+    if (this.#closing || bytes.length === 0) return;
+    this.#incoming.push({ data: bytes });
+    this.#heldBytes += bytes.length;
+    this.#deliver();
+    // A WHATWG socket cannot stop reading: this cap is what bounds memory while the reader is paused.
+    if (this.#ws === undefined && this.#heldBytes > this.#maxReadBuffer) this.#drop(new ReadOverflowError(this.#maxReadBuffer), MESSAGE_TOO_BIG);
+  };
+
+  readonly #onClose = (code: number, reason: string): void => {
+    this.#keepAlive?.stop();
+    if (!this.#everOpened) {
+      const failure = handshakeFailure(this.#url, code, this.#error);
+      this.#rejectOpened(failure);
+      if (!this.#lost) this.#drop(failure, undefined);
+      return;
+    }
+    if (this.#lost) return;
+    const error = closeError(code, reason, this.#error);
+    if (this.#closing) {
+      // Our close() was waiting for its data to flush; the connection ended first.
+      this.#lost = true;
+      this.#connectionLost(error);
+      return;
+    }
+    // After what is still held: a paused reader sees the end once it resumes, as with TCP.
+    this.#incoming.push({ end: true, error });
+    this.#deliver();
+  };
+
+  readonly #onSent = (): void => {
+    // A failed send is followed by the close event, which says why (1006 and ws's error as cause).
+    this.#pendingSends -= 1;
+    if (this.#lost) return;
+    this.#flow.maybeResume();
+    if (this.#closing && this.#pendingSends === 0) this.#finishClose();
+  };
+
+  /** WHATWG sockets have no event for a shrinking `bufferedAmount`: poll it while someone waits. */
+  #pollWhileWaiting(): void {
+    if (this.#ws !== undefined || this.#poll !== undefined || this.#lost) return;
+    if (!this.#flow.isPaused() && !this.#closing) return;
+    this.#poll = setTimeout(() => {
+      this.#poll = undefined;
+      if (this.#lost) return;
+      this.#flow.maybeResume();
+      if (this.#closing && this.getWriteBufferSize() === 0) this.#finishClose();
+      else this.#pollWhileWaiting();
+    }, POLL_MS);
+  }
+
+  /** Hands what was received to the protocol, in order, while reading is on. */
+  readonly #deliver = (): void => {
+    if (this.#delivering) return;
+    this.#delivering = true;
+    try {
+      while (this.#protocol !== null && !this.#readingPaused && !this.#lost && !this.#closing) {
+        const next = this.#incoming.shift();
+        if (next === undefined) break;
+        if ("end" in next) {
+          this.#closing = true;
+          this.#lost = true;
+          this.#connectionLost(next.error);
+          break;
+        }
+        this.#heldBytes -= next.data.length;
+        try {
+          this.#protocol.dataReceived(next.data);
+        } catch (error) {
+          this.#drop(error, undefined); // asyncio's _fatal_error: the protocol's own exception ends the connection
+          break;
+        }
+      }
+    } finally {
+      this.#delivering = false;
+    }
+  };
+
+  /** `close()` with nothing left to flush: the connection is lost within this turn. */
+  #finishClose(): void {
+    if (this.#lost) return;
+    this.#lost = true;
+    queueMicrotask(() => this.#connectionLost(undefined));
+  }
+
+  /**
+   * Ends the connection at once: with a close frame carrying `closeCode` when given (the peer
+   * learns why), else `ws.terminate()` (a WHATWG socket closes with 4000); then
+   * `connectionLost(error)`.
+   */
+  #drop(error: unknown, closeCode: number | undefined): void {
+    if (this.#lost) return;
+    this.#closing = true;
+    this.#lost = true;
+    this.#incoming = [];
+    this.#heldBytes = 0;
+    this.#queued = [];
+    this.#queuedBytes = 0;
+    this.#keepAlive?.stop();
+    const state = this.#socket.readyState;
+    if (this.#ws !== undefined && (closeCode === undefined || state !== OPEN)) {
+      this.#ws.terminate();
+    } else if (state === OPEN || state === CONNECTING) {
+      const code = closeCode ?? ABORT_CODE;
+      this.#socket.close(sendableCode(code, this.#ws !== undefined), code === ABORT_CODE ? "aborted" : "message too big");
+      this.#ws?.resume();
+    }
+    queueMicrotask(() => this.#connectionLost(error));
+  }
+
+  #connectionLost(error: unknown): void {
+    if (this.#lostCalled) return;
+    this.#lostCalled = true;
+    this.#incoming = [];
+    this.#flow.stop();
+    if (this.#poll !== undefined) clearTimeout(this.#poll);
+    this.#poll = undefined;
+    this.#keepAlive?.stop();
+    this.#protocol?.connectionLost(error);
+  }
+}
+
+/** A WHATWG message's bytes: an ArrayBuffer as is, a text message as UTF-8. */
+function messageBytes(data: unknown): Uint8Array {
+  if (data instanceof ArrayBuffer) return new Uint8Array(data);
+  if (typeof data === "string") return utf8.encode(data);
+  if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+  throw new TypeError(`Cannot receive: the WebSocket delivered a ${Object.prototype.toString.call(data)}; set binaryType to "arraybuffer"`);
+}
+
+/** The error for a socket that closed before it opened. */
+function handshakeFailure(url: string, code: number, error: unknown): WebSocketHandshakeError {
+  const message = error instanceof Error ? error.message : "";
+  const status = /Unexpected server response: (\d{3})/.exec(message)?.[1];
+  if (status !== undefined) {
+    return new WebSocketHandshakeError("ERR_WEBSOCKET_HANDSHAKE", url, `the server refused the upgrade with HTTP status ${status}`, { status: Number(status), closeCode: code, cause: error });
+  }
+  if (message !== "") return new WebSocketHandshakeError("ERR_WEBSOCKET_HANDSHAKE", url, message, { closeCode: code, cause: error });
+  return new WebSocketHandshakeError(
+    "ERR_WEBSOCKET_HANDSHAKE",
+    url,
+    `the connection closed with code ${code} before the opening handshake completed; the WHATWG WebSocket gives no detail (the server may be unreachable, may have refused the upgrade with an HTTP status, or may have refused every subprotocol)`,
+    { closeCode: code, cause: error },
+  );
+}

@@ -1,0 +1,106 @@
+import { ConnectionResetError } from "@asyncstreams/protocol";
+import { describe, expect, it } from "vitest";
+import { acceptWebSocket } from "../src/index.js";
+import { decode, encode, GlobalWebSocket, socketPair, whenClosed, WsWebSocket } from "./_pairs.js";
+
+const clients = [
+  ["ws", WsWebSocket],
+  ["the global WebSocket", GlobalWebSocket],
+] as const;
+
+for (const [label, Constructor] of clients) {
+  describe.skipIf(Constructor === undefined)(`WebSocketTransport with ${label} as the client`, () => {
+    it("the reader never sees message boundaries: a line split across 3 messages is one line, 3 lines in one message are 3 lines", async () => {
+      const pair = await socketPair(Constructor);
+      try {
+        const { reader } = acceptWebSocket(pair.client);
+        pair.peer.send(encode("hel"));
+        pair.peer.send("lo wo"); // a text message: its UTF-8 bytes
+        pair.peer.send(encode("rld\n"));
+        pair.peer.send(encode("one\ntwo\nthree\n"));
+        pair.peer.send("é€\n");
+        expect(decode(await reader.readLine())).toBe("hello world\n");
+        expect(decode(await reader.readLine())).toBe("one\n");
+        expect(decode(await reader.readLine())).toBe("two\n");
+        expect(decode(await reader.readLine())).toBe("three\n");
+        expect(await reader.readLine()).toEqual(encode("é€\n"));
+      } finally {
+        await pair.close();
+      }
+    });
+
+    for (const code of [1000, 1001, undefined]) {
+      it(`the peer's close with ${code ?? "no status (1005)"} is EOF`, async () => {
+        const pair = await socketPair(Constructor);
+        try {
+          const { reader } = acceptWebSocket(pair.client);
+          pair.peer.send(encode("last words"));
+          pair.peer.close(code);
+          expect(decode(await reader.read())).toBe("last words");
+          expect(reader.atEof()).toBe(true);
+          expect(reader.exception()).toBeUndefined();
+        } finally {
+          await pair.close();
+        }
+      });
+    }
+
+    for (const code of [1003, 1008, 1011, 4000]) {
+      it(`the peer's close with ${code} is a ConnectionResetError with closeCode and reason, after the data`, async () => {
+        const pair = await socketPair(Constructor);
+        try {
+          const { reader, writer } = acceptWebSocket(pair.client);
+          pair.peer.send(encode("line\n"));
+          pair.peer.close(code, "bye now");
+          expect(decode(await reader.readLine())).toBe("line\n");
+          const error: unknown = await reader.readLine().catch((e: unknown) => e);
+          expect(error).toBeInstanceOf(ConnectionResetError);
+          expect(error).toMatchObject({ code: "ECONNRESET", closeCode: code, reason: "bye now" });
+          await expect(reader.read()).rejects.toBe(error);
+          await expect(writer.drain()).rejects.toBe(error);
+        } finally {
+          await pair.close();
+        }
+      });
+    }
+
+    it("an abnormal drop (1006) fails every pending and later read and drain() with the same ConnectionResetError", async () => {
+      const pair = await socketPair(Constructor);
+      try {
+        const { reader, writer } = acceptWebSocket(pair.client);
+        const pending = reader.readLine().catch((e: unknown) => e);
+        pair.peer.terminate();
+        const first = await pending;
+        expect(first).toBeInstanceOf(ConnectionResetError);
+        expect(first).toMatchObject({ code: "ECONNRESET", closeCode: 1006 });
+        await expect(reader.readExactly(10)).rejects.toBe(first);
+        await expect(reader.readUntil(encode("\n"))).rejects.toBe(first);
+        await expect(writer.drain()).rejects.toBe(first);
+      } finally {
+        await pair.close();
+      }
+    });
+
+    it("writer.close() sends 1000 and completes the closing handshake; canWriteEof() is false and writeEof() says why", async () => {
+      const pair = await socketPair(Constructor);
+      try {
+        const { writer } = acceptWebSocket(pair.client);
+        expect(writer.canWriteEof()).toBe(false);
+        expect(() => writer.writeEof()).toThrow(/no half-close.*close\(\)/);
+        const received: string[] = [];
+        pair.peer.on("message", (data: Uint8Array) => received.push(decode(data)));
+        const peerClosed = whenClosed(pair.peer);
+        const clientClosed = whenClosed(pair.client);
+        writer.write(encode("before close\n"));
+        writer.close();
+        await writer.waitClosed();
+        expect(await peerClosed).toEqual({ code: 1000, reason: "" });
+        // The client's socket saw the peer's close frame: the handshake completed, cleanly.
+        expect((await clientClosed).code).toBe(1000);
+        expect(received).toEqual(["before close\n"]);
+      } finally {
+        await pair.close();
+      }
+    });
+  });
+}
