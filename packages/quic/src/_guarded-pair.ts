@@ -72,10 +72,10 @@ export function guardPair(
     fail: (error) => {
       if (failure !== undefined) return;
       failure = { error };
+      // Only our side: the stack drops its streams with the connection (resetting them here would
+      // tell the peer "stream reset" before it learns the connection's close code).
       readController?.error(error);
       writeController?.error(error);
-      source.cancel(error).catch(ignore);
-      sink.abort(error).catch(ignore);
     },
   };
 }

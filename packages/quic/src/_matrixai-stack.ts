@@ -80,6 +80,22 @@ function closeInfoOf(error: unknown): StackCloseInfo {
 interface Quiche {
   applicationProto(): Uint8Array;
   serverName(): string | null;
+  close(app: boolean, code: number, reason: Uint8Array): void;
+}
+
+/**
+ * Closes with CONNECTION_CLOSE first. matrixai's stop() resets every open stream (RESET_STREAM
+ * code 0) before it closes the connection, so the peer would see stream resets instead of the
+ * close and its code; once quiche is closing, those resets are never sent.
+ */
+async function closeFirst(connection: QUICConnection, code: bigint, reason: string, stop: () => Promise<void>): Promise<void> {
+  try {
+    (connection as unknown as { conn: Quiche }).conn.close(true, Number(code), new TextEncoder().encode(reason));
+    await (connection as unknown as { send(): Promise<void> }).send();
+  } catch {
+    // Already closing or closed: stop() below finishes the job.
+  }
+  await stop();
 }
 
 function wrapConnection(connection: QUICConnection, stop: (code: bigint, reason: string) => Promise<void>): StackConnection {
@@ -158,9 +174,7 @@ async function connect(options: StackConnectOptions): Promise<StackConnection> {
     },
     { signal: options.signal },
   );
-  return wrapConnection(client.connection, (code, reason) =>
-    client.destroy({ isApp: true, errorCode: Number(code), reason: new TextEncoder().encode(reason), force: true }),
-  );
+  return wrapConnection(client.connection, (code, reason) => closeFirst(client.connection, code, reason, () => client.destroy({ force: true })));
 }
 
 async function listen(options: StackListenOptions, onConnection: (connection: StackConnection) => void): Promise<StackServer> {
@@ -175,7 +189,7 @@ async function listen(options: StackListenOptions, onConnection: (connection: St
   let accepting = true;
   server.addEventListener(events.EventQUICServerConnection.name, (event) => {
     const connection = (event as events.EventQUICServerConnection).detail;
-    const stop = (code: bigint, reason: string): Promise<void> => connection.stop({ isApp: true, errorCode: Number(code), reason: new TextEncoder().encode(reason), force: true });
+    const stop = (code: bigint, reason: string): Promise<void> => closeFirst(connection, code, reason, () => connection.stop({ force: true }));
     if (!accepting) {
       void stop(0n, "server closed").catch(() => undefined);
       return;
