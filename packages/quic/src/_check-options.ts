@@ -20,7 +20,7 @@ export function checkOptions(action: string, options: unknown, known: readonly s
 export function durationOption(action: string, name: string, value: unknown, fallback: number): number {
   if (value === undefined) return fallback;
   if (typeof value !== "number" || !Number.isInteger(value) || value < 0) {
-    throw new RangeError(`${action}: ${name} must be an integer number of milliseconds >= 0, not ${String(value)}`);
+    throw new RangeError(`${action}: ${name} must be an integer number of milliseconds >= 0, not ${typeof value === "number" ? value : typeof value}`);
   }
   return value;
 }

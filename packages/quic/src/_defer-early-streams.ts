@@ -12,7 +12,7 @@ import { QUICConnection, events } from "@matrixai/quic";
 import { startStop } from "@matrixai/async-init";
 
 interface Patchable {
-  processStreams(): void;
+  processStreams: (this: QUICConnection) => void;
 }
 
 const PATCHED = Symbol.for("@asyncstreams/quic.deferEarlyStreams");
@@ -24,7 +24,7 @@ export function deferEarlyStreams(): void {
   prototype[PATCHED] = true;
   const original = prototype.processStreams;
   const deferred = new WeakSet<object>();
-  prototype.processStreams = function processStreams(this: QUICConnection & Patchable): void {
+  prototype.processStreams = function processStreams(this: QUICConnection): void {
     const state = this as unknown as Record<symbol, unknown>;
     if (state[startStop.status] !== "starting") {
       original.call(this);

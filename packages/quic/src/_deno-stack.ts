@@ -10,7 +10,6 @@ import type {
   StackConnectOptions,
   StackListenOptions,
   StackServer,
-  StackStream,
   StackTransportOptions,
 } from "./_stack.js";
 

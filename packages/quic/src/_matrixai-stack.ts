@@ -58,7 +58,7 @@ function wrapStream(stream: QUICStream): StackStream {
     id: BigInt(stream.streamId),
     // Node's stream/web classes are the global ones; only their TypeScript types differ.
     readable: uni && stream.initiated === "local" ? null : (stream.readable as unknown as ReadableStream<Uint8Array>),
-    writable: uni && stream.initiated === "peer" ? null : (stream.writable as unknown as WritableStream<Uint8Array>),
+    writable: uni && stream.initiated === "peer" ? null : (stream.writable),
     reset: (code) => stream.cancel(new ConnectionResetError(undefined, { applicationCode: code })),
   };
 }

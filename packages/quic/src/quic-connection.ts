@@ -276,7 +276,7 @@ export class QuicConnection implements AsyncDisposable {
       {
         readable: stream.readable === null ? null : guarded.readable,
         writable: stream.writable === null ? null : guarded.writable,
-        reset: stream.reset,
+        reset: (code) => stream.reset(code),
       },
       {
         writeBufferLimits: writeBufferLimits ?? this.#init.writeBufferLimits,

@@ -156,7 +156,7 @@ export class QuicServer implements AsyncDisposable {
         try {
           await callback(reader, writer, connection);
         } catch (error) {
-          onError(error, { message: `The stream callback failed for ${writer.transport.toString()} of ${connection.toString()}`, connection });
+          onError(error, { message: `The stream callback failed on ${connection.toString()}`, connection });
           writer.close();
         }
       })();

@@ -113,13 +113,14 @@ export async function startQuicServer(clientConnected: QuicStreamCallback | null
   void new StreamReader({ limit: options.limit }); // a bad limit fails before any socket is bound
 
   const stack = await loadStack();
-  let server: QuicServer | undefined;
+  // Connections that complete their handshake before the server object exists wait here.
   const early: StackConnection[] = [];
+  const made: { server?: QuicServer } = {};
   const listening = await stack.listen({ ...defaults, host: options.host ?? "::", port, key, cert }, (connection) => {
-    if (server === undefined) early.push(connection);
-    else server.accept(connection);
+    if (made.server === undefined) early.push(connection);
+    else made.server.accept(connection);
   });
-  server = new QuicServer(listening, {
+  const server = new QuicServer(listening, {
     stackName: stack.name,
     clientConnected,
     onConnection: options.onConnection,
@@ -128,6 +129,7 @@ export async function startQuicServer(clientConnected: QuicStreamCallback | null
     writeBufferLimits: options.writeBufferLimits,
     maxConnections,
   });
+  made.server = server;
   for (const connection of early.splice(0)) server.accept(connection);
   return server;
 }

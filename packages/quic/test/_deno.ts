@@ -32,13 +32,13 @@ export function startDeno(binary: string, script: string, args: string[] = []): 
     stdio: ["pipe", "pipe", "pipe"],
   });
   let errors = "";
-  child.stderr!.setEncoding("utf8").on("data", (chunk: string) => (errors += chunk));
+  child.stderr.setEncoding("utf8").on("data", (chunk: string) => (errors += chunk));
   onTestFinished(() => {
     if (child.exitCode === null) child.kill("SIGKILL");
   });
   const lines = (async function* () {
     let pending = "";
-    for await (const chunk of child.stdout!.setEncoding("utf8")) {
+    for await (const chunk of child.stdout.setEncoding("utf8")) {
       pending += chunk as string;
       let newline: number;
       while ((newline = pending.indexOf("\n")) >= 0) {

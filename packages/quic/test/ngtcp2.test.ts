@@ -45,8 +45,8 @@ async function freeUdpPort(): Promise<number> {
 function run(binary: string, args: string[]): { child: ChildProcess; output: () => string; exited: Promise<number | null> } {
   const child = spawn(binary, args, { stdio: ["ignore", "pipe", "pipe"] });
   let output = "";
-  child.stdout!.setEncoding("utf8").on("data", (chunk: string) => (output = (output + chunk).slice(-4000)));
-  child.stderr!.setEncoding("utf8").on("data", (chunk: string) => (output = (output + chunk).slice(-4000)));
+  child.stdout.setEncoding("utf8").on("data", (chunk: string) => (output = (output + chunk).slice(-4000)));
+  child.stderr.setEncoding("utf8").on("data", (chunk: string) => (output = (output + chunk).slice(-4000)));
   const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
   onTestFinished(() => {
     if (child.exitCode === null) child.kill("SIGKILL");
@@ -86,7 +86,7 @@ describe.skipIf(gtlsserver === undefined || gtlsclient === undefined)("interop: 
       request.writer.writeEof();
       const { headers, data } = await within(readFrames(request.reader), 180_000, "the HTTP/3 response");
       expect(headers.length).toBeGreaterThan(0);
-      expect(statusOf(headers[0]!) ?? new TextDecoder().decode(headers[0]!)).toMatch(/200/);
+      expect(statusOf(headers[0]!) ?? new TextDecoder().decode(headers[0])).toMatch(/200/);
       expect(data.length).toBe(BODY_SIZE);
       expect(data).toEqual(body);
     } finally {
