@@ -4,16 +4,19 @@ const ignore = (): void => undefined;
 
 /** A stream's Web Streams pair whose errors are this project's, and which its connection can fail. */
 export interface GuardedPair extends WebStreamPair {
-  /** Errors both halves with `error` (the connection ended): pending and later reads and writes reject with it. */
+  /** The connection ended: pending and later reads and writes reject with `error`. */
   fail(error: unknown): void;
 }
 
 /**
  * Wraps a stack's readable and writable so that every error they raise goes through `mapError`
- * (a reset becomes a `ConnectionResetError` with its code) and so that the connection can end
- * them with its own error. The wrapper readable pulls one chunk only when asked (high-water mark
- * 0): a paused reader stops the pulls, the stack's stream stops reading, and QUIC flow control
- * holds the peer.
+ * (a reset becomes a `ConnectionResetError` with its code), and so that once the connection has
+ * ended they reject with the connection's own error instead of whatever the stack says.
+ *
+ * The wrappers are thin objects with the `getReader()` / `getWriter()` shape the Web Streams
+ * transport uses, not new streams: a stream layer would cost a promise and a queue per chunk. The
+ * transport reads one chunk at a time only when its reader wants more, so a full reader stops the
+ * reads, the stack stops taking data, and QUIC flow control holds the peer.
  */
 export function guardPair(
   readable: ReadableStream<Uint8Array> | null,
@@ -30,52 +33,43 @@ export function guardPair(
   // Both halves settled: the stream is over, its connection need not track it any more.
   void Promise.allSettled([source.closed, sink.closed]).then(onDone);
   let failure: { error: unknown } | undefined;
-  const mapped = (error: unknown): unknown => (failure === undefined ? mapError(error) : failure.error);
-  let readController: ReadableStreamDefaultController<Uint8Array> | undefined;
-  let writeController: WritableStreamDefaultController | undefined;
-  const guardedReadable = new ReadableStream<Uint8Array>(
-    {
-      start: (controller) => {
-        readController = controller;
-      },
-      pull: async (controller) => {
-        try {
-          const next = await source.read();
-          if (failure !== undefined) return;
-          if (next.done) controller.close();
-          else controller.enqueue(next.value);
-        } catch (error) {
-          controller.error(mapped(error));
-        }
-      },
-      cancel: (reason) => source.cancel(reason).catch(ignore),
+  const rethrow = (error: unknown): never => {
+    throw failure === undefined ? mapError(error) : failure.error;
+  };
+  const reader = {
+    read: (): Promise<ReadableStreamReadResult<Uint8Array>> => {
+      if (failure !== undefined) return Promise.reject(failure.error);
+      return source.read().then((result) => {
+        if (failure !== undefined) throw failure.error; // a read that the cancel below ended
+        return result;
+      }, rethrow);
     },
-    { highWaterMark: 0 },
-  );
-  const guardedWritable = new WritableStream<Uint8Array>({
-    start: (controller) => {
-      writeController = controller;
-    },
-    write: (chunk) =>
-      sink.write(chunk).catch((error: unknown) => {
-        throw mapped(error);
-      }),
-    close: () =>
-      sink.close().catch((error: unknown) => {
-        throw mapped(error);
-      }),
-    abort: (reason) => sink.abort(reason).catch(ignore),
-  });
+    cancel: (reason?: unknown): Promise<void> => source.cancel(reason),
+    releaseLock: (): void => source.releaseLock(),
+    closed: source.closed.catch(rethrow),
+  };
+  const writer = {
+    write: (chunk: Uint8Array): Promise<void> => (failure === undefined ? sink.write(chunk).catch(rethrow) : Promise.reject(failure.error)),
+    close: (): Promise<void> => (failure === undefined ? sink.close().catch(rethrow) : Promise.reject(failure.error)),
+    abort: (reason?: unknown): Promise<void> => sink.abort(reason),
+    releaseLock: (): void => sink.releaseLock(),
+    closed: sink.closed.catch(rethrow),
+  };
+  reader.closed.catch(ignore);
+  writer.closed.catch(ignore);
   return {
-    readable: guardedReadable,
-    writable: guardedWritable,
+    readable: { getReader: () => reader } as unknown as ReadableStream<Uint8Array>,
+    writable: { getWriter: () => writer } as unknown as WritableStream<Uint8Array>,
     fail: (error) => {
       if (failure !== undefined) return;
       failure = { error };
-      // Only our side: the stack drops its streams with the connection (resetting them here would
-      // tell the peer "stream reset" before it learns the connection's close code).
-      readController?.error(error);
-      writeController?.error(error);
+      // The stack drops its streams with the connection, which ends a read in flight. Should one
+      // still wait, end it here, one turn later: by then the caller has closed the connection, so
+      // this sends nothing (sent now, the peer would see a stream reset before the close's code).
+      setTimeout(() => {
+        source.cancel(error).catch(ignore);
+        sink.abort(error).catch(ignore);
+      }, 0);
     },
   };
 }
