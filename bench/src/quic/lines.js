@@ -19,23 +19,38 @@ export function lineChunks(lines) {
 }
 
 /**
- * The stack read directly: a Web ReadableStream, newlines counted in each chunk (the least work
- * any line reader does).
+ * The stack read directly: a hand-written line splitter over the stack's Web ReadableStream, what
+ * a user would write without this package. Each line is taken as a view of its chunk (copied only
+ * when it straddles two chunks) and checked for its length, as the package's loop checks it.
  *
  * @param {ReadableStream<Uint8Array>} readable
  * @returns {Promise<number>} lines seen
  */
 export async function countLinesDirect(readable) {
   let lines = 0;
+  /** @type {Uint8Array} */
+  let carry = new Uint8Array(0);
   const reader = readable.getReader();
   for (;;) {
     const { done, value } = await reader.read();
     if (done) return lines;
+    let start = 0;
     let at = value.indexOf(0x0a);
     while (at !== -1) {
+      let line = value.subarray(start, at + 1);
+      if (carry.length > 0) {
+        const joined = new Uint8Array(carry.length + line.length);
+        joined.set(carry);
+        joined.set(line, carry.length);
+        line = joined;
+        carry = new Uint8Array(0);
+      }
+      if (line.length !== LINE) throw new Error(`a line of ${line.length} bytes`);
       lines += 1;
-      at = value.indexOf(0x0a, at + 1);
+      start = at + 1;
+      at = value.indexOf(0x0a, start);
     }
+    if (start < value.length) carry = value.slice(start);
   }
 }
 
