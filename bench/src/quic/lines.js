@@ -50,7 +50,14 @@ export async function countLinesDirect(readable) {
       start = at + 1;
       at = value.indexOf(0x0a, start);
     }
-    if (start < value.length) carry = value.slice(start);
+    if (start < value.length) {
+      // The start of the next line; a chunk with no newline at all adds to it.
+      const rest = value.subarray(start);
+      const joined = new Uint8Array(carry.length + rest.length);
+      joined.set(carry);
+      joined.set(rest, carry.length);
+      carry = joined;
+    }
   }
 }
 

@@ -1,3 +1,4 @@
+import { StreamError } from "@asyncstreams/buffer";
 import { ConnectionResetError, createStreams } from "@asyncstreams/protocol";
 import type { Streams, WriteBufferLimits } from "@asyncstreams/protocol";
 import { StreamReader } from "@asyncstreams/reader";
@@ -139,6 +140,7 @@ export class QuicConnection implements AsyncDisposable {
    * @throws {TypeError} On an unknown option.
    * @throws {RangeError} When `limit` is not greater than 0.
    * @throws {ConnectionResetError} When the connection has ended.
+   * @throws {StreamError} Code `ERR_QUIC_STREAM_LIMIT`: the peer allows no more open streams now.
    *
    * Cancel safety: no signal; a stream is opened at once unless the peer's stream credit is used up.
    */
@@ -165,7 +167,11 @@ export class QuicConnection implements AsyncDisposable {
     try {
       stream = await this.#stack.openStream(options.unidirectional ?? false);
     } catch (error) {
-      throw this.#ended ?? new ConnectionResetError(`Cannot open a QUIC stream: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+      if (this.#ended !== undefined) throw this.#ended;
+      const detail = error instanceof Error ? error.message : String(error);
+      // The peer's stream credit is used up (matrixai refuses at once; Deno waits for credit).
+      if (/limit/i.test(detail)) throw new StreamError("ERR_QUIC_STREAM_LIMIT", `Cannot open a QUIC stream: the peer's stream limit is reached (${detail})`, { cause: error });
+      throw new ConnectionResetError(`Cannot open a QUIC stream: ${detail}`, { cause: error });
     }
     return this.#transport(stream, options.writeBufferLimits);
   }

@@ -52,7 +52,7 @@ export async function testServer(onStream: QuicStreamCallback | null, options: P
   onTestFinished(async () => {
     server.close();
     server.abortClients();
-    await within(server.waitClosed(), 15_000, "the server to close");
+    await within(server.waitClosed(), 60_000, "the server to close");
   });
   const address = server.addresses()[0];
   if (address === undefined) throw new Error("the server has no address");
@@ -69,7 +69,7 @@ export async function testClient(port: number, options: Partial<OpenQuicConnecti
   });
   onTestFinished(async () => {
     conn.close();
-    await within(conn.closed, 15_000, "the connection to close");
+    await within(conn.closed, 60_000, "the connection to close");
   });
   return conn;
 }

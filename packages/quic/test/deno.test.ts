@@ -39,6 +39,19 @@ describe.skipIf("missing" in deno)("@asyncstreams/quic on Deno (its own QUIC: qu
   }
 });
 
+describe.skipIf("missing" in deno)("flow control on Deno", () => {
+  it("a client flooding a stream nobody reads is held by QUIC flow control: bounded memory, then every byte arrives", async () => {
+    const peer = startDeno(binary, "flood.ts");
+    const result = await within(nextJson<{ held: boolean; accepted: number; total: number; received: number; serverBuffered: number }>(peer), 240_000, "the flood run");
+    expect(result.held, JSON.stringify(result)).toBe(true);
+    // Held long before the 256 MiB: what is in flight is QUIC's windows plus the write buffer.
+    expect(result.accepted).toBeLessThan(64 * 1024 * 1024);
+    // The server's reader holds at most about its limit (64 KiB) plus one chunk: the rest waits in QUIC.
+    expect(result.serverBuffered).toBeLessThanOrEqual(2 * 65_536 + 65_536);
+    expect(result.received).toBe(result.accepted);
+  }, 300_000);
+});
+
 describe.skipIf("missing" in deno)("interop: Node (@matrixai/quic, quiche) <-> Deno (quinn)", () => {
   it("the package on Node as client, a Deno QUIC echo server: 4 concurrent streams of lines + binary, FIN both ways, byte-exact", async () => {
     const peer = startDeno(binary, "raw-peer.ts", ["server"]);

@@ -3,7 +3,7 @@ import type { StreamReader } from "@asyncstreams/reader";
 import type { QuicStreamTransport } from "@asyncstreams/quic";
 import { testClient, testServer, until, within } from "./_helpers.js";
 
-describe("flow control and aborted reads over QUIC streams", () => {
+describe("flow control and aborted reads over QUIC streams", { timeout: 120_000 }, () => {
   it("a full reader stops pulling: the stream's data stays with QUIC until the reader reads", async () => {
     const limit = 4096;
     let serverReader: StreamReader | undefined;
@@ -45,5 +45,40 @@ describe("flow control and aborted reads over QUIC streams", () => {
     await expect(pending).rejects.toThrow("stop");
     writer.write(new TextEncoder().encode(" line\n"));
     expect(new TextDecoder().decode(await within(serverReader!.readLine()))).toBe("partial line\n");
+  });
+});
+
+describe("stream credit", { timeout: 120_000 }, () => {
+  it("streams nobody takes are held by QUIC's stream credit: past maxStreams the opener is refused, not queued in memory", async () => {
+    const { StreamError } = await import("@asyncstreams/buffer");
+    let take: (() => void) | undefined;
+    const taking = new Promise<void>((resolve) => (take = resolve));
+    const answered: string[] = [];
+    const { port } = await testServer(null, {
+      maxStreams: 4,
+      onConnection: async (connection) => {
+        await taking; // the handler takes no stream until told
+        for await (const { reader, writer } of connection.incomingStreams) {
+          void (async () => {
+            answered.push(new TextDecoder().decode(await reader.read()));
+            writer.close();
+          })();
+        }
+      },
+    });
+    const conn = await testClient(port);
+    const opened = [];
+    for (let i = 0; i < 4; i++) {
+      const streams = await conn.openStream();
+      streams.writer.write(new TextEncoder().encode(`s${i}`));
+      streams.writer.writeEof();
+      opened.push(streams);
+    }
+    const refused = await conn.openStream().catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(StreamError);
+    expect((refused as InstanceType<typeof StreamError>).code).toBe("ERR_QUIC_STREAM_LIMIT");
+    take!();
+    await within(Promise.all(opened.map(({ reader }) => reader.read())), 30_000, "the held streams to be served");
+    expect(answered.sort()).toEqual(["s0", "s1", "s2", "s3"]);
   });
 });

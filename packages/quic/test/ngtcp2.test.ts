@@ -132,4 +132,28 @@ describe.skipIf(gtlsserver === undefined || gtlsclient === undefined)("interop: 
     expect(got).toEqual(body);
     server.abortClients();
   }, 240_000);
+
+  it("without the adapter's fix, a bare @matrixai/quic 2.0.9 server dies when gtlsclient opens its HTTP/3 streams with the handshake", async () => {
+    // The bug the adapter works around (src/_defer-early-streams.ts), shown on the stack itself, in
+    // a child process so that only the child dies. The test above is the same client against the
+    // package's server, which survives and serves the file.
+    const child = run(process.execPath, [fixturePath("../_matrixai-unpatched-server.mjs")]);
+    const first = await within(
+      new Promise<string>((resolve) => {
+        let seen = "";
+        child.child.stdout!.on("data", (chunk: string) => {
+          seen += chunk;
+          if (seen.includes("\n")) resolve(seen.split("\n")[0]!);
+        });
+      }),
+      30_000,
+      "the unpatched server's port",
+    );
+    const { port } = JSON.parse(first) as { port: number };
+    const client = run(gtlsclient!, ["--quiet", "--exit-on-all-streams-close", "--timeout=5s", HOST, String(port), `https://localhost:${port}/file.bin`]);
+    const code = await within(child.exited, 60_000, "the unpatched server to die");
+    expect(code, child.output()).not.toBe(0);
+    expect(child.output()).toMatch(/InvalidStreamState/);
+    client.child.kill("SIGKILL");
+  }, 120_000);
 });

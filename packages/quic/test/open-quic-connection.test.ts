@@ -8,7 +8,7 @@ async function readAll(reader: StreamReader): Promise<string> {
   return text(await within(reader.read(), 10_000, "EOF"));
 }
 
-describe("openQuicConnection() and startQuicServer()", () => {
+describe("openQuicConnection() and startQuicServer()", { timeout: 120_000 }, () => {
   it("echoes lines over one stream and reads the peer's FIN as EOF", async () => {
     const { port } = await testServer(async (reader, writer) => {
       for await (const line of reader) writer.write(line);
