@@ -1,11 +1,8 @@
 import type { Duplex, Readable, Writable } from "node:stream";
-import { ConnectionResetError, resolveWriteBufferLimits } from "@asyncstreams/protocol";
+import { ConnectionResetError, WriteFlowControl } from "@asyncstreams/protocol";
 import type { Protocol, Transport, WriteBufferLimits } from "@asyncstreams/protocol";
 import { InvalidStateError } from "@asyncstreams/reader";
-import { SocketError } from "./socket-error.js";
 import { toSocketError } from "./_socket-error-from.js";
-
-const DEFAULT_HIGH = 65_536;
 
 /**
  * A connection as two Node streams: where the peer's bytes come from and where ours go. A child
@@ -63,9 +60,11 @@ export interface DuplexTransportOptions {
  *   writable and lets go of the readable (a pair's readable is destroyed and its writable left to
  *   close itself once ended; a `Duplex` is destroyed once its end is flushed). `abort()`: destroys
  *   the streams at once, then `connectionLost(undefined)`.
- * - errors: an `'error'` of either stream is passed to `connectionLost()` as a `SocketError`
- *   (system `code`, Node's error as `cause`); a readable that closes without `'end'`, or a write to a
- *   writable destroyed under the transport, fails the connection too (`ECONNRESET`, `EPIPE`).
+ * - errors: a stream that breaks (an `'error'` with a reset code such as `ECONNRESET`, `EPIPE` or
+ *   `ERR_STREAM_PREMATURE_CLOSE`, a readable that closes without `'end'`, a write to a writable
+ *   destroyed under the transport) fails the connection with a `ConnectionResetError`, as on every
+ *   transport (the system code as `systemCode`); other errors as a `SocketError` with the system
+ *   `code`. Both keep Node's error as `cause`.
  *
  * @example
  * ```ts
@@ -89,9 +88,7 @@ export class DuplexTransport implements Transport {
   readonly #single: boolean;
   readonly #extraInfo: Record<string, unknown>;
   #protocol: Protocol | null = null;
-  #high = DEFAULT_HIGH;
-  #low = DEFAULT_HIGH / 4;
-  #protocolPaused = false;
+  readonly #flow: WriteFlowControl;
   #readingPaused = false;
   #listening = false;
   /** Chunks emitted after `pauseReading()` (Node may still emit one): delivered on resume. */
@@ -121,7 +118,8 @@ export class DuplexTransport implements Transport {
     }
     this.#single = this.#readable === (this.#writable as unknown);
     this.#extraInfo = { pipe: source, ...options.extraInfo };
-    if (options.writeBufferLimits !== undefined) this.setWriteBufferLimits(options.writeBufferLimits);
+    const writable = this.#writable;
+    this.#flow = new WriteFlowControl({ size: () => writable.writableLength, protocol: () => this.#protocol, limits: options.writeBufferLimits });
     // Listeners stay attached for good: a late 'error' must never go unhandled.
     this.#readable.on("end", this.#onEnd);
     this.#readable.on("error", this.#onError);
@@ -197,14 +195,11 @@ export class DuplexTransport implements Transport {
     const writable = this.#writable;
     if (writable.destroyed) {
       // Destroyed under us (the peer closed its end): what a socket reports as EPIPE.
-      this.#fatal(this.#error ?? new SocketError("Cannot write: the writable stream was destroyed (broken pipe)", { code: "EPIPE" }));
+      this.#fatal(this.#error ?? new ConnectionResetError("Cannot write: the writable stream was destroyed (broken pipe)", { systemCode: "EPIPE" }));
       return;
     }
     writable.write(data, this.#afterWrite);
-    if (!this.#protocolPaused && writable.writableLength > this.#high) {
-      this.#protocolPaused = true;
-      this.#protocol?.pauseWriting();
-    }
+    this.#flow.maybePause();
   }
 
   /** @inheritDoc */
@@ -245,9 +240,7 @@ export class DuplexTransport implements Transport {
   /** @inheritDoc */
   abort(): void {
     if (this.#lost) return;
-    this.#closing = true;
-    this.#lost = true;
-    this.#held = [];
+    this.#markLost();
     this.#destroy();
     queueMicrotask(() => this.#connectionLost(undefined));
   }
@@ -259,18 +252,12 @@ export class DuplexTransport implements Transport {
 
   /** @inheritDoc */
   getWriteBufferLimits(): WriteBufferLimits {
-    return { high: this.#high, low: this.#low };
+    return this.#flow.getLimits();
   }
 
   /** @inheritDoc */
-  setWriteBufferLimits(limits: Partial<WriteBufferLimits> = {}): void {
-    const { high, low } = resolveWriteBufferLimits(limits);
-    this.#high = high;
-    this.#low = low;
-    if (!this.#protocolPaused && !this.#lost && this.#writable.writableLength > high) {
-      this.#protocolPaused = true;
-      this.#protocol?.pauseWriting();
-    }
+  setWriteBufferLimits(limits?: Partial<WriteBufferLimits>): void {
+    this.#flow.setLimits(limits);
   }
 
   /** @returns `<DuplexTransport>`, with `closing` once closing. */
@@ -327,8 +314,7 @@ export class DuplexTransport implements Transport {
     if (this.#lost) return;
     if (this.#single && this.#ended) {
       // Both directions are done (Node destroys a Duplex once it has ended and finished).
-      this.#closing = true;
-      this.#lost = true;
+      this.#markLost();
       queueMicrotask(() => this.#connectionLost(this.#error));
     } else if (!this.#ended) {
       this.#fatal(this.#error ?? new ConnectionResetError("Connection reset: the readable stream closed before it ended"));
@@ -342,12 +328,8 @@ export class DuplexTransport implements Transport {
       return;
     }
     if (this.#lost) return;
-    const buffered = this.#writable.writableLength;
-    if (this.#protocolPaused && buffered <= this.#low) {
-      this.#protocolPaused = false;
-      this.#protocol?.resumeWriting();
-    }
-    if (this.#closing && buffered === 0) this.#finishClose();
+    this.#flow.maybeResume();
+    if (this.#closing && this.#writable.writableLength === 0) this.#finishClose();
   };
 
   /** `close()` with nothing left to flush: the connection is lost, then the streams are let go. */
@@ -376,11 +358,17 @@ export class DuplexTransport implements Transport {
   #fatal(error: unknown): void {
     if (this.#lost) return;
     this.#error ??= error;
+    this.#markLost();
+    this.#destroy();
+    queueMicrotask(() => this.#connectionLost(error));
+  }
+
+  /** From now on nothing is delivered or written: asyncio's `_closing` and `_conn_lost > 0`. */
+  #markLost(): void {
     this.#closing = true;
     this.#lost = true;
     this.#held = [];
-    this.#destroy();
-    queueMicrotask(() => this.#connectionLost(error));
+    this.#flow.stop();
   }
 
   #connectionLost(error: unknown): void {

@@ -23,5 +23,5 @@ export interface SocketTransportOptions {
   /** The host name the connection was opened to: `startTls()`'s default `serverName`. */
   hostname?: string | undefined;
   /** `socket` is already a TLS socket whose handshake is done (the tls package's connections). */
-  tls?: { options: unknown; shutdownTimeout?: number | undefined } | undefined;
+  tls?: { options: object | undefined; shutdownTimeout?: number | undefined } | undefined;
 }

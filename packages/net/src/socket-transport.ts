@@ -1,4 +1,4 @@
-import { resolveWriteBufferLimits } from "@asyncstreams/protocol";
+import { WriteFlowControl } from "@asyncstreams/protocol";
 import type { Socket } from "node:net";
 import type { TLSSocket } from "node:tls";
 import type { Protocol, Transport, WriteBufferLimits } from "@asyncstreams/protocol";
@@ -7,7 +7,7 @@ import type { StreamReader } from "@asyncstreams/reader";
 import type { Channel } from "node:diagnostics_channel";
 import { NotImplementedError } from "@asyncstreams/buffer";
 import type { StartTlsOptions } from "@asyncstreams/writer";
-import { toTlsError, upgradeToTls } from "./_upgrade-to-tls.js";
+import { upgradeToTls } from "./_upgrade-to-tls.js";
 import { TlsError } from "./tls-error.js";
 import type { NetFlowMessage } from "./diagnostics-channels.js";
 import { toSocketError } from "./_socket-error-from.js";
@@ -15,8 +15,6 @@ import { diagnostics } from "./_diagnostics.js";
 import { publishClose } from "./_publish-close.js";
 import { peerName, sockName } from "./_socket-names.js";
 import type { SocketTransportOptions } from "./socket-transport-options.js";
-
-const DEFAULT_HIGH = 65_536;
 
 /**
  * Bytes that may be written without the event loop turning before flow control makes `drain()`
@@ -65,9 +63,7 @@ export class SocketTransport implements Transport {
   #protocol: Protocol | null = null;
   readonly #extraInfo: Record<string, unknown>;
   readonly #onDetach: ((transport: SocketTransport) => void) | undefined;
-  #high = DEFAULT_HIGH;
-  #low = DEFAULT_HIGH / 4;
-  #protocolPaused = false;
+  readonly #flow: WriteFlowControl;
   #readingPaused = false;
   #closing = false;
   #eofWritten = false;
@@ -82,9 +78,8 @@ export class SocketTransport implements Transport {
   #turnScheduled = false;
   readonly #serverSide: boolean;
   readonly #hostname: string | undefined;
-  /** The TLS options in force, once the connection uses TLS. */
-  #tlsOptions: unknown = undefined;
-  #shutdownTimeout = DEFAULT_SHUTDOWN_TIMEOUT;
+  /** The TLS in force, once the connection uses TLS; `null` while it is plain. */
+  #tls: TlsState | null = null;
   #upgrading = false;
   /** For the `close` diagnostics message's `duration`: one clock read per connection. */
   readonly #openedAt = performance.now();
@@ -101,10 +96,9 @@ export class SocketTransport implements Transport {
     this.#serverSide = options.serverSide ?? false;
     this.#hostname = options.hostname;
     if (options.tls !== undefined) {
-      this.#tlsOptions = options.tls.options ?? {};
-      this.#shutdownTimeout = options.tls.shutdownTimeout ?? DEFAULT_SHUTDOWN_TIMEOUT;
+      this.#tls = { options: options.tls.options ?? {}, shutdownTimeout: options.tls.shutdownTimeout ?? DEFAULT_SHUTDOWN_TIMEOUT };
     }
-    if (options.writeBufferLimits !== undefined) this.setWriteBufferLimits(options.writeBufferLimits);
+    this.#flow = new WriteFlowControl({ size: () => this.#bufferedForFlowControl(), protocol: () => this.#protocol, limits: options.writeBufferLimits });
     this.#listen(socket);
   }
 
@@ -134,21 +128,22 @@ export class SocketTransport implements Transport {
    *
    * @param options TLS options (`key`, `cert`, `ca`, `serverName`, `rejectUnauthorized`,
    *   `alpnProtocols`, ...), `handshakeTimeout` (default 60 s), `shutdownTimeout` (30 s), `signal`.
+   * @param takeBuffered Returns the bytes the reader holds unread (`StreamWriter.startTls()` passes
+   *   it): fed to TLS before what the socket holds.
    * @returns This transport.
    * @throws {InvalidStateError} When the transport is closing, already uses TLS, or is upgrading.
    * @throws {TlsError} When the handshake fails or times out; `code` is Node's.
    */
-  async startTls(options: StartTlsOptions): Promise<SocketTransport> {
+  async startTls(options: StartTlsOptions, takeBuffered?: () => Uint8Array): Promise<SocketTransport> {
     if (this.#closing || this.#lost) throw new InvalidStateError("Cannot start TLS: the transport is closing");
-    if (this.#tlsOptions !== undefined) throw new InvalidStateError("Cannot start TLS: the connection already uses TLS");
+    if (this.#tls !== null) throw new InvalidStateError("Cannot start TLS: the connection already uses TLS");
     if (this.#upgrading) throw new InvalidStateError("Cannot start TLS: an upgrade is already in progress");
     this.#upgrading = true;
     const raw = this.#socket;
     this.#unlisten(raw);
     raw.pause();
     const leftover: Uint8Array[] = [];
-    const reader = (this.#protocol as { reader?: { takeBuffered?(): Uint8Array } | null } | null)?.reader;
-    const buffered = reader?.takeBuffered?.();
+    const buffered = takeBuffered?.();
     if (buffered !== undefined && buffered.length > 0) leftover.push(buffered);
     for (let chunk: unknown = raw.read(); chunk !== null; chunk = raw.read()) leftover.push(chunk as Buffer);
     let secure: TLSSocket;
@@ -157,8 +152,7 @@ export class SocketTransport implements Transport {
     } catch (error) {
       this.#upgrading = false;
       raw.destroy();
-      this.#closing = true;
-      this.#lost = true;
+      this.#markLost();
       this.#connectionLost(error);
       throw error;
     }
@@ -168,8 +162,7 @@ export class SocketTransport implements Transport {
       throw new InvalidStateError("Cannot start TLS: the transport was closed during the handshake");
     }
     this.#socket = secure;
-    this.#tlsOptions = options;
-    this.#shutdownTimeout = options.shutdownTimeout ?? DEFAULT_SHUTDOWN_TIMEOUT;
+    this.#tls = { options, shutdownTimeout: options.shutdownTimeout ?? DEFAULT_SHUTDOWN_TIMEOUT };
     this.#extraInfo["socket"] = secure;
     this.#listen(secure);
     if (this.#readingPaused) secure.pause();
@@ -188,11 +181,11 @@ export class SocketTransport implements Transport {
 
   /** @inheritDoc */
   getExtraInfo(name: string): unknown {
-    if (this.#tlsOptions !== undefined) {
+    if (this.#tls !== null) {
       const secure = this.#socket as TLSSocket;
       switch (name) {
         case "sslcontext":
-          return this.#tlsOptions;
+          return this.#tls.options;
         case "sslObject":
           return secure;
         case "peercert":
@@ -247,7 +240,7 @@ export class SocketTransport implements Transport {
     const socket = this.#socket;
     // The completion callback costs a request and a tick per write: only ask for it when this write
     // may be what brings the buffer back down to the low-water mark, or while closing.
-    if (this.#closing || this.#protocolPaused || socket.writableLength + data.length > this.#low) {
+    if (this.#closing || this.#flow.isPaused() || socket.writableLength + data.length > this.#flow.low) {
       socket.write(data, this.#afterWrite);
     } else {
       socket.write(data);
@@ -274,7 +267,7 @@ export class SocketTransport implements Transport {
 
   /** @inheritDoc */
   writeEof(): void {
-    if (this.#tlsOptions !== undefined) throw new NotImplementedError("writeEof over TLS (asyncio: SSL doesn't support half-closes)");
+    if (this.#tls !== null) throw new NotImplementedError("writeEof over TLS (asyncio: SSL doesn't support half-closes)");
     if (this.#closing || this.#eofWritten) return;
     this.#eofWritten = true;
     this.#socket.end();
@@ -282,7 +275,7 @@ export class SocketTransport implements Transport {
 
   /** @inheritDoc */
   canWriteEof(): boolean {
-    return this.#tlsOptions === undefined;
+    return this.#tls === null;
   }
 
   /** @inheritDoc */
@@ -312,14 +305,15 @@ export class SocketTransport implements Transport {
   #endWhenFlushed(): void {
     const socket = this.#socket;
     if (this.#ended) return;
-    if (this.#tlsOptions !== undefined && !socket.destroyed) {
+    const tls = this.#tls;
+    if (tls !== null && !socket.destroyed) {
       // TLS: end() sends close_notify after the buffered data; a peer that never reads must not
       // keep the connection (and waitClosed()) forever: abort after the shutdown timeout.
       this.#ended = true;
       const timer = setTimeout(() => {
-        this.#error ??= new TlsError("ERR_TLS_SHUTDOWN_TIMEOUT", `Cannot close TLS: SSL shutdown timed out after ${this.#shutdownTimeout / 1000} seconds`);
+        this.#error ??= new TlsError("ERR_TLS_SHUTDOWN_TIMEOUT", `Cannot close TLS: SSL shutdown timed out after ${tls.shutdownTimeout / 1000} seconds`);
         socket.destroy();
-      }, this.#shutdownTimeout);
+      }, tls.shutdownTimeout);
       timer.unref();
       socket.once("close", () => clearTimeout(timer));
       socket.end(() => socket.destroy());
@@ -340,8 +334,7 @@ export class SocketTransport implements Transport {
   /** @inheritDoc */
   abort(): void {
     if (this.#lostCalled) return;
-    this.#closing = true;
-    this.#lost = true;
+    this.#markLost();
     const socket = this.#socket;
     if (!socket.destroyed) {
       try {
@@ -362,15 +355,13 @@ export class SocketTransport implements Transport {
 
   /** @inheritDoc */
   getWriteBufferLimits(): WriteBufferLimits {
-    return { high: this.#high, low: this.#low };
+    return this.#flow.getLimits();
   }
 
   /** @inheritDoc */
-  setWriteBufferLimits(limits: Partial<WriteBufferLimits> = {}): void {
-    const { high, low } = resolveWriteBufferLimits(limits);
-    this.#high = high;
-    this.#low = low;
-    this.#maybePauseProtocol();
+  setWriteBufferLimits(limits?: Partial<WriteBufferLimits>): void {
+    this.#flow.setLimits(limits);
+    if (this.#flow.isPaused() && diagnostics.pause.hasSubscribers) this.#publishFlow(diagnostics.pause, "writing");
   }
 
   /** @returns `<SocketTransport peer>`. */
@@ -393,21 +384,17 @@ export class SocketTransport implements Transport {
   }
 
   #maybePauseProtocol(): void {
-    if (!this.#protocolPaused && this.#bufferedForFlowControl() > this.#high) {
-      this.#protocolPaused = true;
-      this.#protocol?.pauseWriting();
-      if (diagnostics.pause.hasSubscribers) this.#publishFlow(diagnostics.pause, "writing");
-    }
+    if (this.#flow.isPaused()) return;
+    this.#flow.maybePause();
+    if (this.#flow.isPaused() && diagnostics.pause.hasSubscribers) this.#publishFlow(diagnostics.pause, "writing");
   }
 
   #maybeResumeProtocol(): void {
     // A destroyed socket's buffer is empty because its data was dropped, not sent: the waiters
     // stay parked for connectionLost(), which fails them with the error (asyncio's rule).
-    if (this.#protocolPaused && !this.#socket.destroyed && this.#bufferedForFlowControl() <= this.#low) {
-      this.#protocolPaused = false;
-      this.#protocol?.resumeWriting();
-      if (diagnostics.resume.hasSubscribers) this.#publishFlow(diagnostics.resume, "writing");
-    }
+    if (!this.#flow.isPaused() || this.#socket.destroyed) return;
+    this.#flow.maybeResume();
+    if (!this.#flow.isPaused() && diagnostics.resume.hasSubscribers) this.#publishFlow(diagnostics.resume, "writing");
   }
 
   /** Runs after each chunk is handed to the kernel: resumes the protocol at the low-water mark. */
@@ -445,24 +432,29 @@ export class SocketTransport implements Transport {
   };
 
   readonly #onError = (error: Error): void => {
-    this.#error ??= this.#tlsOptions === undefined ? toSocketError(error, "Connection lost") : toTlsError(error, "TLS connection lost");
+    this.#error ??= toSocketError(error, "Connection lost", this.#tls !== null);
     // A TLS error after the handshake (a corrupted record) comes without destroying the socket,
     // unlike every net.Socket error: destroy it, or 'close' never reports the loss and reads hang.
     if (!this.#socket.destroyed) this.#socket.destroy();
   };
 
   readonly #onClose = (): void => {
-    this.#closing = true;
-    this.#lost = true;
+    this.#markLost();
     this.#connectionLost(this.#error);
   };
 
   /** A protocol callback threw: the connection fails with that error, as asyncio's `_fatal_error`. */
   #fatal(error: unknown): void {
     this.#error ??= error;
+    this.#markLost();
+    this.#socket.destroy();
+  }
+
+  /** From now on nothing is delivered or written: asyncio's `_closing` and `_conn_lost > 0`. */
+  #markLost(): void {
     this.#closing = true;
     this.#lost = true;
-    this.#socket.destroy();
+    this.#flow.stop();
   }
 
   #connectionLost(error: unknown): void {
@@ -480,8 +472,8 @@ export class SocketTransport implements Transport {
   }
 
   /** The protocol's reader, when it has one (a `StreamReaderProtocol` until the loss): for diagnostics. */
-  #reader(): { readonly bytesReceived: number; readonly bytesConsumed: number; readonly bufferedLength: number } | null | undefined {
-    return (this.#protocol as { reader?: StreamReader | null } | null)?.reader;
+  #reader(): StreamReader | null | undefined {
+    return this.#protocol?.reader;
   }
 
   #publishFlow(channel: Channel, direction: NetFlowMessage["direction"]): void {
@@ -489,5 +481,12 @@ export class SocketTransport implements Transport {
     const message: NetFlowMessage = { transport: this, direction, bufferedLength };
     channel.publish(message);
   }
+}
 
+/** The TLS in force on a connection: the options it was made or upgraded with. */
+interface TlsState {
+  /** What `getExtraInfo("sslcontext")` returns. */
+  readonly options: object;
+  /** How long `close()` waits for the peer's close_notify before aborting, in milliseconds. */
+  readonly shutdownTimeout: number;
 }

@@ -3,7 +3,8 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it, onTestFinished } from "vitest";
-import { DIAGNOSTICS_CHANNELS, SocketError, openConnection, openUnixConnection, startServer, startUnixServer } from "@asyncstreams/net";
+import { ConnectionResetError } from "@asyncstreams/protocol";
+import { DIAGNOSTICS_CHANNELS, openConnection, openUnixConnection, startServer, startUnixServer } from "@asyncstreams/net";
 import type { NetAcceptMessage, NetCloseMessage, NetConnectMessage, NetFlowMessage, SocketTransport } from "@asyncstreams/net";
 import type { StreamReader } from "@asyncstreams/reader";
 import type { StreamWriter } from "@asyncstreams/writer";
@@ -91,7 +92,7 @@ describe("diagnostics channels", () => {
     expect(seen.findIndex((entry) => entry.message === serverClose)).toBeGreaterThan(seen.indexOf(seen.find((entry) => entry.name === "accept")!));
   });
 
-  it("publishes close once, with the SocketError a reset connection was lost with", async () => {
+  it("publishes close once, with the ConnectionResetError a reset connection was lost with", async () => {
     const seen = record("close");
     const { server, client } = await serverWithClient();
     const { reader, writer } = await openConnection({ host: HOST, port: portOf(server) });
@@ -103,8 +104,8 @@ describe("diagnostics channels", () => {
     await new Promise((resolve) => setTimeout(resolve, 20));
     const clientClose = seen.map((entry) => entry.message as NetCloseMessage).filter((message) => message.transport === writer.transport);
     expect(clientClose).toHaveLength(1);
-    expect(clientClose[0]!.error).toBeInstanceOf(SocketError);
-    expect((clientClose[0]!.error as SocketError).code).toBe("ECONNRESET");
+    expect(clientClose[0]!.error).toBeInstanceOf(ConnectionResetError);
+    expect((clientClose[0]!.error as ConnectionResetError).code).toBe("ECONNRESET");
     expect(clientClose[0]!.error).toBe(reader.exception()); // the very error reads and drain() throw
   });
 

@@ -2,7 +2,7 @@ import { spawn } from "node:child_process";
 import { once } from "node:events";
 import { PassThrough, Readable, Writable } from "node:stream";
 import { describe, expect, it, onTestFinished } from "vitest";
-import { DuplexTransport, SocketError, openDuplexStreams } from "@asyncstreams/net";
+import { DuplexTransport, openDuplexStreams } from "@asyncstreams/net";
 import { ConnectionResetError, createStreams } from "@asyncstreams/protocol";
 import type { Protocol, Transport } from "@asyncstreams/protocol";
 import { transportConformance } from "@asyncstreams/protocol/testing";
@@ -160,8 +160,8 @@ describe("DuplexTransport", () => {
         5_000,
         "a write-and-drain loop against a dead child to fail",
       );
-      expect(error).toBeInstanceOf(SocketError);
-      expect((error as SocketError).code).toBe("EPIPE");
+      expect(error).toBeInstanceOf(ConnectionResetError);
+      expect(error).toMatchObject({ code: "ECONNRESET", systemCode: "EPIPE" });
       writer.close();
       await within(writer.waitClosed().catch(() => undefined));
     });
@@ -220,16 +220,16 @@ describe("DuplexTransport", () => {
       expect((protocol.lostWith[0] as Error).message).toBe("Cannot receive: a chunk must be a Uint8Array, not a string (an encoding is set on the readable)");
     });
 
-    it("an 'error' of the readable becomes connectionLost(SocketError) with Node's error as cause", async () => {
+    it("an 'error' of the readable with a reset code becomes connectionLost(ConnectionResetError) with Node's error as cause", async () => {
       const [, right] = passThroughPairs();
       const protocol = attach(new DuplexTransport(right));
       const failure = Object.assign(new Error("read ECONNRESET"), { code: "ECONNRESET", syscall: "read" });
       right.readable.destroy(failure);
       await macrotasks();
       expect(protocol.lostWith).toHaveLength(1);
-      const error = protocol.lostWith[0] as SocketError;
-      expect(error).toBeInstanceOf(SocketError);
-      expect(error.code).toBe("ECONNRESET");
+      const error = protocol.lostWith[0] as ConnectionResetError;
+      expect(error).toBeInstanceOf(ConnectionResetError);
+      expect(error).toMatchObject({ code: "ECONNRESET", systemCode: "ECONNRESET", syscall: "read" });
       expect(error.cause).toBe(failure);
       expect(right.writable.destroyed).toBe(true);
     });
@@ -315,7 +315,7 @@ describe("DuplexTransport", () => {
       await macrotasks();
     });
 
-    it("a write to a writable destroyed under the transport fails the connection with EPIPE", async () => {
+    it("a write to a writable destroyed under the transport fails the connection with ConnectionResetError (EPIPE)", async () => {
       const [left] = passThroughPairs();
       const transport = new DuplexTransport(left);
       const protocol = attach(transport);
@@ -323,7 +323,8 @@ describe("DuplexTransport", () => {
       transport.write(bytes("lost"));
       expect(transport.isClosing()).toBe(true);
       await macrotasks();
-      expect((protocol.lostWith[0] as SocketError).code).toBe("EPIPE");
+      expect(protocol.lostWith[0]).toBeInstanceOf(ConnectionResetError);
+      expect(protocol.lostWith[0]).toMatchObject({ code: "ECONNRESET", systemCode: "EPIPE" });
     });
 
     it("writeLines() corks the writable, so the chunks leave as one gathering write", async () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { openConnection, SocketError } from "@asyncstreams/net";
+import { openConnection } from "@asyncstreams/net";
+import { ConnectionResetError } from "@asyncstreams/protocol";
 import type { SocketTransport } from "@asyncstreams/net";
 import { InvalidStateError } from "@asyncstreams/reader";
 import { ConnectionLostError } from "@asyncstreams/writer";
@@ -49,7 +50,7 @@ describe("half-close (B7, C2)", () => {
 });
 
 describe("resets and lost connections (C1, B3, B4)", () => {
-  it("C1: a reset in the middle of readExactly() rejects it with SocketError ECONNRESET, the same object everywhere after", async () => {
+  it("C1: a reset in the middle of readExactly() rejects it with ConnectionResetError ECONNRESET, the same object everywhere after", async () => {
     const raw = await startRawServer();
     const { reader, writer } = await openConnection({ host: HOST, port: raw.port });
     closeAtEnd(writer);
@@ -60,8 +61,8 @@ describe("resets and lost connections (C1, B3, B4)", () => {
     await until(() => reader.bufferedBytes().length === 10, 5_000, "the first 10 bytes");
     peer.resetAndDestroy();
     const error = await failureOf(pending);
-    expect(error).toBeInstanceOf(SocketError);
-    expect(error).toMatchObject({ code: "ECONNRESET", cause: { code: "ECONNRESET" } });
+    expect(error).toBeInstanceOf(ConnectionResetError);
+    expect(error).toMatchObject({ code: "ECONNRESET", systemCode: "ECONNRESET", cause: { code: "ECONNRESET" } });
     await expect(within(reader.read())).rejects.toBe(error);
     await expect(within(reader.readLine())).rejects.toBe(error);
     await expect(within(writer.drain())).rejects.toBe(error);
@@ -85,7 +86,7 @@ describe("resets and lost connections (C1, B3, B4)", () => {
     expect(await failureOf(second.writer.drain())).toBeInstanceOf(ConnectionLostError);
   });
 
-  it("B4: write() after the peer's reset is dropped and drain() rejects with the stored SocketError", async () => {
+  it("B4: write() after the peer's reset is dropped and drain() rejects with the stored ConnectionResetError", async () => {
     const raw = await startRawServer();
     const { reader, writer } = await openConnection({ host: HOST, port: raw.port });
     closeAtEnd(writer);

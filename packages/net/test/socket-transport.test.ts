@@ -2,9 +2,9 @@ import { once } from "node:events";
 import { connect } from "node:net";
 import type { Socket } from "node:net";
 import { describe, expect, it, onTestFinished } from "vitest";
-import { SocketError, SocketTransport } from "@asyncstreams/net";
+import { SocketTransport } from "@asyncstreams/net";
 import type { SocketTransportOptions } from "@asyncstreams/net";
-import { createStreams } from "@asyncstreams/protocol";
+import { ConnectionResetError, createStreams } from "@asyncstreams/protocol";
 import type { Protocol, Transport } from "@asyncstreams/protocol";
 import { InvalidStateError } from "@asyncstreams/reader";
 import { HOST, bytes, collect, concat, macrotasks, startRawServer, text, until, within } from "./_helpers.js";
@@ -207,14 +207,14 @@ describe("SocketTransport", () => {
     expect(received).toBeLessThan(total);
   });
 
-  it("reports a peer's reset as connectionLost(SocketError ECONNRESET) with Node's error as cause", async () => {
+  it("reports a peer's reset as connectionLost(ConnectionResetError) with the system code and Node's error as cause", async () => {
     const raw = await startRawServer();
     const { transport, peer } = await connectTransport(raw);
     const protocol = attach(transport);
     peer.resetAndDestroy();
     await until(() => protocol.calls.includes("connectionLost"), 5_000, "connectionLost");
-    expect(protocol.lostWith).toBeInstanceOf(SocketError);
-    expect(protocol.lostWith).toMatchObject({ code: "ECONNRESET", cause: { code: "ECONNRESET" } });
+    expect(protocol.lostWith).toBeInstanceOf(ConnectionResetError);
+    expect(protocol.lostWith).toMatchObject({ code: "ECONNRESET", systemCode: "ECONNRESET", cause: { code: "ECONNRESET" } });
     expect(String((protocol.lostWith as Error).message)).toMatch(/^Connection lost: /);
   });
 

@@ -1,10 +1,8 @@
 import { InvalidStateError } from "@asyncstreams/reader";
 import { ConnectionResetError } from "./connection-reset-error.js";
-import { resolveWriteBufferLimits } from "./resolve-write-buffer-limits.js";
 import type { Protocol } from "./protocol.js";
 import type { Transport, WriteBufferLimits } from "./transport.js";
-
-const DEFAULT_HIGH = 65_536;
+import { WriteFlowControl } from "./write-flow-control.js";
 
 /**
  * Options for {@linkcode MemoryTransport.pair}.
@@ -49,9 +47,7 @@ export class MemoryTransport implements Transport {
   readonly #extraInfo: Record<string, unknown>;
   #queue: Uint8Array[] = [];
   #queueSize = 0;
-  #high = DEFAULT_HIGH;
-  #low = DEFAULT_HIGH / 4;
-  #protocolPaused = false;
+  readonly #flow = new WriteFlowControl({ size: () => this.#queueSize, protocol: () => this.#protocol });
   #reading = true;
   #closing = false;
   /** Writes are dropped from now on (asyncio's `_conn_lost > 0`). */
@@ -131,10 +127,7 @@ export class MemoryTransport implements Transport {
     // Copy: the caller may reuse `data`, and the receiving reader takes ownership of what it gets.
     this.#queue.push(data.slice());
     this.#queueSize += data.length;
-    if (this.#queueSize > this.#high && !this.#protocolPaused) {
-      this.#protocolPaused = true;
-      this.#protocol?.pauseWriting();
-    }
+    this.#flow.maybePause();
     this.#scheduleFlush();
   }
 
@@ -178,18 +171,12 @@ export class MemoryTransport implements Transport {
 
   /** @inheritDoc */
   getWriteBufferLimits(): WriteBufferLimits {
-    return { high: this.#high, low: this.#low };
+    return this.#flow.getLimits();
   }
 
   /** @inheritDoc */
-  setWriteBufferLimits(limits: Partial<WriteBufferLimits> = {}): void {
-    const { high, low } = resolveWriteBufferLimits(limits);
-    this.#high = high;
-    this.#low = low;
-    if (this.#queueSize > high && !this.#protocolPaused) {
-      this.#protocolPaused = true;
-      this.#protocol?.pauseWriting();
-    }
+  setWriteBufferLimits(limits?: Partial<WriteBufferLimits>): void {
+    this.#flow.setLimits(limits);
   }
 
   /** @returns `<MemoryTransport sockname>`. */
@@ -224,10 +211,7 @@ export class MemoryTransport implements Transport {
       this.#queue = []; // the peer no longer reads: what is still queued is lost, as on a socket
       this.#queueSize = 0;
     }
-    if (this.#protocolPaused && this.#queueSize <= this.#low) {
-      this.#protocolPaused = false;
-      this.#protocol?.resumeWriting();
-    }
+    this.#flow.maybeResume();
     if (this.#queueSize > 0) return;
     if ((this.#eofWritten || this.#closing) && !this.#eofSent && peer.#canReceive()) {
       this.#eofSent = true;
@@ -279,6 +263,7 @@ export class MemoryTransport implements Transport {
     this.#lostCalled = true;
     this.#lost = true;
     this.#closing = true;
+    this.#flow.stop();
     this.#protocol?.connectionLost(error);
   }
 }

@@ -1,3 +1,4 @@
+import type { StreamReader } from "@asyncstreams/reader";
 import type { Transport } from "./transport.js";
 
 /**
@@ -36,4 +37,9 @@ export interface Protocol {
   pauseWriting(): void;
   /** The transport's write buffer fell to its low-water mark: writing may go on. */
   resumeWriting(): void;
+  /**
+   * The reader this protocol feeds, if any (`StreamReaderProtocol` has it until the connection is
+   * lost): transports read its counters for diagnostics. Optional; asyncio's protocols have none.
+   */
+  readonly reader?: StreamReader | null;
 }

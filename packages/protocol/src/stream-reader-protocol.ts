@@ -207,12 +207,12 @@ export class StreamReaderProtocol extends FlowControl implements Protocol, Write
    *
    * @param transport The new transport.
    */
-  replaceTransport(transport: WriterTransport): void {
+  replaceTransport(transport: Transport): void {
     const previous = this.#transport;
-    this.#transport = transport as Transport;
+    this.#transport = transport;
     this.#overTls = hasTls(transport);
     // asyncio `main` (gh-152431): the reader must pause and resume the new transport, not the old.
-    if (transport !== previous) this.#reader?.replaceTransport(transport as Transport);
+    if (transport !== previous) this.#reader?.replaceTransport(transport);
   }
 
   #clientFailed(error: unknown, transport: Transport): void {

@@ -99,6 +99,9 @@ export interface WriteTransport extends BaseTransport, WriterTransport {
  * ```
  */
 export interface Transport extends ReadTransport, WriteTransport {
-  /** Upgrades to TLS in place; absent where the transport cannot. */
-  startTls?(options: StartTlsOptions): Promise<Transport>;
+  /**
+   * Upgrades to TLS in place; absent where the transport cannot. See `WriterTransport.startTls`
+   * for `takeBuffered`, which `StreamWriter.startTls()` passes.
+   */
+  startTls?(options: StartTlsOptions, takeBuffered?: () => Uint8Array): Promise<Transport>;
 }

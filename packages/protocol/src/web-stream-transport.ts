@@ -1,11 +1,10 @@
 import { NotImplementedError } from "@asyncstreams/buffer";
 import { InvalidStateError } from "@asyncstreams/reader";
+import { asConnectionReset } from "./_as-connection-reset.js";
 import { ConnectionResetError } from "./connection-reset-error.js";
-import { resolveWriteBufferLimits } from "./resolve-write-buffer-limits.js";
 import type { Protocol } from "./protocol.js";
 import type { Transport, WriteBufferLimits } from "./transport.js";
-
-const DEFAULT_HIGH = 65_536;
+import { WriteFlowControl } from "./write-flow-control.js";
 
 const ignore = (): void => undefined;
 
@@ -70,7 +69,9 @@ export interface WebStreamTransportOptions {
  *   source is told to stop (a chunk that the read in flight still brings is held until
  *   `resumeReading()`). Chunks are handed over without a copy (see `copyChunks`).
  * - The end of the readable is `eofReceived()`; unless that returns `true`, the transport closes.
- *   An error of the readable is `connectionLost(error)`.
+ *   An error of either stream fails the connection with a {@linkcode ConnectionResetError} whose
+ *   `cause` is the stream's reason (this project's own errors pass through as they are), so a
+ *   `catch` is the same as over TCP.
  * - Writes never block: each goes to the writable's writer at once, and the bytes whose `write()`
  *   has not yet settled count as the write buffer, so `pauseWriting()` comes strictly above the
  *   high-water mark and `resumeWriting()` at or below the low one, whatever the stream's own
@@ -99,11 +100,9 @@ export class WebStreamTransport implements Transport {
   readonly #halfClose: boolean;
   readonly #copy: boolean;
   #protocol: Protocol | null = null;
-  #high = DEFAULT_HIGH;
-  #low = DEFAULT_HIGH / 4;
   /** Bytes handed to the writer whose `write()` has not settled: the write buffer. */
   #queued = 0;
-  #protocolPaused = false;
+  readonly #flow: WriteFlowControl;
   #readingPaused = false;
   #readInFlight = false;
   /** What the read in flight brought while reading was paused. */
@@ -135,7 +134,7 @@ export class WebStreamTransport implements Transport {
     this.#extraInfo = { ...options.extraInfo };
     this.#halfClose = options.halfClose ?? true;
     this.#copy = options.copyChunks ?? false;
-    if (options.writeBufferLimits !== undefined) this.setWriteBufferLimits(options.writeBufferLimits);
+    this.#flow = new WriteFlowControl({ size: () => this.#queued, protocol: () => this.#protocol, limits: options.writeBufferLimits });
     this.#writer.closed.catch(ignore);
     this.#reader.closed.catch(ignore);
   }
@@ -197,10 +196,7 @@ export class WebStreamTransport implements Transport {
       () => this.#written(size),
       (error: unknown) => this.#writeFailed(size, error),
     );
-    if (!this.#protocolPaused && this.#queued > this.#high) {
-      this.#protocolPaused = true;
-      this.#protocol?.pauseWriting();
-    }
+    this.#flow.maybePause();
   }
 
   /** @inheritDoc */
@@ -241,9 +237,7 @@ export class WebStreamTransport implements Transport {
   /** @inheritDoc */
   abort(): void {
     if (this.#lost) return;
-    this.#closing = true;
-    this.#lost = true;
-    this.#held = null;
+    this.#markLost();
     this.#release(new ConnectionResetError(), true);
     queueMicrotask(() => this.#connectionLost(undefined));
   }
@@ -255,18 +249,12 @@ export class WebStreamTransport implements Transport {
 
   /** @inheritDoc */
   getWriteBufferLimits(): WriteBufferLimits {
-    return { high: this.#high, low: this.#low };
+    return this.#flow.getLimits();
   }
 
   /** @inheritDoc */
-  setWriteBufferLimits(limits: Partial<WriteBufferLimits> = {}): void {
-    const { high, low } = resolveWriteBufferLimits(limits);
-    this.#high = high;
-    this.#low = low;
-    if (!this.#protocolPaused && !this.#lost && this.#queued > high) {
-      this.#protocolPaused = true;
-      this.#protocol?.pauseWriting();
-    }
+  setWriteBufferLimits(limits?: Partial<WriteBufferLimits>): void {
+    this.#flow.setLimits(limits);
   }
 
   /** @returns `<WebStreamTransport>`, with `closing` once closing. */
@@ -291,7 +279,7 @@ export class WebStreamTransport implements Transport {
   readonly #onReadError = (error: unknown): void => {
     this.#readInFlight = false;
     if (this.#closing) return; // close() stopped reading; a lost connection has said it all
-    this.#fatal(error ?? new ConnectionResetError());
+    this.#fatal(asConnectionReset(error));
   };
 
   #deliver(result: ReadableStreamReadResult<Uint8Array>): void {
@@ -333,21 +321,18 @@ export class WebStreamTransport implements Transport {
   #written(size: number): void {
     this.#queued -= size;
     if (this.#lost) return;
-    if (this.#protocolPaused && this.#queued <= this.#low) {
-      this.#protocolPaused = false;
-      this.#protocol?.resumeWriting();
-    }
+    this.#flow.maybeResume();
     if (this.#closing && this.#queued === 0) this.#finishClose();
   }
 
   #writeFailed(size: number, error: unknown): void {
     this.#queued -= size;
-    this.#fatal(error ?? new ConnectionResetError());
+    this.#fatal(asConnectionReset(error));
   }
 
   /** Closes the writable once; a failure to flush fails the connection. */
   #closeWriter(): Promise<void> {
-    this.#writerClosed ??= this.#writer.close().then(ignore, (error: unknown) => this.#fatal(error ?? new ConnectionResetError()));
+    this.#writerClosed ??= this.#writer.close().then(ignore, (error: unknown) => this.#fatal(asConnectionReset(error)));
     return this.#writerClosed;
   }
 
@@ -375,11 +360,17 @@ export class WebStreamTransport implements Transport {
   /** The connection failed: release both streams, then `connectionLost(error)`. */
   #fatal(error: unknown): void {
     if (this.#lost) return;
+    this.#markLost();
+    this.#release(new ConnectionResetError(undefined, { cause: error }), true);
+    queueMicrotask(() => this.#connectionLost(error));
+  }
+
+  /** From now on nothing is read or written: asyncio's `_closing` and `_conn_lost > 0`. */
+  #markLost(): void {
     this.#closing = true;
     this.#lost = true;
     this.#held = null;
-    this.#release(new ConnectionResetError(undefined, { cause: error }), true);
-    queueMicrotask(() => this.#connectionLost(error));
+    this.#flow.stop();
   }
 
   #connectionLost(error: unknown): void {

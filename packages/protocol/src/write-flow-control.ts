@@ -73,6 +73,11 @@ export class WriteFlowControl {
     return this.#paused;
   }
 
+  /** The low-water mark, for a transport's hot path (no object made, unlike `getLimits()`). */
+  get low(): number {
+    return this.#low;
+  }
+
   /**
    * The current water marks: what a transport's `getWriteBufferLimits()` returns.
    *

@@ -235,14 +235,20 @@ describe("StreamReaderProtocol", () => {
     it("StreamWriter.startTls() on an upgradable transport switches the writer and the protocol to the TLS transport", async () => {
       const [plain, plainPeer] = memoryTransportPair();
       const [tlsEnd, tlsPeer] = memoryTransportPair({ extraInfo: [{ sslcontext: { tls: true } }, {}] });
-      const startTls = vi.fn((_options: unknown) => Promise.resolve(tlsEnd));
+      const startTls = vi.fn((_options: unknown, _takeBuffered?: () => Uint8Array) => Promise.resolve(tlsEnd));
       const upgradable: Transport = Object.assign(plain, { startTls });
       const { writer } = createStreams(upgradable);
       const protocol = plain.getProtocol() as StreamReaderProtocol;
       const peer = createStreams(tlsPeer);
+      plainPeer.write(bytes("ciphertext"));
+      await macrotasks();
       expect(writer.getExtraInfo("sslcontext")).toBeUndefined();
       await writer.startTls({ serverName: "localhost" });
-      expect(startTls).toHaveBeenCalledWith({ serverName: "localhost" });
+      expect(startTls).toHaveBeenCalledWith({ serverName: "localhost" }, expect.any(Function));
+      // The writer hands the transport the reader's unread bytes through the typed callback.
+      const takeBuffered = startTls.mock.calls[0]![1]!;
+      expect(text(takeBuffered())).toBe("ciphertext");
+      expect(takeBuffered()).toHaveLength(0);
       expect(writer.transport).toBe(tlsEnd);
       expect(protocol.transport).toBe(tlsEnd);
       expect(writer.getExtraInfo("sslcontext")).toEqual({ tls: true });

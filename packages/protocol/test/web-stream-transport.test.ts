@@ -217,7 +217,7 @@ describe("WebStreamTransport", () => {
       expect((protocol.lostWith[0] as Error).message).toBe("Cannot receive: a chunk must be a Uint8Array, not string");
     });
 
-    it("passes an error of the readable to connectionLost() as it is, and aborts the writable", async () => {
+    it("fails the connection with a ConnectionResetError caused by the readable's error, and aborts the writable", async () => {
       const io = instrumented();
       const transport = new WebStreamTransport(io.pair);
       const protocol = attach(transport, new RecordingProtocol("t"));
@@ -225,7 +225,11 @@ describe("WebStreamTransport", () => {
       const failure = new Error("network down");
       io.source().error(failure);
       await macrotasks();
-      expect(protocol.lostWith).toEqual([failure]);
+      expect(protocol.lostWith).toHaveLength(1);
+      const lost = protocol.lostWith[0] as ConnectionResetError;
+      expect(lost).toBeInstanceOf(ConnectionResetError);
+      expect(lost.code).toBe("ECONNRESET");
+      expect(lost.cause).toBe(failure);
       expect(transport.isClosing()).toBe(true);
       expect(io.log).toEqual(["abort ConnectionResetError"]);
     });
@@ -310,14 +314,16 @@ describe("WebStreamTransport", () => {
       transport.abort();
     });
 
-    it("a failed write fails the connection with the writable's error", async () => {
+    it("a failed write fails the connection with a ConnectionResetError caused by the writable's error", async () => {
       const failure = new Error("sink broke");
       const writable = new WritableStream<Uint8Array>({ write: () => Promise.reject(failure) });
       const transport = new WebStreamTransport({ readable: new ReadableStream(), writable });
       const protocol = attach(transport, new RecordingProtocol("t"));
       transport.write(bytes("x"));
       await macrotasks();
-      expect(protocol.lostWith).toEqual([failure]);
+      expect(protocol.lostWith).toHaveLength(1);
+      expect(protocol.lostWith[0]).toBeInstanceOf(ConnectionResetError);
+      expect((protocol.lostWith[0] as ConnectionResetError).cause).toBe(failure);
     });
   });
 

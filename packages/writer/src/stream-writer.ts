@@ -4,6 +4,14 @@ import type { WriterProtocol } from "./writer-protocol.js";
 import type { WriterTransport } from "./writer-transport.js";
 import { unclosedWriters } from "./_unclosed-writers.js";
 
+/** What a writer uses of its connection's reader. */
+interface WriterReader {
+  exception(): unknown;
+  takeBuffered?(): Uint8Array;
+}
+
+const EMPTY = new Uint8Array(0);
+
 /**
  * Options for {@linkcode StreamWriter}.
  */
@@ -12,9 +20,10 @@ export interface StreamWriterOptions {
   protocol: WriterProtocol;
   /**
    * The reader of the same connection, if any: `drain()` re-throws its stored exception, so a
-   * connection reset surfaces as the same error object on reads and on `drain()`.
+   * connection reset surfaces as the same error object on reads and on `drain()`; `startTls()`
+   * hands its unread bytes (`takeBuffered()`) to the TLS layer.
    */
-  reader?: { exception(): unknown } | null | undefined;
+  reader?: WriterReader | null | undefined;
 }
 
 /**
@@ -41,7 +50,7 @@ export interface StreamWriterOptions {
 export class StreamWriter implements AsyncDisposable {
   #transport: WriterTransport;
   readonly #protocol: WriterProtocol;
-  readonly #reader: { exception(): unknown } | null;
+  readonly #reader: WriterReader | null;
   /** Bytes accepted by `write()` and `writeLines()`: the one add the write path pays for metrics. */
   #written = 0;
 
@@ -222,7 +231,8 @@ export class StreamWriter implements AsyncDisposable {
       throw new TypeError(`Cannot start TLS: transport ${formatObject(transport)} is not supported by startTls()`);
     }
     await this.drain();
-    const upgraded = await transport.startTls(options);
+    const reader = this.#reader;
+    const upgraded = await transport.startTls(options, () => reader?.takeBuffered?.() ?? EMPTY);
     this.#transport = upgraded;
     if (unclosedWriters.unregister(this)) unclosedWriters.register(this, upgraded, this);
     this.#protocol.replaceTransport?.(upgraded);

@@ -36,6 +36,11 @@ export interface WriterTransport {
   /**
    * Upgrades the connection to TLS in place and resolves to the transport to use from then on.
    * Absent on transports that cannot upgrade.
+   *
+   * @param options TLS settings, `handshakeTimeout`, `shutdownTimeout` and `signal`.
+   * @param takeBuffered Removes and returns the bytes the reader received but nobody read (TLS
+   *   bytes that came with the last plaintext): the transport calls it once, at the moment it stops
+   *   delivering plaintext, and feeds them to TLS first, so none is lost or read as plaintext.
    */
-  startTls?(options: StartTlsOptions): Promise<WriterTransport>;
+  startTls?(options: StartTlsOptions, takeBuffered?: () => Uint8Array): Promise<WriterTransport>;
 }
