@@ -39,6 +39,39 @@ describe.skipIf("missing" in deno)("@asyncstreams/quic on Deno (its own QUIC: qu
   }
 });
 
+describe.skipIf("missing" in deno)("stream semantics on Deno", () => {
+  const checks = [
+    "the ALPN protocol is negotiated",
+    "writeEof() sends FIN, the server writes back after EOF, and its FIN is EOF",
+    "a unidirectional stream we open has a reader at EOF",
+    "a peer's unidirectional stream refuses writes",
+    "the peer closing the connection ends every open stream with an error naming the close code",
+    "drain() after the close rejects with that error",
+    "closed says who closed it and with which code",
+  ];
+  let results: Promise<Map<string, { ok: boolean; detail: string }>> | undefined;
+  const run = (): Promise<Map<string, { ok: boolean; detail: string }>> =>
+    (results ??= (async () => {
+      const peer = startDeno(binary, "semantics.ts");
+      const map = new Map<string, { ok: boolean; detail: string }>();
+      for (;;) {
+        const next = await peer.lines.next();
+        if (next.done === true) break;
+        const row = JSON.parse(next.value) as { name: string; ok: boolean; detail: string };
+        map.set(row.name, row);
+      }
+      if (map.size === 0) throw new Error(`the Deno semantics run printed nothing: ${peer.stderr()}`);
+      return map;
+    })());
+  for (const name of checks) {
+    it(name, async () => {
+      const row = (await within(run(), 120_000, "the Deno semantics run")).get(name);
+      expect(row, `check not run on Deno: ${name}`).toBeDefined();
+      expect(row!.ok, row!.detail).toBe(true);
+    }, 180_000);
+  }
+});
+
 describe.skipIf("missing" in deno)("flow control on Deno", () => {
   it("a client flooding a stream nobody reads is held by QUIC flow control: bounded memory, then every byte arrives", async () => {
     const peer = startDeno(binary, "flood.ts");
