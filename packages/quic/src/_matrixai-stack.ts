@@ -86,12 +86,18 @@ interface Quiche {
 /**
  * Closes with CONNECTION_CLOSE first. matrixai's stop() resets every open stream (RESET_STREAM
  * code 0) before it closes the connection, so the peer would see stream resets instead of the
- * close and its code; once quiche is closing, those resets are never sent.
+ * close and its code; once quiche is closing, those resets are never sent. Then the same error
+ * event stop() would have sent starts matrixai's own shutdown (the client stops its socket on it;
+ * without it, `QUICClient.destroy()` would wait forever and the UDP socket would stay open).
  */
 async function closeFirst(connection: QUICConnection, code: bigint, reason: string, stop: () => Promise<void>): Promise<void> {
   try {
-    (connection as unknown as { conn: Quiche }).conn.close(true, Number(code), new TextEncoder().encode(reason));
+    const quiche = (connection as unknown as { conn: Quiche }).conn;
+    quiche.close(true, Number(code), new TextEncoder().encode(reason));
     await (connection as unknown as { send(): Promise<void> }).send();
+    const data = { isApp: true, errorCode: Number(code), reason: new TextEncoder().encode(reason) };
+    const error = new errors.ErrorQUICConnectionLocal(`Locally closed with application code ${code}`, { data });
+    connection.dispatchEvent(new events.EventQUICConnectionError({ detail: error }));
   } catch {
     // Already closing or closed: stop() below finishes the job.
   }
