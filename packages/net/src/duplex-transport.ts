@@ -1,5 +1,5 @@
 import type { Duplex, Readable, Writable } from "node:stream";
-import { ConnectionResetError, WriteFlowControl } from "@asyncstreams/protocol";
+import { ConnectionResetError, WriteFlowControl, deliverEof } from "@asyncstreams/protocol";
 import type { Protocol, Transport, WriteBufferLimits } from "@asyncstreams/protocol";
 import { InvalidStateError } from "@asyncstreams/reader";
 import { toSocketError } from "./_socket-error-from.js";
@@ -295,14 +295,7 @@ export class DuplexTransport implements Transport {
   };
 
   #eof(): void {
-    let keepOpen: unknown;
-    try {
-      keepOpen = this.#protocol?.eofReceived();
-    } catch (error) {
-      this.#fatal(error);
-      return;
-    }
-    if (keepOpen !== true) this.close();
+    deliverEof(this.#protocol, { close: () => this.close(), fail: (error) => this.#fatal(error) });
   }
 
   readonly #onError = (error: Error): void => {
@@ -350,6 +343,16 @@ export class DuplexTransport implements Transport {
   }
 
   #destroy(): void {
+    const readable = this.#readable as Readable & { resetAndDestroy?: () => void };
+    // A TCP socket resets (RST), so its peer sees the abort as a reset, as asyncio's abort() does.
+    if (this.#single && typeof readable.resetAndDestroy === "function" && !readable.destroyed) {
+      try {
+        readable.resetAndDestroy();
+        return;
+      } catch {
+        // Not a TCP handle (a Unix socket, a pipe): a plain destroy below.
+      }
+    }
     this.#readable.destroy();
     if (!this.#single) this.#writable.destroy();
   }

@@ -1,4 +1,4 @@
-import { WriteFlowControl } from "@asyncstreams/protocol";
+import { WriteFlowControl, deliverEof } from "@asyncstreams/protocol";
 import type { Socket } from "node:net";
 import type { TLSSocket } from "node:tls";
 import type { Protocol, Transport, WriteBufferLimits } from "@asyncstreams/protocol";
@@ -421,14 +421,7 @@ export class SocketTransport implements Transport {
 
   readonly #onEnd = (): void => {
     if (this.#closing) return;
-    let keepOpen: unknown;
-    try {
-      keepOpen = this.#protocol?.eofReceived();
-    } catch (error) {
-      this.#fatal(error);
-      return;
-    }
-    if (keepOpen !== true) this.close();
+    deliverEof(this.#protocol, { close: () => this.close(), fail: (error) => this.#fatal(error) });
   };
 
   readonly #onError = (error: Error): void => {

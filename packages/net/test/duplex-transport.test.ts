@@ -61,7 +61,7 @@ describe("DuplexTransport", () => {
     const cases = transportConformance(() => {
       const [left, right] = duplexPair();
       return { transports: [new DuplexTransport(left), new DuplexTransport(right)] };
-    }, capable);
+    }, { ...capable, abortResets: false }); // destroying one end of Node's duplexPair() ends the other cleanly: there is no reset to send
     for (const c of cases) it(c.name, c.run);
   });
 
@@ -77,7 +77,7 @@ describe("DuplexTransport", () => {
     const cases = transportConformance(() => {
       const { pairs, close } = catPairs();
       return { transports: [new DuplexTransport(pairs[0]), new DuplexTransport(pairs[1])], close };
-    }, { ...capable, timeout: 10_000, settle: 50 });
+    }, { ...capable, timeout: 10_000, settle: 50, abortResets: false }); // a pipe has no reset: the peer of an abort() reads EOF
     for (const c of cases) it(c.name, c.run);
   });
 

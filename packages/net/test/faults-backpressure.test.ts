@@ -73,7 +73,7 @@ describe("a parked drain() when the connection fails (B1, B3)", () => {
   // asyncio's connection_lost(exc) fails every parked drain waiter with exc. A reset empties the
   // socket's buffer by dropping its data: that must not resume the writer as if it had been sent
   // (the bug this test found, fixed in SocketTransport.#maybeResumeProtocol).
-  it("B1: a drain() parked by a peer that never reads rejects with SocketError ECONNRESET when that peer resets", async () => {
+  it("B1: a drain() parked by a peer that never reads rejects with ConnectionResetError when that peer resets", async () => {
     const raw = await startRawServer((peer) => peer.pause());
     const { reader, writer } = await openConnection({ host: HOST, port: raw.port });
     closeAtEnd(writer);

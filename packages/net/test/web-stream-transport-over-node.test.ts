@@ -1,7 +1,7 @@
 import { Duplex } from "node:stream";
 import type { Socket } from "node:net";
 import { describe, expect, it } from "vitest";
-import { WebStreamTransport, createWebStreams } from "@asyncstreams/protocol";
+import { ConnectionResetError, WebStreamTransport, createWebStreams } from "@asyncstreams/protocol";
 import type { WebStreamPair } from "@asyncstreams/protocol";
 import { transportConformance } from "@asyncstreams/protocol/testing";
 import { bytes, text, within } from "./_helpers.js";
@@ -17,8 +17,28 @@ describe("WebStreamTransport over a loopback TCP connection", () => {
     const cases = transportConformance(async () => {
       const { sockets, close } = await tcpSocketPair();
       return { transports: [new WebStreamTransport(socketAsWebStreams(sockets[0])), new WebStreamTransport(socketAsWebStreams(sockets[1]))], close };
-    }, { halfClose: true, pauseReading: true, writeBufferLimits: true });
+      // Web Streams have no way to send a TCP RST: the writable's abort() closes the socket, so the
+      // peer reads EOF. A reset sent by the peer is checked below.
+    }, { halfClose: true, pauseReading: true, writeBufferLimits: true, abortResets: false });
     for (const c of cases) it(c.name, c.run);
+  });
+
+  it("a peer's TCP reset fails reads and drain() with ConnectionResetError carrying the system code, as over net", async () => {
+    const { sockets, close } = await tcpSocketPair();
+    try {
+      const { reader, writer } = createWebStreams(toWeb(sockets[0]));
+      const pending = reader.readExactly(100);
+      pending.catch(() => undefined); // awaited below
+      sockets[1].resetAndDestroy();
+      const error = await within(pending.then(() => undefined, (failure: unknown) => failure));
+      expect(error).toBeInstanceOf(ConnectionResetError);
+      expect(error).toMatchObject({ code: "ECONNRESET", systemCode: "ECONNRESET", cause: { code: "ECONNRESET" } });
+      await expect(within(reader.readLine())).rejects.toBe(error);
+      await expect(within(writer.drain())).rejects.toBe(error);
+      writer.close();
+    } finally {
+      await close();
+    }
   });
 
   it("createWebStreams() over Duplex.toWeb() exchanges lines both ways, with back-pressure, and both ends close", async () => {

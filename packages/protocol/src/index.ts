@@ -16,6 +16,7 @@ export type { CreateStreamsOptions, Streams } from "./create-streams.js";
 export { createWebStreams } from "./create-web-streams.js";
 export type { CreateWebStreamsOptions } from "./create-web-streams.js";
 export { DEFAULT_WRITE_BUFFER_HIGH } from "./default-write-buffer-high.js";
+export { deliverEof } from "./deliver-eof.js";
 export { FlowControl } from "./flow-control.js";
 export { HandshakeError } from "./handshake-error.js";
 export { MemoryTransport } from "./memory-transport.js";

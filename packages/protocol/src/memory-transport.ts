@@ -1,5 +1,6 @@
 import { InvalidStateError } from "@asyncstreams/reader";
 import { ConnectionResetError } from "./connection-reset-error.js";
+import { deliverEof } from "./deliver-eof.js";
 import type { Protocol } from "./protocol.js";
 import type { Transport, WriteBufferLimits } from "./transport.js";
 import { WriteFlowControl } from "./write-flow-control.js";
@@ -234,16 +235,11 @@ export class MemoryTransport implements Transport {
   }
 
   #receiveEof(): void {
-    let keepOpen: unknown;
-    try {
-      keepOpen = this.#protocol!.eofReceived();
-    } catch (error) {
-      this.#forceClose(error);
-      return;
-    }
-    if (keepOpen === true) this.#reading = false; // half-open: nothing more will arrive
-    else this.close();
+    // Half-open: nothing more will arrive, but this end may still write.
+    if (deliverEof(this.#protocol, this.#eofActions)) this.#reading = false;
   }
+
+  readonly #eofActions = { close: () => this.close(), fail: (error: unknown) => this.#forceClose(error) };
 
   /** Closes at once; the peer sees a reset, as after a TCP RST. */
   #forceClose(error: unknown): void {

@@ -2,6 +2,7 @@ import { NotImplementedError } from "@asyncstreams/buffer";
 import { InvalidStateError } from "@asyncstreams/reader";
 import { asConnectionReset } from "./_as-connection-reset.js";
 import { ConnectionResetError } from "./connection-reset-error.js";
+import { deliverEof } from "./deliver-eof.js";
 import type { Protocol } from "./protocol.js";
 import type { Transport, WriteBufferLimits } from "./transport.js";
 import { WriteFlowControl } from "./write-flow-control.js";
@@ -308,14 +309,7 @@ export class WebStreamTransport implements Transport {
 
   #onEof(): void {
     this.#eofReceived = true;
-    let keepOpen: unknown;
-    try {
-      keepOpen = this.#protocol!.eofReceived();
-    } catch (error) {
-      this.#fatal(error);
-      return;
-    }
-    if (keepOpen !== true) this.close();
+    deliverEof(this.#protocol, { close: () => this.close(), fail: (error) => this.#fatal(error) });
   }
 
   #written(size: number): void {

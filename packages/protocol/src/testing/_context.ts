@@ -13,6 +13,7 @@ export interface Settings {
   readonly halfClose: boolean;
   readonly pauseReading: boolean;
   readonly writeBufferLimits: boolean;
+  readonly abortResets: boolean;
   readonly timeout: number;
   readonly settle: number;
   readonly seed: number;

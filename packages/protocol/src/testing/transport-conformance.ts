@@ -2,6 +2,7 @@ import type { ConformanceCase } from "./conformance-case.js";
 import type { ConformancePairFactory } from "./conformance-pair.js";
 import type { CaseDefinition } from "./_case.js";
 import { dataCases } from "./_cases-data.js";
+import { errorCases } from "./_cases-errors.js";
 import { flowCases } from "./_cases-flow.js";
 import { halfCloseCases } from "./_cases-half-close.js";
 import { lifecycleCases } from "./_cases-lifecycle.js";
@@ -33,6 +34,12 @@ export interface TransportConformanceOptions {
   pauseReading: boolean;
   /** The transport keeps a write buffer with water marks and calls `pauseWriting()` / `resumeWriting()`. */
   writeBufferLimits: boolean;
+  /**
+   * `abort()` on one end reaches the peer as a reset, which fails the peer's reads with
+   * `ConnectionResetError`. Default `true`; set `false` only for a transport whose peer cannot tell
+   * an abort from a clean end (Deno's QUIC streams, for example), and say so in its documentation.
+   */
+  abortResets?: boolean | undefined;
   /** The longest any single wait may take, in milliseconds. Default 5,000. */
   timeout?: number | undefined;
   /** How long the kit watches for something that must not happen, in milliseconds. Default 25. */
@@ -48,7 +55,7 @@ export interface TransportConformanceOptions {
   unhandledRejections?: ((listener: (reason: unknown) => void) => () => void) | false | undefined;
 }
 
-const definitions: readonly CaseDefinition[] = [...dataCases, ...halfCloseCases, ...flowCases, ...lifecycleCases, ...readCases];
+const definitions: readonly CaseDefinition[] = [...dataCases, ...halfCloseCases, ...flowCases, ...lifecycleCases, ...readCases, ...errorCases];
 
 /**
  * The transport conformance kit: checks that a transport keeps asyncio's transport contract, the
@@ -65,8 +72,11 @@ const definitions: readonly CaseDefinition[] = [...dataCases, ...halfCloseCases,
  * reads); close and abort ordering (data, then at most one `eofReceived()`, then exactly one
  * `connectionLost()` on each side); writes after `close()` or `abort()` dropped without throwing;
  * `drain()` right after `close()` rejecting; an exception from `dataReceived()` failing the
- * connection with it; reads aborted with a signal consuming nothing; and no unhandled rejection
- * anywhere. Cases that do not apply to the declared capabilities are left out.
+ * connection with it; reads aborted with a signal consuming nothing; the same error class and
+ * `code` for the same event on every transport (a peer's abort is `ConnectionResetError`
+ * `ECONNRESET` on every pending and later read and `drain()`, EOF inside `readExactly()` is
+ * `IncompleteReadError`, `drain()` after this side's `close()` is `ConnectionLostError`); and no
+ * unhandled rejection anywhere. Cases that do not apply to the declared capabilities are left out.
  *
  * The kit itself uses only timers and microtasks, so it runs on every runtime.
  *
@@ -95,6 +105,7 @@ export function transportConformance(factory: ConformancePairFactory, options: T
     halfClose: options.halfClose,
     pauseReading: options.pauseReading,
     writeBufferLimits: options.writeBufferLimits,
+    abortResets: options.abortResets ?? true,
     timeout: options.timeout ?? 5_000,
     settle: options.settle ?? 25,
     seed: options.seed ?? 7,
