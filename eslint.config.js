@@ -16,7 +16,8 @@ const neutralSources = [
 ];
 
 export default tseslint.config(
-  { ignores: ["**/dist/**", "**/node_modules/**", "**/coverage/**", "**/.turbo/**", "docs/api/**"] },
+  // packages/quic/test/deno: scripts run by Deno itself (Deno globals, .ts imports), outside any tsconfig.
+  { ignores: ["**/dist/**", "**/node_modules/**", "**/coverage/**", "**/.turbo/**", "docs/api/**", "packages/quic/test/deno/**"] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
@@ -39,6 +40,16 @@ export default tseslint.config(
     rules: {
       "no-restricted-imports": ["error", { patterns: [{ group: ["node:*"], message: "Core layers run on every runtime: no node: imports." }] }],
       "no-restricted-globals": ["error", { name: "Buffer", message: "Core layers use Uint8Array, never Buffer." }, { name: "process", message: "Core layers must not touch process." }],
+    },
+  },
+  {
+    // The QUIC package's Deno stack and shared code stay runtime-neutral; only the Node stack's
+    // adapter files may use node: modules.
+    files: ["packages/quic/src/**/*.ts"],
+    ignores: ["packages/quic/src/_matrixai-stack.ts", "packages/quic/src/_defer-early-streams.ts"],
+    rules: {
+      "no-restricted-imports": ["error", { patterns: [{ group: ["node:*"], message: "Only the Node stack's adapter may import node: modules." }] }],
+      "no-restricted-globals": ["error", { name: "Buffer", message: "Use Uint8Array, never Buffer." }],
     },
   },
   {

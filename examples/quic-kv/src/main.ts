@@ -1,0 +1,3 @@
+import { runKv } from "./run-kv.js";
+
+await runKv();

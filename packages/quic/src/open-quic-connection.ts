@@ -1,0 +1,151 @@
+import type { WriteBufferLimits } from "@asyncstreams/protocol";
+import { StreamReader } from "@asyncstreams/reader";
+import { checkOptions, durationOption } from "./_check-options.js";
+import { loadStack } from "./_load-stack.js";
+import { QuicConnection } from "./quic-connection.js";
+import { QuicHandshakeError } from "./quic-handshake-error.js";
+import { transportDefaults } from "./_transport-defaults.js";
+import { alpnList, pemList } from "./_tls-options.js";
+
+/**
+ * TLS options of a QUIC client. QUIC always runs TLS 1.3 and needs ALPN.
+ *
+ * @example
+ * ```ts
+ * import type { QuicClientTlsOptions } from "@asyncstreams/quic";
+ *
+ * declare const ca: string;
+ * const tls: QuicClientTlsOptions = { ca, serverName: "localhost", alpnProtocols: ["kv/1"] };
+ * ```
+ */
+export interface QuicClientTlsOptions {
+  /** The application protocols offered, in order (required: QUIC has no default). */
+  alpnProtocols: readonly string[];
+  /** Certificate authorities (PEM) to trust instead of the system's. */
+  ca?: string | Uint8Array | readonly (string | Uint8Array)[] | undefined;
+  /**
+   * The name checked against the certificate. Defaults to `host`. On Node it is required when
+   * `host` is an IP address: the Node stack (quiche) checks DNS names only.
+   */
+  serverName?: string | undefined;
+  /** Verify the server's certificate and name. Default `true`; `false` only for tests. */
+  rejectUnauthorized?: boolean | undefined;
+}
+
+/**
+ * Options of {@linkcode openQuicConnection}.
+ *
+ * @example
+ * ```ts
+ * import type { OpenQuicConnectionOptions } from "@asyncstreams/quic";
+ *
+ * declare const ca: string;
+ * const options: OpenQuicConnectionOptions = { host: "127.0.0.1", port: 4433, tls: { ca, serverName: "localhost", alpnProtocols: ["kv/1"] } };
+ * ```
+ */
+export interface OpenQuicConnectionOptions {
+  /** The server's host name or IP address. */
+  host: string;
+  /** The server's UDP port. */
+  port: number;
+  /** Certificates, server name and ALPN. */
+  tls: QuicClientTlsOptions;
+  /** Give up the handshake after this many ms (a `QuicHandshakeError`). Default 60_000. */
+  handshakeTimeout?: number | undefined;
+  /** Close after this many ms without packets (the lower of both sides' wins); 0: never. Default 30_000. */
+  idleTimeout?: number | undefined;
+  /** Send a PING after this many idle ms so that the connection stays up; 0: never. Default 10_000. */
+  keepAliveInterval?: number | undefined;
+  /** Streams of each kind the peer may have open at once (QUIC stream credit). Default 100. */
+  maxStreams?: number | undefined;
+  /** Each stream's reader limit. Default 64 KiB. */
+  limit?: number | undefined;
+  /** Each stream's write-buffer water marks. */
+  writeBufferLimits?: Partial<WriteBufferLimits> | undefined;
+  /** Aborts the handshake. */
+  signal?: AbortSignal | undefined;
+}
+
+const OPTIONS = ["host", "port", "tls", "handshakeTimeout", "idleTimeout", "keepAliveInterval", "maxStreams", "limit", "writeBufferLimits", "signal"];
+const TLS_OPTIONS = ["alpnProtocols", "ca", "serverName", "rejectUnauthorized"];
+
+/**
+ * Opens a QUIC connection: the handshake (TLS 1.3, certificate and name verified by default),
+ * then a {@linkcode QuicConnection} whose streams are asyncio `(reader, writer)` pairs. The
+ * stack is the runtime's: `@matrixai/quic` on Node, Deno's own QUIC on Deno (`--unstable-net`).
+ *
+ * @param options Where, TLS, timeouts and per-stream settings.
+ * @returns The open connection.
+ * @throws {TypeError} On a missing or unknown option, or no ALPN protocols.
+ * @throws {RangeError} On a bad number (`port`, a timeout, `limit`).
+ * @throws {QuicHandshakeError} When the handshake fails or times out.
+ * @throws `signal.reason` when the signal aborts first.
+ *
+ * Cancel safety: aborting stops the handshake and frees its socket; no connection is left behind.
+ *
+ * @example
+ * ```ts
+ * import { openQuicConnection } from "@asyncstreams/quic";
+ *
+ * declare const ca: string, port: number;
+ * const conn = await openQuicConnection({ host: "127.0.0.1", port, tls: { ca, serverName: "localhost", alpnProtocols: ["kv/1"] } });
+ * const { reader, writer } = await conn.openStream();
+ * writer.write(new TextEncoder().encode("PING\n"));
+ * console.log(await reader.readLine());
+ * conn.close();
+ * ```
+ */
+export async function openQuicConnection(options: OpenQuicConnectionOptions): Promise<QuicConnection> {
+  const action = "Cannot open a QUIC connection";
+  checkOptions(action, options, OPTIONS);
+  if (options === undefined) throw new TypeError(`${action}: options with host, port and tls are required`);
+  const { host, port, tls, signal } = options;
+  if (typeof host !== "string" || host === "") throw new TypeError(`${action}: host must be a non-empty string`);
+  if (!Number.isInteger(port) || port < 1 || port > 65_535) throw new RangeError(`${action}: port must be an integer from 1 to 65535, not ${String(port)}`);
+  if (typeof tls !== "object" || tls === null) throw new TypeError(`${action}: tls with alpnProtocols is required`);
+  checkOptions(`${action}: tls`, tls, TLS_OPTIONS);
+  const alpnProtocols = alpnList(action, tls.alpnProtocols);
+  if (tls.serverName !== undefined && (typeof tls.serverName !== "string" || tls.serverName === "")) throw new TypeError(`${action}: tls.serverName must be a non-empty string`);
+  if (tls.rejectUnauthorized !== undefined && typeof tls.rejectUnauthorized !== "boolean") throw new TypeError(`${action}: tls.rejectUnauthorized must be a boolean`);
+  const handshakeTimeout = durationOption(action, "handshakeTimeout", options.handshakeTimeout, 60_000);
+  const defaults = transportDefaults(action, options, alpnProtocols);
+  void new StreamReader({ limit: options.limit }); // a bad limit fails before any packet is sent
+  signal?.throwIfAborted();
+
+  const stack = await loadStack();
+  const controller = new AbortController();
+  const where = `${action} to ${host}:${port}`;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const stopped = new Promise<never>((_resolve, reject) => {
+    const fail = (error: unknown): void => {
+      controller.abort(error);
+      reject(error);
+    };
+    if (handshakeTimeout > 0) {
+      timer = setTimeout(() => fail(new QuicHandshakeError("ERR_QUIC_HANDSHAKE_TIMEOUT", `${where}: the handshake did not finish within ${handshakeTimeout} ms`)), handshakeTimeout);
+    }
+    signal?.addEventListener("abort", () => fail(signal.reason), { once: true });
+  });
+  stopped.catch(() => undefined);
+  const connecting = stack.connect({
+    ...defaults,
+    host,
+    port,
+    serverName: tls.serverName,
+    ca: pemList(tls.ca, "ca"),
+    verify: tls.rejectUnauthorized ?? true,
+    signal: controller.signal,
+  });
+  // After a timeout or an abort the stack still settles: a late connection is closed at once.
+  connecting.then((late) => controller.signal.aborted && void late.close(0n, "").catch(() => undefined), () => undefined);
+  try {
+    const connection = await Promise.race([connecting, stopped]);
+    return new QuicConnection({ stack: connection, stackName: stack.name, limit: options.limit, writeBufferLimits: options.writeBufferLimits });
+  } catch (error) {
+    if (controller.signal.aborted || error instanceof TypeError) throw error;
+    const detail = error instanceof Error ? error.message : String(error);
+    throw new QuicHandshakeError("ERR_QUIC_HANDSHAKE_FAILED", `${where}: the handshake failed: ${detail}`, { cause: error });
+  } finally {
+    clearTimeout(timer);
+  }
+}

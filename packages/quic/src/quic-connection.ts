@@ -1,0 +1,308 @@
+import { StreamError } from "@asyncstreams/buffer";
+import { ConnectionResetError, createStreams } from "@asyncstreams/protocol";
+import type { Streams, WriteBufferLimits } from "@asyncstreams/protocol";
+import { StreamReader } from "@asyncstreams/reader";
+import { checkOptions } from "./_check-options.js";
+import { guardPair } from "./_guarded-pair.js";
+import type { GuardedPair } from "./_guarded-pair.js";
+import type { StackCloseInfo, StackConnection, StackStream } from "./_stack.js";
+import { QuicStreamTransport } from "./quic-stream-transport.js";
+
+/**
+ * How a QUIC connection ended: what `connection.closed` resolves to.
+ *
+ * @example
+ * ```ts
+ * import type { QuicCloseInfo } from "@asyncstreams/quic";
+ *
+ * const info: QuicCloseInfo = { code: 0n, reason: "bye", remote: true };
+ * ```
+ */
+export interface QuicCloseInfo {
+  /** The close code (an application code unless `error` says otherwise); `0n` for a clean close. */
+  code: bigint;
+  /** The reason phrase, `""` when none. */
+  reason: string;
+  /** `true`: the peer closed; `false`: this side did; `undefined`: neither (idle timeout, network). */
+  remote: boolean | undefined;
+  /** The stack's error, when the connection failed rather than closed. */
+  error?: unknown;
+}
+
+/**
+ * Options of {@linkcode QuicConnection.openStream}.
+ *
+ * @example
+ * ```ts
+ * import type { OpenQuicStreamOptions } from "@asyncstreams/quic";
+ *
+ * const options: OpenQuicStreamOptions = { limit: 1 << 20, unidirectional: false };
+ * ```
+ */
+export interface OpenQuicStreamOptions {
+  /** The reader's limit. Default: the connection's `limit` (64 KiB unless set). */
+  limit?: number | undefined;
+  /** Open a unidirectional (send-only) stream; its reader is at EOF at once. Default `false`. */
+  unidirectional?: boolean | undefined;
+  /** Write-buffer water marks of this stream. Default: the connection's. */
+  writeBufferLimits?: Partial<WriteBufferLimits> | undefined;
+}
+
+/** @internal What `openQuicConnection()` and the server give a new connection. */
+export interface QuicConnectionInit {
+  stack: StackConnection;
+  stackName: string;
+  limit: number | undefined;
+  writeBufferLimits: Partial<WriteBufferLimits> | undefined;
+}
+
+const OPEN_STREAM_OPTIONS = ["limit", "unidirectional", "writeBufferLimits"];
+const CLOSE_OPTIONS = ["code", "reason"];
+
+/** The error every open stream's reads and `drain()` get when the connection ends. */
+function closeError(info: StackCloseInfo): ConnectionResetError {
+  const kind = info.isApp ? "code" : "transport error code";
+  const detail = `with ${kind} ${info.code}${info.reason === "" ? "" : ` (${info.reason})`}`;
+  const message =
+    info.remote === true
+      ? `Connection reset by peer: the peer closed the QUIC connection ${detail}`
+      : info.remote === false
+        ? `Connection closed: this side closed the QUIC connection ${detail}`
+        : `Connection lost: the QUIC connection ended (${info.error instanceof Error ? info.error.message : "idle timeout"})`;
+  return new ConnectionResetError(message, {
+    applicationCode: info.isApp ? info.code : undefined,
+    reason: info.reason === "" ? undefined : info.reason,
+    cause: info.error,
+  });
+}
+
+/**
+ * One QUIC connection: it opens streams and receives the peer's, each a `{ reader, writer }` with
+ * asyncio's semantics. Made by `openQuicConnection()` and, on the server, given to
+ * `clientConnected` and `onConnection`.
+ *
+ * - `openStream()` opens a bidirectional stream, or a send-only one with `unidirectional: true`.
+ * - `incomingStreams` yields the streams the peer opens, in order; a unidirectional one has a
+ *   writer that refuses writes (`TypeError`). Streams nobody takes wait, held by QUIC's stream
+ *   credit (`maxStreams`), not by memory.
+ * - `close({ code, reason })` sends CONNECTION_CLOSE at once: every stream still open ends, its
+ *   pending and later reads and `drain()` reject with a `ConnectionResetError` naming the code.
+ *   To deliver everything first, end the streams (`writer.close()`, `await writer.waitClosed()`).
+ *
+ * @example
+ * ```ts
+ * import { openQuicConnection } from "@asyncstreams/quic";
+ *
+ * declare const ca: string, port: number;
+ * const conn = await openQuicConnection({ host: "127.0.0.1", port, tls: { ca, serverName: "localhost", alpnProtocols: ["kv/1"] } });
+ * const { reader, writer } = await conn.openStream();
+ * writer.write(new TextEncoder().encode("GET a\n"));
+ * writer.writeEof();
+ * console.log(await reader.read());
+ * conn.close({ code: 0, reason: "bye" });
+ * console.log(await conn.closed); // { code: 0n, reason: "bye", remote: false }
+ * ```
+ */
+export class QuicConnection implements AsyncDisposable {
+  /** Settles once the connection is gone (never rejects): who closed it, with which code. */
+  readonly closed: Promise<QuicCloseInfo>;
+  readonly #stack: StackConnection;
+  readonly #init: QuicConnectionInit;
+  readonly #open = new Set<GuardedPair>();
+  readonly #incoming: QuicStreamTransport[] = [];
+  readonly #waiters: ((transport: QuicStreamTransport | null) => void)[] = [];
+  #ended: ConnectionResetError | undefined;
+
+  /**
+   * @param init The stack's connection and defaults; use `openQuicConnection()` instead.
+   */
+  constructor(init: QuicConnectionInit) {
+    this.#init = init;
+    this.#stack = init.stack;
+    this.#stack.onClosing((info) => this.#end(info));
+    this.#stack.onStream((stream) => {
+      const transport = this.#transport(stream, undefined);
+      const waiter = this.#waiters.shift();
+      if (waiter === undefined) this.#incoming.push(transport);
+      else waiter(transport);
+    });
+    this.closed = this.#stack.closed.then((info) => {
+      this.#end(info);
+      return { code: info.code, reason: info.reason, remote: info.remote, ...(info.error === undefined ? {} : { error: info.error }) };
+    });
+  }
+
+  /**
+   * Opens a stream.
+   *
+   * @param options The reader's limit, `unidirectional`, water marks.
+   * @returns The stream's reader and writer.
+   * @throws {TypeError} On an unknown option.
+   * @throws {RangeError} When `limit` is not greater than 0.
+   * @throws {ConnectionResetError} When the connection has ended.
+   * @throws {StreamError} Code `ERR_QUIC_STREAM_LIMIT`: the peer allows no more open streams now.
+   *
+   * Cancel safety: no signal; a stream is opened at once unless the peer's stream credit is used up.
+   */
+  async openStream(options: OpenQuicStreamOptions = {}): Promise<Streams> {
+    checkOptions("Cannot open a QUIC stream", options, OPEN_STREAM_OPTIONS);
+    const reader = new StreamReader({ limit: options.limit ?? this.#init.limit });
+    const transport = await this.openTransport(options);
+    return createStreams(transport, { reader });
+  }
+
+  /**
+   * Opens a stream as a bare transport, for a custom protocol (or the conformance kit).
+   *
+   * @param options `unidirectional` and water marks; `limit` is ignored.
+   * @returns A transport with no protocol yet.
+   * @throws {ConnectionResetError} When the connection has ended.
+   */
+  async openTransport(options: OpenQuicStreamOptions = {}): Promise<QuicStreamTransport> {
+    if (this.#ended !== undefined) throw this.#ended;
+    if (options.unidirectional !== undefined && typeof options.unidirectional !== "boolean") {
+      throw new TypeError("Cannot open a QUIC stream: unidirectional must be a boolean");
+    }
+    let stream: StackStream;
+    try {
+      stream = await this.#stack.openStream(options.unidirectional ?? false);
+    } catch (error) {
+      if (this.#ended !== undefined) throw this.#ended;
+      const detail = error instanceof Error ? error.message : String(error);
+      // The peer's stream credit is used up (matrixai refuses at once; Deno waits for credit).
+      if (/limit/i.test(detail)) throw new StreamError("ERR_QUIC_STREAM_LIMIT", `Cannot open a QUIC stream: the peer's stream limit is reached (${detail})`, { cause: error });
+      throw new ConnectionResetError(`Cannot open a QUIC stream: ${detail}`, { cause: error });
+    }
+    return this.#transport(stream, options.writeBufferLimits);
+  }
+
+  /**
+   * The next stream the peer opened, as a bare transport; `null` once the connection has ended.
+   *
+   * @returns A transport with no protocol yet, or `null`.
+   */
+  acceptTransport(): Promise<QuicStreamTransport | null> {
+    const next = this.#incoming.shift();
+    if (next !== undefined) return Promise.resolve(next);
+    if (this.#ended !== undefined) return Promise.resolve(null);
+    return new Promise((resolve) => this.#waiters.push(resolve));
+  }
+
+  /**
+   * The streams the peer opens, each as `{ reader, writer }`, until the connection ends.
+   *
+   * @example
+   * ```ts
+   * import type { QuicConnection } from "@asyncstreams/quic";
+   *
+   * declare const conn: QuicConnection;
+   * for await (const { reader, writer } of conn.incomingStreams) {
+   *   writer.write(await reader.read());
+   *   writer.close();
+   * }
+   * ```
+   */
+  get incomingStreams(): AsyncIterable<Streams> {
+    return {
+      [Symbol.asyncIterator]: async function* (this: QuicConnection): AsyncGenerator<Streams, void, undefined> {
+        for (;;) {
+          const transport = await this.acceptTransport();
+          if (transport === null) return;
+          yield createStreams(transport, { limit: this.#init.limit });
+        }
+      }.bind(this),
+    };
+  }
+
+  /**
+   * Connection details: `peername`, `sockname` (`{ address, family, port }`), `alpnProtocol`,
+   * `serverName`, `peercert` (the peer's certificate, DER, where the stack gives it) and
+   * `quicStack` (`"@matrixai/quic"` or `"Deno"`).
+   *
+   * @param name The detail's name.
+   * @returns Its value, or `undefined` when unknown.
+   */
+  getExtraInfo(name: string): unknown {
+    switch (name) {
+      case "peername":
+        return this.#stack.remote;
+      case "sockname":
+        return this.#stack.local;
+      case "alpnProtocol":
+        return this.#stack.alpnProtocol;
+      case "serverName":
+        return this.#stack.serverName;
+      case "peercert":
+        return this.#stack.peerCertificate();
+      case "quicStack":
+        return this.#init.stackName;
+      default:
+        return undefined;
+    }
+  }
+
+  /**
+   * Closes the connection with CONNECTION_CLOSE: every open stream ends with a
+   * `ConnectionResetError` naming the code. Idempotent; see `closed`.
+   *
+   * @param options `code`: the application error code (default 0); `reason`: a short phrase.
+   * @throws {RangeError} When `code` is not an integer from 0 to 2^62 - 1.
+   */
+  close(options: { code?: number | bigint | undefined; reason?: string | undefined } = {}): void {
+    checkOptions("Cannot close the QUIC connection", options, CLOSE_OPTIONS);
+    const raw = options.code ?? 0n;
+    const code = typeof raw === "number" && Number.isSafeInteger(raw) ? BigInt(raw) : raw;
+    if (typeof code !== "bigint" || code < 0n || code >= 1n << 62n) {
+      throw new RangeError(`Cannot close the QUIC connection: code must be an integer from 0 to 2^62 - 1, not ${String(raw)}`);
+    }
+    const reason = options.reason ?? "";
+    if (typeof reason !== "string") throw new TypeError("Cannot close the QUIC connection: reason must be a string");
+    if (this.#ended !== undefined) return;
+    this.#end({ code, reason, remote: false, isApp: true });
+    void this.#stack.close(code, reason).catch(() => undefined);
+  }
+
+  /** Closes with code 0 and waits for `closed`. */
+  async [Symbol.asyncDispose](): Promise<void> {
+    this.close();
+    await this.closed;
+  }
+
+  /** @returns `<QuicConnection peer>`, with `closed` once ended. */
+  toString(): string {
+    const peer = this.#stack.remote;
+    return `<QuicConnection${peer === undefined ? "" : ` ${peer.address}:${peer.port}`}${this.#ended === undefined ? "" : " closed"}>`;
+  }
+
+  #transport(stream: StackStream, writeBufferLimits: Partial<WriteBufferLimits> | undefined): QuicStreamTransport {
+    const guarded = guardPair(stream.readable, stream.writable, (error) => this.#stack.toResetError(error), () => this.#open.delete(guarded));
+    if (this.#ended !== undefined) guarded.fail(this.#ended);
+    else this.#open.add(guarded);
+    return new QuicStreamTransport(
+      {
+        readable: stream.readable === null ? null : guarded.readable,
+        writable: stream.writable === null ? null : guarded.writable,
+        reset: (code) => stream.reset(code),
+      },
+      {
+        writeBufferLimits: writeBufferLimits ?? this.#init.writeBufferLimits,
+        extraInfo: {
+          peername: this.#stack.remote,
+          sockname: this.#stack.local,
+          alpnProtocol: this.#stack.alpnProtocol,
+          streamId: stream.id,
+          quicConnection: this,
+        },
+      },
+    );
+  }
+
+  #end(info: StackCloseInfo): void {
+    if (this.#ended !== undefined) return;
+    const error = closeError(info);
+    this.#ended = error;
+    for (const guarded of this.#open) guarded.fail(error);
+    this.#open.clear();
+    for (const waiter of this.#waiters.splice(0)) waiter(null);
+  }
+}

@@ -1,0 +1,135 @@
+import { WebStreamTransport } from "@asyncstreams/protocol";
+import type { WebStreamPair, WriteBufferLimits } from "@asyncstreams/protocol";
+
+/**
+ * One QUIC stream as the stack gives it: its readable (absent on a unidirectional stream this side
+ * opened), its writable (absent on one the peer opened) and its reset.
+ *
+ * @example
+ * ```ts
+ * import type { QuicStreamPair } from "@asyncstreams/quic";
+ *
+ * const pair: QuicStreamPair = { readable: new ReadableStream(), writable: null, reset: () => undefined };
+ * ```
+ */
+export interface QuicStreamPair {
+  /** The bytes the peer sends; `null` on a send-only stream. */
+  readonly readable: ReadableStream<Uint8Array> | null;
+  /** Where the bytes for the peer go; `null` on a receive-only stream. */
+  readonly writable: WritableStream<Uint8Array> | null;
+  /** Sends RESET_STREAM and STOP_SENDING with this application code, where the stack can. */
+  readonly reset: (code: bigint) => void;
+}
+
+/**
+ * Options for {@linkcode QuicStreamTransport}.
+ *
+ * @example
+ * ```ts
+ * import type { QuicStreamTransportOptions } from "@asyncstreams/quic";
+ *
+ * const options: QuicStreamTransportOptions = { writeBufferLimits: { high: 128 * 1024 } };
+ * ```
+ */
+export interface QuicStreamTransportOptions {
+  /** Write-buffer water marks (asyncio defaults: 64 KiB high, `high / 4` low). */
+  writeBufferLimits?: Partial<WriteBufferLimits> | undefined;
+  /** What `getExtraInfo()` returns: `peername`, `sockname`, `streamId`, `alpnProtocol`, ... */
+  extraInfo?: Record<string, unknown> | undefined;
+}
+
+const endedReadable = (): ReadableStream<Uint8Array> =>
+  new ReadableStream<Uint8Array>({
+    start: (controller) => controller.close(),
+  });
+
+/**
+ * asyncio's transport over one QUIC stream: the Web Streams transport of
+ * `@asyncstreams/protocol` plus what QUIC adds. `writeEof()` sends FIN; `abort(code)` resets the
+ * stream with an application code (RESET_STREAM and STOP_SENDING) where the stack can (Deno
+ * cannot: there it ends the stream like a FIN). On a unidirectional stream the peer opened,
+ * `write()` and `writeEof()` throw `TypeError`; on one this side opened, the reader is at EOF at
+ * once.
+ *
+ * @example
+ * ```ts
+ * import { openQuicConnection, QuicStreamTransport } from "@asyncstreams/quic";
+ *
+ * declare const conn: Awaited<ReturnType<typeof openQuicConnection>>;
+ * const { writer } = await conn.openStream();
+ * (writer.transport as QuicStreamTransport).abort(0x10cn); // RESET_STREAM with code 0x10c
+ * ```
+ */
+export class QuicStreamTransport extends WebStreamTransport {
+  readonly #canWrite: boolean;
+  readonly #reset: (code: bigint) => void;
+
+  /**
+   * @param stream The stream's readable, writable and reset.
+   * @param options Water marks and extra info.
+   */
+  constructor(stream: QuicStreamPair, options: QuicStreamTransportOptions = {}) {
+    const pair: WebStreamPair = {
+      readable: stream.readable ?? endedReadable(),
+      writable: stream.writable ?? new WritableStream<Uint8Array>(),
+    };
+    super(pair, { writeBufferLimits: options.writeBufferLimits, extraInfo: options.extraInfo, halfClose: true });
+    this.#canWrite = stream.writable !== null;
+    this.#reset = stream.reset;
+  }
+
+  /**
+   * @inheritDoc
+   * @throws {TypeError} On a unidirectional stream the peer opened.
+   */
+  override write(data: Uint8Array): void {
+    if (!this.#canWrite) throw new TypeError("Cannot write: this QUIC stream is unidirectional and was opened by the peer (receive-only)");
+    super.write(data);
+  }
+
+  /**
+   * @inheritDoc
+   * @throws {TypeError} On a unidirectional stream the peer opened.
+   */
+  override writeLines(chunks: Iterable<Uint8Array>): void {
+    if (!this.#canWrite) throw new TypeError("Cannot write lines: this QUIC stream is unidirectional and was opened by the peer (receive-only)");
+    super.writeLines(chunks);
+  }
+
+  /**
+   * Sends FIN once the data written so far is flushed: the peer reads EOF and may still write back.
+   *
+   * @throws {TypeError} On a unidirectional stream the peer opened.
+   */
+  override writeEof(): void {
+    if (!this.#canWrite) throw new TypeError("Cannot write EOF: this QUIC stream is unidirectional and was opened by the peer (receive-only)");
+    super.writeEof();
+  }
+
+  /** @returns `false` on a receive-only stream, else `true`. */
+  override canWriteEof(): boolean {
+    return this.#canWrite;
+  }
+
+  /**
+   * Resets the stream at once: RESET_STREAM and STOP_SENDING with `code` (a QUIC varint, default
+   * 0), buffered data dropped, then `connectionLost(undefined)` as asyncio's `abort()`. Deno's
+   * stack has no stream error codes: there the peer sees a FIN.
+   *
+   * @param code The application error code, from 0 to 2^62 - 1.
+   * @throws {RangeError} When `code` is not an integer in that range.
+   */
+  override abort(code: bigint | number = 0n): void {
+    const value = typeof code === "number" && Number.isSafeInteger(code) ? BigInt(code) : code;
+    if (typeof value !== "bigint" || value < 0n || value >= 1n << 62n) {
+      throw new RangeError(`Cannot reset the QUIC stream: code must be an integer from 0 to 2^62 - 1, not ${String(code)}`);
+    }
+    this.#reset(value);
+    super.abort();
+  }
+
+  /** @returns `<QuicStreamTransport>`, with `closing` once closing. */
+  override toString(): string {
+    return super.toString().replace("WebStreamTransport", "QuicStreamTransport");
+  }
+}
