@@ -1,6 +1,7 @@
 import { describe, it, expect } from "vitest";
 import { ByteBuffer } from "@asyncstreams/buffer";
-import { bytes, text, bufferOf } from "./_byte-buffer-helpers.js";
+import { bytes, text } from "@asyncstreams/test-utils";
+import { bufferOf } from "./_byte-buffer-helpers.js";
 
 /** Calls every counting method with `value` and expects `error` from each, with nothing removed. */
 function expectEveryCountRefused(value: unknown, error: typeof RangeError | typeof TypeError, shown: string): void {

@@ -2,7 +2,6 @@ import type { Server as NetServer, Socket } from "node:net";
 import type { ClientConnectedCallback, WriteBufferLimits } from "@asyncstreams/protocol";
 import { StreamReader } from "@asyncstreams/reader";
 import { listenTargets, openListener } from "./_listen-targets.js";
-import { DEFAULT_BACKLOG } from "./default-backlog.js";
 import { checkMaxConnections } from "./_check-max-connections.js";
 import { Server } from "./server.js";
 import { OPTION_NAMES, checkOptions } from "./_check-options.js";

@@ -4,7 +4,8 @@ import { describe, expect, it, onTestFinished } from "vitest";
 import { SocketError, openConnection, openUnixConnection, startServer, startUnixServer } from "@asyncstreams/net";
 import type { StreamReader } from "@asyncstreams/reader";
 import type { StreamWriter } from "@asyncstreams/writer";
-import { HOST, bytes, closeAtEnd, closeServerAtEnd, portOf, tempDir, text, within } from "./_helpers.js";
+import { bytes, text, within } from "@asyncstreams/test-utils";
+import { HOST, closeAtEnd, closeServerAtEnd, portOf, tempDir } from "@asyncstreams/test-utils/node";
 
 /** A port on 127.0.0.1 with nothing listening right now: bind port 0, read it, close. */
 async function freePortOf(): Promise<number> {
@@ -65,7 +66,7 @@ describe("family and adopted sockets on the servers (asyncio's family= and sock=
     expect(wildcard.addresses().map((entry) => (entry as { address: string }).address)).toEqual(["0.0.0.0"]);
     const named = await startServer(echoLine, { host: "localhost", port: 0, family: 4 });
     closeServerAtEnd(named);
-    expect(named.addresses().every(({ family }) => family === "IPv4")).toBe(true);
+    expect(named.addresses().every((entry) => (entry as { family: string }).family === "IPv4")).toBe(true);
     expect(await roundTrip(portOf(named))).toBe("ping\n");
   });
 

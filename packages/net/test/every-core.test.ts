@@ -8,7 +8,8 @@ import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it, onTestFinished } from "vitest";
 import { openConnection } from "@asyncstreams/net";
-import { HOST, bytes, text, within } from "./_helpers.js";
+import { bytes, text, within } from "@asyncstreams/test-utils";
+import { HOST } from "@asyncstreams/test-utils/node";
 
 // Serving on every core (docs/serving-on-every-core.md): several processes share one port, each
 // running startServer(); a rolling restart replaces them one at a time. The workers run the built

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { openConnection, openUnixConnection, startServer, startUnixServer } from "@asyncstreams/net";
 import { supportsReusePort } from "../src/_supports-reuse-port.js";
-import { HOST, closeServerAtEnd } from "./_helpers.js";
+import { HOST, closeServerAtEnd } from "@asyncstreams/test-utils/node";
 
 const noop = (): void => undefined;
 

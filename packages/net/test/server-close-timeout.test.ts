@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { openConnection, startServer } from "@asyncstreams/net";
-import { HOST, bytes, closeAtEnd, closeServerAtEnd, deferred, macrotasks, portOf, text, track, until, within } from "./_helpers.js";
+import { bytes, deferred, runBriefly, text, track, until, within } from "@asyncstreams/test-utils";
+import { HOST, closeAtEnd, closeServerAtEnd, portOf } from "@asyncstreams/test-utils/node";
 
 /** Reads everything the client sends until EOF or an error, as text. */
 async function readAll(reader: { read(n?: number): Promise<Uint8Array> }): Promise<{ text: string; error: unknown }> {
@@ -34,7 +35,7 @@ describe("Server.close({ timeout })", () => {
     const started = performance.now();
     server.close({ timeout: 300 });
     const closed = track(server.waitClosed());
-    await macrotasks(5);
+    await runBriefly(5);
     expect(closed.settled).toBe(false); // the idle client is still open before the deadline
     await within(closed.promise, 5_000, "waitClosed() after the deadline");
     const elapsed = performance.now() - started;

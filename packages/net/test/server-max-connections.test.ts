@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { openConnection, startServer } from "@asyncstreams/net";
-import { HOST, bytes, closeAtEnd, closeServerAtEnd, portOf, text, until, within } from "./_helpers.js";
+import { bytes, text, until, within } from "@asyncstreams/test-utils";
+import { HOST, closeAtEnd, closeServerAtEnd, portOf } from "@asyncstreams/test-utils/node";
 
 describe("startServer({ maxConnections })", () => {
   it("closes a connection beyond the limit before onClient, and serves again once a client left", async () => {

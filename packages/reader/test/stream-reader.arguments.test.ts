@@ -1,7 +1,8 @@
 import { describe, it, expect, vi, afterEach } from "vitest";
 import fc from "fast-check";
 import { IncompleteReadError, StreamReader, readDeadline } from "@asyncstreams/reader";
-import { bytes, text, buffered, rejectionOf } from "./_helpers.js";
+import { bytes, rejectionOf, text } from "@asyncstreams/test-utils";
+import { buffered } from "./_helpers.js";
 
 /** Numbers no count accepts, and values of the wrong type (the classes the issue lists). */
 const badCountArbitrary: fc.Arbitrary<unknown> = fc.oneof(

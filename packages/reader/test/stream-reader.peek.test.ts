@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { ReadInProgressError, StreamReader } from "@asyncstreams/reader";
-import { bytes, settle, track } from "./_helpers.js";
+import { bytes, eventLoopTurn, track } from "@asyncstreams/test-utils";
 
 describe("StreamReader.peek()", () => {
   it("returns up to n buffered bytes as a copy and consumes none of them", async () => {
@@ -18,7 +18,7 @@ describe("StreamReader.peek()", () => {
   it("waits for data when nothing is buffered, and returns empty at EOF", async () => {
     const reader = new StreamReader();
     const pending = track(reader.peek(2));
-    await settle();
+    await eventLoopTurn();
     expect(pending.settled).toBe(false);
     reader.feedData(bytes("x"));
     expect(await pending.promise).toEqual(bytes("x"));
@@ -33,7 +33,7 @@ describe("StreamReader.peek()", () => {
     const controller = new AbortController();
     const pending = track(reader.peek(1, { signal: controller.signal }));
     controller.abort(new Error("stop"));
-    await settle();
+    await eventLoopTurn();
     expect(pending.rejected).toBe(true);
     const failure = new Error("lost");
     reader.setException(failure);

@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { StreamReader, TextReader } from "@asyncstreams/reader";
-import { settle } from "./_helpers.js";
+import { eventLoopTurn } from "@asyncstreams/test-utils";
 
 // Differential: TextReader against a model of Python's text layer (`str.splitlines()` for
 // newline=None, `split()` on the exact endings otherwise), over random text in random encodings,
@@ -126,7 +126,7 @@ describe("TextReader against Python's line splitting (differential)", () => {
         })();
         for (const chunk of chunked(data, cuts)) {
           reader.feedData(chunk);
-          await settle();
+          await eventLoopTurn();
         }
         reader.feedEof();
         await reading;

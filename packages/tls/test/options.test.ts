@@ -2,7 +2,10 @@ import { describe, expect, it } from "vitest";
 import { TlsError, openConnection, openUnixConnection, startServer, startUnixServer } from "@asyncstreams/tls";
 import type { TlsOptions } from "@asyncstreams/tls";
 import { openConnection as openPlainConnection } from "@asyncstreams/net";
-import { CA, HOST, LOCALHOST_ONLY, SELF_SIGNED, SERVER, closeAtEnd, closeServerAtEnd, portOf, startNodeTlsPeer, within } from "./_helpers.js";
+import { within } from "@asyncstreams/test-utils";
+import { HOST, closeAtEnd, closeServerAtEnd, portOf } from "@asyncstreams/test-utils/node";
+import { CA, LOCALHOST_ONLY, SELF_SIGNED, SERVER } from "@asyncstreams/test-utils/certs";
+import { startNodeTlsPeer } from "./_helpers.js";
 
 const noop = (): void => undefined;
 

@@ -3,7 +3,9 @@ import { describe, expect, it } from "vitest";
 import type { ClientConnectedCallback } from "@asyncstreams/protocol";
 import { openConnection, startServer } from "@asyncstreams/tls";
 import type { StartServerOptions, TlsServer } from "@asyncstreams/tls";
-import { CA, CLIENT, HOST, LOCALHOST_ONLY, SELF_SIGNED, SERVER, bytes, closeAtEnd, closeServerAtEnd, deferred, portOf, text, until, within } from "./_helpers.js";
+import { bytes, deferred, text, until, within } from "@asyncstreams/test-utils";
+import { HOST, closeAtEnd, closeServerAtEnd, portOf } from "@asyncstreams/test-utils/node";
+import { CA, CLIENT, LOCALHOST_ONLY, SELF_SIGNED, SERVER } from "@asyncstreams/test-utils/certs";
 
 /** Echoes lines until EOF. */
 const echoLines: ClientConnectedCallback = async (reader, writer) => {
