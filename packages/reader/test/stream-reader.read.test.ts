@@ -444,7 +444,7 @@ describe("StreamReader errors", () => {
     reader.feedData(bytes("too long\n"));
     const error = (await rejectionOf(reader.readUntil(bytes("\n")))) as LimitOverrunError;
     expect(error).toBeInstanceOf(LimitOverrunError);
-    expect(error.message).toBe("Separator is found, but chunk is longer than limit");
+    expect(error.message.startsWith("Separator is found, but chunk is longer than limit")).toBe(true);
     expect(error.consumed).toBe(8);
     expect(buffered(reader)).toBe("too long\n");
   });
@@ -454,7 +454,7 @@ describe("StreamReader errors", () => {
     reader.feedData(bytes("abcd"));
     const error = (await rejectionOf(reader.readLine())) as LimitOverrunError;
     expect(error).toBeInstanceOf(LimitOverrunError);
-    expect(error.message).toBe("Separator is not found, and chunk exceed the limit");
+    expect(error.message.startsWith("Separator is not found, and chunk exceed the limit")).toBe(true);
     expect(error.consumed).toBe(4);
   });
 });
