@@ -18,7 +18,7 @@ import type { Protocol } from "./protocol.js";
  * const [left] = memoryTransportPair();
  * const { reader } = createStreams(left);
  * const kept = deliverEof(left.getProtocol(), { close: () => left.close(), fail: () => left.abort() });
- * console.log(kept, reader.atEof()); // true true (a plain connection stays half-open, as in asyncio)
+ * console.log(kept, reader.atEof()); // true true
  * ```
  */
 export function deliverEof(protocol: Protocol | null, transport: { close(): void; fail(error: unknown): void }): boolean {

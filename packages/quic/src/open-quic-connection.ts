@@ -12,6 +12,7 @@ import { alpnList, pemList } from "./_tls-options.js";
  *
  * @example
  * ```ts
+ * // @example-no-run: needs a live peer (a QUIC or WebSocket server with certificates) on loopback
  * import type { QuicClientTlsOptions } from "@asyncstreams/quic";
  *
  * declare const ca: string;
@@ -37,6 +38,7 @@ export interface QuicClientTlsOptions {
  *
  * @example
  * ```ts
+ * // @example-no-run: needs a live peer (a QUIC or WebSocket server with certificates) on loopback
  * import type { OpenQuicConnectionOptions } from "@asyncstreams/quic";
  *
  * declare const ca: string;
@@ -85,6 +87,7 @@ const TLS_OPTIONS = ["alpnProtocols", "ca", "serverName", "rejectUnauthorized"];
  *
  * @example
  * ```ts
+ * // @example-no-run: needs a live peer (a QUIC or WebSocket server with certificates) on loopback
  * import { openQuicConnection } from "@asyncstreams/quic";
  *
  * declare const ca: string, port: number;

@@ -91,6 +91,7 @@ function closeError(info: StackCloseInfo): ConnectionResetError {
  *
  * @example
  * ```ts
+ * // @example-no-run: needs a live peer (a QUIC or WebSocket server with certificates) on loopback
  * import { openQuicConnection } from "@asyncstreams/quic";
  *
  * declare const ca: string, port: number;
@@ -100,7 +101,7 @@ function closeError(info: StackCloseInfo): ConnectionResetError {
  * writer.writeEof();
  * console.log(await reader.read());
  * conn.close({ code: 0, reason: "bye" });
- * console.log(await conn.closed); // { code: 0n, reason: "bye", remote: false }
+ * console.log(await conn.closed); // e.g. { code: 0n, reason: "bye", remote: false }
  * ```
  */
 export class QuicConnection implements AsyncDisposable {
@@ -154,6 +155,8 @@ export class QuicConnection implements AsyncDisposable {
   /**
    * Opens a stream as a bare transport, for a custom protocol (or the conformance kit).
    *
+   *
+   * Cancel safety: an abandoned open leaves the new stream to the connection, which ends it when it closes.
    * @param options `unidirectional` and water marks; `limit` is ignored.
    * @returns A transport with no protocol yet.
    * @throws {ConnectionResetError} When the connection has ended.
@@ -179,6 +182,8 @@ export class QuicConnection implements AsyncDisposable {
   /**
    * The next stream the peer opened, as a bare transport; `null` once the connection has ended.
    *
+   *
+   * Cancel safety: an abandoned wait may still take the next incoming stream; the connection ends it when it closes.
    * @returns A transport with no protocol yet, or `null`.
    */
   acceptTransport(): Promise<QuicStreamTransport | null> {
@@ -193,6 +198,7 @@ export class QuicConnection implements AsyncDisposable {
    *
    * @example
    * ```ts
+   * // @example-no-run: needs a live peer (a QUIC or WebSocket server with certificates) on loopback
    * import type { QuicConnection } from "@asyncstreams/quic";
    *
    * declare const conn: QuicConnection;
@@ -262,7 +268,11 @@ export class QuicConnection implements AsyncDisposable {
     void this.#stack.close(code, reason).catch(() => undefined);
   }
 
-  /** Closes with code 0 and waits for `closed`. */
+  /**
+   * Closes with code 0 and waits for `closed`.
+   *
+   * Cancel safety: abandoning it changes nothing: the close it started goes on.
+   */
   async [Symbol.asyncDispose](): Promise<void> {
     this.close();
     await this.closed;

@@ -38,6 +38,7 @@ const report = (error: unknown, context: { message: string }): void => console.e
  *
  * @example
  * ```ts
+ * // @example-no-run: needs a live peer (a QUIC or WebSocket server with certificates) on loopback
  * import { startQuicServer } from "@asyncstreams/quic";
  *
  * declare const key: string, cert: string;
@@ -128,7 +129,11 @@ export class QuicServer implements AsyncDisposable {
     await this.#released;
   }
 
-  /** `close()` then `waitClosed()`. */
+  /**
+   * `close()` then `waitClosed()`.
+   *
+   * Cancel safety: abandoning it changes nothing: the close it started goes on.
+   */
   async [Symbol.asyncDispose](): Promise<void> {
     this.close();
     await this.waitClosed();

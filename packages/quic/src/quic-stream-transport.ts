@@ -53,6 +53,7 @@ const endedReadable = (): ReadableStream<Uint8Array> =>
  *
  * @example
  * ```ts
+ * // @example-no-run: needs a live peer (a QUIC or WebSocket server with certificates) on loopback
  * import { openQuicConnection, QuicStreamTransport } from "@asyncstreams/quic";
  *
  * declare const conn: Awaited<ReturnType<typeof openQuicConnection>>;

@@ -14,6 +14,7 @@ import type { QuicServerErrorHandler, QuicStreamCallback } from "./quic-server.j
  *
  * @example
  * ```ts
+ * // @example-no-run: needs a live peer (a QUIC or WebSocket server with certificates) on loopback
  * import type { QuicServerTlsOptions } from "@asyncstreams/quic";
  *
  * declare const key: string, cert: string;
@@ -34,6 +35,7 @@ export interface QuicServerTlsOptions {
  *
  * @example
  * ```ts
+ * // @example-no-run: needs a live peer (a QUIC or WebSocket server with certificates) on loopback
  * import type { StartQuicServerOptions } from "@asyncstreams/quic";
  *
  * declare const key: string, cert: string;
@@ -74,6 +76,8 @@ const TLS_OPTIONS = ["key", "cert", "alpnProtocols"];
  * take the streams yourself from `connection.incomingStreams` in `onConnection`. The stack is the
  * runtime's: `@matrixai/quic` on Node, Deno's own QUIC on Deno (`--unstable-net`).
  *
+ *
+ * Cancel safety: takes no signal; abandoning the promise does not stop the server from starting, so close the server it resolves to.
  * @param clientConnected Called with each stream's reader and writer, or `null`.
  * @param options Where to listen, TLS and per-connection settings.
  * @returns The listening server.
@@ -82,6 +86,7 @@ const TLS_OPTIONS = ["key", "cert", "alpnProtocols"];
  *
  * @example
  * ```ts
+ * // @example-no-run: needs a live peer (a QUIC or WebSocket server with certificates) on loopback
  * import { startQuicServer } from "@asyncstreams/quic";
  *
  * declare const key: string, cert: string;

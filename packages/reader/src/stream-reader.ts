@@ -305,6 +305,8 @@ export class StreamReader implements AsyncIterable<Uint8Array> {
    * For a parser that must see what comes next before deciding, such as `TextReader` telling CR
    * from CRLF.
    *
+   *
+   * Cancel safety: a peek consumes nothing, so an aborted or abandoned peek loses no byte.
    * @param n The most bytes to return.
    * @param options `signal` aborts the wait.
    * @returns A copy of the first `n` buffered bytes (fewer when fewer are buffered); empty at EOF.

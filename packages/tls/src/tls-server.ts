@@ -8,6 +8,7 @@ import type { TlsOptions } from "./tls-options.js";
  *
  * @example
  * ```ts
+ * // @example-no-run: needs a live peer (a QUIC or WebSocket server with certificates) on loopback
  * import { readFileSync } from "node:fs";
  * import { startServer } from "@asyncstreams/tls";
  *

@@ -49,6 +49,7 @@ export interface OpenWebSocketConnectionOptions extends StreamOptions {
  *
  * @example
  * ```ts
+ * // @example-no-run: needs a live peer (a QUIC or WebSocket server with certificates) on loopback
  * import { openWebSocketConnection } from "@asyncstreams/websocket";
  *
  * const { reader, writer } = await openWebSocketConnection("ws://127.0.0.1:8080/kv", { handshakeTimeout: 10_000 });

@@ -6,10 +6,11 @@
  *
  * @example
  * ```ts
+ * // @example-no-run: needs a live peer (a QUIC or WebSocket server with certificates) on loopback
  * import type { WebSocketLike } from "@asyncstreams/websocket";
  *
- * const socket: WebSocketLike = new WebSocket("ws://127.0.0.1:8080/");
- * console.log(socket.readyState); // 0 (CONNECTING)
+ * const socket = new WebSocket("ws://127.0.0.1:8080/") as unknown as WebSocketLike; // see WebSocketConstructor
+ * console.log(socket.readyState); // 0
  * ```
  */
 export interface WebSocketLike {
@@ -38,7 +39,8 @@ export interface WebSocketLike {
  * ```ts
  * import type { WebSocketConstructor } from "@asyncstreams/websocket";
  *
- * const Constructor: WebSocketConstructor = globalThis.WebSocket;
+ * // Node's types declare the global WebSocket apart from the DOM's: the cast bridges the two.
+ * const Constructor = globalThis.WebSocket as unknown as WebSocketConstructor;
  * ```
  */
 export type WebSocketConstructor = new (url: string, protocols?: string | string[]) => WebSocketLike;

@@ -66,10 +66,11 @@ type Incoming = { readonly data: Uint8Array } | { readonly end: true; readonly e
  *
  * @example
  * ```ts
+ * // @example-no-run: needs a live peer (a QUIC or WebSocket server with certificates) on loopback
  * import { createStreams } from "@asyncstreams/protocol";
- * import { WebSocketTransport } from "@asyncstreams/websocket";
+ * import { WebSocketTransport, type WebSocketLike } from "@asyncstreams/websocket";
  *
- * const transport = new WebSocketTransport(new WebSocket("ws://127.0.0.1:8080/"));
+ * const transport = new WebSocketTransport(new WebSocket("ws://127.0.0.1:8080/") as unknown as WebSocketLike);
  * await transport.whenOpen();
  * const { reader, writer } = createStreams(transport);
  * ```
@@ -159,6 +160,8 @@ export class WebSocketTransport implements Transport {
   /**
    * Waits for the socket to open.
    *
+   *
+   * Cancel safety: abandoning the wait changes nothing; the socket opens or fails on its own.
    * @returns A promise that resolves once it is open (at once if it is).
    * @throws {WebSocketHandshakeError} When it closes before opening.
    */

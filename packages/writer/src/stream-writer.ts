@@ -195,6 +195,7 @@ export class StreamWriter implements AsyncDisposable {
    *
    * @example
    * ```ts
+   * // @example-no-run: needs a live peer (a QUIC or WebSocket server with certificates) on loopback
    * import type { StreamWriter } from "@asyncstreams/writer";
    *
    * declare const writer: StreamWriter;

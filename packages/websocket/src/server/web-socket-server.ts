@@ -65,7 +65,7 @@ export interface WebSocketServerInit {
  *   writer.write(await reader.readLine());
  *   writer.close();
  * }, { host: "127.0.0.1", port: 0 });
- * console.log(server.addresses()); // [{ address: "127.0.0.1", family: "IPv4", port: 43567 }]
+ * console.log(server.addresses()); // e.g. [{ address: "127.0.0.1", family: "IPv4", port: 43567 }]
  * ```
  */
 export class WebSocketServer implements AsyncDisposable {
@@ -132,6 +132,8 @@ export class WebSocketServer implements AsyncDisposable {
   /**
    * Waits until the server is closed and every connection has ended.
    *
+   *
+   * Cancel safety: takes no signal; abandoning the wait changes nothing, the close goes on.
    * @returns A promise that resolves then; at once if that already happened.
    */
   waitClosed(): Promise<void> {
@@ -139,7 +141,11 @@ export class WebSocketServer implements AsyncDisposable {
     return new Promise<void>((resolve) => this.#waiters.push(resolve));
   }
 
-  /** `close()` then `waitClosed()`, for `await using`. */
+  /**
+   * `close()` then `waitClosed()`, for `await using`.
+   *
+   * Cancel safety: abandoning it changes nothing: the close it started goes on.
+   */
   async [Symbol.asyncDispose](): Promise<void> {
     this.close();
     await this.waitClosed();
