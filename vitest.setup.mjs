@@ -13,7 +13,7 @@ if (runs !== undefined && runs !== "") {
   fc.configureGlobal({ ...fc.readConfigureGlobal(), numRuns });
 }
 
-const seed = process.env.FC_SEED;
+const seed = globalThis.process?.env.FC_SEED;
 if (seed !== undefined && seed !== "") {
   const value = Number(seed);
   if (!Number.isInteger(value)) throw new RangeError(`FC_SEED must be an integer, not ${seed}`);
