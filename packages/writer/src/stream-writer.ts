@@ -284,14 +284,15 @@ export class StreamWriter implements AsyncDisposable {
    * @example
    * ```ts
    * // @example-no-run: needs a STARTTLS peer on 127.0.0.1:8025 and the CA certificate that signed its certificate
-   * import { readFileSync } from "node:fs";
    * import { openConnection } from "@asyncstreams/net";
+   *
+   * declare const ca: string; // the PEM of the CA that signed the server's certificate
    *
    * const { reader, writer } = await openConnection({ host: "127.0.0.1", port: 8025 });
    * await reader.readLine(); // "220 mail.example.com ESMTP"
    * writer.write(new TextEncoder().encode("STARTTLS\r\n"));
    * await reader.readLine(); // "220 Ready to start TLS"
-   * await writer.startTls({ ca: readFileSync("ca.pem", "utf8"), serverName: "mail.example.com", signal: AbortSignal.timeout(10_000) });
+   * await writer.startTls({ ca, serverName: "mail.example.com", signal: AbortSignal.timeout(10_000) });
    * console.log(writer.getExtraInfo("protocol")); // e.g. "TLSv1.3"
    * ```
    *
