@@ -2,6 +2,7 @@ import { lookup } from "node:dns/promises";
 import { Server as NetServer, createServer } from "node:net";
 import { DEFAULT_BACKLOG } from "./default-backlog.js";
 import type { ListenOptions, Socket } from "node:net";
+import { SocketError } from "./socket-error.js";
 import { toSocketError } from "./_socket-error-from.js";
 import { listen } from "./_listen.js";
 
@@ -99,9 +100,17 @@ export async function listenTargets(action: string, options: WhereOptions): Prom
 }
 
 async function resolve(action: string, host: string, family: 4 | 6): Promise<string[]> {
+  let found: { address: string; family: number }[];
   try {
-    return (await lookup(host, { family, all: true })).map(({ address }) => address);
+    found = await lookup(host, { family, all: true });
   } catch (error) {
     throw toSocketError(error, `${action}: cannot resolve ${host} to an IPv${family} address`);
   }
+  // Node's lookup() returns an address literal as it is, whatever the family asked; getaddrinfo()
+  // (asyncio) fails there, and listening on it would ignore `family`.
+  const addresses = found.filter((entry) => entry.family === family).map(({ address }) => address);
+  if (addresses.length === 0) {
+    throw new SocketError(`${action}: cannot resolve ${host} to an IPv${family} address: it is an IPv${family === 4 ? 6 : 4} address`, { code: "ENOTFOUND", syscall: "getaddrinfo" });
+  }
+  return addresses;
 }

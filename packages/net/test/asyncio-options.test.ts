@@ -7,6 +7,13 @@ import type { StreamWriter } from "@asyncstreams/writer";
 import { bytes, text, within } from "@asyncstreams/test-utils";
 import { HOST, closeAtEnd, closeServerAtEnd, portOf, tempDir } from "@asyncstreams/test-utils/node";
 
+/** Whether this machine can bind ::1 (containers without IPv6 cannot): the IPv6 tests need it. */
+const IPV6_LOOPBACK: boolean = await new Promise<boolean>((resolve) => {
+  const probe = createServer();
+  probe.once("error", () => resolve(false));
+  probe.listen({ host: "::1", port: 0 }, () => probe.close(() => resolve(true)));
+});
+
 /** A port on 127.0.0.1 with nothing listening right now: bind port 0, read it, close. */
 async function freePortOf(): Promise<number> {
   const probe = createServer();
@@ -68,6 +75,25 @@ describe("family and adopted sockets on the servers (asyncio's family= and sock=
     closeServerAtEnd(named);
     expect(named.addresses().every((entry) => (entry as { family: string }).family === "IPv4")).toBe(true);
     expect(await roundTrip(portOf(named))).toBe("ping\n");
+  });
+
+  it.skipIf(!IPV6_LOOPBACK)("family 6 without a host listens on :: only, IPv6-only as asyncio sets IPV6_V6ONLY (needs ::1, skipped where it cannot be bound)", async () => {
+    const wildcard = await startServer(echoLine, { port: 0, family: 6 });
+    closeServerAtEnd(wildcard);
+    expect(wildcard.addresses()).toEqual([{ address: "::", family: "IPv6", port: portOf(wildcard) }]);
+    const { reader, writer } = await openConnection({ host: "::1", port: portOf(wildcard) });
+    closeAtEnd(writer);
+    writer.write(bytes("six\n"));
+    expect(text(await within(reader.readLine()))).toBe("six\n");
+    await expect(openConnection({ host: HOST, port: portOf(wildcard) })).rejects.toMatchObject({ code: "ECONNREFUSED" });
+  });
+
+  it.skipIf(!IPV6_LOOPBACK)("family 6 with host ::1 listens there, and an address of the other family is refused as getaddrinfo() would (needs ::1, skipped where it cannot be bound)", async () => {
+    const named = await startServer(echoLine, { host: "::1", port: 0, family: 6 });
+    closeServerAtEnd(named);
+    expect(named.addresses()).toEqual([{ address: "::1", family: "IPv6", port: portOf(named) }]);
+    await expect(startServer(echoLine, { host: HOST, port: 0, family: 6 })).rejects.toThrow("Cannot start a server: cannot resolve 127.0.0.1 to an IPv6 address: it is an IPv4 address");
+    await expect(startServer(echoLine, { host: "::1", port: 0, family: 4 })).rejects.toMatchObject({ code: "ENOTFOUND" });
   });
 
   it("a family other than 0, 4 or 6 is a RangeError, and flags or proto a TypeError that says Node cannot", async () => {
