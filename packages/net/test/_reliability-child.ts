@@ -27,15 +27,22 @@ export interface SourceChild {
 
 /**
  * Runs `node test/<fixture> ...args` with the TypeScript hooks (no build needed), optionally under
- * `ulimit -n <fds>` and with extra Node flags. The child is killed at the end of the test.
+ * `ulimit -n <fds>`, with extra Node flags and with descriptors of this process passed as fd 3 and up.
+ * The child is killed at the end of the test.
  */
-export function spawnSourceChild(fixture: string, args: readonly string[] = [], options: { ulimitFds?: number; nodeFlags?: readonly string[] } = {}): SourceChild {
+export function spawnSourceChild(
+  fixture: string,
+  args: readonly string[] = [],
+  options: { ulimitFds?: number; nodeFlags?: readonly string[]; passFds?: readonly number[] } = {},
+): SourceChild {
   const script = fileURLToPath(new URL(`./${fixture}`, import.meta.url));
+  // Descriptors of this process handed to the child as its fd 3, 4, ... (inherited listening sockets).
+  const stdio = ["pipe", "pipe", "pipe", ...(options.passFds ?? [])] as const;
   const nodeArgs = ["--conditions=@asyncstreams/source", "--import", REGISTER, ...(options.nodeFlags ?? []), script, ...args];
   const child =
     options.ulimitFds === undefined
-      ? spawn(process.execPath, nodeArgs, { stdio: ["pipe", "pipe", "pipe"] })
-      : spawn("bash", ["-c", `ulimit -n ${options.ulimitFds} && exec "$0" "$@"`, process.execPath, ...nodeArgs], { stdio: ["pipe", "pipe", "pipe"] });
+      ? spawn(process.execPath, nodeArgs, { stdio })
+      : spawn("bash", ["-c", `ulimit -n ${options.ulimitFds} && exec "$0" "$@"`, process.execPath, ...nodeArgs], { stdio });
   let errors = "";
   child.stderr.setEncoding("utf8");
   child.stderr.on("data", (chunk: string) => {

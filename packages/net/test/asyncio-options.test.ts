@@ -6,6 +6,7 @@ import type { StreamReader } from "@asyncstreams/reader";
 import type { StreamWriter } from "@asyncstreams/writer";
 import { bytes, text, within } from "@asyncstreams/test-utils";
 import { HOST, closeAtEnd, closeServerAtEnd, portOf, tempDir } from "@asyncstreams/test-utils/node";
+import { spawnSourceChild } from "./_reliability-child.js";
 
 /** Whether this machine can bind ::1 (containers without IPv6 cannot): the IPv6 tests need it. */
 const IPV6_LOOPBACK: boolean = await new Promise<boolean>((resolve) => {
@@ -114,6 +115,19 @@ describe("family and adopted sockets on the servers (asyncio's family= and sock=
     });
     expect(server.addresses()).toEqual([{ address: HOST, family: "IPv4", port }]);
     expect(await roundTrip(port, "adopted\n")).toBe("adopted\n");
+  });
+
+  it("startServer({ fd: 3 }) in a child serves on the listening descriptor its parent passed (systemd, pre-fork)", { timeout: 30_000 }, async () => {
+    const inherited = createServer();
+    await new Promise<void>((resolve) => inherited.listen({ host: HOST, port: 0 }, resolve));
+    const { port } = inherited.address() as { port: number };
+    const fd = (inherited as unknown as { _handle: { fd: number } })._handle.fd;
+    const server = spawnSourceChild("_adopt-fd-child.mjs", [], { passFds: [fd] });
+    // The child holds its own copy now; closing ours leaves it the only process accepting there.
+    await new Promise<void>((resolve) => inherited.close(() => resolve()));
+    expect((await server.next("addresses")).addresses).toEqual([{ address: HOST, family: "IPv4", port }]);
+    expect(await roundTrip(port, "adopted\n")).toBe(`child ${server.pid}: adopted\n`);
+    expect(await server.stop()).toBe(0);
   });
 
   it("an adopted socket or fd with host or port, both at once, or a bad fd, is refused", async () => {
