@@ -12,7 +12,8 @@ import { StreamError } from "@asyncstreams/buffer";
  * const first = reader.readLine();
  * await reader.readLine().catch((error: unknown) => {
  *   if (error instanceof ReadInProgressError) console.log(error.message);
- *   // "readLine() called while another read is already waiting for incoming data"
+ *   // readLine() called while another read is already waiting for incoming data: await the pending
+ *   // readLine() first
  * });
  * reader.feedEof();
  * await first;
@@ -27,10 +28,12 @@ export class ReadInProgressError extends StreamError {
   declare readonly code: "ERR_READ_IN_PROGRESS";
 
   /**
-   * @param method The read that was refused, as asyncio names it: `read`, `readExactly` or
-   *   `readUntil`, `readLine` (iteration and `readLines()` call `readLine()`).
+   * @param method The read that was refused: `read`, `readExactly`, `readUntil`, `readLine`
+   *   (iteration and `readLines()` call `readLine()`) or `peek`.
+   * @param waiting The read that is waiting, named in the advice that follows asyncio's words.
    */
-  constructor(method: string) {
-    super("ERR_READ_IN_PROGRESS", `${method}() called while another read is already waiting for incoming data`);
+  constructor(method: string, waiting?: string) {
+    const advice = waiting === undefined || waiting === "" ? "" : `: await the pending ${waiting}() first`;
+    super("ERR_READ_IN_PROGRESS", `${method}() called while another read is already waiting for incoming data${advice}`);
   }
 }

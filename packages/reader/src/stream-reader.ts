@@ -51,6 +51,8 @@ export class StreamReader implements AsyncIterable<Uint8Array> {
   readonly #buffer: ByteBuffer;
   #eof = false;
   readonly #waiter = new DataWaiter();
+  /** The read the pending wait belongs to, for the message of a second read's ReadInProgressError. */
+  #waitingMethod = "";
   #exception: unknown = undefined;
   readonly #pauser: ReadPauser;
   /** Bytes fed since the reader was made. */
@@ -481,10 +483,11 @@ export class StreamReader implements AsyncIterable<Uint8Array> {
    * first: waiting while paused would deadlock (`readExactly(n > 2 × limit)` needs this).
    */
   #waitForData(method: string, signal: AbortSignal | undefined): Promise<void> {
-    if (this.#waiter.pending) return Promise.reject(new ReadInProgressError(method));
+    if (this.#waiter.pending) return Promise.reject(new ReadInProgressError(method, this.#waitingMethod));
     // The signal may have fired between a wake-up and this loop turn, with no listener attached.
     if (signal?.aborted === true) return Promise.reject(signal.reason);
     this.#pauser.resume();
+    this.#waitingMethod = method;
     return this.#waiter.wait(signal);
   }
 

@@ -352,12 +352,27 @@ describe("StreamReader concurrent reads (CPython section D)", () => {
       await eventLoopTurn();
       const error = await rejectionOf(second(reader));
       expect(error).toBeInstanceOf(ReadInProgressError);
-      expect((error as Error).message).toBe(`${method}() called while another read is already waiting for incoming data`);
+      expect((error as Error).message).toBe(`${method}() called while another read is already waiting for incoming data: await the pending readLine() first`);
       expect(first.settled).toBe(false);
       reader.feedData(bytes("line\n"));
       expect(text(await first.promise)).toBe("line\n");
     },
   );
+
+  it.each([
+    ["readExactly()", (reader: StreamReader) => reader.readExactly(4), "readExactly"],
+    ["readUntil()", (reader: StreamReader) => reader.readUntil(bytes(";")), "readUntil"],
+    ["read(-1)", (reader: StreamReader) => reader.read(-1), "read"],
+    ["peek()", (reader: StreamReader) => reader.peek(1), "peek"],
+  ] as const)("ReadInProgressError names the waiting %s as well as the refused read, and says to await it", async (_name, first, waiting) => {
+    const reader = new StreamReader();
+    const pending = track(first(reader));
+    await eventLoopTurn();
+    const error = await rejectionOf(reader.readLine());
+    expect((error as Error).message).toBe(`readLine() called while another read is already waiting for incoming data: await the pending ${waiting}() first`);
+    reader.feedEof();
+    await pending.promise.catch(() => undefined);
+  });
 
   it("a second read that can complete from the buffer does not wait, so it does not conflict (as in asyncio)", async () => {
     const reader = new StreamReader();
@@ -374,7 +389,7 @@ describe("StreamReader concurrent reads (CPython section D)", () => {
     const first = reader.read(1);
     await eventLoopTurn();
     const error = await rejectionOf(reader[Symbol.asyncIterator]().next());
-    expect((error as Error).message).toBe("readLine() called while another read is already waiting for incoming data");
+    expect((error as Error).message).toBe("readLine() called while another read is already waiting for incoming data: await the pending read() first");
     reader.feedEof();
     expect((await first).length).toBe(0);
   });
