@@ -5,6 +5,7 @@ import type { ListenOptions, Socket } from "node:net";
 import { SocketError } from "./socket-error.js";
 import { toSocketError } from "./_socket-error-from.js";
 import { listen } from "./_listen.js";
+import { numberError } from "./_number-error.js";
 
 /**
  * What one listener listens on: an address, an adopted handle or descriptor (asyncio's `sock=`),
@@ -65,7 +66,7 @@ export function adoptedTarget(action: string, options: WhereOptions): ListenTarg
   if (socket !== undefined && fd !== undefined) throw new TypeError(`${action}: pass socket or fd, not both`);
   const where = ["host", "port", "path", "family"].filter((name) => options[name as keyof WhereOptions] !== undefined);
   if (where.length > 0) throw new TypeError(`${action}: ${where.join(" and ")} and an adopted ${socket === undefined ? "fd" : "socket"} can not be specified at the same time`);
-  if (fd !== undefined && !(Number.isSafeInteger(fd) && fd >= 0)) throw new RangeError(`${action}: fd should be a non-negative integer (a listening descriptor), got ${String(fd)}`);
+  if (fd !== undefined && !(Number.isSafeInteger(fd) && fd >= 0)) throw numberError(action, "fd", fd, "a non-negative integer (a listening descriptor)");
   if (socket instanceof NetServer) {
     if (!socket.listening) throw new TypeError(`${action}: the adopted net.Server is not listening; call listen() on it first, or pass host and port`);
     return { server: socket };
@@ -87,7 +88,7 @@ export async function listenTargets(action: string, options: WhereOptions): Prom
   const adopted = adoptedTarget(action, options);
   if (adopted !== undefined) return [adopted];
   const family = options.family ?? 0;
-  if (family !== 0 && family !== 4 && family !== 6) throw new RangeError(`${action}: family should be 0, 4 or 6, got ${String(family)}`);
+  if (family !== 0 && family !== 4 && family !== 6) throw numberError(action, "family", family, "0, 4 or 6");
   const hosts = options.host === undefined ? [undefined] : typeof options.host === "string" ? [options.host] : [...options.host];
   let addresses: (string | undefined)[] = hosts;
   if (family !== 0) {

@@ -5,6 +5,7 @@ import { nodeByteSearch } from "./node-byte-search.js";
 import { connectSocket } from "./_connect-socket.js";
 import { streamsOverSocket } from "./_streams-over-socket.js";
 import { OPTION_NAMES, checkOptions } from "./_check-options.js";
+import { numberError } from "./_number-error.js";
 
 /**
  * Options for {@linkcode openConnection}.
@@ -122,11 +123,10 @@ export async function openConnection(options: OpenConnectionOptions): Promise<St
 function happyEyeballsOptions(options: OpenConnectionOptions): { autoSelectFamily?: boolean; autoSelectFamilyAttemptTimeout?: number } {
   const { happyEyeballs, happyEyeballsDelay: delay, interleave } = options;
   if (delay !== undefined && !(typeof delay === "number" && delay > 0 && delay < 2 ** 31)) {
-    const error = typeof delay === "number" ? RangeError : TypeError;
-    throw new error(`Cannot open a connection: happyEyeballsDelay should be a positive number of milliseconds (asyncio recommends 250), got ${String(delay)}`);
+    throw numberError("Cannot open a connection", "happyEyeballsDelay", delay, "a positive number of milliseconds (asyncio recommends 250)");
   }
   if (interleave !== undefined && interleave !== 1) {
-    throw new RangeError(`Cannot open a connection: interleave should be 1, got ${String(interleave)}; Node's Happy Eyeballs alternates address families one address at a time`);
+    throw numberError("Cannot open a connection", "interleave", interleave, "1", "Node's Happy Eyeballs alternates address families one address at a time");
   }
   // asyncio: giving a delay (or interleave) turns Happy Eyeballs on unless it was turned off.
   const on = happyEyeballs ?? (delay !== undefined || interleave !== undefined ? true : undefined);

@@ -10,6 +10,7 @@ import { SocketTransport } from "./socket-transport.js";
 import { checkMaxConnections } from "./_check-max-connections.js";
 import { diagnostics } from "./_diagnostics.js";
 import type { NetAcceptMessage } from "./diagnostics-channels.js";
+import { numberError } from "./_number-error.js";
 
 /**
  * An address a server listens on: `{ address, family, port }` for TCP, the path for Unix sockets.
@@ -218,7 +219,7 @@ export class Server implements AsyncDisposable {
   close(options: ServerCloseOptions = {}): void {
     const { timeout } = options;
     if (timeout !== undefined && (typeof timeout !== "number" || !(timeout >= 0) || timeout === Infinity)) {
-      throw new RangeError(`Cannot close the server: timeout should be a number of milliseconds, 0 or more, got ${String(timeout)}`);
+      throw numberError("Cannot close the server", "timeout", timeout, "a number of milliseconds, 0 or more");
     }
     if (timeout !== undefined && this.#deadline === null && (this.#clients.size > 0 || this.#accepted.length > 0 || !this.#closed)) {
       this.#deadline = setTimeout(() => this.abortClients(), timeout);

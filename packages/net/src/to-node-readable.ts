@@ -1,5 +1,6 @@
 import { Readable } from "node:stream";
 import type { ReadOptions } from "@asyncstreams/reader";
+import { numberError } from "./_number-error.js";
 
 const DEFAULT_CHUNK_SIZE = 65_536;
 
@@ -61,9 +62,7 @@ interface ChunkReader {
  */
 export function toNodeReadable(reader: ChunkReader, options: ToNodeReadableOptions = {}): Readable {
   const chunkSize = options.chunkSize ?? DEFAULT_CHUNK_SIZE;
-  if (!Number.isInteger(chunkSize) || chunkSize <= 0) {
-    throw new RangeError(`Cannot make a Readable: chunkSize must be a positive integer (got ${String(chunkSize)})`);
-  }
+  if (!Number.isSafeInteger(chunkSize) || chunkSize <= 0) throw numberError("Cannot make a Readable", "chunkSize", chunkSize, "a positive integer");
   const { signal } = options;
   // One controller for the read in flight: destroy() or the caller's abort stops it, consuming nothing.
   const stop = new AbortController();

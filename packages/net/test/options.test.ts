@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { openConnection, openUnixConnection, startServer, startUnixServer } from "@asyncstreams/net";
+import { openConnection, openUnixConnection, startServer, startUnixServer, toNodeReadable } from "@asyncstreams/net";
+import { StreamReader } from "@asyncstreams/reader";
 import { supportsReusePort } from "../src/_supports-reuse-port.js";
 import { HOST, closeServerAtEnd } from "@asyncstreams/test-utils/node";
 
@@ -29,6 +30,24 @@ describe("option names on every connector and server", () => {
     const server = await startServer(noop, { host: HOST, port: 0, ssl: undefined } as never);
     closeServerAtEnd(server);
     expect(server.isServing()).toBe(true);
+  });
+});
+
+describe("number options in the shared message grammar", () => {
+  it("a string where a number is meant is a TypeError that quotes it, never \"got 3\" for \"3\"", async () => {
+    await expect(startServer(noop, { fd: "3" as never })).rejects.toThrow(new TypeError('Cannot start a server: fd should be a number, got "3" (string)'));
+    await expect(startServer(noop, { port: 0, family: "6" as never })).rejects.toThrow(new TypeError('Cannot start a server: family should be a number, got "6" (string)'));
+    await expect(openConnection({ host: HOST, port: 9, happyEyeballsDelay: "250" as never })).rejects.toThrow(
+      new TypeError('Cannot open a connection: happyEyeballsDelay should be a number, got "250" (string)'),
+    );
+    await expect(openConnection({ host: HOST, port: 9, interleave: "1" as never })).rejects.toThrow(
+      new TypeError('Cannot open a connection: interleave should be a number, got "1" (string); Node\'s Happy Eyeballs alternates address families one address at a time'),
+    );
+    expect(() => toNodeReadable(new StreamReader(), { chunkSize: "8" as never })).toThrow(new TypeError('Cannot make a Readable: chunkSize should be a number, got "8" (string)'));
+    const server = await startServer(noop, { host: HOST, port: 0 });
+    closeServerAtEnd(server);
+    expect(() => server.close({ timeout: "5" as never })).toThrow(new TypeError('Cannot close the server: timeout should be a number, got "5" (string)'));
+    expect(() => server.close({ timeout: -1 })).toThrow(new RangeError("Cannot close the server: timeout should be a number of milliseconds, 0 or more, got -1"));
   });
 });
 

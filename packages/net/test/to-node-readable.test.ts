@@ -124,6 +124,7 @@ describe("toNodeReadable()", () => {
   });
 
   it("rejects a chunkSize that is not a positive integer", () => {
-    expect(() => toNodeReadable(new StreamReader(), { chunkSize: 0 })).toThrow("Cannot make a Readable: chunkSize must be a positive integer (got 0)");
+    expect(() => toNodeReadable(new StreamReader(), { chunkSize: 0 })).toThrow(new RangeError("Cannot make a Readable: chunkSize should be a positive integer, got 0"));
+    expect(() => toNodeReadable(new StreamReader(), { chunkSize: 2.5 })).toThrow("chunkSize should be a positive integer, got 2.5");
   });
 });
