@@ -32,6 +32,30 @@ const ASYNCIO_HINTS: Readonly<Record<string, string>> = {
 /** asyncio's and Node's TLS switches: on this package they would be ignored, so say where TLS lives. */
 const TLS_NAMES = new Set(["tls", "ssl", "sslContext", "secureContext", "ssl_handshake_timeout", "ssl_shutdown_timeout", "serverHostname", "server_hostname"]);
 
+/** The same names, called through @asyncstreams/tls: where each one goes there. */
+const TLS_HINTS: Readonly<Record<string, string>> = {
+  sslContext: "pass TLS settings inside tls: { ca, cert, key, ... } (or a Node secureContext as tls.secureContext)",
+  secureContext: "it goes inside tls: { secureContext }",
+  ssl_handshake_timeout: "it is handshakeTimeout here, in milliseconds",
+  ssl_shutdown_timeout: "it is shutdownTimeout here, in milliseconds",
+  serverHostname: "it is tls.serverName here",
+  server_hostname: "it is tls.serverName here",
+};
+
+/**
+ * The key (a registered symbol, so that no user option can collide with it and no package has to
+ * export it) under which @asyncstreams/tls passes who is calling: its action for the message and
+ * the names it took out of the options before delegating here, so that an unknown option is
+ * reported as the user's call and the list of options is the one that call accepts.
+ */
+const TLS_CALLER: unique symbol = Symbol.for("asyncstreams.net.tlsCaller");
+
+/** What @asyncstreams/tls passes under {@linkcode TLS_CALLER}. */
+interface TlsCaller {
+  action: string;
+  names: readonly string[];
+}
+
 /**
  * Checks that `options` is an object whose every name (with a defined value) is in `known`.
  *
@@ -44,15 +68,23 @@ export function checkOptions(action: string, options: unknown, known: readonly s
   if (typeof options !== "object" || options === null) {
     throw new TypeError(`${action}: options should be an object, got ${options === null ? "null" : typeof options}`);
   }
+  const caller = Reflect.get(options, TLS_CALLER) as TlsCaller | undefined;
+  const names = caller === undefined ? known : [...known, ...caller.names];
   for (const [name, value] of Object.entries(options)) {
-    if (value !== undefined && !known.includes(name)) throw new TypeError(`${action}: unknown option "${name}"; ${hintFor(name, known)}`);
+    if (value !== undefined && !names.includes(name)) {
+      throw new TypeError(`${caller?.action ?? action}: unknown option "${name}"; ${hintFor(name, names, caller !== undefined)}`);
+    }
   }
 }
 
-/** What to do about an unknown option: where TLS lives, a name that differs only in case, or the list. */
-export function hintFor(name: string, known: readonly string[]): string {
+/**
+ * What to do about an unknown option: where TLS lives (or, called through @asyncstreams/tls, where
+ * the TLS setting goes there), a name that differs only in case, or the list.
+ */
+export function hintFor(name: string, known: readonly string[], overTls = false): string {
   const asyncio = ASYNCIO_HINTS[name];
   if (asyncio !== undefined) return asyncio;
+  if (overTls && TLS_HINTS[name] !== undefined) return TLS_HINTS[name];
   if (TLS_NAMES.has(name)) return "this package never encrypts: for TLS import the same function from @asyncstreams/tls and pass tls: { ca, serverName, ... }";
   const lower = name.toLowerCase().replaceAll("_", "");
   const near = known.find((candidate) => candidate.toLowerCase() === lower);

@@ -30,6 +30,12 @@ const MOVED: Readonly<Record<string, string>> = {
   shutdownTimeout: "shutdownTimeout goes beside tls, not inside it: { tls: {...}, shutdownTimeout }",
 };
 
+/** The options a TLS connector takes out before net's function sees the rest (for net's messages). */
+export const CONNECTION_NAMES: readonly string[] = ["tls", "handshakeTimeout", "shutdownTimeout"];
+
+/** The options a TLS server takes out before net's function sees the rest. */
+export const SERVER_NAMES: readonly string[] = [...CONNECTION_NAMES, "onHandshakeError"];
+
 /**
  * Checks the names in a `tls` options object.
  *

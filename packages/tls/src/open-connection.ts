@@ -1,10 +1,11 @@
 import { openConnection as openPlainConnection } from "@asyncstreams/net";
 import type { OpenConnectionOptions as PlainOptions } from "@asyncstreams/net";
 import type { Streams } from "@asyncstreams/protocol";
-import { checkTlsCall } from "./_check-tls-options.js";
+import { CONNECTION_NAMES, checkTlsCall } from "./_check-tls-options.js";
 import { startTlsOrClose } from "./_start-tls-or-close.js";
 import type { TlsOptions } from "./tls-options.js";
 import type { TlsTimeouts } from "./tls-timeouts.js";
+import { asTlsCall } from "./_as-tls-call.js";
 
 /**
  * Options for {@linkcode openConnection}: the net package's, plus `tls` and the timeouts.
@@ -44,7 +45,7 @@ export interface OpenConnectionOptions extends PlainOptions, TlsTimeouts {
 export async function openConnection(options: OpenConnectionOptions): Promise<Streams> {
   checkTlsCall("Cannot open a TLS connection", options, false);
   const { tls = {}, handshakeTimeout, shutdownTimeout, ...plain } = options;
-  const streams = await openPlainConnection(plain);
+  const streams = await openPlainConnection(asTlsCall(plain, "Cannot open a TLS connection", CONNECTION_NAMES));
   await startTlsOrClose(streams.writer, { ...tls, handshakeTimeout, shutdownTimeout, signal: options.signal }, "Cannot open a TLS connection");
   return streams;
 }

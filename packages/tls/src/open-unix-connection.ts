@@ -1,10 +1,11 @@
 import { openUnixConnection as openPlainUnixConnection } from "@asyncstreams/net";
 import type { OpenUnixConnectionOptions as PlainOptions } from "@asyncstreams/net";
 import type { Streams } from "@asyncstreams/protocol";
-import { checkTlsCall } from "./_check-tls-options.js";
+import { CONNECTION_NAMES, checkTlsCall } from "./_check-tls-options.js";
 import { startTlsOrClose } from "./_start-tls-or-close.js";
 import type { TlsOptions } from "./tls-options.js";
 import type { TlsTimeouts } from "./tls-timeouts.js";
+import { asTlsCall } from "./_as-tls-call.js";
 
 /**
  * Options for {@linkcode openUnixConnection}: the net package's, plus `tls` and the timeouts.
@@ -39,7 +40,7 @@ export async function openUnixConnection(options: OpenUnixConnectionOptions): Pr
   checkTlsCall("Cannot open a TLS Unix connection", options, false);
   const { tls, handshakeTimeout, shutdownTimeout, ...plain } = options;
   if (typeof tls?.serverName !== "string") throw new TypeError("Cannot open a TLS Unix connection: tls.serverName is required");
-  const streams = await openPlainUnixConnection(plain);
+  const streams = await openPlainUnixConnection(asTlsCall(plain, "Cannot open a TLS Unix connection", CONNECTION_NAMES));
   await startTlsOrClose(streams.writer, { ...tls, handshakeTimeout, shutdownTimeout, signal: options.signal }, "Cannot open a TLS Unix connection");
   return streams;
 }

@@ -1,12 +1,13 @@
 import { startServer as startPlainServer } from "@asyncstreams/net";
 import type { StartServerOptions as PlainOptions } from "@asyncstreams/net";
 import type { ClientConnectedCallback } from "@asyncstreams/protocol";
-import { checkTlsCall } from "./_check-tls-options.js";
+import { SERVER_NAMES, checkTlsCall } from "./_check-tls-options.js";
 import { secureOnClient } from "./_secure-on-client.js";
 import type { HandshakeErrorHandler } from "./_secure-on-client.js";
 import type { TlsOptions } from "./tls-options.js";
 import type { TlsServer } from "./tls-server.js";
 import type { TlsTimeouts } from "./tls-timeouts.js";
+import { asTlsCall } from "./_as-tls-call.js";
 
 /**
  * Options for {@linkcode startServer}: the net package's, plus `tls` and the timeouts.
@@ -56,6 +57,6 @@ export async function startServer(onClient: ClientConnectedCallback, options: St
   checkTlsCall("Cannot start a TLS server", options, true);
   const { tls, handshakeTimeout, shutdownTimeout, onHandshakeError, ...plain } = options;
   const serving = secureOnClient(onClient, { ...tls, handshakeTimeout, shutdownTimeout }, onHandshakeError);
-  const server = await startPlainServer(serving.onClient, plain);
+  const server = await startPlainServer(serving.onClient, asTlsCall(plain, "Cannot start a TLS server", SERVER_NAMES));
   return Object.assign(server, { setTlsOptions: (options: TlsOptions) => serving.setTlsOptions(options) });
 }

@@ -1,12 +1,13 @@
 import { startUnixServer as startPlainUnixServer } from "@asyncstreams/net";
 import type { StartUnixServerOptions as PlainOptions } from "@asyncstreams/net";
 import type { ClientConnectedCallback } from "@asyncstreams/protocol";
-import { checkTlsCall } from "./_check-tls-options.js";
+import { SERVER_NAMES, checkTlsCall } from "./_check-tls-options.js";
 import { secureOnClient } from "./_secure-on-client.js";
 import type { HandshakeErrorHandler } from "./_secure-on-client.js";
 import type { TlsOptions } from "./tls-options.js";
 import type { TlsServer } from "./tls-server.js";
 import type { TlsTimeouts } from "./tls-timeouts.js";
+import { asTlsCall } from "./_as-tls-call.js";
 
 /**
  * Options for {@linkcode startUnixServer}: the net package's, plus `tls` and the timeouts.
@@ -49,6 +50,6 @@ export async function startUnixServer(onClient: ClientConnectedCallback, options
   checkTlsCall("Cannot start a TLS Unix server", options, true);
   const { tls, handshakeTimeout, shutdownTimeout, onHandshakeError, ...plain } = options;
   const serving = secureOnClient(onClient, { ...tls, handshakeTimeout, shutdownTimeout }, onHandshakeError);
-  const server = await startPlainUnixServer(serving.onClient, plain);
+  const server = await startPlainUnixServer(serving.onClient, asTlsCall(plain, "Cannot start a TLS Unix server", SERVER_NAMES));
   return Object.assign(server, { setTlsOptions: (options: TlsOptions) => serving.setTlsOptions(options) });
 }

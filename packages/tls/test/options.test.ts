@@ -38,6 +38,27 @@ describe("TlsOptions names", () => {
     expect(inside.message).toContain("handshakeTimeout goes beside tls, not inside it");
   });
 
+  it("an unknown option on every TLS connector and server names the TLS call and lists its own options, tls included", async () => {
+    const server = await failureOf(startServer(noop, { host: HOST, port: 0, tls: SERVER, nodelay: false } as never));
+    expect(server).toEqual(new TypeError('Cannot start a TLS server: unknown option "nodelay"; did you mean "noDelay"?'));
+    const unix = await failureOf(startUnixServer(noop, { path: "/tmp/unused.sock", tls: SERVER, reuse_port: true } as never));
+    expect(unix).toBeInstanceOf(TypeError);
+    expect(unix.message).toMatch(/^Cannot start a TLS Unix server: unknown option "reuse_port"; the options are path, .*, tls, handshakeTimeout, shutdownTimeout, onHandshakeError$/);
+    const client = await failureOf(openConnection({ host: HOST, port: 9, tls: { ca: CA }, prot: 443 } as never));
+    expect(client.message).toMatch(/^Cannot open a TLS connection: unknown option "prot"; the options are host, port, .*, tls, handshakeTimeout, shutdownTimeout$/);
+    const unixClient = await failureOf(openUnixConnection({ path: "/nonexistent", tls: { serverName: "x" }, limt: 5 } as never));
+    expect(unixClient.message).toMatch(/^Cannot open a TLS Unix connection: unknown option "limt"; the options are path, /);
+  });
+
+  it("asyncio's TLS keywords on the tls package say where they go here, never to import this same package", async () => {
+    const hostname = await failureOf(openConnection({ host: HOST, port: 9, tls: { ca: CA }, server_hostname: "localhost" } as never));
+    expect(hostname).toEqual(new TypeError('Cannot open a TLS connection: unknown option "server_hostname"; it is tls.serverName here'));
+    const timeout = await failureOf(startServer(noop, { host: HOST, port: 0, tls: SERVER, ssl_handshake_timeout: 5 } as never));
+    expect(timeout.message).toBe('Cannot start a TLS server: unknown option "ssl_handshake_timeout"; it is handshakeTimeout here, in milliseconds');
+    const context = await failureOf(openConnection({ host: HOST, port: 9, tls: { ca: CA }, sslContext: {} } as never));
+    expect(context.message).not.toContain("@asyncstreams/tls");
+  });
+
   it("asyncio's ssl option on the tls package is a TypeError pointing to tls", async () => {
     const error = await failureOf(openConnection({ host: HOST, port: 9, ssl: true } as never));
     expect(error).toEqual(new TypeError(`Cannot open a TLS connection: unknown option "ssl"; asyncio's ssl= is tls here: { tls: { ca, serverName, ... } }`));
