@@ -1,7 +1,8 @@
 import { spawn } from "node:child_process";
-import type { ChildProcess } from "node:child_process";
+import type { ChildProcess, ChildProcessByStdio, StdioOptions } from "node:child_process";
 import { readFileSync, readdirSync } from "node:fs";
 import { createInterface } from "node:readline";
+import type { Readable, Writable } from "node:stream";
 import { fileURLToPath } from "node:url";
 import { onTestFinished } from "vitest";
 import { within } from "@asyncstreams/test-utils";
@@ -37,12 +38,14 @@ export function spawnSourceChild(
 ): SourceChild {
   const script = fileURLToPath(new URL(`./${fixture}`, import.meta.url));
   // Descriptors of this process handed to the child as its fd 3, 4, ... (inherited listening sockets).
-  const stdio = ["pipe", "pipe", "pipe", ...(options.passFds ?? [])] as const;
+  const stdio: StdioOptions = ["pipe", "pipe", "pipe", ...(options.passFds ?? [])];
   const nodeArgs = ["--conditions=@asyncstreams/source", "--import", REGISTER, ...(options.nodeFlags ?? []), script, ...args];
-  const child =
+  // The first three are pipes whatever else is passed, so the streams are there.
+  const child = (
     options.ulimitFds === undefined
       ? spawn(process.execPath, nodeArgs, { stdio })
-      : spawn("bash", ["-c", `ulimit -n ${options.ulimitFds} && exec "$0" "$@"`, process.execPath, ...nodeArgs], { stdio });
+      : spawn("bash", ["-c", `ulimit -n ${options.ulimitFds} && exec "$0" "$@"`, process.execPath, ...nodeArgs], { stdio })
+  ) as ChildProcessByStdio<Writable, Readable, Readable>;
   let errors = "";
   child.stderr.setEncoding("utf8");
   child.stderr.on("data", (chunk: string) => {
