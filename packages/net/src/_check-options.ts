@@ -72,7 +72,8 @@ export function checkOptions(action: string, options: unknown, known: readonly s
   const names = caller === undefined ? known : [...known, ...caller.names];
   for (const [name, value] of Object.entries(options)) {
     if (value !== undefined && !names.includes(name)) {
-      throw new TypeError(`${caller?.action ?? action}: unknown option "${name}"; ${hintFor(name, names, caller !== undefined)}`);
+      const hint = hintFor(name, names, caller !== undefined);
+      throw new TypeError(`${caller?.action ?? action}: unknown option "${name}"; ${hint}`);
     }
   }
 }

@@ -66,7 +66,9 @@ export function adoptedTarget(action: string, options: WhereOptions): ListenTarg
   if (socket !== undefined && fd !== undefined) throw new TypeError(`${action}: pass socket or fd, not both`);
   const where = ["host", "port", "path", "family"].filter((name) => options[name as keyof WhereOptions] !== undefined);
   if (where.length > 0) throw new TypeError(`${action}: ${where.join(" and ")} and an adopted ${socket === undefined ? "fd" : "socket"} can not be specified at the same time`);
-  if (fd !== undefined && !(Number.isSafeInteger(fd) && fd >= 0)) throw numberError(action, "fd", fd, "a non-negative integer (a listening descriptor)");
+  if (fd !== undefined && !(Number.isSafeInteger(fd) && fd >= 0)) {
+    throw numberError(action, "fd", fd, "a non-negative integer (a listening descriptor)");
+  }
   if (socket instanceof NetServer) {
     if (!socket.listening) throw new TypeError(`${action}: the adopted net.Server is not listening; call listen() on it first, or pass host and port`);
     return { server: socket };
@@ -111,7 +113,9 @@ async function resolve(action: string, host: string, family: 4 | 6): Promise<str
   // (asyncio) fails there, and listening on it would ignore `family`.
   const addresses = found.filter((entry) => entry.family === family).map(({ address }) => address);
   if (addresses.length === 0) {
-    throw new SocketError(`${action}: cannot resolve ${host} to an IPv${family} address: it is an IPv${family === 4 ? 6 : 4} address`, { code: "ENOTFOUND", syscall: "getaddrinfo" });
+    const other = family === 4 ? 6 : 4;
+    const message = `${action}: cannot resolve ${host} to an IPv${family} address: it is an IPv${other} address`;
+    throw new SocketError(message, { code: "ENOTFOUND", syscall: "getaddrinfo" });
   }
   return addresses;
 }

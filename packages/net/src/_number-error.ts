@@ -10,11 +10,18 @@
  * @param wanted What is accepted, such as `"a non-negative integer"`.
  * @param hint Advice appended after a semicolon, if any.
  */
-export function numberError(action: string, name: string, value: unknown, wanted: string, hint?: string): TypeError | RangeError {
+export function numberError(
+  action: string,
+  name: string,
+  value: unknown,
+  wanted: string,
+  hint?: string,
+): TypeError | RangeError {
   const tail = hint === undefined ? "" : `; ${hint}`;
   if (typeof value !== "number") {
     const shown = typeof value === "string" ? JSON.stringify(value) : String(value);
-    return new TypeError(`${action}: ${name} should be a number, got ${shown} (${value === null ? "null" : typeof value})${tail}`);
+    const type = value === null ? "null" : typeof value;
+    return new TypeError(`${action}: ${name} should be a number, got ${shown} (${type})${tail}`);
   }
   return new RangeError(`${action}: ${name} should be ${wanted}, got ${String(value)}${tail}`);
 }

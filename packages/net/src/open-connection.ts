@@ -123,10 +123,12 @@ export async function openConnection(options: OpenConnectionOptions): Promise<St
 function happyEyeballsOptions(options: OpenConnectionOptions): { autoSelectFamily?: boolean; autoSelectFamilyAttemptTimeout?: number } {
   const { happyEyeballs, happyEyeballsDelay: delay, interleave } = options;
   if (delay !== undefined && !(typeof delay === "number" && delay > 0 && delay < 2 ** 31)) {
-    throw numberError("Cannot open a connection", "happyEyeballsDelay", delay, "a positive number of milliseconds (asyncio recommends 250)");
+    const wanted = "a positive number of milliseconds (asyncio recommends 250)";
+    throw numberError("Cannot open a connection", "happyEyeballsDelay", delay, wanted);
   }
   if (interleave !== undefined && interleave !== 1) {
-    throw numberError("Cannot open a connection", "interleave", interleave, "1", "Node's Happy Eyeballs alternates address families one address at a time");
+    const hint = "Node's Happy Eyeballs alternates address families one address at a time";
+    throw numberError("Cannot open a connection", "interleave", interleave, "1", hint);
   }
   // asyncio: giving a delay (or interleave) turns Happy Eyeballs on unless it was turned off.
   const on = happyEyeballs ?? (delay !== undefined || interleave !== undefined ? true : undefined);

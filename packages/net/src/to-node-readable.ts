@@ -62,7 +62,9 @@ interface ChunkReader {
  */
 export function toNodeReadable(reader: ChunkReader, options: ToNodeReadableOptions = {}): Readable {
   const chunkSize = options.chunkSize ?? DEFAULT_CHUNK_SIZE;
-  if (!Number.isSafeInteger(chunkSize) || chunkSize <= 0) throw numberError("Cannot make a Readable", "chunkSize", chunkSize, "a positive integer");
+  if (!Number.isSafeInteger(chunkSize) || chunkSize <= 0) {
+    throw numberError("Cannot make a Readable", "chunkSize", chunkSize, "a positive integer");
+  }
   const { signal } = options;
   // One controller for the read in flight: destroy() or the caller's abort stops it, consuming nothing.
   const stop = new AbortController();

@@ -11,9 +11,8 @@ import { StreamError } from "@asyncstreams/buffer";
  * const reader = new StreamReader();
  * const first = reader.readLine();
  * await reader.readLine().catch((error: unknown) => {
- *   if (error instanceof ReadInProgressError) console.log(error.message);
- *   // readLine() called while another read is already waiting for incoming data: await the pending
- *   // readLine() first
+ *   // readLine() called while another read is already waiting for incoming data: await the pending readLine() first
+ *   if (error instanceof ReadInProgressError) console.log(error.code); // "ERR_READ_IN_PROGRESS"
  * });
  * reader.feedEof();
  * await first;
@@ -34,6 +33,8 @@ export class ReadInProgressError extends StreamError {
    */
   constructor(method: string, waiting?: string) {
     const advice = waiting === undefined || waiting === "" ? "" : `: await the pending ${waiting}() first`;
-    super("ERR_READ_IN_PROGRESS", `${method}() called while another read is already waiting for incoming data${advice}`);
+    // asyncio's words first ("another coroutine" there), then what to do.
+    const asyncio = `${method}() called while another read is already waiting for incoming data`;
+    super("ERR_READ_IN_PROGRESS", `${asyncio}${advice}`);
   }
 }

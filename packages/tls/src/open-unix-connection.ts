@@ -40,7 +40,8 @@ export async function openUnixConnection(options: OpenUnixConnectionOptions): Pr
   checkTlsCall("Cannot open a TLS Unix connection", options, false);
   const { tls, handshakeTimeout, shutdownTimeout, ...plain } = options;
   if (typeof tls?.serverName !== "string") throw new TypeError("Cannot open a TLS Unix connection: tls.serverName is required");
-  const streams = await openPlainUnixConnection(asTlsCall(plain, "Cannot open a TLS Unix connection", CONNECTION_NAMES));
+  const marked = asTlsCall(plain, "Cannot open a TLS Unix connection", CONNECTION_NAMES);
+  const streams = await openPlainUnixConnection(marked);
   await startTlsOrClose(streams.writer, { ...tls, handshakeTimeout, shutdownTimeout, signal: options.signal }, "Cannot open a TLS Unix connection");
   return streams;
 }

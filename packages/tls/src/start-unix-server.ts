@@ -50,6 +50,7 @@ export async function startUnixServer(onClient: ClientConnectedCallback, options
   checkTlsCall("Cannot start a TLS Unix server", options, true);
   const { tls, handshakeTimeout, shutdownTimeout, onHandshakeError, ...plain } = options;
   const serving = secureOnClient(onClient, { ...tls, handshakeTimeout, shutdownTimeout }, onHandshakeError);
-  const server = await startPlainUnixServer(serving.onClient, asTlsCall(plain, "Cannot start a TLS Unix server", SERVER_NAMES));
+  const marked = asTlsCall(plain, "Cannot start a TLS Unix server", SERVER_NAMES);
+  const server = await startPlainUnixServer(serving.onClient, marked);
   return Object.assign(server, { setTlsOptions: (options: TlsOptions) => serving.setTlsOptions(options) });
 }
