@@ -1,12 +1,14 @@
 #!/usr/bin/env node
 // Every ```ts block under an `@example` TSDoc tag in packages/*/src must compile and run, and every class,
 // function and public method a package exports must have at least one such block (STYLE.md: "an
-// @example that compiles"; denoland/std's check_docs runs them). Then the blocks run: see RUNNING below. Each block becomes its own module in node_modules/.cache/tsdoc-examples/ (git-ignored
-// with node_modules), importing the packages by their public names through a node_modules/ of
-// symlinks made there, and the whole set is type-checked by the repo's own TypeScript in one
-// `tsc --noEmit` run: tsconfig.base.json (strict, module node20, ...) plus Node's types. Packages
-// resolve through the `@asyncstreams/source` export condition, so no build is needed. A failure is
-// reported at the file:line of the block's source line, not of the generated file.
+// @example that compiles"; denoland/std's check_docs runs them). Then the blocks run: see RUNNING below.
+// Each block becomes its own module in node_modules/.cache/tsdoc-examples/ (git-ignored with
+// node_modules), importing the packages by their public names through a node_modules/ of symlinks
+// made there (with the packages' own third-party dependencies, such as `ws`), and the whole set is
+// type-checked by the repo's own TypeScript in one `tsc --noEmit` run: tsconfig.base.json (strict,
+// module node20, ...) plus Node's types. Packages resolve through the `@asyncstreams/source` export
+// condition, so no build is needed. A failure is reported at the file:line of the block's source
+// line, not of the generated file.
 //
 // RUNNING. Every block runs, in one child Node process that loads the TypeScript sources (no build),
 // unless it has a line `// @example-no-run: <reason>` (a block that needs a peer it cannot have on
@@ -238,6 +240,26 @@ function awaitablesWithoutCancelSafety(file) {
   return found;
 }
 
+/**
+ * Links a package's own third-party dependencies (`ws`, `@types/ws`, ...) into the examples'
+ * node_modules/, first package wins: an example imports what its users install beside the package
+ * (on Node 20, `ws`'s `WebSocket` for the WebSocket client, as the package's docs say).
+ */
+function linkDependencies(dir) {
+  const modules = join(dir, "node_modules");
+  if (!existsSync(modules)) return;
+  for (const name of readdirSync(modules)) {
+    if (name === "@asyncstreams" || name.startsWith(".")) continue;
+    const names = name.startsWith("@") ? readdirSync(join(modules, name)).map((inner) => `${name}/${inner}`) : [name];
+    for (const full of names) {
+      const link = join(work, "node_modules", ...full.split("/"));
+      if (existsSync(link)) continue;
+      mkdirSync(dirname(link), { recursive: true });
+      symlinkSync(join(modules, ...full.split("/")), link, "dir");
+    }
+  }
+}
+
 /** The entry points of a package: the `@asyncstreams/source` target of every export. */
 function entryPoints(dir, manifest) {
   return Object.values(manifest.exports ?? {})
@@ -277,6 +299,7 @@ for (const { dir, manifest } of packages) {
   const link = join(work, "node_modules", ...manifest.name.split("/"));
   mkdirSync(dirname(link), { recursive: true });
   symlinkSync(dir, link, "dir");
+  linkDependencies(dir);
   for (const file of listSources(join(dir, "src"))) {
     // Public files only: `_private` helpers and the conformance kit's internals are not API.
     if (!/[\\/]_[^\\/]*$/.test(file) && !/[\\/]testing[\\/]_/.test(file)) noCancelSafety.push(...awaitablesWithoutCancelSafety(file));
