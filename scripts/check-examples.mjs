@@ -12,12 +12,15 @@
 //
 // RUNNING. Every block runs, in one child Node process that loads the TypeScript sources (no build),
 // unless it has a line `// @example-no-run: <reason>` (a block that needs a peer it cannot have on
-// loopback, a file, a Deno global...): those are counted and listed by reason. A `console.log(...)`
-// line with an output comment, at its end or on the comment-only line right below it, asserts what
-// it prints: `console.log(x); // "hello\n"`, `// 5`, `// { high: 1024, low: 256 }`, `// 2, 1` (the line
-// ran twice), `// "ECONNRESET" "EPIPE"` (two arguments), `// null: EOF` (prose after a colon). The
-// comparison is of values, not of text: the printed argument must equal the JSON-ish value in the
-// comment (a string is a string, `Uint8Array [1, 2]` a Uint8Array; see examples/output-comment.mjs).
+// loopback, a file, a Deno global...): those are counted and listed by reason. The run's working
+// directory holds ca.pem, server.pem and server-key.pem (test-utils/certs: localhost and 127.0.0.1),
+// so an example may serve and trust TLS and QUIC on loopback by reading them as a user's program
+// would. A `console.log(...)` line with an output comment, at its end or on the comment-only line
+// right below it, asserts what it prints: `console.log(x); // "hello\n"`, `// 5`,
+// `// { high: 1024, low: 256 }`, `// 2, 1` (the line ran twice), `// "ECONNRESET" "EPIPE"` (two
+// arguments), `// null: EOF` (prose after a colon). The comparison is of values, not of text: the
+// printed argument must equal the JSON-ish value in the comment (a string is a string,
+// `Uint8Array [1, 2]` a Uint8Array; see examples/output-comment.mjs).
 // "e.g." comments illustrate (a port number) and are not asserted. A block fails when it throws,
 // runs past 30 s, or prints anything else on an asserted line.
 //
@@ -27,7 +30,7 @@
 //
 // Usage: node scripts/check-examples.mjs [--keep]   (--keep leaves the generated files for a look)
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import ts from "typescript";
@@ -389,6 +392,9 @@ for (const entry of knownDebt) if (!debtSeen.has(entry)) problems.push(`scripts/
 
 const failures = [];
 if (errors.length === 0) {
+  // Examples that need certificates read ca.pem, server.pem and server-key.pem from the working
+  // directory, as a user's program would: the test certificates (localhost and 127.0.0.1) are put there.
+  for (const name of ["ca.pem", "server.pem", "server-key.pem"]) copyFileSync(join(root, "test-utils", "certs", name), join(work, name));
   const manifestPath = join(work, "run-manifest.json");
   const resultsPath = join(work, "run-results.json");
   writeFileSync(manifestPath, JSON.stringify(toRun));
