@@ -141,7 +141,6 @@ export class SocketTransport implements Transport {
    *
    * @example
    * ```ts
-   * // @example-no-run: needs certificate files in the working directory
    * import { readFileSync } from "node:fs";
    * import { type SocketTransport, openConnection, startServer } from "@asyncstreams/net";
    *
