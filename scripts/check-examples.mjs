@@ -194,7 +194,8 @@ function publicClassesAndFunctions(entry) {
 /**
  * The public methods of an exported class that need their own `@example`: every method but
  * `#private`/`private`/`protected` ones, symbol-keyed ones (`[Symbol.asyncIterator]`), `toString`,
- * and those whose TSDoc is `@inheritDoc` (an interface documents them, with its example).
+ * those whose TSDoc is `@inheritDoc` (an interface documents them, with its example), and `@internal`
+ * ones (called by the package's own modules, not by users).
  */
 function publicMethods(declaration, source, file) {
   const methods = [];
@@ -202,7 +203,8 @@ function publicMethods(declaration, source, file) {
     if (!ts.isMethodDeclaration(member) || !ts.isIdentifier(member.name)) continue;
     if (ts.getCombinedModifierFlags(member) & (ts.ModifierFlags.Private | ts.ModifierFlags.Protected)) continue;
     const name = member.name.text;
-    if (name === "toString" || ts.getJSDocTags(member).some((tag) => tag.tagName.text === "inheritDoc")) continue;
+    // `@internal` members are public only for the package's own modules (QuicServer.accept): not API.
+    if (name === "toString" || ts.getJSDocTags(member).some((tag) => tag.tagName.text === "inheritDoc" || tag.tagName.text === "internal")) continue;
     const qualified = `${declaration.name.text}.${name}`;
     const key = `${file}#${qualified}`;
     if (methods.some((item) => item.key === key)) continue; // overloads
