@@ -83,7 +83,10 @@ const TLS_OPTIONS = ["alpnProtocols", "ca", "serverName", "rejectUnauthorized"];
  * @throws {QuicHandshakeError} When the handshake fails or times out.
  * @throws `signal.reason` when the signal aborts first.
  *
- * Cancel safety: aborting stops the handshake and frees its socket; no connection is left behind.
+ * Cancel safety: aborting `signal` (or `handshakeTimeout` passing) stops the handshake, frees its UDP
+ * socket and rejects with `signal.reason` (or a `QuicHandshakeError` with code
+ * `ERR_QUIC_HANDSHAKE_TIMEOUT`); a connection the stack completes anyway is closed at once, so none is
+ * left behind. Once the promise has resolved, the signal no longer matters: close the connection to end it.
  *
  * @example
  * ```ts

@@ -76,8 +76,10 @@ const TLS_OPTIONS = ["key", "cert", "alpnProtocols"];
  * take the streams yourself from `connection.incomingStreams` in `onConnection`. The stack is the
  * runtime's: `@matrixai/quic` on Node, Deno's own QUIC on Deno (`--unstable-net`).
  *
+ * Cancel safety: it takes no signal: abandoning the promise does not stop the server from starting and
+ * serving, so await it and close the server it resolves to. When it rejects (a bad option, a port in
+ * use), nothing is left listening.
  *
- * Cancel safety: takes no signal; abandoning the promise does not stop the server from starting, so close the server it resolves to.
  * @param clientConnected Called with each stream's reader and writer, or `null`.
  * @param options Where to listen, TLS and per-connection settings.
  * @returns The listening server.
