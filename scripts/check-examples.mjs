@@ -204,7 +204,8 @@ function publicMethods(declaration, source, file) {
     if (ts.getCombinedModifierFlags(member) & (ts.ModifierFlags.Private | ts.ModifierFlags.Protected)) continue;
     const name = member.name.text;
     // `@internal` members are public only for the package's own modules (QuicServer.accept): not API.
-    if (name === "toString" || ts.getJSDocTags(member).some((tag) => tag.tagName.text === "inheritDoc" || tag.tagName.text === "internal")) continue;
+    const skipped = ts.getJSDocTags(member).some((tag) => tag.tagName.text === "inheritDoc" || tag.tagName.text === "internal");
+    if (name === "toString" || skipped) continue;
     const qualified = `${declaration.name.text}.${name}`;
     const key = `${file}#${qualified}`;
     if (methods.some((item) => item.key === key)) continue; // overloads
@@ -290,13 +291,6 @@ const notRun = []; // { source, reason }
 let assertCount = 0;
 let illustrationCount = 0;
 let methodCount = 0;
-const knownDebt = new Set(
-  readFileSync(join(import.meta.dirname, "examples", "methods-without-examples.txt"), "utf8")
-    .split("\n")
-    .map((line) => line.replace(/#.*/, "").trim())
-    .filter((line) => line !== ""),
-);
-const debtSeen = new Set();
 let exportedCount = 0;
 let filesWithExamples = 0;
 
@@ -337,10 +331,7 @@ for (const { dir, manifest } of packages) {
     for (const item of publicClassesAndFunctions(entry)) {
       if (item.method) methodCount += 1;
       else exportedCount += 1;
-      const debt = item.method && knownDebt.has(`${manifest.name} ${item.name}`);
-      if (debt) debtSeen.add(`${manifest.name} ${item.name}`);
-      if (debt && item.documented) problems.push(`${relative(root, item.file)}:${item.line}: ${item.name} has an @example now: remove it from scripts/examples/methods-without-examples.txt`);
-      if (!item.documented && !debt) missing.push(`${relative(root, item.file)}:${item.line}: ${manifest.name} exports ${item.name} without an @example`);
+      if (!item.documented) missing.push(`${relative(root, item.file)}:${item.line}: ${manifest.name} exports ${item.name} without an @example`);
     }
   }
 }
@@ -388,7 +379,6 @@ for (const line of output.split("\n")) {
   }
 }
 if (tsc.status !== 0 && errors.length === 0) errors.push(`tsc exited with ${tsc.status}: ${output || "no output"}`);
-for (const entry of knownDebt) if (!debtSeen.has(entry)) problems.push(`scripts/examples/methods-without-examples.txt lists ${entry}, which is not a public method: remove it`);
 
 // --- Run -------------------------------------------------------------------------------------------
 
@@ -396,7 +386,9 @@ const failures = [];
 if (errors.length === 0) {
   // Examples that need certificates read ca.pem, server.pem and server-key.pem from the working
   // directory, as a user's program would: the test certificates (localhost and 127.0.0.1) are put there.
-  for (const name of ["ca.pem", "server.pem", "server-key.pem"]) copyFileSync(join(root, "test-utils", "certs", name), join(work, name));
+  for (const name of ["ca.pem", "server.pem", "server-key.pem"]) {
+    copyFileSync(join(root, "test-utils", "certs", name), join(work, name));
+  }
   const manifestPath = join(work, "run-manifest.json");
   const resultsPath = join(work, "run-results.json");
   writeFileSync(manifestPath, JSON.stringify(toRun));
@@ -428,7 +420,7 @@ const reasons = new Map();
 for (const { reason } of notRun) reasons.set(reason, (reasons.get(reason) ?? 0) + 1);
 const summary =
   `${generated.size} @example blocks from ${filesWithExamples} source files: ${toRun.length} run (${assertCount} output comments asserted, ${illustrationCount} illustrations), ` +
-  `${notRun.length} not run; ${exportedCount} exported classes, functions and constants; ${methodCount} public methods, ${knownDebt.size} of them listed without an example yet`;
+  `${notRun.length} not run; ${exportedCount} exported classes, functions and constants; ${methodCount} public methods`;
 if (errors.length > 0 || problems.length > 0 || missing.length > 0 || failures.length > 0 || noCancelSafety.length > 0) {
   if (errors.length > 0) console.error(`@example blocks that do not compile:\n${errors.map((error) => `  ${error}`).join("\n")}`);
   if (problems.length > 0) console.error(`Malformed @example blocks:\n${problems.map((problem) => `  ${problem}`).join("\n")}`);
