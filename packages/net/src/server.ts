@@ -143,7 +143,11 @@ export class Server implements AsyncDisposable {
    * ```ts
    * import { startServer } from "@asyncstreams/net";
    *
-   * const server = await startServer((_reader, writer) => writer.close(), { host: "127.0.0.1", port: 0, startServing: false });
+   * const server = await startServer((_reader, writer) => writer.close(), {
+   *   host: "127.0.0.1",
+   *   port: 0,
+   *   startServing: false,
+   * });
    * console.log(server.isServing()); // false: listening, but connections wait
    * await server.startServing();
    * console.log(server.isServing()); // true
@@ -220,7 +224,8 @@ export class Server implements AsyncDisposable {
    * );
    * const shutdown = new AbortController(); // a SIGTERM handler would abort it
    * const serving = server.serveForever({ signal: shutdown.signal });
-   * const client = await openConnection({ host: "127.0.0.1", port: (server.addresses()[0] as { port: number }).port });
+   * const { port } = server.addresses()[0] as { port: number };
+   * const client = await openConnection({ host: "127.0.0.1", port });
    * client.writer.write(new TextEncoder().encode("echo\n"));
    * console.log(new TextDecoder().decode(await client.reader.readLine())); // "echo\n"
    * client.writer.close();
@@ -322,7 +327,8 @@ export class Server implements AsyncDisposable {
    *   },
    *   { host: "127.0.0.1", port: 0 },
    * );
-   * const client = await openConnection({ host: "127.0.0.1", port: (server.addresses()[0] as { port: number }).port });
+   * const { port } = server.addresses()[0] as { port: number };
+   * const client = await openConnection({ host: "127.0.0.1", port });
    * await client.reader.readLine(); // "ready\n": the server is serving this connection
    * server.close(); // stops listening; the connection stays open
    * server.closeClients(); // flushes and closes it
@@ -350,7 +356,8 @@ export class Server implements AsyncDisposable {
    *   },
    *   { host: "127.0.0.1", port: 0 },
    * );
-   * const client = await openConnection({ host: "127.0.0.1", port: (server.addresses()[0] as { port: number }).port });
+   * const { port } = server.addresses()[0] as { port: number };
+   * const client = await openConnection({ host: "127.0.0.1", port });
    * await client.reader.readLine(); // "ready\n": the server is serving this connection
    * server.close();
    * server.abortClients(); // resets it (RST): nothing buffered is sent
@@ -385,7 +392,8 @@ export class Server implements AsyncDisposable {
    *   },
    *   { host: "127.0.0.1", port: 0 },
    * );
-   * const client = await openConnection({ host: "127.0.0.1", port: (server.addresses()[0] as { port: number }).port });
+   * const { port } = server.addresses()[0] as { port: number };
+   * const client = await openConnection({ host: "127.0.0.1", port });
    * await client.reader.readLine();
    * server.close(); // stops listening; the live connection goes on
    * const closed = server.waitClosed();

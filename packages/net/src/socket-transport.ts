@@ -154,12 +154,14 @@ export class SocketTransport implements Transport {
    *   },
    *   { host: "127.0.0.1", port: 0 },
    * );
-   * const { reader, writer } = await openConnection({ host: "127.0.0.1", port: (server.addresses()[0] as { port: number }).port });
+   * const { port } = server.addresses()[0] as { port: number };
+   * const { reader, writer } = await openConnection({ host: "127.0.0.1", port });
    * writer.write(new TextEncoder().encode("STARTTLS\n"));
    * await reader.readLine(); // "go ahead\n"
    * // What writer.startTls() does, at the transport level: the reader's unread bytes go to TLS.
    * const transport = writer.transport as SocketTransport;
-   * const upgraded = await transport.startTls({ ca: readFileSync("ca.pem"), serverName: "localhost" }, () => reader.takeBuffered());
+   * const tls = { ca: readFileSync("ca.pem"), serverName: "localhost" };
+   * const upgraded = await transport.startTls(tls, () => reader.takeBuffered());
    * console.log(upgraded === transport); // true: the same transport, now speaking TLS
    * writer.write(new TextEncoder().encode("secret\n"));
    * console.log(new TextDecoder().decode(await reader.readLine())); // "secret\n"
