@@ -73,7 +73,10 @@ export class MemoryTransport implements Transport {
    * ```ts
    * import { MemoryTransport, createStreams } from "@asyncstreams/protocol";
    *
-   * const [left, right] = MemoryTransport.pair({ writeBufferLimits: { high: 1024 }, extraInfo: [{ peername: "server" }, {}] });
+   * const [left, right] = MemoryTransport.pair({
+   *   writeBufferLimits: { high: 1024 },
+   *   extraInfo: [{ peername: "server" }, {}],
+   * });
    * console.log(left.getExtraInfo("peername"), right.getExtraInfo("peername")); // "server" "memory:left"
    * console.log(left.getWriteBufferLimits()); // { high: 1024, low: 256 }
    * const client = createStreams(left);
