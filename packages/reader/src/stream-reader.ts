@@ -518,12 +518,13 @@ export class StreamReader implements AsyncIterable<Uint8Array> {
    * import { StreamReader } from "@asyncstreams/reader";
    *
    * const reader = new StreamReader({ limit: 4 });
-   * const calls: string[] = [];
-   * reader.setTransport({ pauseReading: () => calls.push("tcp pause"), resumeReading: () => calls.push("tcp resume") });
+   * const log: string[] = [];
+   * reader.setTransport({ pauseReading: () => log.push("tcp pause"), resumeReading: () => log.push("tcp resume") });
    * reader.feedData(new Uint8Array(9));
-   * reader.replaceTransport({ pauseReading: () => calls.push("tls pause"), resumeReading: () => calls.push("tls resume") });
+   * const tls = { pauseReading: () => log.push("tls pause"), resumeReading: () => log.push("tls resume") };
+   * reader.replaceTransport(tls); // a pause in force carries over
    * await reader.read(9);
-   * console.log(calls); // ["tcp pause", "tls pause", "tls resume"]
+   * console.log(log); // ["tcp pause", "tls pause", "tls resume"]
    * ```
    */
   replaceTransport(transport: ReadingTransport): void {
