@@ -172,7 +172,11 @@ export class WebSocketTransport implements Transport {
    * import { startWebSocketServer } from "@asyncstreams/websocket/server";
    * import WebSocket from "ws"; // Node 20; Node 22+, Deno, Bun and browsers have a global WebSocket
    *
-   * const server = await startWebSocketServer((_reader, writer) => writer.close(), { host: "127.0.0.1", port: 0, path: "/chat" });
+   * const server = await startWebSocketServer((_reader, writer) => writer.close(), {
+   *   host: "127.0.0.1",
+   *   port: 0,
+   *   path: "/chat",
+   * });
    * const { port } = server.addresses()[0] as { port: number };
    * const transport = new WebSocketTransport(new WebSocket(`ws://127.0.0.1:${port}/chat`));
    * await transport.whenOpen();

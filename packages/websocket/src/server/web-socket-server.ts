@@ -146,7 +146,9 @@ export class WebSocketServer implements AsyncDisposable {
    *   { host: "127.0.0.1", port: 0 },
    * );
    * const { port } = server.addresses()[0] as { port: number };
-   * const client = await openWebSocketConnection(`ws://127.0.0.1:${port}/`, { WebSocket: WebSocket as unknown as WebSocketConstructor });
+   * const client = await openWebSocketConnection(`ws://127.0.0.1:${port}/`, {
+   *   WebSocket: WebSocket as unknown as WebSocketConstructor,
+   * });
    * server.close(); // no new upgrades; this connection goes on
    * client.writer.write(new TextEncoder().encode("still here\n"));
    * console.log(new TextDecoder().decode(await client.reader.readLine())); // "still here\n"
@@ -183,7 +185,9 @@ export class WebSocketServer implements AsyncDisposable {
    *   { host: "127.0.0.1", port: 0 },
    * );
    * const { port } = server.addresses()[0] as { port: number };
-   * const client = await openWebSocketConnection(`ws://127.0.0.1:${port}/`, { WebSocket: WebSocket as unknown as WebSocketConstructor });
+   * const client = await openWebSocketConnection(`ws://127.0.0.1:${port}/`, {
+   *   WebSocket: WebSocket as unknown as WebSocketConstructor,
+   * });
    * server.close();
    * server.closeClients(); // close code 1000, after what was written: the client reads it, then EOF
    * console.log(new TextDecoder().decode(await client.reader.read())); // "bye\n"
@@ -211,7 +215,9 @@ export class WebSocketServer implements AsyncDisposable {
    *   { host: "127.0.0.1", port: 0 },
    * );
    * const { port } = server.addresses()[0] as { port: number };
-   * const client = await openWebSocketConnection(`ws://127.0.0.1:${port}/`, { WebSocket: WebSocket as unknown as WebSocketConstructor });
+   * const client = await openWebSocketConnection(`ws://127.0.0.1:${port}/`, {
+   *   WebSocket: WebSocket as unknown as WebSocketConstructor,
+   * });
    * await client.reader.readLine(); // "ready\n"
    * server.close();
    * server.abortClients(); // ws.terminate(): no closing handshake, the client sees a reset
@@ -246,7 +252,9 @@ export class WebSocketServer implements AsyncDisposable {
    *   { host: "127.0.0.1", port: 0 },
    * );
    * const { port } = server.addresses()[0] as { port: number };
-   * const client = await openWebSocketConnection(`ws://127.0.0.1:${port}/`, { WebSocket: WebSocket as unknown as WebSocketConstructor });
+   * const client = await openWebSocketConnection(`ws://127.0.0.1:${port}/`, {
+   *   WebSocket: WebSocket as unknown as WebSocketConstructor,
+   * });
    * server.close();
    * let closed = false;
    * const waiting = server.waitClosed().then(() => (closed = true));
