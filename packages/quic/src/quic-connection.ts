@@ -91,17 +91,34 @@ function closeError(info: StackCloseInfo): ConnectionResetError {
  *
  * @example
  * ```ts
- * // @example-no-run: needs a live peer (a QUIC or WebSocket server with certificates) on loopback
- * import { openQuicConnection } from "@asyncstreams/quic";
+ * import { readFileSync } from "node:fs";
+ * import { openQuicConnection, startQuicServer } from "@asyncstreams/quic";
  *
- * declare const ca: string, port: number;
- * const conn = await openQuicConnection({ host: "127.0.0.1", port, tls: { ca, serverName: "localhost", alpnProtocols: ["kv/1"] } });
+ * const pem = (file: string): string => readFileSync(file, "utf8"); // ca.pem trusts server.pem (localhost)
+ * await using server = await startQuicServer(
+ *   async (reader, writer) => {
+ *     const key = new TextDecoder().decode(await reader.read()); // "GET a\n", once the stream's FIN arrives
+ *     writer.write(new TextEncoder().encode(key === "GET a\n" ? "1\n" : "?\n"));
+ *     writer.close();
+ *   },
+ *   {
+ *     host: "127.0.0.1",
+ *     port: 0,
+ *     tls: { key: pem("server-key.pem"), cert: pem("server.pem"), alpnProtocols: ["kv/1"] },
+ *   },
+ * );
+ * const conn = await openQuicConnection({
+ *   host: "127.0.0.1",
+ *   port: server.addresses()[0]!.port,
+ *   tls: { ca: pem("ca.pem"), serverName: "localhost", alpnProtocols: ["kv/1"] },
+ * });
  * const { reader, writer } = await conn.openStream();
  * writer.write(new TextEncoder().encode("GET a\n"));
  * writer.writeEof();
- * console.log(await reader.read());
+ * console.log(new TextDecoder().decode(await reader.read())); // "1\n"
  * conn.close({ code: 0, reason: "bye" });
- * console.log(await conn.closed); // e.g. { code: 0n, reason: "bye", remote: false }
+ * const { code, reason, remote } = await conn.closed;
+ * console.log(code === 0n, reason, remote); // true "bye" false
  * ```
  */
 export class QuicConnection implements AsyncDisposable {
@@ -291,14 +308,31 @@ export class QuicConnection implements AsyncDisposable {
    *
    * @example
    * ```ts
-   * // @example-no-run: needs a live peer (a QUIC or WebSocket server with certificates) on loopback
-   * import type { QuicConnection } from "@asyncstreams/quic";
+   * import { readFileSync } from "node:fs";
+   * import { openQuicConnection, startQuicServer } from "@asyncstreams/quic";
    *
-   * declare const conn: QuicConnection;
-   * for await (const { reader, writer } of conn.incomingStreams) {
-   *   writer.write(await reader.read());
-   *   writer.close();
-   * }
+   * const pem = (file: string): string => readFileSync(file, "utf8"); // ca.pem trusts server.pem (localhost)
+   * await using server = await startQuicServer(null, {
+   *   host: "127.0.0.1",
+   *   port: 0,
+   *   tls: { key: pem("server-key.pem"), cert: pem("server.pem"), alpnProtocols: ["echo"] },
+   *   onConnection: async (connection) => {
+   *     // null above: this connection's streams are taken here, one at a time.
+   *     for await (const { reader, writer } of connection.incomingStreams) {
+   *       writer.write(await reader.read());
+   *       writer.close();
+   *     }
+   *   },
+   * });
+   * await using conn = await openQuicConnection({
+   *   host: "127.0.0.1",
+   *   port: server.addresses()[0]!.port,
+   *   tls: { ca: pem("ca.pem"), serverName: "localhost", alpnProtocols: ["echo"] },
+   * });
+   * const { reader, writer } = await conn.openStream();
+   * writer.write(new TextEncoder().encode("hello"));
+   * writer.writeEof();
+   * console.log(new TextDecoder().decode(await reader.read())); // "hello"
    * ```
    */
   get incomingStreams(): AsyncIterable<Streams> {

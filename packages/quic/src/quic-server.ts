@@ -38,15 +38,25 @@ const report = (error: unknown, context: { message: string }): void => console.e
  *
  * @example
  * ```ts
- * // @example-no-run: needs a live peer (a QUIC or WebSocket server with certificates) on loopback
+ * import { readFileSync } from "node:fs";
  * import { startQuicServer } from "@asyncstreams/quic";
  *
- * declare const key: string, cert: string;
- * const server = await startQuicServer(async (reader, writer) => {
- *   writer.write(await reader.read());
- *   writer.close();
- * }, { host: "127.0.0.1", port: 0, tls: { key, cert, alpnProtocols: ["echo"] } });
- * console.log(server.addresses()); // [{ address: "127.0.0.1", family: "IPv4", port: 50321 }]
+ * const server = await startQuicServer(
+ *   async (reader, writer) => {
+ *     writer.write(await reader.read());
+ *     writer.close();
+ *   },
+ *   {
+ *     host: "127.0.0.1",
+ *     port: 0,
+ *     tls: {
+ *       key: readFileSync("server-key.pem", "utf8"),
+ *       cert: readFileSync("server.pem", "utf8"),
+ *       alpnProtocols: ["echo"],
+ *     },
+ *   },
+ * );
+ * console.log(server.addresses()); // e.g. [{ address: "127.0.0.1", family: "IPv4", port: 50321 }]
  * server.close();
  * await server.waitClosed();
  * ```

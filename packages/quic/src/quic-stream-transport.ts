@@ -53,12 +53,29 @@ const endedReadable = (): ReadableStream<Uint8Array> =>
  *
  * @example
  * ```ts
- * // @example-no-run: needs a live peer (a QUIC or WebSocket server with certificates) on loopback
- * import { openQuicConnection, QuicStreamTransport } from "@asyncstreams/quic";
+ * import { readFileSync } from "node:fs";
+ * import { openQuicConnection, startQuicServer } from "@asyncstreams/quic";
  *
- * declare const conn: Awaited<ReturnType<typeof openQuicConnection>>;
- * const { writer } = await conn.openStream();
- * (writer.transport as QuicStreamTransport).abort(0x10cn); // RESET_STREAM with code 0x10c
+ * const pem = (file: string): string => readFileSync(file, "utf8"); // ca.pem trusts server.pem (localhost)
+ * await using server = await startQuicServer(
+ *   async (reader) => {
+ *     await reader.read().catch(() => undefined); // rejects: the client resets the stream
+ *   },
+ *   {
+ *     host: "127.0.0.1",
+ *     port: 0,
+ *     tls: { key: pem("server-key.pem"), cert: pem("server.pem"), alpnProtocols: ["echo"] },
+ *   },
+ * );
+ * await using conn = await openQuicConnection({
+ *   host: "127.0.0.1",
+ *   port: server.addresses()[0]!.port,
+ *   tls: { ca: pem("ca.pem"), serverName: "localhost", alpnProtocols: ["echo"] },
+ * });
+ * const transport = await conn.openTransport(); // a QuicStreamTransport
+ * console.log(String(transport.getExtraInfo("streamId"))); // "0": the client's first bidirectional stream
+ * transport.abort(0x10c); // RESET_STREAM and STOP_SENDING with code 0x10c
+ * console.log(transport.isClosing()); // true
  * ```
  */
 export class QuicStreamTransport extends WebStreamTransport {
