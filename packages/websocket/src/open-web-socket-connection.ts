@@ -51,7 +51,7 @@ export interface OpenWebSocketConnectionOptions extends StreamOptions {
  *
  * @example
  * ```ts
- * // @example-no-run: needs a live peer (a QUIC or WebSocket server with certificates) on loopback
+ * // @example-no-run: needs a WebSocket server on 127.0.0.1:8080 and a global WebSocket (Node 22+, Deno, Bun, browsers)
  * import { openWebSocketConnection } from "@asyncstreams/websocket";
  *
  * const { reader, writer } = await openWebSocketConnection("ws://127.0.0.1:8080/kv", { handshakeTimeout: 10_000 });

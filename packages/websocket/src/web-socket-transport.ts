@@ -66,7 +66,7 @@ type Incoming = { readonly data: Uint8Array } | { readonly end: true; readonly e
  *
  * @example
  * ```ts
- * // @example-no-run: needs a live peer (a QUIC or WebSocket server with certificates) on loopback
+ * // @example-no-run: needs a WebSocket server on 127.0.0.1:8080 and a global WebSocket (Node 22+, Deno, Bun, browsers)
  * import { createStreams } from "@asyncstreams/protocol";
  * import { WebSocketTransport, type WebSocketLike } from "@asyncstreams/websocket";
  *
