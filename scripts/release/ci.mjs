@@ -201,7 +201,10 @@ async function main() {
           "last release": pkg.release ?? "-",
           HEAD: `${pkg.head}${head.published.includes(`${pkg.name}@${pkg.head}`) ? " (published now)" : ""}`,
           runs: (entries.get(pkg.name) ?? [])
-            .map((entry) => `${entry.specifier.slice(pkg.name.length) || "main"}: ${entry.neutral ? "any runtime" : "Node"}`)
+            .map(
+              (entry) =>
+                `${entry.specifier.slice(pkg.name.length) || "main"}: ${entry.neutral ? "any runtime" : "Node"}`,
+            )
             .join(", "),
         })),
       ),

@@ -12,8 +12,15 @@ import { inPool, runAsync } from "./run.mjs";
  * @property {string} root        the repository (smoke files, tsc)
  * @property {string} work        a temp folder for the projects
  * @property {string} registry    where `@asyncstreams/*` come from
- * @property {{ name: string, dir: string, version: string, neutral: boolean, entries: import("./entries.mjs").Entry[] }[]} packages
+ * @property {Released[]} packages
  *   the released packages, dependency order; `neutral`: the main entry runs on any runtime
+ *
+ * @typedef {object} Released
+ * @property {string} name
+ * @property {string} dir
+ * @property {string} version
+ * @property {boolean} neutral
+ * @property {import("./entries.mjs").Entry[]} entries
  *
  * @typedef {object} ConsumerResult
  * @property {string} name
@@ -75,7 +82,9 @@ async function npmWebSocket(context) {
   const landed = topLevelPackages(dir);
   const strangers = landed.filter((entry) => !entry.startsWith("@asyncstreams/"));
   if (!landed.includes(name) || strangers.length > 0)
-    throw new Error(`node_modules holds ${landed.join(", ")}; expected only @asyncstreams packages (ws is an optional peer)`);
+    throw new Error(
+      `node_modules holds ${landed.join(", ")}; expected only @asyncstreams packages (ws is an optional peer)`,
+    );
   const bytes = diskBytes(join(dir, "node_modules"));
   const manifest = JSON.parse(readFileSync(join(dir, "node_modules", name, "package.json"), "utf8"));
   const wsRange = manifest.peerDependencies?.ws;
@@ -84,7 +93,9 @@ async function npmWebSocket(context) {
   const withWs = diskBytes(join(dir, "node_modules"));
   await runAsync("node", [addSmoke(smokeOf(context, name), dir, name)], { cwd: dir, timeoutMs: 60_000 });
   return {
-    detail: `node_modules: ${landed.join(", ")} (no ws); then ws@${wsRange} (+${formatBytes(withWs - bytes)}), main entry and /server smoke on Node`,
+    detail:
+      `node_modules: ${landed.join(", ")} (no ws); then ws@${wsRange} (+${formatBytes(withWs - bytes)}), ` +
+      "main entry and /server smoke on Node",
     bytes,
   };
 }
@@ -132,7 +143,7 @@ async function pnpmAlone(context, name, extras = []) {
     .map((entry) => entry.replace("+", "/"));
   await runAsync("node", [addSmoke(smokeOf(context, name), dir, name)], { cwd: dir, timeoutMs: 60_000 });
   return {
-    detail: `installed ${layers.sort().join(", ")}${extras.length > 0 ? ` and ${extras.join(", ")}` : ""}; ${name.split("/").pop()} smoke on Node`,
+    detail: `installed ${[...layers.sort(), ...extras].join(", ")}; ${name.split("/").pop()} smoke on Node`,
     bytes: diskBytes(join(dir, "node_modules")),
   };
 }

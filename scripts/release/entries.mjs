@@ -22,7 +22,11 @@ function importedSpecifiers(text) {
   return found;
 }
 
-/** The source file a relative specifier names (`./x.js` is `./x.ts` in src). @param {string} from @param {string} specifier */
+/**
+ * The source file a relative specifier names (`./x.js` is `./x.ts` in src).
+ * @param {string} from
+ * @param {string} specifier
+ */
 function sourceFile(from, specifier) {
   const base = resolve(dirname(from), specifier);
   for (const candidate of [base.replace(/\.js$/, ".ts"), base, `${base}.ts`, join(base, "index.ts")])
@@ -63,9 +67,12 @@ function reachesNode(file, packageIsNodeOnly) {
 export function packageEntries(checkout, packages) {
   /** @type {Map<string, Entry[]>} */
   const out = new Map();
-  /** A bare specifier's package is Node-only when its main entry is (what it imports is its main entry or a subpath). */
+  /** Whether a bare specifier names a Node-only entry of a package judged before (the main entry or a subpath). */
   const nodeOnly = (/** @type {string} */ specifier) => {
-    const name = specifier.split("/").slice(0, specifier.startsWith("@") ? 2 : 1).join("/");
+    const name = specifier
+      .split("/")
+      .slice(0, specifier.startsWith("@") ? 2 : 1)
+      .join("/");
     const entries = out.get(name);
     if (entries === undefined) return false; // not one of ours: judged by what this package imports itself
     const subpath = specifier.slice(name.length) === "" ? "" : `/${specifier.slice(name.length + 1)}`;

@@ -7,8 +7,8 @@ import { acceptWebSocket, openWebSocketConnection, WebSocketHandshakeError } fro
 
 const deadline = setTimeout(() => {
   console.error("websocket smoke: no answer within 20 s");
-  // Deno and Bun have process too (Deno through its Node compatibility).
-  globalThis.Deno ? globalThis.Deno.exit(1) : process.exit(1);
+  if (globalThis.Deno !== undefined) globalThis.Deno.exit(1);
+  else process.exit(1); // Node and Bun
 }, 20_000);
 const encode = (text) => new TextEncoder().encode(text);
 const decode = (bytes) => new TextDecoder().decode(bytes);
