@@ -1,7 +1,9 @@
 // Public-API smoke of @asyncstreams/quic, run against an installed copy by the release checks
 // (scripts/release/), on Node: a line echo over one QUIC stream on 127.0.0.1 through
 // @matrixai/quic (its native addon comes from the registry as an optional dependency), with a
-// certificate that openssl makes for the run. It proves the addon installed and loads.
+// certificate that openssl makes for the run. It proves the addon installed and loads. Like every
+// smoke, it is copied alone into a consumer project (and read from old release tags), so it shares
+// no helper with tls's smoke, whose certificate step it repeats.
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
