@@ -150,6 +150,7 @@ export async function openQuicConnection(options: OpenQuicConnectionOptions): Pr
   const controller = new AbortController();
   const where = `${action} to ${host}:${port}`;
   let timer: ReturnType<typeof setTimeout> | undefined;
+  let onAbort: (() => void) | undefined;
   const stopped = new Promise<never>((_resolve, reject) => {
     const fail = (error: unknown): void => {
       controller.abort(error);
@@ -158,7 +159,8 @@ export async function openQuicConnection(options: OpenQuicConnectionOptions): Pr
     if (handshakeTimeout > 0) {
       timer = setTimeout(() => fail(new QuicHandshakeError("ERR_QUIC_HANDSHAKE_TIMEOUT", `${where}: the handshake did not finish within ${handshakeTimeout} ms`)), handshakeTimeout);
     }
-    signal?.addEventListener("abort", () => fail(signal.reason), { once: true });
+    onAbort = () => fail(signal?.reason);
+    signal?.addEventListener("abort", onAbort, { once: true });
   });
   stopped.catch(() => undefined);
   const connecting = stack.connect({
@@ -181,5 +183,7 @@ export async function openQuicConnection(options: OpenQuicConnectionOptions): Pr
     throw new QuicHandshakeError("ERR_QUIC_HANDSHAKE_FAILED", `${where}: the handshake failed: ${detail}`, { cause: error });
   } finally {
     clearTimeout(timer);
+    // A long-lived signal (a whole program's) must not keep this attempt's closure alive.
+    if (onAbort !== undefined) signal?.removeEventListener("abort", onAbort);
   }
 }
