@@ -4,7 +4,7 @@ import { describe, expect, it, onTestFinished } from "vitest";
 import { SocketError, openConnection, openUnixConnection, startServer, startUnixServer } from "@asyncstreams/net";
 import type { StreamReader } from "@asyncstreams/reader";
 import type { StreamWriter } from "@asyncstreams/writer";
-import { bytes, text, within } from "@asyncstreams/test-utils";
+import { bytes, sleep, text, until, within } from "@asyncstreams/test-utils";
 import { HOST, closeAtEnd, closeServerAtEnd, portOf, tempDir } from "@asyncstreams/test-utils/node";
 import { spawnSourceChild } from "./_reliability-child.js";
 
@@ -159,6 +159,27 @@ describe("family and adopted sockets on the servers (asyncio's family= and sock=
 });
 
 describe("startServing: false", () => {
+  it("a connection accepted before startServing() is neither read from nor written to until then, then served whole", async () => {
+    const inherited = createServer();
+    await new Promise<void>((resolve) => inherited.listen({ host: HOST, port: 0 }, resolve));
+    const { port } = inherited.address() as { port: number };
+    const held: Socket[] = [];
+    // An adopted net.Server: a listener of our own sees the raw socket the server holds back.
+    inherited.on("connection", (socket: Socket) => held.push(socket));
+    const server = await startServer(echoLine, { socket: inherited, startServing: false });
+    onTestFinished(async () => {
+      server.close();
+      await server.waitClosed();
+      inherited.close();
+    });
+    const waiting = roundTrip(port, "held\n");
+    await until(() => held.length === 1);
+    await sleep(50); // time for a read the server should not make
+    expect({ read: held[0]!.bytesRead, written: held[0]!.bytesWritten }).toEqual({ read: 0, written: 0 });
+    await server.startServing();
+    expect(await within(waiting)).toBe("held\n");
+  });
+
   it("a connection reset while the server is not serving yet hurts nothing, and the next one is served whole", async () => {
     const server = await startServer(echoLine, { host: HOST, port: 0, startServing: false });
     closeServerAtEnd(server);
