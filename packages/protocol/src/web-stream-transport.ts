@@ -5,6 +5,7 @@ import { ConnectionResetError } from "./connection-reset-error.js";
 import { deliverEof } from "./deliver-eof.js";
 import type { Protocol } from "./protocol.js";
 import type { Transport, WriteBufferLimits } from "./transport.js";
+import { ReadFlowControl } from "./read-flow-control.js";
 import { WriteFlowControl } from "./write-flow-control.js";
 
 const ignore = (): void => undefined;
@@ -105,7 +106,15 @@ export class WebStreamTransport implements Transport {
   /** Bytes handed to the writer whose `write()` has not settled: the write buffer. */
   #queued = 0;
   readonly #flow: WriteFlowControl;
-  #readingPaused = false;
+  readonly #reading = new ReadFlowControl({
+    closing: () => this.#closing,
+    deliver: () => {
+      const held = this.#held;
+      this.#held = null;
+      if (held === null) this.#pull();
+      else this.#deliver(held);
+    },
+  });
   #readInFlight = false;
   /** What the read in flight brought while reading was paused. */
   #held: ReadableStreamReadResult<Uint8Array> | null = null;
@@ -164,27 +173,17 @@ export class WebStreamTransport implements Transport {
 
   /** @inheritDoc */
   isReading(): boolean {
-    return !this.#readingPaused && !this.#closing;
+    return this.#reading.isReading();
   }
 
   /** @inheritDoc */
   pauseReading(): void {
-    if (this.#closing || this.#readingPaused) return;
-    this.#readingPaused = true;
+    this.#reading.pause();
   }
 
   /** @inheritDoc */
   resumeReading(): void {
-    if (this.#closing || !this.#readingPaused) return;
-    this.#readingPaused = false;
-    // Never synchronously: the reader calls this from inside a read.
-    queueMicrotask(() => {
-      if (this.#readingPaused || this.#closing) return;
-      const held = this.#held;
-      this.#held = null;
-      if (held === null) this.#pull();
-      else this.#deliver(held);
-    });
+    this.#reading.resume();
   }
 
   /** @inheritDoc */
@@ -266,7 +265,7 @@ export class WebStreamTransport implements Transport {
 
   /** Starts the next `read()` unless one is in flight or delivery is stopped. */
   #pull(): void {
-    if (this.#readInFlight || this.#readingPaused || this.#closing || this.#eofReceived || this.#protocol === null) return;
+    if (this.#readInFlight || this.#reading.isPaused() || this.#closing || this.#eofReceived || this.#protocol === null) return;
     this.#readInFlight = true;
     this.#reader.read().then(this.#onRead, this.#onReadError);
   }
@@ -274,7 +273,7 @@ export class WebStreamTransport implements Transport {
   readonly #onRead = (result: ReadableStreamReadResult<Uint8Array>): void => {
     this.#readInFlight = false;
     if (this.#closing) return;
-    if (this.#readingPaused) this.#held = result;
+    if (this.#reading.isPaused()) this.#held = result;
     else this.#deliver(result);
   };
 

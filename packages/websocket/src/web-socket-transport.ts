@@ -1,6 +1,6 @@
 import { NotImplementedError } from "@asyncstreams/buffer";
 import type { Protocol, Transport, WriteBufferLimits } from "@asyncstreams/protocol";
-import { WriteFlowControl } from "@asyncstreams/protocol";
+import { ReadFlowControl, WriteFlowControl } from "@asyncstreams/protocol";
 import { InvalidStateError } from "@asyncstreams/reader";
 import { checkOptions, checkPositiveInteger } from "./_check-options.js";
 import { ABORT_CODE, closeError, MESSAGE_TOO_BIG, sendableCode } from "./_close-codes.js";
@@ -91,7 +91,7 @@ export class WebSocketTransport implements Transport {
   #protocol: Protocol | null = null;
   #incoming: Incoming[] = [];
   #heldBytes = 0;
-  #readingPaused = false;
+  readonly #reading: ReadFlowControl;
   #delivering = false;
   #closing = false;
   /** The connection is lost or about to be: writes are dropped (asyncio's `_conn_lost > 0`). */
@@ -133,6 +133,14 @@ export class WebSocketTransport implements Transport {
     this.#keepAliveOptions = options.keepAlive;
     this.#extraInfo = { ...options.extraInfo, websocket: socket };
     this.#flow = new WriteFlowControl({ size: () => this.getWriteBufferSize(), protocol: () => this.#protocol, limits: options.writeBufferLimits });
+    // ws pauses its socket; a WHATWG socket cannot, so what arrives is held (up to maxReadBuffer).
+    const ws = this.#ws;
+    this.#reading = new ReadFlowControl({
+      closing: () => this.#closing,
+      deliver: this.#deliver,
+      pauseSource: ws && (() => ws.pause()),
+      resumeSource: ws && (() => ws.resume()),
+    });
     this.#opened = new Promise<void>((resolve, reject) => {
       this.#resolveOpened = resolve;
       this.#rejectOpened = reject;
@@ -194,23 +202,17 @@ export class WebSocketTransport implements Transport {
 
   /** @inheritDoc */
   isReading(): boolean {
-    return !this.#readingPaused && !this.#closing;
+    return this.#reading.isReading();
   }
 
   /** @inheritDoc */
   pauseReading(): void {
-    if (this.#closing || this.#readingPaused) return;
-    this.#readingPaused = true;
-    this.#ws?.pause();
+    this.#reading.pause();
   }
 
   /** @inheritDoc */
   resumeReading(): void {
-    if (this.#closing || !this.#readingPaused) return;
-    this.#readingPaused = false;
-    this.#ws?.resume();
-    // Never synchronously: the reader calls this from inside a read.
-    queueMicrotask(this.#deliver);
+    this.#reading.resume();
   }
 
   /** @inheritDoc */
@@ -382,7 +384,7 @@ export class WebSocketTransport implements Transport {
     if (this.#delivering) return;
     this.#delivering = true;
     try {
-      while (this.#protocol !== null && !this.#readingPaused && !this.#lost && !this.#closing) {
+      while (this.#protocol !== null && !this.#reading.isPaused() && !this.#lost && !this.#closing) {
         const next = this.#incoming.shift();
         if (next === undefined) break;
         if ("end" in next) {
