@@ -71,7 +71,8 @@ export interface WebStreamTransportOptions {
  *   took the chunk. `pauseReading()` starts no new `read()`, so the stream's queue fills and its
  *   source is told to stop (a chunk that the read in flight still brings is held until
  *   `resumeReading()`). Chunks are handed over without a copy (see `copyChunks`).
- * - The end of the readable is `eofReceived()`; unless that returns `true`, the transport closes.
+ * - The end of the readable is `eofReceived()`; unless that returns `true` (and the transport
+ *   was made with `halfClose`, the default), the transport closes.
  *   An error of either stream fails the connection with a {@linkcode ConnectionResetError} whose
  *   `cause` is the stream's reason (this project's own errors pass through as they are), so a
  *   `catch` is the same as over TCP.
@@ -309,7 +310,10 @@ export class WebStreamTransport implements Transport {
 
   #onEof(): void {
     this.#eofReceived = true;
-    deliverEof(this.#protocol, { close: () => this.close(), fail: (error) => this.#fatal(error) });
+    const keepOpen = deliverEof(this.#protocol, { close: () => this.close(), fail: (error) => this.#fatal(error) });
+    // As asyncio's SSL transport: with no half-close the peer's end is the connection's end, whatever
+    // eofReceived() asked for (a WebSocketStream's readable ends only once the socket has closed).
+    if (keepOpen && !this.#halfClose) this.close();
   }
 
   #written(size: number): void {

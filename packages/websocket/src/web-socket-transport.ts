@@ -8,9 +8,10 @@ import { checkKeepAlive, KeepAlive } from "./_keep-alive.js";
 import { asWsSocket, wsMessageBytes, type WsSocket } from "./_ws-socket.js";
 import { KeepAliveTimeoutError } from "./keep-alive-timeout-error.js";
 import type { KeepAliveOptions } from "./keep-alive-options.js";
+import { handshakeFailure } from "./_handshake-failure.js";
+import { messageBytes } from "./_message-bytes.js";
 import { ReadOverflowError } from "./read-overflow-error.js";
 import type { WebSocketLike } from "./web-socket-like.js";
-import { WebSocketHandshakeError } from "./web-socket-handshake-error.js";
 
 const CONNECTING = 0;
 const OPEN = 1;
@@ -19,7 +20,6 @@ const POLL_MS = 5;
 /** The default of `maxReadBuffer`: 8 MiB. */
 const DEFAULT_MAX_READ_BUFFER = 8 * 1024 * 1024;
 const OPTIONS = ["writeBufferLimits", "maxReadBuffer", "keepAlive", "extraInfo", "url"] as const;
-const utf8 = new TextEncoder();
 const utf8Decoder = new TextDecoder();
 
 /** Options for {@linkcode WebSocketTransport}. */
@@ -448,28 +448,4 @@ export class WebSocketTransport implements Transport {
     this.#keepAlive?.stop();
     this.#protocol?.connectionLost(error);
   }
-}
-
-/** A WHATWG message's bytes: an ArrayBuffer as is, a text message as UTF-8. */
-function messageBytes(data: unknown): Uint8Array {
-  if (data instanceof ArrayBuffer) return new Uint8Array(data);
-  if (typeof data === "string") return utf8.encode(data);
-  if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
-  throw new TypeError(`Cannot receive: the WebSocket delivered a ${Object.prototype.toString.call(data)}; set binaryType to "arraybuffer"`);
-}
-
-/** The error for a socket that closed before it opened. */
-function handshakeFailure(url: string, code: number, error: unknown): WebSocketHandshakeError {
-  const message = error instanceof Error ? error.message : "";
-  const status = /Unexpected server response: (\d{3})/.exec(message)?.[1];
-  if (status !== undefined) {
-    return new WebSocketHandshakeError("ERR_WEBSOCKET_HANDSHAKE", url, `the server refused the upgrade with HTTP status ${status}`, { status: Number(status), closeCode: code, cause: error });
-  }
-  if (message !== "") return new WebSocketHandshakeError("ERR_WEBSOCKET_HANDSHAKE", url, message, { closeCode: code, cause: error });
-  return new WebSocketHandshakeError(
-    "ERR_WEBSOCKET_HANDSHAKE",
-    url,
-    `the connection closed with code ${code} before the opening handshake completed; the WHATWG WebSocket gives no detail (the server may be unreachable, may have refused the upgrade with an HTTP status, or may have refused every subprotocol)`,
-    { closeCode: code, cause: error },
-  );
 }

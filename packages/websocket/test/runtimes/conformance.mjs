@@ -6,11 +6,19 @@
 // Prints one JSON line per case: { name, ok, error? }, then { done: true }. Argument: a JSON array of
 // name prefixes to skip.
 import { transportConformance } from "@asyncstreams/protocol/testing";
+import { openWebSocketStreamTransport } from "../../dist/_web-socket-stream.js";
 import { WebSocketTransport } from "../../dist/index.js";
 
-const { Deno, Bun } = /** @type {{ Deno?: any, Bun?: any }} */ (globalThis);
+const { Deno } = /** @type {{ Deno?: any }} */ (globalThis);
 /** Name prefixes of cases not to run (a JSON array), so that a known-inapplicable case costs no timeout. */
-const skip = JSON.parse((Deno?.args ?? process.argv.slice(2))[0] ?? "[]");
+const [skipArgument, mode] = Deno?.args ?? process.argv.slice(2);
+const skip = JSON.parse(skipArgument ?? "[]");
+/**
+ * "stream": the client is a WebSocketStream (Deno with --unstable-net), the transport that
+ * openWebSocketConnection uses there, and the server side comes first in the pair, so that the
+ * kit's "peer does not read" cases write into the stream's paused reader (real back-pressure).
+ */
+const useStream = mode === "stream";
 
 /** Resolves once a WHATWG or ws socket is open. */
 function whenOpen(socket) {
@@ -68,6 +76,19 @@ async function startServer() {
 const server = await startServer();
 const factory = async () => {
   const accepted = server.accepted();
+  if (useStream) {
+    const stream = new globalThis.WebSocketStream(server.url);
+    const never = new Promise(() => undefined);
+    const [client, peer] = await Promise.all([openWebSocketStreamTransport(stream, server.url, never, undefined), accepted]);
+    await whenOpen(peer);
+    return {
+      transports: [new WebSocketTransport(peer), client],
+      async close() {
+        const streamClosed = Promise.race([stream.closed.catch(() => undefined), new Promise((resolve) => setTimeout(resolve, 2_000))]);
+        await Promise.all([whenClosed(peer), streamClosed]);
+      },
+    };
+  }
   const client = new WebSocket(server.url);
   const peer = await accepted;
   await Promise.all([whenOpen(client), whenOpen(peer)]);
