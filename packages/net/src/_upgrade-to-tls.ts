@@ -10,6 +10,13 @@ import { sessionPeerCertificate } from "./_session-peer-certificate.js";
 /** asyncio's `ssl_handshake_timeout` default: 60 s. */
 export const DEFAULT_HANDSHAKE_TIMEOUT = 60_000;
 
+/**
+ * The option key (a registered symbol, so that no user option can collide with it and no package
+ * has to export it) under which the TLS package's server passes when the handshake's time began:
+ * the accept, which may precede the upgrade by a burst's worth of set-ups.
+ */
+export const HANDSHAKE_STARTED_AT: unique symbol = Symbol.for("asyncstreams.tls.handshakeStartedAt");
+
 /** Which end of the connection upgrades, and the name a client checks the certificate against. */
 export interface UpgradeSide {
   serverSide: boolean;
@@ -30,6 +37,15 @@ export async function upgradeToTls(raw: Socket, leftover: readonly Uint8Array[],
     throw new RangeError(`Cannot start TLS: handshakeTimeout should be a positive number, got ${String(handshakeTimeout)}`);
   }
   signal?.throwIfAborted();
+  const startedAt: unknown = Reflect.get(options, HANDSHAKE_STARTED_AT);
+  const deadline = (typeof startedAt === "number" ? startedAt : performance.now()) + handshakeTimeout;
+  const remaining = (): number => Math.max(1, deadline - performance.now());
+  if (side.serverSide && leftover.length === 0) {
+    // A server's TLS socket costs tens of KiB and its teardown most of the work of a timeout: a
+    // client that never sends its ClientHello (a storm of stalled connections) should cost neither.
+    // Node's TLS socket reads what the plain socket already holds first.
+    await firstBytes(raw, remaining(), handshakeTimeout, signal);
+  }
   // With nothing left over, TLS wraps the socket's handle directly (fast); otherwise a stream that
   // replays the leftover bytes before the socket's own.
   const carrier: Duplex = leftover.length === 0 ? raw : new ReplayingSocket(raw, leftover);
@@ -56,7 +72,7 @@ export async function upgradeToTls(raw: Socket, leftover: readonly Uint8Array[],
     };
     secure = tlsConnect(connection);
   }
-  await handshake(secure, side.serverSide ? "secure" : "secureConnect", handshakeTimeout, signal);
+  await handshakeStep({ socket: secure, event: side.serverSide ? "secure" : "secureConnect" }, remaining(), handshakeTimeout, signal);
   if (side.serverSide && tlsOptions["requestCert"] === true) checkClientCertificate(secure, tlsOptions["rejectUnauthorized"] !== false);
   return secure;
 }
@@ -97,43 +113,76 @@ function withSessionFor(name: string, options: ConnectionOptions): ConnectionOpt
   return rest;
 }
 
-/** Waits for the handshake event, failing on error, timeout or abort (and destroying the socket). */
-function handshake(secure: TLSSocket, event: "secure" | "secureConnect", timeout: number, signal: AbortSignal | undefined): Promise<void> {
+/** The error of a handshake that took longer than `timeout` milliseconds. */
+function handshakeTimeoutError(timeout: number): TlsError {
+  return new TlsError("ERR_ASYNCSTREAMS_TLS_HANDSHAKE_TIMEOUT", `Cannot start TLS: SSL handshake is taking longer than ${timeout / 1000} seconds: aborting the connection`);
+}
+
+/** The error of a connection that ended before its handshake completed. */
+function closedDuringHandshake(): TlsError {
+  return new TlsError("ECONNRESET", "Cannot start TLS: the connection closed during the handshake");
+}
+
+/** What the handshake waits for: `event` on `socket`, done when `isDone()` says so (default: at once). */
+interface HandshakeStep {
+  socket: Socket;
+  event: string;
+  isDone?: () => boolean;
+}
+
+/**
+ * Waits for one step of the handshake, failing on error, end, timeout or abort (and destroying the
+ * socket). `timeout` is what is left of `handshakeTimeout` (named in the error).
+ */
+function handshakeStep(step: HandshakeStep, timeout: number, handshakeTimeout: number, signal: AbortSignal | undefined): Promise<void> {
+  const { socket, event, isDone = () => true } = step;
   return new Promise<void>((resolve, reject) => {
     const fail = (error: unknown): void => {
       cleanUp();
       // Node may still emit an error on the destroyed socket (tls.connect() fails its own way on
       // 'end'): it must not go unhandled.
-      secure.on("error", () => undefined);
-      secure.destroy();
+      socket.on("error", () => undefined);
+      socket.destroy();
       reject(error);
     };
-    const onSecure = (): void => {
+    const onEvent = (): void => {
+      if (!isDone()) return;
       cleanUp();
       resolve();
     };
     const onError = (error: Error): void => fail(toTlsError(error));
     // 'end' too: the socket is half-open (allowHalfOpen), so a peer's FIN alone never emits 'close'
     // and a server would otherwise wait out the whole handshake timeout.
-    const onClose = (): void => fail(new TlsError("ECONNRESET", "Cannot start TLS: the connection closed during the handshake"));
+    const onClose = (): void => fail(closedDuringHandshake());
     const onAbort = (): void => fail(signal!.reason);
-    const timer = setTimeout(() => {
-      fail(new TlsError("ERR_ASYNCSTREAMS_TLS_HANDSHAKE_TIMEOUT", `Cannot start TLS: SSL handshake is taking longer than ${timeout / 1000} seconds: aborting the connection`));
-    }, timeout);
+    const timer = setTimeout(() => fail(handshakeTimeoutError(handshakeTimeout)), timeout);
     const cleanUp = (): void => {
       clearTimeout(timer);
-      secure.off(event, onSecure);
-      secure.off("error", onError);
-      secure.off("close", onClose);
-      secure.off("end", onClose);
+      socket.off(event, onEvent);
+      socket.off("error", onError);
+      socket.off("close", onClose);
+      socket.off("end", onClose);
       signal?.removeEventListener("abort", onAbort);
     };
-    secure.once(event, onSecure);
-    secure.once("error", onError);
-    secure.once("close", onClose);
-    secure.once("end", onClose);
+    socket.on(event, onEvent);
+    socket.once("error", onError);
+    socket.once("close", onClose);
+    socket.once("end", onClose);
     signal?.addEventListener("abort", onAbort, { once: true });
   });
+}
+
+/**
+ * Waits until the plain socket holds the peer's first bytes: they stay buffered in it, paused,
+ * for the TLS socket to read first. 'readable' with nothing buffered is the end of the stream.
+ */
+async function firstBytes(raw: Socket, timeout: number, handshakeTimeout: number, signal: AbortSignal | undefined): Promise<void> {
+  await handshakeStep({ socket: raw, event: "readable", isDone: () => raw.readableLength > 0 || raw.readableEnded }, timeout, handshakeTimeout, signal);
+  if (raw.readableLength === 0) {
+    raw.destroy();
+    throw closedDuringHandshake();
+  }
+  raw.pause();
 }
 
 /** Wraps a Node TLS or socket error in a {@linkcode TlsError} that keeps its code. */

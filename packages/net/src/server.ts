@@ -12,6 +12,16 @@ import { diagnostics } from "./_diagnostics.js";
 import type { NetAcceptMessage } from "./diagnostics-channels.js";
 
 /**
+ * How long accepted connections may wait to be set up while more keep arriving (`#serveAccepted`).
+ * It bounds the delay a burst adds to its first connection; the handshake timeout of a TLS server
+ * counts from the accept, so the wait is not lost from it.
+ */
+const ACCEPT_FIRST_MS = 250;
+
+/** How many accepted connections one turn of the event loop sets up once accepting has paused. */
+const SERVE_SLICE = 16;
+
+/**
  * An address a server listens on: `{ address, family, port }` for TCP, the path for Unix sockets.
  */
 export type ServerAddress = { address: string; family: string; port: number } | string;
@@ -83,8 +93,12 @@ export class Server implements AsyncDisposable {
   readonly #clients = new Set<SocketTransport>();
   /** Sockets accepted before `startServing()`, waiting to be served. */
   #pending: Socket[] = [];
-  /** Sockets accepted in the current turn of Node's accept loop, served right after it (`#serveAccepted`). */
+  /** Sockets accepted and not yet set up, oldest first (`#serveAccepted`). */
   #accepted: { socket: Socket; acceptedAt: number }[] = [];
+  /** Whether a connection was accepted since `#serveAccepted` last ran. */
+  #arrived = false;
+  /** Whether `#serveAccepted` is scheduled (`setImmediate`). */
+  #serveScheduled = false;
   #serving = false;
   #closed = false;
   #waiters: (() => void)[] = [];
@@ -241,13 +255,13 @@ export class Server implements AsyncDisposable {
 
   /** Closes every live connection, after flushing what each has buffered. Call `close()` first. */
   closeClients(): void {
-    this.#serveAccepted(); // accepted in this turn: they are clients too
+    this.#serveAllAccepted(); // accepted, not yet set up: they are clients too
     for (const transport of [...this.#clients]) transport.close();
   }
 
   /** Resets every live connection at once, dropping what each has buffered. Call `close()` first. */
   abortClients(): void {
-    this.#serveAccepted();
+    this.#serveAllAccepted();
     for (const transport of [...this.#clients]) transport.abort();
   }
 
@@ -287,11 +301,13 @@ export class Server implements AsyncDisposable {
       return;
     }
     if (this.#serving) {
-      // Node accepts every queued connection in one go, calling this for each. Setting each one up
-      // here would keep the rest waiting in the kernel's queue meanwhile (in a burst of 1,000, for
-      // most of a second): only note the time, and serve them all once the loop has accepted them.
-      if (this.#accepted.length === 0) setImmediate(this.#serveAccepted);
+      // Only note the time here: the connection is set up by #serveAccepted, after the loop's poll.
       this.#accepted.push({ socket, acceptedAt: performance.now() });
+      this.#arrived = true;
+      if (!this.#serveScheduled) {
+        this.#serveScheduled = true;
+        setImmediate(this.#serveAccepted);
+      }
     } else {
       socket.pause();
       this.#pending.push(socket);
@@ -304,11 +320,39 @@ export class Server implements AsyncDisposable {
     else this.#init.onError(error, { message });
   };
 
-  readonly #serveAccepted = (): void => {
+  /** Sets up every accepted connection now (when closing: they are clients too). */
+  #serveAllAccepted(): void {
     const accepted = this.#accepted;
     this.#accepted = [];
     for (const { socket, acceptedAt } of accepted) this.#serve(socket, acceptedAt);
     this.#maybeWakeWaiters();
+  }
+
+  /**
+   * Sets up accepted connections, accepting first while a burst lasts.
+   *
+   * Node accepts one connection per turn of its event loop, so whatever a turn spends setting up
+   * connections delays the next accept. Setting up costs a fraction of a millisecond (a TLS server
+   * makes its TLS socket here) and accepting a tenth of that: served as they come, a burst of 1,000
+   * waits in the kernel's queue, unseen and untimed, for hundreds of milliseconds, and the last ones
+   * outlive their handshake timeout by as much. So while connections keep arriving (for at most
+   * {@linkcode ACCEPT_FIRST_MS}), turns only accept; then each turn sets up {@linkcode SERVE_SLICE}.
+   */
+  readonly #serveAccepted = (): void => {
+    this.#serveScheduled = false;
+    const oldest = this.#accepted[0];
+    if (oldest === undefined) return;
+    const accepting = this.#arrived && performance.now() - oldest.acceptedAt < ACCEPT_FIRST_MS;
+    this.#arrived = false;
+    if (!accepting) {
+      const slice = this.#accepted.splice(0, SERVE_SLICE);
+      for (const { socket, acceptedAt } of slice) this.#serve(socket, acceptedAt);
+      this.#maybeWakeWaiters();
+    }
+    if (this.#accepted.length > 0 && !this.#serveScheduled) {
+      this.#serveScheduled = true;
+      setImmediate(this.#serveAccepted);
+    }
   };
 
   #serve(socket: Socket, acceptedAt = performance.now()): void {

@@ -5,6 +5,9 @@ import type { StartTlsOptions } from "@asyncstreams/writer";
 import type { TlsOptions } from "./tls-options.js";
 import { renameAction } from "./_start-tls-or-close.js";
 
+/** The key net's upgrade reads the handshake's start time from (a registered symbol, not an export). */
+const HANDSHAKE_STARTED_AT = Symbol.for("asyncstreams.tls.handshakeStartedAt");
+
 /** asyncio's `ssl_handshake_timeout` default, as the net package applies it: 60 s. */
 const DEFAULT_HANDSHAKE_TIMEOUT = 60_000;
 
@@ -39,11 +42,10 @@ export function secureOnClient(onClient: ClientConnectedCallback, options: Start
   return {
     onClient: async (reader, writer) => {
       // The server may reach this callback a while after the accept (it accepts a whole burst before
-      // serving any of it): the handshake timeout counts from the accept.
+      // serving any of it): the handshake timeout counts from the accept (see net's _upgrade-to-tls).
       const accepted = writer.getExtraInfo("acceptedAt");
-      const waited = typeof accepted === "number" ? performance.now() - accepted : 0;
       try {
-        await writer.startTls({ ...prepared, handshakeTimeout: Math.max(1, handshakeTimeout - waited) });
+        await writer.startTls({ ...prepared, handshakeTimeout, [HANDSHAKE_STARTED_AT]: accepted });
       } catch (error) {
         onHandshakeError?.(renameAction(error, "Cannot accept a TLS connection"), { message: "TLS handshake failed", peername: writer.getExtraInfo("peername") });
         return;

@@ -7,6 +7,7 @@ import { CA, SELF_SIGNED } from "@asyncstreams/test-utils/certs";
 import { HOST, closeAtEnd, portOf, startRawServer, tcpSocketHandles } from "@asyncstreams/test-utils/node";
 import { startNodeTlsPeer } from "./_helpers.js";
 import { MARGIN, gone, neverCalled, rawClient, startTlsServer } from "./_faults-helpers.js";
+import { connectWithPrefix } from "./_prefixed-socket.js";
 
 describe("TLS faults (reliability table, rows D)", () => {
   describe("D1: a handshake that never completes", () => {
@@ -52,6 +53,33 @@ describe("TLS faults (reliability table, rows D)", () => {
       expect(failures).toHaveLength(1);
       socket.destroy();
       await until(() => tcpSocketHandles() <= before, MARGIN, "no TCP socket left on either side");
+    });
+  });
+
+  describe("D1: a ClientHello that comes late or in parts", () => {
+    // The server makes its TLS socket only once the client's first bytes are in (a stalled client
+    // then costs a plain socket): what was read before must reach TLS first, in order.
+    it("completes the handshake when the ClientHello's first bytes arrive on their own, and echoes a line", async () => {
+      const { server, failures } = await startTlsServer(async (reader, writer) => {
+        writer.write(await reader.readLine());
+        await writer.drain();
+        writer.close();
+      }, { handshakeTimeout: 10_000 });
+      const client = await connectWithPrefix(portOf(server), new Uint8Array(0), { ca: CA, servername: "localhost" }, 5);
+      await within(client.connected);
+      client.secure.write("split hello\n");
+      await until(() => client.received() === "split hello\n", MARGIN, "the echo");
+      expect(failures).toEqual([]);
+    });
+
+    it("counts the wait for the first bytes in handshakeTimeout: a client that sends part of a ClientHello and stops is dropped", async () => {
+      const { server, firstFailure } = await startTlsServer(neverCalled, { handshakeTimeout: 300 });
+      const socket = await rawClient(portOf(server));
+      socket.write(Uint8Array.of(0x16, 0x03, 0x01, 0x00, 0x50)); // the start of a handshake record, then nothing
+      const error = await within(firstFailure, 300 + MARGIN, "onHandshakeError");
+      expect((error as TlsError).code).toBe("ERR_ASYNCSTREAMS_TLS_HANDSHAKE_TIMEOUT");
+      expect((error as TlsError).message).toMatch(/longer than 0.3 seconds/);
+      await within(gone(socket), MARGIN, "the server to drop the client");
     });
   });
 
