@@ -57,6 +57,15 @@ export class ReadFlowControl {
    * Tells whether the reader asked for a pause that is still on (whatever `closing` says).
    *
    * @returns `true` between `pause()` and `resume()`.
+   *
+   * @example
+   * ```ts
+   * import { ReadFlowControl } from "@asyncstreams/protocol";
+   *
+   * const reading = new ReadFlowControl({ closing: () => false, deliver: () => console.log("deliver") });
+   * reading.pause();
+   * console.log(reading.isPaused()); // true
+   * ```
    */
   isPaused(): boolean {
     return this.#paused;
@@ -66,19 +75,51 @@ export class ReadFlowControl {
    * asyncio's `is_reading()`.
    *
    * @returns `true` unless paused or closing.
+   *
+   * @example
+   * ```ts
+   * import { ReadFlowControl } from "@asyncstreams/protocol";
+   *
+   * const reading = new ReadFlowControl({ closing: () => false, deliver: () => console.log("deliver") });
+   * console.log(reading.isReading()); // true
+   * ```
    */
   isReading(): boolean {
     return !this.#paused && !this.#closing();
   }
 
-  /** asyncio's `pause_reading()`: a no-op while closing or already paused. */
+  /**
+   * asyncio's `pause_reading()`: a no-op while closing or already paused.
+   *
+   * @example
+   * ```ts
+   * import { ReadFlowControl } from "@asyncstreams/protocol";
+   *
+   * const reading = new ReadFlowControl({ closing: () => false, deliver: () => console.log("deliver") });
+   * reading.pause();
+   * console.log(reading.isReading()); // false
+   * ```
+   */
   pause(): void {
     if (this.#paused || this.#closing()) return;
     this.#paused = true;
     this.#pauseSource?.();
   }
 
-  /** asyncio's `resume_reading()`: a no-op while closing or not paused; delivery goes on in a microtask. */
+  /**
+   * asyncio's `resume_reading()`: a no-op while closing or not paused; delivery goes on in a microtask.
+   *
+   * @example
+   * ```ts
+   * import { ReadFlowControl } from "@asyncstreams/protocol";
+   *
+   * const reading = new ReadFlowControl({ closing: () => false, deliver: () => console.log("deliver") });
+   * reading.pause();
+   * reading.resume();
+   * console.log(reading.isReading()); // true
+   * await Promise.resolve(); // "deliver" is printed here, in a later microtask
+   * ```
+   */
   resume(): void {
     if (!this.#paused || this.#closing()) return;
     this.#paused = false;
