@@ -23,6 +23,8 @@ export { MemoryTransport } from "./memory-transport.js";
 export type { MemoryTransportOptions } from "./memory-transport.js";
 export { memoryTransportPair } from "./memory-transport-pair.js";
 export type { Protocol } from "./protocol.js";
+export { ReadFlowControl } from "./read-flow-control.js";
+export type { ReadFlowControlOptions } from "./read-flow-control.js";
 export { resolveWriteBufferLimits } from "./resolve-write-buffer-limits.js";
 export { StreamReaderProtocol } from "./stream-reader-protocol.js";
 export type {

@@ -5,6 +5,7 @@ import { ConnectionResetError } from "./connection-reset-error.js";
 import { deliverEof } from "./deliver-eof.js";
 import type { Protocol } from "./protocol.js";
 import type { Transport, WriteBufferLimits } from "./transport.js";
+import { ReadFlowControl } from "./read-flow-control.js";
 import { WriteFlowControl } from "./write-flow-control.js";
 
 const ignore = (): void => undefined;
@@ -70,7 +71,8 @@ export interface WebStreamTransportOptions {
  *   took the chunk. `pauseReading()` starts no new `read()`, so the stream's queue fills and its
  *   source is told to stop (a chunk that the read in flight still brings is held until
  *   `resumeReading()`). Chunks are handed over without a copy (see `copyChunks`).
- * - The end of the readable is `eofReceived()`; unless that returns `true`, the transport closes.
+ * - The end of the readable is `eofReceived()`; unless that returns `true` (and the transport
+ *   was made with `halfClose`, the default), the transport closes.
  *   An error of either stream fails the connection with a {@linkcode ConnectionResetError} whose
  *   `cause` is the stream's reason (this project's own errors pass through as they are), so a
  *   `catch` is the same as over TCP.
@@ -105,7 +107,15 @@ export class WebStreamTransport implements Transport {
   /** Bytes handed to the writer whose `write()` has not settled: the write buffer. */
   #queued = 0;
   readonly #flow: WriteFlowControl;
-  #readingPaused = false;
+  readonly #reading = new ReadFlowControl({
+    closing: () => this.#closing,
+    deliver: () => {
+      const held = this.#held;
+      this.#held = null;
+      if (held === null) this.#pull();
+      else this.#deliver(held);
+    },
+  });
   #readInFlight = false;
   /** What the read in flight brought while reading was paused. */
   #held: ReadableStreamReadResult<Uint8Array> | null = null;
@@ -164,27 +174,17 @@ export class WebStreamTransport implements Transport {
 
   /** @inheritDoc */
   isReading(): boolean {
-    return !this.#readingPaused && !this.#closing;
+    return this.#reading.isReading();
   }
 
   /** @inheritDoc */
   pauseReading(): void {
-    if (this.#closing || this.#readingPaused) return;
-    this.#readingPaused = true;
+    this.#reading.pause();
   }
 
   /** @inheritDoc */
   resumeReading(): void {
-    if (this.#closing || !this.#readingPaused) return;
-    this.#readingPaused = false;
-    // Never synchronously: the reader calls this from inside a read.
-    queueMicrotask(() => {
-      if (this.#readingPaused || this.#closing) return;
-      const held = this.#held;
-      this.#held = null;
-      if (held === null) this.#pull();
-      else this.#deliver(held);
-    });
+    this.#reading.resume();
   }
 
   /** @inheritDoc */
@@ -283,7 +283,7 @@ export class WebStreamTransport implements Transport {
 
   /** Starts the next `read()` unless one is in flight or delivery is stopped. */
   #pull(): void {
-    if (this.#readInFlight || this.#readingPaused || this.#closing || this.#eofReceived || this.#protocol === null) return;
+    if (this.#readInFlight || this.#reading.isPaused() || this.#closing || this.#eofReceived || this.#protocol === null) return;
     this.#readInFlight = true;
     this.#reader.read().then(this.#onRead, this.#onReadError);
   }
@@ -291,7 +291,7 @@ export class WebStreamTransport implements Transport {
   readonly #onRead = (result: ReadableStreamReadResult<Uint8Array>): void => {
     this.#readInFlight = false;
     if (this.#closing) return;
-    if (this.#readingPaused) this.#held = result;
+    if (this.#reading.isPaused()) this.#held = result;
     else this.#deliver(result);
   };
 
@@ -327,7 +327,10 @@ export class WebStreamTransport implements Transport {
 
   #onEof(): void {
     this.#eofReceived = true;
-    deliverEof(this.#protocol, { close: () => this.close(), fail: (error) => this.#fatal(error) });
+    const keepOpen = deliverEof(this.#protocol, { close: () => this.close(), fail: (error) => this.#fatal(error) });
+    // As asyncio's SSL transport: with no half-close the peer's end is the connection's end, whatever
+    // eofReceived() asked for (a WebSocketStream's readable ends only once the socket has closed).
+    if (keepOpen && !this.#halfClose) this.close();
   }
 
   #written(size: number): void {

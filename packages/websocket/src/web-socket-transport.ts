@@ -1,6 +1,6 @@
 import { NotImplementedError } from "@asyncstreams/buffer";
 import type { Protocol, Transport, WriteBufferLimits } from "@asyncstreams/protocol";
-import { WriteFlowControl } from "@asyncstreams/protocol";
+import { ReadFlowControl, WriteFlowControl } from "@asyncstreams/protocol";
 import { InvalidStateError } from "@asyncstreams/reader";
 import { checkOptions, checkPositiveInteger } from "./_check-options.js";
 import { ABORT_CODE, closeError, MESSAGE_TOO_BIG, sendableCode } from "./_close-codes.js";
@@ -8,9 +8,10 @@ import { checkKeepAlive, KeepAlive } from "./_keep-alive.js";
 import { asWsSocket, wsMessageBytes, type WsSocket } from "./_ws-socket.js";
 import { KeepAliveTimeoutError } from "./keep-alive-timeout-error.js";
 import type { KeepAliveOptions } from "./keep-alive-options.js";
+import { handshakeFailure } from "./_handshake-failure.js";
+import { messageBytes } from "./_message-bytes.js";
 import { ReadOverflowError } from "./read-overflow-error.js";
 import type { WebSocketLike } from "./web-socket-like.js";
-import { WebSocketHandshakeError } from "./web-socket-handshake-error.js";
 
 const CONNECTING = 0;
 const OPEN = 1;
@@ -19,7 +20,6 @@ const POLL_MS = 5;
 /** The default of `maxReadBuffer`: 8 MiB. */
 const DEFAULT_MAX_READ_BUFFER = 8 * 1024 * 1024;
 const OPTIONS = ["writeBufferLimits", "maxReadBuffer", "keepAlive", "extraInfo", "url"] as const;
-const utf8 = new TextEncoder();
 const utf8Decoder = new TextDecoder();
 
 /** Options for {@linkcode WebSocketTransport}. */
@@ -91,7 +91,7 @@ export class WebSocketTransport implements Transport {
   #protocol: Protocol | null = null;
   #incoming: Incoming[] = [];
   #heldBytes = 0;
-  #readingPaused = false;
+  readonly #reading: ReadFlowControl;
   #delivering = false;
   #closing = false;
   /** The connection is lost or about to be: writes are dropped (asyncio's `_conn_lost > 0`). */
@@ -133,6 +133,14 @@ export class WebSocketTransport implements Transport {
     this.#keepAliveOptions = options.keepAlive;
     this.#extraInfo = { ...options.extraInfo, websocket: socket };
     this.#flow = new WriteFlowControl({ size: () => this.getWriteBufferSize(), protocol: () => this.#protocol, limits: options.writeBufferLimits });
+    // ws pauses its socket; a WHATWG socket cannot, so what arrives is held (up to maxReadBuffer).
+    const ws = this.#ws;
+    this.#reading = new ReadFlowControl({
+      closing: () => this.#closing,
+      deliver: this.#deliver,
+      pauseSource: ws && (() => ws.pause()),
+      resumeSource: ws && (() => ws.resume()),
+    });
     this.#opened = new Promise<void>((resolve, reject) => {
       this.#resolveOpened = resolve;
       this.#rejectOpened = reject;
@@ -218,23 +226,17 @@ export class WebSocketTransport implements Transport {
 
   /** @inheritDoc */
   isReading(): boolean {
-    return !this.#readingPaused && !this.#closing;
+    return this.#reading.isReading();
   }
 
   /** @inheritDoc */
   pauseReading(): void {
-    if (this.#closing || this.#readingPaused) return;
-    this.#readingPaused = true;
-    this.#ws?.pause();
+    this.#reading.pause();
   }
 
   /** @inheritDoc */
   resumeReading(): void {
-    if (this.#closing || !this.#readingPaused) return;
-    this.#readingPaused = false;
-    this.#ws?.resume();
-    // Never synchronously: the reader calls this from inside a read.
-    queueMicrotask(this.#deliver);
+    this.#reading.resume();
   }
 
   /** @inheritDoc */
@@ -468,7 +470,7 @@ export class WebSocketTransport implements Transport {
     if (this.#delivering) return;
     this.#delivering = true;
     try {
-      while (this.#protocol !== null && !this.#readingPaused && !this.#lost && !this.#closing) {
+      while (this.#protocol !== null && !this.#reading.isPaused() && !this.#lost && !this.#closing) {
         const next = this.#incoming.shift();
         if (next === undefined) break;
         if ("end" in next) {
@@ -532,28 +534,4 @@ export class WebSocketTransport implements Transport {
     this.#keepAlive?.stop();
     this.#protocol?.connectionLost(error);
   }
-}
-
-/** A WHATWG message's bytes: an ArrayBuffer as is, a text message as UTF-8. */
-function messageBytes(data: unknown): Uint8Array {
-  if (data instanceof ArrayBuffer) return new Uint8Array(data);
-  if (typeof data === "string") return utf8.encode(data);
-  if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
-  throw new TypeError(`Cannot receive: the WebSocket delivered a ${Object.prototype.toString.call(data)}; set binaryType to "arraybuffer"`);
-}
-
-/** The error for a socket that closed before it opened. */
-function handshakeFailure(url: string, code: number, error: unknown): WebSocketHandshakeError {
-  const message = error instanceof Error ? error.message : "";
-  const status = /Unexpected server response: (\d{3})/.exec(message)?.[1];
-  if (status !== undefined) {
-    return new WebSocketHandshakeError("ERR_WEBSOCKET_HANDSHAKE", url, `the server refused the upgrade with HTTP status ${status}`, { status: Number(status), closeCode: code, cause: error });
-  }
-  if (message !== "") return new WebSocketHandshakeError("ERR_WEBSOCKET_HANDSHAKE", url, message, { closeCode: code, cause: error });
-  return new WebSocketHandshakeError(
-    "ERR_WEBSOCKET_HANDSHAKE",
-    url,
-    `the connection closed with code ${code} before the opening handshake completed; the WHATWG WebSocket gives no detail (the server may be unreachable, may have refused the upgrade with an HTTP status, or may have refused every subprotocol)`,
-    { closeCode: code, cause: error },
-  );
 }

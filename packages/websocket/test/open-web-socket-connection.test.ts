@@ -31,11 +31,15 @@ async function refusedUrl(): Promise<string> {
 
 describe("openWebSocketConnection() options", () => {
   it("refuses an unknown option, a bad limit, and a bad handshakeTimeout with no network activity", async () => {
-    await expect(openWebSocketConnection("ws://127.0.0.1:9/", { limt: 5 } as never)).rejects.toThrow(new TypeError('Cannot open a WebSocket connection: unknown option "limt"; expected one of limit, writeBufferLimits, maxReadBuffer, keepAlive, search, protocols, signal, handshakeTimeout, WebSocket'));
+    await expect(openWebSocketConnection("ws://127.0.0.1:9/", { limt: 5 } as never)).rejects.toThrow(new TypeError('Cannot open a WebSocket connection: unknown option "limt"; expected one of limit, writeBufferLimits, maxReadBuffer, keepAlive, search, protocols, signal, handshakeTimeout, WebSocket, webSocketStream'));
     await expect(openWebSocketConnection("ws://127.0.0.1:9/", { limit: 0, WebSocket: WsWebSocket })).rejects.toBeInstanceOf(RangeError);
     await expect(openWebSocketConnection("ws://127.0.0.1:9/", { handshakeTimeout: -1, WebSocket: WsWebSocket })).rejects.toThrow(/handshakeTimeout must be a number of milliseconds greater than 0/);
     await expect(openWebSocketConnection("ws://127.0.0.1:9/", { keepAlive: { interval: 10, timout: 5 } as never, WebSocket: WsWebSocket })).rejects.toThrow(/keepAlive: unknown option "timout"/);
     await expect(openWebSocketConnection("ws://127.0.0.1:9/", { signal: AbortSignal.abort(new Error("stop")), WebSocket: WsWebSocket })).rejects.toThrow("stop");
+  });
+
+  it.skipIf("WebSocketStream" in globalThis)("webSocketStream: true on a runtime without WebSocketStream (Node) is a TypeError, before any network activity", async () => {
+    await expect(openWebSocketConnection("ws://127.0.0.1:9/", { webSocketStream: true, WebSocket: WsWebSocket })).rejects.toThrow(/no WebSocketStream \(webSocketStream: true\)/);
   });
 
   it.skipIf(GlobalWebSocket !== undefined)("says what to do where the runtime has no global WebSocket (Node 20)", async () => {
