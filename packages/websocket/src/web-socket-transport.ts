@@ -328,15 +328,17 @@ export class WebSocketTransport implements Transport {
     this.#incoming = []; // asyncio stops reading at once
     this.#heldBytes = 0;
     this.#keepAlive?.stop();
-    if (this.#socket.readyState === CONNECTING) {
+    const opening = this.#socket.readyState === CONNECTING;
+    if (opening) {
       this.#queued = [];
       this.#queuedBytes = 0;
       this.#socket.close();
     } else if (this.#socket.readyState === OPEN) {
       this.#socket.close(1000);
     }
-    // Read on, unseen, so that the peer's close frame completes the closing handshake.
-    this.#ws?.resume();
+    // Read on, unseen, so that the peer's close frame completes the closing handshake (an opening
+    // `ws` socket has no connection to read yet: its resume() would throw).
+    if (!opening) this.#ws?.resume();
     if (this.getWriteBufferSize() === 0) this.#finishClose();
     else this.#pollWhileWaiting(); // ws: the last send callback finishes; WHATWG: the poll does
   }

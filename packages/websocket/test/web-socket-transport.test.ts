@@ -1,7 +1,7 @@
 import { ConnectionResetError } from "@asyncstreams/protocol";
 import { describe, expect, it } from "vitest";
 import { acceptWebSocket } from "../src/index.js";
-import { decode, encode, GlobalWebSocket, socketPair, whenClosed, WsWebSocket } from "./_pairs.js";
+import { decode, encode, GlobalWebSocket, rawServer, socketPair, whenClosed, WsWebSocket } from "./_pairs.js";
 
 const clients = [
   ["ws", WsWebSocket],
@@ -78,6 +78,21 @@ for (const [label, Constructor] of clients) {
         await expect(writer.drain()).rejects.toBe(first);
       } finally {
         await pair.close();
+      }
+    });
+
+    it("writer.close() on a socket that is still opening abandons the opening without throwing, and waitClosed() settles", async () => {
+      const server = await rawServer();
+      try {
+        const client = new Constructor!(server.url);
+        client.addEventListener("error", () => undefined); // the abandoned opening reports an error event
+        const { reader, writer } = acceptWebSocket(client);
+        expect(() => writer.close()).not.toThrow();
+        await writer.waitClosed().catch(() => undefined);
+        expect(await reader.read().catch(() => new Uint8Array(0))).toEqual(new Uint8Array(0));
+        await whenClosed(client);
+      } finally {
+        await server.close();
       }
     });
 
