@@ -17,12 +17,24 @@ const neutralSources = [
 
 export default tseslint.config(
   // packages/quic/test/deno: scripts run by Deno itself (Deno globals, .ts imports), outside any tsconfig.
-  { ignores: ["**/dist/**", "**/node_modules/**", "**/coverage/**", "**/.turbo/**", "docs/api/**", "packages/quic/test/deno/**"] },
+  {
+    ignores: [
+      "**/dist/**",
+      "**/node_modules/**",
+      "**/coverage/**",
+      "**/.turbo/**",
+      "docs/api/**",
+      "packages/quic/test/deno/**",
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
     languageOptions: {
-      parserOptions: { projectService: { allowDefaultProject: ["*.js", "*.ts", "scripts/*.mjs"] }, tsconfigRootDir: import.meta.dirname },
+      parserOptions: {
+        projectService: { allowDefaultProject: ["*.js", "*.ts", "scripts/*.mjs"] },
+        tsconfigRootDir: import.meta.dirname,
+      },
     },
     rules: {
       // An async library's likeliest bug is a promise nobody awaits.
@@ -32,14 +44,30 @@ export default tseslint.config(
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
       "@typescript-eslint/only-throw-error": "off",
       "@typescript-eslint/prefer-promise-reject-errors": "off",
-      "no-restricted-syntax": ["error", { selector: "ExportAllDeclaration", message: "Re-export names explicitly, never `export *`." }],
+      "no-restricted-syntax": [
+        "error",
+        { selector: "ExportAllDeclaration", message: "Re-export names explicitly, never `export *`." },
+      ],
+      // Biome formats code at 120 columns (`pnpm format`); this catches what it leaves long, such as
+      // comments. A string stays whole, so that an error message or a test name can be searched for.
+      "max-len": [
+        "error",
+        { code: 120, ignoreStrings: true, ignoreTemplateLiterals: true, ignoreUrls: true, ignoreRegExpLiterals: true },
+      ],
     },
   },
   {
     files: neutralSources,
     rules: {
-      "no-restricted-imports": ["error", { patterns: [{ group: ["node:*"], message: "Core layers run on every runtime: no node: imports." }] }],
-      "no-restricted-globals": ["error", { name: "Buffer", message: "Core layers use Uint8Array, never Buffer." }, { name: "process", message: "Core layers must not touch process." }],
+      "no-restricted-imports": [
+        "error",
+        { patterns: [{ group: ["node:*"], message: "Core layers run on every runtime: no node: imports." }] },
+      ],
+      "no-restricted-globals": [
+        "error",
+        { name: "Buffer", message: "Core layers use Uint8Array, never Buffer." },
+        { name: "process", message: "Core layers must not touch process." },
+      ],
     },
   },
   {
@@ -48,7 +76,10 @@ export default tseslint.config(
     files: ["packages/quic/src/**/*.ts"],
     ignores: ["packages/quic/src/_matrixai-stack.ts", "packages/quic/src/_defer-early-streams.ts"],
     rules: {
-      "no-restricted-imports": ["error", { patterns: [{ group: ["node:*"], message: "Only the Node stack's adapter may import node: modules." }] }],
+      "no-restricted-imports": [
+        "error",
+        { patterns: [{ group: ["node:*"], message: "Only the Node stack's adapter may import node: modules." }] },
+      ],
       "no-restricted-globals": ["error", { name: "Buffer", message: "Use Uint8Array, never Buffer." }],
     },
   },

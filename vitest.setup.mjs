@@ -9,7 +9,8 @@ import fc from "fast-check";
 const runs = globalThis.process?.env.FC_NUM_RUNS;
 if (runs !== undefined && runs !== "") {
   const numRuns = Number(runs);
-  if (!Number.isInteger(numRuns) || numRuns < 1) throw new RangeError(`FC_NUM_RUNS must be a positive integer, not ${runs}`);
+  if (!Number.isInteger(numRuns) || numRuns < 1)
+    throw new RangeError(`FC_NUM_RUNS must be a positive integer, not ${runs}`);
   fc.configureGlobal({ ...fc.readConfigureGlobal(), numRuns });
 }
 

@@ -59,7 +59,8 @@ function snapshot(base, dir = base, out = new Map()) {
     if (entry.name === "node_modules" || entry.name === ".git") continue;
     const path = join(dir, entry.name);
     if (entry.isDirectory()) snapshot(base, path, out);
-    else if (entry.isFile()) out.set(relative(base, path), createHash("sha256").update(readFileSync(path)).digest("hex"));
+    else if (entry.isFile())
+      out.set(relative(base, path), createHash("sha256").update(readFileSync(path)).digest("hex"));
   }
   return out;
 }
@@ -105,12 +106,17 @@ try {
   if (pendingChangesets(work).length === 0) {
     const first = packages.find((pkg) => pkg.manifest.private !== true && !ignored.has(pkg.name));
     if (first !== undefined) {
-      writeFileSync(join(work, ".changeset", "ci-dry-run.md"), `---\n"${first.name}": patch\n---\n\nDry run of changeset version (no changeset was pending).\n`);
+      writeFileSync(
+        join(work, ".changeset", "ci-dry-run.md"),
+        `---\n"${first.name}": patch\n---\n\nDry run of changeset version (no changeset was pending).\n`,
+      );
       console.log(`no pending changeset: dry-running a patch of ${first.name}`);
     }
   }
   const changesets = pendingChangesets(work);
-  console.log(`${changesets.length} pending changesets; ${packages.length} workspace packages; updateInternalDependencies: ${config.updateInternalDependencies ?? "patch"}`);
+  console.log(
+    `${changesets.length} pending changesets; ${packages.length} workspace packages; updateInternalDependencies: ${config.updateInternalDependencies ?? "patch"}`,
+  );
   if ((config.fixed ?? []).length > 0 || (config.linked ?? []).length > 0) {
     failures.push("config.json has fixed or linked groups: versions must be independent (STYLE.md)");
   }
@@ -119,10 +125,13 @@ try {
   const expected = new Map();
   for (const changeset of changesets) {
     for (const [name, level] of changeset.releases) {
-      if (!byName.has(name)) failures.push(`.changeset/${changeset.file} names ${name}, which is not a workspace package`);
-      else if (ignored.has(name)) failures.push(`.changeset/${changeset.file} names ${name}, which config.json ignores`);
+      if (!byName.has(name))
+        failures.push(`.changeset/${changeset.file} names ${name}, which is not a workspace package`);
+      else if (ignored.has(name))
+        failures.push(`.changeset/${changeset.file} names ${name}, which config.json ignores`);
       const previous = expected.get(name);
-      if (!previous || LEVELS.indexOf(level) > LEVELS.indexOf(previous.level)) expected.set(name, { level, why: "changeset" });
+      if (!previous || LEVELS.indexOf(level) > LEVELS.indexOf(previous.level))
+        expected.set(name, { level, why: "changeset" });
     }
   }
   const skip = (pkg) => ignored.has(pkg.name) || (pkg.manifest.private === true && !versionPrivate);
@@ -143,7 +152,10 @@ try {
           const level = depType === "peerDependencies" ? "major" : "patch";
           const current = expected.get(dependent.name);
           if (!current || LEVELS.indexOf(level) > LEVELS.indexOf(current.level)) {
-            expected.set(dependent.name, { level, why: `dependent: ${depName} ${next} leaves ${depType} range ${spec}` });
+            expected.set(dependent.name, {
+              level,
+              why: `dependent: ${depName} ${next} leaves ${depType} range ${spec}`,
+            });
             changed = true;
           }
         }
@@ -154,7 +166,11 @@ try {
   // --- Run changeset version ---------------------------------------------------------------------
 
   const before = snapshot(work);
-  const run = spawnSync(join(root, "node_modules", ".bin", "changeset"), ["version"], { cwd: work, encoding: "utf8", env: { ...process.env, CI: "true" } });
+  const run = spawnSync(join(root, "node_modules", ".bin", "changeset"), ["version"], {
+    cwd: work,
+    encoding: "utf8",
+    env: { ...process.env, CI: "true" },
+  });
   const output = `${run.stdout ?? ""}${run.stderr ?? ""}`.trim();
   if (run.status !== 0) {
     console.log(output);
@@ -178,12 +194,15 @@ try {
     if (typeof newVersion !== "string" || newVersion.includes("workspace:") || semver.valid(newVersion) === null) {
       failures.push(`${pkg.name}: version ${JSON.stringify(newVersion)} is not a plain semver version`);
     } else if (newVersion !== wanted) {
-      failures.push(`${pkg.name}: expected ${oldVersion} -> ${wanted} (${promise?.level ?? "untouched"}), got ${newVersion}`);
+      failures.push(
+        `${pkg.name}: expected ${oldVersion} -> ${wanted} (${promise?.level ?? "untouched"}), got ${newVersion}`,
+      );
     }
     for (const depType of DEPENDENCY_TYPES) {
       for (const [depName, spec] of Object.entries(pkg.manifest[depType] ?? {})) {
         const nowSpec = now?.manifest[depType]?.[depName];
-        if (spec.startsWith("workspace:") && nowSpec !== spec) failures.push(`${pkg.name}: ${depType}.${depName} changed from ${spec} to ${nowSpec}`);
+        if (spec.startsWith("workspace:") && nowSpec !== spec)
+          failures.push(`${pkg.name}: ${depType}.${depName} changed from ${spec} to ${nowSpec}`);
         if (!spec.startsWith("workspace:") && typeof nowSpec === "string" && nowSpec.includes("workspace:")) {
           failures.push(`${pkg.name}: ${depType}.${depName} became ${nowSpec}`);
         }
@@ -193,7 +212,8 @@ try {
       allowed.add(join(pkg.dir, "package.json"));
       allowed.add(join(pkg.dir, "CHANGELOG.md"));
       if (changelog === undefined) failures.push(`${pkg.name}: bumped to ${wanted} but has no CHANGELOG.md`);
-      else if (!changelog.includes(`## ${wanted}\n`)) failures.push(`${pkg.name}: CHANGELOG.md has no "## ${wanted}" section`);
+      else if (!changelog.includes(`## ${wanted}\n`))
+        failures.push(`${pkg.name}: CHANGELOG.md has no "## ${wanted}" section`);
     }
     if (changelog?.includes("workspace:")) failures.push(`${pkg.name}: CHANGELOG.md mentions the workspace: protocol`);
     table.push({

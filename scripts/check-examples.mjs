@@ -30,7 +30,16 @@
 //
 // Usage: node scripts/check-examples.mjs [--keep]   (--keep leaves the generated files for a look)
 import { spawnSync } from "node:child_process";
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import ts from "typescript";
@@ -74,7 +83,10 @@ function extractExamples(text) {
     let fence = null; // { lines: [], sourceLines: [] } while inside a ts fence
     lines.forEach((raw, index) => {
       // Strip the comment frame: "/**", " * ", " */". One space after the star belongs to it.
-      const line = raw.replace(/^\s*\/\*\*\s?/, "").replace(/\s*\*\/\s*$/, "").replace(/^\s*\*(?: |$)/, "");
+      const line = raw
+        .replace(/^\s*\/\*\*\s?/, "")
+        .replace(/\s*\*\/\s*$/, "")
+        .replace(/^\s*\*(?: |$)/, "");
       const sourceLine = firstLine + index;
       if (fence !== null) {
         if (/^```\s*$/.test(line)) {
@@ -114,7 +126,9 @@ function commentStart(line) {
  * `__print(<source line>, ` call) with the output comments to assert. Problems go to `problems`.
  */
 function planRun(block, rel, problems) {
-  const noRun = block.lines.map((line) => /^\s*\/\/\s*@example-no-run:\s*(.*)$/.exec(line)).find((match) => match !== null);
+  const noRun = block.lines
+    .map((line) => /^\s*\/\/\s*@example-no-run:\s*(.*)$/.exec(line))
+    .find((match) => match !== null);
   if (noRun) {
     if (noRun[1].trim() === "") problems.push(`${rel}:${block.line}: @example-no-run needs a reason`);
     return { noRun: noRun[1].trim() };
@@ -127,14 +141,17 @@ function planRun(block, rel, problems) {
     const at = commentStart(line);
     let comment = at === -1 ? undefined : line.slice(at + 2);
     const next = block.lines[index + 1];
-    if (comment === undefined && next !== undefined && /^\s*\/\/(?!\s*@example)/.test(next)) comment = next.replace(/^\s*\/\//, "");
+    if (comment === undefined && next !== undefined && /^\s*\/\/(?!\s*@example)/.test(next))
+      comment = next.replace(/^\s*\/\//, "");
     if (comment !== undefined) {
       try {
         const parsed = parseOutputComment(comment);
         if (parsed.illustration) illustrations += 1;
         else asserts.push({ line: sourceLine, calls: parsed.calls, raw: comment.trim() });
       } catch (error) {
-        problems.push(`${rel}:${sourceLine}: ${error.message} (write the printed value, or "e.g." for an illustration)`);
+        problems.push(
+          `${rel}:${sourceLine}: ${error.message} (write the printed value, or "e.g." for an illustration)`,
+        );
       }
     }
     return line.replaceAll("console.log(", `__print(${sourceLine}, `);
@@ -157,9 +174,17 @@ function publicClassesAndFunctions(entry) {
   const visit = (file, wanted) => {
     const source = ts.createSourceFile(file, readFileSync(file, "utf8"), ts.ScriptTarget.Latest, true);
     for (const statement of source.statements) {
-      if (ts.isExportDeclaration(statement) && !statement.isTypeOnly && statement.moduleSpecifier && statement.exportClause && ts.isNamedExports(statement.exportClause)) {
+      if (
+        ts.isExportDeclaration(statement) &&
+        !statement.isTypeOnly &&
+        statement.moduleSpecifier &&
+        statement.exportClause &&
+        ts.isNamedExports(statement.exportClause)
+      ) {
         const target = resolve(dirname(file), statement.moduleSpecifier.text.replace(/\.js$/, ".ts"));
-        const names = statement.exportClause.elements.filter((element) => !element.isTypeOnly).map((element) => (element.propertyName ?? element.name).text);
+        const names = statement.exportClause.elements
+          .filter((element) => !element.isTypeOnly)
+          .map((element) => (element.propertyName ?? element.name).text);
         if (names.length > 0 && existsSync(target)) visit(target, new Set(names));
         continue;
       }
@@ -204,13 +229,18 @@ function publicMethods(declaration, source, file) {
     if (ts.getCombinedModifierFlags(member) & (ts.ModifierFlags.Private | ts.ModifierFlags.Protected)) continue;
     const name = member.name.text;
     // `@internal` members are public only for the package's own modules (QuicServer.accept): not API.
-    const skipped = ts.getJSDocTags(member).some((tag) => tag.tagName.text === "inheritDoc" || tag.tagName.text === "internal");
+    const skipped = ts
+      .getJSDocTags(member)
+      .some((tag) => tag.tagName.text === "inheritDoc" || tag.tagName.text === "internal");
     if (name === "toString" || skipped) continue;
     const qualified = `${declaration.name.text}.${name}`;
     const key = `${file}#${qualified}`;
     if (methods.some((item) => item.key === key)) continue; // overloads
     const line = source.getLineAndCharacterOfPosition(member.getStart()).line + 1;
-    const documented = declaration.members.some((other) => ts.isMethodDeclaration(other) && ts.isIdentifier(other.name) && other.name.text === name && hasExample(other));
+    const documented = declaration.members.some(
+      (other) =>
+        ts.isMethodDeclaration(other) && ts.isIdentifier(other.name) && other.name.text === name && hasExample(other),
+    );
     methods.push({ key, name: qualified, file, line, documented, method: true });
   }
   return methods;
@@ -228,16 +258,22 @@ function awaitablesWithoutCancelSafety(file) {
   const check = (node, name) => {
     const isAsync = node.modifiers?.some((modifier) => modifier.kind === ts.SyntaxKind.AsyncKeyword) ?? false;
     if (!isAsync && !(node.type?.getText(source).startsWith("Promise<") ?? false)) return;
-    const docs = ts.getJSDocCommentsAndTags(node).map((doc) => doc.getText(source)).join("\n");
+    const docs = ts
+      .getJSDocCommentsAndTags(node)
+      .map((doc) => doc.getText(source))
+      .join("\n");
     if (/@inheritDoc/.test(docs) || /Cancel safety:/.test(docs)) return;
-    found.push(`${relative(root, file)}:${source.getLineAndCharacterOfPosition(node.getStart()).line + 1}: ${name} returns a promise but its TSDoc has no "Cancel safety:" paragraph`);
+    found.push(
+      `${relative(root, file)}:${source.getLineAndCharacterOfPosition(node.getStart()).line + 1}: ${name} returns a promise but its TSDoc has no "Cancel safety:" paragraph`,
+    );
   };
   for (const statement of source.statements) {
     if (!(ts.getCombinedModifierFlags(statement) & ts.ModifierFlags.Export)) continue;
     if (ts.isFunctionDeclaration(statement) && statement.name) check(statement, statement.name.text);
     if ((ts.isClassDeclaration(statement) || ts.isInterfaceDeclaration(statement)) && statement.name) {
       for (const member of statement.members) {
-        if (!(ts.isMethodDeclaration(member) || ts.isMethodSignature(member)) || ts.isPrivateIdentifier(member.name)) continue;
+        if (!(ts.isMethodDeclaration(member) || ts.isMethodSignature(member)) || ts.isPrivateIdentifier(member.name))
+          continue;
         if (ts.getCombinedModifierFlags(member) & (ts.ModifierFlags.Private | ts.ModifierFlags.Protected)) continue;
         check(member, `${statement.name.text}.${member.name.getText(source)}`);
       }
@@ -279,7 +315,10 @@ function entryPoints(dir, manifest) {
 rmSync(work, { recursive: true, force: true });
 mkdirSync(work, { recursive: true });
 // node20 decides ESM vs CommonJS from the nearest package.json: ESM, so top-level await works.
-writeFileSync(join(work, "package.json"), `${JSON.stringify({ name: "tsdoc-examples", private: true, type: "module" }, null, 2)}\n`);
+writeFileSync(
+  join(work, "package.json"),
+  `${JSON.stringify({ name: "tsdoc-examples", private: true, type: "module" }, null, 2)}\n`,
+);
 
 const packages = listPackages();
 const generated = new Map(); // generated file -> { source, sourceLines, headerLines }
@@ -301,7 +340,8 @@ for (const { dir, manifest } of packages) {
   linkDependencies(dir);
   for (const file of listSources(join(dir, "src"))) {
     // Public files only: `_private` helpers and the conformance kit's internals are not API.
-    if (!/[\\/]_[^\\/]*$/.test(file) && !/[\\/]testing[\\/]_/.test(file)) noCancelSafety.push(...awaitablesWithoutCancelSafety(file));
+    if (!/[\\/]_[^\\/]*$/.test(file) && !/[\\/]testing[\\/]_/.test(file))
+      noCancelSafety.push(...awaitablesWithoutCancelSafety(file));
     const blocks = extractExamples(readFileSync(file, "utf8"));
     if (blocks.length > 0) filesWithExamples += 1;
     const rel = relative(root, file);
@@ -310,7 +350,10 @@ for (const { dir, manifest } of packages) {
         problems.push(`${rel}:${block.line}: the \`\`\`ts fence of an @example is never closed`);
         continue;
       }
-      const name = `${rel.replace(/^packages\//, "").replace(/\.ts$/, "").replace(/[/\\]/g, "__")}__L${block.line}.ts`;
+      const name = `${rel
+        .replace(/^packages\//, "")
+        .replace(/\.ts$/, "")
+        .replace(/[/\\]/g, "__")}__L${block.line}.ts`;
       const header = [`// From ${rel}:${block.line}. Generated by scripts/check-examples.mjs; edit the TSDoc there.`];
       // `export {}` makes every block a module, so blocks may reuse names and use top-level await.
       writeFileSync(join(work, name), `${[...header, ...block.lines, "export {};"].join("\n")}\n`);
@@ -331,7 +374,10 @@ for (const { dir, manifest } of packages) {
     for (const item of publicClassesAndFunctions(entry)) {
       if (item.method) methodCount += 1;
       else exportedCount += 1;
-      if (!item.documented) missing.push(`${relative(root, item.file)}:${item.line}: ${manifest.name} exports ${item.name} without an @example`);
+      if (!item.documented)
+        missing.push(
+          `${relative(root, item.file)}:${item.line}: ${manifest.name} exports ${item.name} without an @example`,
+        );
     }
   }
 }
@@ -355,10 +401,14 @@ const tsconfig = {
 };
 writeFileSync(join(work, "tsconfig.json"), `${JSON.stringify(tsconfig, null, 2)}\n`);
 
-const tsc = spawnSync(process.execPath, [join(root, "node_modules", "typescript", "bin", "tsc"), "-p", join(work, "tsconfig.json"), "--pretty", "false"], {
-  cwd: work,
-  encoding: "utf8",
-});
+const tsc = spawnSync(
+  process.execPath,
+  [join(root, "node_modules", "typescript", "bin", "tsc"), "-p", join(work, "tsconfig.json"), "--pretty", "false"],
+  {
+    cwd: work,
+    encoding: "utf8",
+  },
+);
 const output = `${tsc.stdout ?? ""}${tsc.stderr ?? ""}`.trim();
 const errors = [];
 let current = null;
@@ -370,7 +420,10 @@ for (const line of output.split("\n")) {
     const generatedLine = Number(lineText);
     const sourceLine = block?.sourceLines[generatedLine - block.headerLines - 1];
     // Columns shift by the stripped " * " frame; the line is what matters.
-    current = block && sourceLine !== undefined ? `${block.source}:${sourceLine}: ${message}` : `${relative(root, resolve(work, file))}:${generatedLine}:${column}: ${message}`;
+    current =
+      block && sourceLine !== undefined
+        ? `${block.source}:${sourceLine}: ${message}`
+        : `${relative(root, resolve(work, file))}:${generatedLine}:${column}: ${message}`;
     errors.push(current);
   } else if (current !== null && /^\s/.test(line) && line.trim() !== "") {
     errors[errors.length - 1] += `\n    ${line.trim()}`; // continuation of a multi-line message
@@ -396,17 +449,25 @@ if (errors.length === 0) {
   const runner = join(import.meta.dirname, "examples", "run-examples.mjs");
   // --no-warnings: short examples leave writers to the garbage collector, whose ResourceWarnings would
   // otherwise fill the log without saying which example they came from.
-  const run = spawnSync(process.execPath, ["--no-warnings", "--conditions=@asyncstreams/source", "--import", register, runner, manifestPath, resultsPath], {
-    cwd: work,
-    stdio: ["ignore", "inherit", "inherit"],
-    timeout: 10 * 60_000,
-  });
-  if (run.status !== 0 || !existsSync(resultsPath)) failures.push(`the example runner exited with ${run.status ?? run.signal}`);
+  const run = spawnSync(
+    process.execPath,
+    ["--no-warnings", "--conditions=@asyncstreams/source", "--import", register, runner, manifestPath, resultsPath],
+    {
+      cwd: work,
+      stdio: ["ignore", "inherit", "inherit"],
+      timeout: 10 * 60_000,
+    },
+  );
+  if (run.status !== 0 || !existsSync(resultsPath))
+    failures.push(`the example runner exited with ${run.status ?? run.signal}`);
   else {
     for (const result of JSON.parse(readFileSync(resultsPath, "utf8"))) {
-      if (result.status !== "ok") failures.push(`${result.source}: ${result.error.split("\n").slice(0, 4).join("\n    ")}`);
+      if (result.status !== "ok")
+        failures.push(`${result.source}: ${result.error.split("\n").slice(0, 4).join("\n    ")}`);
       for (const mismatch of result.mismatches) {
-        failures.push(`${result.source.replace(/:\d+$/, "")}:${mismatch.line}: printed ${mismatch.printed}, but its comment says ${mismatch.expected}`);
+        failures.push(
+          `${result.source.replace(/:\d+$/, "")}:${mismatch.line}: printed ${mismatch.printed}, but its comment says ${mismatch.expected}`,
+        );
       }
     }
   }
@@ -421,15 +482,34 @@ for (const { reason } of notRun) reasons.set(reason, (reasons.get(reason) ?? 0) 
 const summary =
   `${generated.size} @example blocks from ${filesWithExamples} source files: ${toRun.length} run (${assertCount} output comments asserted, ${illustrationCount} illustrations), ` +
   `${notRun.length} not run; ${exportedCount} exported classes, functions and constants; ${methodCount} public methods`;
-if (errors.length > 0 || problems.length > 0 || missing.length > 0 || failures.length > 0 || noCancelSafety.length > 0) {
-  if (errors.length > 0) console.error(`@example blocks that do not compile:\n${errors.map((error) => `  ${error}`).join("\n")}`);
-  if (problems.length > 0) console.error(`Malformed @example blocks:\n${problems.map((problem) => `  ${problem}`).join("\n")}`);
-  if (missing.length > 0) console.error(`Exported classes, functions, constants and public methods without an @example:\n${missing.map((item) => `  ${item}`).join("\n")}`);
-  if (noCancelSafety.length > 0) console.error(`Awaitables without a "Cancel safety:" paragraph:\n${noCancelSafety.map((item) => `  ${item}`).join("\n")}`);
-  if (failures.length > 0) console.error(`@example blocks that fail when run:\n${failures.map((failure) => `  ${failure}`).join("\n")}`);
+if (
+  errors.length > 0 ||
+  problems.length > 0 ||
+  missing.length > 0 ||
+  failures.length > 0 ||
+  noCancelSafety.length > 0
+) {
+  if (errors.length > 0)
+    console.error(`@example blocks that do not compile:\n${errors.map((error) => `  ${error}`).join("\n")}`);
+  if (problems.length > 0)
+    console.error(`Malformed @example blocks:\n${problems.map((problem) => `  ${problem}`).join("\n")}`);
+  if (missing.length > 0)
+    console.error(
+      `Exported classes, functions, constants and public methods without an @example:\n${missing.map((item) => `  ${item}`).join("\n")}`,
+    );
+  if (noCancelSafety.length > 0)
+    console.error(
+      `Awaitables without a "Cancel safety:" paragraph:\n${noCancelSafety.map((item) => `  ${item}`).join("\n")}`,
+    );
+  if (failures.length > 0)
+    console.error(`@example blocks that fail when run:\n${failures.map((failure) => `  ${failure}`).join("\n")}`);
   console.error(`\ncheck:examples failed: ${summary}`);
   process.exit(1);
 }
 console.log(`check:examples: ${summary}`);
-console.log(`Not run (${notRun.length}), by reason:\n${[...reasons].map(([reason, count]) => `  ${count} × ${reason}`).join("\n")}`);
-console.log("Every block compiles, every run block finishes and prints what its comments say, every export has an @example, and every awaitable says what an abort leaves behind");
+console.log(
+  `Not run (${notRun.length}), by reason:\n${[...reasons].map(([reason, count]) => `  ${count} × ${reason}`).join("\n")}`,
+);
+console.log(
+  "Every block compiles, every run block finishes and prints what its comments say, every export has an @example, and every awaitable says what an abort leaves behind",
+);

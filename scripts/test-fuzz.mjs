@@ -28,7 +28,9 @@ if (!(minutes > 0) || !Number.isInteger(runs) || runs < 1) {
   process.exit(2);
 }
 
-console.log(`fuzzing for ${minutes} min, ${runs} cases per property per round, ${PROPERTY_FILES.length} files:\n  ${PROPERTY_FILES.join("\n  ")}`);
+console.log(
+  `fuzzing for ${minutes} min, ${runs} cases per property per round, ${PROPERTY_FILES.length} files:\n  ${PROPERTY_FILES.join("\n  ")}`,
+);
 const work = mkdtempSync(join(tmpdir(), "asyncstreams-fuzz-"));
 const deadline = Date.now() + minutes * 60_000;
 let rounds = 0;
@@ -37,25 +39,58 @@ const failures = [];
 do {
   const seed = randomInt(2 ** 31);
   const report = join(work, `round-${rounds}.json`);
-  const run = spawnSync("pnpm", ["exec", "vitest", "run", "--testTimeout=0", "--reporter=dot", "--reporter=json", `--outputFile.json=${report}`, ...PROPERTY_FILES, ...extra], {
-    stdio: ["ignore", "ignore", "inherit"],
-    env: { ...process.env, FC_SEED: String(seed), FC_NUM_RUNS: String(runs) },
-  });
+  const run = spawnSync(
+    "pnpm",
+    [
+      "exec",
+      "vitest",
+      "run",
+      "--testTimeout=0",
+      "--reporter=dot",
+      "--reporter=json",
+      `--outputFile.json=${report}`,
+      ...PROPERTY_FILES,
+      ...extra,
+    ],
+    {
+      stdio: ["ignore", "ignore", "inherit"],
+      env: { ...process.env, FC_SEED: String(seed), FC_NUM_RUNS: String(runs) },
+    },
+  );
   rounds++;
   const results = existsSync(report) ? JSON.parse(readFileSync(report, "utf8")) : undefined;
   const passed = results?.numPassedTests ?? 0;
   properties += passed;
-  const failed = (results?.testResults ?? []).flatMap((file) => file.assertionResults.filter((test) => test.status === "failed").map((test) => ({ file: file.name, title: test.fullName, message: String(test.failureMessages?.[0] ?? "").split("\n").slice(0, 6).join("\n") })));
+  const failed = (results?.testResults ?? []).flatMap((file) =>
+    file.assertionResults
+      .filter((test) => test.status === "failed")
+      .map((test) => ({
+        file: file.name,
+        title: test.fullName,
+        message: String(test.failureMessages?.[0] ?? "")
+          .split("\n")
+          .slice(0, 6)
+          .join("\n"),
+      })),
+  );
   if (run.status !== 0 || failed.length > 0) {
     failures.push({ seed, failed });
     console.log(`round ${rounds}: seed ${seed}: FAILED`);
-    for (const test of failed) console.log(`  ${test.title}\n    ${test.message.replaceAll("\n", "\n    ")}\n  replay: FC_SEED=${seed} FC_NUM_RUNS=${runs} pnpm exec vitest run ${test.file}`);
-    if (failed.length === 0) console.log(`  vitest exited with ${run.status}; replay: FC_SEED=${seed} FC_NUM_RUNS=${runs} pnpm exec vitest run ${PROPERTY_FILES.join(" ")}`);
+    for (const test of failed)
+      console.log(
+        `  ${test.title}\n    ${test.message.replaceAll("\n", "\n    ")}\n  replay: FC_SEED=${seed} FC_NUM_RUNS=${runs} pnpm exec vitest run ${test.file}`,
+      );
+    if (failed.length === 0)
+      console.log(
+        `  vitest exited with ${run.status}; replay: FC_SEED=${seed} FC_NUM_RUNS=${runs} pnpm exec vitest run ${PROPERTY_FILES.join(" ")}`,
+      );
   } else {
     console.log(`round ${rounds}: seed ${seed}: ${passed} tests passed`);
   }
 } while (Date.now() < deadline);
 rmSync(work, { recursive: true, force: true });
 // Each passed test ran up to R cases (a property that pins its own numRuns runs that many; example tests run once).
-console.log(`\n${rounds} rounds, ${properties} test runs (≤ ${(properties * runs).toLocaleString("en")} generated cases), ${failures.length} failed rounds`);
+console.log(
+  `\n${rounds} rounds, ${properties} test runs (≤ ${(properties * runs).toLocaleString("en")} generated cases), ${failures.length} failed rounds`,
+);
 process.exit(failures.length === 0 ? 0 : 1);

@@ -7,6 +7,12 @@ import { spawnSync } from "node:child_process";
 import { PROPERTY_FILES } from "./_property-files.mjs";
 
 const env = { ...process.env, FC_NUM_RUNS: process.env.FC_NUM_RUNS || "10000" };
-console.log(`fast-check properties with FC_NUM_RUNS=${env.FC_NUM_RUNS}, in ${PROPERTY_FILES.length} files:\n  ${PROPERTY_FILES.join("\n  ")}`);
-const run = spawnSync("pnpm", ["exec", "vitest", "run", "--testTimeout=0", ...PROPERTY_FILES, ...process.argv.slice(2)], { stdio: "inherit", env });
+console.log(
+  `fast-check properties with FC_NUM_RUNS=${env.FC_NUM_RUNS}, in ${PROPERTY_FILES.length} files:\n  ${PROPERTY_FILES.join("\n  ")}`,
+);
+const run = spawnSync(
+  "pnpm",
+  ["exec", "vitest", "run", "--testTimeout=0", ...PROPERTY_FILES, ...process.argv.slice(2)],
+  { stdio: "inherit", env },
+);
 process.exit(run.status ?? 1);

@@ -10,7 +10,15 @@ const dir = mkdtempSync(join(tmpdir(), "asyncstreams-vitest-"));
 const report = join(dir, "report.json");
 const vitest = spawnSync(
   "pnpm",
-  ["exec", "vitest", "run", "--reporter=default", "--reporter=json", `--outputFile.json=${report}`, ...process.argv.slice(2)],
+  [
+    "exec",
+    "vitest",
+    "run",
+    "--reporter=default",
+    "--reporter=json",
+    `--outputFile.json=${report}`,
+    ...process.argv.slice(2),
+  ],
   { stdio: "inherit" },
 );
 let passed = 0;

@@ -29,8 +29,19 @@ void (async () => {
   }
 })();
 const port = endpoint.addr.port;
-const pkg = await openQuicConnection({ host: "127.0.0.1", port, tls: { ca: fixture("ca.pem"), serverName: "localhost", alpnProtocols: ALPN }, limit: 65_536 });
-const direct = await Deno.connectQuic({ hostname: "127.0.0.1", port, serverName: "localhost", caCerts: [fixture("ca.pem")], alpnProtocols: ALPN });
+const pkg = await openQuicConnection({
+  host: "127.0.0.1",
+  port,
+  tls: { ca: fixture("ca.pem"), serverName: "localhost", alpnProtocols: ALPN },
+  limit: 65_536,
+});
+const direct = await Deno.connectQuic({
+  hostname: "127.0.0.1",
+  port,
+  serverName: "localhost",
+  caCerts: [fixture("ca.pem")],
+  alpnProtocols: ALPN,
+});
 
 const impls = {
   asyncstreams: async () => {

@@ -81,18 +81,28 @@ const quick = values.quick || values.smoke;
 const runs = values.runs === undefined ? (quick ? 1 : 3) : Number(values.runs);
 if (!Number.isInteger(runs) || runs < 1) usageError(`Cannot run ${values.runs} passes: expected a positive integer`);
 const rounds = Number(values.rounds);
-if (!Number.isInteger(rounds) || rounds < 1) usageError(`Cannot run ${values.rounds} rounds: expected a positive integer`);
-if (values.clock !== "wall" && values.clock !== "cpu") usageError(`Cannot use clock ${values.clock}: expected wall or cpu`);
+if (!Number.isInteger(rounds) || rounds < 1)
+  usageError(`Cannot run ${values.rounds} rounds: expected a positive integer`);
+if (values.clock !== "wall" && values.clock !== "cpu")
+  usageError(`Cannot use clock ${values.clock}: expected wall or cpu`);
 const clock = values.clock;
 const timeoutMs = Number(values.timeout) * 1000;
 if (!(timeoutMs > 0)) usageError(`Cannot use a timeout of ${values.timeout} seconds: expected a positive number`);
-const onlyWorkloads = values.only?.split(",").map((id) => id.trim()).filter(Boolean);
-const onlyImpls = values.impl?.split(",").map((name) => name.trim()).filter(Boolean);
+const onlyWorkloads = values.only
+  ?.split(",")
+  .map((id) => id.trim())
+  .filter(Boolean);
+const onlyImpls = values.impl
+  ?.split(",")
+  .map((name) => name.trim())
+  .filter(Boolean);
 for (const id of onlyWorkloads ?? []) {
-  if (!workloads.some((w) => w.id === id || w.base === id)) usageError(`Cannot select workload ${id}: expected one of ${workloads.map((w) => w.id).join(", ")}`);
+  if (!workloads.some((w) => w.id === id || w.base === id))
+    usageError(`Cannot select workload ${id}: expected one of ${workloads.map((w) => w.id).join(", ")}`);
 }
 for (const name of onlyImpls ?? []) {
-  if (!impls.some((i) => i.name === name)) usageError(`Cannot select implementation ${name}: expected one of ${impls.map((i) => i.name).join(", ")}`);
+  if (!impls.some((i) => i.name === name))
+    usageError(`Cannot select implementation ${name}: expected one of ${impls.map((i) => i.name).join(", ")}`);
 }
 
 const python = detectPython();
@@ -103,7 +113,9 @@ if (python === null && (onlyImpls === undefined || onlyImpls.includes("cpython")
   console.error(`Note: ${notes[0]}`);
 }
 
-const selectedWorkloads = workloads.filter((w) => onlyWorkloads === undefined || onlyWorkloads.some((id) => w.id === id || w.base === id));
+const selectedWorkloads = workloads.filter(
+  (w) => onlyWorkloads === undefined || onlyWorkloads.some((id) => w.id === id || w.base === id),
+);
 const selectedImpls = impls.filter(
   (i) => (onlyImpls === undefined || onlyImpls.includes(i.name)) && (i.runtime !== "python" || python !== null),
 );
@@ -113,7 +125,8 @@ const pooled = new Map();
 for (let round = 0; round < rounds; round++) {
   if (rounds > 1) process.stderr.write(`round ${round + 1} of ${rounds}\n`);
   for (const workload of selectedWorkloads) {
-    const runs = (/** @type {ImplEntry} */ candidate) => candidate.supports(workload) && (workload.impls === undefined || workload.impls.includes(candidate.name));
+    const runs = (/** @type {ImplEntry} */ candidate) =>
+      candidate.supports(workload) && (workload.impls === undefined || workload.impls.includes(candidate.name));
     for (const impl of selectedImpls.filter(runs)) {
       const key = `${workload.id} ${impl.name}`;
       const earlier = pooled.get(key);
@@ -140,7 +153,10 @@ for (const workload of selectedWorkloads) {
     if (row.error === undefined && workload.describe !== undefined) row.details = workload.describe(medianMeasure(row));
   }
   // A row for an API only asyncstreams has takes its ratios from the rows it is a variant of.
-  const peers = workload.compareWith === undefined ? group : [...pooled.values()].filter((row) => row.workload === workload.compareWith);
+  const peers =
+    workload.compareWith === undefined
+      ? group
+      : [...pooled.values()].filter((row) => row.workload === workload.compareWith);
   const anchor = peers.find((row) => row.impl === ANCHOR);
   const cpython = peers.find((row) => row.impl === "cpython");
   for (const row of group) {
@@ -150,9 +166,13 @@ for (const workload of selectedWorkloads) {
   rows.push(...group);
 }
 
-console.log(`\nasyncstreams bench: Node ${process.version}${python === null ? "" : `, ${python}`}, ${cpus().length} × ${cpus()[0]?.model ?? "CPU"}`);
+console.log(
+  `\nasyncstreams bench: Node ${process.version}${python === null ? "" : `, ${python}`}, ${cpus().length} × ${cpus()[0]?.model ?? "CPU"}`,
+);
 const passes = runs * rounds;
-console.log(`${quick ? "quick (smoke) run" : "full run"}, median of ${passes} pass${passes === 1 ? "" : "es"}${rounds > 1 ? ` (${rounds} interleaved rounds of ${runs})` : ""}${clock === "cpu" ? ", CPU time" : ""}; ratios are speed relative to that column (> 1 = faster)\n`);
+console.log(
+  `${quick ? "quick (smoke) run" : "full run"}, median of ${passes} pass${passes === 1 ? "" : "es"}${rounds > 1 ? ` (${rounds} interleaved rounds of ${runs})` : ""}${clock === "cpu" ? ", CPU time" : ""}; ratios are speed relative to that column (> 1 = faster)\n`,
+);
 console.log(formatTable(rows));
 for (const line of linearity(rows)) console.log(line);
 for (const note of notes) console.log(`Note: ${note}`);
@@ -194,7 +214,21 @@ if (failed.length > 0) {
 function measure(workload, impl) {
   const params = workload.params(quick);
   /** @type {Row} */
-  const row = { workload: workload.id, impl: impl.name, unit: workload.unit, better: workload.better, params, figures: [], seconds: [], cpuSeconds: [], measures: [], median: Number.NaN, vsAnchor: null, vsCpython: null, maxRssKiB: 0 };
+  const row = {
+    workload: workload.id,
+    impl: impl.name,
+    unit: workload.unit,
+    better: workload.better,
+    params,
+    figures: [],
+    seconds: [],
+    cpuSeconds: [],
+    measures: [],
+    median: Number.NaN,
+    vsAnchor: null,
+    vsCpython: null,
+    maxRssKiB: 0,
+  };
   const perPass = workload.kind === "scale";
   process.stderr.write(`${workload.id} ${impl.name} ... `);
   for (let child = 0; child < (perPass ? runs : 1); child++) {
@@ -209,7 +243,9 @@ function measure(workload, impl) {
     row.measures.push(...(result.measures ?? result.seconds.map(() => ({}))));
     row.maxRssKiB = Math.max(row.maxRssKiB, result.maxRssKiB);
   }
-  row.figures = (clock === "cpu" ? row.cpuSeconds : row.seconds).map((seconds, pass) => workload.figure(params, seconds, row.measures[pass] ?? {}));
+  row.figures = (clock === "cpu" ? row.cpuSeconds : row.seconds).map((seconds, pass) =>
+    workload.figure(params, seconds, row.measures[pass] ?? {}),
+  );
   row.median = median(row.figures);
   process.stderr.write(`${formatFigure(row.median)} ${workload.unit}\n`);
   return row;
@@ -234,10 +270,22 @@ function runChild(workload, impl, params, passes) {
   if (workload.raiseFdLimit === true && process.platform !== "win32") {
     // Each idle connection costs the server (and the client process) one descriptor: raise the soft
     // limit, or up to the hard limit when it is lower. The child holds as many as fit and says so.
-    args = ["-c", `ulimit -n ${FD_LIMIT} 2>/dev/null || ulimit -n "$(ulimit -Hn)" 2>/dev/null; exec "$@"`, "bash", command, ...args];
+    args = [
+      "-c",
+      `ulimit -n ${FD_LIMIT} 2>/dev/null || ulimit -n "$(ulimit -Hn)" 2>/dev/null; exec "$@"`,
+      "bash",
+      command,
+      ...args,
+    ];
     command = "bash";
   }
-  const child = spawnSync(command, args, { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], timeout: timeoutMs, killSignal: "SIGKILL", maxBuffer: 1 << 20 });
+  const child = spawnSync(command, args, {
+    encoding: "utf8",
+    stdio: ["ignore", "pipe", "pipe"],
+    timeout: timeoutMs,
+    killSignal: "SIGKILL",
+    maxBuffer: 1 << 20,
+  });
   const last = child.stdout?.trim().split("\n").at(-1) ?? "";
   if (child.status !== 0 || !last.startsWith("{")) {
     const timedOut = /** @type {NodeJS.ErrnoException | undefined} */ (child.error)?.code === "ETIMEDOUT";
@@ -273,13 +321,18 @@ function linearity(allRows) {
   const lines = [];
   let sizeRatio = 0;
   for (const small of allRows.filter((row) => row.workload === "W3b" && row.error === undefined)) {
-    const large = allRows.find((row) => row.workload === "W3b-64M" && row.impl === small.impl && row.error === undefined);
+    const large = allRows.find(
+      (row) => row.workload === "W3b-64M" && row.impl === small.impl && row.error === undefined,
+    );
     if (large === undefined) continue;
     sizeRatio = (large.params.size ?? 0) / (small.params.size ?? 1);
     lines.push(`  ${small.impl}: ${(large.median / small.median).toFixed(1)} ×`);
   }
   if (lines.length === 0) return [];
-  return [`\nW3b linearity: time for W3b-64M over time for W3b (${sizeRatio} × the bytes; about ${sizeRatio} × is linear)`, ...lines];
+  return [
+    `\nW3b linearity: time for W3b-64M over time for W3b (${sizeRatio} × the bytes; about ${sizeRatio} × is linear)`,
+    ...lines,
+  ];
 }
 
 /** @returns {string | null} "Python 3.11.7", or null when there is no usable python3. */

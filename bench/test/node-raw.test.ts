@@ -49,7 +49,11 @@ describe("RawReader (the node-raw anchor)", () => {
         expect(text(await reader.read())).toBe("");
       };
       await Promise.all([feed(reader, stream, size), consume()]);
-      expect(blocks, `chunk size ${size}`).toEqual(["GET / HTTP/1.1\r\nHost: a\r\n\r\n", "\r\r\n\r\r\n\r\n", "X\r\n\r\n"]);
+      expect(blocks, `chunk size ${size}`).toEqual([
+        "GET / HTTP/1.1\r\nHost: a\r\n\r\n",
+        "\r\r\n\r\r\n\r\n",
+        "X\r\n\r\n",
+      ]);
     }
   });
 
@@ -64,7 +68,10 @@ describe("RawReader (the node-raw anchor)", () => {
       ];
       const [, frames] = await Promise.all([feed(reader, stream, size), consume()]);
       expect(frames, `chunk size ${size}`).toEqual(["0123", "456789abcdef", ""]);
-      await expect(reader.readExactly(5)).rejects.toMatchObject({ code: "ERR_INCOMPLETE_READ", partial: encoder.encode("XYZ") });
+      await expect(reader.readExactly(5)).rejects.toMatchObject({
+        code: "ERR_INCOMPLETE_READ",
+        partial: encoder.encode("XYZ"),
+      });
     }
   });
 

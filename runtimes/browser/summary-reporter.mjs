@@ -7,7 +7,13 @@ import { writeFileSync } from "node:fs";
 import { relative } from "node:path";
 
 /** @typedef {{ browser: string, file: string, name: string, state: string, note?: string }} TestRow */
-/** @typedef {{ tests: TestRow[], fileErrors: { browser: string, file: string, message: string }[], unhandledErrors: string[] }} BrowserSummary */
+/**
+ * @typedef {{
+ *   tests: TestRow[],
+ *   fileErrors: { browser: string, file: string, message: string }[],
+ *   unhandledErrors: string[],
+ * }} BrowserSummary
+ */
 
 /** @implements {import("vitest/node").Reporter} */
 export default class SummaryReporter {
@@ -27,7 +33,11 @@ export default class SummaryReporter {
     const target = process.env.ASYNCSTREAMS_BROWSER_SUMMARY;
     if (target === undefined || target === "") return;
     /** @type {BrowserSummary} */
-    const summary = { tests: [], fileErrors: [], unhandledErrors: unhandledErrors.map((error) => `${error.name ?? "Error"}: ${error.message ?? ""}`) };
+    const summary = {
+      tests: [],
+      fileErrors: [],
+      unhandledErrors: unhandledErrors.map((error) => `${error.name ?? "Error"}: ${error.message ?? ""}`),
+    };
     for (const testModule of testModules) {
       const browser = testModule.project.name;
       const file = relative(this.#root, testModule.moduleId);

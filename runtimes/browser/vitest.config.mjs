@@ -37,7 +37,11 @@ export default defineConfig({
         {
           browser: "firefox",
           provider: playwright({
-            launchOptions: { channel: "moz-firefox", executablePath: FIREFOX_PATH, firefoxUserPrefs: { "javascript.options.asyncstack": false } },
+            launchOptions: {
+              channel: "moz-firefox",
+              executablePath: FIREFOX_PATH,
+              firefoxUserPrefs: { "javascript.options.asyncstack": false },
+            },
           }),
         },
       ],

@@ -20,9 +20,14 @@ function runInWorker() {
   let timer;
   return /** @type {Promise<WorkerReport>} */ (
     new Promise((resolve, reject) => {
-      timer = setTimeout(() => reject(new Error(`the worker sent no report within ${WORKER_DEADLINE_MS} ms`)), WORKER_DEADLINE_MS);
+      timer = setTimeout(
+        () => reject(new Error(`the worker sent no report within ${WORKER_DEADLINE_MS} ms`)),
+        WORKER_DEADLINE_MS,
+      );
       worker.addEventListener("message", (event) => resolve(event.data));
-      worker.addEventListener("error", (event) => reject(new Error(`the worker failed: ${event.message || "it could not load"}`)));
+      worker.addEventListener("error", (event) =>
+        reject(new Error(`the worker failed: ${event.message || "it could not load"}`)),
+      );
     })
   ).finally(() => {
     clearTimeout(timer);

@@ -21,5 +21,13 @@ while (written < CAP) {
 }
 const writableLength = child.stdin.writableLength;
 child.kill("SIGKILL");
-console.log(JSON.stringify({ probe: "child-stdin-backpressure", written, writeReturnedFalseAt: refusedAt, writableLength, writableHighWaterMark: child.stdin.writableHighWaterMark }));
+console.log(
+  JSON.stringify({
+    probe: "child-stdin-backpressure",
+    written,
+    writeReturnedFalseAt: refusedAt,
+    writableLength,
+    writableHighWaterMark: child.stdin.writableHighWaterMark,
+  }),
+);
 process.exit(0);

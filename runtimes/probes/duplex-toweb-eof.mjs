@@ -19,7 +19,10 @@ let eof = false;
 const deadline = Date.now() + WAIT_MS;
 while (Date.now() < deadline) {
   /** @type {ReadableStreamReadResult<Uint8Array> | "timeout"} */
-  const next = await Promise.race([reader.read(), new Promise((resolve) => setTimeout(() => resolve("timeout"), deadline - Date.now()))]);
+  const next = await Promise.race([
+    reader.read(),
+    new Promise((resolve) => setTimeout(() => resolve("timeout"), deadline - Date.now())),
+  ]);
   if (next === "timeout") break;
   if (next.done) {
     eof = true;

@@ -23,7 +23,8 @@ const text = (data) => decoder.decode(data);
  * @param {string} what
  */
 function expectEqual(actual, expected, what) {
-  if (actual !== expected) throw new Error(`${what}: got ${JSON.stringify(actual)}, expected ${JSON.stringify(expected)}`);
+  if (actual !== expected)
+    throw new Error(`${what}: got ${JSON.stringify(actual)}, expected ${JSON.stringify(expected)}`);
 }
 
 /**
@@ -55,7 +56,8 @@ const checks = [
       expectEqual(text(await server.reader.readUntil(bytes("\r\n"))), "abc\r\n", "readUntil(CRLF)");
       client.writer.writeEof();
       const error = await rejection(server.reader.readExactly(10), "readExactly(10) at EOF");
-      if (!(error instanceof IncompleteReadError)) throw new Error(`readExactly(10) at EOF threw ${String(error)}, not IncompleteReadError`);
+      if (!(error instanceof IncompleteReadError))
+        throw new Error(`readExactly(10) at EOF threw ${String(error)}, not IncompleteReadError`);
       expectEqual(text(error.partial), "tail", "IncompleteReadError.partial");
       client.writer.close();
       server.writer.close();
@@ -74,8 +76,15 @@ const checks = [
       const reason = new Error("stop waiting");
       controller.abort(reason);
       expectEqual(await rejection(pending, "an aborted readLine()"), reason, "the aborted read's rejection");
-      const timedOut = await rejection(server.reader.readLine({ signal: AbortSignal.timeout(20) }), "readLine() past AbortSignal.timeout(20)");
-      expectEqual(/** @type {{ name?: unknown }} */ (timedOut).name, "TimeoutError", "AbortSignal.timeout() reason name");
+      const timedOut = await rejection(
+        server.reader.readLine({ signal: AbortSignal.timeout(20) }),
+        "readLine() past AbortSignal.timeout(20)",
+      );
+      expectEqual(
+        /** @type {{ name?: unknown }} */ (timedOut).name,
+        "TimeoutError",
+        "AbortSignal.timeout() reason name",
+      );
       client.writer.write(bytes(" line\n"));
       expectEqual(text(await server.reader.readLine()), "partial line\n", "readLine() after the aborts");
       client.writer.close();
@@ -90,7 +99,8 @@ const checks = [
       const server = createStreams(right, { limit: 8 });
       client.writer.write(bytes("0123456789abcdef\nok\n"));
       const error = await rejection(server.reader.readLine(), "readLine() of 17 bytes with limit 8");
-      if (!(error instanceof LimitOverrunError)) throw new Error(`readLine() over the limit threw ${String(error)}, not LimitOverrunError`);
+      if (!(error instanceof LimitOverrunError))
+        throw new Error(`readLine() over the limit threw ${String(error)}, not LimitOverrunError`);
       expectEqual(error.code, "ERR_LIMIT_OVERRUN", "LimitOverrunError.code");
       expectEqual(text(await server.reader.readLine()), "ok\n", "the line after the overrun");
       client.writer.close();
@@ -105,15 +115,27 @@ const checks = [
       const client = createStreams(new WebStreamTransport({ readable: back.readable, writable: there.writable }));
       const server = createStreams(new WebStreamTransport({ readable: there.readable, writable: back.writable }));
       client.writer.write(bytes("ping\n"));
-      expectEqual(text(await server.reader.readLine({ signal: AbortSignal.timeout(5_000) })), "ping\n", "server readLine()");
+      expectEqual(
+        text(await server.reader.readLine({ signal: AbortSignal.timeout(5_000) })),
+        "ping\n",
+        "server readLine()",
+      );
       server.writer.write(bytes("pong\n"));
-      expectEqual(text(await client.reader.readLine({ signal: AbortSignal.timeout(5_000) })), "pong\n", "client readLine()");
+      expectEqual(
+        text(await client.reader.readLine({ signal: AbortSignal.timeout(5_000) })),
+        "pong\n",
+        "client readLine()",
+      );
       client.writer.writeEof();
       expectEqual((await server.reader.read()).length, 0, "server read() after the client's writeEof()");
       expectEqual(server.reader.atEof(), true, "server atEof()");
       server.writer.write(bytes("bye\n"));
       await server.writer.drain();
-      expectEqual(text(await client.reader.readLine({ signal: AbortSignal.timeout(5_000) })), "bye\n", "client readLine() after half-close");
+      expectEqual(
+        text(await client.reader.readLine({ signal: AbortSignal.timeout(5_000) })),
+        "bye\n",
+        "client readLine() after half-close",
+      );
       server.writer.close();
       await server.writer.waitClosed();
       client.writer.close();
@@ -123,7 +145,11 @@ const checks = [
   [
     "the conformance kit passes on memoryTransportPair",
     async () => {
-      const cases = transportConformance(() => ({ transports: memoryTransportPair() }), { halfClose: true, pauseReading: true, writeBufferLimits: true });
+      const cases = transportConformance(() => ({ transports: memoryTransportPair() }), {
+        halfClose: true,
+        pauseReading: true,
+        writeBufferLimits: true,
+      });
       if (cases.length < 13) throw new Error(`the kit returned ${cases.length} cases, expected at least 13`);
       for (const conformanceCase of cases) await conformanceCase.run();
     },
@@ -143,7 +169,12 @@ const checks = [
         }
         return { transports: pair };
       };
-      const cases = transportConformance(leaky, { halfClose: true, pauseReading: true, writeBufferLimits: true, timeout: 2_000 });
+      const cases = transportConformance(leaky, {
+        halfClose: true,
+        pauseReading: true,
+        writeBufferLimits: true,
+        timeout: 2_000,
+      });
       const abortCase = cases.find((conformanceCase) => conformanceCase.name.includes("abort() drops buffered data"));
       if (abortCase === undefined) throw new Error('no conformance case named "abort() drops buffered data"');
       const error = await rejection(abortCase.run(), "the abort case on a leaking transport");
@@ -178,7 +209,15 @@ async function withDeadline(promise, ms, name) {
 
 /** Which runtime this is, from its globals. */
 function describeRuntime() {
-  const g = /** @type {{ Bun?: { version: string }, Deno?: { version: { deno: string } }, process?: { versions?: { node?: string } }, navigator?: { userAgent?: string } }} */ (globalThis);
+  /**
+   * @typedef {{
+   *   Bun?: { version: string },
+   *   Deno?: { version: { deno: string } },
+   *   process?: { versions?: { node?: string } },
+   *   navigator?: { userAgent?: string },
+   * }} RuntimeGlobals
+   */
+  const g = /** @type {RuntimeGlobals} */ (globalThis);
   if (g.Bun !== undefined) return `Bun ${g.Bun.version}`;
   if (g.Deno !== undefined) return `Deno ${g.Deno.version.deno}`;
   if (g.process?.versions?.node !== undefined) return `Node ${g.process.versions.node}`;
@@ -188,7 +227,8 @@ function describeRuntime() {
 /** Which hook the kit's default unhandled-rejection watcher finds here (the same test as _unhandled-rejections.ts). */
 function describeRejectionHook() {
   const g = /** @type {{ process?: { on?: unknown, off?: unknown }, addEventListener?: unknown }} */ (globalThis);
-  if (typeof g.process?.on === "function" && typeof g.process.off === "function") return 'process.on("unhandledRejection")';
+  if (typeof g.process?.on === "function" && typeof g.process.off === "function")
+    return 'process.on("unhandledRejection")';
   if (typeof g.addEventListener === "function") return 'globalThis.addEventListener("unhandledrejection")';
   return "none";
 }

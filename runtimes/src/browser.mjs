@@ -14,7 +14,10 @@ import { killGroup } from "./_spawn.mjs";
 import { repoRoot } from "./vitest-run.mjs";
 
 /** @typedef {import("../smoke/core-smoke.js").SmokeReport} SmokeReport */
-/** @typedef {{ status: "passed" | "failed" | "skipped", reason?: string, report?: SmokeReport, version?: string }} BrowserResult */
+/**
+ * @typedef {{ status: "passed" | "failed" | "skipped", reason?: string, report?: SmokeReport, version?: string }}
+ *   BrowserResult
+ */
 
 const PAGE_LOAD_DEADLINE_MS = 30_000;
 const RESULT_DEADLINE_MS = 120_000;
@@ -33,14 +36,22 @@ const chromiumFlags = [
 ];
 
 /** Files the page may load: the page, the smoke module, and the four core packages' dist/. */
-const servable = [/^runtimes\/smoke\/(index\.html|core-smoke\.js)$/, /^packages\/(buffer|reader|writer|protocol)\/dist\/[\w/.-]+\.js(\.map)?$/];
+const servable = [
+  /^runtimes\/smoke\/(index\.html|core-smoke\.js)$/,
+  /^packages\/(buffer|reader|writer|protocol)\/dist\/[\w/.-]+\.js(\.map)?$/,
+];
 /** @type {Record<string, string>} */
-const contentTypes = { ".html": "text/html; charset=utf-8", ".js": "text/javascript; charset=utf-8", ".map": "application/json" };
+const contentTypes = {
+  ".html": "text/html; charset=utf-8",
+  ".js": "text/javascript; charset=utf-8",
+  ".map": "application/json",
+};
 
 /** The chromium to use: $CHROMIUM_PATH when set (and only it), else Debian's. */
 function chromiumPath() {
   const override = process.env.CHROMIUM_PATH;
-  const candidates = override !== undefined && override !== "" ? [override] : ["/usr/bin/chromium", "/usr/bin/chromium-browser"];
+  const candidates =
+    override !== undefined && override !== "" ? [override] : ["/usr/bin/chromium", "/usr/bin/chromium-browser"];
   return candidates.find((path) => existsSync(path));
 }
 
@@ -49,7 +60,10 @@ function chromiumPath() {
  * @param {string} logFile
  */
 function tail(logFile) {
-  const lines = readFileSync(logFile, "utf8").trim().split("\n").filter((line) => line.trim() !== "");
+  const lines = readFileSync(logFile, "utf8")
+    .trim()
+    .split("\n")
+    .filter((line) => line.trim() !== "");
   return lines.length === 0 ? "it printed nothing" : `it printed: ${lines.slice(-3).join(" | ")}`;
 }
 
@@ -62,9 +76,13 @@ function installChromium(log) {
   if (spawnSync("which", ["apt-get"]).status !== 0) return "apt-get is not available";
   log("chromium is missing: installing Debian's chromium with apt-get (CI or --install-chromium)...");
   const env = { ...process.env, DEBIAN_FRONTEND: "noninteractive" };
-  for (const args of [["update", "-q"], ["install", "-y", "-q", "--no-install-recommends", "chromium"]]) {
+  for (const args of [
+    ["update", "-q"],
+    ["install", "-y", "-q", "--no-install-recommends", "chromium"],
+  ]) {
     const result = spawnSync("apt-get", args, { env, encoding: "utf8", timeout: APT_DEADLINE_MS });
-    if (result.status !== 0) return `apt-get ${args.join(" ")} failed: ${(result.stderr || String(result.error ?? "")).trim().split("\n").slice(-2).join(" ")}`;
+    if (result.status !== 0)
+      return `apt-get ${args.join(" ")} failed: ${(result.stderr || String(result.error ?? "")).trim().split("\n").slice(-2).join(" ")}`;
   }
   return undefined;
 }
@@ -81,7 +99,10 @@ async function serve() {
   let deliver = () => undefined;
   const report = new Promise((resolve) => (deliver = resolve));
   const server = createServer((request, response) => {
-    const path = normalize(decodeURIComponent(new URL(request.url ?? "/", "http://127.0.0.1").pathname)).replace(/^\/+/, "");
+    const path = normalize(decodeURIComponent(new URL(request.url ?? "/", "http://127.0.0.1").pathname)).replace(
+      /^\/+/,
+      "",
+    );
     if (request.method === "POST" && path === "result") {
       /** @type {Buffer[]} */
       const chunks = [];
@@ -97,17 +118,25 @@ async function serve() {
       return;
     }
     const file = path === "" ? "runtimes/smoke/index.html" : path;
-    if (request.method !== "GET" || !servable.some((pattern) => pattern.test(file)) || !existsSync(join(repoRoot, file))) {
+    if (
+      request.method !== "GET" ||
+      !servable.some((pattern) => pattern.test(file)) ||
+      !existsSync(join(repoRoot, file))
+    ) {
       response.writeHead(404).end();
       return;
     }
     if (file.endsWith("index.html")) markLoaded();
-    response.writeHead(200, { "content-type": contentTypes[extname(file)] ?? "application/octet-stream", "cache-control": "no-store" });
+    response.writeHead(200, {
+      "content-type": contentTypes[extname(file)] ?? "application/octet-stream",
+      "cache-control": "no-store",
+    });
     response.end(readFileSync(join(repoRoot, file)));
   });
   await new Promise((resolve) => server.listen(0, "127.0.0.1", () => resolve(undefined)));
   const address = server.address();
-  if (address === null || typeof address === "string") throw new Error("Cannot serve the smoke page: the server has no TCP address");
+  if (address === null || typeof address === "string")
+    throw new Error("Cannot serve the smoke page: the server has no TCP address");
   return {
     url: `http://127.0.0.1:${address.port}/`,
     loaded,
@@ -131,7 +160,10 @@ function after(ms) {
  */
 export async function runBrowserSmoke({ install, logDir, log }) {
   if (!existsSync(join(repoRoot, "packages", "protocol", "dist", "index.js"))) {
-    return { status: "failed", reason: "packages/*/dist is missing: run `pnpm build` first (the root script `pnpm test:runtimes` does)" };
+    return {
+      status: "failed",
+      reason: "packages/*/dist is missing: run `pnpm build` first (the root script `pnpm test:runtimes` does)",
+    };
   }
   let binary = chromiumPath();
   if (binary === undefined && install) {
@@ -140,17 +172,28 @@ export async function runBrowserSmoke({ install, logDir, log }) {
     binary = chromiumPath();
   }
   if (binary === undefined) {
-    return { status: "skipped", reason: "chromium is not installed (as root: `apt-get install -y chromium`, or pass --install-chromium; CHROMIUM_PATH overrides the path)" };
+    return {
+      status: "skipped",
+      reason:
+        "chromium is not installed (as root: `apt-get install -y chromium`, or pass --install-chromium; CHROMIUM_PATH overrides the path)",
+    };
   }
   // Debian's wrapper script may print shell noise to stderr; the version line is on stdout.
-  const version = (spawnSync(binary, ["--version"], { encoding: "utf8", timeout: 20_000 }).stdout ?? "").split("\n").find((line) => /chrom/i.test(line))?.trim() ?? "";
+  const version =
+    (spawnSync(binary, ["--version"], { encoding: "utf8", timeout: 20_000 }).stdout ?? "")
+      .split("\n")
+      .find((line) => /chrom/i.test(line))
+      ?.trim() ?? "";
 
   const server = await serve();
   const profile = mkdtempSync(join(tmpdir(), "asyncstreams-chromium-"));
   const logFile = join(logDir, "chromium.log");
   const out = openSync(logFile, "w");
   // Its own process group, so that the browser and every helper process it starts are killed together.
-  const browser = spawn(binary, [...chromiumFlags, `--user-data-dir=${profile}`, server.url], { stdio: ["ignore", out, out], detached: true });
+  const browser = spawn(binary, [...chromiumFlags, `--user-data-dir=${profile}`, server.url], {
+    stdio: ["ignore", out, out],
+    detached: true,
+  });
   closeSync(out);
   /** @type {Promise<"exited">} */
   const exited = new Promise((resolve) => {
@@ -158,17 +201,32 @@ export async function runBrowserSmoke({ install, logDir, log }) {
     browser.on("exit", () => resolve("exited"));
   });
   try {
-    const started = await Promise.race([server.loaded.then(() => /** @type {const} */ ("loaded")), exited, after(PAGE_LOAD_DEADLINE_MS)]);
+    const started = await Promise.race([
+      server.loaded.then(() => /** @type {const} */ ("loaded")),
+      exited,
+      after(PAGE_LOAD_DEADLINE_MS),
+    ]);
     if (started !== "loaded") {
-      const why = started === "exited" ? "it exited before loading the page" : `it did not load the page within ${PAGE_LOAD_DEADLINE_MS / 1000} s`;
+      const why =
+        started === "exited"
+          ? "it exited before loading the page"
+          : `it did not load the page within ${PAGE_LOAD_DEADLINE_MS / 1000} s`;
       return { status: "skipped", version, reason: `chromium could not be started: ${why}; ${tail(logFile)}` };
     }
     const posted = await Promise.race([server.report, exited, after(RESULT_DEADLINE_MS)]);
     if (posted === "timeout" || posted === "exited") {
-      return { status: "failed", version, reason: posted === "exited" ? "chromium exited before the page reported" : `the page did not report within ${RESULT_DEADLINE_MS / 1000} s` };
+      return {
+        status: "failed",
+        version,
+        reason:
+          posted === "exited"
+            ? "chromium exited before the page reported"
+            : `the page did not report within ${RESULT_DEADLINE_MS / 1000} s`,
+      };
     }
     const body = /** @type {{ fatal?: string } & Partial<SmokeReport>} */ (posted);
-    if (body.fatal !== undefined || body.results === undefined) return { status: "failed", version, reason: `the page failed: ${body.fatal ?? "no results"}` };
+    if (body.fatal !== undefined || body.results === undefined)
+      return { status: "failed", version, reason: `the page failed: ${body.fatal ?? "no results"}` };
     const report = /** @type {SmokeReport} */ (body);
     rmSync(logFile, { force: true });
     return { status: report.results.every((result) => result.ok) ? "passed" : "failed", version, report };

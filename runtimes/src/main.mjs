@@ -25,12 +25,21 @@ const PROBES = ["socket-chunk-size", "child-stdin-backpressure", "duplex-toweb-e
 
 const argv = process.argv.slice(2);
 const quick = argv.includes("--quick");
-const only = argv.find((arg) => arg.startsWith("--runtimes="))?.slice("--runtimes=".length).split(",");
+const only = argv
+  .find((arg) => arg.startsWith("--runtimes="))
+  ?.slice("--runtimes=".length)
+  .split(",");
 const wanted = (/** @type {string} */ id) => only === undefined || only.includes(id);
-const installChromium = argv.includes("--install-chromium") || (process.env.CI !== undefined && process.env.CI !== "" && process.env.CI !== "false");
-const unknown = argv.filter((arg) => arg !== "--quick" && arg !== "--install-chromium" && !arg.startsWith("--runtimes="));
+const installChromium =
+  argv.includes("--install-chromium") ||
+  (process.env.CI !== undefined && process.env.CI !== "" && process.env.CI !== "false");
+const unknown = argv.filter(
+  (arg) => arg !== "--quick" && arg !== "--install-chromium" && !arg.startsWith("--runtimes="),
+);
 if (unknown.length > 0) {
-  console.error(`Unknown option ${unknown.join(" ")}: expected --quick, --runtimes=${[...runtimeIds, "chromium"].join(",")}, --install-chromium`);
+  console.error(
+    `Unknown option ${unknown.join(" ")}: expected --quick, --runtimes=${[...runtimeIds, "chromium"].join(",")}, --install-chromium`,
+  );
   process.exit(2);
 }
 
@@ -53,7 +62,12 @@ for (const id of runtimeIds.filter(wanted)) {
     rows.push({ label: runtime.label, cells: new Map(columns.map((column) => [column, "missing"])) });
     continue;
   }
-  const label = `${runtime.label} (${runtime.version.replace(/^(deno|bun)\s*/i, "").replace(/^v/, "").split(" ")[0]})`;
+  const label = `${runtime.label} (${
+    runtime.version
+      .replace(/^(deno|bun)\s*/i, "")
+      .replace(/^v/, "")
+      .split(" ")[0]
+  })`;
   /** @type {Map<string, Cell>} */
   const cells = new Map();
   rows.push({ label, cells });
@@ -66,7 +80,12 @@ for (const id of runtimeIds.filter(wanted)) {
   if (!quick) {
     const exclusions = netExclusions[id] ?? [];
     log(`\n== ${label}: net suite${exclusions.length > 0 ? ` (less ${exclusions.length} files, listed below)` : ""}`);
-    const net = await runVitest(runtime, { packages: ["net"], exclude: exclusions.map((exclusion) => exclusion.file), timeoutMs: NET_DEADLINE_MS, logDir });
+    const net = await runVitest(runtime, {
+      packages: ["net"],
+      exclude: exclusions.map((exclusion) => exclusion.file),
+      timeoutMs: NET_DEADLINE_MS,
+      logDir,
+    });
     cells.set("net", net.byPackage.get("net") ?? "no tests");
     reportRun(label, net, { perFile: true });
     if (exclusions.length > 0) await runKnownDifferences(runtime, exclusions);
@@ -130,7 +149,8 @@ function reportRun(label, run, { perFile }) {
   const totals = [...run.byPackage.entries()].map(([pkg, counts]) => `${pkg} ${format(counts)}`).join(", ");
   log(`${totals} in ${(run.ms / 1000).toFixed(1)} s`);
   if (perFile) {
-    for (const file of run.files.sort((a, b) => a.file.localeCompare(b.file))) log(`  ${file.counts.failed > 0 ? "FAIL" : "ok  "} ${file.file}: ${format(file.counts)}`);
+    for (const file of run.files.sort((a, b) => a.file.localeCompare(b.file)))
+      log(`  ${file.counts.failed > 0 ? "FAIL" : "ok  "} ${file.file}: ${format(file.counts)}`);
   }
   for (const file of run.files) {
     for (const failure of file.failures) {
@@ -153,10 +173,21 @@ function reportRun(label, run, { perFile }) {
 async function runKnownDifferences(runtime, exclusions) {
   log(`-- known differences on ${runtime.label} (run apart, not counted):`);
   const included = new Set(exclusions.map((exclusion) => exclusion.file));
-  const run = await runVitest(runtime, { packages: ["net"], exclude: [], timeoutMs: NET_DEADLINE_MS, logDir, only: [...included] });
+  const run = await runVitest(runtime, {
+    packages: ["net"],
+    exclude: [],
+    timeoutMs: NET_DEADLINE_MS,
+    logDir,
+    only: [...included],
+  });
   for (const exclusion of exclusions) {
     const file = run.files.find((entry) => entry.file === exclusion.file);
-    const outcome = file === undefined ? "not found (renamed or removed? update net-exclusions.mjs)" : file.counts.failed === 0 ? `now passes (${format(file.counts)}): remove it from net-exclusions.mjs` : `${format(file.counts)}; ${file.failures[0] ?? ""}`;
+    const outcome =
+      file === undefined
+        ? "not found (renamed or removed? update net-exclusions.mjs)"
+        : file.counts.failed === 0
+          ? `now passes (${format(file.counts)}): remove it from net-exclusions.mjs`
+          : `${format(file.counts)}; ${file.failures[0] ?? ""}`;
     log(`  ${exclusion.file}: ${outcome}`);
     log(`      why excluded: ${exclusion.reason}`);
   }
@@ -169,12 +200,20 @@ async function runKnownDifferences(runtime, exclusions) {
  * @returns {Cell}
  */
 function runServerSmoke(runtime, label) {
-  const result = spawnSync(runtime.binary, runtime.argv("smoke/run.mjs", []), { cwd: join(repoRoot, "runtimes"), encoding: "utf8", timeout: SMOKE_DEADLINE_MS, killSignal: "SIGKILL" });
+  const result = spawnSync(runtime.binary, runtime.argv("smoke/run.mjs", []), {
+    cwd: join(repoRoot, "runtimes"),
+    encoding: "utf8",
+    timeout: SMOKE_DEADLINE_MS,
+    killSignal: "SIGKILL",
+  });
   const line = (result.stdout ?? "").trim().split("\n").at(-1) ?? "";
   try {
     return reportSmoke(label, JSON.parse(line));
   } catch {
-    const why = result.error !== undefined ? String(result.error) : `exit ${result.status}: ${(result.stderr ?? "").trim().split("\n").slice(0, 5).join(" | ")}`;
+    const why =
+      result.error !== undefined
+        ? String(result.error)
+        : `exit ${result.status}: ${(result.stderr ?? "").trim().split("\n").slice(0, 5).join(" | ")}`;
     failures.push(`${label}: the smoke test did not report (${why}); run \`pnpm build\` first`);
     log(`FAILED: the smoke test did not report (${why})`);
     return "error";
@@ -206,14 +245,27 @@ function reportSmoke(label, report) {
 /** Runs each probe on each runtime and prints its JSON line (information for docs/runtimes.md). */
 function runProbes() {
   log("\n== Probes (information, not tests; see docs/runtimes.md)");
-  const runtimes = [{ id: "host", label: `Node ${process.versions.node} (host)`, binary: process.execPath, argv: (/** @type {string} */ script) => [script] }];
+  const runtimes = [
+    {
+      id: "host",
+      label: `Node ${process.versions.node} (host)`,
+      binary: process.execPath,
+      argv: (/** @type {string} */ script) => [script],
+    },
+  ];
   for (const id of runtimeIds.filter(wanted)) {
     const runtime = findRuntime(id);
-    if (!("missing" in runtime)) runtimes.push({ id, label: runtime.label, binary: runtime.binary, argv: (script) => runtime.argv(script, []) });
+    if (!("missing" in runtime))
+      runtimes.push({ id, label: runtime.label, binary: runtime.binary, argv: (script) => runtime.argv(script, []) });
   }
   for (const probe of PROBES) {
     for (const runtime of runtimes) {
-      const result = spawnSync(runtime.binary, runtime.argv(`probes/${probe}.mjs`), { cwd: join(repoRoot, "runtimes"), encoding: "utf8", timeout: 60_000, killSignal: "SIGKILL" });
+      const result = spawnSync(runtime.binary, runtime.argv(`probes/${probe}.mjs`), {
+        cwd: join(repoRoot, "runtimes"),
+        encoding: "utf8",
+        timeout: 60_000,
+        killSignal: "SIGKILL",
+      });
       const line = (result.stdout ?? "").trim().split("\n").at(-1) || `no output (exit ${result.status})`;
       log(`  ${runtime.label.padEnd(24)} ${line}`);
     }
@@ -238,12 +290,19 @@ function printTail(logFile) {
 
 function printMatrix() {
   const header = ["runtime", ...columns];
-  const body = rows.map((row) => [row.label, ...columns.map((column) => {
-    const cell = row.cells.get(column) ?? "-";
-    return typeof cell === "string" ? cell : format(cell);
-  })]);
+  const body = rows.map((row) => [
+    row.label,
+    ...columns.map((column) => {
+      const cell = row.cells.get(column) ?? "-";
+      return typeof cell === "string" ? cell : format(cell);
+    }),
+  ]);
   const widths = header.map((_, index) => Math.max(...[header, ...body].map((cells) => (cells[index] ?? "").length)));
-  const line = (/** @type {string[]} */ cells) => cells.map((cell, index) => cell.padEnd(widths[index] ?? 0)).join("  ").trimEnd();
+  const line = (/** @type {string[]} */ cells) =>
+    cells
+      .map((cell, index) => cell.padEnd(widths[index] ?? 0))
+      .join("  ")
+      .trimEnd();
   log(`\nMatrix (passed/failed/skipped tests; smoke = checks of the built packages):`);
   log(line(header));
   log(line(widths.map((width) => "-".repeat(width))));

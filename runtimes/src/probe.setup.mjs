@@ -8,7 +8,14 @@ import { join } from "node:path";
 
 const dir = process.env.ASYNCSTREAMS_RUNTIME_PROBE_DIR;
 if (dir !== undefined && dir !== "") {
-  const g = /** @type {{ Bun?: { version: string }, Deno?: { version: { deno: string } } }} */ (/** @type {unknown} */ (globalThis));
-  const runtime = g.Bun !== undefined ? `bun ${g.Bun.version}` : g.Deno !== undefined ? `deno ${g.Deno.version.deno}` : `node ${process.versions.node}`;
+  const g = /** @type {{ Bun?: { version: string }, Deno?: { version: { deno: string } } }} */ (
+    /** @type {unknown} */ (globalThis)
+  );
+  const runtime =
+    g.Bun !== undefined
+      ? `bun ${g.Bun.version}`
+      : g.Deno !== undefined
+        ? `deno ${g.Deno.version.deno}`
+        : `node ${process.versions.node}`;
   writeFileSync(join(dir, `${process.pid}.txt`), runtime);
 }

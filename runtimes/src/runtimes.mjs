@@ -79,7 +79,8 @@ export function findRuntime(id) {
   const entry = known[id];
   if (entry === undefined) throw new RangeError(`Unknown runtime ${id}: expected one of ${runtimeIds.join(", ")}`);
   const dir = packageDir(entry.pkg);
-  if (dir === undefined) return { id, label: entry.label, missing: `${entry.pkg} is not installed (linux-x64 only; run pnpm install)` };
+  if (dir === undefined)
+    return { id, label: entry.label, missing: `${entry.pkg} is not installed (linux-x64 only; run pnpm install)` };
   const binary = join(dir, ...entry.path);
   if (!existsSync(binary)) return { id, label: entry.label, missing: `${binary} does not exist` };
   const version = versionOf(binary);

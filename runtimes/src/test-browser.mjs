@@ -17,8 +17,20 @@ const RUN_DEADLINE_MS = 25 * 60_000;
 
 /** The browsers of the config's `instances`, with the binary each one needs (overridable as there). */
 const browsers = [
-  { project: "chromium", label: "Chromium", env: "CHROMIUM_PATH", path: process.env.CHROMIUM_PATH || "/usr/bin/chromium", apt: "chromium" },
-  { project: "firefox", label: "Firefox", env: "FIREFOX_PATH", path: process.env.FIREFOX_PATH || "/usr/bin/firefox-esr", apt: "firefox-esr" },
+  {
+    project: "chromium",
+    label: "Chromium",
+    env: "CHROMIUM_PATH",
+    path: process.env.CHROMIUM_PATH || "/usr/bin/chromium",
+    apt: "chromium",
+  },
+  {
+    project: "firefox",
+    label: "Firefox",
+    env: "FIREFOX_PATH",
+    path: process.env.FIREFOX_PATH || "/usr/bin/firefox-esr",
+    apt: "firefox-esr",
+  },
 ];
 
 /**
@@ -29,7 +41,10 @@ const browsers = [
 function browserVersion(path) {
   const result = spawnSync(path, ["--version"], { encoding: "utf8", timeout: 30_000 });
   const line = (result.stdout ?? "").split("\n").find((text) => /\d+\.\d+/.test(text)) ?? "";
-  return line.replace(/ built on .*$/, "").replace(/^Mozilla /, "").trim();
+  return line
+    .replace(/ built on .*$/, "")
+    .replace(/^Mozilla /, "")
+    .trim();
 }
 
 /**
@@ -50,9 +65,12 @@ const present = wanted.filter((browser) => existsSync(browser.path));
 const missing = wanted.filter((browser) => !existsSync(browser.path));
 /** Problems that are not a test's own failure: a missing browser, a file that did not load, a crash. */
 const problems = missing.map(
-  (browser) => `${browser.label} is missing: no ${browser.path} (install Debian's \`${browser.apt}\`, or set ${browser.env})`,
+  (browser) =>
+    `${browser.label} is missing: no ${browser.path} (install Debian's \`${browser.apt}\`, or set ${browser.env})`,
 );
-const labels = new Map(present.map((browser) => [browser.project, `${browser.label} ${browserVersion(browser.path).replace(/^\S+ /, "")}`]));
+const labels = new Map(
+  present.map((browser) => [browser.project, `${browser.label} ${browserVersion(browser.path).replace(/^\S+ /, "")}`]),
+);
 
 /**
  * One Vitest run in one browser. The browsers run one after the other, not side by side: on a
@@ -94,8 +112,14 @@ function runIn(browser) {
     rmSync(dir, { recursive: true, force: true });
   }
   if (vitest.error !== undefined) problems.push(`[${browser.project}] Vitest did not finish: ${vitest.error.message}`);
-  else if (vitest.status !== 0 && result.tests.every((test) => test.state !== "failed") && result.fileErrors.length === 0) {
-    problems.push(`[${browser.project}] Vitest exited with ${String(vitest.status ?? vitest.signal)} although no test failed (see its output above)`);
+  else if (
+    vitest.status !== 0 &&
+    result.tests.every((test) => test.state !== "failed") &&
+    result.fileErrors.length === 0
+  ) {
+    problems.push(
+      `[${browser.project}] Vitest exited with ${String(vitest.status ?? vitest.signal)} although no test failed (see its output above)`,
+    );
   }
   return result;
 }
@@ -110,7 +134,8 @@ for (const browser of present) {
   summary.fileErrors.push(...result.fileErrors);
   summary.unhandledErrors.push(...result.unhandledErrors.map((message) => `[${browser.project}] ${message}`));
 }
-for (const { browser, file, message } of summary.fileErrors) problems.push(`[${browser}] ${file}: ${message.split("\n")[0]}`);
+for (const { browser, file, message } of summary.fileErrors)
+  problems.push(`[${browser}] ${file}: ${message.split("\n")[0]}`);
 for (const message of summary.unhandledErrors) problems.push(`unhandled: ${message.split("\n")[0]}`);
 
 /** Counts per package (rows) and browser (columns). */
@@ -142,9 +167,11 @@ for (const name of rows) {
 const skipped = summary.tests.filter((test) => test.state !== "passed" && test.state !== "failed");
 const unexplained = skipped.filter((test) => test.note === undefined);
 console.log(`\nSkipped: ${skipped.length === 0 ? "none" : skipped.length}`);
-for (const test of skipped) console.log(`- [${test.browser}] ${test.file} > ${test.name}: ${test.note ?? "NO REASON GIVEN"}`);
+for (const test of skipped)
+  console.log(`- [${test.browser}] ${test.file} > ${test.name}: ${test.note ?? "NO REASON GIVEN"}`);
 // A browser skip must say why (`ctx.skip(reason)`): a bare `.skip`/`.skipIf` counts as a failure here.
-for (const test of unexplained) problems.push(`[${test.browser}] ${test.file} > ${test.name}: skipped without a reason (use ctx.skip("why"))`);
+for (const test of unexplained)
+  problems.push(`[${test.browser}] ${test.file} > ${test.name}: skipped without a reason (use ctx.skip("why"))`);
 
 const failedTests = summary.tests.filter((test) => test.state === "failed");
 for (const test of failedTests) console.log(`FAILED [${test.browser}] ${test.file} > ${test.name}`);

@@ -58,20 +58,33 @@ export async function runVitest(runtime, { packages, exclude = [], only, timeout
   const logFile = join(logDir, `vitest-${runtime.id}-${packages.join("-")}${only === undefined ? "" : "-only"}.log`);
   const args = [
     "run",
-    "--config", config,
+    "--config",
+    config,
     "--pool=forks",
     "--reporter=dot", // Vitest's own output goes to the log; the summary comes from the JSON report
-    "--reporter=json", `--outputFile.json=${report}`,
+    "--reporter=json",
+    `--outputFile.json=${report}`,
     ...exclude.map((glob) => `--exclude=${glob}`),
     ...(only ?? packages.map((name) => `packages/${name}/test/`)),
   ];
   mkdirSync(probeDir);
   // NO_COLOR: plain logs. CI unset: Vitest would otherwise switch reporters.
   const env = { ...process.env, ASYNCSTREAMS_RUNTIME_PROBE_DIR: probeDir, NO_COLOR: "1", FORCE_COLOR: "0" };
-  const finished = await runLogged(runtime.binary, runtime.argv(vitestCli, args), { cwd: repoRoot, env, logFile, timeoutMs });
+  const finished = await runLogged(runtime.binary, runtime.argv(vitestCli, args), {
+    cwd: repoRoot,
+    env,
+    logFile,
+    timeoutMs,
+  });
 
   /** @type {VitestRun} */
-  const run = { byPackage: new Map(packages.map((name) => [name, { passed: 0, failed: 0, skipped: 0 }])), files: [], problems: [], ms: finished.ms, logFile };
+  const run = {
+    byPackage: new Map(packages.map((name) => [name, { passed: 0, failed: 0, skipped: 0 }])),
+    files: [],
+    problems: [],
+    ms: finished.ms,
+    logFile,
+  };
   if (finished.timedOut) run.problems.push(`Vitest did not finish within ${timeoutMs / 1000} s and was killed`);
   readReport(report, run);
   checkWorkers(probeDir, runtime, run);
@@ -79,7 +92,8 @@ export async function runVitest(runtime, { packages, exclude = [], only, timeout
     run.problems.push(`Vitest exited with code ${finished.code} with no failed test (an unhandled error; see the log)`);
   }
   rmSync(work, { recursive: true, force: true });
-  if (run.problems.length === 0 && run.files.every((file) => file.counts.failed === 0)) rmSync(logFile, { force: true });
+  if (run.problems.length === 0 && run.files.every((file) => file.counts.failed === 0))
+    rmSync(logFile, { force: true });
   return run;
 }
 
@@ -89,7 +103,17 @@ export async function runVitest(runtime, { packages, exclude = [], only, timeout
  * @param {VitestRun} run
  */
 function readReport(report, run) {
-  /** @type {{ numTotalTests: number, testResults: { name: string, status: string, message?: string, assertionResults: { status: string, fullName: string, failureMessages?: string[] }[] }[] }} */
+  /**
+   * @type {{
+   *   numTotalTests: number,
+   *   testResults: {
+   *     name: string,
+   *     status: string,
+   *     message?: string,
+   *     assertionResults: { status: string, fullName: string, failureMessages?: string[] }[],
+   *   }[],
+   * }}
+   */
   let result;
   try {
     result = JSON.parse(readFileSync(report, "utf8"));
@@ -132,13 +156,21 @@ function readReport(report, run) {
  */
 function checkWorkers(probeDir, runtime, run) {
   const seen = new Set(readdirSync(probeDir).map((name) => readFileSync(join(probeDir, name), "utf8")));
-  if (seen.size === 0 && run.files.length > 0) run.problems.push("No test worker reported its runtime (probe.setup.mjs did not run)");
+  if (seen.size === 0 && run.files.length > 0)
+    run.problems.push("No test worker reported its runtime (probe.setup.mjs did not run)");
   for (const worker of seen) {
-    if (!worker.startsWith(expectedWorker(runtime))) run.problems.push(`A test worker ran on ${worker}, not on ${runtime.label}`);
+    if (!worker.startsWith(expectedWorker(runtime)))
+      run.problems.push(`A test worker ran on ${worker}, not on ${runtime.label}`);
   }
 }
 
 /** @param {string | undefined} text */
 function firstLine(text) {
-  return (text ?? "").split("\n").find((line) => line.trim() !== "")?.trim().slice(0, 300) ?? "";
+  return (
+    (text ?? "")
+      .split("\n")
+      .find((line) => line.trim() !== "")
+      ?.trim()
+      .slice(0, 300) ?? ""
+  );
 }

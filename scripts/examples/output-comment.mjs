@@ -15,7 +15,8 @@
 //   { t: "string" | "number" | "boolean", v }, { t: "null" }, { t: "undefined" },
 //   { t: "array", items }, { t: "object", entries: [[key, node]] }, { t: "typed", name, items }
 
-const TYPED = /^(Uint8Array|Int8Array|Uint16Array|Int16Array|Uint32Array|Int32Array|Float32Array|Float64Array|Uint8ClampedArray)\b/;
+const TYPED =
+  /^(Uint8Array|Int8Array|Uint16Array|Int16Array|Uint32Array|Int32Array|Float32Array|Float64Array|Uint8ClampedArray)\b/;
 
 class Parser {
   constructor(text) {
@@ -186,11 +187,19 @@ export function matches(node, actual) {
         node.items.every((item, index) => actual[index] === item)
       );
     case "array":
-      return Array.isArray(actual) && actual.length === node.items.length && node.items.every((item, index) => matches(item, actual[index]));
+      return (
+        Array.isArray(actual) &&
+        actual.length === node.items.length &&
+        node.items.every((item, index) => matches(item, actual[index]))
+      );
     case "object": {
-      if (actual === null || typeof actual !== "object" || Array.isArray(actual) || ArrayBuffer.isView(actual)) return false;
+      if (actual === null || typeof actual !== "object" || Array.isArray(actual) || ArrayBuffer.isView(actual))
+        return false;
       const keys = Object.keys(actual);
-      return keys.length === node.entries.length && node.entries.every(([key, value]) => Object.hasOwn(actual, key) && matches(value, actual[key]));
+      return (
+        keys.length === node.entries.length &&
+        node.entries.every(([key, value]) => Object.hasOwn(actual, key) && matches(value, actual[key]))
+      );
     }
     default:
       return false;

@@ -37,7 +37,10 @@ for (const example of manifest) {
   const outcome = await Promise.race([
     import(pathToFileURL(example.file).href).then(
       () => ({ status: "ok" }),
-      (error) => ({ status: "failed", error: error instanceof Error ? (error.stack ?? error.message) : inspect(error) }),
+      (error) => ({
+        status: "failed",
+        error: error instanceof Error ? (error.stack ?? error.message) : inspect(error),
+      }),
     ),
     new Promise((resolve) => {
       timer = setTimeout(() => resolve({ status: "failed", error: `did not finish within ${TIMEOUT} ms` }), TIMEOUT);
@@ -53,8 +56,11 @@ for (const example of manifest) {
   if (outcome.status === "ok") {
     for (const { line, calls, raw } of example.asserts) {
       const got = printed.get(line) ?? [];
-      const same = got.length === calls.length && calls.every((args, i) => got[i].length === args.length && args.every((node, j) => matches(node, got[i][j])));
-      if (!same) mismatches.push({ line, expected: raw, printed: got.length === 0 ? "nothing" : got.map(show).join(", ") });
+      const same =
+        got.length === calls.length &&
+        calls.every((args, i) => got[i].length === args.length && args.every((node, j) => matches(node, got[i][j])));
+      if (!same)
+        mismatches.push({ line, expected: raw, printed: got.length === 0 ? "nothing" : got.map(show).join(", ") });
     }
   }
   results.push({ source: example.source, ms: Date.now() - started, ...outcome, mismatches });

@@ -28,7 +28,12 @@ import { inPool, runAsync } from "./run.mjs";
  * @property {number} ms
  */
 
-/** The manifest the registry serves for `name@version`. @param {string} registry @param {string} name @param {string} version */
+/**
+ * The manifest the registry serves for `name@version`.
+ * @param {string} registry
+ * @param {string} name
+ * @param {string} version
+ */
 async function manifest(registry, name, version) {
   const response = await fetch(new URL(name.replace("/", "%2f"), registry));
   if (!response.ok) throw new Error(`Cannot read ${name} from the registry: ${response.status}`);

@@ -10,7 +10,8 @@ export async function resolve(specifier, context, nextResolve) {
   try {
     return await nextResolve(specifier, context);
   } catch (error) {
-    if (specifier.startsWith(".") && specifier.endsWith(".js")) return nextResolve(`${specifier.slice(0, -3)}.ts`, context);
+    if (specifier.startsWith(".") && specifier.endsWith(".js"))
+      return nextResolve(`${specifier.slice(0, -3)}.ts`, context);
     throw error;
   }
 }
@@ -21,7 +22,12 @@ export async function load(url, context, nextLoad) {
   const source = await readFile(new URL(url), "utf8");
   const { outputText } = ts.transpileModule(source, {
     fileName: url,
-    compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022, verbatimModuleSyntax: true, sourceMap: false },
+    compilerOptions: {
+      module: ts.ModuleKind.ESNext,
+      target: ts.ScriptTarget.ES2022,
+      verbatimModuleSyntax: true,
+      sourceMap: false,
+    },
   });
   return { format: "module", source: outputText, shortCircuit: true };
 }

@@ -20,10 +20,16 @@ export const CA: string = pem("ca.pem");
 /** CA-signed, for DNS:localhost and IP:127.0.0.1. */
 export const SERVER: { key: string; cert: string } = { key: pem("server-key.pem"), cert: pem("server.pem") };
 /** CA-signed, for DNS:localhost only: no IP address in its names. */
-export const LOCALHOST_ONLY: { key: string; cert: string } = { key: pem("localhost-only-key.pem"), cert: pem("localhost-only.pem") };
+export const LOCALHOST_ONLY: { key: string; cert: string } = {
+  key: pem("localhost-only-key.pem"),
+  cert: pem("localhost-only.pem"),
+};
 /** CA-signed, for localhost and 127.0.0.1, but valid only during the year 2000. */
 export const EXPIRED: { key: string; cert: string } = { key: pem("expired-key.pem"), cert: pem("expired.pem") };
 /** Self-signed for localhost and 127.0.0.1: no CA vouches for it. */
-export const SELF_SIGNED: { key: string; cert: string } = { key: pem("self-signed-key.pem"), cert: pem("self-signed.pem") };
+export const SELF_SIGNED: { key: string; cert: string } = {
+  key: pem("self-signed-key.pem"),
+  cert: pem("self-signed.pem"),
+};
 /** A CA-signed client certificate. */
 export const CLIENT: { key: string; cert: string } = { key: pem("client-key.pem"), cert: pem("client.pem") };

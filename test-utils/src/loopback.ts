@@ -22,7 +22,10 @@ export interface RawServer {
  * Starts a raw server on 127.0.0.1:0 that calls `onSocket` for each connection; it is closed at the
  * end of the test. Accepted sockets get an `'error'` listener, so a reset never crashes the run.
  */
-export async function startRawServer(onSocket: (socket: Socket) => void = () => undefined, options: ServerOpts = {}): Promise<RawServer> {
+export async function startRawServer(
+  onSocket: (socket: Socket) => void = () => undefined,
+  options: ServerOpts = {},
+): Promise<RawServer> {
   const listener = createServer(options);
   const accepted: Socket[] = [];
   const queue: Socket[] = [];

@@ -64,7 +64,11 @@ export function spawnPeer(command: string, args: readonly string[], options: { c
     const ready = lines.shift();
     if (ready !== undefined) return ready;
     if (ended) throw new Error(`${name} ended its output; stderr: ${errors}`);
-    const line = await within(new Promise<string | null>((resolve) => waiters.push(resolve)), ms, `a line from ${name}; stderr so far: ${errors}`);
+    const line = await within(
+      new Promise<string | null>((resolve) => waiters.push(resolve)),
+      ms,
+      `a line from ${name}; stderr so far: ${errors}`,
+    );
     if (line === null) throw new Error(`${name} ended its output; stderr: ${errors}`);
     return line;
   };

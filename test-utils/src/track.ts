@@ -9,7 +9,13 @@ export interface Tracked<T> {
 
 /** Records how `promise` settles, so a test can check it without awaiting (and without an unhandled rejection). */
 export function track<T>(promise: Promise<T>): Tracked<T> {
-  const state = { promise, settled: false, rejected: false, value: undefined as T | undefined, error: undefined as unknown };
+  const state = {
+    promise,
+    settled: false,
+    rejected: false,
+    value: undefined as T | undefined,
+    error: undefined as unknown,
+  };
   promise.then(
     (value) => {
       state.settled = true;

@@ -14,16 +14,18 @@ const PACKAGES = fileURLToPath(new URL("../../packages/", import.meta.url));
 const KEEP_SHAPES = join(PACKAGES, "reader", "src", "_keep-shapes.ts");
 
 /** Every public entry point (`@asyncstreams/x` and its subpaths) with the source file it maps to. */
-const ENTRIES: { name: string; file: string }[] = ["buffer", "reader", "writer", "protocol", "net", "tls"].flatMap((folder) => {
-  const manifest = JSON.parse(readFileSync(join(PACKAGES, folder, "package.json"), "utf8")) as {
-    name: string;
-    exports: Record<string, { "@asyncstreams/source": string }>;
-  };
-  return Object.entries(manifest.exports).map(([subpath, conditions]) => ({
-    name: join(manifest.name, subpath),
-    file: join(PACKAGES, folder, conditions["@asyncstreams/source"]),
-  }));
-});
+const ENTRIES: { name: string; file: string }[] = ["buffer", "reader", "writer", "protocol", "net", "tls"].flatMap(
+  (folder) => {
+    const manifest = JSON.parse(readFileSync(join(PACKAGES, folder, "package.json"), "utf8")) as {
+      name: string;
+      exports: Record<string, { "@asyncstreams/source": string }>;
+    };
+    return Object.entries(manifest.exports).map(([subpath, conditions]) => ({
+      name: join(manifest.name, subpath),
+      file: join(PACKAGES, folder, conditions["@asyncstreams/source"]),
+    }));
+  },
+);
 const READER_ENTRY = ENTRIES.find((entry) => entry.name === "@asyncstreams/reader")!.file;
 
 interface ImportReport {
@@ -34,13 +36,21 @@ interface ImportReport {
 }
 
 describe("importing the packages", () => {
-  it("no entry point schedules anything, opens anything, adds a global, warns, or makes a StreamReader at import", { timeout: 120_000 }, () => {
+  it("no entry point schedules anything, opens anything, adds a global, warns, or makes a StreamReader at import", {
+    timeout: 120_000,
+  }, () => {
     const files = ENTRIES.map((entry) => entry.file);
-    const output = execFileSync(process.execPath, ["--conditions=@asyncstreams/source", "--import", REGISTER, PROBE, READER_ENTRY, KEEP_SHAPES, ...files], {
-      encoding: "utf8",
-      timeout: 120_000,
-    });
-    const { report, warmedAtImport, warmedOnConstruction } = JSON.parse(output.trim().split("\n").pop()!) as ImportReport;
+    const output = execFileSync(
+      process.execPath,
+      ["--conditions=@asyncstreams/source", "--import", REGISTER, PROBE, READER_ENTRY, KEEP_SHAPES, ...files],
+      {
+        encoding: "utf8",
+        timeout: 120_000,
+      },
+    );
+    const { report, warmedAtImport, warmedOnConstruction } = JSON.parse(
+      output.trim().split("\n").pop()!,
+    ) as ImportReport;
     const nothing = { calls: [], resources: [], globals: [], warnings: [] };
     expect(report).toEqual(Object.fromEntries(Object.keys(report).map((file) => [file, nothing])));
     expect(Object.keys(report)).toHaveLength(ENTRIES.length);

@@ -200,7 +200,13 @@ async function m1(params) {
   await server.waitClosed();
   return {
     ...result,
-    measure: { kibPerConnection: rssGrowth / 1024 / count, connections: count, fdLimited: count < requested ? 1 : 0, rssGrowthKiB: rssGrowth / 1024, heapGrowthKiB: heapGrowth / 1024 },
+    measure: {
+      kibPerConnection: rssGrowth / 1024 / count,
+      connections: count,
+      fdLimited: count < requested ? 1 : 0,
+      rssGrowthKiB: rssGrowth / 1024,
+      heapGrowthKiB: heapGrowth / 1024,
+    },
   };
 }
 
@@ -246,12 +252,16 @@ async function m2(params) {
   await writer.drain();
   writer.writeEof();
   expectCount("M2 bytes received by the peer", await received, written);
-  if (peak > bound) throw new Error(`M2 write buffer not bounded: peak ${peak} bytes, high-water mark + one write = ${bound}`);
+  if (peak > bound)
+    throw new Error(`M2 write buffer not bounded: peak ${peak} bytes, high-water mark + one write = ${bound}`);
   expectCount("M2 bytes sent back", (await client.reader.read()).length, 0);
   writer.close();
   await writer.waitClosed();
   await peer.close();
-  return { ...result, measure: { peakWriteBufferKiB: peak / 1024, boundKiB: bound / 1024, rssGrowthKiB, writtenKiB: written / 1024 } };
+  return {
+    ...result,
+    measure: { peakWriteBufferKiB: peak / 1024, boundKiB: bound / 1024, rssGrowthKiB, writtenKiB: written / 1024 },
+  };
 }
 
 /**
@@ -334,11 +344,22 @@ async function m3(params) {
     expectCount("M3-chunk bytes returned", returned, size);
     expectCount("M3-chunk pieces", lines, Math.ceil(size / limit));
   }
-  if (peak > 2 * limit + maxChunk) throw new Error(`M3 reader buffer not bounded: peak ${peak} bytes > 2 × limit + one chunk (${2 * limit + maxChunk})`);
+  if (peak > 2 * limit + maxChunk)
+    throw new Error(
+      `M3 reader buffer not bounded: peak ${peak} bytes > 2 × limit + one chunk (${2 * limit + maxChunk})`,
+    );
   expectCount("M3 bytes sent back", (await client.reader.read()).length, 0);
   await shutDown(server, [client]);
   const events = overflow === "error" ? overruns : overflow === "skip" ? skipped : lines;
-  return { ...result, measure: { peakReaderBufferKiB: peak / 1024, rssGrowthKiB, overruns: events, megabytesPerSecond: size / result.seconds / 1e6 } };
+  return {
+    ...result,
+    measure: {
+      peakReaderBufferKiB: peak / 1024,
+      rssGrowthKiB,
+      overruns: events,
+      megabytesPerSecond: size / result.seconds / 1e6,
+    },
+  };
 }
 
 /** @type {NetImpl} */

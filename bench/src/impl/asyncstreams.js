@@ -13,5 +13,10 @@ export const asyncstreams = {
   name: "asyncstreams",
   supports: (workload) => workload.kind === "memory",
   runPass: (workload, data, params) =>
-    timeReaderPass((options) => /** @type {BenchReader} */ (new StreamReader({ ...options, search: nodeByteSearch })), workload, data, params),
+    timeReaderPass(
+      (options) => /** @type {BenchReader} */ (new StreamReader({ ...options, search: nodeByteSearch })),
+      workload,
+      data,
+      params,
+    ),
 };

@@ -58,6 +58,7 @@ export const ANCHOR = "node-raw";
  */
 export function implByName(name) {
   const impl = impls.find((candidate) => candidate.name === name);
-  if (impl === undefined) throw new RangeError(`Unknown implementation ${name}: expected one of ${impls.map((i) => i.name).join(", ")}`);
+  if (impl === undefined)
+    throw new RangeError(`Unknown implementation ${name}: expected one of ${impls.map((i) => i.name).join(", ")}`);
   return impl;
 }

@@ -223,7 +223,10 @@ export async function closeRaw(server, sockets) {
  * W5 and W6 with node-raw clients against any server: the node-raw one, or node:readline's.
  *
  * @param {WorkloadParams} params
- * @param {(done: ReturnType<typeof deferred<void>>, counts: { pings: number, badPings: number }) => Promise<{ server: Server, port: number }>} startPingServer
+ * @param {(
+ *   done: ReturnType<typeof deferred<void>>,
+ *   counts: { pings: number, badPings: number },
+ * ) => Promise<{ server: Server, port: number }>} startPingServer
  * @returns {Promise<PassResult>}
  */
 export async function rawPingPongClients(params, startPingServer) {
@@ -362,7 +365,13 @@ async function m1(params) {
   await new Promise((resolve) => server.close(resolve));
   return {
     ...result,
-    measure: { kibPerConnection: rssGrowth / 1024 / count, connections: count, fdLimited: count < requested ? 1 : 0, rssGrowthKiB: rssGrowth / 1024, heapGrowthKiB: heapGrowth / 1024 },
+    measure: {
+      kibPerConnection: rssGrowth / 1024 / count,
+      connections: count,
+      fdLimited: count < requested ? 1 : 0,
+      rssGrowthKiB: rssGrowth / 1024,
+      heapGrowthKiB: heapGrowth / 1024,
+    },
   };
 }
 
@@ -400,10 +409,14 @@ async function m2(params) {
   const received = peer.readAll();
   socket.end();
   expectCount("M2 bytes received by the peer", await received, written);
-  if (peak > bound) throw new Error(`M2 write buffer not bounded: peak ${peak} bytes, high-water mark + one write = ${bound}`);
+  if (peak > bound)
+    throw new Error(`M2 write buffer not bounded: peak ${peak} bytes, high-water mark + one write = ${bound}`);
   socket.destroy();
   await peer.close();
-  return { ...result, measure: { peakWriteBufferKiB: peak / 1024, boundKiB: bound / 1024, rssGrowthKiB, writtenKiB: written / 1024 } };
+  return {
+    ...result,
+    measure: { peakWriteBufferKiB: peak / 1024, boundKiB: bound / 1024, rssGrowthKiB, writtenKiB: written / 1024 },
+  };
 }
 
 /**
@@ -485,9 +498,18 @@ async function m3(params) {
   expectCount("M3 lines with a newline", badLines, 0);
   if (lines > 1) throw new Error(`M3 returned ${lines} lines: expected only the final partial one`);
   if (size > 2 * limit && overruns === 0) throw new Error("M3 never overran the limit");
-  if (peak > limit + maxChunk) throw new Error(`M3 reader buffer not bounded: peak ${peak} bytes > limit + one chunk (${limit + maxChunk})`);
+  if (peak > limit + maxChunk)
+    throw new Error(`M3 reader buffer not bounded: peak ${peak} bytes > limit + one chunk (${limit + maxChunk})`);
   await closeRaw(server, [socket]);
-  return { ...result, measure: { peakReaderBufferKiB: peak / 1024, rssGrowthKiB, overruns, megabytesPerSecond: size / result.seconds / 1e6 } };
+  return {
+    ...result,
+    measure: {
+      peakReaderBufferKiB: peak / 1024,
+      rssGrowthKiB,
+      overruns,
+      megabytesPerSecond: size / result.seconds / 1e6,
+    },
+  };
 }
 
 /** @type {NetImpl} */

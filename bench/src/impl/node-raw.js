@@ -102,7 +102,8 @@ export class RawReader {
     if (chunk !== undefined) {
       const offset = this.#offset;
       const found = nativeIndexOf.call(chunk.bytes, 10, offset);
-      if (found !== -1 && found - offset <= this.#limit) return Promise.resolve(this.#takeFromHead(chunk, offset, found + 1 - offset));
+      if (found !== -1 && found - offset <= this.#limit)
+        return Promise.resolve(this.#takeFromHead(chunk, offset, found + 1 - offset));
     }
     return this.#readUntilSlow(NEWLINE, true);
   }
@@ -118,7 +119,8 @@ export class RawReader {
     if (chunk !== undefined) {
       const offset = this.#offset;
       const found = nativeIndexOf.call(chunk.bytes, separator, offset);
-      if (found !== -1 && found - offset <= this.#limit) return Promise.resolve(this.#takeFromHead(chunk, offset, found + separator.length - offset));
+      if (found !== -1 && found - offset <= this.#limit)
+        return Promise.resolve(this.#takeFromHead(chunk, offset, found + separator.length - offset));
     }
     return this.#readUntilSlow(separator, false);
   }
@@ -167,7 +169,10 @@ export class RawReader {
     while (this.#length < n) {
       if (this.#eof) {
         const partial = this.#take(this.#length);
-        throw Object.assign(streamError(`Cannot read ${n} bytes: stream ended after ${partial.length} bytes`, "ERR_INCOMPLETE_READ"), { partial });
+        throw Object.assign(
+          streamError(`Cannot read ${n} bytes: stream ended after ${partial.length} bytes`, "ERR_INCOMPLETE_READ"),
+          { partial },
+        );
       }
       await this.#wait();
     }
@@ -218,12 +223,21 @@ export class RawReader {
         index++;
       }
       if (this.#length - size + 1 > this.#limit) {
-        throw streamError(`Cannot read until the separator: ${this.#length} bytes buffered without it, limit ${this.#limit}`, "ERR_LIMIT_OVERRUN");
+        throw streamError(
+          `Cannot read until the separator: ${this.#length} bytes buffered without it, limit ${this.#limit}`,
+          "ERR_LIMIT_OVERRUN",
+        );
       }
       if (this.#eof) {
         const rest = this.#take(this.#length);
         if (isLine) return rest;
-        throw Object.assign(streamError(`Cannot read until the separator: stream ended after ${rest.length} bytes`, "ERR_INCOMPLETE_READ"), { partial: rest });
+        throw Object.assign(
+          streamError(
+            `Cannot read until the separator: stream ended after ${rest.length} bytes`,
+            "ERR_INCOMPLETE_READ",
+          ),
+          { partial: rest },
+        );
       }
       await this.#wait();
     }
@@ -236,7 +250,10 @@ export class RawReader {
    */
   #found(start, size) {
     if (start > this.#limit) {
-      throw streamError(`Cannot read until the separator: found ${start} bytes ahead, limit ${this.#limit}`, "ERR_LIMIT_OVERRUN");
+      throw streamError(
+        `Cannot read until the separator: found ${start} bytes ahead, limit ${this.#limit}`,
+        "ERR_LIMIT_OVERRUN",
+      );
     }
     return this.#take(start + size);
   }

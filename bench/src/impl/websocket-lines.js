@@ -34,7 +34,10 @@ async function lineServer(items) {
         while (left > 0 && ws.bufferedAmount < IN_FLIGHT) {
           const lines = Math.min(left, LINES_PER_MESSAGE);
           left -= lines;
-          ws.send(lines === LINES_PER_MESSAGE ? message : message.subarray(0, lines * LINE.length), left === 0 ? () => ws.close(1000) : pump);
+          ws.send(
+            lines === LINES_PER_MESSAGE ? message : message.subarray(0, lines * LINE.length),
+            left === 0 ? () => ws.close(1000) : pump,
+          );
         }
       };
       pump();
@@ -57,7 +60,11 @@ export async function asyncstreamsWs1(params) {
   const items = params.items ?? 0;
   const server = await lineServer(items);
   try {
-    const { reader, writer } = await openWebSocketConnection(server.url, { WebSocket: /** @type {never} */ (WebSocket), limit: params.limit, search: nodeByteSearch });
+    const { reader, writer } = await openWebSocketConnection(server.url, {
+      WebSocket: /** @type {never} */ (WebSocket),
+      limit: params.limit,
+      search: nodeByteSearch,
+    });
     const stop = startClock();
     writer.write(new Uint8Array([0x47])); // "G": go
     let lines = 0;

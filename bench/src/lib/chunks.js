@@ -46,7 +46,8 @@ export function cutPeriodic(record, count) {
  */
 export function patchEnd(chunks, tail) {
   const last = chunks[chunks.length - 1];
-  if (last === undefined || last.length < tail.length) throw new RangeError("Cannot patch the stream end: last chunk too short");
+  if (last === undefined || last.length < tail.length)
+    throw new RangeError("Cannot patch the stream end: last chunk too short");
   last.set(tail, last.length - tail.length);
 }
 

@@ -12,10 +12,13 @@ import process from "node:process";
 import { createInterface } from "node:readline";
 import { parseArgs } from "node:util";
 
-const { values } = parseArgs({ options: { port: { type: "string" }, count: { type: "string" }, host: { type: "string", default: "127.0.0.1" } } });
+const { values } = parseArgs({
+  options: { port: { type: "string" }, count: { type: "string" }, host: { type: "string", default: "127.0.0.1" } },
+});
 const port = Number(values.port);
 const count = Number(values.count);
-if (!Number.isInteger(port) || !Number.isInteger(count)) throw new TypeError("Usage: idle-client.js --port PORT --count N");
+if (!Number.isInteger(port) || !Number.isInteger(count))
+  throw new TypeError("Usage: idle-client.js --port PORT --count N");
 /** Connects in flight at once: below the server's listen backlog (100). */
 const BATCH = 50;
 

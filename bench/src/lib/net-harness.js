@@ -41,7 +41,9 @@ export function startClock() {
   return (measure) => {
     const seconds = (performance.now() - start) / 1000;
     const used = process.cpuUsage(cpu);
-    return measure === undefined ? { seconds, cpuSeconds: (used.user + used.system) / 1e6 } : { seconds, cpuSeconds: (used.user + used.system) / 1e6, measure };
+    return measure === undefined
+      ? { seconds, cpuSeconds: (used.user + used.system) / 1e6 }
+      : { seconds, cpuSeconds: (used.user + used.system) / 1e6, measure };
   };
 }
 
@@ -241,7 +243,9 @@ const IDLE_CLIENT = join(dirname(fileURLToPath(import.meta.url)), "idle-client.j
  * @returns {{ connected: Promise<number>, close(): Promise<void> }}
  */
 export function idleClients(port, count, accepted) {
-  const child = spawn(process.execPath, [IDLE_CLIENT, "--port", String(port), "--count", String(count)], { stdio: ["pipe", "pipe", "inherit"] });
+  const child = spawn(process.execPath, [IDLE_CLIENT, "--port", String(port), "--count", String(count)], {
+    stdio: ["pipe", "pipe", "inherit"],
+  });
   /** @type {ReturnType<typeof deferred<number>>} */
   const connected = deferred();
   const exited = new Promise((resolve) => child.once("exit", resolve));

@@ -29,7 +29,9 @@ export function median(values) {
   const sorted = [...values].sort((a, b) => a - b);
   const middle = sorted.length >> 1;
   if (sorted.length === 0) return Number.NaN;
-  return sorted.length % 2 === 1 ? /** @type {number} */ (sorted[middle]) : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
+  return sorted.length % 2 === 1
+    ? /** @type {number} */ (sorted[middle])
+    : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
 }
 
 /**
@@ -82,7 +84,17 @@ function formatSpread(row) {
  */
 export function formatTable(rows) {
   const withDetails = rows.some((row) => row.details !== undefined);
-  const header = ["workload", "implementation", "median", "unit", "spread", "vs node-raw", "vs cpython", "peak RSS", ...(withDetails ? ["details"] : [])];
+  const header = [
+    "workload",
+    "implementation",
+    "median",
+    "unit",
+    "spread",
+    "vs node-raw",
+    "vs cpython",
+    "peak RSS",
+    ...(withDetails ? ["details"] : []),
+  ];
   const body = rows.map((row) =>
     row.error === undefined
       ? [
@@ -104,7 +116,9 @@ export function formatTable(rows) {
   /** @param {string[]} cells */
   const line = (cells) =>
     cells
-      .map((cell, column) => (numeric.has(column) ? cell.padStart(widths[column] ?? 0) : cell.padEnd(widths[column] ?? 0)))
+      .map((cell, column) =>
+        numeric.has(column) ? cell.padStart(widths[column] ?? 0) : cell.padEnd(widths[column] ?? 0),
+      )
       .join("  ")
       .trimEnd();
   return [line(header), widths.map((width) => "-".repeat(width)).join("  "), ...body.map(line)].join("\n");

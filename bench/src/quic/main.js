@@ -40,11 +40,22 @@ try {
 } catch {
   console.warn("warning: Deno rows skipped: @deno/linux-x64-glibc is not installed (runtimes/)");
 }
-if (deno !== undefined) collect("deno", deno, ["run", "-A", "--unstable-net", "--no-lock", join(here, "../../deno/quic.js"), String(sizes.deno), String(runs)]);
+if (deno !== undefined)
+  collect("deno", deno, [
+    "run",
+    "-A",
+    "--unstable-net",
+    "--no-lock",
+    join(here, "../../deno/quic.js"),
+    String(sizes.deno),
+    String(runs),
+  ]);
 
 /** @param {number[]} values */
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? NaN;
-console.log("\nQUIC: lines of 64 bytes over one stream, read with readLine() (asyncstreams) or split by hand from the stack's ReadableStream (stack-direct)");
+console.log(
+  "\nQUIC: lines of 64 bytes over one stream, read with readLine() (asyncstreams) or split by hand from the stack's ReadableStream (stack-direct)",
+);
 console.log(`runtime  impl           lines      Mlines/s   MB/s      ratio   (median of ${runs})`);
 for (const runtime of ["node", "deno"]) {
   const rows = ["asyncstreams", "stack-direct"].map((impl) => {

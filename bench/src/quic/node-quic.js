@@ -8,7 +8,8 @@ import { readFileSync } from "node:fs";
 import { openQuicConnection } from "@asyncstreams/quic";
 import { countLinesDirect, countLinesPackage, lineChunks, LINE } from "./lines.js";
 
-const fixture = (/** @type {string} */ name) => readFileSync(new URL(`../../../packages/quic/test/fixtures/${name}`, import.meta.url), "utf8");
+const fixture = (/** @type {string} */ name) =>
+  readFileSync(new URL(`../../../packages/quic/test/fixtures/${name}`, import.meta.url), "utf8");
 const ALPN = ["bench"];
 const logger = new Logger("bench", LogLevel.SILENT);
 const lines = Number(process.argv[2] ?? 4096);
@@ -42,7 +43,12 @@ server.addEventListener(events.EventQUICServerConnection.name, (/** @type {any} 
 await server.start({ host: "127.0.0.1", port: 0 });
 const port = server.port;
 
-const pkg = await openQuicConnection({ host: "127.0.0.1", port, tls: { ca: fixture("ca.pem"), serverName: "localhost", alpnProtocols: ALPN }, limit: 65_536 });
+const pkg = await openQuicConnection({
+  host: "127.0.0.1",
+  port,
+  tls: { ca: fixture("ca.pem"), serverName: "localhost", alpnProtocols: ALPN },
+  limit: 65_536,
+});
 const direct = await QUICClient.createQUICClient({
   host: "127.0.0.1",
   port,

@@ -40,14 +40,23 @@ const open = [];
 const started = process.hrtime.bigint();
 for (let i = 0; i < count; i += batch) {
   const size = Math.min(batch, count - i);
-  open.push(...(await Promise.all(Array.from({ length: size }, () => openConnection({ host: "localhost", port, tls: { ca } })))));
+  open.push(
+    ...(await Promise.all(
+      Array.from({ length: size }, () => openConnection({ host: "localhost", port, tls: { ca } })),
+    )),
+  );
 }
 const seconds = Number(process.hrtime.bigint() - started) / 1e9;
 await new Promise((resolve) => setTimeout(resolve, 500));
 const loaded = await rss();
-if (loaded.connections - baseline.connections < count) throw new Error(`Only ${loaded.connections - baseline.connections} of ${count} connections reached the handler`);
+if (loaded.connections - baseline.connections < count)
+  throw new Error(`Only ${loaded.connections - baseline.connections} of ${count} connections reached the handler`);
 for (const { writer } of open) writer.close();
 await Promise.all(open.map(({ writer }) => writer.waitClosed().catch(() => undefined)));
 child.send("stop");
-console.log(`${count} TLS connections (batches of ${batch}): ${(count / seconds).toFixed(0)} handshakes/s (client and server on 2 cores)`);
-console.log(`server RSS: ${(baseline.rss / 2 ** 20).toFixed(1)} MiB idle, ${(loaded.rss / 2 ** 20).toFixed(1)} MiB with ${count} open: ${((loaded.rss - baseline.rss) / count / 1024).toFixed(1)} KiB per connection`);
+console.log(
+  `${count} TLS connections (batches of ${batch}): ${(count / seconds).toFixed(0)} handshakes/s (client and server on 2 cores)`,
+);
+console.log(
+  `server RSS: ${(baseline.rss / 2 ** 20).toFixed(1)} MiB idle, ${(loaded.rss / 2 ** 20).toFixed(1)} MiB with ${count} open: ${((loaded.rss - baseline.rss) / count / 1024).toFixed(1)} KiB per connection`,
+);

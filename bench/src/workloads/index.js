@@ -44,6 +44,7 @@ export const workloads = [
  */
 export function workloadById(id) {
   const workload = workloads.find((candidate) => candidate.id === id);
-  if (workload === undefined) throw new RangeError(`Unknown workload ${id}: expected one of ${workloads.map((w) => w.id).join(", ")}`);
+  if (workload === undefined)
+    throw new RangeError(`Unknown workload ${id}: expected one of ${workloads.map((w) => w.id).join(", ")}`);
   return workload;
 }

@@ -39,7 +39,7 @@ export const w2Frames = {
     for (let i = 0; i < frames; i++) {
       const head = await reader.readExactly(4);
       // Read the length as a real parser would, not as the constant we know it is.
-      const length = ((head[0] ?? 0) * 0x1000000 + (((head[1] ?? 0) << 16) | ((head[2] ?? 0) << 8) | (head[3] ?? 0)));
+      const length = (head[0] ?? 0) * 0x1000000 + (((head[1] ?? 0) << 16) | ((head[2] ?? 0) << 8) | (head[3] ?? 0));
       const payload = await reader.readExactly(length);
       if (length !== PAYLOAD || payload.length !== PAYLOAD || payload[PAYLOAD - 1] !== 0x70) wrong++;
     }

@@ -93,7 +93,8 @@ export async function startChatServer(options: ChatServerOptions = {}): Promise<
     const draining = member.writer.drain({ signal: AbortSignal.timeout(drainTimeout) }).then(
       () => undefined,
       (error: unknown) => {
-        if (error instanceof DOMException && error.name === "TimeoutError") drop(member, `its backlog did not drain within ${drainTimeout} ms`);
+        if (error instanceof DOMException && error.name === "TimeoutError")
+          drop(member, `its backlog did not drain within ${drainTimeout} ms`);
         // Any other error: the connection is gone, and the member's own session ends on its reader.
       },
     );

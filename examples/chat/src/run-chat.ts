@@ -66,7 +66,11 @@ export async function runChat(log: (line: string) => void = console.log): Promis
     const carol = await join("carol");
     await Promise.all([hear(alice, 1), hear(bob, 1)]); // * carol joined
 
-    for (const [speaker, line] of [[alice, "hi all"], [bob, "hello alice"], [carol, "hey, both"]] as const) {
+    for (const [speaker, line] of [
+      [alice, "hi all"],
+      [bob, "hello alice"],
+      [carol, "hey, both"],
+    ] as const) {
       log(`${speaker.name} -> ${line}`);
       await speaker.say(line, signal);
       await Promise.all(clients.filter((c) => c !== speaker).map((c) => hear(c, 1)));
@@ -107,7 +111,11 @@ export async function runChat(log: (line: string) => void = console.log): Promis
     log(`shutting down; online: ${onlineAtShutdown.join(", ")}`);
     server.close();
     server.closeClients();
-    const [aliceRest, bobRest] = await Promise.all([alice.readToEof(signal), bob.readToEof(signal), server.waitClosed()]);
+    const [aliceRest, bobRest] = await Promise.all([
+      alice.readToEof(signal),
+      bob.readToEof(signal),
+      server.waitClosed(),
+    ]);
     log(`alice and bob read EOF (after ${aliceRest.length + bobRest.length} more lines)`);
     return { received, dropped, pastedBytes, onlineAtShutdown };
   } finally {

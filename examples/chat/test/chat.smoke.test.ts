@@ -15,8 +15,20 @@ describe("examples/chat", () => {
     const run = await runChat((line) => lines.push(line));
     expect(run.dropped).toEqual(["carol"]);
     expect(run.onlineAtShutdown).toEqual(["alice", "bob"]);
-    expect(run.received.alice).toEqual(["* bob joined", "* carol joined", "bob: hello alice", "carol: hey, both", "* carol was dropped (too slow)", "bob: bye"]);
-    expect(run.received.bob).toEqual(["* carol joined", "alice: hi all", "carol: hey, both", "* carol was dropped (too slow)"]);
+    expect(run.received.alice).toEqual([
+      "* bob joined",
+      "* carol joined",
+      "bob: hello alice",
+      "carol: hey, both",
+      "* carol was dropped (too slow)",
+      "bob: bye",
+    ]);
+    expect(run.received.bob).toEqual([
+      "* carol joined",
+      "alice: hi all",
+      "carol: hey, both",
+      "* carol was dropped (too slow)",
+    ]);
     expect(run.received.carol).toEqual(["alice: hi all", "bob: hello alice"]);
     expect(run.pastedBytes).toBeGreaterThan(0);
     expect(lines[0]).toMatch(/^chat server on 127\.0\.0\.1:\d+$/);
@@ -44,9 +56,12 @@ describe("examples/chat", () => {
     await vi.waitFor(() => expect(chat.members()).toEqual([]));
   });
 
-  it.skipIf(!existsSync(main))("the built example (node dist/main.js) prints the transcript and exits with 0", async () => {
-    const { stdout } = await promisify(execFile)(process.execPath, [main], { timeout: 15_000 });
-    expect(stdout).toContain("alice <- * carol was dropped (too slow)");
-    expect(stdout).toContain("server closed");
-  });
+  it.skipIf(!existsSync(main))(
+    "the built example (node dist/main.js) prints the transcript and exits with 0",
+    async () => {
+      const { stdout } = await promisify(execFile)(process.execPath, [main], { timeout: 15_000 });
+      expect(stdout).toContain("alice <- * carol was dropped (too slow)");
+      expect(stdout).toContain("server closed");
+    },
+  );
 });

@@ -14,7 +14,11 @@ const decoder = new TextDecoder();
  * @param writer The connection's writer.
  * @param store The shared key-value store.
  */
-export async function serveKeyValue(reader: StreamReader, writer: StreamWriter, store: Map<string, Uint8Array>): Promise<void> {
+export async function serveKeyValue(
+  reader: StreamReader,
+  writer: StreamWriter,
+  store: Map<string, Uint8Array>,
+): Promise<void> {
   try {
     for (;;) {
       let line: Uint8Array;

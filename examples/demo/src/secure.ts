@@ -33,7 +33,9 @@ export async function tlsExchange(store: Map<string, Uint8Array>, log: Log = con
     tls: serverTls,
   });
   const { reader, writer } = await tls.openConnection({ host: "localhost", port: portOf(server), tls: { ca } });
-  log(`TLS: connected with ${String(writer.getExtraInfo("protocol"))}, certificate for ${JSON.stringify(subjectOf(writer.getExtraInfo("peercert")))}`);
+  log(
+    `TLS: connected with ${String(writer.getExtraInfo("protocol"))}, certificate for ${JSON.stringify(subjectOf(writer.getExtraInfo("peercert")))}`,
+  );
   writer.write(encoder.encode("GET missing\n"));
   log("TLS: GET missing  ->", show(await reader.readLine()));
   writer.write(encoder.encode("QUIT\n"));
@@ -50,21 +52,32 @@ export async function tlsExchange(store: Map<string, Uint8Array>, log: Log = con
  * writer carry on over TLS. Bytes that arrived before the upgrade go to TLS, never to the reader.
  */
 export async function startTlsExchange(store: Map<string, Uint8Array>, log: Log = console.log): Promise<void> {
-  const server = await startServer(async (reader, writer) => {
-    const command = decoder.decode(await reader.readLine());
-    if (command !== "STARTTLS\n") {
-      writer.close();
-      return;
-    }
-    writer.write(encoder.encode("+GO\n"));
-    await writer.startTls(serverTls);
-    await serveKeyValue(reader, writer, store);
-  }, { host: "127.0.0.1", port: 0 });
+  const server = await startServer(
+    async (reader, writer) => {
+      const command = decoder.decode(await reader.readLine());
+      if (command !== "STARTTLS\n") {
+        writer.close();
+        return;
+      }
+      writer.write(encoder.encode("+GO\n"));
+      await writer.startTls(serverTls);
+      await serveKeyValue(reader, writer, store);
+    },
+    { host: "127.0.0.1", port: 0 },
+  );
   const { reader, writer } = await openConnection({ host: "127.0.0.1", port: portOf(server) });
   writer.write(encoder.encode("STARTTLS\n"));
-  log("STARTTLS: plain answer  ->", show(await reader.readLine()), "| TLS in use:", writer.getExtraInfo("sslcontext") !== undefined);
+  log(
+    "STARTTLS: plain answer  ->",
+    show(await reader.readLine()),
+    "| TLS in use:",
+    writer.getExtraInfo("sslcontext") !== undefined,
+  );
   await writer.startTls({ ca, serverName: "localhost" });
-  log(`STARTTLS: upgraded in place to ${String(writer.getExtraInfo("protocol"))} | TLS in use:`, writer.getExtraInfo("sslcontext") !== undefined);
+  log(
+    `STARTTLS: upgraded in place to ${String(writer.getExtraInfo("protocol"))} | TLS in use:`,
+    writer.getExtraInfo("sslcontext") !== undefined,
+  );
   writer.write(encoder.encode("GET missing\n"));
   log("STARTTLS: GET missing over TLS  ->", show(await reader.readLine()));
   writer.write(encoder.encode("QUIT\n"));

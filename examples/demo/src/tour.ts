@@ -40,7 +40,9 @@ export async function runDemo(log: Log = console.log): Promise<void> {
   writer.write(encoder.encode("GET big\n"));
   const header = decoder.decode(await reader.readUntil(encoder.encode("\n")));
   const value = await reader.readExactly(Number(header.slice(1)));
-  log(`GET big  -> header ${JSON.stringify(header)}, body of ${value.length} bytes, intact: ${value.every((byte, i) => byte === body[i])}`);
+  log(
+    `GET big  -> header ${JSON.stringify(header)}, body of ${value.length} bytes, intact: ${value.every((byte, i) => byte === body[i])}`,
+  );
 
   writer.write(encoder.encode("GET missing\n"));
   log("GET missing  ->", show(await reader.readLine()));

@@ -27,7 +27,9 @@ describe("examples/demo", () => {
     // console.log joins its arguments with spaces; so does this collector.
     await runDemo((...parts) => lines.push(parts.map(String).join(" ")));
     for (const line of keyLines) expect(lines).toContain(line);
-    expect(lines.some((line) => /^STARTTLS: upgraded in place to TLSv1\.[23] \| TLS in use: true$/.test(line))).toBe(true);
+    expect(lines.some((line) => /^STARTTLS: upgraded in place to TLSv1\.[23] \| TLS in use: true$/.test(line))).toBe(
+      true,
+    );
   });
 
   it.skipIf(!existsSync(main))("the built demo (node dist/main.js) prints the tour and exits with 0", async () => {

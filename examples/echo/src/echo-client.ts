@@ -36,7 +36,12 @@ export async function echoClient(options: EchoClientOptions): Promise<EchoClient
   // exactOptionalPropertyTypes: pass `signal` only when there is one.
   const withSignal = options.signal ? { signal: options.signal } : {};
   const withLimit = options.limit === undefined ? {} : { limit: options.limit };
-  const { reader, writer } = await openConnection({ host: options.host, port: options.port, ...withLimit, ...withSignal });
+  const { reader, writer } = await openConnection({
+    host: options.host,
+    port: options.port,
+    ...withLimit,
+    ...withSignal,
+  });
   const echoes: string[] = [];
   try {
     for (const line of options.lines) {

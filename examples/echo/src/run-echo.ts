@@ -28,7 +28,13 @@ export async function runEcho(log: (line: string) => void = console.log): Promis
     log(`echo server on ${address.address}:${address.port}`);
 
     const sent = ["hello", "asyncio streams, in TypeScript", "x".repeat(100 * 1024), ""];
-    const result = await echoClient({ host: address.address, port: address.port, lines: sent, limit, signal: AbortSignal.timeout(10_000) });
+    const result = await echoClient({
+      host: address.address,
+      port: address.port,
+      lines: sent,
+      limit,
+      signal: AbortSignal.timeout(10_000),
+    });
     for (const [i, echo] of result.echoes.entries()) {
       const shown = echo.length > 40 ? `${echo.slice(0, 10)}... (${echo.length} bytes)` : JSON.stringify(echo);
       log(`sent ${i + 1}, echoed ${shown}, same: ${echo === sent[i]}`);

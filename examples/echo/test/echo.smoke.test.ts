@@ -19,10 +19,13 @@ describe("examples/echo", () => {
     expect(lines.at(-1)).toBe("server closed");
   });
 
-  it.skipIf(!existsSync(main))("the built example (node dist/main.js) prints the transcript and exits with 0", async () => {
-    // execFile rejects on a non-zero exit code or when the timeout kills the process.
-    const { stdout } = await promisify(execFile)(process.execPath, [main], { timeout: 15_000 });
-    expect(stdout).toContain("half-closed; the server closed too: true");
-    expect(stdout).toContain("server closed");
-  });
+  it.skipIf(!existsSync(main))(
+    "the built example (node dist/main.js) prints the transcript and exits with 0",
+    async () => {
+      // execFile rejects on a non-zero exit code or when the timeout kills the process.
+      const { stdout } = await promisify(execFile)(process.execPath, [main], { timeout: 15_000 });
+      expect(stdout).toContain("half-closed; the server closed too: true");
+      expect(stdout).toContain("server closed");
+    },
+  );
 });

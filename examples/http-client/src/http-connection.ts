@@ -75,7 +75,9 @@ export class HttpConnection {
    *   `LimitOverrunError`, `signal.reason`) passes through.
    */
   async request(method: string, path: string): Promise<HttpResponse> {
-    this.#writer.write(encoder.encode(`${method} ${path} HTTP/1.1\r\nHost: ${this.#host}\r\nUser-Agent: asyncstreams-example\r\n\r\n`));
+    this.#writer.write(
+      encoder.encode(`${method} ${path} HTTP/1.1\r\nHost: ${this.#host}\r\nUser-Agent: asyncstreams-example\r\n\r\n`),
+    );
     await this.#writer.drain(this.#signal);
 
     // The head: status line and fields, up to the blank line. A head over the reader's limit
@@ -99,9 +101,16 @@ export class HttpConnection {
     if (length !== undefined) {
       if (!/^\d+$/.test(length)) throw new Error(`Cannot read the body: bad Content-Length ${JSON.stringify(length)}`);
       // readExactly is not bounded by the reader's limit, and throws IncompleteReadError on a short body.
-      return { ...base, framing: "content-length", body: await this.#reader.readExactly(Number(length), this.#signal), trailers: new Map() };
+      return {
+        ...base,
+        framing: "content-length",
+        body: await this.#reader.readExactly(Number(length), this.#signal),
+        trailers: new Map(),
+      };
     }
-    throw new Error("Cannot read the body: no Content-Length and not chunked (a close-delimited body is not supported)");
+    throw new Error(
+      "Cannot read the body: no Content-Length and not chunked (a close-delimited body is not supported)",
+    );
   }
 
   /** Closes the connection and waits until it is closed. */
@@ -117,7 +126,8 @@ export class HttpConnection {
       const sizeLine = latin1.decode(await this.#reader.readLine(this.#signal));
       if (!sizeLine.endsWith("\n")) throw new Error("Cannot read a chunk size: the connection closed");
       const sizeText = (sizeLine.split(";")[0] ?? "").trim();
-      if (!/^[0-9a-f]+$/i.test(sizeText)) throw new Error(`Cannot read a chunk size: ${JSON.stringify(sizeLine.trimEnd())}`);
+      if (!/^[0-9a-f]+$/i.test(sizeText))
+        throw new Error(`Cannot read a chunk size: ${JSON.stringify(sizeLine.trimEnd())}`);
       const size = Number.parseInt(sizeText, 16);
       if (size === 0) break;
       chunks.push(await this.#reader.readExactly(size, this.#signal));

@@ -16,14 +16,22 @@ export async function runHttpClient(log: (line: string) => void = console.log): 
   const responses = new Map<string, HttpResponse>();
   try {
     log(`node:http server on 127.0.0.1:${server.port}`);
-    const connection = await HttpConnection.open({ host: "127.0.0.1", port: server.port, signal: AbortSignal.timeout(10_000) });
+    const connection = await HttpConnection.open({
+      host: "127.0.0.1",
+      port: server.port,
+      signal: AbortSignal.timeout(10_000),
+    });
     try {
       for (const path of ["/fixed", "/chunked", "/empty", "/missing"]) {
         const response = await connection.request("GET", path);
         responses.set(path, response);
         const text = decoder.decode(response.body);
-        const shown = text.length > 40 ? `${JSON.stringify(text.slice(0, 20))}... (${response.body.length} bytes)` : JSON.stringify(text);
-        const trailers = response.trailers.size > 0 ? `, trailers ${JSON.stringify(Object.fromEntries(response.trailers))}` : "";
+        const shown =
+          text.length > 40
+            ? `${JSON.stringify(text.slice(0, 20))}... (${response.body.length} bytes)`
+            : JSON.stringify(text);
+        const trailers =
+          response.trailers.size > 0 ? `, trailers ${JSON.stringify(Object.fromEntries(response.trailers))}` : "";
         const body = response.framing === "none" ? "no body" : `${response.framing} body ${shown}`;
         log(`GET ${path} -> ${response.status} ${response.reason}, ${body}${trailers}`);
       }

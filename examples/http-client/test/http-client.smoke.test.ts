@@ -34,9 +34,12 @@ describe("examples/http-client", () => {
     expect(lines.at(-1)).toBe("four responses over one connection; closed");
   });
 
-  it.skipIf(!existsSync(main))("the built example (node dist/main.js) prints the transcript and exits with 0", async () => {
-    const { stdout } = await promisify(execFile)(process.execPath, [main], { timeout: 15_000 });
-    expect(stdout).toContain("GET /chunked -> 200 OK, chunked body");
-    expect(stdout).toContain("four responses over one connection; closed");
-  });
+  it.skipIf(!existsSync(main))(
+    "the built example (node dist/main.js) prints the transcript and exits with 0",
+    async () => {
+      const { stdout } = await promisify(execFile)(process.execPath, [main], { timeout: 15_000 });
+      expect(stdout).toContain("GET /chunked -> 200 OK, chunked body");
+      expect(stdout).toContain("four responses over one connection; closed");
+    },
+  );
 });

@@ -11,7 +11,10 @@ const decoder = new TextDecoder();
  * @param commands The lines to send, without their newline.
  * @returns The answers, in order.
  */
-export async function kvClient(streams: { reader: StreamReader; writer: StreamWriter }, commands: readonly string[]): Promise<string[]> {
+export async function kvClient(
+  streams: { reader: StreamReader; writer: StreamWriter },
+  commands: readonly string[],
+): Promise<string[]> {
   const { reader, writer } = streams;
   const answers: string[] = [];
   for (const command of commands) {

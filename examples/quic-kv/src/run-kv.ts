@@ -25,7 +25,10 @@ export interface KvRun {
  */
 export async function runKv(log: (line: string) => void = console.log): Promise<KvRun> {
   const store = new Map<string, string>();
-  await using tcpServer = await startServer((reader, writer) => kvSession(reader, writer, store), { host: "127.0.0.1", port: 0 });
+  await using tcpServer = await startServer((reader, writer) => kvSession(reader, writer, store), {
+    host: "127.0.0.1",
+    port: 0,
+  });
   await using quicServer = await startQuicServer((reader, writer) => kvSession(reader, writer, store), {
     host: "127.0.0.1",
     port: 0,
@@ -39,7 +42,11 @@ export async function runKv(log: (line: string) => void = console.log): Promise<
   const tcp = await kvClient(await openConnection({ host: "127.0.0.1", port: tcpAddress.port }), ["SET a 1", "GET b"]);
   log(`TCP: ${tcp.join(", ")}`);
 
-  const conn = await openQuicConnection({ host: "127.0.0.1", port: quicPort, tls: { ca: certificate("ca.pem"), serverName: "localhost", alpnProtocols: ALPN } });
+  const conn = await openQuicConnection({
+    host: "127.0.0.1",
+    port: quicPort,
+    tls: { ca: certificate("ca.pem"), serverName: "localhost", alpnProtocols: ALPN },
+  });
   try {
     const quic = await Promise.all([
       conn.openStream().then((streams) => kvClient(streams, ["GET a", "SET b 2"])),

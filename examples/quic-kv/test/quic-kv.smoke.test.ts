@@ -19,9 +19,13 @@ describe("examples/quic-kv", () => {
     expect(lines[0]).toMatch(/^TCP on 127\.0\.0\.1:\d+, QUIC on 127\.0\.0\.1:\d+$/);
   }, 120_000);
 
-  it.skipIf(!existsSync(main))("the built example (node dist/main.js) prints the transcript and exits with 0: no QUIC socket is left open", async () => {
-    // execFile rejects on a non-zero exit code or when the timeout kills the process.
-    const { stdout } = await promisify(execFile)(process.execPath, [main], { timeout: 60_000 });
-    expect(stdout).toContain("TCP again: VALUE 2");
-  }, 120_000);
+  it.skipIf(!existsSync(main))(
+    "the built example (node dist/main.js) prints the transcript and exits with 0: no QUIC socket is left open",
+    async () => {
+      // execFile rejects on a non-zero exit code or when the timeout kills the process.
+      const { stdout } = await promisify(execFile)(process.execPath, [main], { timeout: 60_000 });
+      expect(stdout).toContain("TCP again: VALUE 2");
+    },
+    120_000,
+  );
 });

@@ -50,5 +50,7 @@ function toBytes(arg: RedisArgument, index: number): Uint8Array {
     if (!Number.isFinite(arg)) throw new RangeError(`Cannot encode argument ${index}: ${arg} is not a finite number`);
     return encoder.encode(String(arg));
   }
-  throw new TypeError(`Cannot encode argument ${index}: expected a string, number, bigint or Uint8Array, got ${typeof arg}`);
+  throw new TypeError(
+    `Cannot encode argument ${index}: expected a string, number, bigint or Uint8Array, got ${typeof arg}`,
+  );
 }

@@ -23,13 +23,20 @@ export function parseRedisUrl(url: string): RedisClientOptions {
   } catch (error) {
     throw new TypeError(`Cannot parse the Redis URL: ${JSON.stringify(url)} is not a URL`, { cause: error });
   }
-  if (parsed.protocol !== "redis:") throw new TypeError(`Cannot parse the Redis URL: expected redis:, got ${parsed.protocol}`);
+  if (parsed.protocol !== "redis:")
+    throw new TypeError(`Cannot parse the Redis URL: expected redis:, got ${parsed.protocol}`);
   // URL keeps IPv6 brackets in hostname; the socket wants the bare address.
-  const options: RedisClientOptions = { host: parsed.hostname.replace(/^\[(.*)\]$/, "$1") || "127.0.0.1", port: parsed.port === "" ? 6379 : Number(parsed.port) };
+  const options: RedisClientOptions = {
+    host: parsed.hostname.replace(/^\[(.*)\]$/, "$1") || "127.0.0.1",
+    port: parsed.port === "" ? 6379 : Number(parsed.port),
+  };
   if (parsed.password !== "") options.password = decodeURIComponent(parsed.password);
   const path = parsed.pathname.replace(/^\//, "");
   if (path !== "") {
-    if (!/^\d+$/.test(path)) throw new RangeError(`Cannot parse the Redis URL: database ${JSON.stringify(path)} is not a non-negative integer`);
+    if (!/^\d+$/.test(path))
+      throw new RangeError(
+        `Cannot parse the Redis URL: database ${JSON.stringify(path)} is not a non-negative integer`,
+      );
     options.database = Number(path);
   }
   return options;

@@ -67,14 +67,17 @@ async function readAt(reader: StreamReader, options: ReadOptions, depth: number)
       // "*"
       const count = parseLength(text, "an array", Number.MAX_SAFE_INTEGER);
       if (count === -1) return null;
-      if (depth >= MAX_DEPTH) throw new RedisProtocolError(`Cannot parse an array: nested deeper than ${MAX_DEPTH} levels`);
+      if (depth >= MAX_DEPTH)
+        throw new RedisProtocolError(`Cannot parse an array: nested deeper than ${MAX_DEPTH} levels`);
       const items: RedisReply[] = [];
       // Elements arrive one after another; no preallocation from an untrusted count.
       for (let index = 0; index < count; index++) items.push(await readAt(reader, options, depth + 1));
       return items;
     }
     default:
-      throw new RedisProtocolError(`Cannot parse a reply: unknown type byte ${JSON.stringify(String.fromCharCode(type ?? 0))}`);
+      throw new RedisProtocolError(
+        `Cannot parse a reply: unknown type byte ${JSON.stringify(String.fromCharCode(type ?? 0))}`,
+      );
   }
 }
 

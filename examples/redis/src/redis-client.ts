@@ -177,7 +177,8 @@ export class RedisClient implements AsyncDisposable {
   async incr(key: RedisArgument): Promise<number> {
     const reply = await this.command("INCR", key);
     if (typeof reply === "number") return reply;
-    if (typeof reply === "bigint") throw new RangeError(`Cannot return the INCR result: ${reply} is not a safe integer`);
+    if (typeof reply === "bigint")
+      throw new RangeError(`Cannot return the INCR result: ${reply} is not a safe integer`);
     throw unexpected("INCR", reply);
   }
 
@@ -236,6 +237,7 @@ export class RedisClient implements AsyncDisposable {
 }
 
 function unexpected(command: string, reply: RedisReply): RedisProtocolError {
-  const shown = reply instanceof Uint8Array ? `${reply.length} bytes` : Array.isArray(reply) ? "an array" : String(reply);
+  const shown =
+    reply instanceof Uint8Array ? `${reply.length} bytes` : Array.isArray(reply) ? "an array" : String(reply);
   return new RedisProtocolError(`Cannot read the ${command} reply: unexpected ${shown}`);
 }

@@ -41,9 +41,17 @@ const LARGE_SIZE = 1024 * 1024;
  * console.log(result.pipelined.at(-1)); // 1000
  * ```
  */
-export async function runRedisSession(options: RedisClientOptions, log: (line: string) => void = console.log): Promise<RedisSessionResult> {
+export async function runRedisSession(
+  options: RedisClientOptions,
+  log: (line: string) => void = console.log,
+): Promise<RedisSessionResult> {
   await using redis = await RedisClient.connect({ signal: AbortSignal.timeout(30_000), ...options });
-  const keys = { binary: `${PREFIX}binary`, counter: `${PREFIX}counter`, large: `${PREFIX}large`, missing: `${PREFIX}missing` };
+  const keys = {
+    binary: `${PREFIX}binary`,
+    counter: `${PREFIX}counter`,
+    large: `${PREFIX}large`,
+    missing: `${PREFIX}missing`,
+  };
   try {
     const pong = String(await redis.command("PING"));
     log(`PING -> ${pong}`);

@@ -53,7 +53,8 @@ export interface StartRedisServerOptions {
  */
 export async function startRedisServer(options: StartRedisServerOptions = {}): Promise<LocalRedisServer> {
   const executable = options.executable ?? findRedisServer();
-  if (executable === undefined) throw new Error("Cannot start redis-server: it is not on PATH (apt-get install -y redis-server)");
+  if (executable === undefined)
+    throw new Error("Cannot start redis-server: it is not on PATH (apt-get install -y redis-server)");
   let lastError: unknown;
   for (let attempt = 0; attempt < 3; attempt++) {
     try {
@@ -99,7 +100,9 @@ async function startOnce(executable: string, port: number, timeout: number): Pro
     await waitUntilReady(child, host, port, timeout);
   } catch (error) {
     await stop();
-    throw new Error(`Cannot start redis-server on ${host}:${port}: ${String(error)}\n${output.trim()}`, { cause: error });
+    throw new Error(`Cannot start redis-server on ${host}:${port}: ${String(error)}\n${output.trim()}`, {
+      cause: error,
+    });
   }
   if (child.pid === undefined) throw new Error("Cannot start redis-server: it has no pid");
   return { host, port, pid: child.pid, stop };
@@ -108,7 +111,8 @@ async function startOnce(executable: string, port: number, timeout: number): Pro
 async function waitUntilReady(child: ChildProcess, host: string, port: number, timeout: number): Promise<void> {
   const deadline = Date.now() + timeout;
   for (;;) {
-    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`it exited (${child.exitCode ?? child.signalCode})`);
+    if (child.exitCode !== null || child.signalCode !== null)
+      throw new Error(`it exited (${child.exitCode ?? child.signalCode})`);
     let lastError: unknown;
     try {
       await using client = await RedisClient.connect({ host, port, signal: AbortSignal.timeout(1_000) });

@@ -26,7 +26,9 @@ describe("encodeCommand()", () => {
 
   it("throws RangeError for no arguments or a non-finite number, TypeError for another type", () => {
     expect(() => encodeCommand([])).toThrow(RangeError);
-    expect(() => encodeCommand(["INCRBY", "n", Number.NaN])).toThrow("Cannot encode argument 2: NaN is not a finite number");
+    expect(() => encodeCommand(["INCRBY", "n", Number.NaN])).toThrow(
+      "Cannot encode argument 2: NaN is not a finite number",
+    );
     expect(() => encodeCommand(["GET", {} as unknown as string])).toThrow(TypeError);
   });
 

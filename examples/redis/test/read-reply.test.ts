@@ -22,7 +22,10 @@ const REPLIES: readonly [wire: string, expected: RedisReply][] = [
   ["$-1\r\n", null],
   ["*0\r\n", []],
   ["*-1\r\n", null],
-  ["*3\r\n:1\r\n$-1\r\n*2\r\n+nested\r\n-WRONGTYPE bad\r\n", [1, null, ["nested", new RedisReplyError("WRONGTYPE bad")]]],
+  [
+    "*3\r\n:1\r\n$-1\r\n*2\r\n+nested\r\n-WRONGTYPE bad\r\n",
+    [1, null, ["nested", new RedisReplyError("WRONGTYPE bad")]],
+  ],
 ];
 const WIRE = bytes(REPLIES.map(([wire]) => wire).join(""));
 
@@ -41,7 +44,8 @@ afterEach(async () => {
 
 async function readAll(count: number): Promise<unknown[]> {
   const replies: unknown[] = [];
-  for (let index = 0; index < count; index++) replies.push(normalize(await readReply(streams.client.reader, { signal: AbortSignal.timeout(2_000) })));
+  for (let index = 0; index < count; index++)
+    replies.push(normalize(await readReply(streams.client.reader, { signal: AbortSignal.timeout(2_000) })));
   return replies;
 }
 
@@ -90,7 +94,11 @@ describe("readReply()", () => {
     streams.server.writer.write(bytes("-NOSCRIPT No matching script\r\n-oops\r\n"));
     const first = await readReply(streams.client.reader);
     const second = await readReply(streams.client.reader);
-    expect(first).toMatchObject({ prefix: "NOSCRIPT", code: "ERR_REDIS_REPLY", message: "Redis replied with an error: NOSCRIPT No matching script" });
+    expect(first).toMatchObject({
+      prefix: "NOSCRIPT",
+      code: "ERR_REDIS_REPLY",
+      message: "Redis replied with an error: NOSCRIPT No matching script",
+    });
     expect(second).toMatchObject({ prefix: "ERR", reply: "oops" });
   });
 

@@ -55,7 +55,11 @@ describe("RedisClient (in memory)", () => {
   it("pipeline() returns error replies in place instead of throwing", async () => {
     streams = memoryStreams();
     const client = new RedisClient(streams.client);
-    const replies = client.pipeline([["SET", "k", "v"], ["INCR", "k"], ["GET", "k"]]);
+    const replies = client.pipeline([
+      ["SET", "k", "v"],
+      ["INCR", "k"],
+      ["GET", "k"],
+    ]);
     streams.server.writer.write(bytes("+OK\r\n-ERR value is not an integer or out of range\r\n$1\r\nv\r\n"));
     const [set, incr, get] = await replies;
     expect(set).toBe("OK");

@@ -15,7 +15,9 @@ import type { LocalRedisServer } from "../src/start-redis-server.js";
 // (`.ci/run`: apt-get install -y redis-server); without it these tests are skipped, loudly.
 const executable = findRedisServer();
 if (executable === undefined) {
-  console.warn("examples/redis: redis-server is not on PATH, so the integration tests are SKIPPED (install it: apt-get install -y redis-server)");
+  console.warn(
+    "examples/redis: redis-server is not on PATH, so the integration tests are SKIPPED (install it: apt-get install -y redis-server)",
+  );
 }
 const main = fileURLToPath(new URL("../dist/main.js", import.meta.url));
 
@@ -55,7 +57,9 @@ describe.skipIf(executable === undefined)("RedisClient against a real redis-serv
   it("pipelines concurrent calls without mixing up their replies", async () => {
     await redis.set("t:a", "A");
     await redis.set("t:b", "B");
-    const results = await Promise.all(Array.from({ length: 200 }, (_, index) => redis.getString(index % 2 === 0 ? "t:a" : "t:b")));
+    const results = await Promise.all(
+      Array.from({ length: 200 }, (_, index) => redis.getString(index % 2 === 0 ? "t:a" : "t:b")),
+    );
     expect(results).toEqual(Array.from({ length: 200 }, (_, index) => (index % 2 === 0 ? "A" : "B")));
   });
 
@@ -69,7 +73,12 @@ describe.skipIf(executable === undefined)("RedisClient against a real redis-serv
   });
 
   it("reads nested arrays with an error inside (MULTI/EXEC), a null array (BLPOP timeout) and a 64-bit integer", async () => {
-    const [multi, queued, queuedBad, exec] = await redis.pipeline([["MULTI"], ["SET", "t:tx", "1"], ["LPUSH", "t:tx", "x"], ["EXEC"]]);
+    const [multi, queued, queuedBad, exec] = await redis.pipeline([
+      ["MULTI"],
+      ["SET", "t:tx", "1"],
+      ["LPUSH", "t:tx", "x"],
+      ["EXEC"],
+    ]);
     expect([multi, queued, queuedBad]).toEqual(["OK", "QUEUED", "QUEUED"]);
     expect(Array.isArray(exec)).toBe(true);
     const [setReply, pushReply] = exec as unknown[];
@@ -80,7 +89,11 @@ describe.skipIf(executable === undefined)("RedisClient against a real redis-serv
 
     await redis.set("t:big", "9007199254740993");
     expect(await redis.command("INCRBY", "t:big", 0)).toBe(9007199254740993n);
-    expect(await redis.command("EVAL", "return {1, {2, 'three'}, {}}", 0)).toEqual([1, [2, new TextEncoder().encode("three")], []]);
+    expect(await redis.command("EVAL", "return {1, {2, 'three'}, {}}", 0)).toEqual([
+      1,
+      [2, new TextEncoder().encode("three")],
+      [],
+    ]);
   });
 
   it("stores and returns a 1 MiB value", async () => {
@@ -104,7 +117,9 @@ describe.skipIf(executable === undefined)("RedisClient against a real redis-serv
   });
 
   it("connect() authenticates: a refused AUTH throws RedisReplyError", async () => {
-    await expect(RedisClient.connect({ host: server.host, port: server.port, password: "wrong" })).rejects.toBeInstanceOf(RedisReplyError);
+    await expect(
+      RedisClient.connect({ host: server.host, port: server.port, password: "wrong" }),
+    ).rejects.toBeInstanceOf(RedisReplyError);
   });
 
   it("runRedisSession() runs the example's whole session", async () => {
@@ -120,16 +135,25 @@ describe.skipIf(executable === undefined)("RedisClient against a real redis-serv
     expect(lines.at(-1)).toBe("DEL of the example's keys -> 3; closing");
   });
 
-  it.skipIf(!existsSync(main))("the built example (node dist/main.js) starts its own server, runs the session and stops it", async () => {
-    const { stdout } = await promisify(execFile)(process.execPath, [main], { timeout: 20_000, env: { ...process.env, REDIS_URL: "" } });
-    expect(stdout).toMatch(/^started redis-server \(pid \d+\) on 127\.0\.0\.1:\d+$/m);
-    expect(stdout).toContain("1,000 pipelined INCRs in one write -> replies 1..1000");
-    expect(stdout).toContain("SET/GET asyncstreams:example:large (1 MiB) -> identical");
-    expect(stdout.trimEnd().split("\n").at(-1)).toBe("stopped redis-server");
-  });
+  it.skipIf(!existsSync(main))(
+    "the built example (node dist/main.js) starts its own server, runs the session and stops it",
+    async () => {
+      const { stdout } = await promisify(execFile)(process.execPath, [main], {
+        timeout: 20_000,
+        env: { ...process.env, REDIS_URL: "" },
+      });
+      expect(stdout).toMatch(/^started redis-server \(pid \d+\) on 127\.0\.0\.1:\d+$/m);
+      expect(stdout).toContain("1,000 pipelined INCRs in one write -> replies 1..1000");
+      expect(stdout).toContain("SET/GET asyncstreams:example:large (1 MiB) -> identical");
+      expect(stdout.trimEnd().split("\n").at(-1)).toBe("stopped redis-server");
+    },
+  );
 
   it.skipIf(!existsSync(main))("the built example uses the server given by REDIS_URL", async () => {
-    const { stdout } = await promisify(execFile)(process.execPath, [main], { timeout: 20_000, env: { ...process.env, REDIS_URL: `redis://${server.host}:${server.port}/1` } });
+    const { stdout } = await promisify(execFile)(process.execPath, [main], {
+      timeout: 20_000,
+      env: { ...process.env, REDIS_URL: `redis://${server.host}:${server.port}/1` },
+    });
     expect(stdout).toContain(`using redis://${server.host}:${server.port}/1`);
     expect(stdout).not.toContain("started redis-server");
     expect(stdout).toContain("PING after the error -> PONG");

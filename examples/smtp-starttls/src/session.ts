@@ -20,7 +20,10 @@ export async function runSmtpSession(log: (line: string) => void = console.log):
     host: "127.0.0.1",
     port: 0,
     tls: { key: certificate("server-key.pem"), cert: certificate("server.pem") },
-    onMessage: (message) => log(`   [server] accepted a message from <${message.from}> to ${message.to.map((to) => `<${to}>`).join(", ")}, ${message.data.length} bytes, over TLS: ${message.secure}`),
+    onMessage: (message) =>
+      log(
+        `   [server] accepted a message from <${message.from}> to ${message.to.map((to) => `<${to}>`).join(", ")}, ${message.data.length} bytes, over TLS: ${message.secure}`,
+      ),
   });
   try {
     const [address] = server.addresses();
@@ -36,7 +39,9 @@ export async function runSmtpSession(log: (line: string) => void = console.log):
     log(`-- STARTTLS still offered after the upgrade: ${capabilities.some((line) => line.includes("STARTTLS"))}`);
     await client.command("MAIL FROM:<alice@example.com>", "250");
     await client.command("RCPT TO:<bob@example.com>", "250");
-    await client.data("Subject: hello over STARTTLS\r\n\r\nThis line went through TLS.\r\n.A line that starts with a dot.");
+    await client.data(
+      "Subject: hello over STARTTLS\r\n\r\nThis line went through TLS.\r\n.A line that starts with a dot.",
+    );
     await client.command("NOOP", "250");
     await client.quit();
   } finally {

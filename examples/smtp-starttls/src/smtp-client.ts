@@ -62,7 +62,9 @@ export class SmtpClient {
   async startTls(options: { ca: string; serverName: string }): Promise<void> {
     await this.command("STARTTLS", "220");
     await this.#writer.startTls(options);
-    this.#log(`-- TLS established: ${String(this.#writer.getExtraInfo("protocol"))}, ${(this.#writer.getExtraInfo("cipher") as { name: string }).name}, certificate for ${subjectOf(this.#writer.getExtraInfo("peercert"))}`);
+    this.#log(
+      `-- TLS established: ${String(this.#writer.getExtraInfo("protocol"))}, ${(this.#writer.getExtraInfo("cipher") as { name: string }).name}, certificate for ${subjectOf(this.#writer.getExtraInfo("peercert"))}`,
+    );
   }
 
   /**

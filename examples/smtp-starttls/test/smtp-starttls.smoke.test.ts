@@ -16,13 +16,18 @@ describe("examples/smtp-starttls", () => {
     expect(lines.some((line) => line.startsWith("-- TLS established: TLSv1."))).toBe(true);
     expect(lines).toContain("-- STARTTLS still offered after the upgrade: false");
     expect(lines).toContain("C: ..A line that starts with a dot."); // dot-stuffed on the wire
-    expect(lines).toContain("   [server] accepted a message from <alice@example.com> to <bob@example.com>, 94 bytes, over TLS: true");
+    expect(lines).toContain(
+      "   [server] accepted a message from <alice@example.com> to <bob@example.com>, 94 bytes, over TLS: true",
+    );
     expect(lines.at(-1)).toBe("S: 221 2.0.0 Bye");
   });
 
-  it.skipIf(!existsSync(main))("the built example (node dist/main.js) prints the transcript and exits with 0", async () => {
-    const { stdout } = await promisify(execFile)(process.execPath, [main], { timeout: 15_000 });
-    expect(stdout).toContain("over TLS: true");
-    expect(stdout).toContain("S: 221 2.0.0 Bye");
-  });
+  it.skipIf(!existsSync(main))(
+    "the built example (node dist/main.js) prints the transcript and exits with 0",
+    async () => {
+      const { stdout } = await promisify(execFile)(process.execPath, [main], { timeout: 15_000 });
+      expect(stdout).toContain("over TLS: true");
+      expect(stdout).toContain("S: 221 2.0.0 Bye");
+    },
+  );
 });

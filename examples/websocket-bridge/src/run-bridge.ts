@@ -33,13 +33,22 @@ export async function runBridge(log: (line: string) => void = console.log): Prom
   try {
     const [address] = tcp.addresses();
     const [wsAddress] = ws.addresses();
-    if (address === undefined || typeof address === "string" || wsAddress === undefined || typeof wsAddress === "string") throw new Error("A server has no TCP address");
+    if (
+      address === undefined ||
+      typeof address === "string" ||
+      wsAddress === undefined ||
+      typeof wsAddress === "string"
+    )
+      throw new Error("A server has no TCP address");
     const url = `ws://${wsAddress.address}:${wsAddress.port}/`;
     log(`tcp server on ${address.address}:${address.port}`);
     log(`websocket server on ${url}`);
 
     const run = async (via: BridgeSession["via"], commands: string[]): Promise<void> => {
-      const { reader, writer } = via === "tcp" ? await openConnection({ host: address.address, port: address.port, signal }) : await openWebSocketConnection(url, { signal, WebSocket }); // ws's WebSocket: Node 20 has no global one
+      const { reader, writer } =
+        via === "tcp"
+          ? await openConnection({ host: address.address, port: address.port, signal })
+          : await openWebSocketConnection(url, { signal, WebSocket }); // ws's WebSocket: Node 20 has no global one
       const result = await runCommands(reader, writer, commands, signal);
       for (const [i, command] of commands.entries()) {
         log(`[${via}] > ${command}`);

@@ -48,7 +48,10 @@ describe("examples/websocket-bridge", () => {
       const [wsAddress] = ws.addresses() as AddressInfo[];
       const overWs = await openWebSocketConnection(`ws://127.0.0.1:${wsAddress!.port}/`, { WebSocket });
       const second = await runCommands(overWs.reader, overWs.writer, ["GET k", "SET k from-ws", "BOGUS", "QUIT"]);
-      expect(second).toEqual({ replies: ["VALUE from-tcp", "OK", 'ERR unknown command "BOGUS"', "BYE"], serverClosed: true });
+      expect(second).toEqual({
+        replies: ["VALUE from-tcp", "OK", 'ERR unknown command "BOGUS"', "BYE"],
+        serverClosed: true,
+      });
       const againTcp = await openConnection({ host: address.address, port: address.port });
       const third = await runCommands(againTcp.reader, againTcp.writer, ["GET k", "QUIT"]);
       expect(third.replies).toEqual(["VALUE from-ws", "BYE"]);
@@ -85,7 +88,11 @@ describe("examples/websocket-bridge", () => {
   });
 
   it("close codes 1000 and 1001 are a clean EOF (the old example failed on 1001); any other code is a ConnectionResetError with the code and reason", async () => {
-    for (const [code, clean] of [[1000, true], [1001, true], [4000, false]] as const) {
+    for (const [code, clean] of [
+      [1000, true],
+      [1001, true],
+      [4000, false],
+    ] as const) {
       const pair = await rawPair();
       try {
         const { reader, writer } = acceptWebSocket(pair.server);
@@ -106,9 +113,12 @@ describe("examples/websocket-bridge", () => {
     }
   });
 
-  it.skipIf(!existsSync(main))("the built example (node dist/main.js) prints the transcript and exits with 0", async () => {
-    const { stdout } = await promisify(execFile)(process.execPath, [main], { timeout: 15_000 });
-    expect(stdout).toContain("[websocket] < VALUE hello from tcp");
-    expect(stdout).toContain("servers closed");
-  });
+  it.skipIf(!existsSync(main))(
+    "the built example (node dist/main.js) prints the transcript and exits with 0",
+    async () => {
+      const { stdout } = await promisify(execFile)(process.execPath, [main], { timeout: 15_000 });
+      expect(stdout).toContain("[websocket] < VALUE hello from tcp");
+      expect(stdout).toContain("servers closed");
+    },
+  );
 });

@@ -83,7 +83,9 @@ export class ByteBuffer {
    */
   append(chunk: Uint8Array): void {
     if (!(chunk instanceof Uint8Array)) {
-      throw new TypeError(`Cannot append to the buffer: chunk should be a Uint8Array, got ${describeValue(chunk)} (${typeof chunk})`);
+      throw new TypeError(
+        `Cannot append to the buffer: chunk should be a Uint8Array, got ${describeValue(chunk)} (${typeof chunk})`,
+      );
     }
     if (chunk.length === 0) return;
     this.#chunks.push(chunk);
@@ -113,7 +115,8 @@ export class ByteBuffer {
    */
   indexOfByte(byte: number, fromIndex = 0): number {
     if (!(Number.isInteger(byte) && byte >= 0 && byte <= 255)) checkByte(byte);
-    if (!(Number.isSafeInteger(fromIndex) && fromIndex >= 0)) checkCount("Cannot search the buffer", "fromIndex", fromIndex, false);
+    if (!(Number.isSafeInteger(fromIndex) && fromIndex >= 0))
+      checkCount("Cannot search the buffer", "fromIndex", fromIndex, false);
     const from = fromIndex;
     if (from >= this.#length) return -1;
     const chunks = this.#chunks;
@@ -166,7 +169,8 @@ export class ByteBuffer {
     if (size === 0) throw new RangeError("Cannot search the buffer: separator is empty; pass at least one byte");
     const first = separator[0]!;
     if (size === 1) return this.indexOfByte(first, fromIndex);
-    if (!(Number.isSafeInteger(fromIndex) && fromIndex >= 0)) checkCount("Cannot search the buffer", "fromIndex", fromIndex, false);
+    if (!(Number.isSafeInteger(fromIndex) && fromIndex >= 0))
+      checkCount("Cannot search the buffer", "fromIndex", fromIndex, false);
     const from = fromIndex;
     if (from + size > this.#length) return -1;
     const chunks = this.#chunks;
@@ -184,7 +188,11 @@ export class ByteBuffer {
         return start + inside - base;
       }
       // Then the few positions from which a match would run into the next chunks.
-      for (let found = chunk.indexOf(first, Math.max(offset, end - size + 1)); found !== -1; found = chunk.indexOf(first, found + 1)) {
+      for (
+        let found = chunk.indexOf(first, Math.max(offset, end - size + 1));
+        found !== -1;
+        found = chunk.indexOf(first, found + 1)
+      ) {
         const position = start + found - base;
         if (position + size > this.#length) break; // no later candidate fits either
         if (this.#matchesAcross(separator, index, found)) {
@@ -225,7 +233,8 @@ export class ByteBuffer {
    * ```
    */
   findFirst(separators: readonly Uint8Array[], fromIndex = 0): SeparatorMatch | undefined {
-    if (!(Number.isSafeInteger(fromIndex) && fromIndex >= 0)) checkCount("Cannot search the buffer", "fromIndex", fromIndex, false);
+    if (!(Number.isSafeInteger(fromIndex) && fromIndex >= 0))
+      checkCount("Cannot search the buffer", "fromIndex", fromIndex, false);
     let best: SeparatorMatch | undefined;
     for (let which = 0; which < separators.length; which++) {
       const separator = separators[which]!;
@@ -259,7 +268,8 @@ export class ByteBuffer {
    */
   startsWith(separator: Uint8Array, position = 0): boolean {
     if (!(separator instanceof Uint8Array)) checkSeparator(separator);
-    if (!(Number.isSafeInteger(position) && position >= 0)) checkCount("Cannot compare the buffer", "position", position, false);
+    if (!(Number.isSafeInteger(position) && position >= 0))
+      checkCount("Cannot compare the buffer", "position", position, false);
     if (position + separator.length > this.#length) return false;
     return separator.length === 0 || this.#matchesAt(separator, position);
   }
@@ -326,7 +336,8 @@ export class ByteBuffer {
    * ```
    */
   takeThrough(separator: number | Uint8Array, maxIndex: number): Uint8Array | undefined {
-    if (!(Number.isSafeInteger(maxIndex) && maxIndex >= 0)) checkCount("Cannot take bytes through a separator", "maxIndex", maxIndex, true);
+    if (!(Number.isSafeInteger(maxIndex) && maxIndex >= 0))
+      checkCount("Cannot take bytes through a separator", "maxIndex", maxIndex, true);
     if (typeof separator === "number") {
       if (!(Number.isInteger(separator) && separator >= 0 && separator <= 255)) checkByte(separator);
     } else if (!(separator instanceof Uint8Array) || separator.length === 0) {
@@ -509,7 +520,11 @@ export class ByteBuffer {
   /** Byte-by-byte comparison at a position known to have room for the whole separator. */
   #matchesAt(separator: Uint8Array, position: number): boolean {
     const index = this.#locate(position);
-    return this.#matchesAcross(separator, index, position - this.#cursorStart + (index === this.#head ? this.#headOffset : 0));
+    return this.#matchesAcross(
+      separator,
+      index,
+      position - this.#cursorStart + (index === this.#head ? this.#headOffset : 0),
+    );
   }
 
   /**
@@ -575,14 +590,22 @@ const EMPTY = new Uint8Array(0);
 
 /** Throws the error for a byte value that is not an integer from 0 to 255. */
 function checkByte(value: unknown): void {
-  if (typeof value !== "number") throw new TypeError(`Cannot search the buffer: byte should be a number, got ${describeValue(value)} (${typeof value})`);
-  throw new RangeError(`Cannot search the buffer: byte should be an integer from 0 to 255, got ${describeValue(value)}`);
+  if (typeof value !== "number")
+    throw new TypeError(
+      `Cannot search the buffer: byte should be a number, got ${describeValue(value)} (${typeof value})`,
+    );
+  throw new RangeError(
+    `Cannot search the buffer: byte should be an integer from 0 to 255, got ${describeValue(value)}`,
+  );
 }
 
 /** Throws the error for a separator that is not a non-empty `Uint8Array`. */
 function checkSeparator(value: unknown): void {
-  if (value instanceof Uint8Array) throw new RangeError("Cannot search the buffer: separator is empty; pass at least one byte");
-  throw new TypeError(`Cannot search the buffer: separator should be a Uint8Array, got ${describeValue(value)} (${typeof value})`);
+  if (value instanceof Uint8Array)
+    throw new RangeError("Cannot search the buffer: separator is empty; pass at least one byte");
+  throw new TypeError(
+    `Cannot search the buffer: separator should be a Uint8Array, got ${describeValue(value)} (${typeof value})`,
+  );
 }
 
 /**

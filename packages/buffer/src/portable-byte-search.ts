@@ -21,7 +21,11 @@ export const portableByteSearch: ByteSearch = (haystack, needle, fromIndex) => {
   const size = needle.length;
   const first = needle[0];
   const last = haystack.length - size;
-  for (let found = haystack.indexOf(first!, fromIndex); found !== -1 && found <= last; found = haystack.indexOf(first!, found + 1)) {
+  for (
+    let found = haystack.indexOf(first!, fromIndex);
+    found !== -1 && found <= last;
+    found = haystack.indexOf(first!, found + 1)
+  ) {
     let i = 1;
     while (i < size && haystack[found + i] === needle[i]) i++;
     if (i === size) return found;

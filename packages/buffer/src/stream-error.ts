@@ -114,7 +114,11 @@ export class StreamError extends Error {
    */
   static override [Symbol.hasInstance](value: unknown): boolean {
     if (!Object.hasOwn(this, CLASS_BRAND)) return prototypeChainHas.call(this, value);
-    return typeof value === "object" && value !== null && (value as Record<symbol, unknown>)[(this as unknown as Branded)[CLASS_BRAND]] === true;
+    return (
+      typeof value === "object" &&
+      value !== null &&
+      (value as Record<symbol, unknown>)[(this as unknown as Branded)[CLASS_BRAND]] === true
+    );
   }
 }
 

@@ -1,4 +1,7 @@
-/** Shared helpers of the ByteBuffer tests: byte constants and naive reference models (bytes and text come from the test toolkit). */
+/**
+ * Shared helpers of the ByteBuffer tests: byte constants and naive reference models (bytes and text
+ * come from the test toolkit).
+ */
 import { ByteBuffer } from "@asyncstreams/buffer";
 import type { SeparatorMatch } from "@asyncstreams/buffer";
 import { expect } from "vitest";

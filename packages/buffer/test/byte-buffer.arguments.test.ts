@@ -7,7 +7,11 @@ import { bufferOf } from "./_byte-buffer-helpers.js";
 function expectEveryCountRefused(value: unknown, error: typeof RangeError | typeof TypeError, shown: string): void {
   const buffer = bufferOf("abc", "d");
   const n = value as number;
-  expect(() => buffer.take(n)).toThrow(new error(`Cannot take bytes: n should be ${error === TypeError ? "a number" : "a non-negative integer or Infinity"}, got ${shown}`));
+  expect(() => buffer.take(n)).toThrow(
+    new error(
+      `Cannot take bytes: n should be ${error === TypeError ? "a number" : "a non-negative integer or Infinity"}, got ${shown}`,
+    ),
+  );
   expect(() => buffer.discard(n)).toThrow(error);
   expect(() => buffer.peek(n)).toThrow(error);
   expect(() => buffer.takeThrough(0x64, n)).toThrow(error);
@@ -22,20 +26,26 @@ function expectEveryCountRefused(value: unknown, error: typeof RangeError | type
 describe("ByteBuffer argument checks", () => {
   it("take(1.5) is a RangeError naming n and 1.5, and removes nothing (it used to take 1 byte and leave length at 3.5)", () => {
     const buffer = bufferOf("abcde");
-    expect(() => buffer.take(1.5)).toThrow(new RangeError("Cannot take bytes: n should be a non-negative integer or Infinity, got 1.5"));
+    expect(() => buffer.take(1.5)).toThrow(
+      new RangeError("Cannot take bytes: n should be a non-negative integer or Infinity, got 1.5"),
+    );
     expect(buffer.length).toBe(5);
   });
 
   it("take(NaN) and discard(NaN) are RangeErrors and leave length a number (it used to become NaN)", () => {
     const buffer = bufferOf("abc");
     expect(() => buffer.take(Number.NaN)).toThrow(RangeError);
-    expect(() => buffer.discard(Number.NaN)).toThrow("Cannot discard bytes: n should be a non-negative integer or Infinity, got NaN");
+    expect(() => buffer.discard(Number.NaN)).toThrow(
+      "Cannot discard bytes: n should be a non-negative integer or Infinity, got NaN",
+    );
     expect(buffer.length).toBe(3);
   });
 
   it("a search from NaN is a RangeError naming fromIndex, not an internal TypeError", () => {
     const buffer = bufferOf("ab", "cd");
-    expect(() => buffer.indexOf(bytes("cd"), Number.NaN)).toThrow(new RangeError("Cannot search the buffer: fromIndex should be a non-negative integer, got NaN"));
+    expect(() => buffer.indexOf(bytes("cd"), Number.NaN)).toThrow(
+      new RangeError("Cannot search the buffer: fromIndex should be a non-negative integer, got NaN"),
+    );
     expect(() => buffer.indexOfByte(0x63, Number.NaN)).toThrow(RangeError);
   });
 
@@ -70,10 +80,14 @@ describe("ByteBuffer argument checks", () => {
 
   it("a byte value outside 0 to 255 and an empty or non-Uint8Array separator are refused", () => {
     const buffer = bufferOf("abc");
-    expect(() => buffer.indexOfByte(256)).toThrow("Cannot search the buffer: byte should be an integer from 0 to 255, got 256");
+    expect(() => buffer.indexOfByte(256)).toThrow(
+      "Cannot search the buffer: byte should be an integer from 0 to 255, got 256",
+    );
     expect(() => buffer.indexOfByte(1.5)).toThrow(RangeError);
     expect(() => buffer.takeThrough(-1, 10)).toThrow(RangeError);
-    expect(() => buffer.takeThrough(new Uint8Array(0), 10)).toThrow("Cannot search the buffer: separator is empty; pass at least one byte");
+    expect(() => buffer.takeThrough(new Uint8Array(0), 10)).toThrow(
+      "Cannot search the buffer: separator is empty; pass at least one byte",
+    );
     expect(() => buffer.indexOf("ab" as unknown as Uint8Array)).toThrow(TypeError);
     expect(() => buffer.startsWith([97] as unknown as Uint8Array)).toThrow(TypeError);
     expect(buffer.length).toBe(3);
@@ -81,7 +95,9 @@ describe("ByteBuffer argument checks", () => {
 
   it("append() refuses a chunk that is not a Uint8Array (a string would have counted its characters)", () => {
     const buffer = new ByteBuffer();
-    expect(() => buffer.append("abc" as unknown as Uint8Array)).toThrow(new TypeError('Cannot append to the buffer: chunk should be a Uint8Array, got "abc" (string)'));
+    expect(() => buffer.append("abc" as unknown as Uint8Array)).toThrow(
+      new TypeError('Cannot append to the buffer: chunk should be a Uint8Array, got "abc" (string)'),
+    );
     expect(buffer.length).toBe(0);
   });
 });

@@ -28,12 +28,18 @@ describe("ByteBuffer indexOfByte()", () => {
     expect(buffer.indexOfByte(code("a"), 100)).toBe(-1);
   });
 
-  it("indexOfByte(), indexOf() and findFirst() refuse a negative fromIndex (it never means \"from the end\")", () => {
+  it('indexOfByte(), indexOf() and findFirst() refuse a negative fromIndex (it never means "from the end")', () => {
     const buffer = bufferOf("abcdef", "ab");
-    for (const search of [() => buffer.indexOfByte(code("d"), -1), () => buffer.indexOf(bytes("ab"), -10), () => buffer.findFirst([bytes("a")], -1)]) {
+    for (const search of [
+      () => buffer.indexOfByte(code("d"), -1),
+      () => buffer.indexOf(bytes("ab"), -10),
+      () => buffer.findFirst([bytes("a")], -1),
+    ]) {
       expect(search).toThrow(RangeError);
     }
-    expect(() => new ByteBuffer().indexOfByte(code("a"), -1)).toThrow("Cannot search the buffer: fromIndex should be a non-negative integer, got -1");
+    expect(() => new ByteBuffer().indexOfByte(code("a"), -1)).toThrow(
+      "Cannot search the buffer: fromIndex should be a non-negative integer, got -1",
+    );
   });
 
   it("indexOfByte() counts positions from the front after take() and discard()", () => {
@@ -195,7 +201,9 @@ describe("ByteBuffer startsWith()", () => {
 
   it("startsWith() refuses a negative position instead of answering false", () => {
     const buffer = bufferOf("ab");
-    expect(() => buffer.startsWith(bytes("a"), -1)).toThrow("Cannot compare the buffer: position should be a non-negative integer, got -1");
+    expect(() => buffer.startsWith(bytes("a"), -1)).toThrow(
+      "Cannot compare the buffer: position should be a non-negative integer, got -1",
+    );
     expect(() => buffer.startsWith(new Uint8Array(0), -1)).toThrow(RangeError);
   });
 

@@ -2,7 +2,19 @@ import { describe, it, expect } from "vitest";
 import fc from "fast-check";
 import { ByteBuffer } from "@asyncstreams/buffer";
 import { bytes, text } from "@asyncstreams/test-utils";
-import { CR, CRLF, LF, byteArbitrary, code, expectNoSharedBytes, naiveFindFirst, naiveIndexOf, naiveStartsWith, separatorArbitrary, separatorsArbitrary } from "./_byte-buffer-helpers.js";
+import {
+  CR,
+  CRLF,
+  LF,
+  byteArbitrary,
+  code,
+  expectNoSharedBytes,
+  naiveFindFirst,
+  naiveIndexOf,
+  naiveStartsWith,
+  separatorArbitrary,
+  separatorsArbitrary,
+} from "./_byte-buffer-helpers.js";
 
 // ---------------------------------------------------------------------------------------------
 // Property test: random operation sequences against a model that remembers, for every byte,
@@ -33,12 +45,19 @@ const badNumberArbitrary: fc.Arbitrary<unknown> = fc.oneof(
 
 /** `n` for take(), peek() and discard(): a valid count (maybe Infinity) or, now and then, a bad one. */
 function countOrBad(max: number): fc.Arbitrary<unknown> {
-  return fc.oneof({ weight: 8, arbitrary: fc.integer({ min: 0, max }) }, { weight: 1, arbitrary: fc.constant(Infinity) }, { weight: 2, arbitrary: badNumberArbitrary });
+  return fc.oneof(
+    { weight: 8, arbitrary: fc.integer({ min: 0, max }) },
+    { weight: 1, arbitrary: fc.constant(Infinity) },
+    { weight: 2, arbitrary: badNumberArbitrary },
+  );
 }
 
 /** A search start: a valid position or, now and then, a bad one (`Infinity` included). */
 function positionOrBad(max: number): fc.Arbitrary<unknown> {
-  return fc.oneof({ weight: 8, arbitrary: fc.integer({ min: 0, max }) }, { weight: 2, arbitrary: fc.oneof(badNumberArbitrary, fc.constant(Infinity)) });
+  return fc.oneof(
+    { weight: 8, arbitrary: fc.integer({ min: 0, max }) },
+    { weight: 2, arbitrary: fc.oneof(badNumberArbitrary, fc.constant(Infinity)) },
+  );
 }
 
 /** Whether `value` is a count a method takes: a non-negative safe integer, or Infinity where allowed. */
@@ -83,13 +102,20 @@ function operationArbitrary(reach: number): fc.Arbitrary<Operation> {
       weight: 2,
       arbitrary: fc.record({
         kind: fc.constant("indexOfByte" as const),
-        value: fc.oneof({ weight: 9, arbitrary: fc.constantFrom(97, 98, 99, LF) }, { weight: 1, arbitrary: fc.constantFrom(256, -1, 1.5, Number.NaN, "a") }),
+        value: fc.oneof(
+          { weight: 9, arbitrary: fc.constantFrom(97, 98, 99, LF) },
+          { weight: 1, arbitrary: fc.constantFrom(256, -1, 1.5, Number.NaN, "a") },
+        ),
         from: fromArbitrary,
       }),
     },
     {
       weight: 4,
-      arbitrary: fc.record({ kind: fc.constant("indexOf" as const), separator: separatorArbitrary, from: fromArbitrary }),
+      arbitrary: fc.record({
+        kind: fc.constant("indexOf" as const),
+        separator: separatorArbitrary,
+        from: fromArbitrary,
+      }),
     },
     {
       weight: 4,
@@ -188,7 +214,14 @@ function runOperations(operations: readonly Operation[]): void {
         model = [];
         break;
       case "indexOfByte":
-        if (!(typeof operation.value === "number" && Number.isInteger(operation.value) && operation.value >= 0 && operation.value <= 255)) {
+        if (
+          !(
+            typeof operation.value === "number" &&
+            Number.isInteger(operation.value) &&
+            operation.value >= 0 &&
+            operation.value <= 255
+          )
+        ) {
           expectRefused(() => buffer.indexOfByte(operation.value as number, 0), operation.value);
           break;
         }
@@ -202,7 +235,10 @@ function runOperations(operations: readonly Operation[]): void {
         break;
       case "indexOf":
         if (!isCount(operation.from, false)) {
-          expectRefused(() => buffer.indexOf(Uint8Array.from(operation.separator), operation.from as number), operation.from);
+          expectRefused(
+            () => buffer.indexOf(Uint8Array.from(operation.separator), operation.from as number),
+            operation.from,
+          );
           break;
         }
         expect(buffer.indexOf(Uint8Array.from(operation.separator), operation.from)).toBe(
@@ -222,7 +258,10 @@ function runOperations(operations: readonly Operation[]): void {
       }
       case "startsWith":
         if (!isCount(operation.position, false)) {
-          expectRefused(() => buffer.startsWith(Uint8Array.from(operation.separator), operation.position as number), operation.position);
+          expectRefused(
+            () => buffer.startsWith(Uint8Array.from(operation.separator), operation.position as number),
+            operation.position,
+          );
           break;
         }
         expect(buffer.startsWith(Uint8Array.from(operation.separator), operation.position)).toBe(
@@ -237,7 +276,6 @@ function runOperations(operations: readonly Operation[]): void {
   for (const { result, values: expected } of taken) expect(Array.from(result)).toEqual(expected);
   expectNoSharedBytes(taken.map(({ result }) => result));
 }
-
 
 describe("ByteBuffer properties", () => {
   it("random sequences of operations give the answers of a plain array model", () => {
@@ -285,8 +323,10 @@ describe("ByteBuffer properties", () => {
 
 const meter = { scanned: 0, searches: 0, lengthReads: 0 };
 
-const typedArrayLength = Object.getOwnPropertyDescriptor(Object.getPrototypeOf(Uint8Array.prototype) as object, "length")!
-  .get!;
+const typedArrayLength = Object.getOwnPropertyDescriptor(
+  Object.getPrototypeOf(Uint8Array.prototype) as object,
+  "length",
+)!.get!;
 
 class MeteredChunk extends Uint8Array {
   override indexOf(searchElement: number, fromIndex = 0): number {

@@ -6,7 +6,8 @@ import type { ByteSearch } from "@asyncstreams/buffer";
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 const bytes = (text: string): Uint8Array => encoder.encode(text);
-const text = (view: Uint8Array | undefined): string | undefined => (view === undefined ? undefined : decoder.decode(view));
+const text = (view: Uint8Array | undefined): string | undefined =>
+  view === undefined ? undefined : decoder.decode(view);
 
 function bufferOf(chunks: readonly string[], search?: ByteSearch): ByteBuffer {
   const buffer = new ByteBuffer({ search });
@@ -80,22 +81,27 @@ describe("ByteBuffer({ search })", () => {
   it("indexOf() with any search agrees with a naive search for every chunking", () => {
     const alphabet = fc.constantFrom(97, 98, 13, 10);
     fc.assert(
-      fc.property(fc.array(alphabet, { maxLength: 60 }), fc.array(alphabet, { minLength: 1, maxLength: 4 }), fc.array(fc.nat(60)), (data, sep, cuts) => {
-        const input = Uint8Array.from(data);
-        const separator = Uint8Array.from(sep);
-        const buffer = new ByteBuffer();
-        let last = 0;
-        for (const cut of [...new Set(cuts)].sort((a, b) => a - b).filter((c) => c < input.length)) {
-          buffer.append(input.slice(last, cut));
-          last = cut;
-        }
-        buffer.append(input.slice(last));
-        let expected = -1;
-        for (let i = 0; i + separator.length <= input.length && expected === -1; i++) {
-          if (separator.every((byte, j) => input[i + j] === byte)) expected = i;
-        }
-        expect(buffer.indexOf(separator)).toBe(expected);
-      }),
+      fc.property(
+        fc.array(alphabet, { maxLength: 60 }),
+        fc.array(alphabet, { minLength: 1, maxLength: 4 }),
+        fc.array(fc.nat(60)),
+        (data, sep, cuts) => {
+          const input = Uint8Array.from(data);
+          const separator = Uint8Array.from(sep);
+          const buffer = new ByteBuffer();
+          let last = 0;
+          for (const cut of [...new Set(cuts)].sort((a, b) => a - b).filter((c) => c < input.length)) {
+            buffer.append(input.slice(last, cut));
+            last = cut;
+          }
+          buffer.append(input.slice(last));
+          let expected = -1;
+          for (let i = 0; i + separator.length <= input.length && expected === -1; i++) {
+            if (separator.every((byte, j) => input[i + j] === byte)) expected = i;
+          }
+          expect(buffer.indexOf(separator)).toBe(expected);
+        },
+      ),
       { numRuns: fc.readConfigureGlobal().numRuns ?? 500 },
     );
   });

@@ -3,17 +3,59 @@
  * a new option is one more name here. Anything else is a `TypeError` naming it, because an option
  * that is silently ignored can be dangerous (`{ tls: {...} }` here would connect in plaintext).
  */
-export const OPTION_NAMES: Readonly<Record<"openConnection" | "startServer" | "openUnixConnection" | "startUnixServer", readonly string[]>> = {
+export const OPTION_NAMES: Readonly<
+  Record<"openConnection" | "startServer" | "openUnixConnection" | "startUnixServer", readonly string[]>
+> = {
   openConnection: [
-    "host", "port", "socket", "limit", "signal", "localAddress", "localPort", "family", "keepAlive", "keepAliveInitialDelay",
-    "noDelay", "happyEyeballs", "happyEyeballsDelay", "interleave", "allErrors", "writeBufferLimits",
+    "host",
+    "port",
+    "socket",
+    "limit",
+    "signal",
+    "localAddress",
+    "localPort",
+    "family",
+    "keepAlive",
+    "keepAliveInitialDelay",
+    "noDelay",
+    "happyEyeballs",
+    "happyEyeballsDelay",
+    "interleave",
+    "allErrors",
+    "writeBufferLimits",
   ],
   startServer: [
-    "host", "port", "socket", "fd", "family", "limit", "backlog", "maxConnections", "startServing", "signal", "onError", "noDelay", "keepAlive",
-    "reusePort", "ipv6Only", "writeBufferLimits",
+    "host",
+    "port",
+    "socket",
+    "fd",
+    "family",
+    "limit",
+    "backlog",
+    "maxConnections",
+    "startServing",
+    "signal",
+    "onError",
+    "noDelay",
+    "keepAlive",
+    "reusePort",
+    "ipv6Only",
+    "writeBufferLimits",
   ],
   openUnixConnection: ["path", "socket", "limit", "signal", "writeBufferLimits"],
-  startUnixServer: ["path", "socket", "fd", "cleanupSocket", "limit", "backlog", "maxConnections", "startServing", "signal", "onError", "writeBufferLimits"],
+  startUnixServer: [
+    "path",
+    "socket",
+    "fd",
+    "cleanupSocket",
+    "limit",
+    "backlog",
+    "maxConnections",
+    "startServing",
+    "signal",
+    "onError",
+    "writeBufferLimits",
+  ],
 };
 
 /** asyncio options Node cannot express, or spells differently: what to do instead. */
@@ -22,7 +64,7 @@ const ASYNCIO_HINTS: Readonly<Record<string, string>> = {
   proto: "Node cannot choose the socket protocol; TCP is the only one here",
   reuseAddress: "Node always sets SO_REUSEADDR on listening sockets (asyncio's reuse_address default on Unix)",
   reuse_address: "Node always sets SO_REUSEADDR on listening sockets (asyncio's reuse_address default on Unix)",
-  sock: 'asyncio\'s sock= is socket here (or fd for a file descriptor)',
+  sock: "asyncio's sock= is socket here (or fd for a file descriptor)",
   happy_eyeballs_delay: "it is happyEyeballsDelay here, in milliseconds",
   all_errors: "it is allErrors here",
   start_serving: "it is startServing here",
@@ -30,7 +72,16 @@ const ASYNCIO_HINTS: Readonly<Record<string, string>> = {
 };
 
 /** asyncio's and Node's TLS switches: on this package they would be ignored, so say where TLS lives. */
-const TLS_NAMES = new Set(["tls", "ssl", "sslContext", "secureContext", "ssl_handshake_timeout", "ssl_shutdown_timeout", "serverHostname", "server_hostname"]);
+const TLS_NAMES = new Set([
+  "tls",
+  "ssl",
+  "sslContext",
+  "secureContext",
+  "ssl_handshake_timeout",
+  "ssl_shutdown_timeout",
+  "serverHostname",
+  "server_hostname",
+]);
 
 /** The same names, called through @asyncstreams/tls: where each one goes there. */
 const TLS_HINTS: Readonly<Record<string, string>> = {
@@ -86,7 +137,8 @@ export function hintFor(name: string, known: readonly string[], overTls = false)
   const asyncio = ASYNCIO_HINTS[name];
   if (asyncio !== undefined) return asyncio;
   if (overTls && TLS_HINTS[name] !== undefined) return TLS_HINTS[name];
-  if (TLS_NAMES.has(name)) return "this package never encrypts: for TLS import the same function from @asyncstreams/tls and pass tls: { ca, serverName, ... }";
+  if (TLS_NAMES.has(name))
+    return "this package never encrypts: for TLS import the same function from @asyncstreams/tls and pass tls: { ca, serverName, ... }";
   const lower = name.toLowerCase().replaceAll("_", "");
   const near = known.find((candidate) => candidate.toLowerCase() === lower);
   if (near !== undefined) return `did you mean "${near}"?`;

@@ -8,7 +8,12 @@ import { toSocketError } from "./_socket-error-from.js";
  * `SocketError` that keeps the system code; with `allErrors`, an `AggregateError` of one
  * `SocketError` per address tried (asyncio's `all_errors=True`).
  */
-export function connectSocket(options: NetConnectOpts, signal: AbortSignal | undefined, target: string, allErrors = false): Promise<Socket> {
+export function connectSocket(
+  options: NetConnectOpts,
+  signal: AbortSignal | undefined,
+  target: string,
+  allErrors = false,
+): Promise<Socket> {
   return new Promise<Socket>((resolve, reject) => {
     if (signal?.aborted === true) {
       reject(signal.reason);
@@ -35,7 +40,12 @@ export function connectSocket(options: NetConnectOpts, signal: AbortSignal | und
       // Node reports several failed attempts (Happy Eyeballs) as one AggregateError of them.
       const attempts: unknown[] = error instanceof AggregateError ? error.errors : [error];
       const each = attempts.map((attempt) => toSocketError(attempt, action));
-      reject(new AggregateError(each, `${action}: ${each.length === 1 ? "the one attempt" : `all ${each.length} attempts`} failed`));
+      reject(
+        new AggregateError(
+          each,
+          `${action}: ${each.length === 1 ? "the one attempt" : `all ${each.length} attempts`} failed`,
+        ),
+      );
     };
     const onAbort = (): void => {
       cleanUp();

@@ -20,10 +20,18 @@ export type ListenTarget =
  * The listener for one target: a new `net.Server` bound there, or the adopted one. Either way it
  * accepts half-open connections and reads nothing from them before the server hands them over.
  */
-export async function openListener(target: ListenTarget, keepAlive: boolean, signal: AbortSignal | undefined): Promise<NetServer> {
+export async function openListener(
+  target: ListenTarget,
+  keepAlive: boolean,
+  signal: AbortSignal | undefined,
+): Promise<NetServer> {
   if ("server" in target) {
     // Same-process servers are taken over, not re-listened: their handle is already being polled.
-    const adopted = target.server as NetServer & { allowHalfOpen: boolean; pauseOnConnect: boolean; keepAlive: boolean };
+    const adopted = target.server as NetServer & {
+      allowHalfOpen: boolean;
+      pauseOnConnect: boolean;
+      keepAlive: boolean;
+    };
     adopted.allowHalfOpen = true;
     adopted.pauseOnConnect = true;
     adopted.keepAlive = keepAlive;
@@ -65,12 +73,18 @@ export function adoptedTarget(action: string, options: WhereOptions): ListenTarg
   if (socket === undefined && fd === undefined) return undefined;
   if (socket !== undefined && fd !== undefined) throw new TypeError(`${action}: pass socket or fd, not both`);
   const where = ["host", "port", "path", "family"].filter((name) => options[name as keyof WhereOptions] !== undefined);
-  if (where.length > 0) throw new TypeError(`${action}: ${where.join(" and ")} and an adopted ${socket === undefined ? "fd" : "socket"} can not be specified at the same time`);
+  if (where.length > 0)
+    throw new TypeError(
+      `${action}: ${where.join(" and ")} and an adopted ${socket === undefined ? "fd" : "socket"} can not be specified at the same time`,
+    );
   if (fd !== undefined && !(Number.isSafeInteger(fd) && fd >= 0)) {
     throw numberError(action, "fd", fd, "a non-negative integer (a listening descriptor)");
   }
   if (socket instanceof NetServer) {
-    if (!socket.listening) throw new TypeError(`${action}: the adopted net.Server is not listening; call listen() on it first, or pass host and port`);
+    if (!socket.listening)
+      throw new TypeError(
+        `${action}: the adopted net.Server is not listening; call listen() on it first, or pass host and port`,
+      );
     return { server: socket };
   }
   if (socket !== undefined && (typeof socket !== "object" || socket === null || !("_handle" in socket))) {
@@ -91,15 +105,25 @@ export async function listenTargets(action: string, options: WhereOptions): Prom
   if (adopted !== undefined) return [adopted];
   const family = options.family ?? 0;
   if (family !== 0 && family !== 4 && family !== 6) throw numberError(action, "family", family, "0, 4 or 6");
-  const hosts = options.host === undefined ? [undefined] : typeof options.host === "string" ? [options.host] : [...options.host];
+  const hosts =
+    options.host === undefined ? [undefined] : typeof options.host === "string" ? [options.host] : [...options.host];
   let addresses: (string | undefined)[] = hosts;
   if (family !== 0) {
     // asyncio binds every address getaddrinfo() returns for the family; with no host, the wildcard.
-    addresses = options.host === undefined ? [family === 4 ? "0.0.0.0" : "::"] : [...new Set((await Promise.all(hosts.map((host) => resolve(action, host!, family)))).flat())];
+    addresses =
+      options.host === undefined
+        ? [family === 4 ? "0.0.0.0" : "::"]
+        : [...new Set((await Promise.all(hosts.map((host) => resolve(action, host!, family)))).flat())];
   }
   // asyncio sets IPV6_V6ONLY on every IPv6 listener it makes for family=AF_INET6.
   const ipv6Only = options.ipv6Only ?? (family === 6 ? true : undefined);
-  return addresses.map((host) => ({ host, port: options.port ?? 0, backlog: options.backlog ?? DEFAULT_BACKLOG, reusePort: options.reusePort, ipv6Only }));
+  return addresses.map((host) => ({
+    host,
+    port: options.port ?? 0,
+    backlog: options.backlog ?? DEFAULT_BACKLOG,
+    reusePort: options.reusePort,
+    ipv6Only,
+  }));
 }
 
 async function resolve(action: string, host: string, family: 4 | 6): Promise<string[]> {

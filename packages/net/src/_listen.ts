@@ -20,7 +20,9 @@ export function listen(listener: NetServer, options: ListenTarget, signal?: Abor
     };
     const onError = (error: Error): void => {
       cleanUp();
-      const where = !("host" in options || "path" in options || "port" in options) ? "the adopted socket" : (options.path ?? `${options.host ?? "*"}:${options.port ?? 0}`);
+      const where = !("host" in options || "path" in options || "port" in options)
+        ? "the adopted socket"
+        : (options.path ?? `${options.host ?? "*"}:${options.port ?? 0}`);
       reject(toSocketError(error, `Cannot listen on ${where}`));
     };
     const onAbort = (): void => {

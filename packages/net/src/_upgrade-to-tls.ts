@@ -31,10 +31,24 @@ export interface UpgradeSide {
  * ciphertext, so nothing received in plaintext before the upgrade can come out as TLS plaintext
  * (gh-142352, CVE-2011-0411). On failure, timeout or abort the sockets are destroyed.
  */
-export async function upgradeToTls(raw: Socket, leftover: readonly Uint8Array[], options: StartTlsOptions, side: UpgradeSide): Promise<TLSSocket> {
-  const { handshakeTimeout = DEFAULT_HANDSHAKE_TIMEOUT, shutdownTimeout: _shutdown, signal, serverName, alpnProtocols, ...tlsOptions } = options;
+export async function upgradeToTls(
+  raw: Socket,
+  leftover: readonly Uint8Array[],
+  options: StartTlsOptions,
+  side: UpgradeSide,
+): Promise<TLSSocket> {
+  const {
+    handshakeTimeout = DEFAULT_HANDSHAKE_TIMEOUT,
+    shutdownTimeout: _shutdown,
+    signal,
+    serverName,
+    alpnProtocols,
+    ...tlsOptions
+  } = options;
   if (typeof handshakeTimeout !== "number" || !(handshakeTimeout > 0)) {
-    throw new RangeError(`Cannot start TLS: handshakeTimeout should be a positive number, got ${String(handshakeTimeout)}`);
+    throw new RangeError(
+      `Cannot start TLS: handshakeTimeout should be a positive number, got ${String(handshakeTimeout)}`,
+    );
   }
   signal?.throwIfAborted();
   const startedAt: unknown = Reflect.get(options, HANDSHAKE_STARTED_AT);
@@ -58,10 +72,17 @@ export async function upgradeToTls(raw: Socket, leftover: readonly Uint8Array[],
     // tls.createServer()'s default: a requested client certificate must verify. A bare TLSSocket
     // defaults to false and never checks the result; checkClientCertificate() does, as tls.Server.
     const rejectUnauthorized = tlsOptions["rejectUnauthorized"] !== false;
-    secure = new TLSSocket(carrier, { ...(tlsOptions as object), ...alpn, isServer: true, secureContext: context, rejectUnauthorized });
+    secure = new TLSSocket(carrier, {
+      ...(tlsOptions as object),
+      ...alpn,
+      isServer: true,
+      secureContext: context,
+      rejectUnauthorized,
+    });
   } else {
     const name = typeof serverName === "string" ? serverName : side.hostname;
-    if (name === undefined) throw new TypeError("Cannot start TLS: serverName is required when the connection's host is unknown");
+    if (name === undefined)
+      throw new TypeError("Cannot start TLS: serverName is required when the connection's host is unknown");
     const connection: ConnectionOptions = {
       ...withSessionFor(name, tlsOptions),
       ...alpn,
@@ -72,8 +93,14 @@ export async function upgradeToTls(raw: Socket, leftover: readonly Uint8Array[],
     };
     secure = tlsConnect(connection);
   }
-  await handshakeStep({ socket: secure, event: side.serverSide ? "secure" : "secureConnect" }, remaining(), handshakeTimeout, signal);
-  if (side.serverSide && tlsOptions["requestCert"] === true) checkClientCertificate(secure, tlsOptions["rejectUnauthorized"] !== false);
+  await handshakeStep(
+    { socket: secure, event: side.serverSide ? "secure" : "secureConnect" },
+    remaining(),
+    handshakeTimeout,
+    signal,
+  );
+  if (side.serverSide && tlsOptions["requestCert"] === true)
+    checkClientCertificate(secure, tlsOptions["rejectUnauthorized"] !== false);
   return secure;
 }
 
@@ -86,13 +113,20 @@ export async function upgradeToTls(raw: Socket, leftover: readonly Uint8Array[],
 function checkClientCertificate(secure: TLSSocket, rejectUnauthorized: boolean): void {
   // Node's own server reads the same internal verifyError(); no public API exposes it.
   const handle = (secure as unknown as { _handle?: { verifyError?(): Error | null } | null })._handle;
-  const verifyError = typeof handle?.verifyError === "function" ? handle.verifyError() : new TlsError("ERR_ASYNCSTREAMS_TLS_CERT_UNVERIFIED", "Cannot start TLS: the client certificate cannot be verified on this runtime");
+  const verifyError =
+    typeof handle?.verifyError === "function"
+      ? handle.verifyError()
+      : new TlsError(
+          "ERR_ASYNCSTREAMS_TLS_CERT_UNVERIFIED",
+          "Cannot start TLS: the client certificate cannot be verified on this runtime",
+        );
   if (verifyError === null || verifyError === undefined) {
     secure.authorized = true;
     return;
   }
   // Node stores the code string here, whatever @types/node says.
-  (secure as { authorizationError: unknown }).authorizationError = (verifyError as { code?: string }).code ?? verifyError.message;
+  (secure as { authorizationError: unknown }).authorizationError =
+    (verifyError as { code?: string }).code ?? verifyError.message;
   if (!rejectUnauthorized) return;
   secure.destroy();
   throw toTlsError(verifyError);
@@ -115,7 +149,10 @@ function withSessionFor(name: string, options: ConnectionOptions): ConnectionOpt
 
 /** The error of a handshake that took longer than `timeout` milliseconds. */
 function handshakeTimeoutError(timeout: number): TlsError {
-  return new TlsError("ERR_ASYNCSTREAMS_TLS_HANDSHAKE_TIMEOUT", `Cannot start TLS: SSL handshake is taking longer than ${timeout / 1000} seconds: aborting the connection`);
+  return new TlsError(
+    "ERR_ASYNCSTREAMS_TLS_HANDSHAKE_TIMEOUT",
+    `Cannot start TLS: SSL handshake is taking longer than ${timeout / 1000} seconds: aborting the connection`,
+  );
 }
 
 /** The error of a connection that ended before its handshake completed. */
@@ -134,7 +171,12 @@ interface HandshakeStep {
  * Waits for one step of the handshake, failing on error, end, timeout or abort (and destroying the
  * socket). `timeout` is what is left of `handshakeTimeout` (named in the error).
  */
-function handshakeStep(step: HandshakeStep, timeout: number, handshakeTimeout: number, signal: AbortSignal | undefined): Promise<void> {
+function handshakeStep(
+  step: HandshakeStep,
+  timeout: number,
+  handshakeTimeout: number,
+  signal: AbortSignal | undefined,
+): Promise<void> {
   const { socket, event, isDone = () => true } = step;
   return new Promise<void>((resolve, reject) => {
     const fail = (error: unknown): void => {
@@ -176,8 +218,18 @@ function handshakeStep(step: HandshakeStep, timeout: number, handshakeTimeout: n
  * Waits until the plain socket holds the peer's first bytes: they stay buffered in it, paused,
  * for the TLS socket to read first. 'readable' with nothing buffered is the end of the stream.
  */
-async function firstBytes(raw: Socket, timeout: number, handshakeTimeout: number, signal: AbortSignal | undefined): Promise<void> {
-  await handshakeStep({ socket: raw, event: "readable", isDone: () => raw.readableLength > 0 || raw.readableEnded }, timeout, handshakeTimeout, signal);
+async function firstBytes(
+  raw: Socket,
+  timeout: number,
+  handshakeTimeout: number,
+  signal: AbortSignal | undefined,
+): Promise<void> {
+  await handshakeStep(
+    { socket: raw, event: "readable", isDone: () => raw.readableLength > 0 || raw.readableEnded },
+    timeout,
+    handshakeTimeout,
+    signal,
+  );
   if (raw.readableLength === 0) {
     raw.destroy();
     throw closedDuringHandshake();
@@ -189,7 +241,11 @@ async function firstBytes(raw: Socket, timeout: number, handshakeTimeout: number
 export function toTlsError(error: unknown, action = "Cannot start TLS"): unknown {
   if (!(error instanceof Error) || error instanceof TlsError) return error;
   const code = (error as { code?: unknown }).code;
-  return new TlsError(typeof code === "string" ? code : "ERR_ASYNCSTREAMS_TLS", `${action}: ${describeTlsFailure(error, code)}`, { cause: error });
+  return new TlsError(
+    typeof code === "string" ? code : "ERR_ASYNCSTREAMS_TLS",
+    `${action}: ${describeTlsFailure(error, code)}`,
+    { cause: error },
+  );
 }
 
 /** Verification failures that the right CA fixes. */
@@ -209,7 +265,12 @@ function describeTlsFailure(error: Error, code: unknown): string {
   if (code === "ERR_TLS_CERT_ALTNAME_INVALID") {
     // Node's text ends in the certificate's list, which is empty for a certificate without names.
     const { host, cert } = error as { host?: unknown; cert?: { subjectaltname?: unknown; subject?: { CN?: unknown } } };
-    const listed = typeof cert?.subjectaltname === "string" && cert.subjectaltname !== "" ? cert.subjectaltname : typeof cert?.subject?.CN === "string" ? `CN=${cert.subject.CN}` : "";
+    const listed =
+      typeof cert?.subjectaltname === "string" && cert.subjectaltname !== ""
+        ? cert.subjectaltname
+        : typeof cert?.subject?.CN === "string"
+          ? `CN=${cert.subject.CN}`
+          : "";
     const names = listed === "" ? "no host name or address" : listed;
     return `the certificate is not valid for ${String(host)}: it names ${names}; connect to a name it lists, or set tls.serverName to one of them`;
   }

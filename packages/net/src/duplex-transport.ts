@@ -34,7 +34,10 @@ export interface DuplexPair {
  * import { PassThrough } from "node:stream";
  * import { DuplexTransport, type DuplexTransportOptions } from "@asyncstreams/net";
  *
- * const options: DuplexTransportOptions = { writeBufferLimits: { high: 16 * 1024 }, extraInfo: { peername: "worker 1" } };
+ * const options: DuplexTransportOptions = {
+ *   writeBufferLimits: { high: 16 * 1024 },
+ *   extraInfo: { peername: "worker 1" },
+ * };
  * const transport = new DuplexTransport({ readable: new PassThrough(), writable: new PassThrough() }, options);
  * ```
  */
@@ -120,7 +123,11 @@ export class DuplexTransport implements Transport {
     this.#single = this.#readable === (this.#writable as unknown);
     this.#extraInfo = { pipe: source, ...options.extraInfo };
     const writable = this.#writable;
-    this.#flow = new WriteFlowControl({ size: () => writable.writableLength, protocol: () => this.#protocol, limits: options.writeBufferLimits });
+    this.#flow = new WriteFlowControl({
+      size: () => writable.writableLength,
+      protocol: () => this.#protocol,
+      limits: options.writeBufferLimits,
+    });
     // Listeners stay attached for good: a late 'error' must never go unhandled.
     this.#readable.on("end", this.#onEnd);
     this.#readable.on("error", this.#onError);
@@ -196,7 +203,12 @@ export class DuplexTransport implements Transport {
     const writable = this.#writable;
     if (writable.destroyed) {
       // Destroyed under us (the peer closed its end): what a socket reports as EPIPE.
-      this.#fatal(this.#error ?? new ConnectionResetError("Cannot write: the writable stream was destroyed (broken pipe)", { systemCode: "EPIPE" }));
+      this.#fatal(
+        this.#error ??
+          new ConnectionResetError("Cannot write: the writable stream was destroyed (broken pipe)", {
+            systemCode: "EPIPE",
+          }),
+      );
       return;
     }
     writable.write(data, this.#afterWrite);
@@ -207,7 +219,8 @@ export class DuplexTransport implements Transport {
   writeLines(chunks: Iterable<Uint8Array>): void {
     const list = Array.from(chunks);
     // All checked before any is queued: asyncio's writelines() is all or nothing.
-    if (!list.every((chunk) => chunk instanceof Uint8Array)) throw new TypeError("Cannot write lines: each chunk must be a Uint8Array");
+    if (!list.every((chunk) => chunk instanceof Uint8Array))
+      throw new TypeError("Cannot write lines: each chunk must be a Uint8Array");
     this.#writable.cork(); // corked writes leave as one gathering write where the stream can
     try {
       for (const chunk of list) this.write(chunk);
@@ -328,7 +341,9 @@ export class DuplexTransport implements Transport {
       this.#markLost();
       queueMicrotask(() => this.#connectionLost(this.#error));
     } else if (!this.#ended) {
-      this.#fatal(this.#error ?? new ConnectionResetError("Connection reset: the readable stream closed before it ended"));
+      this.#fatal(
+        this.#error ?? new ConnectionResetError("Connection reset: the readable stream closed before it ended"),
+      );
     }
   };
 

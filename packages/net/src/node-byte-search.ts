@@ -2,8 +2,9 @@ import type { ByteSearch } from "@asyncstreams/buffer";
 import { Buffer } from "node:buffer";
 
 // Taken from an empty Buffer: the method works on any Uint8Array `this`, with no Buffer made per call.
-// eslint-disable-next-line @typescript-eslint/unbound-method -- always called with .call(haystack, ...)
-const bufferIndexOf: (this: Uint8Array, value: number | Uint8Array, byteOffset: number) => number = Buffer.alloc(0).indexOf;
+const bufferIndexOf: (this: Uint8Array, value: number | Uint8Array, byteOffset: number) => number =
+  // eslint-disable-next-line @typescript-eslint/unbound-method -- always called with .call(haystack, ...)
+  Buffer.alloc(0).indexOf;
 
 /**
  * Node's native byte search as a `ByteSearch`: `Buffer.prototype.indexOf` (memchr for one byte, a

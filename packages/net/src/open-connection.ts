@@ -97,9 +97,14 @@ export async function openConnection(options: OpenConnectionOptions): Promise<St
       throw new TypeError("Cannot open a connection: host/port and socket can not be specified at the same time");
     }
     signal?.throwIfAborted();
-    return streamsOverSocket(socket, { reader, noDelay: options.noDelay, writeBufferLimits: options.writeBufferLimits });
+    return streamsOverSocket(socket, {
+      reader,
+      noDelay: options.noDelay,
+      writeBufferLimits: options.writeBufferLimits,
+    });
   }
-  if (port === undefined) throw new TypeError("Cannot open a connection: host and port was not specified and no socket specified");
+  if (port === undefined)
+    throw new TypeError("Cannot open a connection: host and port was not specified and no socket specified");
   const happyEyeballs = happyEyeballsOptions(options);
   const connected = await connectSocket(
     {
@@ -116,11 +121,19 @@ export async function openConnection(options: OpenConnectionOptions): Promise<St
     `${host}:${port}`,
     options.allErrors === true,
   );
-  return streamsOverSocket(connected, { reader, noDelay: options.noDelay, writeBufferLimits: options.writeBufferLimits, hostname: host });
+  return streamsOverSocket(connected, {
+    reader,
+    noDelay: options.noDelay,
+    writeBufferLimits: options.writeBufferLimits,
+    hostname: host,
+  });
 }
 
 /** Node's Happy Eyeballs options from asyncio's three, checked before any network activity. */
-function happyEyeballsOptions(options: OpenConnectionOptions): { autoSelectFamily?: boolean; autoSelectFamilyAttemptTimeout?: number } {
+function happyEyeballsOptions(options: OpenConnectionOptions): {
+  autoSelectFamily?: boolean;
+  autoSelectFamilyAttemptTimeout?: number;
+} {
   const { happyEyeballs, happyEyeballsDelay: delay, interleave } = options;
   if (delay !== undefined && !(typeof delay === "number" && delay > 0 && delay < 2 ** 31)) {
     const wanted = "a positive number of milliseconds (asyncio recommends 250)";

@@ -48,11 +48,18 @@ export async function openUnixConnection(options: OpenUnixConnectionOptions): Pr
   const reader = new StreamReader({ limit: options.limit, search: nodeByteSearch });
   const { path, socket: adopted } = options;
   if (adopted !== undefined) {
-    if (path !== undefined) throw new TypeError("Cannot open a Unix connection: path and socket can not be specified at the same time");
+    if (path !== undefined)
+      throw new TypeError("Cannot open a Unix connection: path and socket can not be specified at the same time");
     options.signal?.throwIfAborted();
-    return streamsOverSocket(adopted, { reader, noDelay: false, writeBufferLimits: options.writeBufferLimits, extraInfo: { peername: adopted.remoteAddress ?? "", sockname: "" } });
+    return streamsOverSocket(adopted, {
+      reader,
+      noDelay: false,
+      writeBufferLimits: options.writeBufferLimits,
+      extraInfo: { peername: adopted.remoteAddress ?? "", sockname: "" },
+    });
   }
-  if (typeof path !== "string" || path === "") throw new TypeError("Cannot open a Unix connection: no path was specified");
+  if (typeof path !== "string" || path === "")
+    throw new TypeError("Cannot open a Unix connection: no path was specified");
   const socket = await connectSocket({ path }, options.signal, path);
   return streamsOverSocket(socket, {
     reader,

@@ -31,7 +31,10 @@ export type ServerAddress = { address: string; family: string; port: number } | 
  * Receives a server's errors: a client callback that threw or rejected (with that connection's
  * `transport`, closed right after), or an accept error on a listening socket (no `transport`).
  */
-export type ServerErrorHandler = (error: unknown, context: { message: string; transport?: Transport | undefined }) => void;
+export type ServerErrorHandler = (
+  error: unknown,
+  context: { message: string; transport?: Transport | undefined },
+) => void;
 
 /**
  * Options for {@linkcode Server.close}.
@@ -251,7 +254,9 @@ export class Server implements AsyncDisposable {
    */
   async serveForever(options: { signal?: AbortSignal | undefined } = {}): Promise<void> {
     if (this.#stopServingForever !== null) {
-      throw new InvalidStateError(`Cannot serve forever: server ${this.toString()} is already being awaited on serveForever()`);
+      throw new InvalidStateError(
+        `Cannot serve forever: server ${this.toString()} is already being awaited on serveForever()`,
+      );
     }
     if (this.#closed) throw new InvalidStateError(`Cannot serve forever: server ${this.toString()} is closed`);
     const { signal } = options;
@@ -309,7 +314,11 @@ export class Server implements AsyncDisposable {
     if (timeout !== undefined && (typeof timeout !== "number" || !(timeout >= 0) || timeout === Infinity)) {
       throw numberError("Cannot close the server", "timeout", timeout, "a number of milliseconds, 0 or more");
     }
-    if (timeout !== undefined && this.#deadline === null && (this.#clients.size > 0 || this.#accepted.length > 0 || !this.#closed)) {
+    if (
+      timeout !== undefined &&
+      this.#deadline === null &&
+      (this.#clients.size > 0 || this.#accepted.length > 0 || !this.#closed)
+    ) {
       this.#deadline = setTimeout(() => this.abortClients(), timeout);
     }
     if (this.#closed) {
@@ -439,7 +448,10 @@ export class Server implements AsyncDisposable {
 
   readonly #onConnection = (socket: Socket): void => {
     const { maxConnections } = this.#init;
-    if (maxConnections !== undefined && this.#clients.size + this.#accepted.length + this.#pending.length >= maxConnections) {
+    if (
+      maxConnections !== undefined &&
+      this.#clients.size + this.#accepted.length + this.#pending.length >= maxConnections
+    ) {
       // Refused: closed at once, before any byte is read or any object is made for it (Node's own
       // server does the same at its maxConnections). The client sees the connection end.
       socket.destroy();
@@ -537,4 +549,3 @@ export class Server implements AsyncDisposable {
     for (const wake of waiters) wake();
   }
 }
-

@@ -97,9 +97,16 @@ export class SocketTransport implements Transport {
     this.#serverSide = options.serverSide ?? false;
     this.#hostname = options.hostname;
     if (options.tls !== undefined) {
-      this.#tls = { options: options.tls.options ?? {}, shutdownTimeout: options.tls.shutdownTimeout ?? DEFAULT_SHUTDOWN_TIMEOUT };
+      this.#tls = {
+        options: options.tls.options ?? {},
+        shutdownTimeout: options.tls.shutdownTimeout ?? DEFAULT_SHUTDOWN_TIMEOUT,
+      };
     }
-    this.#flow = new WriteFlowControl({ size: () => this.#bufferedForFlowControl(), protocol: () => this.#protocol, limits: options.writeBufferLimits });
+    this.#flow = new WriteFlowControl({
+      size: () => this.#bufferedForFlowControl(),
+      protocol: () => this.#protocol,
+      limits: options.writeBufferLimits,
+    });
     this.#listen(socket);
   }
 
@@ -303,7 +310,8 @@ export class SocketTransport implements Transport {
 
   /** @inheritDoc */
   writeEof(): void {
-    if (this.#tls !== null) throw new NotImplementedError("writeEof over TLS (asyncio: SSL doesn't support half-closes)");
+    if (this.#tls !== null)
+      throw new NotImplementedError("writeEof over TLS (asyncio: SSL doesn't support half-closes)");
     if (this.#closing || this.#eofWritten) return;
     this.#eofWritten = true;
     this.#socket.end();
@@ -347,7 +355,10 @@ export class SocketTransport implements Transport {
       // keep the connection (and waitClosed()) forever: abort after the shutdown timeout.
       this.#ended = true;
       const timer = setTimeout(() => {
-        this.#error ??= new TlsError("ERR_ASYNCSTREAMS_TLS_SHUTDOWN_TIMEOUT", `Cannot close TLS: SSL shutdown timed out after ${tls.shutdownTimeout / 1000} seconds`);
+        this.#error ??= new TlsError(
+          "ERR_ASYNCSTREAMS_TLS_SHUTDOWN_TIMEOUT",
+          `Cannot close TLS: SSL shutdown timed out after ${tls.shutdownTimeout / 1000} seconds`,
+        );
         socket.destroy();
       }, tls.shutdownTimeout);
       timer.unref();
@@ -403,7 +414,10 @@ export class SocketTransport implements Transport {
   /** @returns `<SocketTransport peer>`. */
   toString(): string {
     const peer = this.#extraInfo["peername"];
-    const text = typeof peer === "object" && peer !== null ? `${(peer as { address: string }).address}:${(peer as { port: number }).port}` : String(peer);
+    const text =
+      typeof peer === "object" && peer !== null
+        ? `${(peer as { address: string }).address}:${(peer as { port: number }).port}`
+        : String(peer);
     return `<SocketTransport ${text}${this.#closing ? " closing" : ""}>`;
   }
 
@@ -491,7 +505,12 @@ export class SocketTransport implements Transport {
     this.#lostCalled = true;
     this.#socket.off("data", this.#onData);
     if (diagnostics.close.hasSubscribers) {
-      publishClose(this, this.#socket, { serverSide: this.#serverSide, reader: this.#reader(), openedAt: this.#openedAt, error });
+      publishClose(this, this.#socket, {
+        serverSide: this.#serverSide,
+        reader: this.#reader(),
+        openedAt: this.#openedAt,
+        error,
+      });
     }
     try {
       this.#protocol?.connectionLost(error);
@@ -506,7 +525,8 @@ export class SocketTransport implements Transport {
   }
 
   #publishFlow(channel: Channel, direction: NetFlowMessage["direction"]): void {
-    const bufferedLength = direction === "writing" ? this.#bufferedForFlowControl() : (this.#reader()?.bufferedLength ?? 0);
+    const bufferedLength =
+      direction === "writing" ? this.#bufferedForFlowControl() : (this.#reader()?.bufferedLength ?? 0);
     const message: NetFlowMessage = { transport: this, direction, bufferedLength };
     channel.publish(message);
   }

@@ -83,20 +83,26 @@ export interface StartServerOptions {
  * }, { host: "127.0.0.1", port: 0 });
  * ```
  */
-export async function startServer(onClient: ClientConnectedCallback, options: StartServerOptions = {}): Promise<Server> {
+export async function startServer(
+  onClient: ClientConnectedCallback,
+  options: StartServerOptions = {},
+): Promise<Server> {
   if (typeof onClient !== "function") throw new TypeError("Cannot start a server: onClient must be a function");
   checkOptions("Cannot start a server", options, OPTION_NAMES.startServer);
   if (options.reusePort === true && !supportsReusePort(process.versions.node)) {
     // Older Node versions ignore the listen option: the second server would fail with EADDRINUSE
     // (or, worse, a load-balancing setup would silently run one process).
-    throw new TypeError(`Cannot start a server: reusePort needs Node 22.12 or 23.1 and later, and this is Node ${process.versions.node}; drop the option or upgrade Node`);
+    throw new TypeError(
+      `Cannot start a server: reusePort needs Node 22.12 or 23.1 and later, and this is Node ${process.versions.node}; drop the option or upgrade Node`,
+    );
   }
   void new StreamReader({ limit: options.limit }); // a bad limit fails before any socket is bound
   checkMaxConnections(options.maxConnections);
   const targets = await listenTargets("Cannot start a server", options);
   const listeners: NetServer[] = [];
   try {
-    for (const target of targets) listeners.push(await openListener(target, options.keepAlive ?? false, options.signal));
+    for (const target of targets)
+      listeners.push(await openListener(target, options.keepAlive ?? false, options.signal));
   } catch (error) {
     for (const listener of listeners) listener.close();
     throw error;

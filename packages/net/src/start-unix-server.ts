@@ -16,9 +16,15 @@ import type { ServerErrorHandler } from "./server.js";
  * Options for {@linkcode startUnixServer}.
  */
 export interface StartUnixServerOptions {
-  /** The socket's path (a leading `"\0"` names an abstract socket on Linux). Required unless `socket` or `fd` is given. */
+  /**
+   * The socket's path (a leading `"\0"` names an abstract socket on Linux). Required unless `socket` or
+   * `fd` is given.
+   */
   path?: string | undefined;
-  /** asyncio's `sock=`: a listening Unix socket to adopt instead of `path` (a `net.Server`, or a `net.Socket` owning the handle). */
+  /**
+   * asyncio's `sock=`: a listening Unix socket to adopt instead of `path` (a `net.Server`, or a
+   * `net.Socket` owning the handle).
+   */
   socket?: NetServer | Socket | undefined;
   /** A listening descriptor to adopt (systemd socket activation passes 3 and up). */
   fd?: number | undefined;
@@ -71,7 +77,10 @@ export interface StartUnixServerOptions {
  * }, { path: "/tmp/echo.sock" });
  * ```
  */
-export async function startUnixServer(onClient: ClientConnectedCallback, options: StartUnixServerOptions): Promise<Server> {
+export async function startUnixServer(
+  onClient: ClientConnectedCallback,
+  options: StartUnixServerOptions,
+): Promise<Server> {
   if (typeof onClient !== "function") throw new TypeError("Cannot start a Unix server: onClient must be a function");
   checkOptions("Cannot start a Unix server", options, OPTION_NAMES.startUnixServer);
   void new StreamReader({ limit: options.limit }); // a bad limit fails before binding
@@ -96,14 +105,23 @@ export async function startUnixServer(onClient: ClientConnectedCallback, options
     // Node cannot tell an accepted Unix socket's addresses: asyncio reports the path as sockname
     // and '' for the (unnamed) client as peername.
     extraInfo: { peername: "", sockname: path },
-    closeListeners: (listeners) => closeKeepingForeignFile(listeners, path, inode === undefined || options.cleanupSocket === false ? undefined : inode),
+    closeListeners: (listeners) =>
+      closeKeepingForeignFile(
+        listeners,
+        path,
+        inode === undefined || options.cleanupSocket === false ? undefined : inode,
+      ),
   });
   if (options.startServing !== false) await server.startServing();
   return server;
 }
 
 /** Serves on an adopted listening socket: its file, if any, belongs to whoever made it. */
-async function adoptUnixListener(onClient: ClientConnectedCallback, options: StartUnixServerOptions, target: ListenTarget): Promise<Server> {
+async function adoptUnixListener(
+  onClient: ClientConnectedCallback,
+  options: StartUnixServerOptions,
+  target: ListenTarget,
+): Promise<Server> {
   const listener = await openListener(target, false, options.signal);
   const address = listener.address();
   const server = new Server({

@@ -88,7 +88,9 @@ export function toNodeReadable(reader: ChunkReader, options: ToNodeReadableOptio
     },
   });
   const onAbort = (): void => {
-    readable.destroy(signal!.reason instanceof Error ? signal!.reason : new Error(String(signal!.reason), { cause: signal!.reason }));
+    readable.destroy(
+      signal!.reason instanceof Error ? signal!.reason : new Error(String(signal!.reason), { cause: signal!.reason }),
+    );
   };
   if (signal?.aborted === true) onAbort();
   else signal?.addEventListener("abort", onAbort, { once: true });

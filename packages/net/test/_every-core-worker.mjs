@@ -69,7 +69,9 @@ if (mode === "reuseport") {
   const say = (message) => process.stdout.write(`${JSON.stringify(message)}\n`);
   const fork = (name) => {
     const worker = cluster.fork({ WORKER_NAME: name });
-    worker.on("message", (message) => { if (message === "listening") say({ listening: name }); });
+    worker.on("message", (message) => {
+      if (message === "listening") say({ listening: name });
+    });
     return worker;
   };
   const workers = Array.from({ length: count }, (_, i) => fork(`w${i}`));
@@ -84,7 +86,9 @@ if (mode === "reuseport") {
       const old = workers[index];
       const replacement = fork(`w${index}.${++generation}`);
       workers[index] = replacement;
-      replacement.on("message", (message) => { if (message === "listening") old.send("drain"); });
+      replacement.on("message", (message) => {
+        if (message === "listening") old.send("drain");
+      });
       old.once("exit", () => say({ restarted: index }));
     }
   });

@@ -95,7 +95,11 @@ export async function tcpSocketPair(): Promise<{ sockets: [Socket, Socket]; clos
     async close() {
       client.destroy();
       peer.destroy();
-      await within(new Promise<void>((resolve) => server.close(() => resolve())), 5_000, "the loopback server to close");
+      await within(
+        new Promise<void>((resolve) => server.close(() => resolve())),
+        5_000,
+        "the loopback server to close",
+      );
     },
   };
 }
@@ -142,7 +146,10 @@ export function catPairs(): { pairs: [DuplexPair, DuplexPair]; close(): Promise<
  * end only once the local write side has finished too, so a half-closed peer is never seen (Node
  * 24.21, Bun and Deno report it; nodejs/node#64160, docs/runtimes.md).
  */
-export function socketAsWebStreams(socket: Socket): { readable: ReadableStream<Uint8Array>; writable: WritableStream<Uint8Array> } {
+export function socketAsWebStreams(socket: Socket): {
+  readable: ReadableStream<Uint8Array>;
+  writable: WritableStream<Uint8Array>;
+} {
   let done = false;
   const readable = new ReadableStream<Uint8Array>(
     {
@@ -162,7 +169,9 @@ export function socketAsWebStreams(socket: Socket): { readable: ReadableStream<U
         socket.on("close", (hadError) => {
           if (done) return;
           done = true;
-          controller.error(Object.assign(new Error(hadError ? "read ECONNRESET" : "socket closed"), { code: "ECONNRESET" }));
+          controller.error(
+            Object.assign(new Error(hadError ? "read ECONNRESET" : "socket closed"), { code: "ECONNRESET" }),
+          );
         });
       },
       pull() {
@@ -176,7 +185,8 @@ export function socketAsWebStreams(socket: Socket): { readable: ReadableStream<U
     { highWaterMark: 65_536, size: (chunk) => chunk.byteLength },
   );
   const writable = new WritableStream<Uint8Array>({
-    write: (chunk) => new Promise<void>((resolve, reject) => void socket.write(chunk, (error) => (error ? reject(error) : resolve()))),
+    write: (chunk) =>
+      new Promise<void>((resolve, reject) => void socket.write(chunk, (error) => (error ? reject(error) : resolve()))),
     close: () => new Promise<void>((resolve) => void socket.end(resolve)),
     abort: () => void socket.destroy(),
   });

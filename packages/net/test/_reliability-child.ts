@@ -39,12 +39,21 @@ export function spawnSourceChild(
   const script = fileURLToPath(new URL(`./${fixture}`, import.meta.url));
   // Descriptors of this process handed to the child as its fd 3, 4, ... (inherited listening sockets).
   const stdio: StdioOptions = ["pipe", "pipe", "pipe", ...(options.passFds ?? [])];
-  const nodeArgs = ["--conditions=@asyncstreams/source", "--import", REGISTER, ...(options.nodeFlags ?? []), script, ...args];
+  const nodeArgs = [
+    "--conditions=@asyncstreams/source",
+    "--import",
+    REGISTER,
+    ...(options.nodeFlags ?? []),
+    script,
+    ...args,
+  ];
   // The first three are pipes whatever else is passed, so the streams are there.
   const child = (
     options.ulimitFds === undefined
       ? spawn(process.execPath, nodeArgs, { stdio })
-      : spawn("bash", ["-c", `ulimit -n ${options.ulimitFds} && exec "$0" "$@"`, process.execPath, ...nodeArgs], { stdio })
+      : spawn("bash", ["-c", `ulimit -n ${options.ulimitFds} && exec "$0" "$@"`, process.execPath, ...nodeArgs], {
+          stdio,
+        })
   ) as ChildProcessByStdio<Writable, Readable, Readable>;
   let errors = "";
   child.stderr.setEncoding("utf8");
@@ -80,7 +89,11 @@ export function spawnSourceChild(
         }
         if (exited) throw new Error(`${fixture} exited before printing ${key}; stderr: ${errors}`);
         if (Date.now() > deadline) throw new Error(`Timed out waiting for ${key} from ${fixture}; stderr: ${errors}`);
-        await within(new Promise<void>((resolve) => waiters.push(resolve)), Math.max(1, deadline - Date.now()), `${key} from ${fixture}`).catch(() => undefined);
+        await within(
+          new Promise<void>((resolve) => waiters.push(resolve)),
+          Math.max(1, deadline - Date.now()),
+          `${key} from ${fixture}`,
+        ).catch(() => undefined);
       }
     },
     send(line) {
@@ -114,7 +127,10 @@ export function cpuSeconds(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
-/** This process's open file descriptors, from /proc/self/fd (the listing's own descriptor included, as in every count). */
+/**
+ * This process's open file descriptors, from /proc/self/fd (the listing's own descriptor included, as
+ * in every count).
+ */
 export function openFds(): number {
   return readdirSync("/proc/self/fd").length;
 }

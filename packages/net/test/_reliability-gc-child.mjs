@@ -41,7 +41,12 @@ for (const mode of (process.argv[2] ?? "closed,dropped").split(",")) {
   }
   // Finalizers run after a collection, and a socket closed by one is released a tick later.
   for (let i = 0; i < 5; i++) await turn();
-  const result = { baseline, after: tcpHandles(), collected: writers.filter((ref) => ref.deref() === undefined).length, warnings };
+  const result = {
+    baseline,
+    after: tcpHandles(),
+    collected: writers.filter((ref) => ref.deref() === undefined).length,
+    warnings,
+  };
   process.stdout.write(`${JSON.stringify({ [mode]: result })}\n`);
 }
 peer.close();

@@ -30,7 +30,8 @@ const server = await startServer(
     host: "127.0.0.1",
     port: 0,
     backlog: 511,
-    onError: (error, context) => say({ error: typeof error?.code === "string" ? error.code : String(error), message: context.message }),
+    onError: (error, context) =>
+      say({ error: typeof error?.code === "string" ? error.code : String(error), message: context.message }),
   },
 );
 say({ port: server.addresses()[0]?.port });

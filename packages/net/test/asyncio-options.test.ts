@@ -42,16 +42,25 @@ describe("happyEyeballsDelay, interleave and allErrors (asyncio's open_connectio
   it("a delay with a fraction of a millisecond connects instead of throwing Node's RangeError", async () => {
     const server = await startServer(echoLine, { host: HOST, port: 0 });
     closeServerAtEnd(server);
-    const { reader, writer } = await openConnection({ host: HOST, port: portOf(server), happyEyeballsDelay: 250.5, interleave: 1 });
+    const { reader, writer } = await openConnection({
+      host: HOST,
+      port: portOf(server),
+      happyEyeballsDelay: 250.5,
+      interleave: 1,
+    });
     closeAtEnd(writer);
     writer.write(bytes("hi\n"));
     expect(text(await within(reader.readLine()))).toBe("hi\n");
   });
 
   it("a delay that is not a positive number, and an interleave other than 1, are refused by name before connecting", async () => {
-    await expect(openConnection({ host: HOST, port: 9, happyEyeballsDelay: Number.NaN })).rejects.toThrow(/^Cannot open a connection: happyEyeballsDelay should be a positive number of milliseconds/);
+    await expect(openConnection({ host: HOST, port: 9, happyEyeballsDelay: Number.NaN })).rejects.toThrow(
+      /^Cannot open a connection: happyEyeballsDelay should be a positive number of milliseconds/,
+    );
     await expect(openConnection({ host: HOST, port: 9, happyEyeballsDelay: -1 })).rejects.toThrow(RangeError);
-    await expect(openConnection({ host: HOST, port: 9, interleave: 2 as never })).rejects.toThrow(/interleave should be 1, got 2/);
+    await expect(openConnection({ host: HOST, port: 9, interleave: 2 as never })).rejects.toThrow(
+      /interleave should be 1, got 2/,
+    );
   });
 
   it("allErrors rejects with an AggregateError holding each attempt's SocketError", async () => {
@@ -78,29 +87,47 @@ describe("family and adopted sockets on the servers (asyncio's family= and sock=
     expect(await roundTrip(portOf(named))).toBe("ping\n");
   });
 
-  it.skipIf(!IPV6_LOOPBACK)("family 6 without a host listens on :: only, IPv6-only as asyncio sets IPV6_V6ONLY (needs ::1, skipped where it cannot be bound)", async () => {
-    const wildcard = await startServer(echoLine, { port: 0, family: 6 });
-    closeServerAtEnd(wildcard);
-    expect(wildcard.addresses()).toEqual([{ address: "::", family: "IPv6", port: portOf(wildcard) }]);
-    const { reader, writer } = await openConnection({ host: "::1", port: portOf(wildcard) });
-    closeAtEnd(writer);
-    writer.write(bytes("six\n"));
-    expect(text(await within(reader.readLine()))).toBe("six\n");
-    await expect(openConnection({ host: HOST, port: portOf(wildcard) })).rejects.toMatchObject({ code: "ECONNREFUSED" });
-  });
+  it.skipIf(!IPV6_LOOPBACK)(
+    "family 6 without a host listens on :: only, IPv6-only as asyncio sets IPV6_V6ONLY (needs ::1, skipped where it cannot be bound)",
+    async () => {
+      const wildcard = await startServer(echoLine, { port: 0, family: 6 });
+      closeServerAtEnd(wildcard);
+      expect(wildcard.addresses()).toEqual([{ address: "::", family: "IPv6", port: portOf(wildcard) }]);
+      const { reader, writer } = await openConnection({ host: "::1", port: portOf(wildcard) });
+      closeAtEnd(writer);
+      writer.write(bytes("six\n"));
+      expect(text(await within(reader.readLine()))).toBe("six\n");
+      await expect(openConnection({ host: HOST, port: portOf(wildcard) })).rejects.toMatchObject({
+        code: "ECONNREFUSED",
+      });
+    },
+  );
 
-  it.skipIf(!IPV6_LOOPBACK)("family 6 with host ::1 listens there, and an address of the other family is refused as getaddrinfo() would (needs ::1, skipped where it cannot be bound)", async () => {
-    const named = await startServer(echoLine, { host: "::1", port: 0, family: 6 });
-    closeServerAtEnd(named);
-    expect(named.addresses()).toEqual([{ address: "::1", family: "IPv6", port: portOf(named) }]);
-    await expect(startServer(echoLine, { host: HOST, port: 0, family: 6 })).rejects.toThrow("Cannot start a server: cannot resolve 127.0.0.1 to an IPv6 address: it is an IPv4 address");
-    await expect(startServer(echoLine, { host: "::1", port: 0, family: 4 })).rejects.toMatchObject({ code: "ENOTFOUND" });
-  });
+  it.skipIf(!IPV6_LOOPBACK)(
+    "family 6 with host ::1 listens there, and an address of the other family is refused as getaddrinfo() would (needs ::1, skipped where it cannot be bound)",
+    async () => {
+      const named = await startServer(echoLine, { host: "::1", port: 0, family: 6 });
+      closeServerAtEnd(named);
+      expect(named.addresses()).toEqual([{ address: "::1", family: "IPv6", port: portOf(named) }]);
+      await expect(startServer(echoLine, { host: HOST, port: 0, family: 6 })).rejects.toThrow(
+        "Cannot start a server: cannot resolve 127.0.0.1 to an IPv6 address: it is an IPv4 address",
+      );
+      await expect(startServer(echoLine, { host: "::1", port: 0, family: 4 })).rejects.toMatchObject({
+        code: "ENOTFOUND",
+      });
+    },
+  );
 
   it("a family other than 0, 4 or 6 is a RangeError, and flags or proto a TypeError that says Node cannot", async () => {
-    await expect(startServer(echoLine, { port: 0, family: 5 as never })).rejects.toThrow("Cannot start a server: family should be 0, 4 or 6, got 5");
-    await expect(startServer(echoLine, { port: 0, flags: 1 } as never)).rejects.toThrow('unknown option "flags"; Node cannot pass getaddrinfo() flags');
-    await expect(startServer(echoLine, { port: 0, proto: 6 } as never)).rejects.toThrow('unknown option "proto"; Node cannot choose the socket protocol');
+    await expect(startServer(echoLine, { port: 0, family: 5 as never })).rejects.toThrow(
+      "Cannot start a server: family should be 0, 4 or 6, got 5",
+    );
+    await expect(startServer(echoLine, { port: 0, flags: 1 } as never)).rejects.toThrow(
+      'unknown option "flags"; Node cannot pass getaddrinfo() flags',
+    );
+    await expect(startServer(echoLine, { port: 0, proto: 6 } as never)).rejects.toThrow(
+      'unknown option "proto"; Node cannot choose the socket protocol',
+    );
   });
 
   it("startServer({ socket }) serves on an already listening net.Server (pre-fork, inherited sockets)", async () => {
@@ -117,7 +144,9 @@ describe("family and adopted sockets on the servers (asyncio's family= and sock=
     expect(await roundTrip(port, "adopted\n")).toBe("adopted\n");
   });
 
-  it("startServer({ fd: 3 }) in a child serves on the listening descriptor its parent passed (systemd, pre-fork)", { timeout: 30_000 }, async () => {
+  it("startServer({ fd: 3 }) in a child serves on the listening descriptor its parent passed (systemd, pre-fork)", {
+    timeout: 30_000,
+  }, async () => {
     const inherited = createServer();
     await new Promise<void>((resolve) => inherited.listen({ host: HOST, port: 0 }, resolve));
     const { port } = inherited.address() as { port: number };
@@ -132,10 +161,14 @@ describe("family and adopted sockets on the servers (asyncio's family= and sock=
 
   it("an adopted socket or fd with host or port, both at once, or a bad fd, is refused", async () => {
     const inherited = createServer();
-    await expect(startServer(echoLine, { socket: inherited, port: 80 })).rejects.toThrow("Cannot start a server: port and an adopted socket can not be specified at the same time");
+    await expect(startServer(echoLine, { socket: inherited, port: 80 })).rejects.toThrow(
+      "Cannot start a server: port and an adopted socket can not be specified at the same time",
+    );
     await expect(startServer(echoLine, { socket: inherited, fd: 3 })).rejects.toThrow("pass socket or fd, not both");
     await expect(startServer(echoLine, { fd: -1 })).rejects.toThrow(RangeError);
-    await expect(startServer(echoLine, { fd: 2.5 })).rejects.toThrow("Cannot start a server: fd should be a non-negative integer (a listening descriptor), got 2.5");
+    await expect(startServer(echoLine, { fd: 2.5 })).rejects.toThrow(
+      "Cannot start a server: fd should be a non-negative integer (a listening descriptor), got 2.5",
+    );
   });
 
   it("startUnixServer({ socket }) and openUnixConnection({ socket }) adopt Unix sockets", async () => {
@@ -154,7 +187,9 @@ describe("family and adopted sockets on the servers (asyncio's family= and sock=
     closeAtEnd(writer);
     writer.write(bytes("unix\n"));
     expect(text(await within(reader.readLine()))).toBe("unix\n");
-    await expect(openUnixConnection({ socket: raw, path })).rejects.toThrow("path and socket can not be specified at the same time");
+    await expect(openUnixConnection({ socket: raw, path })).rejects.toThrow(
+      "path and socket can not be specified at the same time",
+    );
   });
 });
 

@@ -4,8 +4,20 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it, onTestFinished } from "vitest";
 import { ConnectionResetError } from "@asyncstreams/protocol";
-import { DIAGNOSTICS_CHANNELS, openConnection, openUnixConnection, startServer, startUnixServer } from "@asyncstreams/net";
-import type { NetAcceptMessage, NetCloseMessage, NetConnectMessage, NetFlowMessage, SocketTransport } from "@asyncstreams/net";
+import {
+  DIAGNOSTICS_CHANNELS,
+  openConnection,
+  openUnixConnection,
+  startServer,
+  startUnixServer,
+} from "@asyncstreams/net";
+import type {
+  NetAcceptMessage,
+  NetCloseMessage,
+  NetConnectMessage,
+  NetFlowMessage,
+  SocketTransport,
+} from "@asyncstreams/net";
 import type { StreamReader } from "@asyncstreams/reader";
 import type { StreamWriter } from "@asyncstreams/writer";
 import { bytes, deferred, text, until, within } from "@asyncstreams/test-utils";
@@ -82,15 +94,31 @@ describe("diagnostics channels", () => {
     const closes = seen.filter((entry) => entry.name === "close").map((entry) => entry.message as NetCloseMessage);
     const clientClose = closes.find((message) => message.transport === connect.transport)!;
     const serverClose = closes.find((message) => message.transport === accept.transport)!;
-    expect(clientClose).toMatchObject({ serverSide: false, bytesReceived: 3, bytesConsumed: 3, bytesWritten: 12, error: undefined });
-    expect(serverClose).toMatchObject({ serverSide: true, bytesReceived: 12, bytesConsumed: 6, bytesWritten: 3, error: undefined });
+    expect(clientClose).toMatchObject({
+      serverSide: false,
+      bytesReceived: 3,
+      bytesConsumed: 3,
+      bytesWritten: 12,
+      error: undefined,
+    });
+    expect(serverClose).toMatchObject({
+      serverSide: true,
+      bytesReceived: 12,
+      bytesConsumed: 6,
+      bytesWritten: 3,
+      error: undefined,
+    });
     for (const message of closes) {
       expect(message.duration).toBeGreaterThan(0);
       expect(message.duration).toBeLessThan(10_000);
     }
     // Every connection's accept or connect comes before its close.
-    expect(seen.findIndex((entry) => entry.message === clientClose)).toBeGreaterThan(seen.indexOf(seen.find((entry) => entry.name === "connect")!));
-    expect(seen.findIndex((entry) => entry.message === serverClose)).toBeGreaterThan(seen.indexOf(seen.find((entry) => entry.name === "accept")!));
+    expect(seen.findIndex((entry) => entry.message === clientClose)).toBeGreaterThan(
+      seen.indexOf(seen.find((entry) => entry.name === "connect")!),
+    );
+    expect(seen.findIndex((entry) => entry.message === serverClose)).toBeGreaterThan(
+      seen.indexOf(seen.find((entry) => entry.name === "accept")!),
+    );
   });
 
   it("publishes close once, with the ConnectionResetError a reset connection was lost with", async () => {
@@ -103,7 +131,9 @@ describe("diagnostics channels", () => {
     await within(reader.read().catch(() => undefined));
     await until(() => seen.length >= 2, 5_000, "both close messages");
     await new Promise((resolve) => setTimeout(resolve, 20));
-    const clientClose = seen.map((entry) => entry.message as NetCloseMessage).filter((message) => message.transport === writer.transport);
+    const clientClose = seen
+      .map((entry) => entry.message as NetCloseMessage)
+      .filter((message) => message.transport === writer.transport);
     expect(clientClose).toHaveLength(1);
     expect(clientClose[0]!.error).toBeInstanceOf(ConnectionResetError);
     expect((clientClose[0]!.error as ConnectionResetError).code).toBe("ECONNRESET");
@@ -113,7 +143,11 @@ describe("diagnostics channels", () => {
   it("publishes pause and resume of writing as the write buffer crosses its water marks", async () => {
     const seen = record("pause", "resume");
     const { server, client } = await serverWithClient();
-    const { writer } = await openConnection({ host: HOST, port: portOf(server), writeBufferLimits: { high: 64 * 1024 } });
+    const { writer } = await openConnection({
+      host: HOST,
+      port: portOf(server),
+      writeBufferLimits: { high: 64 * 1024 },
+    });
     closeAtEnd(writer);
     const peer = await within(client);
     // The server does not read yet: its reader pauses its socket, the kernel buffers fill, then ours.
@@ -124,7 +158,10 @@ describe("diagnostics channels", () => {
     }
     const transport = writer.transport as SocketTransport;
     const ours = (): { name: Name; message: NetFlowMessage }[] =>
-      seen.filter((entry) => (entry.message as NetFlowMessage).transport === transport) as { name: Name; message: NetFlowMessage }[];
+      seen.filter((entry) => (entry.message as NetFlowMessage).transport === transport) as {
+        name: Name;
+        message: NetFlowMessage;
+      }[];
     await until(() => ours().length > 0, 5_000, "a pause message");
     expect(ours()[0]!.name).toBe("pause");
     expect(ours()[0]!.message.direction).toBe("writing");
@@ -147,7 +184,10 @@ describe("diagnostics channels", () => {
     writer.write(new Uint8Array(4096));
     const transport = peer.writer.transport as SocketTransport;
     const ours = (name: Name): NetFlowMessage[] =>
-      seen.filter((entry) => entry.name === name).map((entry) => entry.message as NetFlowMessage).filter((message) => message.transport === transport);
+      seen
+        .filter((entry) => entry.name === name)
+        .map((entry) => entry.message as NetFlowMessage)
+        .filter((message) => message.transport === transport);
     await until(() => ours("pause").length === 1, 5_000, "a pause message");
     expect(ours("pause")[0]!.direction).toBe("reading");
     expect(ours("pause")[0]!.bufferedLength).toBeGreaterThan(2048);
@@ -177,7 +217,12 @@ describe("diagnostics channels", () => {
     writer.close();
     await within(writer.waitClosed());
     await until(() => seen.filter((entry) => entry.name === "close").length === 2, 5_000, "two close messages");
-    expect(seen.map((entry) => entry.name).slice(0, 2).sort()).toEqual(["accept", "connect"]);
+    expect(
+      seen
+        .map((entry) => entry.name)
+        .slice(0, 2)
+        .sort(),
+    ).toEqual(["accept", "connect"]);
     for (const entry of seen.filter((item) => item.name === "close")) {
       expect((entry.message as NetCloseMessage).bytesReceived).toBe(5);
     }

@@ -58,10 +58,13 @@ describe("DuplexTransport", () => {
   });
 
   describe("conformance over an in-process socket-like Duplex pair", () => {
-    const cases = transportConformance(() => {
-      const [left, right] = duplexPair();
-      return { transports: [new DuplexTransport(left), new DuplexTransport(right)] };
-    }, { ...capable, abortResets: false }); // destroying one end of Node's duplexPair() ends the other cleanly: there is no reset to send
+    const cases = transportConformance(
+      () => {
+        const [left, right] = duplexPair();
+        return { transports: [new DuplexTransport(left), new DuplexTransport(right)] };
+      },
+      { ...capable, abortResets: false },
+    ); // destroying one end of Node's duplexPair() ends the other cleanly: there is no reset to send
     for (const c of cases) it(c.name, c.run);
   });
 
@@ -74,10 +77,13 @@ describe("DuplexTransport", () => {
   });
 
   describe("conformance over two cat child processes (stdin and stdout pipes)", () => {
-    const cases = transportConformance(() => {
-      const { pairs, close } = catPairs();
-      return { transports: [new DuplexTransport(pairs[0]), new DuplexTransport(pairs[1])], close };
-    }, { ...capable, timeout: 10_000, settle: 50, abortResets: false }); // a pipe has no reset: the peer of an abort() reads EOF
+    const cases = transportConformance(
+      () => {
+        const { pairs, close } = catPairs();
+        return { transports: [new DuplexTransport(pairs[0]), new DuplexTransport(pairs[1])], close };
+      },
+      { ...capable, timeout: 10_000, settle: 50, abortResets: false },
+    ); // a pipe has no reset: the peer of an abort() reads EOF
     for (const c of cases) it(c.name, c.run);
   });
 
@@ -121,7 +127,10 @@ describe("DuplexTransport", () => {
     it("streams 4 MiB through cat with back-pressure both ways and gets every byte back", async () => {
       const child = spawnCat();
       onTestFinished(() => reap(child));
-      const { reader, writer } = openDuplexStreams({ readable: child.stdout, writable: child.stdin }, { limit: 4096, writeBufferLimits: { high: 16_384 } });
+      const { reader, writer } = openDuplexStreams(
+        { readable: child.stdout, writable: child.stdin },
+        { limit: 4096, writeBufferLimits: { high: 16_384 } },
+      );
       const sent = new Uint8Array(4 * 1024 * 1024).map((_, index) => (index * 31 + (index >> 12)) & 0xff);
       let paused = false;
       const writing = (async () => {
@@ -144,7 +153,9 @@ describe("DuplexTransport", () => {
     });
 
     it("reports a child that exits while we write as a failed connection, not a crash", async () => {
-      const child = spawn(process.execPath, ["-e", "process.stdin.once('data', () => process.exit(3))"], { stdio: ["pipe", "pipe", "inherit"] });
+      const child = spawn(process.execPath, ["-e", "process.stdin.once('data', () => process.exit(3))"], {
+        stdio: ["pipe", "pipe", "inherit"],
+      });
       onTestFinished(() => reap(child));
       const { reader, writer } = openDuplexStreams({ readable: child.stdout, writable: child.stdin });
       writer.write(bytes("go\n"));
@@ -217,7 +228,9 @@ describe("DuplexTransport", () => {
       left.writable.write(bytes("text"));
       await runBriefly();
       expect(protocol.lostWith).toHaveLength(1);
-      expect((protocol.lostWith[0] as Error).message).toBe("Cannot receive: a chunk must be a Uint8Array, not a string (an encoding is set on the readable)");
+      expect((protocol.lostWith[0] as Error).message).toBe(
+        "Cannot receive: a chunk must be a Uint8Array, not a string (an encoding is set on the readable)",
+      );
     });
 
     it("an 'error' of the readable with a reset code becomes connectionLost(ConnectionResetError) with Node's error as cause", async () => {
@@ -286,7 +299,10 @@ describe("DuplexTransport", () => {
           release = () => callback();
         },
       });
-      const transport = new DuplexTransport({ readable: new PassThrough(), writable }, { writeBufferLimits: { high: 100, low: 10 } });
+      const transport = new DuplexTransport(
+        { readable: new PassThrough(), writable },
+        { writeBufferLimits: { high: 100, low: 10 } },
+      );
       const protocol = attach(transport);
       transport.write(new Uint8Array(60));
       transport.write(new Uint8Array(40));

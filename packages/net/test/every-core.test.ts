@@ -37,14 +37,23 @@ async function freePort(): Promise<number> {
 }
 
 /** A child process whose stdout is JSON lines; `next(predicate)` waits for a matching one. */
-function child(binary: string, args: string[]): { process: ChildProcess; next(predicate: (message: Record<string, unknown>) => boolean): Promise<Record<string, unknown>> } {
+function child(
+  binary: string,
+  args: string[],
+): {
+  process: ChildProcess;
+  next(predicate: (message: Record<string, unknown>) => boolean): Promise<Record<string, unknown>>;
+} {
   const spawned = spawn(binary, [WORKER, ...args], { stdio: ["pipe", "pipe", "inherit"] });
   onTestFinished(() => {
     spawned.stdin?.end();
     spawned.kill();
   });
   const seen: Record<string, unknown>[] = [];
-  const waiting: { predicate: (message: Record<string, unknown>) => boolean; resolve: (message: Record<string, unknown>) => void }[] = [];
+  const waiting: {
+    predicate: (message: Record<string, unknown>) => boolean;
+    resolve: (message: Record<string, unknown>) => void;
+  }[] = [];
   createInterface({ input: spawned.stdout }).on("line", (line) => {
     const message = JSON.parse(line) as Record<string, unknown>;
     const index = waiting.findIndex((entry) => entry.predicate(message));
@@ -133,10 +142,19 @@ const binary24 = node24();
 const built = existsSync(BUILT);
 
 describe.skipIf(binary24 === undefined || !built)("reusePort (Node 24 from the runtimes matrix)", () => {
-  it("three processes share one port and all serve; a rolling restart drops no connection and no line", { timeout: 60_000 }, async () => {
+  it("three processes share one port and all serve; a rolling restart drops no connection and no line", {
+    timeout: 60_000,
+  }, async () => {
     const port = await freePort();
-    const workers = ["a", "b", "c"].map((name) => ({ name, worker: child(binary24!, ["reuseport", String(port), name]) }));
-    await within(Promise.all(workers.map(({ worker, name }) => worker.next((message) => message["listening"] === name))), 20_000, "the workers to listen");
+    const workers = ["a", "b", "c"].map((name) => ({
+      name,
+      worker: child(binary24!, ["reuseport", String(port), name]),
+    }));
+    await within(
+      Promise.all(workers.map(({ worker, name }) => worker.next((message) => message["listening"] === name))),
+      20_000,
+      "the workers to listen",
+    );
 
     expect([...(await whoAnswers(port, 60))].sort()).toEqual(["a", "b", "c"]);
 
@@ -145,7 +163,11 @@ describe.skipIf(binary24 === undefined || !built)("reusePort (Node 24 from the r
       await new Promise((resolve) => setTimeout(resolve, 150));
       // Replacement first, so the port never loses a listener, then drain the old one.
       const replacement = child(binary24!, ["reuseport", String(port), `${name}2`]);
-      await within(replacement.next((message) => message["listening"] === `${name}2`), 20_000, "the replacement");
+      await within(
+        replacement.next((message) => message["listening"] === `${name}2`),
+        20_000,
+        "the replacement",
+      );
       workers[index] = { name: `${name}2`, worker: replacement };
       worker.process.stdin!.write("drain\n");
       await within(new Promise((resolve) => worker.process.once("exit", resolve)), 20_000, `worker ${name} to drain`);
@@ -159,10 +181,16 @@ describe.skipIf(binary24 === undefined || !built)("reusePort (Node 24 from the r
 });
 
 describe.skipIf(!built)("node:cluster (Node 20+)", () => {
-  it("three workers share one port and all serve; a rolling restart drops no connection and no line", { timeout: 60_000 }, async () => {
+  it("three workers share one port and all serve; a rolling restart drops no connection and no line", {
+    timeout: 60_000,
+  }, async () => {
     const port = await freePort();
     const primary = child(process.execPath, ["cluster", String(port), "3"]);
-    await within(Promise.all(["w0", "w1", "w2"].map((name) => primary.next((message) => message["listening"] === name))), 20_000, "the workers to listen");
+    await within(
+      Promise.all(["w0", "w1", "w2"].map((name) => primary.next((message) => message["listening"] === name))),
+      20_000,
+      "the workers to listen",
+    );
 
     expect([...(await whoAnswers(port, 30))].sort()).toEqual(["w0", "w1", "w2"]);
 
@@ -170,7 +198,11 @@ describe.skipIf(!built)("node:cluster (Node 20+)", () => {
     for (let index = 0; index < 3; index++) {
       await new Promise((resolve) => setTimeout(resolve, 150));
       primary.process.stdin!.write(`restart ${index}\n`);
-      await within(primary.next((message) => message["restarted"] === index), 20_000, `worker ${index} to restart`);
+      await within(
+        primary.next((message) => message["restarted"] === index),
+        20_000,
+        `worker ${index} to restart`,
+      );
     }
     await within(clients.done, 40_000, "every line answered");
     expect(clients.errors).toEqual([]);

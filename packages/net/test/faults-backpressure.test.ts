@@ -9,7 +9,9 @@ import { HOST, closeAtEnd, startRawServer } from "@asyncstreams/test-utils/node"
 const CHUNK = 64 * 1024;
 
 /** Loops write(64 KiB) + drain() until a drain() stays pending for 100 ms; returns it and the bytes written. */
-async function fillUntilParked(writer: StreamWriter): Promise<{ parked: Tracked<void>; written: number; largest: number }> {
+async function fillUntilParked(
+  writer: StreamWriter,
+): Promise<{ parked: Tracked<void>; written: number; largest: number }> {
   const transport = writer.transport as SocketTransport;
   const chunk = new Uint8Array(CHUNK);
   let written = 0;
@@ -26,7 +28,9 @@ async function fillUntilParked(writer: StreamWriter): Promise<{ parked: Tracked<
 }
 
 describe("non-reading peers (B1)", () => {
-  it("B1: 20 writers against peers that never read all park in drain() with at most high-water + one chunk buffered each, using no CPU, and lose nothing once the peers read", { timeout: 30_000 }, async () => {
+  it("B1: 20 writers against peers that never read all park in drain() with at most high-water + one chunk buffered each, using no CPU, and lose nothing once the peers read", {
+    timeout: 30_000,
+  }, async () => {
     const raw = await startRawServer((peer) => peer.pause());
     const clients = await Promise.all(
       Array.from({ length: 20 }, async () => {
@@ -35,7 +39,11 @@ describe("non-reading peers (B1)", () => {
         return client;
       }),
     );
-    const parked = await within(Promise.all(clients.map(({ writer }) => fillUntilParked(writer))), 20_000, "20 writers to park");
+    const parked = await within(
+      Promise.all(clients.map(({ writer }) => fillUntilParked(writer))),
+      20_000,
+      "20 writers to park",
+    );
     const high = (clients[0]!.writer.transport as SocketTransport).getWriteBufferLimits().high;
     for (const { largest, parked: drain } of parked) {
       expect(largest).toBeLessThanOrEqual(high + CHUNK); // 128 KiB: the user-space bound of T4
@@ -79,7 +87,12 @@ describe("a parked drain() when the connection fails (B1, B3)", () => {
     closeAtEnd(writer);
     const { parked } = await within(fillUntilParked(writer), 10_000, "the writer to park");
     (await raw.nextSocket()).resetAndDestroy();
-    const readError = await within(reader.read().then(() => undefined, (error: unknown) => error));
+    const readError = await within(
+      reader.read().then(
+        () => undefined,
+        (error: unknown) => error,
+      ),
+    );
     expect(readError).toMatchObject({ code: "ECONNRESET" });
     await within(parked.promise.catch(() => undefined));
     expect(parked.rejected).toBe(true);

@@ -18,7 +18,9 @@ function resources(): Record<string, number> {
 }
 
 describe("connection churn (C7)", () => {
-  it("C7: 3,000 connect / line / close cycles (a third of them reset) leave fds, handles and heap at their baseline", { timeout: 30_000 }, async () => {
+  it("C7: 3,000 connect / line / close cycles (a third of them reset) leave fds, handles and heap at their baseline", {
+    timeout: 30_000,
+  }, async () => {
     const warnings: string[] = [];
     const onWarning = (warning: Error): void => {
       warnings.push(`${warning.name}: ${warning.message}`);

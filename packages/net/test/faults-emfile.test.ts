@@ -28,7 +28,9 @@ function tryEcho(port: number, waitMs: number): Promise<{ socket: Socket; outcom
 }
 
 describe("EMFILE (C8)", () => {
-  it("C8: a server under ulimit -n 64 with 150 clients stays up without spinning, and serves again once descriptors are free", { timeout: 30_000 }, async () => {
+  it("C8: a server under ulimit -n 64 with 150 clients stays up without spinning, and serves again once descriptors are free", {
+    timeout: 30_000,
+  }, async () => {
     const server = spawnSourceChild("_reliability-server-child.mjs", ["echo"], { ulimitFds: 64 });
     const { port } = (await server.next("port")) as { port: number };
     const held: { socket: Socket; outcome: Outcome }[] = [];
@@ -49,7 +51,9 @@ describe("EMFILE (C8)", () => {
 
       // The held connections still work: each served one echoes a second line.
       const served = held.find((entry) => entry.outcome === "served")!;
-      const again = new Promise<string>((resolve) => served.socket.once("data", (data: Buffer) => resolve(data.toString("latin1"))));
+      const again = new Promise<string>((resolve) =>
+        served.socket.once("data", (data: Buffer) => resolve(data.toString("latin1"))),
+      );
       served.socket.write("again\n");
       expect(await again).toBe("again\n");
 
@@ -69,7 +73,10 @@ describe("EMFILE (C8)", () => {
 
       // Accept errors, if any reached the server, went to onError with a system code, never a crash.
       for (const message of server.messages.filter((entry) => "error" in entry)) {
-        expect(message).toMatchObject({ error: expect.stringMatching(/^E[A-Z]+$/) as unknown, message: "Accept error on a listening socket" });
+        expect(message).toMatchObject({
+          error: expect.stringMatching(/^E[A-Z]+$/) as unknown,
+          message: "Accept error on a listening socket",
+        });
       }
       expect(server.messages.filter((entry) => "uncaught" in entry)).toEqual([]);
       expect(server.alive()).toBe(true);

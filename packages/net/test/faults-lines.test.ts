@@ -24,7 +24,8 @@ function raw(...parts: readonly (string | number)[]): Uint8Array {
 /** Writes `data` with back-pressure, then FIN. */
 async function writeAll(socket: Socket, data: Uint8Array, chunk = 64 * 1024): Promise<void> {
   for (let offset = 0; offset < data.length; offset += chunk) {
-    if (!socket.write(data.subarray(offset, offset + chunk))) await new Promise((resolve) => socket.once("drain", resolve));
+    if (!socket.write(data.subarray(offset, offset + chunk)))
+      await new Promise((resolve) => socket.once("drain", resolve));
   }
   socket.end();
 }
@@ -37,7 +38,14 @@ describe("raw bytes over a socket (A12)", () => {
     closeAtEnd(writer);
     const lines: Uint8Array[] = [];
     for await (const line of reader) lines.push(line);
-    expect(lines).toEqual([raw("a\rb\n"), raw("\r\n"), raw(0, "\n"), raw(0xff, 0xfe, "\n"), raw(0xc0, 0xaf, "\n"), raw("x\r")]);
+    expect(lines).toEqual([
+      raw("a\rb\n"),
+      raw("\r\n"),
+      raw(0, "\n"),
+      raw(0xff, 0xfe, "\n"),
+      raw(0xc0, 0xaf, "\n"),
+      raw("x\r"),
+    ]);
     expect(reader.bytesReceived).toBe(input.length);
   });
 });

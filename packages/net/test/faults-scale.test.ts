@@ -6,7 +6,9 @@ import { bytes, sleep, text, until, within } from "@asyncstreams/test-utils";
 import { HOST, closeAtEnd, closeServerAtEnd, portOf } from "@asyncstreams/test-utils/node";
 
 describe("many connections (C6)", () => {
-  it("C6: 1,000 connections held open at once, then 10 sequence-numbered round trips each: 10,000 of 10,000 echoes correct", { timeout: 30_000 }, async () => {
+  it("C6: 1,000 connections held open at once, then 10 sequence-numbered round trips each: 10,000 of 10,000 echoes correct", {
+    timeout: 30_000,
+  }, async () => {
     let handlers = 0;
     const failures: unknown[] = [];
     const server = await startServer(
@@ -21,7 +23,11 @@ describe("many connections (C6)", () => {
     const port = portOf(server);
     const clients: Awaited<ReturnType<typeof openConnection>>[] = [];
     for (let batch = 0; batch < 1_000; batch += 100) {
-      const opened = await within(Promise.all(Array.from({ length: 100 }, () => openConnection({ host: HOST, port }))), 10_000, "a batch of 100 connections");
+      const opened = await within(
+        Promise.all(Array.from({ length: 100 }, () => openConnection({ host: HOST, port }))),
+        10_000,
+        "a batch of 100 connections",
+      );
       for (const client of opened) closeAtEnd(client.writer);
       clients.push(...opened);
     }
@@ -51,7 +57,9 @@ describe("many connections (C6)", () => {
 });
 
 describe("slowloris over sockets (A14)", () => {
-  it("A14: 50 peers sending one byte every 100 ms are each cut off by readLine({ signal: AbortSignal.timeout(500) }) within T + 1 s, the aborted reads consuming nothing", { timeout: 30_000 }, async () => {
+  it("A14: 50 peers sending one byte every 100 ms are each cut off by readLine({ signal: AbortSignal.timeout(500) }) within T + 1 s, the aborted reads consuming nothing", {
+    timeout: 30_000,
+  }, async () => {
     const deadlineMs = 500;
     const timeouts: { name: unknown; consumed: number; buffered: number; received: number }[] = [];
     const server = await startServer(
@@ -63,7 +71,12 @@ describe("slowloris over sockets (A14)", () => {
             writer.write(line);
           }
         } catch (error) {
-          timeouts.push({ name: (error as Error).name, consumed: reader.bytesConsumed, buffered: reader.bufferedLength, received: reader.bytesReceived });
+          timeouts.push({
+            name: (error as Error).name,
+            consumed: reader.bytesConsumed,
+            buffered: reader.bufferedLength,
+            received: reader.bytesReceived,
+          });
         } finally {
           writer.close();
         }
@@ -107,7 +120,11 @@ describe("slowloris over sockets (A14)", () => {
       honestTrips++;
       await sleep(50);
     }
-    const lifetimes = await within(Promise.all(attackers.map(({ lifetime }) => lifetime)), 5_000, "every attacker to be closed");
+    const lifetimes = await within(
+      Promise.all(attackers.map(({ lifetime }) => lifetime)),
+      5_000,
+      "every attacker to be closed",
+    );
     for (const { socket } of attackers) socket.destroy();
     expect(Math.max(...lifetimes)).toBeLessThan(deadlineMs + 1_000 + 1_000); // target T + 1 s; one more second of slack
     // Attackers are the connections that timed out with bytes buffered (the honest one, if it timed

@@ -4,7 +4,15 @@ import { openConnection, startServer } from "@asyncstreams/net";
 import type { SocketTransport } from "@asyncstreams/net";
 import { IncompleteReadError } from "@asyncstreams/reader";
 import { bytes, deferred, sleep, text, track, until, within } from "@asyncstreams/test-utils";
-import { HOST, closeAtEnd, closeServerAtEnd, collect, portOf, sha256, startRawServer } from "@asyncstreams/test-utils/node";
+import {
+  HOST,
+  closeAtEnd,
+  closeServerAtEnd,
+  collect,
+  portOf,
+  sha256,
+  startRawServer,
+} from "@asyncstreams/test-utils/node";
 import { MiB, failureOf, pattern } from "./_faults-helpers.js";
 
 describe("EOF inside readExactly() (A8)", () => {
@@ -33,7 +41,11 @@ describe("EOF inside readExactly() (A8)", () => {
     );
     for (const { error, atEof, after } of outcomes) {
       expect(error).toBeInstanceOf(IncompleteReadError);
-      expect(error).toMatchObject({ code: "ERR_INCOMPLETE_READ", expected: 10, message: "4 bytes read on a total of 10 expected bytes" });
+      expect(error).toMatchObject({
+        code: "ERR_INCOMPLETE_READ",
+        expected: 10,
+        message: "4 bytes read on a total of 10 expected bytes",
+      });
       expect(text((error as IncompleteReadError).partial)).toBe("abcd");
       expect(atEof).toBe(true); // the partial bytes were removed from the reader
       expect(after).toEqual(new Uint8Array(0));
@@ -94,7 +106,9 @@ describe("zero-length chunks (A10)", () => {
 });
 
 describe("huge single chunks (A11)", () => {
-  it("A11: one 64 MiB write() arrives byte-exact through readExactly(64 MiB), and drain() resolves only at or below the low-water mark", { timeout: 30_000 }, async () => {
+  it("A11: one 64 MiB write() arrives byte-exact through readExactly(64 MiB), and drain() resolves only at or below the low-water mark", {
+    timeout: 30_000,
+  }, async () => {
     const body = pattern(64 * MiB, 11);
     const digest = deferred<string>();
     const server = await startServer(
@@ -126,7 +140,9 @@ describe("huge single chunks (A11)", () => {
 });
 
 describe("many small writes (B5)", () => {
-  it("B5: 1,000 x 100 KiB with drain(), 1,000 x 100 KiB without, and a 14-chunk mixed writeLines() arrive as exactly 206,233,600 bytes", { timeout: 30_000 }, async () => {
+  it("B5: 1,000 x 100 KiB with drain(), 1,000 x 100 KiB without, and a 14-chunk mixed writeLines() arrive as exactly 206,233,600 bytes", {
+    timeout: 30_000,
+  }, async () => {
     const size = 100 * 1024;
     const patterns = Array.from({ length: 16 }, (_, seed) => pattern(size, seed));
     const raw = await startRawServer();
@@ -152,7 +168,11 @@ describe("many small writes (B5)", () => {
     }
     const backing = pattern(3 * size, 5);
     const mixed = Array.from({ length: 14 }, (_, i) =>
-      i % 3 === 0 ? patterns[i]! : i % 3 === 1 ? Buffer.from(patterns[i]!) : new Uint8Array(backing.buffer, (i % 2) * size, size),
+      i % 3 === 0
+        ? patterns[i]!
+        : i % 3 === 1
+          ? Buffer.from(patterns[i]!)
+          : new Uint8Array(backing.buffer, (i % 2) * size, size),
     );
     writer.writeLines(mixed);
     for (const chunk of mixed) sent.update(chunk);

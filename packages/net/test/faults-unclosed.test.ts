@@ -41,7 +41,9 @@ describe("garbage-collected writers (C12)", () => {
     const result = (await gcResults()).dropped;
     expect(result.collected).toBeGreaterThanOrEqual(15);
     // One warning and one closed socket per collected writer; a writer still alive keeps its socket.
-    expect(result.warnings.filter((warning) => /ResourceWarning: unclosed <StreamWriter/.test(warning))).toHaveLength(result.collected);
+    expect(result.warnings.filter((warning) => /ResourceWarning: unclosed <StreamWriter/.test(warning))).toHaveLength(
+      result.collected,
+    );
     // Both ends live in the child: a connection still open counts two TCP handles (the peer's end
     // closes itself once ours sends FIN).
     expect(result.after - result.baseline).toBeLessThanOrEqual(2 * (20 - result.collected));

@@ -4,7 +4,14 @@ import { openConnection, SocketError, startServer } from "@asyncstreams/net";
 import type { SocketTransport } from "@asyncstreams/net";
 import { LimitOverrunError, ReadInProgressError } from "@asyncstreams/reader";
 import { bytes, runBriefly, text, track, until, within } from "@asyncstreams/test-utils";
-import { HOST, closeAtEnd, closeServerAtEnd, portOf, startRawServer, tcpSocketHandles } from "@asyncstreams/test-utils/node";
+import {
+  HOST,
+  closeAtEnd,
+  closeServerAtEnd,
+  portOf,
+  startRawServer,
+  tcpSocketHandles,
+} from "@asyncstreams/test-utils/node";
 import { MiB, failureOf } from "./_faults-helpers.js";
 
 describe("servers under load and shutdown (C5, C6)", () => {
@@ -152,7 +159,9 @@ describe("reads over a real socket (A1, C9, C10)", () => {
     const second = await failureOf(reader.readLine());
     expect(second).toBeInstanceOf(ReadInProgressError);
     // asyncio parity: readLine() is built on readUntil(), and the message names readUntil().
-    expect((second as Error).message).toMatch(/^readLine\(\) called while another read is already waiting for incoming data/);
+    expect((second as Error).message).toMatch(
+      /^readLine\(\) called while another read is already waiting for incoming data/,
+    );
     peer.write("for the first\n");
     expect(text(await within(first.promise))).toBe("for the first\n");
   });
@@ -166,7 +175,10 @@ describe("reads over a real socket (A1, C9, C10)", () => {
       peer.write(data);
       await until(() => reader.bufferedBytes().length === total, 5_000, `"${data}" to arrive`);
     };
-    const abortAfterArrival = async (read: (signal: AbortSignal) => Promise<Uint8Array>, data: string): Promise<void> => {
+    const abortAfterArrival = async (
+      read: (signal: AbortSignal) => Promise<Uint8Array>,
+      data: string,
+    ): Promise<void> => {
       const controller = new AbortController();
       const pending = track(read(controller.signal));
       await send(data, data.length);
@@ -210,7 +222,9 @@ describe("connecting (C3)", () => {
     const raw = await startRawServer();
     const reason = new Error("aborted before");
     const before = tcpSocketHandles();
-    await expect(openConnection({ host: HOST, port: raw.port, signal: AbortSignal.abort(reason) })).rejects.toBe(reason);
+    await expect(openConnection({ host: HOST, port: raw.port, signal: AbortSignal.abort(reason) })).rejects.toBe(
+      reason,
+    );
     expect(tcpSocketHandles()).toBe(before);
     await runBriefly(5);
     expect(raw.accepted).toHaveLength(0);

@@ -170,7 +170,11 @@ describe("back-pressure (B1, B2, B5, B6, B8, B9)", () => {
       if (i % 7 === 0) await writer.drain();
     }
     const backing = pattern(3_000, 99);
-    const mixed = [backing.subarray(10, 1_010), Buffer.from(pattern(500, 5)), new Uint8Array(backing.buffer, 2_000, 700)];
+    const mixed = [
+      backing.subarray(10, 1_010),
+      Buffer.from(pattern(500, 5)),
+      new Uint8Array(backing.buffer, 2_000, 700),
+    ];
     sent.push(...mixed.map((chunk) => new Uint8Array(chunk)));
     writer.writeLines(mixed);
     await writer.drain();
@@ -187,7 +191,9 @@ describe("back-pressure (B1, B2, B5, B6, B8, B9)", () => {
     const { reader, writer } = await openConnection({ host: HOST, port: raw.port });
     closeAtEnd(writer);
     expect(() => writer.write("text" as unknown as Uint8Array)).toThrow(TypeError);
-    expect(() => writer.write("text" as unknown as Uint8Array)).toThrow("Cannot write: data must be a Uint8Array, not string");
+    expect(() => writer.write("text" as unknown as Uint8Array)).toThrow(
+      "Cannot write: data must be a Uint8Array, not string",
+    );
     expect(() => writer.writeLines([bytes("a"), "b" as unknown as Uint8Array])).toThrow(TypeError);
     writer.write(bytes("still works\n"));
     await writer.drain();

@@ -32,7 +32,8 @@ async function startPythonServer(): Promise<number> {
   const peer = spawnPython("echo_server.py");
   const line = await peer.nextLine(10_000);
   const port = Number(line);
-  if (!Number.isInteger(port) || port <= 0) throw new Error(`python3 echo_server.py printed ${line}; stderr: ${peer.stderr()}`);
+  if (!Number.isInteger(port) || port <= 0)
+    throw new Error(`python3 echo_server.py printed ${line}; stderr: ${peer.stderr()}`);
   return port;
 }
 
@@ -127,7 +128,9 @@ interface ExchangeResult {
 }
 
 /** The echo protocol of python/echo_server.py, served by our startServer(). */
-function serveExchanges(bulk: { resolve(value: { size: number; sha256: string }): void }): (reader: StreamReader, writer: StreamWriter) => Promise<void> {
+function serveExchanges(bulk: {
+  resolve(value: { size: number; sha256: string }): void;
+}): (reader: StreamReader, writer: StreamWriter) => Promise<void> {
   return async (reader, writer) => {
     try {
       const mode = text(await reader.readLine()).trim();
@@ -172,10 +175,17 @@ function serveExchanges(bulk: { resolve(value: { size: number; sha256: string })
 }
 
 /** Starts our server and runs `python/client.py` (asyncio open_connection) for one exchange. */
-async function runPythonClient(exchange: string, timeoutMs = 10_000): Promise<{ result: ExchangeResult; bulk: Promise<{ size: number; sha256: string }>; failures: unknown[] }> {
+async function runPythonClient(
+  exchange: string,
+  timeoutMs = 10_000,
+): Promise<{ result: ExchangeResult; bulk: Promise<{ size: number; sha256: string }>; failures: unknown[] }> {
   const failures: unknown[] = [];
   const bulk = deferred<{ size: number; sha256: string }>();
-  const server = await startServer(serveExchanges(bulk), { host: HOST, port: 0, onError: (error) => failures.push(error) });
+  const server = await startServer(serveExchanges(bulk), {
+    host: HOST,
+    port: 0,
+    onError: (error) => failures.push(error),
+  });
   closeServerAtEnd(server);
   const client = spawnPython("client.py", [String(portOf(server)), exchange]);
   const line = await client.nextLine(timeoutMs);

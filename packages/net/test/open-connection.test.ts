@@ -107,7 +107,10 @@ describe("openConnection() against CPython's HTTP test server", () => {
       (error: unknown) => error,
     );
     expect(failure).toBeInstanceOf(ConnectionLostError);
-    expect(failure).toMatchObject({ code: "ERR_CONNECTION_LOST", message: expect.stringContaining("closed by this side with close()") as unknown });
+    expect(failure).toMatchObject({
+      code: "ERR_CONNECTION_LOST",
+      message: expect.stringContaining("closed by this side with close()") as unknown,
+    });
     await within(writer.waitClosed());
     expect(errors).not.toHaveBeenCalled();
   });
@@ -141,14 +144,21 @@ describe("openConnection() against a peer that goes away", () => {
       failure = error;
     }
     expect(failure, `no error after ${iterations} iterations`).toBeDefined();
-    expect(["EPIPE", "ECONNRESET", "ECONNABORTED", "ERR_CONNECTION_LOST"]).toContain((failure as { code?: unknown }).code);
+    expect(["EPIPE", "ECONNRESET", "ECONNABORTED", "ERR_CONNECTION_LOST"]).toContain(
+      (failure as { code?: unknown }).code,
+    );
     // Every later drain() reports the same failure object.
     if (failure instanceof SocketError) await expect(writer.drain()).rejects.toBe(failure);
   });
 
   it("test_open_connection_happy_eyeball_refcycles (adapted): a refused connection under happyEyeballs rejects with SocketError ECONNREFUSED and its cause", async () => {
     const port = await refusedPort();
-    const failure = await openConnection({ host: "localhost", port, happyEyeballs: true, happyEyeballsDelay: 250 }).then(
+    const failure = await openConnection({
+      host: "localhost",
+      port,
+      happyEyeballs: true,
+      happyEyeballsDelay: 250,
+    }).then(
       () => undefined,
       (error: unknown) => error,
     );

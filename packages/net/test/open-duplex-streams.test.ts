@@ -34,7 +34,10 @@ describe("openDuplexStreams()", () => {
 
   it("passes writeBufferLimits and extraInfo on to the transport", () => {
     const [left] = passThroughPairs();
-    const { writer } = openDuplexStreams(left, { writeBufferLimits: { high: 1000 }, extraInfo: { peername: "child 42" } });
+    const { writer } = openDuplexStreams(left, {
+      writeBufferLimits: { high: 1000 },
+      extraInfo: { peername: "child 42" },
+    });
     const transport = writer.transport as DuplexTransport;
     expect(transport.getWriteBufferLimits()).toEqual({ high: 1000, low: 250 });
     expect(writer.getExtraInfo("peername")).toBe("child 42");

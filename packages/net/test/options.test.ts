@@ -13,9 +13,15 @@ describe("option names on every connector and server", () => {
         'Cannot open a connection: unknown option "prot"; the options are host, port, socket, limit, signal, localAddress, localPort, family, keepAlive, keepAliveInitialDelay, noDelay, happyEyeballs, happyEyeballsDelay, interleave, allErrors, writeBufferLimits',
       ),
     );
-    await expect(startServer(noop, { host: HOST, port: 0, nodelay: false } as never)).rejects.toThrow('Cannot start a server: unknown option "nodelay"; did you mean "noDelay"?');
-    await expect(openUnixConnection({ path: "/tmp/x.sock", limt: 5 } as never)).rejects.toThrow('Cannot open a Unix connection: unknown option "limt"');
-    await expect(startUnixServer(noop, { path: "/tmp/x.sock", reuse_port: true } as never)).rejects.toThrow('Cannot start a Unix server: unknown option "reuse_port"');
+    await expect(startServer(noop, { host: HOST, port: 0, nodelay: false } as never)).rejects.toThrow(
+      'Cannot start a server: unknown option "nodelay"; did you mean "noDelay"?',
+    );
+    await expect(openUnixConnection({ path: "/tmp/x.sock", limt: 5 } as never)).rejects.toThrow(
+      'Cannot open a Unix connection: unknown option "limt"',
+    );
+    await expect(startUnixServer(noop, { path: "/tmp/x.sock", reuse_port: true } as never)).rejects.toThrow(
+      'Cannot start a Unix server: unknown option "reuse_port"',
+    );
   });
 
   it("tls and ssl on the servers point to @asyncstreams/tls instead of serving plaintext", async () => {
@@ -34,20 +40,32 @@ describe("option names on every connector and server", () => {
 });
 
 describe("number options in the shared message grammar", () => {
-  it("a string where a number is meant is a TypeError that quotes it, never \"got 3\" for \"3\"", async () => {
-    await expect(startServer(noop, { fd: "3" as never })).rejects.toThrow(new TypeError('Cannot start a server: fd should be a number, got "3" (string)'));
-    await expect(startServer(noop, { port: 0, family: "6" as never })).rejects.toThrow(new TypeError('Cannot start a server: family should be a number, got "6" (string)'));
+  it('a string where a number is meant is a TypeError that quotes it, never "got 3" for "3"', async () => {
+    await expect(startServer(noop, { fd: "3" as never })).rejects.toThrow(
+      new TypeError('Cannot start a server: fd should be a number, got "3" (string)'),
+    );
+    await expect(startServer(noop, { port: 0, family: "6" as never })).rejects.toThrow(
+      new TypeError('Cannot start a server: family should be a number, got "6" (string)'),
+    );
     await expect(openConnection({ host: HOST, port: 9, happyEyeballsDelay: "250" as never })).rejects.toThrow(
       new TypeError('Cannot open a connection: happyEyeballsDelay should be a number, got "250" (string)'),
     );
     await expect(openConnection({ host: HOST, port: 9, interleave: "1" as never })).rejects.toThrow(
-      new TypeError('Cannot open a connection: interleave should be a number, got "1" (string); Node\'s Happy Eyeballs alternates address families one address at a time'),
+      new TypeError(
+        'Cannot open a connection: interleave should be a number, got "1" (string); Node\'s Happy Eyeballs alternates address families one address at a time',
+      ),
     );
-    expect(() => toNodeReadable(new StreamReader(), { chunkSize: "8" as never })).toThrow(new TypeError('Cannot make a Readable: chunkSize should be a number, got "8" (string)'));
+    expect(() => toNodeReadable(new StreamReader(), { chunkSize: "8" as never })).toThrow(
+      new TypeError('Cannot make a Readable: chunkSize should be a number, got "8" (string)'),
+    );
     const server = await startServer(noop, { host: HOST, port: 0 });
     closeServerAtEnd(server);
-    expect(() => server.close({ timeout: "5" as never })).toThrow(new TypeError('Cannot close the server: timeout should be a number, got "5" (string)'));
-    expect(() => server.close({ timeout: -1 })).toThrow(new RangeError("Cannot close the server: timeout should be a number of milliseconds, 0 or more, got -1"));
+    expect(() => server.close({ timeout: "5" as never })).toThrow(
+      new TypeError('Cannot close the server: timeout should be a number, got "5" (string)'),
+    );
+    expect(() => server.close({ timeout: -1 })).toThrow(
+      new RangeError("Cannot close the server: timeout should be a number of milliseconds, 0 or more, got -1"),
+    );
   });
 });
 
@@ -58,7 +76,9 @@ describe("reusePort", () => {
       const server = await attempt;
       closeServerAtEnd(server);
     } else {
-      await expect(attempt).rejects.toThrow(/^Cannot start a server: reusePort needs Node 22\.12 or 23\.1 and later, and this is Node 20\./);
+      await expect(attempt).rejects.toThrow(
+        /^Cannot start a server: reusePort needs Node 22\.12 or 23\.1 and later, and this is Node 20\./,
+      );
     }
   });
 

@@ -32,7 +32,9 @@ describe("README examples print what their comments say", () => {
       const file = join(dir, "example.ts");
       writeFileSync(file, `${example}\nexport {};\n`);
       const printed: string[] = [];
-      vi.spyOn(console, "log").mockImplementation((...values: unknown[]) => void printed.push(values.map(String).join(" ")));
+      vi.spyOn(console, "log").mockImplementation(
+        (...values: unknown[]) => void printed.push(values.map(String).join(" ")),
+      );
       await import(file);
       expect(printed.map((line) => line.trim())).toEqual(promised);
     } finally {

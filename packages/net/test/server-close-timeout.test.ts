@@ -7,7 +7,8 @@ import { HOST, closeAtEnd, closeServerAtEnd, portOf } from "@asyncstreams/test-u
 async function readAll(reader: { read(n?: number): Promise<Uint8Array> }): Promise<{ text: string; error: unknown }> {
   let received = "";
   try {
-    for (let chunk = await reader.read(4096); chunk.length > 0; chunk = await reader.read(4096)) received += text(chunk);
+    for (let chunk = await reader.read(4096); chunk.length > 0; chunk = await reader.read(4096))
+      received += text(chunk);
     return { text: received, error: undefined };
   } catch (error) {
     return { text: received, error };
@@ -22,7 +23,12 @@ describe("Server.close({ timeout })", () => {
       async (reader, writer) => {
         served.resolve();
         // Idle: waits for a line that never comes.
-        handlerEnded.resolve(await reader.readLine().then((line) => text(line), (error: unknown) => error));
+        handlerEnded.resolve(
+          await reader.readLine().then(
+            (line) => text(line),
+            (error: unknown) => error,
+          ),
+        );
         writer.close();
       },
       { host: HOST, port: 0 },
@@ -137,9 +143,13 @@ describe("Server.close({ timeout })", () => {
     const server = await startServer(() => undefined, { host: HOST, port: 0 });
     closeServerAtEnd(server);
     for (const timeout of [-1, Number.NaN, Infinity]) {
-      expect(() => server.close({ timeout })).toThrow(/^Cannot close the server: timeout should be a number of milliseconds, 0 or more, got /);
+      expect(() => server.close({ timeout })).toThrow(
+        /^Cannot close the server: timeout should be a number of milliseconds, 0 or more, got /,
+      );
     }
-    expect(() => server.close({ timeout: "100" as never })).toThrow(new TypeError('Cannot close the server: timeout should be a number, got "100" (string)'));
+    expect(() => server.close({ timeout: "100" as never })).toThrow(
+      new TypeError('Cannot close the server: timeout should be a number, got "100" (string)'),
+    );
     expect(server.isServing()).toBe(true);
   });
 });

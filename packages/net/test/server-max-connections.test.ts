@@ -30,8 +30,14 @@ describe("startServer({ maxConnections })", () => {
     const third = await openConnection({ host: HOST, port });
     closeAtEnd(third.writer);
     third.writer.write(bytes("let me in\n"));
-    const refused = await within(third.reader.read().catch((error: unknown) => error), 5_000, "the refusal");
-    expect([0, "ECONNRESET"]).toContain(refused instanceof Uint8Array ? refused.length : (refused as { code?: string }).code);
+    const refused = await within(
+      third.reader.read().catch((error: unknown) => error),
+      5_000,
+      "the refusal",
+    );
+    expect([0, "ECONNRESET"]).toContain(
+      refused instanceof Uint8Array ? refused.length : (refused as { code?: string }).code,
+    );
     expect(served).toBe(2);
 
     // The first two are unaffected.
@@ -49,8 +55,8 @@ describe("startServer({ maxConnections })", () => {
   });
 
   it.each([0, -1, 1.5, Number.NaN, "2"])("refuses maxConnections %s before binding", async (maxConnections) => {
-    await expect(startServer(() => undefined, { host: HOST, port: 0, maxConnections: maxConnections as number })).rejects.toThrow(
-      /^Cannot start a server: maxConnections should be an integer, 1 or more, got /,
-    );
+    await expect(
+      startServer(() => undefined, { host: HOST, port: 0, maxConnections: maxConnections as number }),
+    ).rejects.toThrow(/^Cannot start a server: maxConnections should be an integer, 1 or more, got /);
   });
 });

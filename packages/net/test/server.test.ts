@@ -6,7 +6,16 @@ import type { ServerErrorHandler, SocketTransport } from "@asyncstreams/net";
 import { InvalidStateError } from "@asyncstreams/reader";
 import type { StreamReader } from "@asyncstreams/reader";
 import type { StreamWriter } from "@asyncstreams/writer";
-import { bytes, deferred, holdsBeforeMacrotask, runBriefly, text, track, until, within } from "@asyncstreams/test-utils";
+import {
+  bytes,
+  deferred,
+  holdsBeforeMacrotask,
+  runBriefly,
+  text,
+  track,
+  until,
+  within,
+} from "@asyncstreams/test-utils";
 import { HOST, closeAtEnd, closeServerAtEnd, portOf } from "@asyncstreams/test-utils/node";
 
 /** CPython's TestServer2 handler: read until EOF, then close. */
@@ -31,7 +40,10 @@ describe("Server.waitClosed()", () => {
   it("test_wait_closed_basic: resolves only once the server is closed and its last client is gone", async () => {
     const { messages, onError } = noErrors();
     const started = deferred();
-    const server = await startServer(readUntilEof(() => started.resolve()), { host: HOST, port: 0, onError });
+    const server = await startServer(
+      readUntilEof(() => started.resolve()),
+      { host: HOST, port: 0, onError },
+    );
     closeServerAtEnd(server);
 
     // (1) Not closed, no clients.
@@ -68,7 +80,10 @@ describe("Server.waitClosed()", () => {
   it("test_wait_closed_race: server.close() and the client's close() queued together still let waitClosed() resolve", async () => {
     const { messages, onError } = noErrors();
     const started = deferred();
-    const server = await startServer(readUntilEof(() => started.resolve()), { host: HOST, port: 0, onError });
+    const server = await startServer(
+      readUntilEof(() => started.resolve()),
+      { host: HOST, port: 0, onError },
+    );
     closeServerAtEnd(server);
     const task = track(server.waitClosed());
     await runBriefly(1);
@@ -86,7 +101,10 @@ describe("Server.waitClosed()", () => {
   it("test_close_clients: close() then closeClients() lets waitClosed() resolve within two runBriefly", async () => {
     const { messages, onError } = noErrors();
     const started = deferred();
-    const server = await startServer(readUntilEof(() => started.resolve()), { host: HOST, port: 0, onError });
+    const server = await startServer(
+      readUntilEof(() => started.resolve()),
+      { host: HOST, port: 0, onError },
+    );
     closeServerAtEnd(server);
     const { reader, writer } = await openConnection({ host: HOST, port: portOf(server) });
     closeAtEnd(writer);
@@ -271,7 +289,10 @@ describe("Server lifecycle", () => {
     await within(serving.promise.catch(() => undefined));
     expect(serving.rejected).toBe(true);
     expect(serving.error).toBeInstanceOf(DOMException);
-    expect(serving.error).toMatchObject({ name: "AbortError", message: "Cannot serve forever: the server was closed by close()" });
+    expect(serving.error).toMatchObject({
+      name: "AbortError",
+      message: "Cannot serve forever: the server was closed by close()",
+    });
     // A long-lived signal reused for many servers must not collect listeners.
     expect(getEventListeners(controller.signal, "abort")).toHaveLength(0);
   });
@@ -285,7 +306,11 @@ describe("Server lifecycle", () => {
 
   it("close() before startServing() drops the connections accepted meanwhile", async () => {
     const served: unknown[] = [];
-    const server = await startServer((reader) => void served.push(reader), { host: HOST, port: 0, startServing: false });
+    const server = await startServer((reader) => void served.push(reader), {
+      host: HOST,
+      port: 0,
+      startServing: false,
+    });
     closeServerAtEnd(server);
     const { reader, writer } = await openConnection({ host: HOST, port: portOf(server) });
     closeAtEnd(writer);
@@ -330,7 +355,14 @@ describe("Server over given listeners", () => {
     const listener = createServer({ allowHalfOpen: true });
     listener.listen({ host: HOST, port: 0 });
     await within(once(listener, "listening"));
-    const server = new Server({ listeners: [listener], onClient: () => undefined, onError: undefined, limit: undefined, noDelay: true, writeBufferLimits: undefined });
+    const server = new Server({
+      listeners: [listener],
+      onClient: () => undefined,
+      onError: undefined,
+      limit: undefined,
+      noDelay: true,
+      writeBufferLimits: undefined,
+    });
     closeServerAtEnd(server);
     const errors = vi.spyOn(console, "error").mockImplementation(() => undefined);
     const acceptError = new Error("accept failed");

@@ -13,9 +13,12 @@ import { tcpSocketPair } from "./_pairs.js";
 const DOCUMENTED_DIFFERENCE = "pauseWriting() comes above the high-water mark";
 
 describe("SocketTransport conformance over a loopback TCP connection", () => {
-  const cases = transportConformance(async () => {
-    const { sockets, close } = await tcpSocketPair();
-    return { transports: [new SocketTransport(sockets[0]), new SocketTransport(sockets[1])], close };
-  }, { halfClose: true, pauseReading: true, writeBufferLimits: true });
+  const cases = transportConformance(
+    async () => {
+      const { sockets, close } = await tcpSocketPair();
+      return { transports: [new SocketTransport(sockets[0]), new SocketTransport(sockets[1])], close };
+    },
+    { halfClose: true, pauseReading: true, writeBufferLimits: true },
+  );
   for (const c of cases.filter((c) => !c.name.startsWith(DOCUMENTED_DIFFERENCE))) it(c.name, c.run);
 });

@@ -43,7 +43,10 @@ class RecordingProtocol implements Protocol {
 }
 
 /** Connects a half-open-capable socket to `raw` and wraps it; destroyed at the end of the test. */
-async function connectTransport(raw: RawServer, options: SocketTransportOptions = {}): Promise<{ socket: Socket; transport: SocketTransport; peer: Socket }> {
+async function connectTransport(
+  raw: RawServer,
+  options: SocketTransportOptions = {},
+): Promise<{ socket: Socket; transport: SocketTransport; peer: Socket }> {
   const socket = connect({ host: HOST, port: raw.port, allowHalfOpen: true });
   socket.on("error", () => undefined);
   onTestFinished(() => {
@@ -110,7 +113,9 @@ describe("SocketTransport", () => {
   it("close() flushes, then calls connectionLost(undefined) once and onDetach right after", async () => {
     const raw = await startRawServer();
     const order: string[] = [];
-    const { transport, peer } = await connectTransport(raw, { onDetach: (detached) => order.push(detached === transport ? "onDetach" : "other") });
+    const { transport, peer } = await connectTransport(raw, {
+      onDetach: (detached) => order.push(detached === transport ? "onDetach" : "other"),
+    });
     const protocol = new RecordingProtocol();
     transport.setProtocol({
       ...protocol,
@@ -215,7 +220,11 @@ describe("SocketTransport", () => {
     peer.resetAndDestroy();
     await until(() => protocol.calls.includes("connectionLost"), 5_000, "connectionLost");
     expect(protocol.lostWith).toBeInstanceOf(ConnectionResetError);
-    expect(protocol.lostWith).toMatchObject({ code: "ECONNRESET", systemCode: "ECONNRESET", cause: { code: "ECONNRESET" } });
+    expect(protocol.lostWith).toMatchObject({
+      code: "ECONNRESET",
+      systemCode: "ECONNRESET",
+      cause: { code: "ECONNRESET" },
+    });
     expect(String((protocol.lostWith as Error).message)).toMatch(/^Connection lost: /);
   });
 
@@ -339,7 +348,9 @@ describe("SocketTransport", () => {
     transport.setWriteBufferLimits();
     expect(transport.getWriteBufferLimits()).toEqual({ high: 65_536, low: 16_384 });
     expect(() => transport.setWriteBufferLimits({ high: 1, low: 2 })).toThrow(RangeError);
-    expect(() => transport.setWriteBufferLimits({ high: 1, low: 2 })).toThrow("Cannot set write buffer limits: high (1) must be >= low (2) must be >= 0");
+    expect(() => transport.setWriteBufferLimits({ high: 1, low: 2 })).toThrow(
+      "Cannot set write buffer limits: high (1) must be >= low (2) must be >= 0",
+    );
     expect(() => transport.setWriteBufferLimits({ low: -1, high: 0 })).toThrow(RangeError);
     transport.close();
   });

@@ -10,7 +10,10 @@ import { bytes, deferred, runBriefly, text, until, within } from "@asyncstreams/
 import { HOST, closeAtEnd, closeServerAtEnd, portOf, startRawServer } from "@asyncstreams/test-utils/node";
 
 /** asyncio's `messages` pattern: everything the server reported. */
-function errorLog(): { messages: { error: unknown; message: string; transport: Transport | undefined }[]; onError: ServerErrorHandler } {
+function errorLog(): {
+  messages: { error: unknown; message: string; transport: Transport | undefined }[];
+  onError: ServerErrorHandler;
+} {
   const messages: { error: unknown; message: string; transport: Transport | undefined }[] = [];
   return {
     messages,
@@ -253,7 +256,9 @@ describe("startServer()", () => {
 
   it("rejects with the signal's reason when the signal is already aborted", async () => {
     const reason = new Error("stop");
-    await expect(startServer(() => undefined, { host: HOST, port: 0, signal: AbortSignal.abort(reason) })).rejects.toBe(reason);
+    await expect(startServer(() => undefined, { host: HOST, port: 0, signal: AbortSignal.abort(reason) })).rejects.toBe(
+      reason,
+    );
   });
 
   it("defers accepting with startServing: false and serves the early connections once started, losing no bytes (C11)", async () => {

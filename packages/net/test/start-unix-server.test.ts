@@ -190,7 +190,10 @@ describe("startUnixServer()", () => {
     const seen: unknown[] = [];
     const server = await startUnixServer(
       (reader, writer) => {
-        seen.push(reader.limit, (writer.transport as unknown as { getWriteBufferLimits(): unknown }).getWriteBufferLimits());
+        seen.push(
+          reader.limit,
+          (writer.transport as unknown as { getWriteBufferLimits(): unknown }).getWriteBufferLimits(),
+        );
         writer.close();
       },
       { path, limit: 99, writeBufferLimits: { high: 800 } },
@@ -246,12 +249,15 @@ describe("startUnixServer()", () => {
     expect(writer.isClosing()).toBe(true);
   });
 
-  it.runIf(process.platform === "linux")("serves on a Linux abstract socket (a path starting with NUL) and creates no file", async () => {
-    const path = `\0asyncstreams-test-${process.pid}-${Date.now()}`;
-    const server = await startUnixServer(handleClient, { path });
-    closeServerAtEnd(server);
-    expect(await echoOnce(path)).toBe("hello world!\n");
-    server.close();
-    await within(server.waitClosed());
-  });
+  it.runIf(process.platform === "linux")(
+    "serves on a Linux abstract socket (a path starting with NUL) and creates no file",
+    async () => {
+      const path = `\0asyncstreams-test-${process.pid}-${Date.now()}`;
+      const server = await startUnixServer(handleClient, { path });
+      closeServerAtEnd(server);
+      expect(await echoOnce(path)).toBe("hello world!\n");
+      server.close();
+      await within(server.waitClosed());
+    },
+  );
 });

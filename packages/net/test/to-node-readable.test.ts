@@ -28,7 +28,8 @@ describe("toNodeReadable()", () => {
       const [left, right] = memoryTransportPair();
       const client = createStreams(left);
       const server = createStreams(right, { limit: 64 });
-      for (let offset = 0; offset < whole.length; offset += size) client.writer.write(whole.subarray(offset, offset + size));
+      for (let offset = 0; offset < whole.length; offset += size)
+        client.writer.write(whole.subarray(offset, offset + size));
       client.writer.close();
       expect(await within(server.reader.readUntil(SEPARATOR))).toEqual(header);
       expect(await within(collect(toNodeReadable(server.reader)))).toEqual(body);
@@ -124,7 +125,11 @@ describe("toNodeReadable()", () => {
   });
 
   it("rejects a chunkSize that is not a positive integer", () => {
-    expect(() => toNodeReadable(new StreamReader(), { chunkSize: 0 })).toThrow(new RangeError("Cannot make a Readable: chunkSize should be a positive integer, got 0"));
-    expect(() => toNodeReadable(new StreamReader(), { chunkSize: 2.5 })).toThrow("chunkSize should be a positive integer, got 2.5");
+    expect(() => toNodeReadable(new StreamReader(), { chunkSize: 0 })).toThrow(
+      new RangeError("Cannot make a Readable: chunkSize should be a positive integer, got 0"),
+    );
+    expect(() => toNodeReadable(new StreamReader(), { chunkSize: 2.5 })).toThrow(
+      "chunkSize should be a positive integer, got 2.5",
+    );
   });
 });

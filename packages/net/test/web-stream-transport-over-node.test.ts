@@ -14,12 +14,21 @@ function toWeb(socket: Socket): WebStreamPair {
 
 describe("WebStreamTransport over a loopback TCP connection", () => {
   describe("conformance, with the socket presented as Web Streams the way Deno.connect() does", () => {
-    const cases = transportConformance(async () => {
-      const { sockets, close } = await tcpSocketPair();
-      return { transports: [new WebStreamTransport(socketAsWebStreams(sockets[0])), new WebStreamTransport(socketAsWebStreams(sockets[1]))], close };
-      // Web Streams have no way to send a TCP RST: the writable's abort() closes the socket, so the
-      // peer reads EOF. A reset sent by the peer is checked below.
-    }, { halfClose: true, pauseReading: true, writeBufferLimits: true, abortResets: false });
+    const cases = transportConformance(
+      async () => {
+        const { sockets, close } = await tcpSocketPair();
+        return {
+          transports: [
+            new WebStreamTransport(socketAsWebStreams(sockets[0])),
+            new WebStreamTransport(socketAsWebStreams(sockets[1])),
+          ],
+          close,
+        };
+        // Web Streams have no way to send a TCP RST: the writable's abort() closes the socket, so the
+        // peer reads EOF. A reset sent by the peer is checked below.
+      },
+      { halfClose: true, pauseReading: true, writeBufferLimits: true, abortResets: false },
+    );
     for (const c of cases) it(c.name, c.run);
   });
 
@@ -30,7 +39,12 @@ describe("WebStreamTransport over a loopback TCP connection", () => {
       const pending = reader.readExactly(100);
       pending.catch(() => undefined); // awaited below
       sockets[1].resetAndDestroy();
-      const error = await within(pending.then(() => undefined, (failure: unknown) => failure));
+      const error = await within(
+        pending.then(
+          () => undefined,
+          (failure: unknown) => failure,
+        ),
+      );
       expect(error).toBeInstanceOf(ConnectionResetError);
       expect(error).toMatchObject({ code: "ECONNRESET", systemCode: "ECONNRESET", cause: { code: "ECONNRESET" } });
       await expect(within(reader.readLine())).rejects.toBe(error);

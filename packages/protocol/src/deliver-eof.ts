@@ -21,7 +21,10 @@ import type { Protocol } from "./protocol.js";
  * console.log(kept, reader.atEof()); // true true
  * ```
  */
-export function deliverEof(protocol: Protocol | null, transport: { close(): void; fail(error: unknown): void }): boolean {
+export function deliverEof(
+  protocol: Protocol | null,
+  transport: { close(): void; fail(error: unknown): void },
+): boolean {
   let keepOpen: unknown;
   try {
     keepOpen = protocol?.eofReceived();

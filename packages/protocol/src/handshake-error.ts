@@ -12,7 +12,10 @@ import type { StreamErrorOptions } from "@asyncstreams/buffer";
  * ```ts
  * import { HandshakeError } from "@asyncstreams/protocol";
  *
- * const error = new HandshakeError("ERR_HANDSHAKE_FAILED", "Cannot open the connection: the peer refused the handshake");
+ * const error = new HandshakeError(
+ *   "ERR_HANDSHAKE_FAILED",
+ *   "Cannot open the connection: the peer refused the handshake",
+ * );
  * console.log(error instanceof HandshakeError, error.code); // true "ERR_HANDSHAKE_FAILED"
  * ```
  */

@@ -152,7 +152,8 @@ export class MemoryTransport implements Transport {
   writeLines(chunks: Iterable<Uint8Array>): void {
     const list = Array.from(chunks);
     // All checked before any is queued: asyncio's writelines() is all or nothing.
-    if (!list.every((chunk) => chunk instanceof Uint8Array)) throw new TypeError("Cannot write lines: each chunk must be a Uint8Array");
+    if (!list.every((chunk) => chunk instanceof Uint8Array))
+      throw new TypeError("Cannot write lines: each chunk must be a Uint8Array");
     for (const chunk of list) this.write(chunk);
   }
 

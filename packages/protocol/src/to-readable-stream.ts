@@ -58,10 +58,15 @@ interface ChunkReader {
  * console.log(body); // "the body"
  * ```
  */
-export function toReadableStream(reader: ChunkReader, options: ToReadableStreamOptions = {}): ReadableStream<Uint8Array> {
+export function toReadableStream(
+  reader: ChunkReader,
+  options: ToReadableStreamOptions = {},
+): ReadableStream<Uint8Array> {
   const chunkSize = options.chunkSize ?? DEFAULT_CHUNK_SIZE;
   if (!Number.isInteger(chunkSize) || chunkSize <= 0) {
-    throw new RangeError(`Cannot make a ReadableStream: chunkSize must be a positive integer (got ${String(chunkSize)})`);
+    throw new RangeError(
+      `Cannot make a ReadableStream: chunkSize must be a positive integer (got ${String(chunkSize)})`,
+    );
   }
   const { signal } = options;
   // One controller for the read in flight: a cancel or the caller's abort stops it, consuming nothing.

@@ -146,7 +146,11 @@ export class WebStreamTransport implements Transport {
     this.#extraInfo = { ...options.extraInfo };
     this.#halfClose = options.halfClose ?? true;
     this.#copy = options.copyChunks ?? false;
-    this.#flow = new WriteFlowControl({ size: () => this.#queued, protocol: () => this.#protocol, limits: options.writeBufferLimits });
+    this.#flow = new WriteFlowControl({
+      size: () => this.#queued,
+      protocol: () => this.#protocol,
+      limits: options.writeBufferLimits,
+    });
     this.#writer.closed.catch(ignore);
     this.#reader.closed.catch(ignore);
   }
@@ -205,7 +209,8 @@ export class WebStreamTransport implements Transport {
   writeLines(chunks: Iterable<Uint8Array>): void {
     const list = Array.from(chunks);
     // All checked before any is queued: asyncio's writelines() is all or nothing.
-    if (!list.every((chunk) => chunk instanceof Uint8Array)) throw new TypeError("Cannot write lines: each chunk must be a Uint8Array");
+    if (!list.every((chunk) => chunk instanceof Uint8Array))
+      throw new TypeError("Cannot write lines: each chunk must be a Uint8Array");
     for (const chunk of list) this.write(chunk);
   }
 
@@ -233,7 +238,8 @@ export class WebStreamTransport implements Transport {
    * ```
    */
   writeEof(): void {
-    if (!this.#halfClose) throw new NotImplementedError("writeEof (this WebStreamTransport was made with halfClose: false)");
+    if (!this.#halfClose)
+      throw new NotImplementedError("writeEof (this WebStreamTransport was made with halfClose: false)");
     if (this.#closing || this.#eofWritten) return;
     this.#eofWritten = true;
     void this.#closeWriter(); // never rejects: a failure to flush fails the connection instead
@@ -283,7 +289,8 @@ export class WebStreamTransport implements Transport {
 
   /** Starts the next `read()` unless one is in flight or delivery is stopped. */
   #pull(): void {
-    if (this.#readInFlight || this.#reading.isPaused() || this.#closing || this.#eofReceived || this.#protocol === null) return;
+    if (this.#readInFlight || this.#reading.isPaused() || this.#closing || this.#eofReceived || this.#protocol === null)
+      return;
     this.#readInFlight = true;
     this.#reader.read().then(this.#onRead, this.#onReadError);
   }
@@ -312,7 +319,8 @@ export class WebStreamTransport implements Transport {
       return;
     }
     // A plain view of a subclass (a Node Buffer, whose slice() would not copy), or a copy if asked.
-    const plain = value.constructor === Uint8Array ? value : new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
+    const plain =
+      value.constructor === Uint8Array ? value : new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
     const chunk = this.#copy ? plain.slice() : plain;
     if (chunk.length > 0) {
       try {

@@ -106,7 +106,8 @@ export class FaultyTransport implements Transport {
   }
 
   write(data: Uint8Array): void {
-    if (this.#fault === "throws-after-close" && this.isClosing()) throw new Error("Cannot write: the transport is closed");
+    if (this.#fault === "throws-after-close" && this.isClosing())
+      throw new Error("Cannot write: the transport is closed");
     this.#inner.write(data);
   }
 

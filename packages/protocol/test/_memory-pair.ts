@@ -15,7 +15,11 @@ export function connected(options: MemoryTransportOptions = {}) {
 }
 
 /** Closes both ends and checks that each reported its loss exactly once (bounded). */
-export async function closeBoth(left: MemoryTransport, right: MemoryTransport, ...protocols: RecordingProtocol[]): Promise<void> {
+export async function closeBoth(
+  left: MemoryTransport,
+  right: MemoryTransport,
+  ...protocols: RecordingProtocol[]
+): Promise<void> {
   left.close();
   right.close();
   await eventLoopTurn();

@@ -15,15 +15,28 @@ function protocolReturning(result: () => unknown): Protocol {
 describe("deliverEof()", () => {
   it("keeps the connection half-open only when eofReceived() returns true", () => {
     const transport = outcomes();
-    expect(deliverEof(protocolReturning(() => true), transport)).toBe(true);
+    expect(
+      deliverEof(
+        protocolReturning(() => true),
+        transport,
+      ),
+    ).toBe(true);
     expect(transport.calls).toEqual([]);
   });
 
-  it.each([false, undefined, 1, "yes"])("closes the transport when eofReceived() returns %s (asyncio: only a true value keeps it open)", (value) => {
-    const transport = outcomes();
-    expect(deliverEof(protocolReturning(() => value), transport)).toBe(false);
-    expect(transport.calls).toEqual(["close"]);
-  });
+  it.each([false, undefined, 1, "yes"])(
+    "closes the transport when eofReceived() returns %s (asyncio: only a true value keeps it open)",
+    (value) => {
+      const transport = outcomes();
+      expect(
+        deliverEof(
+          protocolReturning(() => value),
+          transport,
+        ),
+      ).toBe(false);
+      expect(transport.calls).toEqual(["close"]);
+    },
+  );
 
   it("fails the connection with the exception eofReceived() throws, without closing it cleanly", () => {
     const transport = outcomes();

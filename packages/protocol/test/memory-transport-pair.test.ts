@@ -43,7 +43,9 @@ describe("memoryTransportPair", () => {
   });
 
   it("gives each end its own extraInfo, overriding the default names", () => {
-    const [left, right] = memoryTransportPair({ extraInfo: [{ peername: "server", cipher: "none" }, { sockname: "server" }] });
+    const [left, right] = memoryTransportPair({
+      extraInfo: [{ peername: "server", cipher: "none" }, { sockname: "server" }],
+    });
     expect(left.getExtraInfo("peername")).toBe("server");
     expect(left.getExtraInfo("cipher")).toBe("none");
     expect(left.getExtraInfo("sockname")).toBe("memory:left");

@@ -226,7 +226,8 @@ describe("MemoryTransport", () => {
       const sender = createStreams(left);
       const receiver = createStreams(right, { limit: 16 }); // pauses above 32 bytes buffered
       const payload = Uint8Array.from({ length: 1000 }, (_, index) => index % 251);
-      for (let offset = 0; offset < payload.length; offset += 10) sender.writer.write(payload.subarray(offset, offset + 10));
+      for (let offset = 0; offset < payload.length; offset += 10)
+        sender.writer.write(payload.subarray(offset, offset + 10));
       expect(left.getWriteBufferSize()).toBe(1000);
       const drained = track(sender.writer.drain());
       await eventLoopTurn();
@@ -273,9 +274,18 @@ describe("MemoryTransport", () => {
       [{ high: 100 }, { high: 100, low: 25 }],
       [{ high: 10 }, { high: 10, low: 2 }],
       [{ low: 10 }, { high: 40, low: 10 }],
-      [{ high: 20, low: 5 }, { high: 20, low: 5 }],
-      [{ high: 7, low: 7 }, { high: 7, low: 7 }],
-      [{ high: 0, low: 0 }, { high: 0, low: 0 }],
+      [
+        { high: 20, low: 5 },
+        { high: 20, low: 5 },
+      ],
+      [
+        { high: 7, low: 7 },
+        { high: 7, low: 7 },
+      ],
+      [
+        { high: 0, low: 0 },
+        { high: 0, low: 0 },
+      ],
       [{ high: 0 }, { high: 0, low: 0 }],
     ])("setWriteBufferLimits(%o) sets %o", (limits, expected) => {
       const [left] = MemoryTransport.pair();

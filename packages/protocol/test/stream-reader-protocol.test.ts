@@ -1,12 +1,7 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { StreamReader } from "@asyncstreams/reader";
 import { ConnectionLostError, StreamWriter } from "@asyncstreams/writer";
-import {
-  ConnectionResetError,
-  StreamReaderProtocol,
-  createStreams,
-  memoryTransportPair,
-} from "@asyncstreams/protocol";
+import { ConnectionResetError, StreamReaderProtocol, createStreams, memoryTransportPair } from "@asyncstreams/protocol";
 import type {
   ClientConnectedCallback,
   ClientErrorContext,
@@ -96,7 +91,9 @@ describe("StreamReaderProtocol", () => {
     });
 
     it("eofReceived() returns false when getExtraInfo('sslcontext') is defined, so a TLS transport closes itself on EOF", async () => {
-      const { transport, peerEnd, reader, protocol, peer } = clientSide({ extraInfo: [{ sslcontext: { tls: true } }, {}] });
+      const { transport, peerEnd, reader, protocol, peer } = clientSide({
+        extraInfo: [{ sslcontext: { tls: true } }, {}],
+      });
       const closed = track(protocol.closeWaiter());
       peer.writer.writeEof();
       await eventLoopTurn();
@@ -261,7 +258,9 @@ describe("StreamReaderProtocol", () => {
   describe("server side: onClient", () => {
     it("runs a plain onClient synchronously inside connectionMade() with the reader and a writer on the transport", async () => {
       const seen: { reader: StreamReader; writer: StreamWriter }[] = [];
-      const { serverEnd, clientEnd, protocol } = serverSide({ onClient: (reader, writer) => void seen.push({ reader, writer }) });
+      const { serverEnd, clientEnd, protocol } = serverSide({
+        onClient: (reader, writer) => void seen.push({ reader, writer }),
+      });
       expect(seen).toHaveLength(1);
       expect(seen[0]!.reader).toBe(protocol.reader);
       expect(seen[0]!.writer).toBeInstanceOf(StreamWriter);
@@ -308,7 +307,8 @@ describe("StreamReaderProtocol", () => {
           await Promise.resolve();
           throw failure;
         },
-        onError: (error, context) => void reports.push({ error, context, closingDuringHook: context.transport.isClosing() }),
+        onError: (error, context) =>
+          void reports.push({ error, context, closingDuringHook: context.transport.isClosing() }),
       });
       client.writer.write(bytes("test msg"));
       await client.writer.drain();
@@ -371,7 +371,10 @@ describe("StreamReaderProtocol", () => {
       serverEnd.setProtocol(protocol);
       expect(() => protocol.connectionMade(serverEnd)).not.toThrow();
       expect(onError).toHaveBeenCalledTimes(1);
-      expect(onError).toHaveBeenCalledWith(failure, { message: "Unhandled exception in client_connected_cb", transport: serverEnd });
+      expect(onError).toHaveBeenCalledWith(failure, {
+        message: "Unhandled exception in client_connected_cb",
+        transport: serverEnd,
+      });
       expect(serverEnd.isClosing()).toBe(true);
       expect(text(await within(client.reader.read()))).toBe("");
       await closeAll(clientEnd);
@@ -420,11 +423,17 @@ describe("StreamReaderProtocol", () => {
 
     it("holds no reference to the writer it creates: the writer is reachable only through the callback's arguments (gh-114914)", async () => {
       let writer: StreamWriter | undefined;
-      const { serverEnd, clientEnd, protocol } = serverSide({ onClient: (_reader, created) => void (writer = created) });
+      const { serverEnd, clientEnd, protocol } = serverSide({
+        onClient: (_reader, created) => void (writer = created),
+      });
       expect(writer).toBeInstanceOf(StreamWriter);
       expect(Object.keys(protocol)).toEqual([]);
       const reachable: unknown[] = [];
-      for (let object: object | null = protocol; object !== null; object = Object.getPrototypeOf(object) as object | null) {
+      for (
+        let object: object | null = protocol;
+        object !== null;
+        object = Object.getPrototypeOf(object) as object | null
+      ) {
         for (const key of Reflect.ownKeys(object)) {
           const descriptor = Object.getOwnPropertyDescriptor(object, key)!;
           if (descriptor.get !== undefined) reachable.push(Reflect.get(protocol, key));

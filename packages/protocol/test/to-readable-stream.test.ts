@@ -30,7 +30,8 @@ describe("toReadableStream()", () => {
       const [left, right] = memoryTransportPair();
       const client = createStreams(left);
       const server = createStreams(right, { limit: 64 });
-      for (let offset = 0; offset < whole.length; offset += size) client.writer.write(whole.subarray(offset, offset + size));
+      for (let offset = 0; offset < whole.length; offset += size)
+        client.writer.write(whole.subarray(offset, offset + size));
       client.writer.close();
       expect(await server.reader.readUntil(SEPARATOR)).toEqual(header);
       expect(await collect(toReadableStream(server.reader))).toEqual(body);
@@ -133,6 +134,8 @@ describe("toReadableStream()", () => {
 
   it("rejects a chunkSize that is not a positive integer", () => {
     expect(() => toReadableStream(new StreamReader(), { chunkSize: 0 })).toThrow(RangeError);
-    expect(() => toReadableStream(new StreamReader(), { chunkSize: 1.5 })).toThrow("Cannot make a ReadableStream: chunkSize must be a positive integer (got 1.5)");
+    expect(() => toReadableStream(new StreamReader(), { chunkSize: 1.5 })).toThrow(
+      "Cannot make a ReadableStream: chunkSize must be a positive integer (got 1.5)",
+    );
   });
 });

@@ -19,8 +19,16 @@ describe("transportConformance() on the in-memory pair", () => {
 
 describe("transportConformance() on broken transports", () => {
   /** Runs the cases whose name contains `caseName` on pairs with `fault`, and returns the failures. */
-  async function failures(fault: Fault, caseName: string, options: Partial<typeof capabilities> = {}): Promise<string[]> {
-    const cases = transportConformance(() => ({ transports: FaultyTransport.pair(fault) }), { ...capabilities, ...options, timeout: 1_000 });
+  async function failures(
+    fault: Fault,
+    caseName: string,
+    options: Partial<typeof capabilities> = {},
+  ): Promise<string[]> {
+    const cases = transportConformance(() => ({ transports: FaultyTransport.pair(fault) }), {
+      ...capabilities,
+      ...options,
+      timeout: 1_000,
+    });
     const selected = cases.filter((c) => c.name.includes(caseName));
     expect(selected.length).toBeGreaterThan(0);
     const messages: string[] = [];
@@ -43,7 +51,11 @@ describe("transportConformance() on broken transports", () => {
     ["never-pauses-writing", "drain() waits while", /drain\(\) never waited/],
     ["late-connection-lost", "drain() right after close()", /drain\(\) right after close\(\) resolved/],
     ["throws-after-close", "writes after close()", /write\(\) right after close\(\) .* threw/],
-    ["swallows-callback-errors", "exception thrown by dataReceived()", /Timed out .* connectionLost\(\) on b after its dataReceived\(\) threw/],
+    [
+      "swallows-callback-errors",
+      "exception thrown by dataReceived()",
+      /Timed out .* connectionLost\(\) on b after its dataReceived\(\) threw/,
+    ],
     ["leaks-rejection", "abort() drops buffered data", /nobody handled it: Error: a leaked rejection/],
     ["refuses-eof-silently", "writeEof() throws", /writeEof\(\) did not throw/, { halfClose: false }],
     ["eof-twice", "writeEof() delivers EOF", /eofReceived\(\) was called 2 times/],

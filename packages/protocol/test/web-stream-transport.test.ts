@@ -74,12 +74,20 @@ function instrumented(options: { chunks?: Uint8Array[]; holdWrites?: boolean } =
 
 describe("WebStreamTransport", () => {
   describe("conformance over crossed TransformStreams", () => {
-    const cases = transportConformance(() => ({ transports: transportPair() }), { halfClose: true, pauseReading: true, writeBufferLimits: true });
+    const cases = transportConformance(() => ({ transports: transportPair() }), {
+      halfClose: true,
+      pauseReading: true,
+      writeBufferLimits: true,
+    });
     for (const c of cases) it(c.name, c.run);
   });
 
   describe("conformance with halfClose: false", () => {
-    const cases = transportConformance(() => ({ transports: transportPair({ halfClose: false }) }), { halfClose: false, pauseReading: true, writeBufferLimits: true });
+    const cases = transportConformance(() => ({ transports: transportPair({ halfClose: false }) }), {
+      halfClose: false,
+      pauseReading: true,
+      writeBufferLimits: true,
+    });
     for (const c of cases) it(c.name, c.run);
   });
 
@@ -105,10 +113,15 @@ describe("WebStreamTransport", () => {
     }
 
     const integrity = (copyChunks: boolean) =>
-      transportConformance(() => {
-        const [left, right] = reusingPairs();
-        return { transports: [new WebStreamTransport(left, { copyChunks }), new WebStreamTransport(right, { copyChunks })] };
-      }, { halfClose: true, pauseReading: true, writeBufferLimits: true }).find((c) => c.name.startsWith("random chunkings"))!;
+      transportConformance(
+        () => {
+          const [left, right] = reusingPairs();
+          return {
+            transports: [new WebStreamTransport(left, { copyChunks }), new WebStreamTransport(right, { copyChunks })],
+          };
+        },
+        { halfClose: true, pauseReading: true, writeBufferLimits: true },
+      ).find((c) => c.name.startsWith("random chunkings"))!;
 
     it("fails the conformance kit's ownership check without copyChunks", async () => {
       await expect(integrity(false).run()).rejects.toThrow(/changed after it was delivered/);
@@ -209,7 +222,9 @@ describe("WebStreamTransport", () => {
     });
 
     it("fails the connection with a TypeError when a chunk is not a Uint8Array", async () => {
-      const readable = new ReadableStream<Uint8Array>({ start: (controller) => controller.enqueue("text" as unknown as Uint8Array) });
+      const readable = new ReadableStream<Uint8Array>({
+        start: (controller) => controller.enqueue("text" as unknown as Uint8Array),
+      });
       const transport = new WebStreamTransport({ readable, writable: new WritableStream() });
       const protocol = attach(transport, new RecordingProtocol("t"));
       await eventLoopTurn();

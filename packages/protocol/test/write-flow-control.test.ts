@@ -3,7 +3,11 @@ import { WriteFlowControl } from "../src/write-flow-control.js";
 import type { Protocol } from "../src/protocol.js";
 
 /** A protocol that records its flow-control calls, and a buffer whose size the test sets. */
-function setup(limits?: { high?: number; low?: number }): { flow: WriteFlowControl; calls: string[]; buffer: { size: number } } {
+function setup(limits?: { high?: number; low?: number }): {
+  flow: WriteFlowControl;
+  calls: string[];
+  buffer: { size: number };
+} {
   const calls: string[] = [];
   const protocol = {
     pauseWriting: () => calls.push("pause"),

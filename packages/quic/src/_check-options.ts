@@ -8,7 +8,8 @@ export function checkOptions(action: string, options: unknown, known: readonly s
   if (options === undefined) return;
   if (typeof options !== "object" || options === null) throw new TypeError(`${action}: options must be an object`);
   for (const key of Object.keys(options)) {
-    if (!known.includes(key)) throw new TypeError(`${action}: unknown option "${key}" (expected one of ${known.join(", ")})`);
+    if (!known.includes(key))
+      throw new TypeError(`${action}: unknown option "${key}" (expected one of ${known.join(", ")})`);
   }
 }
 
@@ -20,7 +21,9 @@ export function checkOptions(action: string, options: unknown, known: readonly s
 export function durationOption(action: string, name: string, value: unknown, fallback: number): number {
   if (value === undefined) return fallback;
   if (typeof value !== "number" || !Number.isInteger(value) || value < 0) {
-    throw new RangeError(`${action}: ${name} must be an integer number of milliseconds >= 0, not ${typeof value === "number" ? value : typeof value}`);
+    throw new RangeError(
+      `${action}: ${name} must be an integer number of milliseconds >= 0, not ${typeof value === "number" ? value : typeof value}`,
+    );
   }
   return value;
 }

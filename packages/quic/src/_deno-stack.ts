@@ -117,8 +117,12 @@ function wrapConnection(conn: DenoQuicConn, local: StackAddress | undefined): St
       return { id: stream.readable.id, readable: stream.readable, writable: stream.writable, reset: noReset };
     },
     onStream: (listener) => {
-      drainInto(conn.incomingBidirectionalStreams, (stream) => listener({ id: stream.readable.id, readable: stream.readable, writable: stream.writable, reset: noReset }));
-      drainInto(conn.incomingUnidirectionalStreams, (readable) => listener({ id: readable.id, readable, writable: null, reset: noReset }));
+      drainInto(conn.incomingBidirectionalStreams, (stream) =>
+        listener({ id: stream.readable.id, readable: stream.readable, writable: stream.writable, reset: noReset }),
+      );
+      drainInto(conn.incomingUnidirectionalStreams, (readable) =>
+        listener({ id: readable.id, readable, writable: null, reset: noReset }),
+      );
     },
     close: (code, reason) => {
       settle({ code, reason, remote: false, isApp: true });
@@ -130,7 +134,8 @@ function wrapConnection(conn: DenoQuicConn, local: StackAddress | undefined): St
       if (info !== undefined) listener(info);
     },
     closed,
-    toResetError: (error) => (error instanceof ConnectionResetError ? error : new ConnectionResetError(undefined, { cause: error })),
+    toResetError: (error) =>
+      error instanceof ConnectionResetError ? error : new ConnectionResetError(undefined, { cause: error }),
   };
 }
 
@@ -168,7 +173,10 @@ async function connect(options: StackConnectOptions): Promise<StackConnection> {
   }
 }
 
-function listen(options: StackListenOptions, onConnection: (connection: StackConnection) => void): Promise<StackServer> {
+function listen(
+  options: StackListenOptions,
+  onConnection: (connection: StackConnection) => void,
+): Promise<StackServer> {
   const api = deno();
   const endpoint = new api.QuicEndpoint({ hostname: options.host, port: options.port });
   const listener = endpoint.listen({ ...transportOptions(options), key: options.key, cert: options.cert });

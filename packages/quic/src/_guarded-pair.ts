@@ -25,7 +25,9 @@ export function guardPair(
   onDone: () => void,
 ): GuardedPair {
   // A send-only stream reads EOF at once; a receive-only one gets a sink its transport never writes to.
-  const source = (readable ?? new ReadableStream<Uint8Array>({ start: (controller) => controller.close() })).getReader();
+  const source = (
+    readable ?? new ReadableStream<Uint8Array>({ start: (controller) => controller.close() })
+  ).getReader();
   const sink = (writable ?? new WritableStream<Uint8Array>()).getWriter();
   if (writable === null) void sink.close().catch(ignore);
   source.closed.catch(ignore);
@@ -49,7 +51,8 @@ export function guardPair(
     closed: source.closed.catch(rethrow),
   };
   const writer = {
-    write: (chunk: Uint8Array): Promise<void> => (failure === undefined ? sink.write(chunk).catch(rethrow) : Promise.reject(failure.error)),
+    write: (chunk: Uint8Array): Promise<void> =>
+      failure === undefined ? sink.write(chunk).catch(rethrow) : Promise.reject(failure.error),
     close: (): Promise<void> => (failure === undefined ? sink.close().catch(rethrow) : Promise.reject(failure.error)),
     abort: (reason?: unknown): Promise<void> => sink.abort(reason),
     releaseLock: (): void => sink.releaseLock(),

@@ -8,8 +8,9 @@ let loading: Promise<QuicStack> | undefined;
  * addon and Node never looks for `Deno`.
  */
 export function loadStack(): Promise<QuicStack> {
-  loading ??= (globalThis as { Deno?: unknown }).Deno !== undefined
-    ? import("./_deno-stack.js").then((module) => module.denoStack)
-    : import("./_matrixai-stack.js").then((module) => module.matrixaiStack);
+  loading ??=
+    (globalThis as { Deno?: unknown }).Deno !== undefined
+      ? import("./_deno-stack.js").then((module) => module.denoStack)
+      : import("./_matrixai-stack.js").then((module) => module.matrixaiStack);
   return loading;
 }

@@ -33,7 +33,9 @@ function reasonToCode(_type: "read" | "write", reason?: unknown): number {
 /** The peer's RESET_STREAM or STOP_SENDING: the readable or writable errors with this. */
 function codeToReason(type: "read" | "write", code: number): ConnectionResetError {
   const what = type === "read" ? "reset the stream" : "stopped reading the stream (STOP_SENDING)";
-  return new ConnectionResetError(`Connection reset by peer: the peer ${what} with code ${code}`, { applicationCode: BigInt(code) });
+  return new ConnectionResetError(`Connection reset by peer: the peer ${what} with code ${code}`, {
+    applicationCode: BigInt(code),
+  });
 }
 
 function addressOf(host: string, port: number): StackAddress {
@@ -58,7 +60,7 @@ function wrapStream(stream: QUICStream): StackStream {
     id: BigInt(stream.streamId),
     // Node's stream/web classes are the global ones; only their TypeScript types differ.
     readable: uni && stream.initiated === "local" ? null : (stream.readable as unknown as ReadableStream<Uint8Array>),
-    writable: uni && stream.initiated === "peer" ? null : (stream.writable),
+    writable: uni && stream.initiated === "peer" ? null : stream.writable,
     reset: (code) => stream.cancel(new ConnectionResetError(undefined, { applicationCode: code })),
   };
 }
@@ -66,7 +68,12 @@ function wrapStream(stream: QUICStream): StackStream {
 /** What an error event of the connection says about its end. */
 function closeInfoOf(error: unknown): StackCloseInfo {
   const data = (error as { data?: { isApp?: boolean; errorCode?: number; reason?: Uint8Array } }).data;
-  const remote = error instanceof errors.ErrorQUICConnectionPeer ? true : error instanceof errors.ErrorQUICConnectionLocal ? false : undefined;
+  const remote =
+    error instanceof errors.ErrorQUICConnectionPeer
+      ? true
+      : error instanceof errors.ErrorQUICConnectionLocal
+        ? false
+        : undefined;
   return {
     code: BigInt(data?.errorCode ?? 0),
     reason: data?.reason === undefined ? "" : decoder.decode(data.reason),
@@ -90,7 +97,12 @@ interface Quiche {
  * event stop() would have sent starts matrixai's own shutdown (the client stops its socket on it;
  * without it, `QUICClient.destroy()` would wait forever and the UDP socket would stay open).
  */
-async function closeFirst(connection: QUICConnection, code: bigint, reason: string, stop: () => Promise<void>): Promise<void> {
+async function closeFirst(
+  connection: QUICConnection,
+  code: bigint,
+  reason: string,
+  stop: () => Promise<void>,
+): Promise<void> {
   try {
     const quiche = (connection as unknown as { conn: Quiche }).conn;
     quiche.close(true, Number(code), new TextEncoder().encode(reason));
@@ -104,7 +116,10 @@ async function closeFirst(connection: QUICConnection, code: bigint, reason: stri
   await stop();
 }
 
-function wrapConnection(connection: QUICConnection, stop: (code: bigint, reason: string) => Promise<void>): StackConnection {
+function wrapConnection(
+  connection: QUICConnection,
+  stop: (code: bigint, reason: string) => Promise<void>,
+): StackConnection {
   const quiche = (connection as unknown as { conn: Quiche }).conn;
   const alpn = quiche.applicationProto();
   let info: StackCloseInfo | undefined;
@@ -114,7 +129,9 @@ function wrapConnection(connection: QUICConnection, stop: (code: bigint, reason:
     info = next;
     closingListener?.(next);
   };
-  connection.addEventListener(events.EventQUICConnectionError.name, (event) => settle(closeInfoOf((event as events.EventQUICConnectionError).detail)));
+  connection.addEventListener(events.EventQUICConnectionError.name, (event) =>
+    settle(closeInfoOf((event as events.EventQUICConnectionError).detail)),
+  );
   const closed = connection.closedP.then(
     () => info ?? { code: 0n, reason: "", remote: undefined, isApp: false },
     (error: unknown) => ({ code: 0n, reason: "", remote: undefined, isApp: false, error }),
@@ -125,9 +142,12 @@ function wrapConnection(connection: QUICConnection, stop: (code: bigint, reason:
     local: addressOf(connection.localHost, connection.localPort),
     remote: addressOf(connection.remoteHost, connection.remotePort),
     peerCertificate: () => connection.getRemoteCertsChain()[0],
-    openStream: (unidirectional) => Promise.resolve().then(() => wrapStream(connection.newStream(unidirectional ? "uni" : "bidi"))),
+    openStream: (unidirectional) =>
+      Promise.resolve().then(() => wrapStream(connection.newStream(unidirectional ? "uni" : "bidi"))),
     onStream: (listener) => {
-      connection.addEventListener(events.EventQUICConnectionStream.name, (event) => listener(wrapStream((event as events.EventQUICConnectionStream).detail)));
+      connection.addEventListener(events.EventQUICConnectionStream.name, (event) =>
+        listener(wrapStream((event as events.EventQUICConnectionStream).detail)),
+      );
     },
     close: (code, reason) => {
       settle({ code, reason, remote: false, isApp: true });
@@ -138,12 +158,16 @@ function wrapConnection(connection: QUICConnection, stop: (code: bigint, reason:
       if (info !== undefined) listener(info);
     },
     closed,
-    toResetError: (error) => (error instanceof ConnectionResetError ? error : new ConnectionResetError(undefined, { cause: error })),
+    toResetError: (error) =>
+      error instanceof ConnectionResetError ? error : new ConnectionResetError(undefined, { cause: error }),
   };
 }
 
 /** A cached HMAC key for the server's retry tokens: matrixai asks for sign and verify ops. */
-function hmacOps(raw: ArrayBuffer): { sign(key: ArrayBuffer, data: ArrayBuffer): Promise<ArrayBuffer>; verify(key: ArrayBuffer, data: ArrayBuffer, sig: ArrayBuffer): Promise<boolean> } {
+function hmacOps(raw: ArrayBuffer): {
+  sign(key: ArrayBuffer, data: ArrayBuffer): Promise<ArrayBuffer>;
+  verify(key: ArrayBuffer, data: ArrayBuffer, sig: ArrayBuffer): Promise<boolean>;
+} {
   const algorithm = { name: "HMAC", hash: "SHA-256" };
   const key = crypto.subtle.importKey("raw", raw, algorithm, false, ["sign", "verify"]);
   return {
@@ -165,7 +189,9 @@ async function connect(options: StackConnectOptions): Promise<StackConnection> {
   if (options.serverName === undefined && isIP(options.host) !== 0) {
     // quiche checks only DNS names: without one the handshake would fail even when the
     // certificate lists the IP address.
-    throw new TypeError(`Cannot open a QUIC connection to ${options.host}: on Node, tls.serverName must name the server when host is an IP address`);
+    throw new TypeError(
+      `Cannot open a QUIC connection to ${options.host}: on Node, tls.serverName must name the server when host is an IP address`,
+    );
   }
   const client = await QUICClient.createQUICClient(
     {
@@ -176,14 +202,23 @@ async function connect(options: StackConnectOptions): Promise<StackConnection> {
       logger: silent,
       reasonToCode,
       codeToReason,
-      config: { ...config(options), verifyPeer: options.verify, ...(options.ca === undefined ? {} : { ca: options.ca }) },
+      config: {
+        ...config(options),
+        verifyPeer: options.verify,
+        ...(options.ca === undefined ? {} : { ca: options.ca }),
+      },
     },
     { signal: options.signal },
   );
-  return wrapConnection(client.connection, (code, reason) => closeFirst(client.connection, code, reason, () => client.destroy({ force: true })));
+  return wrapConnection(client.connection, (code, reason) =>
+    closeFirst(client.connection, code, reason, () => client.destroy({ force: true })),
+  );
 }
 
-async function listen(options: StackListenOptions, onConnection: (connection: StackConnection) => void): Promise<StackServer> {
+async function listen(
+  options: StackListenOptions,
+  onConnection: (connection: StackConnection) => void,
+): Promise<StackServer> {
   const raw = crypto.getRandomValues(new Uint8Array(32)).buffer;
   const server = new QUICServer({
     crypto: { key: raw, ops: hmacOps(raw) },
@@ -195,7 +230,8 @@ async function listen(options: StackListenOptions, onConnection: (connection: St
   let accepting = true;
   server.addEventListener(events.EventQUICServerConnection.name, (event) => {
     const connection = (event as events.EventQUICServerConnection).detail;
-    const stop = (code: bigint, reason: string): Promise<void> => closeFirst(connection, code, reason, () => connection.stop({ force: true }));
+    const stop = (code: bigint, reason: string): Promise<void> =>
+      closeFirst(connection, code, reason, () => connection.stop({ force: true }));
     if (!accepting) {
       void stop(0n, "server closed").catch(() => undefined);
       return;

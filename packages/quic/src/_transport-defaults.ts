@@ -4,7 +4,11 @@ import type { StackTransportOptions } from "./_stack.js";
 /** The transport settings both sides share, checked, with this package's defaults. */
 export function transportDefaults(
   action: string,
-  options: { idleTimeout?: number | undefined; keepAliveInterval?: number | undefined; maxStreams?: number | undefined },
+  options: {
+    idleTimeout?: number | undefined;
+    keepAliveInterval?: number | undefined;
+    maxStreams?: number | undefined;
+  },
   alpnProtocols: readonly string[],
 ): StackTransportOptions {
   const maxStreams = options.maxStreams ?? 100;

@@ -78,7 +78,18 @@ export interface OpenQuicConnectionOptions {
   signal?: AbortSignal | undefined;
 }
 
-const OPTIONS = ["host", "port", "tls", "handshakeTimeout", "idleTimeout", "keepAliveInterval", "maxStreams", "limit", "writeBufferLimits", "signal"];
+const OPTIONS = [
+  "host",
+  "port",
+  "tls",
+  "handshakeTimeout",
+  "idleTimeout",
+  "keepAliveInterval",
+  "maxStreams",
+  "limit",
+  "writeBufferLimits",
+  "signal",
+];
 const TLS_OPTIONS = ["alpnProtocols", "ca", "serverName", "rejectUnauthorized"];
 
 /**
@@ -135,12 +146,15 @@ export async function openQuicConnection(options: OpenQuicConnectionOptions): Pr
   if (options === undefined) throw new TypeError(`${action}: options with host, port and tls are required`);
   const { host, port, tls, signal } = options;
   if (typeof host !== "string" || host === "") throw new TypeError(`${action}: host must be a non-empty string`);
-  if (!Number.isInteger(port) || port < 1 || port > 65_535) throw new RangeError(`${action}: port must be an integer from 1 to 65535, not ${String(port)}`);
+  if (!Number.isInteger(port) || port < 1 || port > 65_535)
+    throw new RangeError(`${action}: port must be an integer from 1 to 65535, not ${String(port)}`);
   if (typeof tls !== "object" || tls === null) throw new TypeError(`${action}: tls with alpnProtocols is required`);
   checkOptions(`${action}: tls`, tls, TLS_OPTIONS);
   const alpnProtocols = alpnList(action, tls.alpnProtocols);
-  if (tls.serverName !== undefined && (typeof tls.serverName !== "string" || tls.serverName === "")) throw new TypeError(`${action}: tls.serverName must be a non-empty string`);
-  if (tls.rejectUnauthorized !== undefined && typeof tls.rejectUnauthorized !== "boolean") throw new TypeError(`${action}: tls.rejectUnauthorized must be a boolean`);
+  if (tls.serverName !== undefined && (typeof tls.serverName !== "string" || tls.serverName === ""))
+    throw new TypeError(`${action}: tls.serverName must be a non-empty string`);
+  if (tls.rejectUnauthorized !== undefined && typeof tls.rejectUnauthorized !== "boolean")
+    throw new TypeError(`${action}: tls.rejectUnauthorized must be a boolean`);
   const handshakeTimeout = durationOption(action, "handshakeTimeout", options.handshakeTimeout, 60_000);
   const defaults = transportDefaults(action, options, alpnProtocols);
   void new StreamReader({ limit: options.limit }); // a bad limit fails before any packet is sent
@@ -157,7 +171,16 @@ export async function openQuicConnection(options: OpenQuicConnectionOptions): Pr
       reject(error);
     };
     if (handshakeTimeout > 0) {
-      timer = setTimeout(() => fail(new QuicHandshakeError("ERR_QUIC_HANDSHAKE_TIMEOUT", `${where}: the handshake did not finish within ${handshakeTimeout} ms`)), handshakeTimeout);
+      timer = setTimeout(
+        () =>
+          fail(
+            new QuicHandshakeError(
+              "ERR_QUIC_HANDSHAKE_TIMEOUT",
+              `${where}: the handshake did not finish within ${handshakeTimeout} ms`,
+            ),
+          ),
+        handshakeTimeout,
+      );
     }
     onAbort = () => fail(signal?.reason);
     signal?.addEventListener("abort", onAbort, { once: true });
@@ -173,14 +196,24 @@ export async function openQuicConnection(options: OpenQuicConnectionOptions): Pr
     signal: controller.signal,
   });
   // After a timeout or an abort the stack still settles: a late connection is closed at once.
-  connecting.then((late) => controller.signal.aborted && void late.close(0n, "").catch(() => undefined), () => undefined);
+  connecting.then(
+    (late) => controller.signal.aborted && void late.close(0n, "").catch(() => undefined),
+    () => undefined,
+  );
   try {
     const connection = await Promise.race([connecting, stopped]);
-    return new QuicConnection({ stack: connection, stackName: stack.name, limit: options.limit, writeBufferLimits: options.writeBufferLimits });
+    return new QuicConnection({
+      stack: connection,
+      stackName: stack.name,
+      limit: options.limit,
+      writeBufferLimits: options.writeBufferLimits,
+    });
   } catch (error) {
     if (controller.signal.aborted || error instanceof TypeError) throw error;
     const detail = error instanceof Error ? error.message : String(error);
-    throw new QuicHandshakeError("ERR_QUIC_HANDSHAKE_FAILED", `${where}: the handshake failed: ${detail}`, { cause: error });
+    throw new QuicHandshakeError("ERR_QUIC_HANDSHAKE_FAILED", `${where}: the handshake failed: ${detail}`, {
+      cause: error,
+    });
   } finally {
     clearTimeout(timer);
     // A long-lived signal (a whole program's) must not keep this attempt's closure alive.

@@ -146,7 +146,12 @@ export class QuicConnection implements AsyncDisposable {
     });
     this.closed = this.#stack.closed.then((info) => {
       this.#end(info);
-      return { code: info.code, reason: info.reason, remote: info.remote, ...(info.error === undefined ? {} : { error: info.error }) };
+      return {
+        code: info.code,
+        reason: info.reason,
+        remote: info.remote,
+        ...(info.error === undefined ? {} : { error: info.error }),
+      };
     });
   }
 
@@ -253,7 +258,12 @@ export class QuicConnection implements AsyncDisposable {
       if (this.#ended !== undefined) throw this.#ended;
       const detail = error instanceof Error ? error.message : String(error);
       // The peer's stream credit is used up (matrixai refuses at once; Deno waits for credit).
-      if (/limit/i.test(detail)) throw new StreamError("ERR_QUIC_STREAM_LIMIT", `Cannot open a QUIC stream: the peer's stream limit is reached (${detail})`, { cause: error });
+      if (/limit/i.test(detail))
+        throw new StreamError(
+          "ERR_QUIC_STREAM_LIMIT",
+          `Cannot open a QUIC stream: the peer's stream limit is reached (${detail})`,
+          { cause: error },
+        );
       throw new ConnectionResetError(`Cannot open a QUIC stream: ${detail}`, { cause: error });
     }
     return this.#transport(stream, options.writeBufferLimits);
@@ -443,7 +453,9 @@ export class QuicConnection implements AsyncDisposable {
     const raw = options.code ?? 0n;
     const code = typeof raw === "number" && Number.isSafeInteger(raw) ? BigInt(raw) : raw;
     if (typeof code !== "bigint" || code < 0n || code >= 1n << 62n) {
-      throw new RangeError(`Cannot close the QUIC connection: code must be an integer from 0 to 2^62 - 1, not ${String(raw)}`);
+      throw new RangeError(
+        `Cannot close the QUIC connection: code must be an integer from 0 to 2^62 - 1, not ${String(raw)}`,
+      );
     }
     const reason = options.reason ?? "";
     if (typeof reason !== "string") throw new TypeError("Cannot close the QUIC connection: reason must be a string");
@@ -469,7 +481,12 @@ export class QuicConnection implements AsyncDisposable {
   }
 
   #transport(stream: StackStream, writeBufferLimits: Partial<WriteBufferLimits> | undefined): QuicStreamTransport {
-    const guarded = guardPair(stream.readable, stream.writable, (error) => this.#stack.toResetError(error), () => this.#open.delete(guarded));
+    const guarded = guardPair(
+      stream.readable,
+      stream.writable,
+      (error) => this.#stack.toResetError(error),
+      () => this.#open.delete(guarded),
+    );
     if (this.#ended !== undefined) guarded.fail(this.#ended);
     else this.#open.add(guarded);
     return new QuicStreamTransport(

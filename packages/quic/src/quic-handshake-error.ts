@@ -12,7 +12,10 @@ import type { StreamErrorOptions } from "@asyncstreams/buffer";
  * import { HandshakeError } from "@asyncstreams/protocol";
  * import { QuicHandshakeError } from "@asyncstreams/quic";
  *
- * const error = new QuicHandshakeError("ERR_QUIC_HANDSHAKE_TIMEOUT", "Cannot open a QUIC connection to 127.0.0.1:4433: the handshake did not finish within 100 ms");
+ * const error = new QuicHandshakeError(
+ *   "ERR_QUIC_HANDSHAKE_TIMEOUT",
+ *   "Cannot open a QUIC connection to 127.0.0.1:4433: the handshake did not finish within 100 ms",
+ * );
  * console.log(error instanceof HandshakeError, error.code); // true "ERR_QUIC_HANDSHAKE_TIMEOUT"
  * ```
  */
@@ -24,7 +27,11 @@ export class QuicHandshakeError extends HandshakeError {
    * @param message The failed action first, then a colon and the detail.
    * @param options `cause`: the stack's own error.
    */
-  constructor(code: "ERR_QUIC_HANDSHAKE_FAILED" | "ERR_QUIC_HANDSHAKE_TIMEOUT", message: string, options?: StreamErrorOptions) {
+  constructor(
+    code: "ERR_QUIC_HANDSHAKE_FAILED" | "ERR_QUIC_HANDSHAKE_TIMEOUT",
+    message: string,
+    options?: StreamErrorOptions,
+  ) {
     super(code, message, options);
     this.code = code;
   }

@@ -8,7 +8,11 @@ import { QuicConnection } from "./quic-connection.js";
  * Called for each stream a client opens, with its reader, writer and connection. May be async;
  * when it throws or rejects, `onError` is told and the stream is closed.
  */
-export type QuicStreamCallback = (reader: StreamReader, writer: StreamWriter, connection: QuicConnection) => void | Promise<void>;
+export type QuicStreamCallback = (
+  reader: StreamReader,
+  writer: StreamWriter,
+  connection: QuicConnection,
+) => void | Promise<void>;
 
 /** Receives a server's errors: a stream callback or `onConnection` that threw or rejected. */
 export type QuicServerErrorHandler = (error: unknown, context: { message: string; connection: QuicConnection }) => void;
@@ -80,7 +84,12 @@ export class QuicServer implements AsyncDisposable {
 
   /** @internal Called by the stack adapter for each new connection. */
   accept(stack: StackConnection): void {
-    const connection = new QuicConnection({ stack, stackName: this.#init.stackName, limit: this.#init.limit, writeBufferLimits: this.#init.writeBufferLimits });
+    const connection = new QuicConnection({
+      stack,
+      stackName: this.#init.stackName,
+      limit: this.#init.limit,
+      writeBufferLimits: this.#init.writeBufferLimits,
+    });
     if (this.#closed || this.#connections.size >= this.#init.maxConnections) {
       connection.close({ code: 2n, reason: this.#closed ? "server closed" : "too many connections" });
       return;

@@ -101,7 +101,8 @@ export class QuicStreamTransport extends WebStreamTransport {
    * @throws {TypeError} On a unidirectional stream the peer opened.
    */
   override write(data: Uint8Array): void {
-    if (!this.#canWrite) throw new TypeError("Cannot write: this QUIC stream is unidirectional and was opened by the peer (receive-only)");
+    if (!this.#canWrite)
+      throw new TypeError("Cannot write: this QUIC stream is unidirectional and was opened by the peer (receive-only)");
     super.write(data);
   }
 
@@ -110,7 +111,10 @@ export class QuicStreamTransport extends WebStreamTransport {
    * @throws {TypeError} On a unidirectional stream the peer opened.
    */
   override writeLines(chunks: Iterable<Uint8Array>): void {
-    if (!this.#canWrite) throw new TypeError("Cannot write lines: this QUIC stream is unidirectional and was opened by the peer (receive-only)");
+    if (!this.#canWrite)
+      throw new TypeError(
+        "Cannot write lines: this QUIC stream is unidirectional and was opened by the peer (receive-only)",
+      );
     super.writeLines(chunks);
   }
 
@@ -150,7 +154,10 @@ export class QuicStreamTransport extends WebStreamTransport {
    * ```
    */
   override writeEof(): void {
-    if (!this.#canWrite) throw new TypeError("Cannot write EOF: this QUIC stream is unidirectional and was opened by the peer (receive-only)");
+    if (!this.#canWrite)
+      throw new TypeError(
+        "Cannot write EOF: this QUIC stream is unidirectional and was opened by the peer (receive-only)",
+      );
     super.writeEof();
   }
 
@@ -233,7 +240,9 @@ export class QuicStreamTransport extends WebStreamTransport {
   override abort(code: bigint | number = 0n): void {
     const value = typeof code === "number" && Number.isSafeInteger(code) ? BigInt(code) : code;
     if (typeof value !== "bigint" || value < 0n || value >= 1n << 62n) {
-      throw new RangeError(`Cannot reset the QUIC stream: code must be an integer from 0 to 2^62 - 1, not ${String(code)}`);
+      throw new RangeError(
+        `Cannot reset the QUIC stream: code must be an integer from 0 to 2^62 - 1, not ${String(code)}`,
+      );
     }
     this.#reset(value);
     super.abort();

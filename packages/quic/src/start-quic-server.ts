@@ -80,7 +80,19 @@ export interface StartQuicServerOptions {
   writeBufferLimits?: Partial<WriteBufferLimits> | undefined;
 }
 
-const OPTIONS = ["host", "port", "tls", "onConnection", "onError", "maxConnections", "maxStreams", "idleTimeout", "keepAliveInterval", "limit", "writeBufferLimits"];
+const OPTIONS = [
+  "host",
+  "port",
+  "tls",
+  "onConnection",
+  "onError",
+  "maxConnections",
+  "maxStreams",
+  "idleTimeout",
+  "keepAliveInterval",
+  "limit",
+  "writeBufferLimits",
+];
 const TLS_OPTIONS = ["key", "cert", "alpnProtocols"];
 
 /**
@@ -127,11 +139,16 @@ const TLS_OPTIONS = ["key", "cert", "alpnProtocols"];
  * console.log(new TextDecoder().decode(await reader.read())); // "one\ntwo\n"
  * ```
  */
-export async function startQuicServer(clientConnected: QuicStreamCallback | null, options: StartQuicServerOptions): Promise<QuicServer> {
+export async function startQuicServer(
+  clientConnected: QuicStreamCallback | null,
+  options: StartQuicServerOptions,
+): Promise<QuicServer> {
   const action = "Cannot start a QUIC server";
-  if (clientConnected !== null && typeof clientConnected !== "function") throw new TypeError(`${action}: clientConnected must be a function or null`);
+  if (clientConnected !== null && typeof clientConnected !== "function")
+    throw new TypeError(`${action}: clientConnected must be a function or null`);
   checkOptions(action, options, OPTIONS);
-  if (options === undefined || typeof options.tls !== "object" || options.tls === null) throw new TypeError(`${action}: tls with key, cert and alpnProtocols is required`);
+  if (options === undefined || typeof options.tls !== "object" || options.tls === null)
+    throw new TypeError(`${action}: tls with key, cert and alpnProtocols is required`);
   const { tls } = options;
   checkOptions(`${action}: tls`, tls, TLS_OPTIONS);
   const key = pemList(tls.key, "key")?.[0];
@@ -139,11 +156,14 @@ export async function startQuicServer(clientConnected: QuicStreamCallback | null
   if (key === undefined || cert === undefined) throw new TypeError(`${action}: tls.key and tls.cert are required`);
   const alpnProtocols = alpnList(action, tls.alpnProtocols);
   const port = options.port ?? 0;
-  if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new RangeError(`${action}: port must be an integer from 0 to 65535, not ${String(port)}`);
+  if (!Number.isInteger(port) || port < 0 || port > 65_535)
+    throw new RangeError(`${action}: port must be an integer from 0 to 65535, not ${String(port)}`);
   const maxConnections = options.maxConnections ?? 10_000;
-  if (!Number.isInteger(maxConnections) || maxConnections < 1) throw new RangeError(`${action}: maxConnections must be an integer >= 1, not ${String(maxConnections)}`);
+  if (!Number.isInteger(maxConnections) || maxConnections < 1)
+    throw new RangeError(`${action}: maxConnections must be an integer >= 1, not ${String(maxConnections)}`);
   for (const name of ["onConnection", "onError"] as const) {
-    if (options[name] !== undefined && typeof options[name] !== "function") throw new TypeError(`${action}: ${name} must be a function`);
+    if (options[name] !== undefined && typeof options[name] !== "function")
+      throw new TypeError(`${action}: ${name} must be a function`);
   }
   const defaults = transportDefaults(action, options, alpnProtocols);
   void new StreamReader({ limit: options.limit }); // a bad limit fails before any socket is bound

@@ -14,11 +14,14 @@ const root = fileURLToPath(new URL("../../..", import.meta.url));
  */
 export function findDeno(): { binary: string } | { missing: string } {
   try {
-    const dir = dirname(createRequire(join(root, "runtimes/package.json")).resolve("@deno/linux-x64-glibc/package.json"));
+    const dir = dirname(
+      createRequire(join(root, "runtimes/package.json")).resolve("@deno/linux-x64-glibc/package.json"),
+    );
     const binary = join(dir, "deno");
     const version = spawnSync(binary, ["--version"], { encoding: "utf8", timeout: 20_000 });
     if (version.status !== 0) return { missing: `${binary} does not start: ${version.stderr}` };
-    if (!existsSync(fileURLToPath(new URL("../dist/index.js", import.meta.url)))) return { missing: "packages/quic is not built (run pnpm build)" };
+    if (!existsSync(fileURLToPath(new URL("../dist/index.js", import.meta.url))))
+      return { missing: "packages/quic is not built (run pnpm build)" };
     return { binary };
   } catch (error) {
     return { missing: `@deno/linux-x64-glibc is not installed (${String(error)})` };
@@ -26,11 +29,19 @@ export function findDeno(): { binary: string } | { missing: string } {
 }
 
 /** `deno run -A --unstable-net test/deno/<script> ...args`, killed when the test ends. */
-export function startDeno(binary: string, script: string, args: string[] = []): { child: ChildProcess; lines: AsyncIterator<string>; stderr: () => string } {
-  const child = spawn(binary, ["run", "-A", "--unstable-net", "--no-lock", fileURLToPath(new URL(`./deno/${script}`, import.meta.url)), ...args], {
-    cwd: root,
-    stdio: ["pipe", "pipe", "pipe"],
-  });
+export function startDeno(
+  binary: string,
+  script: string,
+  args: string[] = [],
+): { child: ChildProcess; lines: AsyncIterator<string>; stderr: () => string } {
+  const child = spawn(
+    binary,
+    ["run", "-A", "--unstable-net", "--no-lock", fileURLToPath(new URL(`./deno/${script}`, import.meta.url)), ...args],
+    {
+      cwd: root,
+      stdio: ["pipe", "pipe", "pipe"],
+    },
+  );
   let errors = "";
   child.stderr.setEncoding("utf8").on("data", (chunk: string) => (errors += chunk));
   onTestFinished(() => {

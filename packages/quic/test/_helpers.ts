@@ -2,7 +2,13 @@ import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { onTestFinished } from "vitest";
 import { openQuicConnection, startQuicServer } from "@asyncstreams/quic";
-import type { OpenQuicConnectionOptions, QuicConnection, QuicServer, QuicStreamCallback, StartQuicServerOptions } from "@asyncstreams/quic";
+import type {
+  OpenQuicConnectionOptions,
+  QuicConnection,
+  QuicServer,
+  QuicStreamCallback,
+  StartQuicServerOptions,
+} from "@asyncstreams/quic";
 
 /** Tests listen and connect on IPv4 loopback only. */
 export const HOST = "127.0.0.1";
@@ -42,7 +48,10 @@ export async function until(condition: () => boolean, ms = 10_000, what = "a con
 }
 
 /** A server on 127.0.0.1 port 0 with the test certificate, closed (clients too) when the test ends. */
-export async function testServer(onStream: QuicStreamCallback | null, options: Partial<StartQuicServerOptions> = {}): Promise<{ server: QuicServer; port: number }> {
+export async function testServer(
+  onStream: QuicStreamCallback | null,
+  options: Partial<StartQuicServerOptions> = {},
+): Promise<{ server: QuicServer; port: number }> {
   const server = await startQuicServer(onStream, {
     host: HOST,
     port: 0,
@@ -60,7 +69,10 @@ export async function testServer(onStream: QuicStreamCallback | null, options: P
 }
 
 /** A client connection to `port` that trusts the test CA, closed when the test ends. */
-export async function testClient(port: number, options: Partial<OpenQuicConnectionOptions> = {}): Promise<QuicConnection> {
+export async function testClient(
+  port: number,
+  options: Partial<OpenQuicConnectionOptions> = {},
+): Promise<QuicConnection> {
   const conn = await openQuicConnection({
     host: HOST,
     port,

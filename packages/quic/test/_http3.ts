@@ -7,7 +7,8 @@ import type { StreamReader } from "@asyncstreams/reader";
 export function varint(value: number): Uint8Array {
   if (value < 0x40) return Uint8Array.of(value);
   if (value < 0x4000) return Uint8Array.of(0x40 | (value >> 8), value & 0xff);
-  if (value < 0x4000_0000) return Uint8Array.of(0x80 | (value >>> 24), (value >> 16) & 0xff, (value >> 8) & 0xff, value & 0xff);
+  if (value < 0x4000_0000)
+    return Uint8Array.of(0x80 | (value >>> 24), (value >> 16) & 0xff, (value >> 8) & 0xff, value & 0xff);
   throw new RangeError(`varint ${value} is too large for these tests`);
 }
 
@@ -47,10 +48,21 @@ function literal(value: string): Uint8Array {
   return concat(Uint8Array.of(bytes.length), bytes);
 }
 
-/** A GET request's field section: static :method GET (17), :scheme https (23), then :authority (0) and :path (1) by static name. */
+/**
+ * A GET request's field section: static :method GET (17), :scheme https (23), then :authority (0) and
+ * :path (1) by static name.
+ */
 export function requestHeaders(authority: string, path: string): Uint8Array {
   // Required Insert Count 0, Delta Base 0: the static table only.
-  return frame(FRAME_HEADERS, concat(Uint8Array.of(0x00, 0x00, 0xc0 | 17, 0xc0 | 23, 0x50 | 0), literal(authority), Uint8Array.of(0x50 | 1), literal(path)));
+  return frame(
+    FRAME_HEADERS,
+    concat(
+      Uint8Array.of(0x00, 0x00, 0xc0 | 17, 0xc0 | 23, 0x50 | 0),
+      literal(authority),
+      Uint8Array.of(0x50 | 1),
+      literal(path),
+    ),
+  );
 }
 
 /** A response's field section: the static entry `:status 200` (index 25). */

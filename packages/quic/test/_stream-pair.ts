@@ -15,7 +15,10 @@ export async function quicStreamPair(client: QuicConnection, server: QuicConnect
   await new Promise<void>((resolve, reject) => {
     const standIn: Protocol = {
       connectionMade: () => undefined,
-      dataReceived: (data) => (data.length === 1 && data[0] === 0x2a ? resolve() : reject(new Error(`unexpected first chunk of ${data.length} bytes`))),
+      dataReceived: (data) =>
+        data.length === 1 && data[0] === 0x2a
+          ? resolve()
+          : reject(new Error(`unexpected first chunk of ${data.length} bytes`)),
       eofReceived: () => (reject(new Error("EOF before the marker")), undefined),
       connectionLost: (error) => reject(error ?? new Error("lost before the marker")),
       pauseWriting: () => undefined,

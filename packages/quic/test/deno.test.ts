@@ -11,7 +11,12 @@ if ("missing" in deno) console.warn(`warning: QUIC Deno tests skipped: ${deno.mi
 const binary = "binary" in deno ? deno.binary : "";
 
 /** The kit's case names, the same on every runtime for the same options (deno/conformance.ts). */
-const names = transportConformance(() => ({ transports: [] as never }), { halfClose: true, pauseReading: true, writeBufferLimits: true, abortResets: false }).map((c) => c.name);
+const names = transportConformance(() => ({ transports: [] as never }), {
+  halfClose: true,
+  pauseReading: true,
+  writeBufferLimits: true,
+  abortResets: false,
+}).map((c) => c.name);
 
 describe.skipIf("missing" in deno)("@asyncstreams/quic on Deno (its own QUIC: quinn + rustls)", () => {
   let results: Promise<Map<string, { ok: boolean; error?: string }>> | undefined;
@@ -75,7 +80,11 @@ describe.skipIf("missing" in deno)("stream semantics on Deno", () => {
 describe.skipIf("missing" in deno)("flow control on Deno", () => {
   it("a client flooding a stream nobody reads is held by QUIC flow control: bounded memory, then every byte arrives", async () => {
     const peer = startDeno(binary, "flood.ts");
-    const result = await within(nextJson<{ held: boolean; accepted: number; total: number; received: number; serverBuffered: number }>(peer), 240_000, "the flood run");
+    const result = await within(
+      nextJson<{ held: boolean; accepted: number; total: number; received: number; serverBuffered: number }>(peer),
+      240_000,
+      "the flood run",
+    );
     expect(result.held, JSON.stringify(result)).toBe(true);
     // Held long before the 256 MiB: what is in flight is QUIC's windows plus the write buffer.
     expect(result.accepted).toBeLessThan(64 * 1024 * 1024);
@@ -89,7 +98,11 @@ describe.skipIf("missing" in deno)("interop: Node (@matrixai/quic, quiche) <-> D
   it("the package on Node as client, a Deno QUIC echo server: 4 concurrent streams of lines + binary, FIN both ways, byte-exact", async () => {
     const peer = startDeno(binary, "raw-peer.ts", ["server"]);
     const { port } = await within(nextJson<{ port: number }>(peer), 60_000, "the Deno server's port");
-    const conn = await openQuicConnection({ host: HOST, port, tls: { ca: fixture("ca.pem"), serverName: "localhost", alpnProtocols: INTEROP_ALPN } });
+    const conn = await openQuicConnection({
+      host: HOST,
+      port,
+      tls: { ca: fixture("ca.pem"), serverName: "localhost", alpnProtocols: INTEROP_ALPN },
+    });
     try {
       expect(conn.getExtraInfo("alpnProtocol")).toBe(INTEROP_ALPN[0]);
       const echoed = await Promise.all(
@@ -126,11 +139,19 @@ describe.skipIf("missing" in deno)("interop: Node (@matrixai/quic, quiche) <-> D
         }
         writer.close();
       },
-      { host: HOST, port: 0, tls: { key: fixture("server-key.pem"), cert: fixture("server.pem"), alpnProtocols: INTEROP_ALPN } },
+      {
+        host: HOST,
+        port: 0,
+        tls: { key: fixture("server-key.pem"), cert: fixture("server.pem"), alpnProtocols: INTEROP_ALPN },
+      },
     );
     const port = server.addresses()[0]!.port;
     const peer = startDeno(binary, "raw-peer.ts", ["client", String(port), "4"]);
-    const result = await within(nextJson<{ ok: boolean; streams: number; bytes: number }>(peer), 240_000, "the Deno client's result");
+    const result = await within(
+      nextJson<{ ok: boolean; streams: number; bytes: number }>(peer),
+      240_000,
+      "the Deno client's result",
+    );
     expect(result).toEqual({ ok: true, streams: 4, bytes: [0, 1, 2, 3].reduce((n, s) => n + payload(s).length, 0) });
     server.abortClients();
   }, 300_000);

@@ -20,7 +20,11 @@ describe("flow control and aborted reads over QUIC streams", { timeout: 120_000 
     const payload = Uint8Array.from({ length: 96 * 1024 }, (_, i) => (i * 31) & 0xff);
     writer.write(payload);
     writer.writeEof();
-    await until(() => serverTransport !== undefined && !serverTransport.isReading(), 20_000, "the server to pause reading");
+    await until(
+      () => serverTransport !== undefined && !serverTransport.isReading(),
+      20_000,
+      "the server to pause reading",
+    );
     // Held for a while: nothing more is pulled while the reader is over its limit.
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(serverTransport!.isReading()).toBe(false);

@@ -45,7 +45,9 @@ describe("openQuicConnection() and startQuicServer()", { timeout: 120_000 }, () 
       writer.close();
     });
     const conn = await testClient(port);
-    const payloads = [0, 1, 2, 3].map((n) => Uint8Array.from({ length: 3000 + n * 1000 }, (_, i) => (i * 7 + n) & 0xff));
+    const payloads = [0, 1, 2, 3].map((n) =>
+      Uint8Array.from({ length: 3000 + n * 1000 }, (_, i) => (i * 7 + n) & 0xff),
+    );
     const results = await Promise.all(
       payloads.map(async (payload) => {
         const { reader, writer } = await conn.openStream();
@@ -75,7 +77,8 @@ describe("openQuicConnection() and startQuicServer()", { timeout: 120_000 }, () 
     const { port } = await testServer(null, {
       onConnection: async (connection) => {
         let seen = 0;
-        for await (const _ of connection.incomingStreams) if (++seen === 2) connection.close({ code: 42, reason: "done" });
+        for await (const _ of connection.incomingStreams)
+          if (++seen === 2) connection.close({ code: 42, reason: "done" });
       },
     });
     const conn = await testClient(port);
@@ -83,7 +86,9 @@ describe("openQuicConnection() and startQuicServer()", { timeout: 120_000 }, () 
     const b = await conn.openStream();
     a.writer.write(bytes("a"));
     b.writer.write(bytes("b"));
-    const errors = await within(Promise.all([a.reader.read(), b.reader.readLine()].map((p) => p.catch((e: unknown) => e))));
+    const errors = await within(
+      Promise.all([a.reader.read(), b.reader.readLine()].map((p) => p.catch((e: unknown) => e))),
+    );
     for (const error of errors) {
       expect(error).toBeInstanceOf(ConnectionResetError);
       expect((error as ConnectionResetError).applicationCode).toBe(42n);
@@ -115,14 +120,23 @@ describe("openQuicConnection() and startQuicServer()", { timeout: 120_000 }, () 
     writer.write(bytes("one way"));
     writer.close();
     await within(writer.waitClosed());
-    await within((async () => { while (received.length === 0) await new Promise((r) => setTimeout(r, 10)); })());
+    await within(
+      (async () => {
+        while (received.length === 0) await new Promise((r) => setTimeout(r, 10));
+      })(),
+    );
     expect(received).toEqual(["one way"]);
     expect(writeError).toBeInstanceOf(TypeError);
   });
 
   it("verifies the certificate by default: a client without the CA fails the handshake", async () => {
     const { port } = await testServer(() => undefined);
-    const error = await openQuicConnection({ host: HOST, port, tls: { serverName: "localhost", alpnProtocols: ALPN }, handshakeTimeout: 10_000 }).catch((e: unknown) => e);
+    const error = await openQuicConnection({
+      host: HOST,
+      port,
+      tls: { serverName: "localhost", alpnProtocols: ALPN },
+      handshakeTimeout: 10_000,
+    }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(QuicHandshakeError);
     expect(error).toBeInstanceOf(HandshakeError);
     expect((error as QuicHandshakeError).code).toBe("ERR_QUIC_HANDSHAKE_FAILED");
@@ -130,7 +144,12 @@ describe("openQuicConnection() and startQuicServer()", { timeout: 120_000 }, () 
 
   it("verifies the name: a server name the certificate does not list fails the handshake", async () => {
     const { port } = await testServer(() => undefined);
-    const error = await openQuicConnection({ host: HOST, port, tls: { ca: fixture("ca.pem"), serverName: "example.com", alpnProtocols: ALPN }, handshakeTimeout: 10_000 }).catch((e: unknown) => e);
+    const error = await openQuicConnection({
+      host: HOST,
+      port,
+      tls: { ca: fixture("ca.pem"), serverName: "example.com", alpnProtocols: ALPN },
+      handshakeTimeout: 10_000,
+    }).catch((e: unknown) => e);
     expect((error as QuicHandshakeError).code).toBe("ERR_QUIC_HANDSHAKE_FAILED");
   });
 
@@ -140,7 +159,14 @@ describe("openQuicConnection() and startQuicServer()", { timeout: 120_000 }, () 
     await new Promise<void>((resolve) => silent.bind(0, HOST, resolve));
     try {
       const started = Date.now();
-      const error = await within(openQuicConnection({ host: HOST, port: silent.address().port, tls: { ca: fixture("ca.pem"), serverName: "localhost", alpnProtocols: ALPN }, handshakeTimeout: 300 }).catch((e: unknown) => e));
+      const error = await within(
+        openQuicConnection({
+          host: HOST,
+          port: silent.address().port,
+          tls: { ca: fixture("ca.pem"), serverName: "localhost", alpnProtocols: ALPN },
+          handshakeTimeout: 300,
+        }).catch((e: unknown) => e),
+      );
       expect((error as QuicHandshakeError).code).toBe("ERR_QUIC_HANDSHAKE_TIMEOUT");
       expect(Date.now() - started).toBeGreaterThanOrEqual(290);
     } finally {
@@ -150,9 +176,17 @@ describe("openQuicConnection() and startQuicServer()", { timeout: 120_000 }, () 
 
   it("refuses unknown option names and a missing ALPN list with TypeError", async () => {
     const tls = { ca: fixture("ca.pem"), serverName: "localhost", alpnProtocols: ALPN };
-    await expect(openQuicConnection({ host: HOST, port: 1, tls, timeout: 5 } as never)).rejects.toThrow(/unknown option "timeout"/);
-    await expect(openQuicConnection({ host: HOST, port: 1, tls: { ...tls, servername: "x" } as never })).rejects.toThrow(TypeError);
-    await expect(openQuicConnection({ host: HOST, port: 1, tls: { ca: tls.ca } as never })).rejects.toThrow(/alpnProtocols/);
-    await expect(openQuicConnection({ host: HOST, port: 1, tls: { alpnProtocols: ALPN } })).rejects.toThrow(/serverName/);
+    await expect(openQuicConnection({ host: HOST, port: 1, tls, timeout: 5 } as never)).rejects.toThrow(
+      /unknown option "timeout"/,
+    );
+    await expect(
+      openQuicConnection({ host: HOST, port: 1, tls: { ...tls, servername: "x" } as never }),
+    ).rejects.toThrow(TypeError);
+    await expect(openQuicConnection({ host: HOST, port: 1, tls: { ca: tls.ca } as never })).rejects.toThrow(
+      /alpnProtocols/,
+    );
+    await expect(openQuicConnection({ host: HOST, port: 1, tls: { alpnProtocols: ALPN } })).rejects.toThrow(
+      /serverName/,
+    );
   });
 });

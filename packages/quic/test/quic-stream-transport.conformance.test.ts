@@ -21,7 +21,12 @@ describe("QuicStreamTransport conformance over a loopback QUIC stream (Node, @ma
       maxStreams: 1000,
     });
     const port = server.addresses()[0]!.port;
-    client = await openQuicConnection({ host: HOST, port, tls: { ca: fixture("ca.pem"), serverName: "localhost", alpnProtocols: ALPN }, maxStreams: 1000 });
+    client = await openQuicConnection({
+      host: HOST,
+      port,
+      tls: { ca: fixture("ca.pem"), serverName: "localhost", alpnProtocols: ALPN },
+      maxStreams: 1000,
+    });
   });
 
   afterAll(async () => {

@@ -16,7 +16,8 @@ export function describeValue(value: unknown): string {
  * @param wanted What is accepted, such as `"a non-negative integer"`.
  */
 export function numberError(action: string, name: string, value: unknown, wanted: string): TypeError | RangeError {
-  if (typeof value !== "number") return new TypeError(`${action}: ${name} should be a number, got ${describeValue(value)} (${typeof value})`);
+  if (typeof value !== "number")
+    return new TypeError(`${action}: ${name} should be a number, got ${describeValue(value)} (${typeof value})`);
   return new RangeError(`${action}: ${name} should be ${wanted}, got ${describeValue(value)}`);
 }
 
@@ -34,5 +35,10 @@ export const MAX_TIMER_DELAY: number = 2 ** 31 - 1;
  */
 export function timeoutError(action: string, name: string, value: unknown): TypeError | RangeError | undefined {
   if (typeof value === "number" && value > 0 && (value <= MAX_TIMER_DELAY || value === Infinity)) return undefined;
-  return numberError(action, name, value, `a positive number of milliseconds up to ${MAX_TIMER_DELAY}, or Infinity for none`);
+  return numberError(
+    action,
+    name,
+    value,
+    `a positive number of milliseconds up to ${MAX_TIMER_DELAY}, or Infinity for none`,
+  );
 }

@@ -21,10 +21,14 @@ export function checkReaderOptions(options: StreamReaderOptions): { limit: numbe
     throw new TypeError(`Cannot create a StreamReader: options should be an object, got ${describeValue(options)}`);
   }
   for (const name of Object.keys(options)) {
-    if (!KNOWN_OPTIONS.has(name)) throw new TypeError(`Cannot create a StreamReader: unknown option "${name}"; the options are limit, overflow and search`);
+    if (!KNOWN_OPTIONS.has(name))
+      throw new TypeError(
+        `Cannot create a StreamReader: unknown option "${name}"; the options are limit, overflow and search`,
+      );
   }
   const limit = options.limit === undefined ? DEFAULT_LIMIT : options.limit; // null is a wrong type, not "unset"
-  if (typeof limit === "number" && limit <= 0) throw new RangeError(`Cannot create a StreamReader: Limit cannot be <= 0, got ${describeValue(limit)}`);
+  if (typeof limit === "number" && limit <= 0)
+    throw new RangeError(`Cannot create a StreamReader: Limit cannot be <= 0, got ${describeValue(limit)}`);
   if (!((Number.isSafeInteger(limit) && limit > 0) || limit === Infinity)) {
     throw numberError("Cannot create a StreamReader", "limit", limit, "a positive integer or Infinity");
   }

@@ -2,7 +2,8 @@ import { DEFAULT_LIMIT } from "./default-limit.js";
 
 /** Formats an error like Python's `repr()` of an exception: `Name("message")` or `Name()`. */
 export function formatError(error: unknown): string {
-  if (error instanceof Error) return error.message === "" ? `${error.name}()` : `${error.name}(${JSON.stringify(error.message)})`;
+  if (error instanceof Error)
+    return error.message === "" ? `${error.name}()` : `${error.name}(${JSON.stringify(error.message)})`;
   return formatObject(error);
 }
 

@@ -58,7 +58,10 @@ export interface ReadDeadline extends Disposable {
  */
 export function readDeadline(reader: { readonly bytesReceived: number }, options: ReadDeadlineOptions): ReadDeadline {
   const { idle, total, signal } = options;
-  for (const [name, value] of [["idle", idle], ["total", total]] as const) {
+  for (const [name, value] of [
+    ["idle", idle],
+    ["total", total],
+  ] as const) {
     const error = value === undefined ? undefined : timeoutError("Cannot make a read deadline", name, value);
     if (error !== undefined) throw error;
   }
@@ -79,7 +82,8 @@ export function readDeadline(reader: { readonly bytesReceived: number }, options
     controller.abort(signal.reason);
   } else {
     signal?.addEventListener("abort", onOuterAbort, { once: true });
-    if (total !== undefined && total !== Infinity) timers.push(setTimeout(() => abort(new ReadTimeoutError("total", total)), total));
+    if (total !== undefined && total !== Infinity)
+      timers.push(setTimeout(() => abort(new ReadTimeoutError("total", total)), total));
     if (idle !== undefined && idle !== Infinity) {
       let seen = reader.bytesReceived;
       let quiet = 0;

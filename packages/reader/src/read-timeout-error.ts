@@ -30,7 +30,12 @@ export class ReadTimeoutError extends StreamError {
    * @param timeout That limit, in milliseconds.
    */
   constructor(kind: "idle" | "total", timeout: number) {
-    super("ERR_READ_TIMEOUT", kind === "idle" ? `Read timed out: no data for ${timeout} ms` : `Read timed out: deadline of ${timeout} ms passed`);
+    super(
+      "ERR_READ_TIMEOUT",
+      kind === "idle"
+        ? `Read timed out: no data for ${timeout} ms`
+        : `Read timed out: deadline of ${timeout} ms passed`,
+    );
     this.kind = kind;
     this.timeout = timeout;
   }

@@ -20,7 +20,8 @@ const LINE_SEPARATORS: readonly Uint8Array[] = [new Uint8Array([NEWLINE])];
 const NOT_FOUND = "Separator is not found, and chunk exceed the limit";
 const FOUND_TOO_LONG = "Separator is found, but chunk is longer than limit";
 /** What to do about an overrun, appended to asyncio's message (which says only what went wrong). */
-const OVERRUN_ADVICE = 'raise the reader\'s limit option, or pass overflow: "skip" or "chunk" to drop or split long lines';
+const OVERRUN_ADVICE =
+  'raise the reader\'s limit option, or pass overflow: "skip" or "chunk" to drop or split long lines';
 
 /**
  * asyncio's `StreamReader`: an awaitable byte stream fed by a transport, read by one reader at a
@@ -278,7 +279,8 @@ export class StreamReader implements AsyncIterable<Uint8Array> {
    * ```
    */
   read(n = -1, options?: ReadOptions): Promise<Uint8Array> {
-    if (n > 0 && this.#buffer.length > 0 && Number.isSafeInteger(n) && this.#canRead(options)) return Promise.resolve(this.#take(n));
+    if (n > 0 && this.#buffer.length > 0 && Number.isSafeInteger(n) && this.#canRead(options))
+      return Promise.resolve(this.#take(n));
     return this.#readSlow(n, options?.signal);
   }
 
@@ -340,7 +342,9 @@ export class StreamReader implements AsyncIterable<Uint8Array> {
    * const reader = new StreamReader();
    * reader.feedData(new TextEncoder().encode("a\nb\nc"));
    * reader.feedEof();
-   * for (let lines = await reader.readLines(); lines.length > 0; lines = await reader.readLines()) console.log(lines.length); // 2, 1
+   * for (let lines = await reader.readLines(); lines.length > 0; lines = await reader.readLines()) {
+   *   console.log(lines.length); // 2, 1
+   * }
    * ```
    *
    * @param options `signal` aborts the read; `overflow` as for `readLine()`.
@@ -352,7 +356,9 @@ export class StreamReader implements AsyncIterable<Uint8Array> {
       const lines = this.#takeLines([]);
       if (lines.length > 0) return Promise.resolve(lines);
     }
-    return this.readLine(options).then((line) => (line.length === 0 ? [] : this.#exception === undefined ? this.#takeLines([line]) : [line]));
+    return this.readLine(options).then((line) =>
+      line.length === 0 ? [] : this.#exception === undefined ? this.#takeLines([line]) : [line],
+    );
   }
 
   /**
@@ -459,7 +465,10 @@ export class StreamReader implements AsyncIterable<Uint8Array> {
    *   which is removed from the reader.
    * @throws The stored exception (see `setException`), or `signal.reason`.
    */
-  readUntil(separator: Uint8Array | readonly Uint8Array[] = LINE_SEPARATORS[0]!, options?: ReadOptions): Promise<Uint8Array> {
+  readUntil(
+    separator: Uint8Array | readonly Uint8Array[] = LINE_SEPARATORS[0]!,
+    options?: ReadOptions,
+  ): Promise<Uint8Array> {
     if (separator instanceof Uint8Array && separator.length > 0 && this.#canRead(options)) {
       const chunk = this.#buffer.takeThrough(separator, this.#limit);
       if (chunk !== undefined) {
@@ -560,11 +569,19 @@ export class StreamReader implements AsyncIterable<Uint8Array> {
    */
   toString(): string {
     const { length } = this.#buffer;
-    return describeReader({ length, eof: this.#eof, limit: this.#limit, waiting: this.#waiter.pending, exception: this.#exception, pauser: this.#pauser });
+    return describeReader({
+      length,
+      eof: this.#eof,
+      limit: this.#limit,
+      waiting: this.#waiter.pending,
+      exception: this.#exception,
+      pauser: this.#pauser,
+    });
   }
 
   /** An idle `readLine()`'s wake-up: the line as a value (a returned promise costs turns), or a new read. */
-  readonly #readLineAgain = (): Uint8Array | Promise<Uint8Array> => (this.#canRead(undefined) ? this.#lineNow() : undefined) ?? this.readLine();
+  readonly #readLineAgain = (): Uint8Array | Promise<Uint8Array> =>
+    (this.#canRead(undefined) ? this.#lineNow() : undefined) ?? this.readLine();
 
   /** A buffered line within the limit, taken now: the first-chunk fast path, then the whole buffer. */
   #lineNow(): Uint8Array | undefined {
@@ -621,7 +638,8 @@ export class StreamReader implements AsyncIterable<Uint8Array> {
   }
 
   async #readSlow(n: number, signal: AbortSignal | undefined): Promise<Uint8Array> {
-    if (!(Number.isSafeInteger(n) || n === Infinity)) throw numberError("Cannot read", "n", n, "an integer (negative: until EOF) or Infinity");
+    if (!(Number.isSafeInteger(n) || n === Infinity))
+      throw numberError("Cannot read", "n", n, "an integer (negative: until EOF) or Infinity");
     this.#checkReadable(signal);
     if (n === 0) return new Uint8Array(0);
     if (n < 0) {
@@ -635,8 +653,10 @@ export class StreamReader implements AsyncIterable<Uint8Array> {
   }
 
   async #readExactlySlow(n: number, signal: AbortSignal | undefined): Promise<Uint8Array> {
-    if (n < 0 && Number.isSafeInteger(n)) throw new RangeError(`Cannot read exactly ${n} bytes: readexactly size can not be less than zero`);
-    if (!(Number.isSafeInteger(n) && n >= 0)) throw numberError("Cannot read exactly", "n", n, "a non-negative integer");
+    if (n < 0 && Number.isSafeInteger(n))
+      throw new RangeError(`Cannot read exactly ${n} bytes: readexactly size can not be less than zero`);
+    if (!(Number.isSafeInteger(n) && n >= 0))
+      throw numberError("Cannot read exactly", "n", n, "a non-negative integer");
     this.#checkReadable(signal);
     if (n === 0) return new Uint8Array(0);
     while (this.#buffer.length < n) {
@@ -665,14 +685,21 @@ export class StreamReader implements AsyncIterable<Uint8Array> {
       if (error instanceof IncompleteReadError) return error.partial;
       if (error instanceof LimitOverrunError) {
         // asyncio: drop the over-long line with its newline when it was found, else everything.
-        this.#discard(this.#buffer.startsWith(LINE_SEPARATORS[0]!, error.consumed) ? error.consumed + 1 : this.#buffer.length);
+        this.#discard(
+          this.#buffer.startsWith(LINE_SEPARATORS[0]!, error.consumed) ? error.consumed + 1 : this.#buffer.length,
+        );
       }
       throw error;
     }
   }
 
   /** asyncio's `readuntil()` loop, with the overflow policy; `separators` are validated and sorted by length. */
-  async #readUntil(separators: readonly Uint8Array[], signal: AbortSignal | undefined, overflow: OverflowPolicy, method: string): Promise<Uint8Array> {
+  async #readUntil(
+    separators: readonly Uint8Array[],
+    signal: AbortSignal | undefined,
+    overflow: OverflowPolicy,
+    method: string,
+  ): Promise<Uint8Array> {
     this.#checkReadable(signal);
     const buffer = this.#buffer;
     const shortest = separators[0]!.length;
@@ -723,7 +750,11 @@ export class StreamReader implements AsyncIterable<Uint8Array> {
    * limit and what to change.
    */
   #overrun(message: string, consumed: number): LimitOverrunError {
-    return new LimitOverrunError(`${message} (limit ${this.#limit}): ${OVERRUN_ADVICE}`, consumed, this.#received - this.#buffer.length);
+    return new LimitOverrunError(
+      `${message} (limit ${this.#limit}): ${OVERRUN_ADVICE}`,
+      consumed,
+      this.#received - this.#buffer.length,
+    );
   }
 
   /** Drops `n` front bytes (an over-long line); returns the new search offset, 0. */

@@ -112,7 +112,9 @@ export class TextReader implements AsyncIterable<string> {
       throw new RangeError(`Cannot create a TextReader: encoding ${this.#decoder.encoding} is not ASCII-compatible`);
     }
     if (newline !== "any" && newline !== "\n" && newline !== "\r\n") {
-      throw new RangeError(`Cannot create a TextReader: newline should be "any", "\\n" or "\\r\\n", got ${JSON.stringify(newline)}`);
+      throw new RangeError(
+        `Cannot create a TextReader: newline should be "any", "\\n" or "\\r\\n", got ${JSON.stringify(newline)}`,
+      );
     }
     this.#reader = reader;
     this.#newline = newline;
@@ -257,12 +259,18 @@ export class TextReader implements AsyncIterable<string> {
   }
 
   /** The reader's `readUntil()`, with the partial last line at EOF returned instead of thrown. */
-  async #readThrough(separator: Uint8Array | readonly Uint8Array[], options: ReadOptions | undefined): Promise<Uint8Array> {
+  async #readThrough(
+    separator: Uint8Array | readonly Uint8Array[],
+    options: ReadOptions | undefined,
+  ): Promise<Uint8Array> {
     try {
       return await this.#reader.readUntil(separator, options);
     } catch (error) {
       // An abort reason passes through whatever it is, even an IncompleteReadError.
-      if (error instanceof IncompleteReadError && !(options?.signal?.aborted === true && error === options.signal.reason)) {
+      if (
+        error instanceof IncompleteReadError &&
+        !(options?.signal?.aborted === true && error === options.signal.reason)
+      ) {
         return error.partial;
       }
       throw error;
@@ -285,11 +293,15 @@ export class TextReader implements AsyncIterable<string> {
   #encodeSeparator(separator: string): Uint8Array {
     if (separator === this.#separator) return this.#separatorBytes; // a loop over one separator encodes it once
     if (typeof separator !== "string" || separator.length === 0) {
-      throw new RangeError(`Cannot read until a separator: it should be a non-empty string, got ${JSON.stringify(separator)}`);
+      throw new RangeError(
+        `Cannot read until a separator: it should be a non-empty string, got ${JSON.stringify(separator)}`,
+      );
     }
     // eslint-disable-next-line no-control-regex -- ASCII is exactly U+0000..U+007F
     if (this.#decoder.encoding !== "utf-8" && !/^[\x00-\x7f]*$/.test(separator)) {
-      throw new RangeError(`Cannot read until a separator: ${JSON.stringify(separator)} is not ASCII and the encoding is ${this.#decoder.encoding}`);
+      throw new RangeError(
+        `Cannot read until a separator: ${JSON.stringify(separator)} is not ASCII and the encoding is ${this.#decoder.encoding}`,
+      );
     }
     // ASCII text has the same bytes in UTF-8 and in every encoding accepted here.
     const bytes = new TextEncoder().encode(separator);

@@ -19,7 +19,12 @@ export type ModelOp =
 export type Outcome =
   | { readonly ok: true; readonly value: readonly number[] }
   | { readonly ok: false; readonly error: "LimitOverrunError"; readonly message: string; readonly consumed: number }
-  | { readonly ok: false; readonly error: "IncompleteReadError"; readonly partial: readonly number[]; readonly expected: number | null }
+  | {
+      readonly ok: false;
+      readonly error: "IncompleteReadError";
+      readonly partial: readonly number[];
+      readonly expected: number | null;
+    }
   | { readonly ok: false; readonly error: "other"; readonly reason: unknown };
 
 export type Step = () => Outcome | undefined;
@@ -69,7 +74,8 @@ export class ReaderModel {
   #readExactly(n: number): Outcome | undefined {
     if (n === 0) return { ok: true, value: [] };
     if (this.buffer.length >= n) return { ok: true, value: this.#take(n) };
-    if (this.eof) return { ok: false, error: "IncompleteReadError", partial: this.#take(this.buffer.length), expected: n };
+    if (this.eof)
+      return { ok: false, error: "IncompleteReadError", partial: this.#take(this.buffer.length), expected: n };
     return undefined;
   }
 
@@ -95,13 +101,15 @@ export class ReaderModel {
           }
         }
         if (matchEnd !== undefined) {
-          if (matchStart! > this.limit) return { ok: false, error: "LimitOverrunError", message: FOUND_TOO_LONG, consumed: matchStart! };
+          if (matchStart! > this.limit)
+            return { ok: false, error: "LimitOverrunError", message: FOUND_TOO_LONG, consumed: matchStart! };
           return { ok: true, value: this.#take(matchEnd) };
         }
         offset = Math.max(0, buflen + 1 - maxSeplen);
         if (offset > this.limit) return { ok: false, error: "LimitOverrunError", message: NOT_FOUND, consumed: offset };
       }
-      if (this.eof) return { ok: false, error: "IncompleteReadError", partial: this.#take(this.buffer.length), expected: null };
+      if (this.eof)
+        return { ok: false, error: "IncompleteReadError", partial: this.#take(this.buffer.length), expected: null };
       return undefined;
     };
   }
@@ -158,7 +166,8 @@ export function asyncioMessage(message: string): string {
 export function toOutcome(settled: { rejected: boolean; value: Uint8Array | undefined; error: unknown }): Outcome {
   if (!settled.rejected) return { ok: true, value: Array.from(settled.value!) };
   const error = settled.error;
-  if (error instanceof LimitOverrunError) return { ok: false, error: "LimitOverrunError", message: asyncioMessage(error.message), consumed: error.consumed };
+  if (error instanceof LimitOverrunError)
+    return { ok: false, error: "LimitOverrunError", message: asyncioMessage(error.message), consumed: error.consumed };
   if (error instanceof IncompleteReadError) {
     return { ok: false, error: "IncompleteReadError", partial: Array.from(error.partial), expected: error.expected };
   }

@@ -23,7 +23,11 @@ function* chunkings(data: Uint8Array): Generator<Uint8Array[]> {
 }
 
 /** Feeds the chunks while `readAll` reads: a read is pending whenever a chunk arrives. */
-async function readWhileFeeding<T>(chunks: readonly Uint8Array[], readAll: (reader: StreamReader) => Promise<T>, limit?: number): Promise<T> {
+async function readWhileFeeding<T>(
+  chunks: readonly Uint8Array[],
+  readAll: (reader: StreamReader) => Promise<T>,
+  limit?: number,
+): Promise<T> {
   const reader = new StreamReader({ limit });
   const result = readAll(reader);
   for (const chunk of chunks) {
@@ -46,7 +50,15 @@ async function readLines(reader: StreamReader): Promise<Uint8Array[]> {
 // A12: a bare CR, NUL, invalid UTF-8 (a lone 0xff, an overlong '/', a lone surrogate) are bytes
 // like any other: only \n ends a line, nothing is decoded, stripped or replaced (as asyncio).
 const A12_INPUT = raw("a\rb\n", "\r\n", 0, "\n", 0xff, 0xfe, "\n", 0xc0, 0xaf, 0xed, 0xa0, 0x80, "\n", "\r\r\n", "x\r");
-const A12_LINES = [raw("a\rb\n"), raw("\r\n"), raw(0, "\n"), raw(0xff, 0xfe, "\n"), raw(0xc0, 0xaf, 0xed, 0xa0, 0x80, "\n"), raw("\r\r\n"), raw("x\r")];
+const A12_LINES = [
+  raw("a\rb\n"),
+  raw("\r\n"),
+  raw(0, "\n"),
+  raw(0xff, 0xfe, "\n"),
+  raw(0xc0, 0xaf, 0xed, 0xa0, 0x80, "\n"),
+  raw("\r\r\n"),
+  raw("x\r"),
+];
 
 describe("bytes, not text (A12)", () => {
   it("A12: readLine() splits only on LF and returns bare CR, CRLF, NUL and invalid UTF-8 byte for byte", async () => {
@@ -105,7 +117,10 @@ describe("a separator split at every offset (A4)", () => {
       expect(await before.readUntil(raw("\r\n\r\n"))).toEqual(head);
       expect(before.bufferedBytes()).toEqual(raw("body\r\n\r\n"));
 
-      const during = await readWhileFeeding(chunks, async (reader) => [await reader.readUntil(raw("\r\n\r\n")), await reader.readUntil(raw("\r\n\r\n"))]);
+      const during = await readWhileFeeding(chunks, async (reader) => [
+        await reader.readUntil(raw("\r\n\r\n")),
+        await reader.readUntil(raw("\r\n\r\n")),
+      ]);
       expect(during).toEqual([head, raw("body\r\n\r\n")]);
     }
   });

@@ -16,9 +16,30 @@ interface AbortCase {
 }
 
 const methods: readonly AbortCase[] = [
-  { name: "read(n)", start: (reader, signal) => reader.read(5, { signal }), partial: "", rest: "hello", eof: false, result: "hello" },
-  { name: "read(-1)", start: (reader, signal) => reader.read(-1, { signal }), partial: "hel", rest: "lo", eof: true, result: "hello" },
-  { name: "readLine()", start: (reader, signal) => reader.readLine({ signal }), partial: "hel", rest: "lo\n", eof: false, result: "hello\n" },
+  {
+    name: "read(n)",
+    start: (reader, signal) => reader.read(5, { signal }),
+    partial: "",
+    rest: "hello",
+    eof: false,
+    result: "hello",
+  },
+  {
+    name: "read(-1)",
+    start: (reader, signal) => reader.read(-1, { signal }),
+    partial: "hel",
+    rest: "lo",
+    eof: true,
+    result: "hello",
+  },
+  {
+    name: "readLine()",
+    start: (reader, signal) => reader.readLine({ signal }),
+    partial: "hel",
+    rest: "lo\n",
+    eof: false,
+    result: "hello\n",
+  },
   {
     name: "readExactly(n)",
     start: (reader, signal) => reader.readExactly(5, { signal }),

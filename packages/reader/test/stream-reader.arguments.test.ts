@@ -38,14 +38,16 @@ describe("StreamReader argument checks (properties)", () => {
         const reader = new StreamReader();
         reader.feedData(bytes("abc"));
         const error = await rejectionOf(reader.readExactly(n));
-        expect(error).toEqual(new RangeError(`Cannot read exactly ${n} bytes: readexactly size can not be less than zero`));
+        expect(error).toEqual(
+          new RangeError(`Cannot read exactly ${n} bytes: readexactly size can not be less than zero`),
+        );
         expect(buffered(reader)).toBe("abc");
       }),
       { numRuns: fc.readConfigureGlobal().numRuns ?? 100 },
     );
   });
 
-  it("a limit that is a positive integer splits lines into limit-sized pieces under overflow \"chunk\" and loses no byte", async () => {
+  it('a limit that is a positive integer splits lines into limit-sized pieces under overflow "chunk" and loses no byte', async () => {
     await fc.assert(
       fc.asyncProperty(fc.integer({ min: 1, max: 6 }), fc.stringMatching(/^[a-z\n]{0,30}$/), async (limit, data) => {
         const reader = new StreamReader({ limit, overflow: "chunk" });
@@ -61,7 +63,7 @@ describe("StreamReader argument checks (properties)", () => {
 });
 
 describe("StreamReader.readUntil() default separator", () => {
-  it("readUntil() with no separator reads through \"\\n\", as asyncio's readuntil() does", async () => {
+  it('readUntil() with no separator reads through "\\n", as asyncio\'s readuntil() does', async () => {
     const reader = new StreamReader();
     reader.feedData(bytes("one\ntwo"));
     expect(text(await reader.readUntil())).toBe("one\n");
@@ -80,7 +82,9 @@ describe("readDeadline() argument checks", () => {
   it("a deadline beyond setTimeout()'s range is refused instead of firing after 1 ms", () => {
     const reader = new StreamReader();
     expect(() => readDeadline(reader, { total: 1e10 })).toThrow(
-      new RangeError("Cannot make a read deadline: total should be a positive number of milliseconds up to 2147483647, or Infinity for none, got 10000000000"),
+      new RangeError(
+        "Cannot make a read deadline: total should be a positive number of milliseconds up to 2147483647, or Infinity for none, got 10000000000",
+      ),
     );
     expect(() => readDeadline(reader, { idle: "5" as unknown as number })).toThrow(TypeError);
   });

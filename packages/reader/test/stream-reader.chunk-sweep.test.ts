@@ -14,11 +14,25 @@ import { FOUND_TOO_LONG, NOT_FOUND, type ModelOp, type Outcome, ReaderModel, sta
 
 const codes = (value: string): number[] => Array.from(bytes(value));
 const ok = (value: string): Outcome => ({ ok: true, value: codes(value) });
-const overrun = (message: string, consumed: number): Outcome => ({ ok: false, error: "LimitOverrunError", message, consumed });
-const incomplete = (partial: string): Outcome => ({ ok: false, error: "IncompleteReadError", partial: codes(partial), expected: null });
+const overrun = (message: string, consumed: number): Outcome => ({
+  ok: false,
+  error: "LimitOverrunError",
+  message,
+  consumed,
+});
+const incomplete = (partial: string): Outcome => ({
+  ok: false,
+  error: "IncompleteReadError",
+  partial: codes(partial),
+  expected: null,
+});
 const readLine: ModelOp = { kind: "readLine" };
 const until = (separator: string): ModelOp => ({ kind: "readUntil", separators: [codes(separator)], multi: false });
-const untilAny = (...separators: string[]): ModelOp => ({ kind: "readUntil", separators: separators.map(codes), multi: true });
+const untilAny = (...separators: string[]): ModelOp => ({
+  kind: "readUntil",
+  separators: separators.map(codes),
+  multi: true,
+});
 
 interface SweepCase {
   readonly name: string;
@@ -31,9 +45,22 @@ interface SweepCase {
 }
 
 const cases: readonly SweepCase[] = [
-  { name: "test_readline", input: "chunk1 chunk2 chunk3 \n chunk4", op: readLine, outcome: ok("chunk1 chunk2 chunk3 \n"), buffer: " chunk4" },
+  {
+    name: "test_readline",
+    input: "chunk1 chunk2 chunk3 \n chunk4",
+    op: readLine,
+    outcome: ok("chunk1 chunk2 chunk3 \n"),
+    buffer: " chunk4",
+  },
   { name: "test_readline_nolimit_nowait", input: DATA, op: readLine, outcome: ok("line1\n"), buffer: "line2\nline3\n" },
-  { name: "test_readline_limit (exactly the limit)", limit: 7, input: "1234567\nx", op: readLine, outcome: ok("1234567\n"), buffer: "x" },
+  {
+    name: "test_readline_limit (exactly the limit)",
+    limit: 7,
+    input: "1234567\nx",
+    op: readLine,
+    outcome: ok("1234567\n"),
+    buffer: "x",
+  },
   { name: "test_readline_eof", input: "some data", eof: true, op: readLine, outcome: ok("some data"), buffer: "" },
   {
     name: "test_readline_limit_with_existing_data (found)",
@@ -61,9 +88,28 @@ const cases: readonly SweepCase[] = [
     buffer: "chunk3\n",
   },
   { name: "test_readuntil_multi_chunks", input: "lineAAAxxx", op: until("AAA"), outcome: ok("lineAAA"), buffer: "xxx" },
-  { name: "test_readuntil_multi_chunks_1", input: "QWEaaXYaaa", op: until("aaa"), outcome: ok("QWEaaXYaaa"), buffer: "" },
-  { name: "test_readuntil_bytearray", input: "some data\r\n", op: until("\r\n"), outcome: ok("some data\r\n"), buffer: "" },
-  { name: "test_readuntil_eof", input: "some dataAA", eof: true, op: until("AAA"), outcome: incomplete("some dataAA"), buffer: "" },
+  {
+    name: "test_readuntil_multi_chunks_1",
+    input: "QWEaaXYaaa",
+    op: until("aaa"),
+    outcome: ok("QWEaaXYaaa"),
+    buffer: "",
+  },
+  {
+    name: "test_readuntil_bytearray",
+    input: "some data\r\n",
+    op: until("\r\n"),
+    outcome: ok("some data\r\n"),
+    buffer: "",
+  },
+  {
+    name: "test_readuntil_eof",
+    input: "some dataAA",
+    eof: true,
+    op: until("AAA"),
+    outcome: incomplete("some dataAA"),
+    buffer: "",
+  },
   {
     name: "test_readuntil_limit_found_sep (not found)",
     limit: 3,
@@ -87,7 +133,13 @@ const cases: readonly SweepCase[] = [
     outcome: ok("line 1\n"),
     buffer: "line 2\r",
   },
-  { name: "test_readuntil_multi_separator (earliest end)", input: "ABCDEFG", op: untilAny("DEF", "BCDE"), outcome: ok("ABCDE"), buffer: "FG" },
+  {
+    name: "test_readuntil_multi_separator (earliest end)",
+    input: "ABCDEFG",
+    op: untilAny("DEF", "BCDE"),
+    outcome: ok("ABCDE"),
+    buffer: "FG",
+  },
   {
     name: "test_readuntil_multi_separator_negative_offset",
     input: "dataZAaaa",
@@ -118,8 +170,21 @@ const cases: readonly SweepCase[] = [
     outcome: overrun(NOT_FOUND, 7),
     buffer: "abcdefgh",
   },
-  { name: "multi-separator at EOF", input: "abc\r", eof: true, op: untilAny("\r\n", "\n\n"), outcome: incomplete("abc\r"), buffer: "" },
-  { name: "readExactly", input: "hello world", op: { kind: "readExactly", n: 7 }, outcome: ok("hello w"), buffer: "orld" },
+  {
+    name: "multi-separator at EOF",
+    input: "abc\r",
+    eof: true,
+    op: untilAny("\r\n", "\n\n"),
+    outcome: incomplete("abc\r"),
+    buffer: "",
+  },
+  {
+    name: "readExactly",
+    input: "hello world",
+    op: { kind: "readExactly", n: 7 },
+    outcome: ok("hello w"),
+    buffer: "orld",
+  },
 ];
 
 type Mode = "before" | "after";

@@ -112,20 +112,28 @@ describe("StreamReader pausing the transport (CPython section D)", () => {
   // already overrun the limit. readUntil() can, with a separator longer than limit + 1 bytes.
   it.each([
     ["readExactly(n)", (reader: StreamReader) => reader.readExactly(20), "abcdefghi", "jklmnopqrst"],
-    ["readUntil() with a long separator", (reader: StreamReader) => reader.readUntil(bytes("<separator>")), "ab<separa", "tor>"],
+    [
+      "readUntil() with a long separator",
+      (reader: StreamReader) => reader.readUntil(bytes("<separator>")),
+      "ab<separa",
+      "tor>",
+    ],
     ["read(-1)", (reader: StreamReader) => reader.read(-1), "abcdefghi", "x"],
-  ] as const)("a %s that must wait on a paused reader resumes the transport before waiting", async (_name, start, fed, rest) => {
-    const { reader, transport } = pausedReader(4, fed);
-    expect(transport.calls).toEqual(["pause"]);
-    const read = track(start(reader));
-    await eventLoopTurn();
-    expect(read.settled).toBe(false);
-    expect(transport.calls).toEqual(["pause", "resume"]);
-    expect(String(reader)).toBe("<StreamReader 9 bytes limit=4 waiter=<Promise pending> transport=<Transport>>");
-    reader.feedData(bytes(rest));
-    reader.feedEof();
-    expect(text(await read.promise)).toBe(`${fed}${rest}`.slice(0, 20));
-  });
+  ] as const)(
+    "a %s that must wait on a paused reader resumes the transport before waiting",
+    async (_name, start, fed, rest) => {
+      const { reader, transport } = pausedReader(4, fed);
+      expect(transport.calls).toEqual(["pause"]);
+      const read = track(start(reader));
+      await eventLoopTurn();
+      expect(read.settled).toBe(false);
+      expect(transport.calls).toEqual(["pause", "resume"]);
+      expect(String(reader)).toBe("<StreamReader 9 bytes limit=4 waiter=<Promise pending> transport=<Transport>>");
+      reader.feedData(bytes(rest));
+      reader.feedEof();
+      expect(text(await read.promise)).toBe(`${fed}${rest}`.slice(0, 20));
+    },
+  );
 
   it("readExactly(n > 2 × limit) completes while the feeder feeds only when the transport is not paused", async () => {
     const reader = new StreamReader({ limit: 4 });
@@ -166,7 +174,9 @@ describe("StreamReader pausing the transport (CPython section D)", () => {
     const transport = new FakeTransport();
     reader.setTransport(transport);
     const input = "ab\ncd\n\nefgh\nij\n".repeat(10);
-    const chunks = Array.from({ length: Math.ceil(input.length / 11) }, (_, index) => bytes(input.slice(index * 11, index * 11 + 11)));
+    const chunks = Array.from({ length: Math.ceil(input.length / 11) }, (_, index) =>
+      bytes(input.slice(index * 11, index * 11 + 11)),
+    );
     const lines: string[] = [];
     const consume = (async () => {
       for await (const line of reader) lines.push(text(line));

@@ -48,7 +48,10 @@ describe("StreamReader.peek()", () => {
     expect(await pending).toEqual(bytes("a"));
   });
 
-  it.each([[-1, RangeError], [1.5, TypeError]])("refuses n = %s with %o", async (n, type) => {
+  it.each([
+    [-1, RangeError],
+    [1.5, TypeError],
+  ])("refuses n = %s with %o", async (n, type) => {
     await expect(new StreamReader().peek(n)).rejects.toBeInstanceOf(type);
   });
 });

@@ -10,22 +10,42 @@ const codes = (value: string): number[] => Array.from(value, (char) => char.char
 const byteArb = fc.constantFrom(0x61, 0x62, 0x0a); // "a", "b", "\n"
 
 const SINGLE_SEPARATORS = ["\n", "a", "ab", "ba\n", "aa", "\n\n", "abab"];
-const MULTI_SEPARATORS = [["a", "\n"], ["ab", "b\n"], ["\n", "aab"], ["bb", "a"], ["aaa", "ab"], ["b", "ab", "bab"], ["ba\n", "\n"], ["\n", "abba"], ["a\n", "bbab\n"]];
+const MULTI_SEPARATORS = [
+  ["a", "\n"],
+  ["ab", "b\n"],
+  ["\n", "aab"],
+  ["bb", "a"],
+  ["aaa", "ab"],
+  ["b", "ab", "bab"],
+  ["ba\n", "\n"],
+  ["\n", "abba"],
+  ["a\n", "bbab\n"],
+];
 
 const opArb: fc.Arbitrary<ModelOp> = fc.oneof(
   fc.integer({ min: -1, max: 5 }).map((n): ModelOp => ({ kind: "read", n })),
   fc.constant<ModelOp>({ kind: "readLine" }),
   fc.integer({ min: 0, max: 6 }).map((n): ModelOp => ({ kind: "readExactly", n })),
-  fc.constantFrom(...SINGLE_SEPARATORS).map((separator): ModelOp => ({ kind: "readUntil", separators: [codes(separator)], multi: false })),
-  fc.constantFrom(...MULTI_SEPARATORS).map((separators): ModelOp => ({ kind: "readUntil", separators: separators.map(codes), multi: true })),
+  fc
+    .constantFrom(...SINGLE_SEPARATORS)
+    .map((separator): ModelOp => ({ kind: "readUntil", separators: [codes(separator)], multi: false })),
+  fc
+    .constantFrom(...MULTI_SEPARATORS)
+    .map((separators): ModelOp => ({ kind: "readUntil", separators: separators.map(codes), multi: true })),
 );
 
-type AbortPlan = { readonly at: "never" } | { readonly at: "before" } | { readonly at: "waiting"; readonly afterChunks: number };
+type AbortPlan =
+  | { readonly at: "never" }
+  | { readonly at: "before" }
+  | { readonly at: "waiting"; readonly afterChunks: number };
 
 const abortArb: fc.Arbitrary<AbortPlan> = fc.oneof(
   { weight: 3, arbitrary: fc.constant<AbortPlan>({ at: "never" }) },
   { weight: 1, arbitrary: fc.constant<AbortPlan>({ at: "before" }) },
-  { weight: 2, arbitrary: fc.integer({ min: 0, max: 3 }).map((afterChunks): AbortPlan => ({ at: "waiting", afterChunks })) },
+  {
+    weight: 2,
+    arbitrary: fc.integer({ min: 0, max: 3 }).map((afterChunks): AbortPlan => ({ at: "waiting", afterChunks })),
+  },
 );
 
 /** Abort reasons of every shape, including the reader's own error classes. */
@@ -155,7 +175,12 @@ describe("StreamReader against the asyncio model (fast-check)", () => {
       cutsB: fc.array(fc.integer({ min: 1, max: 5 }), { minLength: 1, maxLength: 6 }),
       ops: fc.array(opArb, { maxLength: 10 }),
     });
-    const run = async (data: readonly number[], sizes: readonly number[], limit: number, ops: readonly ModelOp[]): Promise<unknown[]> => {
+    const run = async (
+      data: readonly number[],
+      sizes: readonly number[],
+      limit: number,
+      ops: readonly ModelOp[],
+    ): Promise<unknown[]> => {
       const reader = new StreamReader({ limit });
       for (const chunk of cut(data, sizes)) reader.feedData(Uint8Array.from(chunk));
       reader.feedEof();

@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { IncompleteReadError, InvalidStateError, LimitOverrunError, ReadInProgressError, StreamReader } from "@asyncstreams/reader";
+import {
+  IncompleteReadError,
+  InvalidStateError,
+  LimitOverrunError,
+  ReadInProgressError,
+  StreamReader,
+} from "@asyncstreams/reader";
 import { bytes, eventLoopTurn, rejectionOf, text, track } from "@asyncstreams/test-utils";
 import { DATA, FakeTransport, RuntimeError, ValueError, buffered } from "./_helpers.js";
 
@@ -17,19 +23,27 @@ describe("StreamReader constructor", () => {
   });
 
   it("rejects a limit that is not a positive integer or Infinity with a RangeError naming limit and the value", () => {
-    expect(() => new StreamReader({ limit: Number.NaN })).toThrow(new RangeError("Cannot create a StreamReader: limit should be a positive integer or Infinity, got NaN"));
+    expect(() => new StreamReader({ limit: Number.NaN })).toThrow(
+      new RangeError("Cannot create a StreamReader: limit should be a positive integer or Infinity, got NaN"),
+    );
     for (const limit of [2.5, 2 ** 53, -Infinity]) expect(() => new StreamReader({ limit })).toThrow(RangeError);
-    expect(() => new StreamReader({ limit: "8" as unknown as number })).toThrow(new TypeError('Cannot create a StreamReader: limit should be a number, got "8" (string)'));
+    expect(() => new StreamReader({ limit: "8" as unknown as number })).toThrow(
+      new TypeError('Cannot create a StreamReader: limit should be a number, got "8" (string)'),
+    );
     expect(new StreamReader({ limit: Infinity }).limit).toBe(Infinity);
   });
 
-  it("limit 2.5 with overflow \"chunk\" is refused: it used to return ab, cd, fg and never e or h", () => {
+  it('limit 2.5 with overflow "chunk" is refused: it used to return ab, cd, fg and never e or h', () => {
     expect(() => new StreamReader({ limit: 2.5, overflow: "chunk" })).toThrow(RangeError);
   });
 
-  it("an unknown option or overflow policy is refused by name (a misspelled policy acted as \"skip\")", async () => {
-    expect(() => new StreamReader({ limt: 8 } as never)).toThrow(new TypeError('Cannot create a StreamReader: unknown option "limt"; the options are limit, overflow and search'));
-    expect(() => new StreamReader({ overflow: "skipp" as never })).toThrow('Cannot create a StreamReader: overflow should be "error", "skip" or "chunk", got "skipp"');
+  it('an unknown option or overflow policy is refused by name (a misspelled policy acted as "skip")', async () => {
+    expect(() => new StreamReader({ limt: 8 } as never)).toThrow(
+      new TypeError('Cannot create a StreamReader: unknown option "limt"; the options are limit, overflow and search'),
+    );
+    expect(() => new StreamReader({ overflow: "skipp" as never })).toThrow(
+      'Cannot create a StreamReader: overflow should be "error", "skip" or "chunk", got "skipp"',
+    );
     const reader = new StreamReader({ limit: 2 });
     reader.feedData(bytes("abcdef\nxy\n"));
     expect(await rejectionOf(reader.readLine({ overflow: "Skip" as never }))).toBeInstanceOf(RangeError);
@@ -154,9 +168,14 @@ describe("StreamReader.feedData() and read() (CPython A2)", () => {
   it("read(n) throws a RangeError naming n for a number that is not an integer, a TypeError for a string, and consumes nothing", async () => {
     const reader = new StreamReader();
     reader.feedData(bytes("abc"));
-    expect(await rejectionOf(reader.read(1.5))).toEqual(new RangeError("Cannot read: n should be an integer (negative: until EOF) or Infinity, got 1.5"));
-    for (const n of [Number.NaN, 2 ** 53, -Infinity]) expect(await rejectionOf(reader.read(n))).toBeInstanceOf(RangeError);
-    expect(await rejectionOf(reader.read("2" as unknown as number))).toEqual(new TypeError('Cannot read: n should be a number, got "2" (string)'));
+    expect(await rejectionOf(reader.read(1.5))).toEqual(
+      new RangeError("Cannot read: n should be an integer (negative: until EOF) or Infinity, got 1.5"),
+    );
+    for (const n of [Number.NaN, 2 ** 53, -Infinity])
+      expect(await rejectionOf(reader.read(n))).toBeInstanceOf(RangeError);
+    expect(await rejectionOf(reader.read("2" as unknown as number))).toEqual(
+      new TypeError('Cannot read: n should be a number, got "2" (string)'),
+    );
     expect(buffered(reader)).toBe("abc");
     expect(text(await reader.read(Infinity))).toBe("abc");
   });
@@ -283,12 +302,17 @@ describe("StreamReader.readExactly() (CPython A5)", () => {
     expect(await rejectionOf(reader.readExactly(-1))).toBeInstanceOf(RangeError);
   });
 
-  it("readExactly() throws a RangeError naming n for a non-integer, and never calls \"5\" a non-integer", async () => {
+  it('readExactly() throws a RangeError naming n for a non-integer, and never calls "5" a non-integer', async () => {
     const reader = new StreamReader();
     reader.feedData(bytes("abc"));
-    expect(await rejectionOf(reader.readExactly(1.5))).toEqual(new RangeError("Cannot read exactly: n should be a non-negative integer, got 1.5"));
-    for (const n of [Number.NaN, Infinity, 2 ** 53]) expect(await rejectionOf(reader.readExactly(n))).toBeInstanceOf(RangeError);
-    expect(await rejectionOf(reader.readExactly("5" as unknown as number))).toEqual(new TypeError('Cannot read exactly: n should be a number, got "5" (string)'));
+    expect(await rejectionOf(reader.readExactly(1.5))).toEqual(
+      new RangeError("Cannot read exactly: n should be a non-negative integer, got 1.5"),
+    );
+    for (const n of [Number.NaN, Infinity, 2 ** 53])
+      expect(await rejectionOf(reader.readExactly(n))).toBeInstanceOf(RangeError);
+    expect(await rejectionOf(reader.readExactly("5" as unknown as number))).toEqual(
+      new TypeError('Cannot read exactly: n should be a number, got "5" (string)'),
+    );
     expect(buffered(reader)).toBe("abc");
   });
 });
@@ -352,7 +376,9 @@ describe("StreamReader concurrent reads (CPython section D)", () => {
       await eventLoopTurn();
       const error = await rejectionOf(second(reader));
       expect(error).toBeInstanceOf(ReadInProgressError);
-      expect((error as Error).message).toBe(`${method}() called while another read is already waiting for incoming data: await the pending readLine() first`);
+      expect((error as Error).message).toBe(
+        `${method}() called while another read is already waiting for incoming data: await the pending readLine() first`,
+      );
       expect(first.settled).toBe(false);
       reader.feedData(bytes("line\n"));
       expect(text(await first.promise)).toBe("line\n");
@@ -364,15 +390,20 @@ describe("StreamReader concurrent reads (CPython section D)", () => {
     ["readUntil()", (reader: StreamReader) => reader.readUntil(bytes(";")), "readUntil"],
     ["read(-1)", (reader: StreamReader) => reader.read(-1), "read"],
     ["peek()", (reader: StreamReader) => reader.peek(1), "peek"],
-  ] as const)("ReadInProgressError names the waiting %s as well as the refused read, and says to await it", async (_name, first, waiting) => {
-    const reader = new StreamReader();
-    const pending = track(first(reader));
-    await eventLoopTurn();
-    const error = await rejectionOf(reader.readLine());
-    expect((error as Error).message).toBe(`readLine() called while another read is already waiting for incoming data: await the pending ${waiting}() first`);
-    reader.feedEof();
-    await pending.promise.catch(() => undefined);
-  });
+  ] as const)(
+    "ReadInProgressError names the waiting %s as well as the refused read, and says to await it",
+    async (_name, first, waiting) => {
+      const reader = new StreamReader();
+      const pending = track(first(reader));
+      await eventLoopTurn();
+      const error = await rejectionOf(reader.readLine());
+      expect((error as Error).message).toBe(
+        `readLine() called while another read is already waiting for incoming data: await the pending ${waiting}() first`,
+      );
+      reader.feedEof();
+      await pending.promise.catch(() => undefined);
+    },
+  );
 
   it("a second read that can complete from the buffer does not wait, so it does not conflict (as in asyncio)", async () => {
     const reader = new StreamReader();
@@ -389,7 +420,9 @@ describe("StreamReader concurrent reads (CPython section D)", () => {
     const first = reader.read(1);
     await eventLoopTurn();
     const error = await rejectionOf(reader[Symbol.asyncIterator]().next());
-    expect((error as Error).message).toBe("readLine() called while another read is already waiting for incoming data: await the pending read() first");
+    expect((error as Error).message).toBe(
+      "readLine() called while another read is already waiting for incoming data: await the pending read() first",
+    );
     reader.feedEof();
     expect((await first).length).toBe(0);
   });

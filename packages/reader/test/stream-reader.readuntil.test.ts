@@ -55,12 +55,15 @@ describe("StreamReader.readUntil() (CPython A4)", () => {
     [["aaa"], "aaa"],
     [["Xaaa"], "Xaaa"],
     [["XXX", "a", "a", "a"], "XXXaaa"],
-  ])("test_readuntil_multi_chunks_1: chunks %j read until b'aaa' give %j and leave nothing", async (chunks, expected) => {
-    const reader = new StreamReader();
-    for (const chunk of chunks) reader.feedData(bytes(chunk));
-    expect(text(await reader.readUntil(bytes("aaa")))).toBe(expected);
-    expect(buffered(reader)).toBe("");
-  });
+  ])(
+    "test_readuntil_multi_chunks_1: chunks %j read until b'aaa' give %j and leave nothing",
+    async (chunks, expected) => {
+      const reader = new StreamReader();
+      for (const chunk of chunks) reader.feedData(bytes(chunk));
+      expect(text(await reader.readUntil(bytes("aaa")))).toBe(expected);
+      expect(buffered(reader)).toBe("");
+    },
+  );
 
   it("test_readuntil_eof: EOF before the separator throws IncompleteReadError with everything buffered and empties the buffer", async () => {
     const reader = new StreamReader();

@@ -30,7 +30,7 @@ describe("StreamReader.toString(), asyncio's repr() (CPython A10)", () => {
     expect(String(reader)).toBe("<StreamReader exception=RuntimeError()>");
   });
 
-  it("shows a stored exception with a message as Name(\"message\"), and a non-Error as its string", () => {
+  it('shows a stored exception with a message as Name("message"), and a non-Error as its string', () => {
     const reader = new StreamReader();
     reader.setException(new TypeError('bad "thing"'));
     expect(String(reader)).toBe('<StreamReader exception=TypeError("bad \\"thing\\"")>');
@@ -62,7 +62,9 @@ describe("StreamReader.toString(), asyncio's repr() (CPython A10)", () => {
     reader.feedData(bytes("abc"));
     reader.setException(new RuntimeError());
     reader.feedEof();
-    expect(String(reader)).toBe("<StreamReader 3 bytes eof limit=1 exception=RuntimeError() transport=<Transport> paused>");
+    expect(String(reader)).toBe(
+      "<StreamReader 3 bytes eof limit=1 exception=RuntimeError() transport=<Transport> paused>",
+    );
     const waiting = new StreamReader({ limit: 2 });
     const read = waiting.read(1);
     waiting.setException(new RuntimeError("x"));

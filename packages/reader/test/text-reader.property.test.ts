@@ -33,7 +33,12 @@ const scenario = fc
   .map(({ encoding, newline, pieces, cuts, aborts }) => {
     // Only characters the encoding has, so that encoding and decoding round-trip.
     const allowed = new Set([...encoding.chars, "\r", "\n"]);
-    const textValue = pieces.join("").split("").filter((char) => allowed.has(char)).join("").normalize("NFC");
+    const textValue = pieces
+      .join("")
+      .split("")
+      .filter((char) => allowed.has(char))
+      .join("")
+      .normalize("NFC");
     return { encoding: encoding.label, newline, textValue, cuts, aborts };
   });
 
@@ -107,9 +112,13 @@ describe("TextReader against Python's line splitting (differential)", () => {
             // Never two aborted reads in a row: the next read waits for data.
             if (!justAborted && aborts[abortIndex++ % Math.max(1, aborts.length)] === true) {
               justAborted = true;
-              // An abort before anything can be returned consumes nothing; after (the wait past a CR), the line comes back.
+              // An abort before anything can be returned consumes nothing; after (the wait past a CR),
+              // the line comes back.
               const controller = new AbortController();
-              const read = text.readLine({ signal: controller.signal }).then((line) => ({ line }), (error: unknown) => ({ error }));
+              const read = text.readLine({ signal: controller.signal }).then(
+                (line) => ({ line }),
+                (error: unknown) => ({ error }),
+              );
               controller.abort(new Error("fuzz abort"));
               const outcome = await read;
               if ("line" in outcome) {

@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { IncompleteReadError, LimitOverrunError, StreamReader, TextDecodeError, TextReader } from "@asyncstreams/reader";
+import {
+  IncompleteReadError,
+  LimitOverrunError,
+  StreamReader,
+  TextDecodeError,
+  TextReader,
+} from "@asyncstreams/reader";
 import type { TextReaderOptions } from "@asyncstreams/reader";
 import { bytes, eventLoopTurn, text, track } from "@asyncstreams/test-utils";
 
@@ -52,11 +58,22 @@ describe("TextReader", () => {
 
     it("newline '\\n' (the default) ends lines at LF, taking a CR before it as part of the ending", async () => {
       expect(await lines(new TextReader(fed("a\nb\r\nc\rd\r\r\ne")))).toEqual(["a", "b", "c\rd\r", "e"]);
-      expect(await lines(new TextReader(fed("a\r\nb\rc\nd"), { newline: "\n", keepEnds: true }))).toEqual(["a\r\n", "b\rc\n", "d"]);
+      expect(await lines(new TextReader(fed("a\r\nb\rc\nd"), { newline: "\n", keepEnds: true }))).toEqual([
+        "a\r\n",
+        "b\rc\n",
+        "d",
+      ]);
     });
 
     it("newline 'any' ends lines at LF, CRLF and a bare CR, as Python's universal newlines", async () => {
-      expect(await lines(new TextReader(fed("a\nb\r\nc\rd\r\r\ne"), { newline: "any" }))).toEqual(["a", "b", "c", "d", "", "e"]);
+      expect(await lines(new TextReader(fed("a\nb\r\nc\rd\r\r\ne"), { newline: "any" }))).toEqual([
+        "a",
+        "b",
+        "c",
+        "d",
+        "",
+        "e",
+      ]);
     });
 
     it("newline 'any' with keepEnds translates every ending to \\n, as Python's newline=None does", async () => {
@@ -100,7 +117,12 @@ describe("TextReader", () => {
       for (let cut = 0; cut <= input.length; cut++) {
         expect(await linesOverChunks(splitAt(input, cut), { newline: "any" }), `cut at ${cut}`).toEqual(expected);
       }
-      expect(await linesOverChunks(Array.from(input, (byte) => new Uint8Array([byte])), { newline: "any" })).toEqual(expected);
+      expect(
+        await linesOverChunks(
+          Array.from(input, (byte) => new Uint8Array([byte])),
+          { newline: "any" },
+        ),
+      ).toEqual(expected);
     });
 
     it("newline 'any': an abort while waiting past a CR returns the line instead of losing it, and the LF that follows is still its CRLF's", async () => {
@@ -126,7 +148,10 @@ describe("TextReader", () => {
 
     it("newline '\\r\\n' ends lines at CRLF only: a bare CR or LF is part of the line", async () => {
       expect(await lines(new TextReader(fed("a\nb\rc\r\nd"), { newline: "\r\n" }))).toEqual(["a\nb\rc", "d"]);
-      expect(await lines(new TextReader(fed("a\r\nb\r"), { newline: "\r\n", keepEnds: true }))).toEqual(["a\r\n", "b\r"]);
+      expect(await lines(new TextReader(fed("a\r\nb\r"), { newline: "\r\n", keepEnds: true }))).toEqual([
+        "a\r\n",
+        "b\r",
+      ]);
     });
 
     for (const newline of ["any", "\n", "\r\n"] as const) {
@@ -170,7 +195,9 @@ describe("TextReader", () => {
     });
 
     it("decodes a single-byte encoding given by label, and names it canonically", async () => {
-      const text = new TextReader(fed(new Uint8Array([0x63, 0x61, 0x66, 0xe9, 0x0d, 0x0a, 0x6e, 0xef, 0x76, 0x65])), { encoding: "latin1" });
+      const text = new TextReader(fed(new Uint8Array([0x63, 0x61, 0x66, 0xe9, 0x0d, 0x0a, 0x6e, 0xef, 0x76, 0x65])), {
+        encoding: "latin1",
+      });
       expect(text.encoding).toBe("windows-1252");
       expect(await lines(text)).toEqual(["caf\u00e9", "n\u00efve"]);
     });
@@ -276,7 +303,13 @@ describe("TextReader", () => {
           await eventLoopTurn();
         }
         reader.feedEof();
-        expect(await script, `cut at ${cut}`).toEqual({ size: 5, binary: payload, name: "NAME", value: "\u00e9\u00e9", rest: "bye" });
+        expect(await script, `cut at ${cut}`).toEqual({
+          size: 5,
+          binary: payload,
+          name: "NAME",
+          value: "\u00e9\u00e9",
+          rest: "bye",
+        });
       }
     });
 

@@ -11,8 +11,15 @@ export function checkTimeouts(action: string, timeouts: TlsTimeouts): void {
   for (const name of ["handshakeTimeout", "shutdownTimeout"] as const) {
     const value: unknown = timeouts[name];
     if (value === undefined || (typeof value === "number" && value > 0 && value <= MAX_TIMER_DELAY)) continue;
-    const shown = typeof value === "string" ? `"${value}" (string)` : typeof value === "number" ? String(value) : `a value of type ${typeof value}`;
+    const shown =
+      typeof value === "string"
+        ? `"${value}" (string)`
+        : typeof value === "number"
+          ? String(value)
+          : `a value of type ${typeof value}`;
     const error = typeof value === "number" ? RangeError : TypeError;
-    throw new error(`${action}: ${name} should be a positive number of milliseconds up to ${MAX_TIMER_DELAY}, got ${shown}`);
+    throw new error(
+      `${action}: ${name} should be a positive number of milliseconds up to ${MAX_TIMER_DELAY}, got ${shown}`,
+    );
   }
 }

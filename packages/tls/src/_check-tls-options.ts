@@ -7,11 +7,41 @@ import { checkTimeouts } from "./_check-timeouts.js";
  * declarations gain an option this list lacks, so the two cannot drift apart.
  */
 const TLS_OPTION_NAMES = [
-  "serverName", "alpnProtocols", "key", "cert", "ca", "pfx", "passphrase", "crl", "dhparam", "ecdhCurve", "ciphers", "sigalgs",
-  "honorCipherOrder", "minVersion", "maxVersion", "secureOptions", "secureProtocol", "sessionIdContext", "ticketKeys",
-  "sessionTimeout", "clientCertEngine", "privateKeyEngine", "privateKeyIdentifier", "allowPartialTrustChain", "secureContext",
-  "enableTrace", "requestCert", "rejectUnauthorized", "SNICallback", "ALPNCallback", "checkServerIdentity", "session",
-  "minDHSize", "pskCallback", "pskIdentityHint",
+  "serverName",
+  "alpnProtocols",
+  "key",
+  "cert",
+  "ca",
+  "pfx",
+  "passphrase",
+  "crl",
+  "dhparam",
+  "ecdhCurve",
+  "ciphers",
+  "sigalgs",
+  "honorCipherOrder",
+  "minVersion",
+  "maxVersion",
+  "secureOptions",
+  "secureProtocol",
+  "sessionIdContext",
+  "ticketKeys",
+  "sessionTimeout",
+  "clientCertEngine",
+  "privateKeyEngine",
+  "privateKeyIdentifier",
+  "allowPartialTrustChain",
+  "secureContext",
+  "enableTrace",
+  "requestCert",
+  "rejectUnauthorized",
+  "SNICallback",
+  "ALPNCallback",
+  "checkServerIdentity",
+  "session",
+  "minDHSize",
+  "pskCallback",
+  "pskIdentityHint",
 ] as const satisfies readonly (keyof TlsOptions)[];
 
 /** Compile-time proof that the list covers the type: this is `true` only when nothing is missing. */
@@ -44,12 +74,20 @@ export const SERVER_NAMES: readonly string[] = [...CONNECTION_NAMES, "onHandshak
  * @throws {TypeError} When `tls` is not an object or holds a name `TlsOptions` does not have.
  */
 export function checkTlsOptions(action: string, tls: unknown): void {
-  if (typeof tls !== "object" || tls === null) throw new TypeError(`${action}: tls should be an object of TLS options, got ${tls === null ? "null" : typeof tls}`);
+  if (typeof tls !== "object" || tls === null)
+    throw new TypeError(`${action}: tls should be an object of TLS options, got ${tls === null ? "null" : typeof tls}`);
   for (const [name, value] of Object.entries(tls)) {
     if (value === undefined || KNOWN.has(name)) continue;
     const lower = name.toLowerCase();
-    const hint = MOVED[name] ?? TLS_OPTION_NAMES.find((known) => known.toLowerCase() === lower)?.replace(/.*/, (known) => `did you mean "${known}"?`);
-    throw new TypeError(`${action}: unknown TLS option "${name}"; ${hint ?? "see TlsOptions for the names (Node's tls options, with serverName and alpnProtocols renamed)"}`);
+    const hint =
+      MOVED[name] ??
+      TLS_OPTION_NAMES.find((known) => known.toLowerCase() === lower)?.replace(
+        /.*/,
+        (known) => `did you mean "${known}"?`,
+      );
+    throw new TypeError(
+      `${action}: unknown TLS option "${name}"; ${hint ?? "see TlsOptions for the names (Node's tls options, with serverName and alpnProtocols renamed)"}`,
+    );
   }
 }
 
@@ -63,16 +101,32 @@ export function checkTlsOptions(action: string, tls: unknown): void {
  * @param options The whole options object.
  * @param server Whether this starts a server.
  */
-export function checkTlsCall(action: string, options: { readonly tls?: unknown; readonly ssl?: unknown } & TlsTimeouts, server: boolean): void {
+export function checkTlsCall(
+  action: string,
+  options: { readonly tls?: unknown; readonly ssl?: unknown } & TlsTimeouts,
+  server: boolean,
+): void {
   if (typeof options !== "object" || options === null) throw new TypeError(`${action}: options should be an object`);
-  if (options.ssl !== undefined) throw new TypeError(`${action}: unknown option "ssl"; asyncio's ssl= is tls here: { tls: { ca, serverName, ... } }`);
+  if (options.ssl !== undefined)
+    throw new TypeError(
+      `${action}: unknown option "ssl"; asyncio's ssl= is tls here: { tls: { ca, serverName, ... } }`,
+    );
   checkTimeouts(action, options);
   if (options.tls === undefined && !server) return;
   checkTlsOptions(action, options.tls);
   if (!server) return;
   const tls = options.tls as TlsOptions;
   const hasKeyPair = tls.key !== undefined && tls.cert !== undefined;
-  if (hasKeyPair || tls.pfx !== undefined || tls.SNICallback !== undefined || tls.secureContext !== undefined || tls.pskCallback !== undefined) return;
+  if (
+    hasKeyPair ||
+    tls.pfx !== undefined ||
+    tls.SNICallback !== undefined ||
+    tls.secureContext !== undefined ||
+    tls.pskCallback !== undefined
+  )
+    return;
   const missing = tls.key !== undefined ? "cert" : tls.cert !== undefined ? "key" : "key and cert";
-  throw new TypeError(`${action}: tls has no ${missing}; pass the server's key and cert (or pfx, or an SNICallback), or every client's handshake fails`);
+  throw new TypeError(
+    `${action}: tls has no ${missing}; pass the server's key and cert (or pfx, or an SNICallback), or every client's handshake fails`,
+  );
 }

@@ -36,7 +36,11 @@ function prepare(options: StartTlsOptions): StartTlsOptions {
  * A failed handshake has already failed the connection; it is reported to `onHandshakeError` and
  * the callback is not called.
  */
-export function secureOnClient(onClient: ClientConnectedCallback, options: StartTlsOptions, onHandshakeError: HandshakeErrorHandler | undefined): SecureServing {
+export function secureOnClient(
+  onClient: ClientConnectedCallback,
+  options: StartTlsOptions,
+  onHandshakeError: HandshakeErrorHandler | undefined,
+): SecureServing {
   const { handshakeTimeout = DEFAULT_HANDSHAKE_TIMEOUT, shutdownTimeout } = options;
   let prepared = prepare(options);
   return {
@@ -47,7 +51,10 @@ export function secureOnClient(onClient: ClientConnectedCallback, options: Start
       try {
         await writer.startTls({ ...prepared, handshakeTimeout, [HANDSHAKE_STARTED_AT]: accepted });
       } catch (error) {
-        onHandshakeError?.(renameAction(error, "Cannot accept a TLS connection"), { message: "TLS handshake failed", peername: writer.getExtraInfo("peername") });
+        onHandshakeError?.(renameAction(error, "Cannot accept a TLS connection"), {
+          message: "TLS handshake failed",
+          peername: writer.getExtraInfo("peername"),
+        });
         return;
       }
       await onClient(reader, writer);

@@ -23,6 +23,7 @@ export async function startTlsOrClose(writer: StreamWriter, options: StartTlsOpt
  * @returns `error` itself.
  */
 export function renameAction(error: unknown, action: string): unknown {
-  if (error instanceof Error && error.message.startsWith(START_TLS)) error.message = action + error.message.slice(START_TLS.length);
+  if (error instanceof Error && error.message.startsWith(START_TLS))
+    error.message = action + error.message.slice(START_TLS.length);
   return error;
 }

@@ -46,6 +46,10 @@ export async function openConnection(options: OpenConnectionOptions): Promise<St
   checkTlsCall("Cannot open a TLS connection", options, false);
   const { tls = {}, handshakeTimeout, shutdownTimeout, ...plain } = options;
   const streams = await openPlainConnection(asTlsCall(plain, "Cannot open a TLS connection", CONNECTION_NAMES));
-  await startTlsOrClose(streams.writer, { ...tls, handshakeTimeout, shutdownTimeout, signal: options.signal }, "Cannot open a TLS connection");
+  await startTlsOrClose(
+    streams.writer,
+    { ...tls, handshakeTimeout, shutdownTimeout, signal: options.signal },
+    "Cannot open a TLS connection",
+  );
   return streams;
 }

@@ -39,9 +39,14 @@ export interface OpenUnixConnectionOptions extends PlainOptions, TlsTimeouts {
 export async function openUnixConnection(options: OpenUnixConnectionOptions): Promise<Streams> {
   checkTlsCall("Cannot open a TLS Unix connection", options, false);
   const { tls, handshakeTimeout, shutdownTimeout, ...plain } = options;
-  if (typeof tls?.serverName !== "string") throw new TypeError("Cannot open a TLS Unix connection: tls.serverName is required");
+  if (typeof tls?.serverName !== "string")
+    throw new TypeError("Cannot open a TLS Unix connection: tls.serverName is required");
   const marked = asTlsCall(plain, "Cannot open a TLS Unix connection", CONNECTION_NAMES);
   const streams = await openPlainUnixConnection(marked);
-  await startTlsOrClose(streams.writer, { ...tls, handshakeTimeout, shutdownTimeout, signal: options.signal }, "Cannot open a TLS Unix connection");
+  await startTlsOrClose(
+    streams.writer,
+    { ...tls, handshakeTimeout, shutdownTimeout, signal: options.signal },
+    "Cannot open a TLS Unix connection",
+  );
   return streams;
 }

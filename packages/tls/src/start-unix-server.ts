@@ -45,8 +45,12 @@ export interface StartUnixServerOptions extends PlainOptions, TlsTimeouts {
  * }, { path: "/tmp/app.sock", tls: { key, cert } });
  * ```
  */
-export async function startUnixServer(onClient: ClientConnectedCallback, options: StartUnixServerOptions): Promise<TlsServer> {
-  if (typeof onClient !== "function") throw new TypeError("Cannot start a TLS Unix server: onClient must be a function");
+export async function startUnixServer(
+  onClient: ClientConnectedCallback,
+  options: StartUnixServerOptions,
+): Promise<TlsServer> {
+  if (typeof onClient !== "function")
+    throw new TypeError("Cannot start a TLS Unix server: onClient must be a function");
   checkTlsCall("Cannot start a TLS Unix server", options, true);
   const { tls, handshakeTimeout, shutdownTimeout, onHandshakeError, ...plain } = options;
   const serving = secureOnClient(onClient, { ...tls, handshakeTimeout, shutdownTimeout }, onHandshakeError);

@@ -8,8 +8,19 @@ type RenamedNodeOptions = "servername" | "ALPNProtocols";
  * timeouts, socket flags), so inside `tls` they would be ignored or break the connection.
  */
 type ConnectionLevelOptions =
-  | "host" | "port" | "path" | "socket" | "lookup" | "timeout" | "handshakeTimeout"
-  | "allowHalfOpen" | "pauseOnConnect" | "noDelay" | "keepAlive" | "keepAliveInitialDelay" | "highWaterMark";
+  | "host"
+  | "port"
+  | "path"
+  | "socket"
+  | "lookup"
+  | "timeout"
+  | "handshakeTimeout"
+  | "allowHalfOpen"
+  | "pauseOnConnect"
+  | "noDelay"
+  | "keepAlive"
+  | "keepAliveInitialDelay"
+  | "highWaterMark";
 
 /** Options retyped below: Node types them with `Buffer`, and any `Uint8Array` works at run time. */
 type RetypedOptions = "key" | "cert" | "ca" | "pfx" | "pskCallback";
@@ -32,7 +43,11 @@ type Material = string | Uint8Array;
  * import type { TlsOptions } from "@asyncstreams/tls";
  *
  * const client: TlsOptions = { ca: "-----BEGIN CERTIFICATE-----...", serverName: "localhost" };
- * const server: TlsOptions = { key: "-----BEGIN PRIVATE KEY-----...", cert: "-----BEGIN CERTIFICATE-----...", minVersion: "TLSv1.3" };
+ * const server: TlsOptions = {
+ *   key: "-----BEGIN PRIVATE KEY-----...",
+ *   cert: "-----BEGIN CERTIFICATE-----...",
+ *   minVersion: "TLSv1.3",
+ * };
  * ```
  */
 export interface TlsOptions

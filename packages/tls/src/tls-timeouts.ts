@@ -9,7 +9,10 @@
  * ```
  */
 export interface TlsTimeouts {
-  /** A handshake that takes longer fails with `ERR_ASYNCSTREAMS_TLS_HANDSHAKE_TIMEOUT` and the socket is closed. Default 60,000. */
+  /**
+   * A handshake that takes longer fails with `ERR_ASYNCSTREAMS_TLS_HANDSHAKE_TIMEOUT` and the socket is
+   * closed. Default 60,000.
+   */
   handshakeTimeout?: number | undefined;
   /** A TLS close that takes longer is aborted, so `waitClosed()` never waits longer. Default 30,000. */
   shutdownTimeout?: number | undefined;

@@ -15,7 +15,10 @@ import { HOST, closeAtEnd, closeServerAtEnd, portOf, sha256 } from "@asyncstream
 export const MARGIN = 1_500;
 
 /** Our TLS server on 127.0.0.1:0 with failures collected; closed at the end of the test. */
-export async function startTlsServer(onClient: ClientConnectedCallback, options: Partial<StartServerOptions> = {}): Promise<{ server: Server; failures: unknown[]; firstFailure: Promise<unknown> }> {
+export async function startTlsServer(
+  onClient: ClientConnectedCallback,
+  options: Partial<StartServerOptions> = {},
+): Promise<{ server: Server; failures: unknown[]; firstFailure: Promise<unknown> }> {
   const failures: unknown[] = [];
   const first = deferred<unknown>();
   const server = await startServer(onClient, {

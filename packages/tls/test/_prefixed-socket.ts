@@ -77,7 +77,12 @@ export interface PrefixedTlsClient {
  * `prefix` written in front of the ClientHello; with `splitAt`, the first `splitAt` bytes of that
  * write arrive on their own. Destroyed at the end of the test.
  */
-export async function connectWithPrefix(port: number, prefix: Uint8Array, tls: ConnectionOptions, splitAt?: number): Promise<PrefixedTlsClient> {
+export async function connectWithPrefix(
+  port: number,
+  prefix: Uint8Array,
+  tls: ConnectionOptions,
+  splitAt?: number,
+): Promise<PrefixedTlsClient> {
   const raw = netConnect({ host: HOST, port });
   raw.on("error", () => undefined);
   onTestFinished(() => {

@@ -7,8 +7,16 @@ import { HOST, closeAtEnd, portOf } from "@asyncstreams/test-utils/node";
 import { startTlsServer } from "./_faults-helpers.js";
 
 /** A TLS client's session after one round trip (TLS 1.3 sends its tickets after the handshake). */
-async function sessionAfterRoundTrip(port: number, serverName: string, session?: Buffer): Promise<{ session: Buffer | undefined; reused: boolean }> {
-  const { reader, writer } = await openConnection({ host: HOST, port, tls: { ca: CA, serverName, ...(session === undefined ? {} : { session }) } });
+async function sessionAfterRoundTrip(
+  port: number,
+  serverName: string,
+  session?: Buffer,
+): Promise<{ session: Buffer | undefined; reused: boolean }> {
+  const { reader, writer } = await openConnection({
+    host: HOST,
+    port,
+    tls: { ca: CA, serverName, ...(session === undefined ? {} : { session }) },
+  });
   closeAtEnd(writer);
   const socket = writer.getExtraInfo("sslObject") as TLSSocket;
   writer.write(bytes("hello\n"));

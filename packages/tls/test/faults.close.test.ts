@@ -8,7 +8,15 @@ import { TlsError, openConnection } from "@asyncstreams/tls";
 import { connectWithPrefix } from "./_prefixed-socket.js";
 import { bytes, concat, deferred, text, until, within } from "@asyncstreams/test-utils";
 import { CA, SELF_SIGNED, SERVER } from "@asyncstreams/test-utils/certs";
-import { HOST, closeAtEnd, collect, portFrom, portOf, startRawServer, tcpSocketHandles } from "@asyncstreams/test-utils/node";
+import {
+  HOST,
+  closeAtEnd,
+  collect,
+  portFrom,
+  portOf,
+  startRawServer,
+  tcpSocketHandles,
+} from "@asyncstreams/test-utils/node";
 import { spawnPython, startNodeTlsPeer } from "./_helpers.js";
 import { MARGIN, echoThroughTls, gone, neverCalled, rawClient, startPlain, startTlsServer } from "./_faults-helpers.js";
 
@@ -48,14 +56,23 @@ describe("TLS faults (reliability table, rows D)", () => {
       const raw = await startNodeTlsPeer((secure) => {
         secure.pause(); // never reads again
       });
-      const { writer } = await within(openConnection({ host: HOST, port: raw.port, tls: { ca: CA }, shutdownTimeout: 300 }));
+      const { writer } = await within(
+        openConnection({ host: HOST, port: raw.port, tls: { ca: CA }, shutdownTimeout: 300 }),
+      );
       closeAtEnd(writer);
       writer.write(new Uint8Array(32 * 1024 * 1024));
       await new Promise((resolve) => setTimeout(resolve, 50));
       expect((writer.transport as Transport).getWriteBufferSize()).toBeGreaterThan(0);
       const started = Date.now();
       writer.close();
-      const error: unknown = await within(writer.waitClosed().then(() => undefined, (failure: unknown) => failure), 300 + MARGIN, "waitClosed() after the shutdown timeout");
+      const error: unknown = await within(
+        writer.waitClosed().then(
+          () => undefined,
+          (failure: unknown) => failure,
+        ),
+        300 + MARGIN,
+        "waitClosed() after the shutdown timeout",
+      );
       const elapsed = Date.now() - started;
       expect(error).toBeInstanceOf(TlsError);
       expect((error as TlsError).code).toBe("ERR_ASYNCSTREAMS_TLS_SHUTDOWN_TIMEOUT");
@@ -69,7 +86,10 @@ describe("TLS faults (reliability table, rows D)", () => {
           writer.write(new Uint8Array(32 * 1024 * 1024));
           const started = Date.now();
           writer.close();
-          const error = await writer.waitClosed().then(() => undefined, (failure: unknown) => failure);
+          const error = await writer.waitClosed().then(
+            () => undefined,
+            (failure: unknown) => failure,
+          );
           outcome.resolve({ error, elapsed: Date.now() - started });
         },
         { shutdownTimeout: 300 },
@@ -93,7 +113,11 @@ describe("TLS faults (reliability table, rows D)", () => {
       const { reader, writer } = await within(openConnection({ host: HOST, port: raw.port, tls: { ca: CA } }));
       closeAtEnd(writer);
       expect(text(await within(reader.readLine()))).toBe("valid\n");
-      const error: unknown = await within(reader.read().catch((failure: unknown) => failure), 5_000, "the read after the corrupted record");
+      const error: unknown = await within(
+        reader.read().catch((failure: unknown) => failure),
+        5_000,
+        "the read after the corrupted record",
+      );
       expect(error).toBeInstanceOf(TlsError);
       expect((error as TlsError).code).toMatch(/^ERR_SSL_/);
       writer.close();
@@ -127,11 +151,17 @@ describe("TLS faults (reliability table, rows D)", () => {
 
   describe("D11: STARTTLS plaintext injection (CVE-2011-0411)", () => {
     /** A server that upgrades after the STARTTLS line and reports every read after the upgrade. */
-    async function startInjectionTarget(): Promise<{ server: Server; outcome: Promise<{ upgrade: unknown; reads: unknown[] }> }> {
+    async function startInjectionTarget(): Promise<{
+      server: Server;
+      outcome: Promise<{ upgrade: unknown; reads: unknown[] }>;
+    }> {
       const done = deferred<{ upgrade: unknown; reads: unknown[] }>();
       const server = await startPlain(async (reader, writer) => {
         expect(text(await reader.readLine())).toBe("STARTTLS\r\n");
-        const upgrade = await writer.startTls({ ...SERVER }).then(() => "upgraded", (error: unknown) => error);
+        const upgrade = await writer.startTls({ ...SERVER }).then(
+          () => "upgraded",
+          (error: unknown) => error,
+        );
         const reads: unknown[] = [];
         for (let i = 0; i < 3; i++) reads.push(await reader.readLine().then(text, (error: unknown) => error));
         done.resolve({ upgrade, reads });
@@ -141,7 +171,10 @@ describe("TLS faults (reliability table, rows D)", () => {
 
     it("fails the handshake when the injected line arrives in one segment with STARTTLS and the ClientHello, and never returns it", async () => {
       const { server, outcome } = await startInjectionTarget();
-      const client = await connectWithPrefix(portOf(server), bytes("STARTTLS\r\nINJECTED\r\n"), { ca: CA, servername: "localhost" });
+      const client = await connectWithPrefix(portOf(server), bytes("STARTTLS\r\nINJECTED\r\n"), {
+        ca: CA,
+        servername: "localhost",
+      });
       await expect(within(client.connected)).rejects.toBeDefined();
       const { upgrade, reads } = await within(outcome);
       expect(upgrade).toBeInstanceOf(TlsError);
@@ -180,7 +213,9 @@ describe("TLS faults (reliability table, rows D)", () => {
     it("rejects startTls() after close() with InvalidStateError while the closing transport still flushes", async () => {
       const raw = await startRawServer((socket) => socket.pause()); // never reads
       // A high-water mark above what is queued, so drain() passes and the transport's own check runs.
-      const { writer } = await within(openPlainConnection({ host: HOST, port: raw.port, writeBufferLimits: { high: 64 * 1024 * 1024 } }));
+      const { writer } = await within(
+        openPlainConnection({ host: HOST, port: raw.port, writeBufferLimits: { high: 64 * 1024 * 1024 } }),
+      );
       writer.write(new Uint8Array(32 * 1024 * 1024));
       writer.close();
       await expect(within(writer.startTls({ ca: CA }))).rejects.toThrow(InvalidStateError);
@@ -217,7 +252,9 @@ describe("TLS faults (reliability table, rows D)", () => {
       const { writer } = await within(openPlainConnection({ host: HOST, port: raw.port }));
       closeAtEnd(writer);
       const started = Date.now();
-      const error: unknown = await within(writer.startTls({ ca: CA, handshakeTimeout: 10_000 }).catch((failure: unknown) => failure));
+      const error: unknown = await within(
+        writer.startTls({ ca: CA, handshakeTimeout: 10_000 }).catch((failure: unknown) => failure),
+      );
       expect(error).toBeInstanceOf(TlsError);
       expect((error as TlsError).code).toBe("ECONNRESET");
       expect(Date.now() - started).toBeLessThan(MARGIN);
@@ -230,7 +267,11 @@ describe("TLS faults (reliability table, rows D)", () => {
       const upgrading = writer.startTls({ ca: CA, handshakeTimeout: 10_000 });
       await new Promise((resolve) => setTimeout(resolve, 50));
       writer.close();
-      const error: unknown = await within(upgrading.catch((failure: unknown) => failure), MARGIN, "startTls() to reject");
+      const error: unknown = await within(
+        upgrading.catch((failure: unknown) => failure),
+        MARGIN,
+        "startTls() to reject",
+      );
       expect(error instanceof TlsError || error instanceof InvalidStateError).toBe(true);
       await within(gone(peer), MARGIN, "the peer to see the socket close");
       await within(writer.waitClosed().catch(() => undefined));
@@ -248,11 +289,21 @@ describe("TLS faults (reliability table, rows D)", () => {
       const silent = await startRawServer();
       const { server } = await startTlsServer(neverCalled, { tls: SELF_SIGNED });
       const before = tcpSocketHandles();
-      const timeouts = Array.from({ length: 40 }, () => openConnection({ host: HOST, port: silent.port, tls: { ca: CA }, handshakeTimeout: 100 }).catch((error: unknown) => error));
-      const refusals = Array.from({ length: 40 }, () => openConnection({ host: HOST, port: portOf(server), tls: { ca: CA } }).catch((error: unknown) => error));
+      const timeouts = Array.from({ length: 40 }, () =>
+        openConnection({ host: HOST, port: silent.port, tls: { ca: CA }, handshakeTimeout: 100 }).catch(
+          (error: unknown) => error,
+        ),
+      );
+      const refusals = Array.from({ length: 40 }, () =>
+        openConnection({ host: HOST, port: portOf(server), tls: { ca: CA } }).catch((error: unknown) => error),
+      );
       const outcomes = await within(Promise.all([...timeouts, ...refusals]), 10_000, "80 failed handshakes");
-      expect(outcomes.slice(0, 40).every((error) => (error as TlsError).code === "ERR_ASYNCSTREAMS_TLS_HANDSHAKE_TIMEOUT")).toBe(true);
-      expect(outcomes.slice(40).every((error) => (error as TlsError).code === "DEPTH_ZERO_SELF_SIGNED_CERT")).toBe(true);
+      expect(
+        outcomes.slice(0, 40).every((error) => (error as TlsError).code === "ERR_ASYNCSTREAMS_TLS_HANDSHAKE_TIMEOUT"),
+      ).toBe(true);
+      expect(outcomes.slice(40).every((error) => (error as TlsError).code === "DEPTH_ZERO_SELF_SIGNED_CERT")).toBe(
+        true,
+      );
       for (const socket of silent.accepted) socket.destroy();
       await until(() => tcpSocketHandles() <= before, 5_000, "every socket to close");
     });

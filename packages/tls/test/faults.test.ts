@@ -15,11 +15,17 @@ describe("TLS faults (reliability table, rows D)", () => {
       const raw = await startRawServer();
       const before = tcpSocketHandles();
       const started = Date.now();
-      const error: unknown = await within(openConnection({ host: HOST, port: raw.port, tls: { ca: CA }, handshakeTimeout: 300 }).catch((failure: unknown) => failure));
+      const error: unknown = await within(
+        openConnection({ host: HOST, port: raw.port, tls: { ca: CA }, handshakeTimeout: 300 }).catch(
+          (failure: unknown) => failure,
+        ),
+      );
       const elapsed = Date.now() - started;
       expect(error).toBeInstanceOf(TlsError);
       expect((error as TlsError).code).toBe("ERR_ASYNCSTREAMS_TLS_HANDSHAKE_TIMEOUT");
-      expect((error as TlsError).message).toMatch(/SSL handshake is taking longer than 0.3 seconds: aborting the connection/);
+      expect((error as TlsError).message).toMatch(
+        /SSL handshake is taking longer than 0.3 seconds: aborting the connection/,
+      );
       expect(elapsed).toBeGreaterThanOrEqual(290);
       expect(elapsed).toBeLessThan(300 + MARGIN);
       const peer = raw.accepted[0]!;
@@ -32,7 +38,9 @@ describe("TLS faults (reliability table, rows D)", () => {
       const { reader, writer } = await within(openPlainConnection({ host: HOST, port: raw.port }));
       closeAtEnd(writer);
       const started = Date.now();
-      const error: unknown = await within(writer.startTls({ ca: CA, handshakeTimeout: 200 }).catch((failure: unknown) => failure));
+      const error: unknown = await within(
+        writer.startTls({ ca: CA, handshakeTimeout: 200 }).catch((failure: unknown) => failure),
+      );
       expect((error as TlsError).code).toBe("ERR_ASYNCSTREAMS_TLS_HANDSHAKE_TIMEOUT");
       expect(Date.now() - started).toBeLessThan(200 + MARGIN);
       await expect(within(reader.read())).rejects.toBe(error);
@@ -60,11 +68,14 @@ describe("TLS faults (reliability table, rows D)", () => {
     // The server makes its TLS socket only once the client's first bytes are in (a stalled client
     // then costs a plain socket): what was read before must reach TLS first, in order.
     it("completes the handshake when the ClientHello's first bytes arrive on their own, and echoes a line", async () => {
-      const { server, failures } = await startTlsServer(async (reader, writer) => {
-        writer.write(await reader.readLine());
-        await writer.drain();
-        writer.close();
-      }, { handshakeTimeout: 10_000 });
+      const { server, failures } = await startTlsServer(
+        async (reader, writer) => {
+          writer.write(await reader.readLine());
+          await writer.drain();
+          writer.close();
+        },
+        { handshakeTimeout: 10_000 },
+      );
       const client = await connectWithPrefix(portOf(server), new Uint8Array(0), { ca: CA, servername: "localhost" }, 5);
       await within(client.connected);
       client.secure.write("split hello\n");
@@ -87,7 +98,11 @@ describe("TLS faults (reliability table, rows D)", () => {
     it("fails a client at once when the server reads the ClientHello and closes: TlsError ECONNRESET", async () => {
       const raw = await startRawServer((socket) => socket.once("data", () => socket.end()));
       const started = Date.now();
-      const error: unknown = await within(openConnection({ host: HOST, port: raw.port, tls: { ca: CA }, handshakeTimeout: 10_000 }).catch((failure: unknown) => failure));
+      const error: unknown = await within(
+        openConnection({ host: HOST, port: raw.port, tls: { ca: CA }, handshakeTimeout: 10_000 }).catch(
+          (failure: unknown) => failure,
+        ),
+      );
       expect(error).toBeInstanceOf(TlsError);
       expect((error as TlsError).code).toBe("ECONNRESET");
       expect(Date.now() - started).toBeLessThan(MARGIN);
@@ -129,7 +144,10 @@ describe("TLS faults (reliability table, rows D)", () => {
       const { reader, writer } = await within(openPlainConnection({ host: HOST, port: raw.port }));
       closeAtEnd(writer);
       // Observed at once, so that no failed expectation below can leave it unhandled.
-      const upgrading = writer.startTls({ ca: CA }).then(() => undefined, (failure: unknown) => failure);
+      const upgrading = writer.startTls({ ca: CA }).then(
+        () => undefined,
+        (failure: unknown) => failure,
+      );
       // The client tries to send while the handshake runs: refused, never queued. On a loaded
       // machine the handshake may already have failed by now; the write is then dropped instead.
       await until(() => raw.accepted.length > 0, 2_000, "the connection");
@@ -159,7 +177,9 @@ describe("TLS faults (reliability table, rows D)", () => {
         },
         { tls: SELF_SIGNED },
       );
-      const error: unknown = await within(openConnection({ host: HOST, port: portOf(server), tls: { ca: CA } }).catch((failure: unknown) => failure));
+      const error: unknown = await within(
+        openConnection({ host: HOST, port: portOf(server), tls: { ca: CA } }).catch((failure: unknown) => failure),
+      );
       expect((error as TlsError).code).toBe("DEPTH_ZERO_SELF_SIGNED_CERT");
       await within(firstFailure);
       expect(calls).toEqual([]);
@@ -170,7 +190,9 @@ describe("TLS faults (reliability table, rows D)", () => {
     it("reports EOF as Node and asyncio do, but a frame cut short raises IncompleteReadError with the partial bytes", async () => {
       const raw = await startNodeTlsPeer((secure, socket) => {
         // A line, then a frame header announcing 16 bytes and only 3 of them; then a bare FIN.
-        secure.write(concat([bytes("DELETE FROM users\n"), Uint8Array.of(0, 0, 0, 16), bytes("abc")]), () => socket.end());
+        secure.write(concat([bytes("DELETE FROM users\n"), Uint8Array.of(0, 0, 0, 16), bytes("abc")]), () =>
+          socket.end(),
+        );
       });
       const { reader, writer } = await within(openConnection({ host: HOST, port: raw.port, tls: { ca: CA } }));
       closeAtEnd(writer);

@@ -4,7 +4,15 @@ import * as tls from "@asyncstreams/tls";
 
 describe("the @asyncstreams/tls entry point", () => {
   it("offers the net package's connectors and servers under the same names, so swapping the import is the whole change", () => {
-    expect(Object.keys(tls).sort()).toEqual(["Server", "SocketError", "TlsError", "openConnection", "openUnixConnection", "startServer", "startUnixServer"]);
+    expect(Object.keys(tls).sort()).toEqual([
+      "Server",
+      "SocketError",
+      "TlsError",
+      "openConnection",
+      "openUnixConnection",
+      "startServer",
+      "startUnixServer",
+    ]);
     for (const name of ["openConnection", "openUnixConnection", "startServer", "startUnixServer"] as const) {
       expect(typeof tls[name]).toBe("function");
       expect(tls[name]).not.toBe(net[name]); // the TLS versions, not re-exports

@@ -17,7 +17,9 @@ describe("the explicit insecure opt-out", () => {
   it("rejectUnauthorized: false lets a client reach a server nobody vouches for, marked unauthorized", async () => {
     const server = await startServer(echoLine, { host: HOST, port: 0, tls: SELF_SIGNED });
     closeServerAtEnd(server);
-    const { reader, writer } = await within(openConnection({ host: HOST, port: portOf(server), tls: { ca: CA, rejectUnauthorized: false } }));
+    const { reader, writer } = await within(
+      openConnection({ host: HOST, port: portOf(server), tls: { ca: CA, rejectUnauthorized: false } }),
+    );
     closeAtEnd(writer);
     const secure = writer.getExtraInfo("sslObject") as TLSSocket;
     expect(secure.authorized).toBe(false);
@@ -37,7 +39,9 @@ describe("the explicit insecure opt-out", () => {
       { host: HOST, port: 0, tls: { ...SERVER, ca: CA, requestCert: true, rejectUnauthorized: false } },
     );
     closeServerAtEnd(server);
-    const { reader, writer } = await within(openConnection({ host: HOST, port: portOf(server), tls: { ca: CA, ...SELF_SIGNED } }));
+    const { reader, writer } = await within(
+      openConnection({ host: HOST, port: portOf(server), tls: { ca: CA, ...SELF_SIGNED } }),
+    );
     closeAtEnd(writer);
     writer.write(bytes("let in\n"));
     expect(text(await within(reader.readLine()))).toBe("let in\n");

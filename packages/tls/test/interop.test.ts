@@ -13,7 +13,10 @@ import type { ChildPeer } from "@asyncstreams/test-utils/node";
 import { spawnPython } from "./_helpers.js";
 
 /** Our TLS server on 127.0.0.1:0, closed at the end of the test. */
-async function startTlsServer(onClient: ClientConnectedCallback, options: Partial<Parameters<typeof startServer>[1]> = {}): Promise<Server> {
+async function startTlsServer(
+  onClient: ClientConnectedCallback,
+  options: Partial<Parameters<typeof startServer>[1]> = {},
+): Promise<Server> {
   const server = await startServer(onClient, { host: HOST, port: 0, tls: SERVER, ...options });
   closeServerAtEnd(server);
   return server;
@@ -35,20 +38,43 @@ const echoLines: ClientConnectedCallback = async (reader, writer) => {
 async function startOpensslServer(extra: readonly string[] = []): Promise<{ peer: ChildPeer; port: number }> {
   for (let attempt = 1; ; attempt++) {
     const port = await freePort();
-    const peer = spawnPeer("openssl", ["s_server", "-accept", `${HOST}:${port}`, "-cert", certPath("server.pem"), "-key", certPath("server-key.pem"), "-naccept", "1", ...extra]);
-    const ready = await peer.lineMatching((line) => line === "ACCEPT", 10_000).then(
-      () => true,
-      () => false,
-    );
+    const peer = spawnPeer("openssl", [
+      "s_server",
+      "-accept",
+      `${HOST}:${port}`,
+      "-cert",
+      certPath("server.pem"),
+      "-key",
+      certPath("server-key.pem"),
+      "-naccept",
+      "1",
+      ...extra,
+    ]);
+    const ready = await peer
+      .lineMatching((line) => line === "ACCEPT", 10_000)
+      .then(
+        () => true,
+        () => false,
+      );
     if (ready) return { peer, port };
     await peer.kill();
-    if (attempt === 2 || !/in use|bind/i.test(peer.stderr())) throw new Error(`openssl s_server did not start: ${peer.stderr()}`);
+    if (attempt === 2 || !/in use|bind/i.test(peer.stderr()))
+      throw new Error(`openssl s_server did not start: ${peer.stderr()}`);
   }
 }
 
 /** `openssl s_client` against our server, verifying with the test CA; killed at the end of the test. */
 function opensslClient(port: number, extra: readonly string[] = []): ChildPeer {
-  return spawnPeer("openssl", ["s_client", "-connect", `${HOST}:${port}`, "-CAfile", certPath("ca.pem"), "-verify_return_error", "-quiet", ...extra]);
+  return spawnPeer("openssl", [
+    "s_client",
+    "-connect",
+    `${HOST}:${port}`,
+    "-CAfile",
+    certPath("ca.pem"),
+    "-verify_return_error",
+    "-quiet",
+    ...extra,
+  ]);
 }
 
 describe("interop with OpenSSL's command line", () => {
@@ -65,7 +91,14 @@ describe("interop with OpenSSL's command line", () => {
   });
 
   it("our tls.openConnection() presents a client certificate that openssl s_server -Verify checks", async () => {
-    const { peer, port } = await startOpensslServer(["-rev", "-Verify", "1", "-CAfile", certPath("ca.pem"), "-verify_return_error"]);
+    const { peer, port } = await startOpensslServer([
+      "-rev",
+      "-Verify",
+      "1",
+      "-CAfile",
+      certPath("ca.pem"),
+      "-verify_return_error",
+    ]);
     const { reader, writer } = await within(openConnection({ host: HOST, port, tls: { ca: CA, ...CLIENT } }));
     closeAtEnd(writer);
     writer.write(bytes("mutual\n"));
@@ -78,7 +111,11 @@ describe("interop with OpenSSL's command line", () => {
 
   it("our client refuses openssl s_server when it presents a certificate for another name", async () => {
     const { port } = await startOpensslServer(["-rev"]);
-    const error: unknown = await within(openConnection({ host: HOST, port, tls: { ca: CA, serverName: "mail.example.test" } }).catch((failure: unknown) => failure));
+    const error: unknown = await within(
+      openConnection({ host: HOST, port, tls: { ca: CA, serverName: "mail.example.test" } }).catch(
+        (failure: unknown) => failure,
+      ),
+    );
     expect(error).toBeInstanceOf(TlsError);
     expect((error as TlsError).code).toBe("ERR_TLS_CERT_ALTNAME_INVALID");
   });
@@ -118,9 +155,22 @@ describe("interop with OpenSSL's command line", () => {
 
   it("openssl s_client -starttls smtp upgrades a session of the SMTP example server and sends a message over TLS", async () => {
     const messages: SmtpMessage[] = [];
-    const server = await startSmtpServer({ host: HOST, port: 0, tls: SERVER, onMessage: (message) => messages.push(message) });
+    const server = await startSmtpServer({
+      host: HOST,
+      port: 0,
+      tls: SERVER,
+      onMessage: (message) => messages.push(message),
+    });
     closeServerAtEnd(server);
-    const client = opensslClient(portOf(server), ["-starttls", "smtp", "-name", "client.test", "-verify_hostname", "localhost", "-crlf"]);
+    const client = opensslClient(portOf(server), [
+      "-starttls",
+      "smtp",
+      "-name",
+      "client.test",
+      "-verify_hostname",
+      "localhost",
+      "-crlf",
+    ]);
     // s_client has already said EHLO and STARTTLS in plain text; everything from here is over TLS.
     client.send("EHLO client.test\n");
     const capabilities: string[] = [];
@@ -142,7 +192,14 @@ describe("interop with OpenSSL's command line", () => {
     client.send("QUIT\n");
     expect(await client.nextLine()).toBe("221 2.0.0 Bye");
     expect(await within(client.exited)).toBe(0);
-    expect(messages).toEqual([{ from: "alice@example.com", to: ["bob@example.com"], data: "Subject: interop\r\n\r\nsent by openssl s_client\r\n", secure: true }]);
+    expect(messages).toEqual([
+      {
+        from: "alice@example.com",
+        to: ["bob@example.com"],
+        data: "Subject: interop\r\n\r\nsent by openssl s_client\r\n",
+        secure: true,
+      },
+    ]);
   });
 });
 
@@ -157,22 +214,30 @@ describe("interop with CPython asyncio's start_tls()", () => {
 
   it("a CPython client upgrades with writer.start_tls() against our server's writer.startTls()", async () => {
     const serverSide = deferred<{ before: unknown; after: unknown; lines: string[] }>();
-    const server = await startPlainServer(async (reader, writer) => {
-      const lines: string[] = [];
-      expect(text(await reader.readLine())).toBe("STARTTLS\n");
-      const before = writer.getExtraInfo("sslcontext");
-      writer.write(bytes("GO\n"));
-      await writer.startTls({ ...SERVER });
-      const after = writer.getExtraInfo("sslcontext");
-      for await (const line of reader) {
-        lines.push(text(line));
-        writer.write(line);
-      }
-      writer.close();
-      serverSide.resolve({ before, after, lines });
-    }, { host: HOST, port: 0 });
+    const server = await startPlainServer(
+      async (reader, writer) => {
+        const lines: string[] = [];
+        expect(text(await reader.readLine())).toBe("STARTTLS\n");
+        const before = writer.getExtraInfo("sslcontext");
+        writer.write(bytes("GO\n"));
+        await writer.startTls({ ...SERVER });
+        const after = writer.getExtraInfo("sslcontext");
+        for await (const line of reader) {
+          lines.push(text(line));
+          writer.write(line);
+        }
+        writer.close();
+        serverSide.resolve({ before, after, lines });
+      },
+      { host: HOST, port: 0 },
+    );
     closeServerAtEnd(server);
-    const python = spawnPython("starttls_client.py", ["starttls", String(portOf(server)), "first line over TLS", "second line over TLS"]);
+    const python = spawnPython("starttls_client.py", [
+      "starttls",
+      String(portOf(server)),
+      "first line over TLS",
+      "second line over TLS",
+    ]);
     expect(await python.nextLine()).toBe("PLAIN True");
     expect(await python.nextLine()).toBe("TLS TLSv1.3");
     expect(await python.nextLine()).toBe("ECHO first line over TLS");
@@ -226,7 +291,10 @@ describe("interop with CPython asyncio's start_tls()", () => {
 
   it("a CPython client refuses our server's self-signed certificate", async () => {
     const failure = deferred<unknown>();
-    const server = await startTlsServer(echoLines, { tls: SELF_SIGNED, onHandshakeError: (error) => failure.resolve(error) });
+    const server = await startTlsServer(echoLines, {
+      tls: SELF_SIGNED,
+      onHandshakeError: (error) => failure.resolve(error),
+    });
     const python = spawnPython("starttls_client.py", ["tls", String(portOf(server)), "never sent"]);
     expect(await python.nextLine()).toMatch(/^FAILED SSLCertVerificationError\(.*self[- ]signed certificate/);
     expect(await within(failure.promise)).toBeInstanceOf(TlsError);

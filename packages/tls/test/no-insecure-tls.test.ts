@@ -6,13 +6,17 @@ import { describe, expect, it } from "vitest";
 // Reliability row D16: the suite verifies certificates. Turning verification off is allowed in
 // one explicitly named file only, so that an escape hatch never hides a failure elsewhere.
 const ROOT = fileURLToPath(new URL("../../..", import.meta.url));
-// server-operations.test.ts: a server's rejectUnauthorized: false (mTLS that lets unverified clients in) is the case under test there.
+// server-operations.test.ts: a server's rejectUnauthorized: false (mTLS that lets unverified clients in)
+// is the case under test there.
 const ALLOWED = new Set(["packages/tls/test/insecure.test.ts", "packages/tls/test/server-operations.test.ts"]);
 const SELF = "packages/tls/test/no-insecure-tls.test.ts";
 
 // Assembled from pieces so this file does not match itself.
 const FORBIDDEN: readonly { name: string; pattern: RegExp }[] = [
-  { name: "rejectUnauthorized: false", pattern: new RegExp(["reject", "Unauthorized", String.raw`["']?\s*[:=]\s*false`].join("")) },
+  {
+    name: "rejectUnauthorized: false",
+    pattern: new RegExp(["reject", "Unauthorized", String.raw`["']?\s*[:=]\s*false`].join("")),
+  },
   { name: "NODE_TLS_REJECT_UNAUTHORIZED", pattern: new RegExp(["NODE_TLS", "_REJECT_UNAUTHORIZED"].join("")) },
   { name: "Python CERT_NONE", pattern: new RegExp(["CERT", "_NONE"].join("")) },
   { name: "Python check_hostname = False", pattern: new RegExp(["check", String.raw`_hostname\s*=\s*False`].join("")) },
@@ -68,7 +72,12 @@ describe("no test turns TLS verification off (reliability row D16)", () => {
   });
 
   it("the patterns leave verifying code alone", () => {
-    for (const sample of ["{ rejectUnauthorized: true }", "tls: { ca: CA }", "context.check_hostname = True", "ssl.CERT_REQUIRED"]) {
+    for (const sample of [
+      "{ rejectUnauthorized: true }",
+      "tls: { ca: CA }",
+      "context.check_hostname = True",
+      "ssl.CERT_REQUIRED",
+    ]) {
       expect(FORBIDDEN.some(({ pattern }) => pattern.test(sample))).toBe(false);
     }
   });
@@ -79,7 +88,8 @@ describe("no test turns TLS verification off (reliability row D16)", () => {
       if (ALLOWED.has(file) || file === SELF) continue;
       const lines = readFileSync(join(ROOT, file), "utf8").split("\n");
       for (const [index, line] of lines.entries()) {
-        for (const { name, pattern } of FORBIDDEN) if (pattern.test(line)) offences.push(`${file}:${index + 1}: ${name}`);
+        for (const { name, pattern } of FORBIDDEN)
+          if (pattern.test(line)) offences.push(`${file}:${index + 1}: ${name}`);
       }
     }
     expect(offences).toEqual([]);

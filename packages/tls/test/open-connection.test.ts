@@ -9,7 +9,10 @@ import { HOST, closeAtEnd, freePort, serveHttp, startRawServer, tcpSocketHandles
 import { startNodeTlsPeer } from "./_helpers.js";
 
 /** A Node `tls.Server` on 127.0.0.1:0, closed at the end of the test. */
-async function startNodeTlsServer(options: NodeTlsOptions, onSecure: (socket: TLSSocket) => void): Promise<{ port: number; errors: Error[] }> {
+async function startNodeTlsServer(
+  options: NodeTlsOptions,
+  onSecure: (socket: TLSSocket) => void,
+): Promise<{ port: number; errors: Error[] }> {
   const errors: Error[] = [];
   const server = createTlsServer(options, (socket) => {
     socket.on("error", () => undefined);
@@ -38,10 +41,12 @@ async function startEchoPeer(identity: { key: string; cert: string }): Promise<n
 
 /** Opens a connection expected to fail verification and returns the error. */
 async function failedConnection(port: number, tls: Parameters<typeof openConnection>[0]["tls"]): Promise<TlsError> {
-  const error: unknown = await within(openConnection({ host: HOST, port, tls }).then(
-    () => new Error("the connection was accepted"),
-    (failure: unknown) => failure,
-  ));
+  const error: unknown = await within(
+    openConnection({ host: HOST, port, tls }).then(
+      () => new Error("the connection was accepted"),
+      (failure: unknown) => failure,
+    ),
+  );
   expect(error).toBeInstanceOf(TlsError);
   return error as TlsError;
 }
@@ -75,7 +80,9 @@ describe("openConnection() over TLS", () => {
 
   it("checks the certificate against tls.serverName when given, not against the host", async () => {
     const port = await startEchoPeer(LOCALHOST_ONLY);
-    const { reader, writer } = await within(openConnection({ host: HOST, port, tls: { ca: CA, serverName: "localhost" } }));
+    const { reader, writer } = await within(
+      openConnection({ host: HOST, port, tls: { ca: CA, serverName: "localhost" } }),
+    );
     closeAtEnd(writer);
     writer.write(bytes("by name\n"));
     expect(text(await within(reader.readLine()))).toBe("by name\n");
@@ -88,7 +95,9 @@ describe("openConnection() over TLS", () => {
       names.resolve(secure.servername);
       secure.end("hi\n");
     });
-    const { reader, writer } = await within(openConnection({ host: "localhost", port: raw.port, family: 4, tls: { ca: CA } }));
+    const { reader, writer } = await within(
+      openConnection({ host: "localhost", port: raw.port, family: 4, tls: { ca: CA } }),
+    );
     closeAtEnd(writer);
     expect(text(await within(reader.readLine()))).toBe("hi\n");
     expect(await within(names.promise)).toBe("localhost");
@@ -142,7 +151,9 @@ describe("openConnection() over TLS", () => {
 
   it("reports a TCP failure as SocketError ECONNREFUSED, not as a TlsError", async () => {
     const port = await freePort();
-    const error: unknown = await within(openConnection({ host: HOST, port, tls: { ca: CA } }).catch((failure: unknown) => failure));
+    const error: unknown = await within(
+      openConnection({ host: HOST, port, tls: { ca: CA } }).catch((failure: unknown) => failure),
+    );
     expect(error).toBeInstanceOf(SocketError);
     expect(error).not.toBeInstanceOf(TlsError);
     expect((error as SocketError).code).toBe("ECONNREFUSED");
@@ -155,7 +166,11 @@ describe("openConnection() over TLS", () => {
     closeAtEnd(writer);
     expect(writer.getExtraInfo("sslcontext")).toBeDefined();
     expect(writer.getExtraInfo("sslObject")).toBe(writer.getExtraInfo("socket"));
-    const peercert = writer.getExtraInfo("peercert") as { subject: { CN: string }; issuer: { CN: string }; subjectaltname: string };
+    const peercert = writer.getExtraInfo("peercert") as {
+      subject: { CN: string };
+      issuer: { CN: string };
+      subjectaltname: string;
+    };
     expect(peercert.subject.CN).toBe("localhost");
     expect(peercert.issuer.CN).toBe("asyncstreams test CA");
     expect(peercert.subjectaltname).toBe("DNS:localhost, IP Address:127.0.0.1");
@@ -166,8 +181,12 @@ describe("openConnection() over TLS", () => {
   });
 
   it("negotiates ALPN: alpnProtocol is the protocol both sides offered", async () => {
-    const { port } = await startNodeTlsServer({ ...SERVER, ALPNProtocols: ["h2", "x-asyncstreams"] }, (socket) => socket.end(`${String(socket.alpnProtocol)}\n`));
-    const { reader, writer } = await within(openConnection({ host: HOST, port, tls: { ca: CA, alpnProtocols: ["x-asyncstreams", "http/1.1"] } }));
+    const { port } = await startNodeTlsServer({ ...SERVER, ALPNProtocols: ["h2", "x-asyncstreams"] }, (socket) =>
+      socket.end(`${String(socket.alpnProtocol)}\n`),
+    );
+    const { reader, writer } = await within(
+      openConnection({ host: HOST, port, tls: { ca: CA, alpnProtocols: ["x-asyncstreams", "http/1.1"] } }),
+    );
     closeAtEnd(writer);
     expect(writer.getExtraInfo("alpnProtocol")).toBe("x-asyncstreams");
     expect(text(await within(reader.readLine()))).toBe("x-asyncstreams\n");
@@ -175,16 +194,23 @@ describe("openConnection() over TLS", () => {
 
   it("fails the handshake when the server accepts none of the ALPN protocols offered", async () => {
     const { port } = await startNodeTlsServer({ ...SERVER, ALPNProtocols: ["h2"] }, (socket) => socket.end());
-    const error: unknown = await within(openConnection({ host: HOST, port, tls: { ca: CA, alpnProtocols: ["x-other"] } }).catch((failure: unknown) => failure));
+    const error: unknown = await within(
+      openConnection({ host: HOST, port, tls: { ca: CA, alpnProtocols: ["x-other"] } }).catch(
+        (failure: unknown) => failure,
+      ),
+    );
     expect(error).toBeInstanceOf(TlsError);
     expect((error as TlsError).code).toMatch(/ALPN|NO_APPLICATION_PROTOCOL/);
   });
 
   it("presents tls.key and tls.cert to a server that requests a client certificate", async () => {
-    const { port } = await startNodeTlsServer({ ...SERVER, ca: CA, requestCert: true, rejectUnauthorized: true }, (socket) => {
-      const subject = socket.getPeerCertificate().subject as { CN?: string } | undefined;
-      socket.end(`${String(socket.authorized)} ${subject?.CN ?? "none"}\n`);
-    });
+    const { port } = await startNodeTlsServer(
+      { ...SERVER, ca: CA, requestCert: true, rejectUnauthorized: true },
+      (socket) => {
+        const subject = socket.getPeerCertificate().subject as { CN?: string } | undefined;
+        socket.end(`${String(socket.authorized)} ${subject?.CN ?? "none"}\n`);
+      },
+    );
     const { reader, writer } = await within(openConnection({ host: HOST, port, tls: { ca: CA, ...CLIENT } }));
     closeAtEnd(writer);
     expect(text(await within(reader.readLine()))).toBe("true asyncstreams test client\n");
@@ -201,16 +227,23 @@ describe("openConnection() over TLS", () => {
     expect(text(await within(reader.readLine()))).toBe("still open\n");
   });
 
-  it.each([0, -1, Number.NaN])("throws RangeError for handshakeTimeout %s before connecting", async (handshakeTimeout) => {
-    const raw = await startRawServer();
-    await expect(openConnection({ host: HOST, port: raw.port, tls: { ca: CA }, handshakeTimeout })).rejects.toThrow(RangeError);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    expect(raw.accepted).toHaveLength(0);
-  });
+  it.each([0, -1, Number.NaN])(
+    "throws RangeError for handshakeTimeout %s before connecting",
+    async (handshakeTimeout) => {
+      const raw = await startRawServer();
+      await expect(openConnection({ host: HOST, port: raw.port, tls: { ca: CA }, handshakeTimeout })).rejects.toThrow(
+        RangeError,
+      );
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(raw.accepted).toHaveLength(0);
+    },
+  );
 
   it.each([0, -5])("throws RangeError for shutdownTimeout %s before connecting", async (shutdownTimeout) => {
     const raw = await startRawServer();
-    await expect(openConnection({ host: HOST, port: raw.port, tls: { ca: CA }, shutdownTimeout })).rejects.toThrow(/shutdownTimeout should be a positive number/);
+    await expect(openConnection({ host: HOST, port: raw.port, tls: { ca: CA }, shutdownTimeout })).rejects.toThrow(
+      /shutdownTimeout should be a positive number/,
+    );
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(raw.accepted).toHaveLength(0);
   });
@@ -224,6 +257,12 @@ describe("openConnection() over TLS", () => {
     controller.abort(reason);
     await expect(within(opening)).rejects.toBe(reason);
     // Our side closed the connection: the server sees its end.
-    await within(new Promise((resolve) => (server.destroyed || server.readableEnded ? resolve(undefined) : server.once("close", resolve))), 2_000, "the server's socket to close");
+    await within(
+      new Promise((resolve) =>
+        server.destroyed || server.readableEnded ? resolve(undefined) : server.once("close", resolve),
+      ),
+      2_000,
+      "the server's socket to close",
+    );
   });
 });

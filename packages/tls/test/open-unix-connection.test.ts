@@ -52,7 +52,9 @@ describe("openUnixConnection() over TLS", () => {
     const path = tempDir().path();
     const { accepted } = await startTlsUnixHttpServer(path);
     const options = { path, tls: { ca: CA } } as unknown as OpenUnixConnectionOptions;
-    await expect(openUnixConnection(options)).rejects.toThrow(/^Cannot open a TLS Unix connection: tls.serverName is required$/);
+    await expect(openUnixConnection(options)).rejects.toThrow(
+      /^Cannot open a TLS Unix connection: tls.serverName is required$/,
+    );
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(accepted).toHaveLength(0);
   });
@@ -60,7 +62,9 @@ describe("openUnixConnection() over TLS", () => {
   it("checks the certificate against serverName: a name it lacks fails with TlsError ERR_TLS_CERT_ALTNAME_INVALID", async () => {
     const path = tempDir().path();
     await startTlsUnixHttpServer(path);
-    const error: unknown = await within(openUnixConnection({ path, tls: { ca: CA, serverName: "example.test" } }).catch((failure: unknown) => failure));
+    const error: unknown = await within(
+      openUnixConnection({ path, tls: { ca: CA, serverName: "example.test" } }).catch((failure: unknown) => failure),
+    );
     expect(error).toBeInstanceOf(TlsError);
     expect((error as TlsError).code).toBe("ERR_TLS_CERT_ALTNAME_INVALID");
   });
@@ -68,14 +72,18 @@ describe("openUnixConnection() over TLS", () => {
   it("refuses the server's certificate without the test CA: TlsError UNABLE_TO_VERIFY_LEAF_SIGNATURE", async () => {
     const path = tempDir().path();
     await startTlsUnixHttpServer(path);
-    const error: unknown = await within(openUnixConnection({ path, tls: { serverName: "localhost" } }).catch((failure: unknown) => failure));
+    const error: unknown = await within(
+      openUnixConnection({ path, tls: { serverName: "localhost" } }).catch((failure: unknown) => failure),
+    );
     expect((error as TlsError).code).toBe("UNABLE_TO_VERIFY_LEAF_SIGNATURE");
   });
 
   it.each([0, -100])("throws RangeError for handshakeTimeout %s before connecting", async (handshakeTimeout) => {
     const path = tempDir().path();
     const { accepted } = await startTlsUnixHttpServer(path);
-    await expect(openUnixConnection({ path, tls: { ca: CA, serverName: "localhost" }, handshakeTimeout })).rejects.toThrow(RangeError);
+    await expect(
+      openUnixConnection({ path, tls: { ca: CA, serverName: "localhost" }, handshakeTimeout }),
+    ).rejects.toThrow(RangeError);
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(accepted).toHaveLength(0);
   });
@@ -93,7 +101,11 @@ describe("openUnixConnection() over TLS", () => {
       for (const socket of accepted) socket.destroy();
       await within(new Promise<void>((resolve) => silent.close(() => resolve())));
     });
-    const error: unknown = await within(openUnixConnection({ path, tls: { ca: CA, serverName: "localhost" }, handshakeTimeout: 200 }).catch((failure: unknown) => failure));
+    const error: unknown = await within(
+      openUnixConnection({ path, tls: { ca: CA, serverName: "localhost" }, handshakeTimeout: 200 }).catch(
+        (failure: unknown) => failure,
+      ),
+    );
     expect((error as TlsError).code).toBe("ERR_ASYNCSTREAMS_TLS_HANDSHAKE_TIMEOUT");
   });
 });

@@ -13,7 +13,10 @@ const echoLines: ClientConnectedCallback = async (reader, writer) => {
   writer.close();
 };
 
-async function start(options: Partial<StartServerOptions> = {}, onClient: ClientConnectedCallback = echoLines): Promise<TlsServer> {
+async function start(
+  options: Partial<StartServerOptions> = {},
+  onClient: ClientConnectedCallback = echoLines,
+): Promise<TlsServer> {
   const server = await startServer(onClient, { host: HOST, port: 0, tls: SERVER, ...options });
   closeServerAtEnd(server);
   return server;
@@ -72,23 +75,34 @@ describe("TlsServer.setTlsOptions(): certificate rotation", () => {
     closeAtEnd(client.writer);
     client.writer.write(bytes("mtls\n"));
     expect(text(await within(client.reader.readLine()))).toBe("mtls\n");
-    expect((await within(seen.promise) as { subject: { CN: string } }).subject.CN).toBe("asyncstreams test client");
+    expect(((await within(seen.promise)) as { subject: { CN: string } }).subject.CN).toBe("asyncstreams test client");
   });
 });
 
 describe("mTLS on the server side", () => {
   it("with rejectUnauthorized: false, lets an unverified client in and says why it is not authorized", async () => {
     const seen = deferred<{ authorized: boolean; authorizationError: unknown; cn: string }>();
-    const server = await start({ tls: { ...SERVER, ca: CA, requestCert: true, rejectUnauthorized: false } }, async (reader, writer) => {
-      const secure = writer.getExtraInfo("sslObject") as TLSSocket;
-      seen.resolve({ authorized: secure.authorized, authorizationError: secure.authorizationError, cn: (writer.getExtraInfo("peercert") as { subject: { CN: string } }).subject.CN });
-      await echoLines(reader, writer);
-    });
+    const server = await start(
+      { tls: { ...SERVER, ca: CA, requestCert: true, rejectUnauthorized: false } },
+      async (reader, writer) => {
+        const secure = writer.getExtraInfo("sslObject") as TLSSocket;
+        seen.resolve({
+          authorized: secure.authorized,
+          authorizationError: secure.authorizationError,
+          cn: (writer.getExtraInfo("peercert") as { subject: { CN: string } }).subject.CN,
+        });
+        await echoLines(reader, writer);
+      },
+    );
     const client = await within(openConnection({ host: HOST, port: portOf(server), tls: { ca: CA, ...SELF_SIGNED } }));
     closeAtEnd(client.writer);
     client.writer.write(bytes("unverified\n"));
     expect(text(await within(client.reader.readLine()))).toBe("unverified\n");
-    expect(await within(seen.promise)).toEqual({ authorized: false, authorizationError: "DEPTH_ZERO_SELF_SIGNED_CERT", cn: "localhost" });
+    expect(await within(seen.promise)).toEqual({
+      authorized: false,
+      authorizationError: "DEPTH_ZERO_SELF_SIGNED_CERT",
+      cn: "localhost",
+    });
   });
 });
 
@@ -108,7 +122,9 @@ describe("TLS startServer({ maxConnections })", () => {
     first.writer.write(bytes("first\n"));
     expect(text(await within(first.reader.readLine()))).toBe("first\n");
 
-    const refused = await within(openConnection({ host: HOST, port, tls: { ca: CA } }).catch((error: unknown) => error));
+    const refused = await within(
+      openConnection({ host: HOST, port, tls: { ca: CA } }).catch((error: unknown) => error),
+    );
     expect((refused as { code?: string }).code).toBe("ECONNRESET");
     expect(served).toBe(1);
 

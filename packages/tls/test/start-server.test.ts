@@ -24,7 +24,11 @@ const echoLine: ClientConnectedCallback = async (reader, writer) => {
 };
 
 /** Handshake failures reported to onHandshakeError, in order. */
-function handshakeErrors(): { errors: unknown[]; next: Promise<unknown>; onHandshakeError: StartServerOptions["onHandshakeError"] } {
+function handshakeErrors(): {
+  errors: unknown[];
+  next: Promise<unknown>;
+  onHandshakeError: StartServerOptions["onHandshakeError"];
+} {
   const errors: unknown[] = [];
   const first = deferred<unknown>();
   return {
@@ -52,7 +56,11 @@ describe("startServer() over TLS", () => {
   it("hands onClient a reader and writer that already speak TLS", async () => {
     const seen = deferred<{ sslcontext: unknown; protocol: unknown; canWriteEof: boolean }>();
     const server = await start(async (reader, writer) => {
-      seen.resolve({ sslcontext: writer.getExtraInfo("sslcontext"), protocol: writer.getExtraInfo("protocol"), canWriteEof: writer.canWriteEof() });
+      seen.resolve({
+        sslcontext: writer.getExtraInfo("sslcontext"),
+        protocol: writer.getExtraInfo("protocol"),
+        canWriteEof: writer.canWriteEof(),
+      });
       await echoLine(reader, writer);
     });
     const { reader, writer } = await within(openConnection({ host: HOST, port: portOf(server), tls: { ca: CA } }));
@@ -73,7 +81,9 @@ describe("startServer() over TLS", () => {
       await within(new Promise((resolve) => socket.once("secureConnect", resolve)));
       expect(socket.authorized).toBe(true);
       socket.write("from node:tls\n");
-      const reply = await within(new Promise<string>((resolve) => socket.once("data", (chunk: Buffer) => resolve(chunk.toString()))));
+      const reply = await within(
+        new Promise<string>((resolve) => socket.once("data", (chunk: Buffer) => resolve(chunk.toString()))),
+      );
       expect(reply).toBe("from node:tls\n");
     } finally {
       socket.destroy();
@@ -90,13 +100,17 @@ describe("startServer() over TLS", () => {
       },
       { tls: SELF_SIGNED, onHandshakeError: failures.onHandshakeError },
     );
-    const refused: unknown = await within(openConnection({ host: HOST, port: portOf(server), tls: { ca: CA } }).catch((error: unknown) => error));
+    const refused: unknown = await within(
+      openConnection({ host: HOST, port: portOf(server), tls: { ca: CA } }).catch((error: unknown) => error),
+    );
     expect((refused as TlsError).code).toBe("DEPTH_ZERO_SELF_SIGNED_CERT");
     const reported = await within(failures.next, 5_000, "onHandshakeError");
     expect(reported).toBeInstanceOf(TlsError);
     expect(calls).toEqual([]);
     // The next client, trusting this certificate, is served.
-    const { reader, writer } = await within(openConnection({ host: HOST, port: portOf(server), tls: { ca: SELF_SIGNED.cert } }));
+    const { reader, writer } = await within(
+      openConnection({ host: HOST, port: portOf(server), tls: { ca: SELF_SIGNED.cert } }),
+    );
     closeAtEnd(writer);
     writer.write(bytes("served\n"));
     expect(text(await within(reader.readLine()))).toBe("served\n");
@@ -105,8 +119,13 @@ describe("startServer() over TLS", () => {
 
   it("passes the client's address to onHandshakeError", async () => {
     const context = deferred<{ message: string; peername: unknown }>();
-    const server = await start(echoLine, { tls: SELF_SIGNED, onHandshakeError: (_error, details) => context.resolve(details) });
-    const opened = await within(openConnection({ host: HOST, port: portOf(server), tls: { ca: CA } }).catch(() => undefined));
+    const server = await start(echoLine, {
+      tls: SELF_SIGNED,
+      onHandshakeError: (_error, details) => context.resolve(details),
+    });
+    const opened = await within(
+      openConnection({ host: HOST, port: portOf(server), tls: { ca: CA } }).catch(() => undefined),
+    );
     expect(opened).toBeUndefined();
     const details = await within(context.promise);
     expect(details.message).toBe("TLS handshake failed");
@@ -122,7 +141,9 @@ describe("startServer() over TLS", () => {
       },
       { tls: { ...SERVER, alpnProtocols: ["x-asyncstreams", "http/1.1"] } },
     );
-    const { reader, writer } = await within(openConnection({ host: HOST, port: portOf(server), tls: { ca: CA, alpnProtocols: ["http/1.1"] } }));
+    const { reader, writer } = await within(
+      openConnection({ host: HOST, port: portOf(server), tls: { ca: CA, alpnProtocols: ["http/1.1"] } }),
+    );
     closeAtEnd(writer);
     expect(writer.getExtraInfo("alpnProtocol")).toBe("http/1.1");
     writer.write(bytes("alpn\n"));
@@ -137,12 +158,17 @@ describe("startServer() over TLS", () => {
       const seen = deferred<{ peercert: unknown; authorized: boolean }>();
       const server = await start(
         async (reader, writer) => {
-          seen.resolve({ peercert: writer.getExtraInfo("peercert"), authorized: (writer.getExtraInfo("sslObject") as TLSSocket).authorized });
+          seen.resolve({
+            peercert: writer.getExtraInfo("peercert"),
+            authorized: (writer.getExtraInfo("sslObject") as TLSSocket).authorized,
+          });
           await echoLine(reader, writer);
         },
         { tls },
       );
-      const { reader, writer } = await within(openConnection({ host: HOST, port: portOf(server), tls: { ca: CA, ...CLIENT } }));
+      const { reader, writer } = await within(
+        openConnection({ host: HOST, port: portOf(server), tls: { ca: CA, ...CLIENT } }),
+      );
       closeAtEnd(writer);
       writer.write(bytes("with a certificate\n"));
       expect(text(await within(reader.readLine()))).toBe("with a certificate\n");
@@ -162,7 +188,9 @@ describe("startServer() over TLS", () => {
         },
         { tls, onHandshakeError: failures.onHandshakeError },
       );
-      const opened = await within(openConnection({ host: HOST, port: portOf(server), tls: { ca: CA, ...SELF_SIGNED } }));
+      const opened = await within(
+        openConnection({ host: HOST, port: portOf(server), tls: { ca: CA, ...SELF_SIGNED } }),
+      );
       closeAtEnd(opened.writer);
       const reported = await within(failures.next, 5_000, "onHandshakeError");
       expect(reported).toBeInstanceOf(TlsError);
@@ -184,7 +212,9 @@ describe("startServer() over TLS", () => {
         },
         { tls, onHandshakeError: failures.onHandshakeError },
       );
-      const opened = await within(openConnection({ host: HOST, port: portOf(server), tls: { ca: CA } }).catch(() => undefined));
+      const opened = await within(
+        openConnection({ host: HOST, port: portOf(server), tls: { ca: CA } }).catch(() => undefined),
+      );
       if (opened !== undefined) closeAtEnd(opened.writer);
       const reported = await within(failures.next, 5_000, "onHandshakeError");
       expect((reported as TlsError).code).toBe("ERR_SSL_PEER_DID_NOT_RETURN_A_CERTIFICATE");
@@ -208,15 +238,21 @@ describe("startServer() over TLS", () => {
   });
 
   it("throws TypeError when onClient is not a function", async () => {
-    await expect(startServer(undefined as unknown as ClientConnectedCallback, { host: HOST, port: 0, tls: SERVER })).rejects.toThrow(TypeError);
+    await expect(
+      startServer(undefined as unknown as ClientConnectedCallback, { host: HOST, port: 0, tls: SERVER }),
+    ).rejects.toThrow(TypeError);
   });
 
   it.each([0, -1])("throws RangeError for handshakeTimeout %s before listening", async (handshakeTimeout) => {
-    await expect(startServer(echoLine, { host: HOST, port: 0, tls: SERVER, handshakeTimeout })).rejects.toThrow(/^Cannot start a TLS server: handshakeTimeout should be a positive number/);
+    await expect(startServer(echoLine, { host: HOST, port: 0, tls: SERVER, handshakeTimeout })).rejects.toThrow(
+      /^Cannot start a TLS server: handshakeTimeout should be a positive number/,
+    );
   });
 
   it("throws RangeError for a negative shutdownTimeout before listening", async () => {
-    await expect(startServer(echoLine, { host: HOST, port: 0, tls: SERVER, shutdownTimeout: -1 })).rejects.toThrow(RangeError);
+    await expect(startServer(echoLine, { host: HOST, port: 0, tls: SERVER, shutdownTimeout: -1 })).rejects.toThrow(
+      RangeError,
+    );
   });
 
   it("is a Server from the net package, disposable with await using", async () => {
@@ -227,7 +263,9 @@ describe("startServer() over TLS", () => {
       port = portOf(server);
       expect(server.isServing()).toBe(true);
     }
-    const error: unknown = await within(openConnection({ host: HOST, port, tls: { ca: CA } }).catch((failure: unknown) => failure));
+    const error: unknown = await within(
+      openConnection({ host: HOST, port, tls: { ca: CA } }).catch((failure: unknown) => failure),
+    );
     expect((error as { code?: string }).code).toBe("ECONNREFUSED");
   });
 });

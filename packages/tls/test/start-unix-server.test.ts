@@ -43,7 +43,9 @@ describe("startUnixServer() over TLS", () => {
       { path, tls: SELF_SIGNED, onHandshakeError: (error) => failure.resolve(error) },
     );
     closeServerAtEnd(server);
-    const refused: unknown = await within(openUnixConnection({ path, tls: { ca: CA, serverName: "localhost" } }).catch((error: unknown) => error));
+    const refused: unknown = await within(
+      openUnixConnection({ path, tls: { ca: CA, serverName: "localhost" } }).catch((error: unknown) => error),
+    );
     expect((refused as TlsError).code).toBe("DEPTH_ZERO_SELF_SIGNED_CERT");
     expect(await within(failure.promise)).toBeInstanceOf(TlsError);
     expect(calls).toEqual([]);
@@ -52,7 +54,12 @@ describe("startUnixServer() over TLS", () => {
   it("drops a Unix client that never starts the handshake after handshakeTimeout", async () => {
     const path = tempDir().path();
     const failure = deferred<unknown>();
-    const server = await startUnixServer(echoLine, { path, tls: SERVER, handshakeTimeout: 200, onHandshakeError: (error) => failure.resolve(error) });
+    const server = await startUnixServer(echoLine, {
+      path,
+      tls: SERVER,
+      handshakeTimeout: 200,
+      onHandshakeError: (error) => failure.resolve(error),
+    });
     closeServerAtEnd(server);
     const socket = netConnect({ path });
     socket.on("error", () => undefined);
@@ -61,17 +68,23 @@ describe("startUnixServer() over TLS", () => {
     });
     socket.resume();
     const closed = new Promise((resolve) => socket.once("close", resolve));
-    expect((await within(failure.promise)) as TlsError).toMatchObject({ code: "ERR_ASYNCSTREAMS_TLS_HANDSHAKE_TIMEOUT" });
+    expect((await within(failure.promise)) as TlsError).toMatchObject({
+      code: "ERR_ASYNCSTREAMS_TLS_HANDSHAKE_TIMEOUT",
+    });
     await within(closed, 2_000, "the server to drop the silent client");
   });
 
   it("throws RangeError for handshakeTimeout 0 before listening", async () => {
     const path = tempDir().path();
-    await expect(startUnixServer(echoLine, { path, tls: SERVER, handshakeTimeout: 0 })).rejects.toThrow(/^Cannot start a TLS Unix server: handshakeTimeout should be a positive number/);
+    await expect(startUnixServer(echoLine, { path, tls: SERVER, handshakeTimeout: 0 })).rejects.toThrow(
+      /^Cannot start a TLS Unix server: handshakeTimeout should be a positive number/,
+    );
   });
 
   it("throws TypeError when onClient is not a function", async () => {
     const path = tempDir().path();
-    await expect(startUnixServer("echo" as unknown as ClientConnectedCallback, { path, tls: SERVER })).rejects.toThrow(TypeError);
+    await expect(startUnixServer("echo" as unknown as ClientConnectedCallback, { path, tls: SERVER })).rejects.toThrow(
+      TypeError,
+    );
   });
 });

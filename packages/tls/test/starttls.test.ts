@@ -24,7 +24,9 @@ async function startPlain(onClient: ClientConnectedCallback): Promise<Server> {
  * A line server that upgrades on `STARTTLS` (answering `GO`), then echoes lines over TLS. What
  * happened on its side is in `outcome`: the upgrade's error, or the lines it echoed.
  */
-async function startStartTlsServer(identity: { key: string; cert: string } = SERVER): Promise<{ server: Server; outcome: Promise<{ error?: unknown; lines: string[] }> }> {
+async function startStartTlsServer(
+  identity: { key: string; cert: string } = SERVER,
+): Promise<{ server: Server; outcome: Promise<{ error?: unknown; lines: string[] }> }> {
   const done = deferred<{ error?: unknown; lines: string[] }>();
   const server = await startPlain(async (reader, writer) => {
     const lines: string[] = [];
@@ -47,7 +49,10 @@ async function startStartTlsServer(identity: { key: string; cert: string } = SER
 }
 
 /** Our plain client: sends STARTTLS, reads GO. */
-async function plainClientReadyForTls(port: number, host = HOST): Promise<{ reader: StreamReader; writer: StreamWriter }> {
+async function plainClientReadyForTls(
+  port: number,
+  host = HOST,
+): Promise<{ reader: StreamReader; writer: StreamWriter }> {
   const { reader, writer } = await within(openConnection({ host, port }));
   closeAtEnd(writer);
   writer.write(bytes("STARTTLS\n"));
@@ -91,7 +96,12 @@ describe("writer.startTls() on a connection from the net package", () => {
     expect(text(msg1)).toBe("hello world 1!\n");
     expect(text(msg2)).toBe("hello world 2!\n");
     const seen = await within(serverSide.promise);
-    expect(seen).toEqual({ before: undefined, after: seen.after, line1: "hello world 1!\n", line2: "hello world 2!\n" });
+    expect(seen).toEqual({
+      before: undefined,
+      after: seen.after,
+      line1: "hello world 1!\n",
+      line2: "hello world 2!\n",
+    });
     expect(seen.after).toBeDefined();
     expect(errors).not.toHaveBeenCalled();
   });
@@ -134,7 +144,10 @@ describe("writer.startTls() on a connection from the net package", () => {
       await writer.drain();
       writer.close();
     });
-    const client = await connectWithPrefix(portOf(server), bytes("PROXY TCP4 192.0.2.1 192.0.2.2 56324 443\r\n"), { ca: CA, servername: "localhost" });
+    const client = await connectWithPrefix(portOf(server), bytes("PROXY TCP4 192.0.2.1 192.0.2.2 56324 443\r\n"), {
+      ca: CA,
+      servername: "localhost",
+    });
     await within(client.connected, 5_000, "the TLS handshake after a PROXY line");
     client.secure.write("over TLS\n");
     await until(() => client.received() === "echo over TLS\n", 5_000, "the echo over TLS");
@@ -313,7 +326,9 @@ describe("writer.startTls() on a connection from the net package", () => {
     it("checks serverName when given: a name the certificate lacks fails with ERR_TLS_CERT_ALTNAME_INVALID", async () => {
       const { server } = await startStartTlsServer(SERVER);
       const { writer } = await plainClientReadyForTls(portOf(server));
-      const error: unknown = await within(writer.startTls({ ca: CA, serverName: "example.test" }).catch((failure: unknown) => failure));
+      const error: unknown = await within(
+        writer.startTls({ ca: CA, serverName: "example.test" }).catch((failure: unknown) => failure),
+      );
       expect((error as TlsError).code).toBe("ERR_TLS_CERT_ALTNAME_INVALID");
       expect((error as TlsError).message).toContain("example.test");
     });
@@ -328,11 +343,14 @@ describe("writer.startTls() on a connection from the net package", () => {
 
     it("requires serverName on a Unix socket, which has no host name to check: TypeError", async () => {
       const path = tempDir().path();
-      const server = await startUnixServer(async (reader, writer) => {
-        await reader.readLine();
-        writer.write(bytes("GO\n"));
-        await writer.startTls({ ...SERVER }).catch(() => undefined);
-      }, { path });
+      const server = await startUnixServer(
+        async (reader, writer) => {
+          await reader.readLine();
+          writer.write(bytes("GO\n"));
+          await writer.startTls({ ...SERVER }).catch(() => undefined);
+        },
+        { path },
+      );
       closeServerAtEnd(server);
       const { reader, writer } = await within(openUnixConnection({ path }));
       closeAtEnd(writer);
@@ -343,13 +361,16 @@ describe("writer.startTls() on a connection from the net package", () => {
 
     it("upgrades a Unix socket connection with serverName", async () => {
       const path = tempDir().path();
-      const server = await startUnixServer(async (reader, writer) => {
-        await reader.readLine();
-        writer.write(bytes("GO\n"));
-        await writer.startTls({ ...SERVER });
-        writer.write(await reader.readLine());
-        writer.close();
-      }, { path });
+      const server = await startUnixServer(
+        async (reader, writer) => {
+          await reader.readLine();
+          writer.write(bytes("GO\n"));
+          await writer.startTls({ ...SERVER });
+          writer.write(await reader.readLine());
+          writer.close();
+        },
+        { path },
+      );
       closeServerAtEnd(server);
       const { reader, writer } = await within(openUnixConnection({ path }));
       closeAtEnd(writer);

@@ -6,7 +6,8 @@ export function checkOptions(options: unknown, known: readonly string[], action:
   if (options === undefined) return;
   if (typeof options !== "object" || options === null) throw new TypeError(`${action}: options must be an object`);
   for (const name of Object.keys(options)) {
-    if (!known.includes(name)) throw new TypeError(`${action}: unknown option "${name}"; expected one of ${known.join(", ")}`);
+    if (!known.includes(name))
+      throw new TypeError(`${action}: unknown option "${name}"; expected one of ${known.join(", ")}`);
   }
 }
 
@@ -14,7 +15,9 @@ export function checkOptions(options: unknown, known: readonly string[], action:
 export function checkDuration(value: unknown, name: string, action: string): void {
   if (value === undefined) return;
   if (typeof value !== "number" || !Number.isFinite(value) || value <= 0) {
-    throw new RangeError(`${action}: ${name} must be a number of milliseconds greater than 0, not ${typeof value === "number" ? value : typeof value}`);
+    throw new RangeError(
+      `${action}: ${name} must be a number of milliseconds greater than 0, not ${typeof value === "number" ? value : typeof value}`,
+    );
   }
 }
 
@@ -22,6 +25,8 @@ export function checkDuration(value: unknown, name: string, action: string): voi
 export function checkPositiveInteger(value: unknown, name: string, action: string): void {
   if (value === undefined) return;
   if (typeof value !== "number" || !Number.isSafeInteger(value) || value <= 0) {
-    throw new RangeError(`${action}: ${name} must be an integer greater than 0, not ${typeof value === "number" ? value : typeof value}`);
+    throw new RangeError(
+      `${action}: ${name} must be an integer greater than 0, not ${typeof value === "number" ? value : typeof value}`,
+    );
   }
 }

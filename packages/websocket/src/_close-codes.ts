@@ -19,8 +19,17 @@ export const ABORT_CODE = 4000;
  */
 export function closeError(code: number, reason: string, cause: unknown): ConnectionResetError | undefined {
   if (EOF_CODES.has(code)) return undefined;
-  const why = code === 1006 ? " (abnormal closure: the connection dropped without a closing handshake)" : reason === "" ? "" : ` (${reason})`;
-  return new ConnectionResetError(`Connection reset by peer: the WebSocket closed with code ${code}${why}`, { closeCode: code, reason, cause });
+  const why =
+    code === 1006
+      ? " (abnormal closure: the connection dropped without a closing handshake)"
+      : reason === ""
+        ? ""
+        : ` (${reason})`;
+  return new ConnectionResetError(`Connection reset by peer: the WebSocket closed with code ${code}${why}`, {
+    closeCode: code,
+    reason,
+    cause,
+  });
 }
 
 /**

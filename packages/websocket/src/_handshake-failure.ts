@@ -8,9 +8,15 @@ export function handshakeFailure(url: string, code: number, error: unknown): Web
   const message = error instanceof Error && error.name !== "WebSocketError" ? error.message : "";
   const status = /Unexpected server response: (\d{3})/.exec(message)?.[1];
   if (status !== undefined) {
-    return new WebSocketHandshakeError("ERR_WEBSOCKET_HANDSHAKE", url, `the server refused the upgrade with HTTP status ${status}`, { status: Number(status), closeCode: code, cause: error });
+    return new WebSocketHandshakeError(
+      "ERR_WEBSOCKET_HANDSHAKE",
+      url,
+      `the server refused the upgrade with HTTP status ${status}`,
+      { status: Number(status), closeCode: code, cause: error },
+    );
   }
-  if (message !== "") return new WebSocketHandshakeError("ERR_WEBSOCKET_HANDSHAKE", url, message, { closeCode: code, cause: error });
+  if (message !== "")
+    return new WebSocketHandshakeError("ERR_WEBSOCKET_HANDSHAKE", url, message, { closeCode: code, cause: error });
   return new WebSocketHandshakeError(
     "ERR_WEBSOCKET_HANDSHAKE",
     url,

@@ -5,5 +5,7 @@ export function messageBytes(data: unknown): Uint8Array {
   if (data instanceof ArrayBuffer) return new Uint8Array(data);
   if (typeof data === "string") return utf8.encode(data);
   if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
-  throw new TypeError(`Cannot receive: the WebSocket delivered a ${Object.prototype.toString.call(data)}; set binaryType to "arraybuffer"`);
+  throw new TypeError(
+    `Cannot receive: the WebSocket delivered a ${Object.prototype.toString.call(data)}; set binaryType to "arraybuffer"`,
+  );
 }

@@ -26,4 +26,3 @@ export function prepareReader(options: StreamOptions, known: readonly string[], 
   checkKeepAlive(options.keepAlive, action);
   return new StreamReader({ limit: options.limit, search: options.search });
 }
-

@@ -13,13 +13,20 @@ interface CloseInfo {
 /** The WHATWG `WebSocketStream` (Chromium 124+, Deno with `--unstable-net`), as far as used here. */
 export interface WebSocketStreamLike {
   readonly url: string;
-  readonly opened: Promise<{ readable: ReadableStream<unknown>; writable: WritableStream<Uint8Array>; protocol: string }>;
+  readonly opened: Promise<{
+    readable: ReadableStream<unknown>;
+    writable: WritableStream<Uint8Array>;
+    protocol: string;
+  }>;
   readonly closed: Promise<CloseInfo>;
   close(info?: CloseInfo): void;
 }
 
 /** Its constructor. */
-export type WebSocketStreamConstructor = new (url: string, options?: { protocols?: string[] | undefined }) => WebSocketStreamLike;
+export type WebSocketStreamConstructor = new (
+  url: string,
+  options?: { protocols?: string[] | undefined },
+) => WebSocketStreamLike;
 
 /** The runtime's `WebSocketStream`, or undefined. */
 export function globalWebSocketStream(): WebSocketStreamConstructor | undefined {
@@ -132,6 +139,10 @@ export async function openWebSocketStreamTransport(
   });
   return new WebStreamTransport(
     { readable, writable },
-    { halfClose: false, writeBufferLimits, extraInfo: { websocket: stream, subprotocol: opened.protocol, webSocketStream: true } },
+    {
+      halfClose: false,
+      writeBufferLimits,
+      extraInfo: { websocket: stream, subprotocol: opened.protocol, webSocketStream: true },
+    },
   );
 }

@@ -32,7 +32,11 @@ export interface AcceptWebSocketOptions extends StreamOptions {
  * import { acceptWebSocket, type WebSocketLike } from "@asyncstreams/websocket";
  * // @example-no-run: needs a WebSocket server on 127.0.0.1:8080
  *
- * // Deno: Deno.serve((request) => { const { socket, response } = Deno.upgradeWebSocket(request); ...; return response; })
+ * // Deno: Deno.serve((request) => {
+ * //   const { socket, response } = Deno.upgradeWebSocket(request);
+ * //   ...;
+ * //   return response;
+ * // })
  * // Node's types declare the global WebSocket apart from the DOM's: the cast bridges the two.
  * const socket = new WebSocket("ws://127.0.0.1:8080/") as unknown as WebSocketLike;
  * const { reader, writer } = acceptWebSocket(socket, { limit: 4096 });

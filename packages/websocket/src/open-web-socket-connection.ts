@@ -33,7 +33,6 @@ export interface OpenWebSocketConnectionOptions extends StreamOptions {
   webSocketStream?: boolean | undefined;
 }
 
-
 /**
  * asyncio's `open_connection()` over a WebSocket: opens `url` and returns the connection's reader
  * and writer. Binary and text messages are the byte stream (text as UTF-8), with no message
@@ -72,18 +71,26 @@ export interface OpenWebSocketConnectionOptions extends StreamOptions {
  * await writer.waitClosed();
  * ```
  */
-export async function openWebSocketConnection(url: string | URL, options: OpenWebSocketConnectionOptions = {}): Promise<Streams> {
+export async function openWebSocketConnection(
+  url: string | URL,
+  options: OpenWebSocketConnectionOptions = {},
+): Promise<Streams> {
   const action = "Cannot open a WebSocket connection";
   const reader = prepareReader(options, OPTIONS, action);
   checkDuration(options.handshakeTimeout, "handshakeTimeout", action);
   const { signal, handshakeTimeout } = options;
   const href = String(url);
   const Stream = options.webSocketStream === false ? undefined : globalWebSocketStream();
-  if (options.webSocketStream === true && Stream === undefined) throw new TypeError(`${action}: this runtime has no WebSocketStream (webSocketStream: true)`);
-  const useStream = Stream !== undefined && (options.webSocketStream === true || (options.WebSocket === undefined && options.keepAlive === undefined));
+  if (options.webSocketStream === true && Stream === undefined)
+    throw new TypeError(`${action}: this runtime has no WebSocketStream (webSocketStream: true)`);
+  const useStream =
+    Stream !== undefined &&
+    (options.webSocketStream === true || (options.WebSocket === undefined && options.keepAlive === undefined));
   const Constructor = options.WebSocket ?? (globalThis as { WebSocket?: WebSocketConstructor }).WebSocket;
   if (!useStream && typeof Constructor !== "function") {
-    throw new TypeError(`${action}: this runtime has no global WebSocket; pass one as the WebSocket option (on Node 20, the ws package's WebSocket)`);
+    throw new TypeError(
+      `${action}: this runtime has no global WebSocket; pass one as the WebSocket option (on Node 20, the ws package's WebSocket)`,
+    );
   }
   signal?.throwIfAborted();
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -92,17 +99,33 @@ export async function openWebSocketConnection(url: string | URL, options: OpenWe
     onAbort = () => reject(signal?.reason);
     signal?.addEventListener("abort", onAbort, { once: true });
     if (handshakeTimeout !== undefined) {
-      timer = setTimeout(() => reject(new WebSocketHandshakeError("ERR_WEBSOCKET_HANDSHAKE_TIMEOUT", href, `the opening handshake took longer than handshakeTimeout (${handshakeTimeout} ms)`)), handshakeTimeout);
+      timer = setTimeout(
+        () =>
+          reject(
+            new WebSocketHandshakeError(
+              "ERR_WEBSOCKET_HANDSHAKE_TIMEOUT",
+              href,
+              `the opening handshake took longer than handshakeTimeout (${handshakeTimeout} ms)`,
+            ),
+          ),
+        handshakeTimeout,
+      );
     }
   });
   stopped.catch(() => undefined); // raced below; a late abort or timeout is nobody's concern
   try {
     if (useStream) {
       const protocols = options.protocols === undefined ? undefined : [options.protocols].flat();
-      const transport = await openWebSocketStreamTransport(new Stream(href, { protocols }), href, stopped, options.writeBufferLimits);
+      const transport = await openWebSocketStreamTransport(
+        new Stream(href, { protocols }),
+        href,
+        stopped,
+        options.writeBufferLimits,
+      );
       return createStreams(transport, { reader });
     }
-    const socket: WebSocketLike = options.protocols === undefined ? new Constructor!(href) : new Constructor!(href, options.protocols);
+    const socket: WebSocketLike =
+      options.protocols === undefined ? new Constructor!(href) : new Constructor!(href, options.protocols);
     // Listening from the start, so that nothing the server sends right after the upgrade is missed.
     const transport = new WebSocketTransport(socket, {
       writeBufferLimits: options.writeBufferLimits,

@@ -36,8 +36,17 @@ export class WebSocketHandshakeError extends HandshakeError {
    * @param detail What went wrong, after `Cannot open the WebSocket to <url>: `.
    * @param options `status`, `closeCode`, and `cause` (the socket's own error).
    */
-  constructor(code: WebSocketHandshakeErrorCode, url: string, detail: string, options: { status?: number | undefined; closeCode?: number | undefined; cause?: unknown } = {}) {
-    super(code, `Cannot open the WebSocket${url === "" ? "" : ` to ${url}`}: ${detail}`, options.cause === undefined ? undefined : { cause: options.cause });
+  constructor(
+    code: WebSocketHandshakeErrorCode,
+    url: string,
+    detail: string,
+    options: { status?: number | undefined; closeCode?: number | undefined; cause?: unknown } = {},
+  ) {
+    super(
+      code,
+      `Cannot open the WebSocket${url === "" ? "" : ` to ${url}`}: ${detail}`,
+      options.cause === undefined ? undefined : { cause: options.cause },
+    );
     this.url = url;
     this.status = options.status;
     this.closeCode = options.closeCode;

@@ -121,18 +121,25 @@ export class WebSocketTransport implements Transport {
     checkOptions(options, OPTIONS, action);
     checkPositiveInteger(options.maxReadBuffer, "maxReadBuffer", action);
     checkKeepAlive(options.keepAlive, action);
-    if (socket.readyState !== CONNECTING && socket.readyState !== OPEN) throw new InvalidStateError(`${action}: the WebSocket is closing or closed`);
+    if (socket.readyState !== CONNECTING && socket.readyState !== OPEN)
+      throw new InvalidStateError(`${action}: the WebSocket is closing or closed`);
     this.#socket = socket;
     this.#ws = asWsSocket(socket);
     if (options.keepAlive !== undefined && this.#ws === undefined) {
-      throw new TypeError(`${action}: keepAlive needs a socket that can send pings, such as ws's; the WHATWG WebSocket cannot (its browser or runtime answers the peer's pings by itself)`);
+      throw new TypeError(
+        `${action}: keepAlive needs a socket that can send pings, such as ws's; the WHATWG WebSocket cannot (its browser or runtime answers the peer's pings by itself)`,
+      );
     }
     const socketUrl = (socket as { url?: unknown }).url;
     this.#url = options.url ?? (typeof socketUrl === "string" ? socketUrl : "");
     this.#maxReadBuffer = options.maxReadBuffer ?? DEFAULT_MAX_READ_BUFFER;
     this.#keepAliveOptions = options.keepAlive;
     this.#extraInfo = { ...options.extraInfo, websocket: socket };
-    this.#flow = new WriteFlowControl({ size: () => this.getWriteBufferSize(), protocol: () => this.#protocol, limits: options.writeBufferLimits });
+    this.#flow = new WriteFlowControl({
+      size: () => this.getWriteBufferSize(),
+      protocol: () => this.#protocol,
+      limits: options.writeBufferLimits,
+    });
     // ws pauses its socket; a WHATWG socket cannot, so what arrives is held (up to maxReadBuffer).
     const ws = this.#ws;
     this.#reading = new ReadFlowControl({
@@ -260,7 +267,8 @@ export class WebSocketTransport implements Transport {
   writeLines(chunks: Iterable<Uint8Array>): void {
     const list = Array.from(chunks);
     // All checked before any is sent: asyncio's writelines() is all or nothing.
-    if (!list.every((chunk) => chunk instanceof Uint8Array)) throw new TypeError("Cannot write lines: each chunk must be a Uint8Array");
+    if (!list.every((chunk) => chunk instanceof Uint8Array))
+      throw new TypeError("Cannot write lines: each chunk must be a Uint8Array");
     for (const chunk of list) this.write(chunk);
   }
 
@@ -290,7 +298,9 @@ export class WebSocketTransport implements Transport {
    * ```
    */
   writeEof(): void {
-    throw new NotImplementedError("writeEof (a WebSocket has no half-close: its close frame ends both directions; use close())");
+    throw new NotImplementedError(
+      "writeEof (a WebSocket has no half-close: its close frame ends both directions; use close())",
+    );
   }
 
   /**
@@ -412,7 +422,11 @@ export class WebSocketTransport implements Transport {
     this.#flow.maybeResume();
     if (this.#keepAliveOptions !== undefined && this.#ws !== undefined) {
       const ws = this.#ws;
-      this.#keepAlive = new KeepAlive(this.#keepAliveOptions, () => ws.ping(), (timeout) => this.#drop(new KeepAliveTimeoutError(timeout), undefined));
+      this.#keepAlive = new KeepAlive(
+        this.#keepAliveOptions,
+        () => ws.ping(),
+        (timeout) => this.#drop(new KeepAliveTimeoutError(timeout), undefined),
+      );
     }
   };
 
@@ -422,7 +436,8 @@ export class WebSocketTransport implements Transport {
     this.#heldBytes += bytes.length;
     this.#deliver();
     // A WHATWG socket cannot stop reading: this cap is what bounds memory while the reader is paused.
-    if (this.#ws === undefined && this.#heldBytes > this.#maxReadBuffer) this.#drop(new ReadOverflowError(this.#maxReadBuffer), MESSAGE_TOO_BIG);
+    if (this.#ws === undefined && this.#heldBytes > this.#maxReadBuffer)
+      this.#drop(new ReadOverflowError(this.#maxReadBuffer), MESSAGE_TOO_BIG);
   };
 
   readonly #onClose = (code: number, reason: string): void => {
@@ -520,7 +535,10 @@ export class WebSocketTransport implements Transport {
       this.#ws.terminate();
     } else if (state === OPEN || state === CONNECTING) {
       const code = closeCode ?? ABORT_CODE;
-      this.#socket.close(sendableCode(code, this.#ws !== undefined), code === ABORT_CODE ? "aborted" : "message too big");
+      this.#socket.close(
+        sendableCode(code, this.#ws !== undefined),
+        code === ABORT_CODE ? "aborted" : "message too big",
+      );
       this.#ws?.resume();
     }
     queueMicrotask(() => this.#connectionLost(error));

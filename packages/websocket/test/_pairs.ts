@@ -3,7 +3,8 @@ import WebSocket, { WebSocketServer } from "ws";
 import type { WebSocketConstructor, WebSocketLike } from "../src/index.js";
 
 /** The global WHATWG WebSocket where the runtime has one (Node 22+, Deno, Bun), else undefined. */
-export const GlobalWebSocket: WebSocketConstructor | undefined = (globalThis as { WebSocket?: WebSocketConstructor }).WebSocket;
+export const GlobalWebSocket: WebSocketConstructor | undefined = (globalThis as { WebSocket?: WebSocketConstructor })
+  .WebSocket;
 
 /** ws's WebSocket as a WebSocketConstructor. */
 export const WsWebSocket = WebSocket as unknown as WebSocketConstructor;
@@ -44,8 +45,8 @@ export function whenClosed(socket: WebSocketLike): Promise<{ code: number; reaso
 export function whenOpen(socket: WebSocketLike): Promise<void> {
   if (socket.readyState === 1) return Promise.resolve();
   return new Promise((resolve, reject) => {
-    socket.addEventListener("open", (() => resolve()));
-    socket.addEventListener("close", (() => reject(new Error("closed before open"))));
+    socket.addEventListener("open", () => resolve());
+    socket.addEventListener("close", () => reject(new Error("closed before open")));
   });
 }
 

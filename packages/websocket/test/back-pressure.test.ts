@@ -67,68 +67,91 @@ describe("read back-pressure", () => {
     }
   });
 
-  it.skipIf(GlobalWebSocket === undefined)("with a WHATWG WebSocket, which cannot pause, a paused reader holds at most maxReadBuffer, then the connection closes with 4009 and reads fail with ReadOverflowError", async () => {
-    const { server, progress, url } = await firehose(16 * MiB);
-    try {
-      const { reader } = await openWebSocketConnection(url, { limit: 16 * 1024, maxReadBuffer: 2 * MiB });
-      const error: unknown = await new Promise((resolve) => setTimeout(resolve, 300)).then(() => reader.readExactly(16 * MiB).catch((e: unknown) => e));
-      expect(error).toBeInstanceOf(ReadOverflowError);
-      expect(error).toMatchObject({ code: "ERR_WEBSOCKET_READ_OVERFLOW", maxReadBuffer: 2 * MiB });
-      // The peer learns why: 4009 is 1009 (message too big) in the range a WHATWG socket may send.
-      await expect.poll(() => progress.error, { timeout: 10_000 }).toMatchObject({ code: "ECONNRESET", closeCode: 4009 });
-    } finally {
-      server.close();
-      server.abortClients();
-      await server.waitClosed();
-    }
-  });
+  it.skipIf(GlobalWebSocket === undefined)(
+    "with a WHATWG WebSocket, which cannot pause, a paused reader holds at most maxReadBuffer, then the connection closes with 4009 and reads fail with ReadOverflowError",
+    async () => {
+      const { server, progress, url } = await firehose(16 * MiB);
+      try {
+        const { reader } = await openWebSocketConnection(url, { limit: 16 * 1024, maxReadBuffer: 2 * MiB });
+        const error: unknown = await new Promise((resolve) => setTimeout(resolve, 300)).then(() =>
+          reader.readExactly(16 * MiB).catch((e: unknown) => e),
+        );
+        expect(error).toBeInstanceOf(ReadOverflowError);
+        expect(error).toMatchObject({ code: "ERR_WEBSOCKET_READ_OVERFLOW", maxReadBuffer: 2 * MiB });
+        // The peer learns why: 4009 is 1009 (message too big) in the range a WHATWG socket may send.
+        await expect
+          .poll(() => progress.error, { timeout: 10_000 })
+          .toMatchObject({ code: "ECONNRESET", closeCode: 4009 });
+      } finally {
+        server.close();
+        server.abortClients();
+        await server.waitClosed();
+      }
+    },
+  );
 
-  it.skipIf(GlobalWebSocket === undefined)("with a WHATWG WebSocket, a reader that keeps up receives everything below the cap", async () => {
-    const total = 8 * MiB;
-    const { server, url } = await firehose(total);
-    try {
-      const { reader, writer } = await openWebSocketConnection(url, { limit: 16 * 1024, maxReadBuffer: 2 * MiB });
-      expect(isPattern(await reader.readExactly(total), total)).toBe(true);
-      writer.close();
-    } finally {
-      server.close();
-      server.abortClients();
-      await server.waitClosed();
-    }
-  });
+  it.skipIf(GlobalWebSocket === undefined)(
+    "with a WHATWG WebSocket, a reader that keeps up receives everything below the cap",
+    async () => {
+      const total = 8 * MiB;
+      const { server, url } = await firehose(total);
+      try {
+        const { reader, writer } = await openWebSocketConnection(url, { limit: 16 * 1024, maxReadBuffer: 2 * MiB });
+        expect(isPattern(await reader.readExactly(total), total)).toBe(true);
+        writer.close();
+      } finally {
+        server.close();
+        server.abortClients();
+        await server.waitClosed();
+      }
+    },
+  );
 });
 
 describe("write back-pressure", () => {
-  for (const [label, Constructor] of [["ws", WsWebSocket], ["the global WebSocket", GlobalWebSocket]] as const) {
-    it.skipIf(Constructor === undefined)(`with ${label}, drain() waits while the socket's buffered bytes are above the high-water mark`, async () => {
-      let release: () => void = () => undefined;
-      const gate = new Promise<void>((resolve) => (release = resolve));
-      const received: number[] = [];
-      await using server = await startWebSocketServer(
-        async (reader) => {
-          await gate; // the server's reader fills, its socket pauses, TCP pushes back
-          for (let chunk = await reader.read(65_536); chunk.length > 0; chunk = await reader.read(65_536)) received.push(chunk.length);
-        },
-        { host: "127.0.0.1", port: 0, limit: 16 * 1024, maxPayload: MiB },
-      );
-      const [address] = server.addresses() as AddressInfo[];
-      const { writer } = await openWebSocketConnection(`ws://127.0.0.1:${address!.port}/`, { WebSocket: Constructor ?? WsWebSocket, writeBufferLimits: { high: 64 * 1024 } });
-      let written = 0;
-      let waited = false;
-      for (let i = 0; i < 256 && !waited; i++) {
-        writer.write(pattern(65_536));
-        written += 65_536;
-        const drained = writer.drain().then(() => true);
-        waited = !(await Promise.race([drained, new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 200))]));
-      }
-      expect(waited).toBe(true);
-      // Still above the low-water mark (high / 4), which is why drain() waits.
-      expect((writer.transport as WebSocketTransport).getWriteBufferSize()).toBeGreaterThan(16 * 1024);
-      release();
-      await writer.drain();
-      writer.close();
-      await writer.waitClosed();
-      await expect.poll(() => received.reduce((a, b) => a + b, 0), { timeout: 10_000 }).toBe(written);
-    });
+  for (const [label, Constructor] of [
+    ["ws", WsWebSocket],
+    ["the global WebSocket", GlobalWebSocket],
+  ] as const) {
+    it.skipIf(Constructor === undefined)(
+      `with ${label}, drain() waits while the socket's buffered bytes are above the high-water mark`,
+      async () => {
+        let release: () => void = () => undefined;
+        const gate = new Promise<void>((resolve) => (release = resolve));
+        const received: number[] = [];
+        await using server = await startWebSocketServer(
+          async (reader) => {
+            await gate; // the server's reader fills, its socket pauses, TCP pushes back
+            for (let chunk = await reader.read(65_536); chunk.length > 0; chunk = await reader.read(65_536))
+              received.push(chunk.length);
+          },
+          { host: "127.0.0.1", port: 0, limit: 16 * 1024, maxPayload: MiB },
+        );
+        const [address] = server.addresses() as AddressInfo[];
+        const { writer } = await openWebSocketConnection(`ws://127.0.0.1:${address!.port}/`, {
+          WebSocket: Constructor ?? WsWebSocket,
+          writeBufferLimits: { high: 64 * 1024 },
+        });
+        let written = 0;
+        let waited = false;
+        for (let i = 0; i < 256 && !waited; i++) {
+          writer.write(pattern(65_536));
+          written += 65_536;
+          const drained = writer.drain().then(() => true);
+          waited = !(await Promise.race([
+            drained,
+            new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 200)),
+          ]));
+        }
+        expect(waited).toBe(true);
+        // Still above the low-water mark (high / 4), which is why drain() waits.
+        expect((writer.transport as WebSocketTransport).getWriteBufferSize()).toBeGreaterThan(16 * 1024);
+        release();
+        await writer.drain();
+        writer.close();
+        await writer.waitClosed();
+        await expect.poll(() => received.reduce((a, b) => a + b, 0), { timeout: 10_000 }).toBe(written);
+      },
+    );
   }
 });

@@ -20,7 +20,9 @@ async function bundle(path: string, platform: "browser" | "node") {
     ...(platform === "node" ? { packages: "external" as const } : {}),
   });
   const inputs = Object.keys(result.metafile.inputs);
-  const externals = Object.values(result.metafile.outputs).flatMap((output) => output.imports.filter((item) => item.external).map((item) => item.path));
+  const externals = Object.values(result.metafile.outputs).flatMap((output) =>
+    output.imports.filter((item) => item.external).map((item) => item.path),
+  );
   return { inputs, externals };
 }
 

@@ -21,10 +21,17 @@ describe("keepAlive", () => {
   it("a peer that stops answering pings fails the pending read, later reads and drain() with KeepAliveTimeoutError", async () => {
     const server = await pingServer(false);
     try {
-      const { reader, writer } = await openWebSocketConnection(server.url, { WebSocket: WsWebSocket, keepAlive: { interval: 50, timeout: 100 } });
+      const { reader, writer } = await openWebSocketConnection(server.url, {
+        WebSocket: WsWebSocket,
+        keepAlive: { interval: 50, timeout: 100 },
+      });
       const error: unknown = await reader.readLine().catch((e: unknown) => e);
       expect(error).toBeInstanceOf(KeepAliveTimeoutError);
-      expect(error).toMatchObject({ code: "ERR_WEBSOCKET_KEEPALIVE_TIMEOUT", timeout: 100, message: "Connection lost: no pong within 100 ms of a keep-alive ping" });
+      expect(error).toMatchObject({
+        code: "ERR_WEBSOCKET_KEEPALIVE_TIMEOUT",
+        timeout: 100,
+        message: "Connection lost: no pong within 100 ms of a keep-alive ping",
+      });
       await expect(reader.read()).rejects.toBe(error);
       await expect(writer.drain()).rejects.toBe(error);
       expect(writer.isClosing()).toBe(true);
@@ -36,7 +43,10 @@ describe("keepAlive", () => {
   it("a peer that answers pings keeps the connection open well past the timeout", async () => {
     const server = await pingServer(true);
     try {
-      const { reader, writer } = await openWebSocketConnection(server.url, { WebSocket: WsWebSocket, keepAlive: { interval: 20, timeout: 100 } });
+      const { reader, writer } = await openWebSocketConnection(server.url, {
+        WebSocket: WsWebSocket,
+        keepAlive: { interval: 20, timeout: 100 },
+      });
       const controller = new AbortController();
       const reading = reader.readLine({ signal: controller.signal }).catch((e: unknown) => e);
       await new Promise((resolve) => setTimeout(resolve, 400));
@@ -55,7 +65,9 @@ describe("keepAlive", () => {
     try {
       const socket = new GlobalWebSocket!(server.url);
       await whenOpen(socket);
-      expect(() => acceptWebSocket(socket, { keepAlive: { interval: 1000 } })).toThrow(/keepAlive needs a socket that can send pings, such as ws's; the WHATWG WebSocket cannot/);
+      expect(() => acceptWebSocket(socket, { keepAlive: { interval: 1000 } })).toThrow(
+        /keepAlive needs a socket that can send pings, such as ws's; the WHATWG WebSocket cannot/,
+      );
       socket.close();
     } finally {
       await server.close();

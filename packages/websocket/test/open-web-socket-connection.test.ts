@@ -31,27 +31,63 @@ async function refusedUrl(): Promise<string> {
 
 describe("openWebSocketConnection() options", () => {
   it("refuses an unknown option, a bad limit, and a bad handshakeTimeout with no network activity", async () => {
-    await expect(openWebSocketConnection("ws://127.0.0.1:9/", { limt: 5 } as never)).rejects.toThrow(new TypeError('Cannot open a WebSocket connection: unknown option "limt"; expected one of limit, writeBufferLimits, maxReadBuffer, keepAlive, search, protocols, signal, handshakeTimeout, WebSocket, webSocketStream'));
-    await expect(openWebSocketConnection("ws://127.0.0.1:9/", { limit: 0, WebSocket: WsWebSocket })).rejects.toBeInstanceOf(RangeError);
-    await expect(openWebSocketConnection("ws://127.0.0.1:9/", { handshakeTimeout: -1, WebSocket: WsWebSocket })).rejects.toThrow(/handshakeTimeout must be a number of milliseconds greater than 0/);
-    await expect(openWebSocketConnection("ws://127.0.0.1:9/", { keepAlive: { interval: 10, timout: 5 } as never, WebSocket: WsWebSocket })).rejects.toThrow(/keepAlive: unknown option "timout"/);
-    await expect(openWebSocketConnection("ws://127.0.0.1:9/", { signal: AbortSignal.abort(new Error("stop")), WebSocket: WsWebSocket })).rejects.toThrow("stop");
+    await expect(openWebSocketConnection("ws://127.0.0.1:9/", { limt: 5 } as never)).rejects.toThrow(
+      new TypeError(
+        'Cannot open a WebSocket connection: unknown option "limt"; expected one of limit, writeBufferLimits, maxReadBuffer, keepAlive, search, protocols, signal, handshakeTimeout, WebSocket, webSocketStream',
+      ),
+    );
+    await expect(
+      openWebSocketConnection("ws://127.0.0.1:9/", { limit: 0, WebSocket: WsWebSocket }),
+    ).rejects.toBeInstanceOf(RangeError);
+    await expect(
+      openWebSocketConnection("ws://127.0.0.1:9/", { handshakeTimeout: -1, WebSocket: WsWebSocket }),
+    ).rejects.toThrow(/handshakeTimeout must be a number of milliseconds greater than 0/);
+    await expect(
+      openWebSocketConnection("ws://127.0.0.1:9/", {
+        keepAlive: { interval: 10, timout: 5 } as never,
+        WebSocket: WsWebSocket,
+      }),
+    ).rejects.toThrow(/keepAlive: unknown option "timout"/);
+    await expect(
+      openWebSocketConnection("ws://127.0.0.1:9/", {
+        signal: AbortSignal.abort(new Error("stop")),
+        WebSocket: WsWebSocket,
+      }),
+    ).rejects.toThrow("stop");
   });
 
-  it.skipIf("WebSocketStream" in globalThis)("webSocketStream: true on a runtime without WebSocketStream (Node) is a TypeError, before any network activity", async () => {
-    await expect(openWebSocketConnection("ws://127.0.0.1:9/", { webSocketStream: true, WebSocket: WsWebSocket })).rejects.toThrow(/no WebSocketStream \(webSocketStream: true\)/);
-  });
+  it.skipIf("WebSocketStream" in globalThis)(
+    "webSocketStream: true on a runtime without WebSocketStream (Node) is a TypeError, before any network activity",
+    async () => {
+      await expect(
+        openWebSocketConnection("ws://127.0.0.1:9/", { webSocketStream: true, WebSocket: WsWebSocket }),
+      ).rejects.toThrow(/no WebSocketStream \(webSocketStream: true\)/);
+    },
+  );
 
-  it.skipIf(GlobalWebSocket !== undefined)("says what to do where the runtime has no global WebSocket (Node 20)", async () => {
-    await expect(openWebSocketConnection("ws://127.0.0.1:9/")).rejects.toThrow(/no global WebSocket; pass one as the WebSocket option \(on Node 20, the ws package's WebSocket\)/);
-  });
+  it.skipIf(GlobalWebSocket !== undefined)(
+    "says what to do where the runtime has no global WebSocket (Node 20)",
+    async () => {
+      await expect(openWebSocketConnection("ws://127.0.0.1:9/")).rejects.toThrow(
+        /no global WebSocket; pass one as the WebSocket option \(on Node 20, the ws package's WebSocket\)/,
+      );
+    },
+  );
 
-  it.skipIf(GlobalWebSocket === undefined)("refuses keepAlive on a WHATWG WebSocket, which cannot send pings", async () => {
-    await expect(openWebSocketConnection("ws://127.0.0.1:9/", { keepAlive: { interval: 1000 } })).rejects.toThrow(/keepAlive needs a socket that can send pings/);
-  });
+  it.skipIf(GlobalWebSocket === undefined)(
+    "refuses keepAlive on a WHATWG WebSocket, which cannot send pings",
+    async () => {
+      await expect(openWebSocketConnection("ws://127.0.0.1:9/", { keepAlive: { interval: 1000 } })).rejects.toThrow(
+        /keepAlive needs a socket that can send pings/,
+      );
+    },
+  );
 });
 
-for (const [label, Constructor] of [["ws", WsWebSocket], ["the global WebSocket", GlobalWebSocket]] as const) {
+for (const [label, Constructor] of [
+  ["ws", WsWebSocket],
+  ["the global WebSocket", GlobalWebSocket],
+] as const) {
   describe.skipIf(Constructor === undefined)(`openWebSocketConnection() with ${label}`, () => {
     const WebSocket = Constructor ?? WsWebSocket;
 
@@ -65,7 +101,10 @@ for (const [label, Constructor] of [["ws", WsWebSocket], ["the global WebSocket"
         { host: "127.0.0.1", port: 0, selectProtocol: (protocols) => protocols.at(-1) ?? false },
       );
       const [address] = server.addresses() as { port: number }[];
-      const { reader, writer } = await openWebSocketConnection(`ws://127.0.0.1:${address!.port}/`, { WebSocket, protocols: ["kv.v1", "kv.v2"] });
+      const { reader, writer } = await openWebSocketConnection(`ws://127.0.0.1:${address!.port}/`, {
+        WebSocket,
+        protocols: ["kv.v1", "kv.v2"],
+      });
       expect(writer.getExtraInfo("subprotocol" as never)).toBe("kv.v2");
       writer.write(encode("hello\n"));
       expect(decode(await reader.readLine())).toBe("kv.v2:hello\n");
@@ -75,18 +114,29 @@ for (const [label, Constructor] of [["ws", WsWebSocket], ["the global WebSocket"
     });
 
     it("rejects with a WebSocketHandshakeError (a HandshakeError) when the server refuses the upgrade", async () => {
-      await using server = await startWebSocketServer(() => undefined, { host: "127.0.0.1", port: 0, authorize: () => 401 });
+      await using server = await startWebSocketServer(() => undefined, {
+        host: "127.0.0.1",
+        port: 0,
+        authorize: () => 401,
+      });
       const [address] = server.addresses() as { port: number }[];
-      const error: unknown = await openWebSocketConnection(`ws://127.0.0.1:${address!.port}/`, { WebSocket }).catch((e: unknown) => e);
+      const error: unknown = await openWebSocketConnection(`ws://127.0.0.1:${address!.port}/`, { WebSocket }).catch(
+        (e: unknown) => e,
+      );
       expect(error).toBeInstanceOf(WebSocketHandshakeError);
       expect(error).toBeInstanceOf(HandshakeError);
       expect(error).toMatchObject({ code: "ERR_WEBSOCKET_HANDSHAKE", url: `ws://127.0.0.1:${address!.port}/` });
       if (label === "ws") {
-        expect(error).toMatchObject({ status: 401, message: `Cannot open the WebSocket to ws://127.0.0.1:${address!.port}/: the server refused the upgrade with HTTP status 401` });
+        expect(error).toMatchObject({
+          status: 401,
+          message: `Cannot open the WebSocket to ws://127.0.0.1:${address!.port}/: the server refused the upgrade with HTTP status 401`,
+        });
       } else {
         // The WHATWG WebSocket reports only 1006, with no detail, and the message says so.
         expect(error).toMatchObject({ status: undefined, closeCode: 1006 });
-        expect((error as Error).message).toMatch(/closed with code 1006 before the opening handshake completed; the WHATWG WebSocket gives no detail/);
+        expect((error as Error).message).toMatch(
+          /closed with code 1006 before the opening handshake completed; the WHATWG WebSocket gives no detail/,
+        );
       }
     });
 
@@ -99,9 +149,14 @@ for (const [label, Constructor] of [["ws", WsWebSocket], ["the global WebSocket"
     it("handshakeTimeout rejects with ERR_WEBSOCKET_HANDSHAKE_TIMEOUT and closes the socket", async () => {
       const server = await silentServer();
       try {
-        const error: unknown = await openWebSocketConnection(server.url, { WebSocket, handshakeTimeout: 100 }).catch((e: unknown) => e);
+        const error: unknown = await openWebSocketConnection(server.url, { WebSocket, handshakeTimeout: 100 }).catch(
+          (e: unknown) => e,
+        );
         expect(error).toBeInstanceOf(WebSocketHandshakeError);
-        expect(error).toMatchObject({ code: "ERR_WEBSOCKET_HANDSHAKE_TIMEOUT", message: `Cannot open the WebSocket to ${server.url}: the opening handshake took longer than handshakeTimeout (100 ms)` });
+        expect(error).toMatchObject({
+          code: "ERR_WEBSOCKET_HANDSHAKE_TIMEOUT",
+          message: `Cannot open the WebSocket to ${server.url}: the opening handshake took longer than handshakeTimeout (100 ms)`,
+        });
         await expect.poll(() => server.sockets.size, { timeout: 5_000 }).toBe(0);
       } finally {
         await server.close();

@@ -16,7 +16,11 @@ function urlOf(server: { addresses(): unknown[] }, path = "/"): string {
 
 /** A line echo handler that records each request it saw. */
 function echo(requests: IncomingMessage[] = []) {
-  return async (reader: { readLine(): Promise<Uint8Array> }, writer: { write(data: Uint8Array): void; drain(): Promise<void> }, request: IncomingMessage) => {
+  return async (
+    reader: { readLine(): Promise<Uint8Array> },
+    writer: { write(data: Uint8Array): void; drain(): Promise<void> },
+    request: IncomingMessage,
+  ) => {
     requests.push(request);
     for (;;) {
       const line = await reader.readLine();
@@ -33,7 +37,9 @@ describe("startWebSocketServer()", () => {
     const server = await startWebSocketServer(echo(requests), { host: "127.0.0.1", port: 0, path: "/echo" });
     expect(server.addresses()).toEqual([{ address: "127.0.0.1", family: "IPv4", port: expect.any(Number) as number }]);
     expect(server.isServing()).toBe(true);
-    const clients = await Promise.all([1, 2].map(() => openWebSocketConnection(urlOf(server, "/echo?x=1"), { WebSocket })));
+    const clients = await Promise.all(
+      [1, 2].map(() => openWebSocketConnection(urlOf(server, "/echo?x=1"), { WebSocket })),
+    );
     for (const [index, { reader, writer }] of clients.entries()) {
       writer.write(encode(`line ${index}\n`));
       expect(decode(await reader.readLine())).toBe(`line ${index}\n`);
@@ -72,7 +78,12 @@ describe("startWebSocketServer()", () => {
         return token === "good" ? true : token === "none" ? 401 : false;
       },
     });
-    const statusOf = async (path: string) => ((await openWebSocketConnection(urlOf(server, path), { WebSocket }).catch((e: unknown) => e)) as WebSocketHandshakeError).status;
+    const statusOf = async (path: string) =>
+      (
+        (await openWebSocketConnection(urlOf(server, path), { WebSocket }).catch(
+          (e: unknown) => e,
+        )) as WebSocketHandshakeError
+      ).status;
     expect(await statusOf("/other?token=good")).toBe(404);
     expect(await statusOf("/kv?token=bad")).toBe(403);
     expect(await statusOf("/kv?token=none")).toBe(401);
@@ -86,10 +97,20 @@ describe("startWebSocketServer()", () => {
 
   it("an authorize that throws refuses with 500 and reports to onError", async () => {
     const onError = vi.fn();
-    await using server = await startWebSocketServer(echo(), { host: "127.0.0.1", port: 0, onError, authorize: () => Promise.reject(new Error("database down")) });
-    const error = (await openWebSocketConnection(urlOf(server), { WebSocket }).catch((e: unknown) => e)) as WebSocketHandshakeError;
+    await using server = await startWebSocketServer(echo(), {
+      host: "127.0.0.1",
+      port: 0,
+      onError,
+      authorize: () => Promise.reject(new Error("database down")),
+    });
+    const error = (await openWebSocketConnection(urlOf(server), { WebSocket }).catch(
+      (e: unknown) => e,
+    )) as WebSocketHandshakeError;
     expect(error.status).toBe(500);
-    expect(onError).toHaveBeenCalledWith(expect.objectContaining({ message: "database down" }), expect.objectContaining({ message: "authorize failed; the upgrade was refused with 500" }));
+    expect(onError).toHaveBeenCalledWith(
+      expect.objectContaining({ message: "database down" }),
+      expect.objectContaining({ message: "authorize failed; the upgrade was refused with 500" }),
+    );
   });
 
   it("attaches to an existing HTTP server, which goes on serving plain requests and outlives close()", async () => {
@@ -114,12 +135,21 @@ describe("startWebSocketServer()", () => {
   });
 
   it("a message larger than maxPayload (16 × limit by default) closes that connection with 1009", async () => {
-    const sink = async (reader: { read(n: number): Promise<Uint8Array> }, writer: { write(data: Uint8Array): void }) => {
+    const sink = async (
+      reader: { read(n: number): Promise<Uint8Array> },
+      writer: { write(data: Uint8Array): void },
+    ) => {
       let total = 0;
-      for (let chunk = await reader.read(65_536); chunk.length > 0; chunk = await reader.read(65_536)) total += chunk.length;
+      for (let chunk = await reader.read(65_536); chunk.length > 0; chunk = await reader.read(65_536))
+        total += chunk.length;
       writer.write(encode(`${total}\n`));
     };
-    await using server = await startWebSocketServer(sink, { host: "127.0.0.1", port: 0, limit: 1024, onError: () => undefined });
+    await using server = await startWebSocketServer(sink, {
+      host: "127.0.0.1",
+      port: 0,
+      limit: 1024,
+      onError: () => undefined,
+    });
     const fits = await openWebSocketConnection(urlOf(server), { WebSocket });
     fits.writer.write(new Uint8Array(16 * 1024)); // exactly maxPayload: accepted
     const big = await openWebSocketConnection(urlOf(server), { WebSocket });
@@ -141,13 +171,23 @@ describe("startWebSocketServer()", () => {
     );
     const { reader } = await openWebSocketConnection(urlOf(server), { WebSocket });
     expect((await reader.read()).length).toBe(0);
-    expect(onError).toHaveBeenCalledWith(expect.objectContaining({ message: "handler bug" }), expect.objectContaining({ message: "Unhandled exception in client_connected_cb", transport: expect.anything() as unknown }));
+    expect(onError).toHaveBeenCalledWith(
+      expect.objectContaining({ message: "handler bug" }),
+      expect.objectContaining({
+        message: "Unhandled exception in client_connected_cb",
+        transport: expect.anything() as unknown,
+      }),
+    );
   });
 
   it("refuses unknown options, server with host or port, and a bad limit or maxPayload", async () => {
     await expect(startWebSocketServer(echo(), { prot: 1 } as never)).rejects.toThrow(/unknown option "prot"/);
-    await expect(startWebSocketServer(echo(), { server: createServer(), port: 0 })).rejects.toThrow(/either server .* or host and port/);
+    await expect(startWebSocketServer(echo(), { server: createServer(), port: 0 })).rejects.toThrow(
+      /either server .* or host and port/,
+    );
     await expect(startWebSocketServer(echo(), { limit: -1 })).rejects.toBeInstanceOf(RangeError);
-    await expect(startWebSocketServer(echo(), { maxPayload: 1.5 })).rejects.toThrow(/maxPayload must be an integer greater than 0/);
+    await expect(startWebSocketServer(echo(), { maxPayload: 1.5 })).rejects.toThrow(
+      /maxPayload must be an integer greater than 0/,
+    );
   });
 });

@@ -23,10 +23,17 @@ function factory(Constructor: WebSocketConstructor) {
   };
 }
 
-for (const [label, Constructor] of [["ws", WsWebSocket], ["the global WebSocket", GlobalWebSocket]] as const) {
+for (const [label, Constructor] of [
+  ["ws", WsWebSocket],
+  ["the global WebSocket", GlobalWebSocket],
+] as const) {
   describe.skipIf(Constructor === undefined)(`WebSocketTransport conformance, ${label} client to a ws server`, () => {
     // pauseReading: ws pauses its socket; a WHATWG socket holds messages in the transport (up to maxReadBuffer).
-    const cases = transportConformance(factory(Constructor ?? WsWebSocket), { halfClose: false, pauseReading: true, writeBufferLimits: true });
+    const cases = transportConformance(factory(Constructor ?? WsWebSocket), {
+      halfClose: false,
+      pauseReading: true,
+      writeBufferLimits: true,
+    });
     for (const c of cases) {
       // A WHATWG socket cannot stop reading, so its peer's drain() never waits: the transport holds
       // up to maxReadBuffer, then closes with 4009. That bound is tested in web-socket-back-pressure.test.ts.

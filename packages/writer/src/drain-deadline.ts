@@ -128,6 +128,8 @@ export function drainDeadline(writer: DrainProgress, options: DrainDeadlineOptio
 function checkLimit(name: string, value: number | undefined): void {
   if (value === undefined) return;
   if (typeof value !== "number" || !(value > 0) || !(value <= MAX_DELAY)) {
-    throw new RangeError(`Cannot make a drain deadline: ${name} should be a positive number of milliseconds up to ${MAX_DELAY}, got ${String(value)}`);
+    throw new RangeError(
+      `Cannot make a drain deadline: ${name} should be a positive number of milliseconds up to ${MAX_DELAY}, got ${String(value)}`,
+    );
   }
 }

@@ -34,7 +34,9 @@ export class DrainTimeoutError extends StreamError {
   constructor(kind: "idle" | "total", timeout: number) {
     super(
       "ERR_DRAIN_TIMEOUT",
-      kind === "idle" ? `Drain timed out: no bytes sent for ${timeout} ms` : `Drain timed out: deadline of ${timeout} ms passed`,
+      kind === "idle"
+        ? `Drain timed out: no bytes sent for ${timeout} ms`
+        : `Drain timed out: deadline of ${timeout} ms passed`,
     );
     this.kind = kind;
     this.timeout = timeout;

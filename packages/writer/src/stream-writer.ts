@@ -11,7 +11,8 @@ import { ConnectionLostError } from "./connection-lost-error.js";
 /** asyncio's extra-info names that this port spells in camelCase. */
 const ASYNCIO_NAMES: Readonly<Record<string, string>> = { ssl_object: "sslObject" };
 
-const CLOSED_HERE = "Cannot drain: this writer was closed by this side with close(), and what was written after it was dropped; call drain() before close(), then waitClosed()";
+const CLOSED_HERE =
+  "Cannot drain: this writer was closed by this side with close(), and what was written after it was dropped; call drain() before close(), then waitClosed()";
 
 /** What a writer uses of its connection's reader. */
 interface WriterReader {
@@ -132,7 +133,8 @@ export class StreamWriter implements AsyncDisposable {
    * ```
    */
   write(data: Uint8Array): void {
-    if (!(data instanceof Uint8Array)) throw new TypeError(`Cannot write: data must be a Uint8Array, not ${describe(data)}`);
+    if (!(data instanceof Uint8Array))
+      throw new TypeError(`Cannot write: data must be a Uint8Array, not ${describe(data)}`);
     this.#transport.write(data);
     this.#written += data.length; // after the transport took it: a write it refused is not counted
   }
@@ -162,7 +164,8 @@ export class StreamWriter implements AsyncDisposable {
     const list = Array.from(chunks);
     let length = 0;
     for (const chunk of list) {
-      if (!(chunk instanceof Uint8Array)) throw new TypeError(`Cannot write lines: each chunk must be a Uint8Array, not ${describe(chunk)}`);
+      if (!(chunk instanceof Uint8Array))
+        throw new TypeError(`Cannot write lines: each chunk must be a Uint8Array, not ${describe(chunk)}`);
       length += chunk.length;
     }
     this.#transport.writeLines(list);
@@ -307,7 +310,8 @@ export class StreamWriter implements AsyncDisposable {
   getExtraInfo<K extends keyof ExtraInfo & string>(name: K): ExtraInfo[K] | undefined;
   getExtraInfo<K extends keyof ExtraInfo & string, D>(name: K, defaultValue: D): ExtraInfo[K] | D;
   getExtraInfo(name: string, defaultValue?: unknown): unknown {
-    if (typeof name !== "string") throw new TypeError(`Cannot get extra info: name should be a string, got ${typeof name}`);
+    if (typeof name !== "string")
+      throw new TypeError(`Cannot get extra info: name should be a string, got ${typeof name}`);
     return this.#transport.getExtraInfo(ASYNCIO_NAMES[name] ?? name) ?? defaultValue;
   }
 
@@ -364,7 +368,8 @@ export class StreamWriter implements AsyncDisposable {
       await this.#protocol.drainHelper(signal);
     } catch (error) {
       // asyncio says only 'Connection lost', which reads as the peer's doing when it was ours.
-      if (this.#closedHere && error instanceof ConnectionLostError) throw new ConnectionLostError(CLOSED_HERE, { cause: error });
+      if (this.#closedHere && error instanceof ConnectionLostError)
+        throw new ConnectionLostError(CLOSED_HERE, { cause: error });
       throw error;
     }
   }

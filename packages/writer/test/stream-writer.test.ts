@@ -44,7 +44,9 @@ describe("StreamWriter", () => {
     it("write() throws TypeError for a string, as asyncio's transport does for str", async () => {
       const { transport, writer } = setup();
       expect(() => writer.write("data" as unknown as Uint8Array)).toThrow(TypeError);
-      expect(() => writer.write("data" as unknown as Uint8Array)).toThrow("Cannot write: data must be a Uint8Array, not string");
+      expect(() => writer.write("data" as unknown as Uint8Array)).toThrow(
+        "Cannot write: data must be a Uint8Array, not string",
+      );
       expect(transport.calls).toEqual([]);
       await finish(writer);
     });
@@ -58,7 +60,9 @@ describe("StreamWriter", () => {
       ["an array of numbers", [1, 2, 3], "Array"],
     ])("write() throws TypeError naming the type for %s", async (_label, value, typeName) => {
       const { transport, writer } = setup();
-      expect(() => writer.write(value as unknown as Uint8Array)).toThrow(new TypeError(`Cannot write: data must be a Uint8Array, not ${typeName}`));
+      expect(() => writer.write(value as unknown as Uint8Array)).toThrow(
+        new TypeError(`Cannot write: data must be a Uint8Array, not ${typeName}`),
+      );
       expect(transport.calls).toEqual([]);
       await finish(writer);
     });
@@ -141,7 +145,9 @@ describe("StreamWriter", () => {
     });
 
     it("getExtraInfo(name, defaultValue) returns the default when the transport has no value, as asyncio's get_extra_info(name, default)", async () => {
-      const { writer } = setup({ transport: new FakeTransport("fake", { sockname: "/tmp/sock", sslObject: "the TLS socket" }) });
+      const { writer } = setup({
+        transport: new FakeTransport("fake", { sockname: "/tmp/sock", sslObject: "the TLS socket" }),
+      });
       expect(writer.getExtraInfo("cipher", null)).toBeNull();
       expect(writer.getExtraInfo("no-such-key", "fallback")).toBe("fallback");
       expect(writer.getExtraInfo("sockname", "unused")).toBe("/tmp/sock");
@@ -343,7 +349,9 @@ describe("StreamWriter", () => {
       const { protocol, transport, writer } = setup();
       const upgrade = writer.startTls({ serverName: "localhost" });
       await expect(upgrade).rejects.toThrow(TypeError);
-      await expect(writer.startTls({})).rejects.toThrow("Cannot start TLS: transport <FakeTransport fake> is not supported by startTls()");
+      await expect(writer.startTls({})).rejects.toThrow(
+        "Cannot start TLS: transport <FakeTransport fake> is not supported by startTls()",
+      );
       expect(writer.transport).toBe(transport);
       expect(protocol.replaced).toEqual([]);
       await finish(writer);
@@ -447,7 +455,10 @@ describe("StreamWriter", () => {
       const transport = new FakeTransport();
       const protocol = new FakeProtocol();
       connect(transport, protocol);
-      for (const writer of [new StreamWriter(transport, { protocol }), new StreamWriter(transport, { protocol, reader: null })]) {
+      for (const writer of [
+        new StreamWriter(transport, { protocol }),
+        new StreamWriter(transport, { protocol, reader: null }),
+      ]) {
         expect(writer.toString()).toBe("<StreamWriter transport=<FakeTransport fake>>");
         expect(String(writer)).not.toContain("reader=");
       }

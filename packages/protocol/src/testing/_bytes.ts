@@ -81,7 +81,10 @@ export function describeDifference(actual: Uint8Array, expected: Uint8Array): st
   let index = 0;
   const shorter = Math.min(actual.length, expected.length);
   while (index < shorter && actual[index] === expected[index]) index++;
-  const around = (data: Uint8Array): string => Array.from(data.subarray(Math.max(0, index - 4), index + 8), (byte) => byte.toString(16).padStart(2, "0")).join(" ");
+  const around = (data: Uint8Array): string =>
+    Array.from(data.subarray(Math.max(0, index - 4), index + 8), (byte) => byte.toString(16).padStart(2, "0")).join(
+      " ",
+    );
   return `got ${actual.length} bytes, expected ${expected.length}; first difference at offset ${index} (got [${around(actual)}], expected [${around(expected)}] from offset ${Math.max(0, index - 4)})`;
 }
 

@@ -39,11 +39,22 @@ function send(transport: Transport, chunkings: readonly Uint8Array[][]): void {
   });
 }
 
-async function expectReceived(context: CaseContext, recorder: Recorder, expected: Uint8Array, what: string): Promise<void> {
-  await context.until(() => recorder.bytes >= expected.length, `${expected.length} bytes on end ${recorder.name} (${what}); ${recorder.bytes} arrived`);
+async function expectReceived(
+  context: CaseContext,
+  recorder: Recorder,
+  expected: Uint8Array,
+  what: string,
+): Promise<void> {
+  await context.until(
+    () => recorder.bytes >= expected.length,
+    `${expected.length} bytes on end ${recorder.name} (${what}); ${recorder.bytes} arrived`,
+  );
   await context.settle();
   const received = recorder.received();
-  context.expect(sameBytes(received, expected), `End ${recorder.name} did not receive ${what} intact: ${describeDifference(received, expected)}`);
+  context.expect(
+    sameBytes(received, expected),
+    `End ${recorder.name} did not receive ${what} intact: ${describeDifference(received, expected)}`,
+  );
 }
 
 export const dataCases: readonly CaseDefinition[] = [
@@ -56,27 +67,48 @@ export const dataCases: readonly CaseDefinition[] = [
       context.expect(a.getProtocol() === ra, "getProtocol() does not return the protocol given to setProtocol()");
       context.expect(!a.isClosing() && !b.isClosing(), "isClosing() is true on a fresh pair");
       context.expect(a.isReading() && b.isReading(), "isReading() is false on a fresh pair that nobody paused");
-      context.expect(a.getExtraInfo("asyncstreams-conformance-no-such-key") === undefined, "getExtraInfo() of an unknown name is not undefined");
+      context.expect(
+        a.getExtraInfo("asyncstreams-conformance-no-such-key") === undefined,
+        "getExtraInfo() of an unknown name is not undefined",
+      );
       if (context.settings.writeBufferLimits) {
-        context.expect(a.getWriteBufferSize() === 0, `getWriteBufferSize() is ${a.getWriteBufferSize()} before any write; expected 0`);
+        context.expect(
+          a.getWriteBufferSize() === 0,
+          `getWriteBufferSize() is ${a.getWriteBufferSize()} before any write; expected 0`,
+        );
         const initial = a.getWriteBufferLimits();
-        context.expect(initial.high >= initial.low && initial.low >= 0, `getWriteBufferLimits() is ${JSON.stringify(initial)}: high >= low >= 0 must hold`);
+        context.expect(
+          initial.high >= initial.low && initial.low >= 0,
+          `getWriteBufferLimits() is ${JSON.stringify(initial)}: high >= low >= 0 must hold`,
+        );
         a.setWriteBufferLimits({ high: 1000 });
         let limits = a.getWriteBufferLimits();
-        context.expect(limits.high === 1000 && limits.low === 250, `setWriteBufferLimits({ high: 1000 }) gave ${JSON.stringify(limits)}; expected low = high / 4 (asyncio)`);
+        context.expect(
+          limits.high === 1000 && limits.low === 250,
+          `setWriteBufferLimits({ high: 1000 }) gave ${JSON.stringify(limits)}; expected low = high / 4 (asyncio)`,
+        );
         a.setWriteBufferLimits({ low: 100 });
         limits = a.getWriteBufferLimits();
-        context.expect(limits.high === 400 && limits.low === 100, `setWriteBufferLimits({ low: 100 }) gave ${JSON.stringify(limits)}; expected high = 4 × low (asyncio)`);
+        context.expect(
+          limits.high === 400 && limits.low === 100,
+          `setWriteBufferLimits({ low: 100 }) gave ${JSON.stringify(limits)}; expected high = 4 × low (asyncio)`,
+        );
         let threw: unknown;
         try {
           a.setWriteBufferLimits({ high: 1, low: 2 });
         } catch (error) {
           threw = error;
         }
-        context.expect(threw instanceof RangeError, "setWriteBufferLimits({ high: 1, low: 2 }) did not throw a RangeError (high >= low >= 0 must hold)");
+        context.expect(
+          threw instanceof RangeError,
+          "setWriteBufferLimits({ high: 1, low: 2 }) did not throw a RangeError (high >= low >= 0 must hold)",
+        );
         a.setWriteBufferLimits();
         limits = a.getWriteBufferLimits();
-        context.expect(limits.high === 65_536 && limits.low === 16_384, `setWriteBufferLimits() gave ${JSON.stringify(limits)}; expected asyncio's defaults { high: 65536, low: 16384 }`);
+        context.expect(
+          limits.high === 65_536 && limits.low === 16_384,
+          `setWriteBufferLimits() gave ${JSON.stringify(limits)}; expected asyncio's defaults { high: 65536, low: 16384 }`,
+        );
       }
       await context.finish();
     },
@@ -104,7 +136,11 @@ export const dataCases: readonly CaseDefinition[] = [
       const [ra, rb] = context.attach();
       const next = random(context.settings.seed);
       const input = randomBytes(LARGE, next);
-      const rounds = [randomChunks(input, 16_384, next), randomChunks(input, 1_024, next), randomChunks(input, 65_536, next)];
+      const rounds = [
+        randomChunks(input, 16_384, next),
+        randomChunks(input, 1_024, next),
+        randomChunks(input, 65_536, next),
+      ];
       const expected = new Uint8Array(LARGE * rounds.length);
       rounds.forEach((_, index) => expected.set(input, index * LARGE));
       send(context.a, rounds);

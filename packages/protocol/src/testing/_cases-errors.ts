@@ -11,7 +11,12 @@ import { track } from "./_wait.js";
  * Checks that `error` is of the class and `code` every transport must use for `event`, so that a
  * user's `catch` does not change with the transport.
  */
-function expectError(context: CaseContext, error: unknown, expected: { name: string; code: string; is: (error: unknown) => boolean }, event: string): void {
+function expectError(
+  context: CaseContext,
+  error: unknown,
+  expected: { name: string; code: string; is: (error: unknown) => boolean },
+  event: string,
+): void {
   const code = (error as { code?: unknown } | null)?.code;
   context.expect(
     expected.is(error) && code === expected.code,
@@ -19,9 +24,21 @@ function expectError(context: CaseContext, error: unknown, expected: { name: str
   );
 }
 
-const RESET = { name: "ConnectionResetError", code: "ECONNRESET", is: (error: unknown) => error instanceof ConnectionResetError };
-const INCOMPLETE = { name: "IncompleteReadError", code: "ERR_INCOMPLETE_READ", is: (error: unknown) => error instanceof IncompleteReadError };
-const LOST = { name: "ConnectionLostError", code: "ERR_CONNECTION_LOST", is: (error: unknown) => error instanceof ConnectionLostError };
+const RESET = {
+  name: "ConnectionResetError",
+  code: "ECONNRESET",
+  is: (error: unknown) => error instanceof ConnectionResetError,
+};
+const INCOMPLETE = {
+  name: "IncompleteReadError",
+  code: "ERR_INCOMPLETE_READ",
+  is: (error: unknown) => error instanceof IncompleteReadError,
+};
+const LOST = {
+  name: "ConnectionLostError",
+  code: "ERR_CONNECTION_LOST",
+  is: (error: unknown) => error instanceof ConnectionLostError,
+};
 
 export const errorCases: readonly CaseDefinition[] = [
   {
@@ -34,7 +51,10 @@ export const errorCases: readonly CaseDefinition[] = [
       await context.until(() => sb.reader.bufferedLength === 100, "b to buffer the 100 bytes a wrote");
       context.abort(sa.recorder);
       await context.until(() => pending.settled, "b's pending readExactly() to settle after a.abort()");
-      context.expect(pending.rejected, "b's pending readExactly() resolved after the peer aborted; it must fail with the reset");
+      context.expect(
+        pending.rejected,
+        "b's pending readExactly() resolved after the peer aborted; it must fail with the reset",
+      );
       expectError(context, pending.error, RESET, "b's pending read after a.abort()");
       const again = track(sb.reader.readLine());
       const drained = track(sb.writer.drain());
@@ -43,7 +63,10 @@ export const errorCases: readonly CaseDefinition[] = [
         again.error === pending.error && drained.error === pending.error,
         `after a reset, later reads and drain() must throw the very same error object; got ${describe(again.error)} and ${describe(drained.error)}`,
       );
-      context.expect(sb.reader.bufferedLength === 100, `the reset discarded buffered bytes: b's reader holds ${sb.reader.bufferedLength} of the 100 received`);
+      context.expect(
+        sb.reader.bufferedLength === 100,
+        `the reset discarded buffered bytes: b's reader holds ${sb.reader.bufferedLength} of the 100 received`,
+      );
       context.close(sb.recorder);
       await context.finish();
     },
@@ -59,7 +82,10 @@ export const errorCases: readonly CaseDefinition[] = [
       await context.until(() => pending.settled, "readExactly(1000) to settle after 300 bytes and EOF");
       expectError(context, pending.error, INCOMPLETE, "readExactly(1000) after 300 bytes and EOF");
       const partial = (pending.error as IncompleteReadError | undefined)?.partial;
-      context.expect(partial?.length === 300, `IncompleteReadError.partial holds ${partial?.length ?? "no"} bytes; expected the 300 received`);
+      context.expect(
+        partial?.length === 300,
+        `IncompleteReadError.partial holds ${partial?.length ?? "no"} bytes; expected the 300 received`,
+      );
       context.close(sa.recorder);
       context.close(sb.recorder);
       await context.finish();

@@ -16,7 +16,12 @@ const YIELD_EVERY = 64 * 1024;
  * paused for the settle time (buffers between the ends may absorb more after a first pause, and
  * the transport may then resume); returns what was written.
  */
-async function fillUntilPaused(context: CaseContext, transport: Transport, recorder: Recorder, size: number): Promise<Uint8Array[]> {
+async function fillUntilPaused(
+  context: CaseContext,
+  transport: Transport,
+  recorder: Recorder,
+  size: number,
+): Promise<Uint8Array[]> {
   const written: Uint8Array[] = [];
   let total = 0;
   let sinceYield = 0;
@@ -67,7 +72,10 @@ async function fillUntilDrainWaits(context: CaseContext, from: Side, label: stri
     const drained = track(from.writer.drain());
     for (let turn = 0; turn < 10 && !drained.settled; turn++) await Promise.resolve();
     if (drained.settled) {
-      if (drained.rejected) throw new Error(`${label}: drain() failed while filling the pipe: ${describe(drained.error)}`, { cause: drained.error });
+      if (drained.rejected)
+        throw new Error(`${label}: drain() failed while filling the pipe: ${describe(drained.error)}`, {
+          cause: drained.error,
+        });
       if (sinceYield >= YIELD_EVERY) {
         sinceYield = 0;
         await sleep(0);
@@ -75,8 +83,12 @@ async function fillUntilDrainWaits(context: CaseContext, from: Side, label: stri
       continue;
     }
     sinceYield = 0;
-    if (!(await holdsWithin(() => drained.settled, context.settings.settle))) return { written: concat(written), drained };
-    if (drained.rejected) throw new Error(`${label}: drain() failed while filling the pipe: ${describe(drained.error)}`, { cause: drained.error });
+    if (!(await holdsWithin(() => drained.settled, context.settings.settle)))
+      return { written: concat(written), drained };
+    if (drained.rejected)
+      throw new Error(`${label}: drain() failed while filling the pipe: ${describe(drained.error)}`, {
+        cause: drained.error,
+      });
   }
 }
 
@@ -98,15 +110,24 @@ export const flowCases: readonly CaseDefinition[] = [
         a.write(chunk);
         sent.push(chunk);
         await context.settle();
-        context.expect(rb.bytes === before, `dataReceived() delivered ${rb.bytes - before} bytes while reading was paused`);
+        context.expect(
+          rb.bytes === before,
+          `dataReceived() delivered ${rb.bytes - before} bytes while reading was paused`,
+        );
         rb.readingPaused = false;
         b.resumeReading();
         context.expect(b.isReading(), "isReading() is false after resumeReading()");
         context.mustNotThrow(() => b.resumeReading(), "a second resumeReading()");
-        await context.until(() => rb.bytes >= before + chunk.length, "the data held back by pauseReading() to arrive after resumeReading()");
+        await context.until(
+          () => rb.bytes >= before + chunk.length,
+          "the data held back by pauseReading() to arrive after resumeReading()",
+        );
       }
       const expected = concat(sent);
-      context.expect(sameBytes(rb.received(), expected), `data held back by pauseReading() did not arrive intact: ${describeDifference(rb.received(), expected)}`);
+      context.expect(
+        sameBytes(rb.received(), expected),
+        `data held back by pauseReading() did not arrive intact: ${describeDifference(rb.received(), expected)}`,
+      );
       await context.finish();
     },
   },
@@ -122,7 +143,10 @@ export const flowCases: readonly CaseDefinition[] = [
         threw = error;
       }
       const code = (threw as { code?: unknown } | undefined)?.code;
-      context.expect(code === "ERR_NOT_IMPLEMENTED", `pauseReading() did not throw NotImplementedError (code ERR_NOT_IMPLEMENTED) on a transport declared unable to pause; got ${describe(threw)}`);
+      context.expect(
+        code === "ERR_NOT_IMPLEMENTED",
+        `pauseReading() did not throw NotImplementedError (code ERR_NOT_IMPLEMENTED) on a transport declared unable to pause; got ${describe(threw)}`,
+      );
       await context.finish();
     },
   },
@@ -138,11 +162,23 @@ export const flowCases: readonly CaseDefinition[] = [
       b.resumeReading();
       await context.until(() => !ra.writingPaused, "resumeWriting() on a after b resumed reading");
       const early = ra.pauseSizes.find((size) => !(size > 4096));
-      context.expect(early === undefined, `pauseWriting() came with getWriteBufferSize() = ${early}; it must come when the buffer rises strictly above the high-water mark (4096)`);
+      context.expect(
+        early === undefined,
+        `pauseWriting() came with getWriteBufferSize() = ${early}; it must come when the buffer rises strictly above the high-water mark (4096)`,
+      );
       const late = ra.resumeSizes.find((size) => !(size <= 1024));
-      context.expect(late === undefined, `resumeWriting() came with getWriteBufferSize() = ${late}; it must come when the buffer falls to or below the low-water mark (1024)`);
-      await context.until(() => rb.bytes >= written.length, `all ${written.length} bytes on b after it resumed reading (${rb.bytes} arrived)`);
-      context.expect(sameBytes(rb.received(), written), `the data written while b was paused did not arrive intact: ${describeDifference(rb.received(), written)}`);
+      context.expect(
+        late === undefined,
+        `resumeWriting() came with getWriteBufferSize() = ${late}; it must come when the buffer falls to or below the low-water mark (1024)`,
+      );
+      await context.until(
+        () => rb.bytes >= written.length,
+        `all ${written.length} bytes on b after it resumed reading (${rb.bytes} arrived)`,
+      );
+      context.expect(
+        sameBytes(rb.received(), written),
+        `the data written while b was paused did not arrive intact: ${describeDifference(rb.received(), written)}`,
+      );
       await context.finish();
     },
   },
@@ -151,13 +187,25 @@ export const flowCases: readonly CaseDefinition[] = [
     applies: (settings) => settings.writeBufferLimits && settings.pauseReading,
     body: async (context) => {
       const [sa, sb] = context.streams([1024, 1024]);
-      for (const [from, to, label] of [[sa, sb, "a to b"], [sb, sa, "b to a"]] as const) {
+      for (const [from, to, label] of [
+        [sa, sb, "a to b"],
+        [sb, sa, "b to a"],
+      ] as const) {
         from.transport.setWriteBufferLimits({ high: 16_384 });
         const { written, drained } = await fillUntilDrainWaits(context, from, label);
-        context.expect(from.recorder.writingPaused, `${label}: drain() waited although the sender's protocol never got pauseWriting()`);
-        const received = await context.within(to.reader.readExactly(written.length), `${label}: the receiver to read all ${written.length} bytes`);
+        context.expect(
+          from.recorder.writingPaused,
+          `${label}: drain() waited although the sender's protocol never got pauseWriting()`,
+        );
+        const received = await context.within(
+          to.reader.readExactly(written.length),
+          `${label}: the receiver to read all ${written.length} bytes`,
+        );
         await context.within(drained.promise, `${label}: drain() to complete once the receiver read`);
-        context.expect(sameBytes(received, written), `${label}: the data did not arrive intact: ${describeDifference(received, written)}`);
+        context.expect(
+          sameBytes(received, written),
+          `${label}: the data did not arrive intact: ${describeDifference(received, written)}`,
+        );
       }
       await context.finish();
     },

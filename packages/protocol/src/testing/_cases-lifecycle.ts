@@ -17,12 +17,21 @@ export const lifecycleCases: readonly CaseDefinition[] = [
       context.expect(!a.isReading(), "isReading() is true right after close()");
       context.mustNotThrow(() => a.close(), "a second close()");
       await context.until(() => rb.eofCount > 0 || rb.lostCount > 0, "EOF or connectionLost() on b after a.close()");
-      context.expect(sameBytes(rb.received(), data), `b did not receive everything a wrote before close(): ${describeDifference(rb.received(), data)}`);
+      context.expect(
+        sameBytes(rb.received(), data),
+        `b did not receive everything a wrote before close(): ${describeDifference(rb.received(), data)}`,
+      );
       await context.until(() => ra.lostCount > 0, "connectionLost() on a after close() flushed");
-      context.expect(ra.lostWith[0] === undefined, `a's connectionLost() got ${describe(ra.lostWith[0])} after a clean close(); expected undefined`);
+      context.expect(
+        ra.lostWith[0] === undefined,
+        `a's connectionLost() got ${describe(ra.lostWith[0])} after a clean close(); expected undefined`,
+      );
       if (rb.lostCount === 0) context.close(rb);
       await context.until(() => rb.lostCount > 0, "connectionLost() on b after b.close()");
-      context.expect(rb.lostWith[0] === undefined, `b's connectionLost() got ${describe(rb.lostWith[0])} after a clean close on both sides; expected undefined`);
+      context.expect(
+        rb.lostWith[0] === undefined,
+        `b's connectionLost() got ${describe(rb.lostWith[0])} after a clean close on both sides; expected undefined`,
+      );
       await context.finish();
     },
   },
@@ -39,12 +48,18 @@ export const lifecycleCases: readonly CaseDefinition[] = [
       context.mustNotThrow(() => a.abort(), "a second abort()");
       context.mustNotThrow(() => a.close(), "close() after abort()");
       await context.until(() => ra.lostCount > 0, "connectionLost() on a after abort()");
-      context.expect(ra.lostWith[0] === undefined, `a's connectionLost() got ${describe(ra.lostWith[0])} after its own abort(); asyncio passes None (undefined)`);
+      context.expect(
+        ra.lostWith[0] === undefined,
+        `a's connectionLost() got ${describe(ra.lostWith[0])} after its own abort(); asyncio passes None (undefined)`,
+      );
       await context.until(() => rb.lostCount > 0 || rb.eofCount > 0, "connectionLost() or EOF on b after a.abort()");
       if (rb.lostCount === 0) context.close(rb);
       await context.until(() => rb.lostCount > 0, "connectionLost() on b");
       context.expect(!b.isReading(), "isReading() is true on b after its connection was lost");
-      context.expect(isPrefix(rb.received(), data), `what b received before a.abort() is not a prefix of what a wrote: ${describeDifference(rb.received(), data.subarray(0, rb.bytes))}`);
+      context.expect(
+        isPrefix(rb.received(), data),
+        `what b received before a.abort() is not a prefix of what a wrote: ${describeDifference(rb.received(), data.subarray(0, rb.bytes))}`,
+      );
       await context.finish();
     },
   },
@@ -58,17 +73,26 @@ export const lifecycleCases: readonly CaseDefinition[] = [
       context.mustNotThrow(() => a.write(numberedChunk(1, 100)), "write() right after close() with nothing buffered");
       await context.until(() => ra.lostCount > 0, "connectionLost() on a after close()");
       context.mustNotThrow(() => a.write(numberedChunk(2, 100)), "write() after connectionLost()");
-      context.mustNotThrow(() => a.writeLines([numberedChunk(3, 10), numberedChunk(4, 10)]), "writeLines() after connectionLost()");
+      context.mustNotThrow(
+        () => a.writeLines([numberedChunk(3, 10), numberedChunk(4, 10)]),
+        "writeLines() after connectionLost()",
+      );
       await context.until(() => rb.eofCount > 0 || rb.lostCount > 0, "EOF or connectionLost() on b after a.close()");
       await context.settle();
-      context.expect(rb.bytes === 0, `b received ${rb.bytes} bytes written after a.close() with nothing buffered; they must be dropped (asyncio's _conn_lost)`);
+      context.expect(
+        rb.bytes === 0,
+        `b received ${rb.bytes} bytes written after a.close() with nothing buffered; they must be dropped (asyncio's _conn_lost)`,
+      );
       context.abort(rb);
       context.mustNotThrow(() => b.write(numberedChunk(5, 100)), "write() right after abort()");
       await context.until(() => rb.lostCount > 0, "connectionLost() on b after abort()");
       context.mustNotThrow(() => b.write(numberedChunk(6, 100)), "write() after abort() and connectionLost()");
       await context.settle();
       context.expect(ra.bytes === 0, `a received ${ra.bytes} bytes after it closed`);
-      context.expect(ra.lostWith[0] === undefined && rb.lostWith[0] === undefined, `a write after close() or abort() failed the connection: connectionLost() got ${describe(ra.lostWith[0] ?? rb.lostWith[0])}`);
+      context.expect(
+        ra.lostWith[0] === undefined && rb.lostWith[0] === undefined,
+        `a write after close() or abort() failed the connection: connectionLost() got ${describe(ra.lostWith[0] ?? rb.lostWith[0])}`,
+      );
       await context.finish();
     },
   },
@@ -100,7 +124,10 @@ export const lifecycleCases: readonly CaseDefinition[] = [
       rb.throwOnData = failure;
       a.write(numberedChunk(1, 100));
       await context.until(() => rb.lostCount > 0, "connectionLost() on b after its dataReceived() threw");
-      context.expect(rb.lostWith[0] === failure, `b's connectionLost() got ${describe(rb.lostWith[0])}; expected the very error dataReceived() threw (asyncio's _fatal_error)`);
+      context.expect(
+        rb.lostWith[0] === failure,
+        `b's connectionLost() got ${describe(rb.lostWith[0])}; expected the very error dataReceived() threw (asyncio's _fatal_error)`,
+      );
       context.expect(b.isClosing(), "isClosing() is false on b after its protocol failed");
       await context.until(() => ra.lostCount > 0 || ra.eofCount > 0, "connectionLost() or EOF on a after b failed");
       await context.finish();
@@ -120,9 +147,18 @@ export const lifecycleCases: readonly CaseDefinition[] = [
       context.abort(sb.recorder);
       sa.writer.write(numberedChunk(99, 10));
       sb.writer.write(numberedChunk(99, 10));
-      await context.until(() => reading.settled && waiting.settled && draining.settled, "the pending read, read and drain() to settle after both ends aborted");
-      await context.until(() => closing.every((state) => state.settled), "waitClosed() on both ends to settle after abort()");
-      context.expect(reading.rejected, "readExactly() of more than was ever sent did not fail after the connection was aborted");
+      await context.until(
+        () => reading.settled && waiting.settled && draining.settled,
+        "the pending read, read and drain() to settle after both ends aborted",
+      );
+      await context.until(
+        () => closing.every((state) => state.settled),
+        "waitClosed() on both ends to settle after abort()",
+      );
+      context.expect(
+        reading.rejected,
+        "readExactly() of more than was ever sent did not fail after the connection was aborted",
+      );
       await context.finish();
     },
   },

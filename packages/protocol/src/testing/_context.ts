@@ -101,7 +101,8 @@ export class CaseContext {
    * time for a second one, and checks every recorder.
    */
   async finish(): Promise<void> {
-    for (const recorder of this.#recorders) if (recorder.transport !== null && !recorder.transport.isClosing()) this.close(recorder);
+    for (const recorder of this.#recorders)
+      if (recorder.transport !== null && !recorder.transport.isClosing()) this.close(recorder);
     for (const recorder of this.#recorders) {
       await this.until(() => recorder.lostCount > 0, `connectionLost() on end ${recorder.name} after close()`);
     }

@@ -83,7 +83,8 @@ export class Recorder implements Protocol {
   connectionLost(error: unknown): void {
     this.lostCount += 1;
     this.lostWith.push(error);
-    if (this.lostCount > 1) this.#violation(`connectionLost() was called ${this.lostCount} times; expected exactly once`);
+    if (this.lostCount > 1)
+      this.#violation(`connectionLost() was called ${this.lostCount} times; expected exactly once`);
     this.#forward?.connectionLost(error);
   }
 
@@ -109,10 +110,13 @@ export class Recorder implements Protocol {
    */
   check(lostOnce: boolean): void {
     const problems = [...this.violations];
-    if (lostOnce && this.lostCount !== 1) problems.push(`connectionLost() was called ${this.lostCount} times; expected exactly once`);
+    if (lostOnce && this.lostCount !== 1)
+      problems.push(`connectionLost() was called ${this.lostCount} times; expected exactly once`);
     for (let index = 0; index < this.chunks.length; index++) {
       if (!sameBytes(this.chunks[index]!, this.#copies[index]!)) {
-        problems.push(`the chunk given to dataReceived() #${index + 1} changed after it was delivered: a received chunk must be owned by the protocol (copy it if the source reuses its memory)`);
+        problems.push(
+          `the chunk given to dataReceived() #${index + 1} changed after it was delivered: a received chunk must be owned by the protocol (copy it if the source reuses its memory)`,
+        );
         break;
       }
     }

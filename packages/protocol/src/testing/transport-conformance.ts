@@ -55,7 +55,14 @@ export interface TransportConformanceOptions {
   unhandledRejections?: ((listener: (reason: unknown) => void) => () => void) | false | undefined;
 }
 
-const definitions: readonly CaseDefinition[] = [...dataCases, ...halfCloseCases, ...flowCases, ...lifecycleCases, ...readCases, ...errorCases];
+const definitions: readonly CaseDefinition[] = [
+  ...dataCases,
+  ...halfCloseCases,
+  ...flowCases,
+  ...lifecycleCases,
+  ...readCases,
+  ...errorCases,
+];
 
 /**
  * The transport conformance kit: checks that a transport keeps asyncio's transport contract, the
@@ -100,7 +107,10 @@ const definitions: readonly CaseDefinition[] = [...dataCases, ...halfCloseCases,
  * }
  * ```
  */
-export function transportConformance(factory: ConformancePairFactory, options: TransportConformanceOptions): ConformanceCase[] {
+export function transportConformance(
+  factory: ConformancePairFactory,
+  options: TransportConformanceOptions,
+): ConformanceCase[] {
   const settings: Settings = {
     halfClose: options.halfClose,
     pauseReading: options.pauseReading,
@@ -109,7 +119,8 @@ export function transportConformance(factory: ConformancePairFactory, options: T
     timeout: options.timeout ?? 5_000,
     settle: options.settle ?? 25,
     seed: options.seed ?? 7,
-    watch: options.unhandledRejections === false ? undefined : (options.unhandledRejections ?? defaultRejectionWatcher()),
+    watch:
+      options.unhandledRejections === false ? undefined : (options.unhandledRejections ?? defaultRejectionWatcher()),
   };
   return definitions
     .filter((definition) => definition.applies(settings))

@@ -18,7 +18,12 @@ const server = await startQuicServer(null, {
   maxStreams: 1000,
 });
 const port = server.addresses()[0]!.port;
-const client = await openQuicConnection({ host: "127.0.0.1", port, tls: { ca: fixture("ca.pem"), serverName: "localhost", alpnProtocols: ALPN }, maxStreams: 1000 });
+const client = await openQuicConnection({
+  host: "127.0.0.1",
+  port,
+  tls: { ca: fixture("ca.pem"), serverName: "localhost", alpnProtocols: ALPN },
+  maxStreams: 1000,
+});
 const peer = await accepted;
 const only = Deno.args[0];
 const cases = transportConformance(async () => ({ transports: await quicStreamPair(client, peer) }), {
@@ -34,7 +39,13 @@ for (const c of cases) {
     await c.run();
     console.log(JSON.stringify({ name: c.name, ok: true }));
   } catch (error) {
-    console.log(JSON.stringify({ name: c.name, ok: false, error: error instanceof Error ? `${error.message}\n${error.stack ?? ""}` : String(error) }));
+    console.log(
+      JSON.stringify({
+        name: c.name,
+        ok: false,
+        error: error instanceof Error ? `${error.message}\n${error.stack ?? ""}` : String(error),
+      }),
+    );
   }
 }
 client.close();

@@ -23,10 +23,22 @@ const done = new Promise<void>((resolve) => {
     resolve();
   })();
 });
-const server = await startQuicServer((reader) => {
-  serverReader = reader; // not read until the client is held
-}, { host: "127.0.0.1", port: 0, tls: { key: fixture("server-key.pem"), cert: fixture("server.pem"), alpnProtocols: ALPN }, limit: 65_536 });
-const conn = await openQuicConnection({ host: "127.0.0.1", port: server.addresses()[0]!.port, tls: { ca: fixture("ca.pem"), serverName: "localhost", alpnProtocols: ALPN } });
+const server = await startQuicServer(
+  (reader) => {
+    serverReader = reader; // not read until the client is held
+  },
+  {
+    host: "127.0.0.1",
+    port: 0,
+    tls: { key: fixture("server-key.pem"), cert: fixture("server.pem"), alpnProtocols: ALPN },
+    limit: 65_536,
+  },
+);
+const conn = await openQuicConnection({
+  host: "127.0.0.1",
+  port: server.addresses()[0]!.port,
+  tls: { ca: fixture("ca.pem"), serverName: "localhost", alpnProtocols: ALPN },
+});
 const { writer } = await conn.openStream();
 const chunk = new Uint8Array(CHUNK);
 let accepted = 0;
@@ -34,7 +46,10 @@ let held = false;
 while (accepted < TOTAL) {
   writer.write(chunk);
   accepted += CHUNK;
-  const drained = await Promise.race([writer.drain().then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), 2_000))]);
+  const drained = await Promise.race([
+    writer.drain().then(() => true),
+    new Promise<boolean>((r) => setTimeout(() => r(false), 2_000)),
+  ]);
   if (!drained) {
     held = true;
     break;

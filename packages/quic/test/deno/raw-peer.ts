@@ -8,7 +8,10 @@ import { payload } from "./_payload.ts";
 const fixture = (name: string): string => Deno.readTextFileSync(new URL(`../fixtures/${name}`, import.meta.url));
 const ALPN = ["asyncstreams-interop"];
 
-async function echo(stream: { readable: ReadableStream<Uint8Array>; writable: WritableStream<Uint8Array> }): Promise<void> {
+async function echo(stream: {
+  readable: ReadableStream<Uint8Array>;
+  writable: WritableStream<Uint8Array>;
+}): Promise<void> {
   const writer = stream.writable.getWriter();
   for await (const chunk of stream.readable) await writer.write(chunk);
   await writer.close(); // FIN after the peer's FIN
@@ -25,22 +28,38 @@ async function concat(readable: ReadableStream<Uint8Array>): Promise<Uint8Array>
 
 if (Deno.args[0] === "server") {
   const endpoint = new Deno.QuicEndpoint({ hostname: "127.0.0.1", port: 0 });
-  const listener = endpoint.listen({ cert: fixture("server.pem"), key: fixture("server-key.pem"), alpnProtocols: ALPN });
+  const listener = endpoint.listen({
+    cert: fixture("server.pem"),
+    key: fixture("server-key.pem"),
+    alpnProtocols: ALPN,
+  });
   void (async () => {
     for await (const incoming of listener) {
-      void incoming.accept().then(async (conn) => {
-        for await (const stream of conn.incomingBidirectionalStreams) void echo(stream).catch((e) => console.error("echo failed", e));
-      }, (e) => console.error("accept failed", e));
+      void incoming.accept().then(
+        async (conn) => {
+          for await (const stream of conn.incomingBidirectionalStreams)
+            void echo(stream).catch((e) => console.error("echo failed", e));
+        },
+        (e) => console.error("accept failed", e),
+      );
     }
   })();
   console.log(JSON.stringify({ port: endpoint.addr.port }));
-  for await (const _ of Deno.stdin.readable) { /* until the test closes stdin */ }
+  for await (const _ of Deno.stdin.readable) {
+    /* until the test closes stdin */
+  }
   endpoint.close();
   Deno.exit(0);
 } else {
   const port = Number(Deno.args[1]);
   const count = Number(Deno.args[2] ?? 4);
-  const conn = await Deno.connectQuic({ hostname: "127.0.0.1", port, serverName: "localhost", caCerts: [fixture("ca.pem")], alpnProtocols: ALPN });
+  const conn = await Deno.connectQuic({
+    hostname: "127.0.0.1",
+    port,
+    serverName: "localhost",
+    caCerts: [fixture("ca.pem")],
+    alpnProtocols: ALPN,
+  });
   let bytes = 0;
   const results = await Promise.all(
     Array.from({ length: count }, async (_, s) => {

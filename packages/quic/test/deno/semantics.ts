@@ -7,7 +7,8 @@ const fixture = (name: string): string => Deno.readTextFileSync(new URL(`../fixt
 const ALPN = ["asyncstreams-test"];
 const encode = (text: string): Uint8Array => new TextEncoder().encode(text);
 const decode = (data: Uint8Array): string => new TextDecoder().decode(data);
-const report = (name: string, ok: boolean, detail: unknown = ""): void => console.log(JSON.stringify({ name, ok, detail: String(detail) }));
+const report = (name: string, ok: boolean, detail: unknown = ""): void =>
+  console.log(JSON.stringify({ name, ok, detail: String(detail) }));
 
 let serverConnection: QuicConnection | undefined;
 let uniChecked: () => void = () => undefined;
@@ -41,15 +42,27 @@ const server = await startQuicServer(
   },
 );
 const port = server.addresses()[0]!.port;
-const conn = await openQuicConnection({ host: "127.0.0.1", port, tls: { ca: fixture("ca.pem"), serverName: "localhost", alpnProtocols: ALPN } });
-report("the ALPN protocol is negotiated", conn.getExtraInfo("alpnProtocol") === ALPN[0], conn.getExtraInfo("alpnProtocol"));
+const conn = await openQuicConnection({
+  host: "127.0.0.1",
+  port,
+  tls: { ca: fixture("ca.pem"), serverName: "localhost", alpnProtocols: ALPN },
+});
+report(
+  "the ALPN protocol is negotiated",
+  conn.getExtraInfo("alpnProtocol") === ALPN[0],
+  conn.getExtraInfo("alpnProtocol"),
+);
 
 {
   const { reader, writer } = await conn.openStream();
   writer.write(encode("echo\nhalf-closed"));
   writer.writeEof();
   const got = decode(await reader.read());
-  report("writeEof() sends FIN, the server writes back after EOF, and its FIN is EOF", got === "half-closed" && reader.atEof(), got);
+  report(
+    "writeEof() sends FIN, the server writes back after EOF, and its FIN is EOF",
+    got === "half-closed" && reader.atEof(),
+    got,
+  );
   writer.close();
 }
 {
@@ -66,13 +79,37 @@ report("the ALPN protocol is negotiated", conn.getExtraInfo("alpnProtocol") === 
   const other = await conn.openStream();
   other.writer.write(encode("?"));
   writer.write(encode("close 42\n"));
-  const errors = await Promise.all([reader.read(), other.reader.read()].map((p) => p.then(() => undefined, (e: unknown) => e)));
-  const named = errors.every((e) => e instanceof Error && (e as { code?: string }).code === "ECONNRESET" && /code 42 \(done\)/.test(e.message) && (e as { applicationCode?: bigint }).applicationCode === 42n);
-  report("the peer closing the connection ends every open stream with an error naming the close code", named, errors.map((e) => (e instanceof Error ? e.message : String(e))).join(" | "));
-  const drained = await writer.drain().then(() => "resolved", (e: unknown) => (e as Error).message);
+  const errors = await Promise.all(
+    [reader.read(), other.reader.read()].map((p) =>
+      p.then(
+        () => undefined,
+        (e: unknown) => e,
+      ),
+    ),
+  );
+  const named = errors.every(
+    (e) =>
+      e instanceof Error &&
+      (e as { code?: string }).code === "ECONNRESET" &&
+      /code 42 \(done\)/.test(e.message) &&
+      (e as { applicationCode?: bigint }).applicationCode === 42n,
+  );
+  report(
+    "the peer closing the connection ends every open stream with an error naming the close code",
+    named,
+    errors.map((e) => (e instanceof Error ? e.message : String(e))).join(" | "),
+  );
+  const drained = await writer.drain().then(
+    () => "resolved",
+    (e: unknown) => (e as Error).message,
+  );
   report("drain() after the close rejects with that error", /code 42/.test(drained), drained);
   const info = await conn.closed;
-  report("closed says who closed it and with which code", info.code === 42n && info.remote === true && info.reason === "done", JSON.stringify({ ...info, code: String(info.code) }));
+  report(
+    "closed says who closed it and with which code",
+    info.code === 42n && info.remote === true && info.reason === "done",
+    JSON.stringify({ ...info, code: String(info.code) }),
+  );
 }
 server.close();
 await server.waitClosed();

@@ -5,7 +5,9 @@ import type { Duplex } from "node:stream";
 export function refuseUpgrade(socket: Duplex, status: number): void {
   if (socket.destroyed) return;
   const text = STATUS_CODES[status] ?? "Error";
-  socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${text.length + 1}\r\n\r\n${text}\n`);
+  socket.end(
+    `HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${text.length + 1}\r\n\r\n${text}\n`,
+  );
   // A peer that never reads must not keep the socket open.
   setTimeout(() => socket.destroy(), 1_000).unref();
 }
@@ -15,7 +17,9 @@ export function refusalStatus(verdict: boolean | number): number | undefined {
   if (verdict === true) return undefined;
   if (verdict === false) return 403;
   if (!Number.isInteger(verdict) || verdict < 400 || verdict > 599) {
-    throw new RangeError(`Cannot refuse the upgrade: authorize returned ${String(verdict)}; return true, false, or an HTTP status from 400 to 599`);
+    throw new RangeError(
+      `Cannot refuse the upgrade: authorize returned ${String(verdict)}; return true, false, or an HTTP status from 400 to 599`,
+    );
   }
   return verdict;
 }

@@ -9,4 +9,9 @@
 export { startWebSocketServer } from "./start-web-socket-server.js";
 export type { StartWebSocketServerOptions } from "./start-web-socket-server.js";
 export { WebSocketServer } from "./web-socket-server.js";
-export type { WebSocketClientCallback, WebSocketServerErrorHandler, WebSocketServerInit, UpgradeHandler } from "./web-socket-server.js";
+export type {
+  WebSocketClientCallback,
+  WebSocketServerErrorHandler,
+  WebSocketServerInit,
+  UpgradeHandler,
+} from "./web-socket-server.js";

@@ -3,9 +3,25 @@ import type { Server as HttpsServer } from "node:https";
 import { DEFAULT_LIMIT } from "@asyncstreams/reader";
 import { checkOptions, checkPositiveInteger } from "../_check-options.js";
 import { prepareReader, STREAM_OPTIONS, type StreamOptions } from "../_streams-over-socket.js";
-import { WebSocketServer, type UpgradeHandler, type WebSocketClientCallback, type WebSocketServerErrorHandler } from "./web-socket-server.js";
+import {
+  WebSocketServer,
+  type UpgradeHandler,
+  type WebSocketClientCallback,
+  type WebSocketServerErrorHandler,
+} from "./web-socket-server.js";
 
-const OPTIONS = [...STREAM_OPTIONS, "host", "port", "server", "path", "maxPayload", "authorize", "selectProtocol", "perMessageDeflate", "onError"] as const;
+const OPTIONS = [
+  ...STREAM_OPTIONS,
+  "host",
+  "port",
+  "server",
+  "path",
+  "maxPayload",
+  "authorize",
+  "selectProtocol",
+  "perMessageDeflate",
+  "onError",
+] as const;
 
 /** Options for {@linkcode startWebSocketServer}. */
 export interface StartWebSocketServerOptions extends Omit<StreamOptions, "maxReadBuffer" | "search"> {
@@ -15,7 +31,10 @@ export interface StartWebSocketServerOptions extends Omit<StreamOptions, "maxRea
   port?: number | undefined;
   /** An HTTP or HTTPS server to attach to (its `upgrade` event) instead of listening on a new one. */
   server?: HttpServer | HttpsServer | undefined;
-  /** Only upgrades to this path are served (others get 404 on an own server, and are left to other listeners on an attached one). */
+  /**
+   * Only upgrades to this path are served (others get 404 on an own server, and are left to other
+   * listeners on an attached one).
+   */
   path?: string | undefined;
   /** Each connection's reader limit. Default 64 KiB. */
   limit?: number | undefined;
@@ -62,11 +81,18 @@ export interface StartWebSocketServerOptions extends Omit<StreamOptions, "maxRea
  * await server.waitClosed();
  * ```
  */
-export async function startWebSocketServer(onClient: WebSocketClientCallback, options: StartWebSocketServerOptions = {}): Promise<WebSocketServer> {
+export async function startWebSocketServer(
+  onClient: WebSocketClientCallback,
+  options: StartWebSocketServerOptions = {},
+): Promise<WebSocketServer> {
   const action = "Cannot start a WebSocket server";
   checkOptions(options, OPTIONS, action);
   if (typeof onClient !== "function") throw new TypeError(`${action}: onClient must be a function`);
-  prepareReader({ limit: options.limit, keepAlive: options.keepAlive, writeBufferLimits: options.writeBufferLimits }, STREAM_OPTIONS, action);
+  prepareReader(
+    { limit: options.limit, keepAlive: options.keepAlive, writeBufferLimits: options.writeBufferLimits },
+    STREAM_OPTIONS,
+    action,
+  );
   checkPositiveInteger(options.maxPayload, "maxPayload", action);
   if (options.server !== undefined && (options.host !== undefined || options.port !== undefined)) {
     throw new TypeError(`${action}: give either server (to attach to) or host and port (to listen on), not both`);
@@ -76,7 +102,9 @@ export async function startWebSocketServer(onClient: WebSocketClientCallback, op
   const ownsHttpServer = httpServer === undefined;
   if (httpServer === undefined) {
     const own = createServer((_request, response) => {
-      response.writeHead(426, { "content-type": "text/plain", upgrade: "websocket", connection: "Upgrade" }).end("Upgrade Required: this is a WebSocket endpoint\n");
+      response
+        .writeHead(426, { "content-type": "text/plain", upgrade: "websocket", connection: "Upgrade" })
+        .end("Upgrade Required: this is a WebSocket endpoint\n");
     });
     await new Promise<void>((resolve, reject) => {
       own.once("error", reject);
@@ -115,7 +143,12 @@ async function makeWsServer(options: StartWebSocketServerOptions, action: string
     clientTracking: false,
     maxPayload: options.maxPayload ?? 16 * (options.limit ?? DEFAULT_LIMIT),
     perMessageDeflate: options.perMessageDeflate ?? false,
-    ...(selectProtocol === undefined ? {} : { handleProtocols: (protocols: Set<string>, request: IncomingMessage) => selectProtocol([...protocols], request) }),
+    ...(selectProtocol === undefined
+      ? {}
+      : {
+          handleProtocols: (protocols: Set<string>, request: IncomingMessage) =>
+            selectProtocol([...protocols], request),
+        }),
   });
   // ws's socket is a WsSocket: the WHATWG shape plus on/off, pause/resume, ping, terminate.
   return server as unknown as UpgradeHandler;

@@ -16,10 +16,17 @@ import { refusalStatus, refuseUpgrade } from "./_refuse-upgrade.js";
  * Runs once per connection, with the upgrade request (URL, headers, the socket's addresses).
  * A rejection is reported to `onError` and closes that connection.
  */
-export type WebSocketClientCallback = (reader: Reader, writer: StreamWriter, request: IncomingMessage) => void | Promise<void>;
+export type WebSocketClientCallback = (
+  reader: Reader,
+  writer: StreamWriter,
+  request: IncomingMessage,
+) => void | Promise<void>;
 
 /** Receives a client callback's failure (with its `transport`) or a failed `authorize`. */
-export type WebSocketServerErrorHandler = (error: unknown, context: { message: string; transport?: Transport | undefined; request?: IncomingMessage | undefined }) => void;
+export type WebSocketServerErrorHandler = (
+  error: unknown,
+  context: { message: string; transport?: Transport | undefined; request?: IncomingMessage | undefined },
+) => void;
 
 /** The part of `ws`'s `WebSocketServer` (in `noServer` mode) a {@linkcode WebSocketServer} uses. */
 export interface UpgradeHandler {
@@ -346,7 +353,10 @@ export class WebSocketServer implements AsyncDisposable {
       });
   }
 
-  #report(error: unknown, context: { message: string; transport?: Transport | undefined; request?: IncomingMessage | undefined }): void {
+  #report(
+    error: unknown,
+    context: { message: string; transport?: Transport | undefined; request?: IncomingMessage | undefined },
+  ): void {
     if (this.#init.onError === undefined) console.error(context.message, error);
     else this.#init.onError(error, context);
   }

@@ -50,10 +50,20 @@ async function runChecks(url, webSocketStream) {
     let timer;
     try {
       // Bounded, so that one stuck check is reported by name instead of hanging the page.
-      await Promise.race([body(), new Promise((_, reject) => (timer = setTimeout(() => reject(new Error(`timed out after 20 s at: ${step}`)), 20_000)))]);
+      await Promise.race([
+        body(),
+        new Promise(
+          (_, reject) => (timer = setTimeout(() => reject(new Error(`timed out after 20 s at: ${step}`)), 20_000)),
+        ),
+      ]);
       results.push({ name, ok: true, ms: Math.round(performance.now() - started) });
     } catch (error) {
-      results.push({ name, ok: false, ms: Math.round(performance.now() - started), error: error instanceof Error ? (error.stack ?? error.message) : String(error) });
+      results.push({
+        name,
+        ok: false,
+        ms: Math.round(performance.now() - started),
+        error: error instanceof Error ? (error.stack ?? error.message) : String(error),
+      });
     } finally {
       clearTimeout(timer);
     }
@@ -63,8 +73,15 @@ async function runChecks(url, webSocketStream) {
   };
 
   await check("a line protocol: greeting, 200 echoed lines, then the server's close is EOF", async () => {
-    const { reader, writer } = await openWebSocketConnection(url, { protocols: ["lines.v1"], handshakeTimeout: 10_000, webSocketStream });
-    expect(writer.getExtraInfo("subprotocol") === "lines.v1", `subprotocol ${String(writer.getExtraInfo("subprotocol"))}`);
+    const { reader, writer } = await openWebSocketConnection(url, {
+      protocols: ["lines.v1"],
+      handshakeTimeout: 10_000,
+      webSocketStream,
+    });
+    expect(
+      writer.getExtraInfo("subprotocol") === "lines.v1",
+      `subprotocol ${String(writer.getExtraInfo("subprotocol"))}`,
+    );
     step = "greeting";
     const greeting = decoder.decode(await reader.readLine());
     expect(greeting === "HELLO browser\n", `greeting ${JSON.stringify(greeting)}`);
@@ -125,41 +142,62 @@ async function runChecks(url, webSocketStream) {
       error = caught;
     }
     expect(error !== undefined && error.name === "ConnectionResetError", `got ${String(error)}`);
-    expect(error.code === "ECONNRESET" && error.closeCode === 4001 && error.reason === "failed on request", `got ${error.code} ${error.closeCode} ${error.reason}`);
+    expect(
+      error.code === "ECONNRESET" && error.closeCode === 4001 && error.reason === "failed on request",
+      `got ${error.code} ${error.closeCode} ${error.reason}`,
+    );
     // As asyncio's wait_closed(): the connection ended with that error.
-    const closed = await writer.waitClosed().then(() => "resolved", (/** @type {unknown} */ caught) => caught);
+    const closed = await writer.waitClosed().then(
+      () => "resolved",
+      (/** @type {unknown} */ caught) => caught,
+    );
     expect(closed === error, `waitClosed() settled with ${String(closed)}`);
   });
 
-  await check("a refused upgrade rejects with a WebSocketHandshakeError that says the browser gives no detail", async () => {
-    /** @type {any} */
-    let error;
-    try {
-      await openWebSocketConnection(url.replace(/\/ws$/, "/ws?refuse=1"), { handshakeTimeout: 10_000, webSocketStream });
-    } catch (caught) {
-      error = caught;
-    }
-    expect(error !== undefined && error.name === "WebSocketHandshakeError" && error.code === "ERR_WEBSOCKET_HANDSHAKE", `got ${String(error)}`);
-    expect(/gives no detail/.test(error.message), error.message);
-  });
+  await check(
+    "a refused upgrade rejects with a WebSocketHandshakeError that says the browser gives no detail",
+    async () => {
+      /** @type {any} */
+      let error;
+      try {
+        await openWebSocketConnection(url.replace(/\/ws$/, "/ws?refuse=1"), {
+          handshakeTimeout: 10_000,
+          webSocketStream,
+        });
+      } catch (caught) {
+        error = caught;
+      }
+      expect(
+        error !== undefined && error.name === "WebSocketHandshakeError" && error.code === "ERR_WEBSOCKET_HANDSHAKE",
+        `got ${String(error)}`,
+      );
+      expect(/gives no detail/.test(error.message), error.message);
+    },
+  );
 
   // A WebSocket cannot stop reading (it would close with 1009 past maxReadBuffer): stream only.
   if (webSocketStream) {
-    await check("a paused reader holds the server back: 32 MiB that nobody reads for 1.5 s stay mostly on the server", async () => {
-      const { reader, writer } = await openWebSocketConnection(url, { handshakeTimeout: 10_000, webSocketStream });
-      expect(writer.getExtraInfo("webSocketStream") === true, "not over a WebSocketStream");
-      await reader.readLine(); // greeting
-      writer.write(encoder.encode(`FLOOD ${FLOOD}\n`));
-      await new Promise((resolve) => setTimeout(resolve, 1500));
-      const block = await reader.readExactly(FLOOD);
-      expect(block.every((byte) => byte === 0x61), "the flood's bytes differ");
-      const sent = decoder.decode(await reader.readLine());
-      const early = Number(/^SENT (\d+)\n$/.exec(sent)?.[1] ?? NaN);
-      // TCP's buffers and the browser's own take some; the rest must wait for the reader.
-      expect(early <= FLOOD / 2, `the server had sent ${early} of ${FLOOD} bytes 1 s into the flood`);
-      writer.close();
-      await writer.waitClosed();
-    });
+    await check(
+      "a paused reader holds the server back: 32 MiB that nobody reads for 1.5 s stay mostly on the server",
+      async () => {
+        const { reader, writer } = await openWebSocketConnection(url, { handshakeTimeout: 10_000, webSocketStream });
+        expect(writer.getExtraInfo("webSocketStream") === true, "not over a WebSocketStream");
+        await reader.readLine(); // greeting
+        writer.write(encoder.encode(`FLOOD ${FLOOD}\n`));
+        await new Promise((resolve) => setTimeout(resolve, 1500));
+        const block = await reader.readExactly(FLOOD);
+        expect(
+          block.every((byte) => byte === 0x61),
+          "the flood's bytes differ",
+        );
+        const sent = decoder.decode(await reader.readLine());
+        const early = Number(/^SENT (\d+)\n$/.exec(sent)?.[1] ?? NaN);
+        // TCP's buffers and the browser's own take some; the rest must wait for the reader.
+        expect(early <= FLOOD / 2, `the server had sent ${early} of ${FLOOD} bytes 1 s into the flood`);
+        writer.close();
+        await writer.waitClosed();
+      },
+    );
   }
   return results;
 }

@@ -79,12 +79,18 @@ const factory = async () => {
   if (useStream) {
     const stream = new globalThis.WebSocketStream(server.url);
     const never = new Promise(() => undefined);
-    const [client, peer] = await Promise.all([openWebSocketStreamTransport(stream, server.url, never, undefined), accepted]);
+    const [client, peer] = await Promise.all([
+      openWebSocketStreamTransport(stream, server.url, never, undefined),
+      accepted,
+    ]);
     await whenOpen(peer);
     return {
       transports: [new WebSocketTransport(peer), client],
       async close() {
-        const streamClosed = Promise.race([stream.closed.catch(() => undefined), new Promise((resolve) => setTimeout(resolve, 2_000))]);
+        const streamClosed = Promise.race([
+          stream.closed.catch(() => undefined),
+          new Promise((resolve) => setTimeout(resolve, 2_000)),
+        ]);
         await Promise.all([whenClosed(peer), streamClosed]);
       },
     };
@@ -100,14 +106,25 @@ const factory = async () => {
     },
   };
 };
-const cases = transportConformance(factory, { halfClose: false, pauseReading: true, writeBufferLimits: true, timeout: 30_000 });
+const cases = transportConformance(factory, {
+  halfClose: false,
+  pauseReading: true,
+  writeBufferLimits: true,
+  timeout: 30_000,
+});
 for (const c of cases) {
   if (skip.some((prefix) => c.name.startsWith(prefix))) continue;
   try {
     await c.run();
     console.log(JSON.stringify({ name: c.name, ok: true }));
   } catch (error) {
-    console.log(JSON.stringify({ name: c.name, ok: false, error: error instanceof Error ? `${error.message}\n${error.stack ?? ""}` : String(error) }));
+    console.log(
+      JSON.stringify({
+        name: c.name,
+        ok: false,
+        error: error instanceof Error ? `${error.message}\n${error.stack ?? ""}` : String(error),
+      }),
+    );
   }
 }
 console.log(JSON.stringify({ done: true }));
