@@ -10,7 +10,7 @@ import { adoptedTarget, openListener } from "./_listen-targets.js";
 import type { ListenTarget } from "./_listen-targets.js";
 import { Server } from "./server.js";
 import { OPTION_NAMES, checkOptions } from "./_check-options.js";
-import type { ServerErrorHandler } from "./server.js";
+import type { ServerErrorHandler, ServerInit } from "./server.js";
 
 /**
  * Options for {@linkcode startUnixServer}.
@@ -94,6 +94,34 @@ export async function startUnixServer(
   const listener = createServer({ allowHalfOpen: true, pauseOnConnect: true }); // nothing read before startServing()
   await listen(listener, { path, backlog: options.backlog ?? DEFAULT_BACKLOG }, options.signal);
   const inode = abstract ? undefined : inodeOf(path);
+  return serveUnix(listener, onClient, options, path, (listeners) =>
+    closeKeepingForeignFile(
+      listeners,
+      path,
+      inode === undefined || options.cleanupSocket === false ? undefined : inode,
+    ),
+  );
+}
+
+/** Serves on an adopted listening socket: its file, if any, belongs to whoever made it. */
+async function adoptUnixListener(
+  onClient: ClientConnectedCallback,
+  options: StartUnixServerOptions,
+  target: ListenTarget,
+): Promise<Server> {
+  const listener = await openListener(target, false, options.signal);
+  const address = listener.address();
+  return serveUnix(listener, onClient, options, typeof address === "string" ? address : "", undefined);
+}
+
+/** The server over a listening Unix socket, serving at once unless `startServing: false`. */
+async function serveUnix(
+  listener: NetServer,
+  onClient: ClientConnectedCallback,
+  options: StartUnixServerOptions,
+  path: string,
+  closeListeners: ServerInit["closeListeners"],
+): Promise<Server> {
   const server = new Server({
     listeners: [listener],
     onClient,
@@ -105,33 +133,7 @@ export async function startUnixServer(
     // Node cannot tell an accepted Unix socket's addresses: asyncio reports the path as sockname
     // and '' for the (unnamed) client as peername.
     extraInfo: { peername: "", sockname: path },
-    closeListeners: (listeners) =>
-      closeKeepingForeignFile(
-        listeners,
-        path,
-        inode === undefined || options.cleanupSocket === false ? undefined : inode,
-      ),
-  });
-  if (options.startServing !== false) await server.startServing();
-  return server;
-}
-
-/** Serves on an adopted listening socket: its file, if any, belongs to whoever made it. */
-async function adoptUnixListener(
-  onClient: ClientConnectedCallback,
-  options: StartUnixServerOptions,
-  target: ListenTarget,
-): Promise<Server> {
-  const listener = await openListener(target, false, options.signal);
-  const address = listener.address();
-  const server = new Server({
-    listeners: [listener],
-    onClient,
-    onError: options.onError,
-    limit: options.limit,
-    noDelay: false,
-    writeBufferLimits: options.writeBufferLimits,
-    extraInfo: { peername: "", sockname: typeof address === "string" ? address : "" },
+    closeListeners,
   });
   if (options.startServing !== false) await server.startServing();
   return server;

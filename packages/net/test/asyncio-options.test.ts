@@ -191,6 +191,30 @@ describe("family and adopted sockets on the servers (asyncio's family= and sock=
       "path and socket can not be specified at the same time",
     );
   });
+
+  // Found by folding the two Unix server set-ups: the adopted one dropped maxConnections silently.
+  it("startUnixServer({ socket, maxConnections }) keeps the limit on the adopted socket", async () => {
+    const path = tempDir().path("adopt-limit.sock");
+    const inherited = createServer();
+    await new Promise<void>((resolve) => inherited.listen(path, resolve));
+    const echoUntilEof = async (reader: StreamReader, writer: StreamWriter): Promise<void> => {
+      for (let line = await reader.readLine(); line.length > 0; line = await reader.readLine()) writer.write(line);
+      writer.close();
+    };
+    const server = await startUnixServer(echoUntilEof, { socket: inherited, maxConnections: 1 });
+    onTestFinished(async () => {
+      server.close();
+      await server.waitClosed();
+      inherited.close();
+    });
+    const first = await openUnixConnection({ path });
+    closeAtEnd(first.writer);
+    first.writer.write(bytes("one\n")); // served, and held open: the one connection the limit allows
+    expect(text(await within(first.reader.readLine()))).toBe("one\n");
+    const second = await openUnixConnection({ path });
+    closeAtEnd(second.writer);
+    expect(await within(second.reader.read())).toEqual(new Uint8Array(0)); // closed before onClient
+  });
 });
 
 describe("startServing: false", () => {

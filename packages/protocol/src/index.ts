@@ -38,5 +38,6 @@ export type { ToReadableStreamOptions } from "./to-readable-stream.js";
 export type { BaseTransport, ReadTransport, Transport, WriteBufferLimits, WriteTransport } from "./transport.js";
 export { WebStreamTransport } from "./web-stream-transport.js";
 export { WriteFlowControl } from "./write-flow-control.js";
+export { writeLinesTo } from "./write-lines-to.js";
 export type { WriteFlowControlOptions } from "./write-flow-control.js";
 export type { WebStreamPair, WebStreamTransportOptions } from "./web-stream-transport.js";

@@ -7,6 +7,7 @@ import type { Protocol } from "./protocol.js";
 import type { Transport, WriteBufferLimits } from "./transport.js";
 import { ReadFlowControl } from "./read-flow-control.js";
 import { WriteFlowControl } from "./write-flow-control.js";
+import { writeLinesTo } from "./write-lines-to.js";
 
 const ignore = (): void => undefined;
 
@@ -207,11 +208,7 @@ export class WebStreamTransport implements Transport {
 
   /** @inheritDoc */
   writeLines(chunks: Iterable<Uint8Array>): void {
-    const list = Array.from(chunks);
-    // All checked before any is queued: asyncio's writelines() is all or nothing.
-    if (!list.every((chunk) => chunk instanceof Uint8Array))
-      throw new TypeError("Cannot write lines: each chunk must be a Uint8Array");
-    for (const chunk of list) this.write(chunk);
+    writeLinesTo((chunk) => this.write(chunk), chunks); // all checked first: asyncio's is all or nothing
   }
 
   /**

@@ -1,6 +1,6 @@
 import { NotImplementedError } from "@asyncstreams/buffer";
 import type { Protocol, Transport, WriteBufferLimits } from "@asyncstreams/protocol";
-import { ReadFlowControl, WriteFlowControl } from "@asyncstreams/protocol";
+import { ReadFlowControl, WriteFlowControl, writeLinesTo } from "@asyncstreams/protocol";
 import { InvalidStateError } from "@asyncstreams/reader";
 import { checkOptions, checkPositiveInteger } from "./_check-options.js";
 import { ABORT_CODE, closeError, MESSAGE_TOO_BIG, sendableCode } from "./_close-codes.js";
@@ -265,11 +265,7 @@ export class WebSocketTransport implements Transport {
 
   /** @inheritDoc */
   writeLines(chunks: Iterable<Uint8Array>): void {
-    const list = Array.from(chunks);
-    // All checked before any is sent: asyncio's writelines() is all or nothing.
-    if (!list.every((chunk) => chunk instanceof Uint8Array))
-      throw new TypeError("Cannot write lines: each chunk must be a Uint8Array");
-    for (const chunk of list) this.write(chunk);
+    writeLinesTo((chunk) => this.write(chunk), chunks); // all checked first: asyncio's is all or nothing
   }
 
   /**
