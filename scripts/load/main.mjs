@@ -20,6 +20,7 @@
 import { runBurst } from "./burst.mjs";
 import { runChurn } from "./churn.mjs";
 import { runEmfile } from "./emfile.mjs";
+import { runHostile } from "./hostile.mjs";
 import { runIdle } from "./idle.mjs";
 import { runLatency } from "./latency.mjs";
 import { runLongLine } from "./longline.mjs";
@@ -166,6 +167,19 @@ if (only === undefined || only === "burst") {
       pass: ours.failed === 0 && (quick || ours.p99Ms <= node.p99Ms),
     });
   });
+}
+
+if (only === undefined || only === "hostile") {
+  const r = await runHostile({ connections: quick ? 100 : 1_000, deadlineMs: 1_000, quietMs: quick ? 1_000 : 2_000 });
+  const ceilingMiB = 64 + (16 * r.connections + 192 * r.planned.long) / 1024;
+  rows.push(
+    { target: "S5", metric: `${r.connections.toLocaleString("en")} conns: ${r.planned.long} long-line (${r.longLineBytes / 2 ** 20} MiB, no \\n), ${r.planned.slow} slowloris (T = ${r.deadlineMs} ms), ${r.planned.rst} RST mid-line, ${r.legit} legit (paced 100 ms): legit round trips, errors`, figure: `${r.legitRoundTrips.toLocaleString("en")}, ${r.legitErrors} errors`, goal: "0 errors", pass: r.legitErrors === 0 && r.connectErrors === 0 },
+    { target: "S5", metric: "legit p99 RTT: quiet baseline (same run) / during the mix (p50) / after", figure: `${fixed(r.quietP99, 2)} / ${fixed(r.duringP99, 2)} (${fixed(r.duringP50, 2)}) / ${fixed(r.afterP99, 2)} ms`, goal: "during ≤ 2× quiet (10 ms floor for timer jitter, as T6)", pass: r.duringP99 <= Math.max(2 * r.quietP99, 10) },
+    { target: "S5", metric: "long-line peers closed (max lifetime); server LimitOverrunErrors", figure: `${r.longClosed}/${r.planned.long} (${fixed(r.longMaxMs, 0)} ms); ${r.overruns}`, goal: `all, by the limit (${r.planned.long})`, pass: r.longClosed === r.planned.long && r.overruns === r.planned.long },
+    { target: "S5", metric: "slowloris closed within T + 1 s (max lifetime); server read timeouts", figure: `${r.slowClosedInTime}/${r.planned.slow} (${fixed(r.slowMaxMs, 0)} ms); ${r.shed}`, goal: `all, by the deadline (${r.planned.slow})`, pass: r.slowClosedInTime === r.planned.slow && r.shed === r.planned.slow },
+    { target: "S5", metric: "RST mid-line: resets seen by the server; server conns and fds after (before)", figure: `${r.resets}/${r.planned.rst}; ${r.connectionsAfter} conns, ${r.fdsAfter} fds (${r.fdsBefore})`, goal: "all; 0 conns, fds ± 5", pass: r.resets === r.planned.rst && r.connectionsAfter === 0 && Math.abs(r.fdsAfter - r.fdsBefore) <= 5 },
+    { target: "S5", metric: "server RSS peak (sampled every 10 ms; baseline after GC)", figure: `${fixed(r.rssPeakMiB)} MiB (baseline ${fixed(r.rssBaselineMiB)} MiB)`, goal: `≤ ${fixed(ceilingMiB)} MiB: 64 MiB + 16 KiB/conn (S1) + 192 KiB per long-line peer (T5)`, pass: r.rssPeakMiB <= ceilingMiB },
+  );
 }
 
 const widths = [6, 0, 0, 0, 4];
