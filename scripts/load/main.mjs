@@ -27,6 +27,7 @@ import { runLongLine } from "./longline.mjs";
 import { runNonReading } from "./nonreading.mjs";
 import { runPipelined } from "./pipelined.mjs";
 import { runSlowloris } from "./slowloris.mjs";
+import { runShutdown } from "./shutdown.mjs";
 import { runSoak } from "./soak.mjs";
 import { runTlsHold } from "./tlshold.mjs";
 import { runStalledHandshakes, runTlsScale, runTlsShutdown } from "./tls.mjs";
@@ -197,6 +198,16 @@ if (only === undefined || only === "tlshold") {
     { target: "S6", metric: "server fds: baseline / held / after the hold / after the churn", figure: `${fdsBase} / ${fdsLoaded} / ${fdsAfterHold} / ${fdsEnd}`, goal: "after ≤ baseline + 5", pass: Math.max(fdsAfterHold ?? Infinity, fdsEnd ?? Infinity) <= (fdsBase ?? 0) + 5 },
     { target: "S6", metric: "server active timers (handshake-timeout leaks, D15): baseline / held / after the hold / after the churn; handles", figure: `${timersBase} / ${timersLoaded} / ${timersAfterHold} / ${timersEnd}; ${r.handles[0]} → ${r.handles[1]}`, goal: "back to baseline", pass: (timersAfterHold ?? Infinity) <= (timersBase ?? 0) && (timersEnd ?? Infinity) <= (timersBase ?? 0) && (r.handles[1] ?? Infinity) <= (r.handles[0] ?? 0) },
     { target: "S6", metric: "server heap after GC: baseline → after the churn (TLS sockets and contexts collectable, D15); RSS after", figure: `${fixed(r.heapMiB[0] ?? NaN, 2)} → ${fixed(r.heapMiB[1] ?? NaN, 2)} MiB; ${fixed(r.rssEndMiB)} MiB`, goal: "≤ baseline + 2 MiB (100 B per cycle at 20,000)", pass: (r.heapMiB[1] ?? Infinity) <= (r.heapMiB[0] ?? 0) + 2 },
+  );
+}
+
+if (only === undefined || only === "shutdown") {
+  const r = await runShutdown({ connections: quick ? 50 : 100, closeAtMs: quick ? 2_000 : 30_000, graceMs: quick ? 1_000 : 5_000 });
+  rows.push(
+    { target: "S7", metric: `pipelined echo over ${r.connections} conns (${Math.round(r.rateBeforeClose).toLocaleString("en")} lines/s), close() at ${r.closeAtMs / 1000} s, closeClients() ${r.graceMs / 1000} s later: lines answered by the server / received by clients (lost; extra)`, figure: `${r.answered.toLocaleString("en")} / ${r.received.toLocaleString("en")} (${r.lost}; ${r.extra})`, goal: "equal (0; 0)", pass: r.lost === 0 && r.extra === 0 && r.received > 0 },
+    { target: "S7", metric: "duplicated / reordered lines; client connections failed; how clients' reads ended (after their last answered line)", figure: `${r.duplicated} / ${r.reordered}; ${r.failures}; ${r.outcomes}`, goal: "0 / 0; 0; EOF or a reset (reported)", pass: r.duplicated + r.reordered + r.failures === 0 },
+    { target: "S7", metric: "server clients at close() / at closeClients(); a connect after close(); lines read after closeClients() (dropped, as asyncio)", figure: `${r.clientsAtClose} / ${r.clientsAtCloseClients}; ${r.probe}; ${r.unanswered}`, goal: `${r.connections} / ${r.connections}; ECONNREFUSED; reported`, pass: r.clientsAtCloseClients === r.connections && r.probe === "ECONNREFUSED" },
+    { target: "S7", metric: "waitClosed() after closeClients(); unhandled rejections in the server process", figure: `${fixed(r.waitClosedMs, 0)} ms; ${r.unhandled}${r.unhandledReasons.length > 0 ? ` (${r.unhandledReasons.join("; ")})` : ""}`, goal: "≤ 1,000 ms; 0", pass: r.waitClosedMs <= 1_000 && r.unhandled === 0 },
   );
 }
 
