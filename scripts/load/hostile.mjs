@@ -3,11 +3,35 @@
 // the default limit of 64 KiB, each read under AbortSignal.timeout(T), the connection closed on any
 // failure), at once: 20 % long-line peers (A1: up to 10 MiB without a newline, closed by the limit),
 // 20 % slowloris peers (A14: 1 B every 100 ms, closed by the deadline), 10 % peers that send half a
-// line and reset (C1), and 50 % legitimate clients doing paced round trips (slowloris.mjs's honest()).
-// The legitimate clients first run alone for a quiet baseline, in the same run.
+// line and reset (C1), and 50 % legitimate clients doing paced round trips (slowloris.mjs's honest(), in
+// their own process). The legitimate clients first run alone for a quiet baseline, in the same run.
+import { spawn } from "node:child_process";
 import { connect } from "node:net";
+import { createInterface } from "node:readline";
+import { fileURLToPath } from "node:url";
 import { percentile, sleep, startServerChild } from "./_child.mjs";
-import { honest } from "./slowloris.mjs";
+
+const LEGIT = fileURLToPath(new URL("./_legit.mjs", import.meta.url));
+
+/**
+ * Starts `count` legitimate clients in their own process (_legit.mjs); `stop()` returns their samples.
+ * @param {number} port
+ * @param {number} count
+ * @param {number} pauseMs
+ */
+async function legitClients(port, count, pauseMs) {
+  const child = spawn(process.execPath, [LEGIT, String(port), String(count), String(pauseMs)], { stdio: ["pipe", "pipe", "inherit"] });
+  const lines = createInterface({ input: /** @type {import("node:stream").Readable} */ (child.stdout) })[Symbol.asyncIterator]();
+  await lines.next(); // {ready: true}: every client connected
+  return {
+    /** @returns {Promise<{ samples: { at: number, ms: number }[], errors: number }>} */
+    stop: async () => {
+      child.stdin?.end();
+      const result = await lines.next();
+      return JSON.parse(String(result.value));
+    },
+  };
+}
 
 /** @typedef {"long" | "slow" | "rst"} Kind */
 
@@ -60,16 +84,16 @@ export async function runHostile({ connections, deadlineMs, longLineBytes = 10 *
   const legit = connections - planned.long - planned.slow - planned.rst;
   const server = await startServerChild(["hostile", String(deadlineMs)], { nodeFlags: ["--expose-gc"] });
   try {
-    const quiet = await honest(server.port, legit, pauseMs);
+    const quietClients = await legitClients(server.port, legit, pauseMs);
     await sleep(quietMs);
-    const quietErrors = await quiet.stop();
+    const quiet = await quietClients.stop();
     const quietP99 = percentile(quiet.samples.map((s) => s.ms), 99);
     await sleep(300);
     const baseline = await server.stats();
 
-    const under = await honest(server.port, legit, pauseMs);
+    const underClients = await legitClients(server.port, legit, pauseMs);
     await sleep(500);
-    const attackStart = performance.now();
+    const attackStart = performance.now() + performance.timeOrigin;
     // Interleaved: 2 long, 2 slow, 1 rst per 5 hostile peers, so every batch carries the whole mix.
     const order = Array.from({ length: planned.long + planned.slow + planned.rst }, (_, i) => /** @type {Kind} */ (["long", "slow", "rst", "long", "slow"][i % 5]));
     /** @type {ReturnType<typeof hostilePeer>["entry"][]} */
@@ -85,25 +109,27 @@ export async function runHostile({ connections, deadlineMs, longLineBytes = 10 *
     }, 100);
     while (attack.some((entry) => entry.closed === undefined) && performance.now() - opened < deadlineMs + 3_000) await sleep(50);
     const allClosedAt = performance.now();
+    const allClosedAtEpoch = allClosedAt + performance.timeOrigin;
     clearInterval(drip);
     // The server sees the resets a little after the peers send them.
     const ended = () => server.stats().then((s) => Number(s.shed) + Number(s.overruns) + Number(s.resets));
     while ((await ended()) < order.length && performance.now() - allClosedAt < 2_000) await sleep(50);
     const loaded = await server.stats(); // rssPeak: the peak since `baseline`, sampled every 10 ms
     await sleep(1_000);
-    const underErrors = await under.stop();
+    const under = await underClients.stop();
     for (const entry of attack) entry.socket.destroy();
     await sleep(300);
     const end = await server.stats();
 
     /** @param {Kind} kind */
     const lifetimes = (kind) => attack.filter((entry) => entry.kind === kind).map((entry) => (entry.closed === undefined ? Number.POSITIVE_INFINITY : entry.closed - entry.opened));
-    const during = under.samples.filter((s) => s.at >= attackStart && s.at < allClosedAt).map((s) => s.ms);
-    const after = under.samples.filter((s) => s.at >= allClosedAt).map((s) => s.ms);
+    const during = under.samples.filter((s) => s.at >= attackStart && s.at < allClosedAtEpoch).map((s) => s.ms);
+    const after = under.samples.filter((s) => s.at >= allClosedAtEpoch).map((s) => s.ms);
     return {
       connections,
       legit,
       planned,
+      hostile: order.length,
       deadlineMs,
       longLineBytes,
       connectErrors: attack.filter((entry) => entry.connectError).length,
@@ -120,7 +146,7 @@ export async function runHostile({ connections, deadlineMs, longLineBytes = 10 *
       duringP99: percentile(during, 99),
       afterP99: percentile(after, 99),
       legitRoundTrips: under.samples.length,
-      legitErrors: quietErrors + underErrors,
+      legitErrors: quiet.errors + under.errors,
       rssBaselineMiB: baseline.rss / 2 ** 20,
       rssPeakMiB: Math.max(loaded.rssPeak, loaded.rss) / 2 ** 20,
       fdsBefore: baseline.fds,

@@ -14,9 +14,19 @@
 //              addresses: fds and handles back to baseline, RSS slope, p99 connect
 //   burst      2,000 simultaneous connects (--quick: 300) to startServer() with default options and to a
 //              node:net echo server, alternately, three rounds each: connect-to-echo p50/p99
+//   hostile    S5: 1,000 conns (--quick: 100): 20 % long-line peers (10 MiB, no newline), 20 % slowloris, 10 % reset
+//              mid-line, 50 % legit paced echo: legit errors and p99 RTT vs a quiet baseline of the same run,
+//              every hostile connection closed by the limit or the deadline, server RSS ceiling
+//   tlshold    S6: 5,000 verified TLS conns (--quick: 200) held 60 s (--long: 600 s, reliability.md's 10 min;
+//              --quick: 3 s), then 20,000 handshake churn cycles (--quick: 500), 1 % of them stalled handshakes:
+//              KiB/conn, fds, timers, handles and heap back to baseline (D15)
+//   shutdown   S7: pipelined echo over 100 conns (--quick: 50), close() at 30 s (--quick: 2 s), closeClients() 5 s
+//              later (--quick: 1 s): every answered line arrives, waitClosed() ≤ 1 s after closeClients(), no
+//              unhandled rejection in the server process
 // `node scripts/load/main.mjs --soak [--lines=N]`: T2's shape for 10^8 lines (default), printing
 // running counts every 10 s; not part of CI (about 20 minutes at 100k lines/s).
 // Exits 1 if any pass criterion fails. Build first (`pnpm build`); the root script does.
+import { loadavg } from "node:os";
 import { runBurst } from "./burst.mjs";
 import { runChurn } from "./churn.mjs";
 import { runEmfile } from "./emfile.mjs";
@@ -39,6 +49,8 @@ const only = process.argv.find((arg) => arg.startsWith("--only="))?.slice("--onl
 const rows = [];
 const fixed = (/** @type {number} */ value, digits = 1) => (Number.isFinite(value) ? value.toFixed(digits) : String(value));
 const startedAt = performance.now();
+// The box is shared: the load average says how much the figures (rates, latencies) can be trusted.
+const loadAtStart = loadavg().map((n) => fixed(n)).join(" ");
 
 if (process.argv.includes("--soak")) {
   const lines = Number(process.argv.find((arg) => arg.startsWith("--lines="))?.slice("--lines=".length) ?? 1e8);
@@ -179,8 +191,9 @@ if (only === undefined || only === "hostile") {
     { target: "S5", metric: `${r.connections.toLocaleString("en")} conns: ${r.planned.long} long-line (${r.longLineBytes / 2 ** 20} MiB, no \\n), ${r.planned.slow} slowloris (T = ${r.deadlineMs} ms), ${r.planned.rst} RST mid-line, ${r.legit} legit (paced 100 ms): legit round trips, errors`, figure: `${r.legitRoundTrips.toLocaleString("en")}, ${r.legitErrors} errors`, goal: "0 errors", pass: r.legitErrors === 0 && r.connectErrors === 0 },
     { target: "S5", metric: "legit p99 RTT: quiet baseline (same run) / during the mix (p50) / after", figure: `${fixed(r.quietP99, 2)} / ${fixed(r.duringP99, 2)} (${fixed(r.duringP50, 2)}) / ${fixed(r.afterP99, 2)} ms`, goal: "during ≤ 2× quiet (10 ms floor for timer jitter, as T6)", pass: r.duringP99 <= Math.max(2 * r.quietP99, 10) },
     { target: "S5", metric: "long-line peers closed (max lifetime); server LimitOverrunErrors", figure: `${r.longClosed}/${r.planned.long} (${fixed(r.longMaxMs, 0)} ms); ${r.overruns}`, goal: `all, by the limit (${r.planned.long})`, pass: r.longClosed === r.planned.long && r.overruns === r.planned.long },
-    { target: "S5", metric: "slowloris closed within T + 1 s (max lifetime); server read timeouts", figure: `${r.slowClosedInTime}/${r.planned.slow} (${fixed(r.slowMaxMs, 0)} ms); ${r.shed}`, goal: `all, by the deadline (${r.planned.slow})`, pass: r.slowClosedInTime === r.planned.slow && r.shed === r.planned.slow },
-    { target: "S5", metric: "RST mid-line: resets seen by the server; server conns and fds after (before)", figure: `${r.resets}/${r.planned.rst}; ${r.connectionsAfter} conns, ${r.fdsAfter} fds (${r.fdsBefore})`, goal: "all; 0 conns, fds ± 5", pass: r.resets === r.planned.rst && r.connectionsAfter === 0 && Math.abs(r.fdsAfter - r.fdsBefore) <= 5 },
+    { target: "S5", metric: "slowloris closed within T + 1 s (max lifetime); server read timeouts", figure: `${r.slowClosedInTime}/${r.planned.slow} (${fixed(r.slowMaxMs, 0)} ms); ${r.shed}`, goal: `all, by the deadline (≥ ${r.planned.slow})`, pass: r.slowClosedInTime === r.planned.slow && r.shed >= r.planned.slow },
+    { target: "S5", metric: "RST mid-line: resets seen by the server; hostile conns ended at the server (limit + deadline + reset; an RST peer slower than T is shed)", figure: `${r.resets}/${r.planned.rst}; ${r.overruns + r.shed + r.resets - r.legitErrors}/${r.hostile}`, goal: `all; all (${r.hostile})`, pass: r.overruns + r.shed + r.resets - r.legitErrors === r.hostile && r.resets > 0 },
+    { target: "S5", metric: "server conns and fds at the end (before the mix)", figure: `${r.connectionsAfter} conns, ${r.fdsAfter} fds (${r.fdsBefore})`, goal: "0 conns, fds ± 5", pass: r.connectionsAfter === 0 && Math.abs(r.fdsAfter - r.fdsBefore) <= 5 },
     { target: "S5", metric: "server RSS peak (sampled every 10 ms; baseline after GC)", figure: `${fixed(r.rssPeakMiB)} MiB (baseline ${fixed(r.rssBaselineMiB)} MiB)`, goal: `≤ ${fixed(ceilingMiB)} MiB: 64 MiB + 16 KiB/conn (S1) + 192 KiB per long-line peer (T5)`, pass: r.rssPeakMiB <= ceilingMiB },
   );
 }
@@ -194,7 +207,7 @@ if (only === undefined || only === "tlshold") {
     { target: "S6", metric: `${r.held.toLocaleString("en")} verified TLS conns held ${r.holdSeconds} s${long || quick ? "" : " (reliability.md: 10 min, --long)"}: failed handshakes; dropped while held; echo at the end`, figure: `${r.heldFailed}; ${r.droppedWhileHeld}; ${r.echoed}/${r.held} (opened at ${Math.round(r.openRate)}/s)`, goal: `0; 0; ${r.held}/${r.held}`, pass: r.heldFailed === 0 && r.droppedWhileHeld === 0 && r.echoed === r.held },
     { target: "S6", metric: "server RSS per held TLS conn (after GC); RSS first → last second of the hold", figure: `${fixed(r.kibPerConnection)} KiB (${fixed(r.rssBaselineMiB)} → ${fixed(r.rssLoadedMiB)} MiB); ${fixed(r.rssFirstMiB)} → ${fixed(r.rssLastMiB)} MiB`, goal: "≤ 64 KiB/conn", pass: r.kibPerConnection <= 64 },
     { target: "S6", metric: `${r.churn.toLocaleString("en")} handshake churn cycles, ${r.inFlight} in flight (connect → handshake → line → close): failed; rate; handshake p99`, figure: `${r.churnFailed}; ${Math.round(r.churnRate).toLocaleString("en")}/s in ${fixed(r.churnSeconds)} s; ${fixed(r.handshakeP99Ms, 0)} ms`, goal: "0 failed", pass: r.churnFailed === 0 },
-    { target: "S6", metric: `of those, ${r.stalls} peers never send a ClientHello (handshakeTimeout ${r.handshakeTimeoutMs} ms): closed by it (max lifetime); reported to onHandshakeError`, figure: `${r.stallsClosedByTimeout}/${r.stalls} (${fixed(r.stallMaxMs, 0)} ms); ${r.reported}`, goal: `all, within timeout + 1 s (T8 checks + 100 ms); ${r.stalls}`, pass: r.stallsClosedByTimeout === r.stalls && r.reported === r.stalls },
+    { target: "S6", metric: `of those, ${r.stalls} peers never send a ClientHello (handshakeTimeout ${r.handshakeTimeoutMs} ms): closed (min / max lifetime); reported to onHandshakeError`, figure: `${r.stallsClosed}/${r.stalls} (${fixed(r.stallMinMs, 0)} / ${fixed(r.stallMaxMs, 0)} ms); ${r.reported}`, goal: `all, within timeout + 1 s (T8 checks + 100 ms); ${r.stalls}`, pass: r.stallsClosed === r.stalls && r.reported === r.stalls },
     { target: "S6", metric: "server fds: baseline / held / after the hold / after the churn", figure: `${fdsBase} / ${fdsLoaded} / ${fdsAfterHold} / ${fdsEnd}`, goal: "after ≤ baseline + 5", pass: Math.max(fdsAfterHold ?? Infinity, fdsEnd ?? Infinity) <= (fdsBase ?? 0) + 5 },
     { target: "S6", metric: "server active timers (handshake-timeout leaks, D15): baseline / held / after the hold / after the churn; handles", figure: `${timersBase} / ${timersLoaded} / ${timersAfterHold} / ${timersEnd}; ${r.handles[0]} → ${r.handles[1]}`, goal: "back to baseline", pass: (timersAfterHold ?? Infinity) <= (timersBase ?? 0) && (timersEnd ?? Infinity) <= (timersBase ?? 0) && (r.handles[1] ?? Infinity) <= (r.handles[0] ?? 0) },
     { target: "S6", metric: "server heap after GC: baseline → after the churn (TLS sockets and contexts collectable, D15); RSS after", figure: `${fixed(r.heapMiB[0] ?? NaN, 2)} → ${fixed(r.heapMiB[1] ?? NaN, 2)} MiB; ${fixed(r.rssEndMiB)} MiB`, goal: "≤ baseline + 2 MiB (100 B per cycle at 20,000)", pass: (r.heapMiB[1] ?? Infinity) <= (r.heapMiB[0] ?? 0) + 2 },
@@ -216,7 +229,7 @@ const table = rows.map((row) => [row.target, row.metric, row.figure, row.goal, r
 const header = ["target", "metric", "measured", "target (reliability.md §4)", ""];
 for (const cells of [header, ...table]) cells.forEach((cell, i) => { widths[i] = Math.max(widths[i] ?? 0, cell.length); });
 const line = (/** @type {string[]} */ cells) => cells.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join(" | ");
-console.log(`\npnpm test:load${quick ? " --quick" : ""}: ${fixed((performance.now() - startedAt) / 1000)} s on Node ${process.version}\n`);
+console.log(`\npnpm test:load${quick ? " --quick" : ""}: ${fixed((performance.now() - startedAt) / 1000)} s on Node ${process.version}; load average at the start ${loadAtStart}, at the end ${loadavg().map((n) => fixed(n)).join(" ")}\n`);
 console.log(line(header));
 console.log(widths.map((w) => "-".repeat(w)).join("-|-"));
 for (const cells of table) console.log(line(cells));

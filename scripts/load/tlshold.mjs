@@ -167,8 +167,10 @@ export async function runTlsHold({ held, holdSeconds, churn, inFlight = 50, stal
       churnSeconds,
       handshakeP99Ms: percentile(handshakeMs, 99),
       stalls,
-      // Closed by the timeout, not by anything else, and not leaked: T8 measures the +100 ms precision.
-      stallsClosedByTimeout: stallMs.filter((ms) => ms >= handshakeTimeoutMs - 5 && ms <= handshakeTimeoutMs + 1_000).length,
+      // Closed, not leaked: T8 measures the +100 ms precision. (The minimum is seen from this process,
+      // whose 'connect' callback can run after the server's accept started the timer.)
+      stallsClosed: stallMs.filter((ms) => ms <= handshakeTimeoutMs + 1_000).length,
+      stallMinMs: Math.min(...stallMs),
       stallMaxMs: Math.max(...stallMs),
       handshakeTimeoutMs,
       reported,
