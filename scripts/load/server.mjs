@@ -270,7 +270,11 @@ async function listen() {
       tls,
       handshakeTimeout: mode === "tls-stall" || mode === "tls-hold" ? arg : 10_000,
       shutdownTimeout: mode === "tls-close" ? arg : undefined,
-      onHandshakeError: () => { handshakeErrorsAt.push(performance.now() + performance.timeOrigin); },
+      onHandshakeError: (/** @type {unknown} */ error) => {
+        handshakeErrorsAt.push(performance.now() + performance.timeOrigin);
+        // Which failure: the held TLS run (S6) tells its stalled peers' timeouts from anything else.
+        if (mode === "tls-hold") say({ event: "handshake-error", code: String(/** @type {{ code?: unknown }} */ (error)?.code ?? error) });
+      },
       onError,
     });
   const address = server.addresses()[0];

@@ -4,7 +4,8 @@
 // `holdSeconds`, the server's RSS sampled every second; at the end each must still echo a line. They
 // are closed, then `churn` cycles of connect → verified handshake → line → close run, `inFlight` at
 // a time from source addresses rotated over 127.0.0.2–127.0.0.50; every `stallEvery`-th cycle is a
-// peer that never sends a ClientHello, which H must close (D15's handshake-timeout path). At the end
+// peer that never sends a ClientHello, which H (3 s: long enough that no held handshake meets it on a
+// loaded box) must close (D15's handshake-timeout path). At the end
 // the server's fds, active timers and handles must be back to their baseline.
 import { connect } from "node:net";
 import { connect as tlsConnect } from "node:tls";
@@ -69,7 +70,7 @@ function stall(port, localAddress, handshakeTimeoutMs) {
 /**
  * @param {{ held: number, holdSeconds: number, churn: number, inFlight?: number, stallEvery?: number, handshakeTimeoutMs?: number }} options
  */
-export async function runTlsHold({ held, holdSeconds, churn, inFlight = 50, stallEvery = 100, handshakeTimeoutMs = 1_000 }) {
+export async function runTlsHold({ held, holdSeconds, churn, inFlight = 50, stallEvery = 100, handshakeTimeoutMs = 3_000 }) {
   const server = await startServerChild(["tls-hold", String(handshakeTimeoutMs)], { nodeFlags: ["--expose-gc"] });
   const addresses = Array.from({ length: 49 }, (_, i) => `127.0.0.${i + 2}`);
   const from = (/** @type {number} */ i) => addresses[i % addresses.length] ?? "127.0.0.2";
@@ -79,6 +80,8 @@ export async function runTlsHold({ held, holdSeconds, churn, inFlight = 50, stal
     reported += s.handshakeErrorsAt.length;
     return s;
   };
+  /** The codes of the handshake failures the server reported, counted: "code ×n, …". */
+  const reasons = () => Object.entries(/** @type {Record<string, number>} */ (server.events.filter((e) => e.event === "handshake-error").reduce((acc, e) => ({ ...acc, [String(e.code)]: (acc[String(e.code)] ?? 0) + 1 }), /** @type {Record<string, number>} */ ({})))).map(([code, n]) => `${code} ×${n}`).join(", ");
   try {
     // Warm-up (JIT, session machinery), then the baseline.
     for (const socket of await Promise.all(Array.from({ length: 50 }, (_, i) => handshake(server.port, from(i))))) socket?.destroy();
@@ -123,6 +126,8 @@ export async function runTlsHold({ held, holdSeconds, churn, inFlight = 50, stal
     const handshakeMs = [];
     /** @type {number[]} */
     const stallMs = [];
+    /** @type {Promise<void>[]} */
+    const stalling = [];
     let churnFailed = 0;
     let next = 0;
     const churnStart = performance.now();
@@ -130,7 +135,8 @@ export async function runTlsHold({ held, holdSeconds, churn, inFlight = 50, stal
       while (next < churn) {
         const i = next++;
         if (i % stallEvery === stallEvery - 1) {
-          stallMs.push(await stall(server.port, from(i), handshakeTimeoutMs));
+          // Not awaited: a stall would hold this worker for the whole timeout.
+          stalling.push(stall(server.port, from(i), handshakeTimeoutMs).then((ms) => { stallMs.push(ms); }));
           continue;
         }
         const started = performance.now();
@@ -145,7 +151,8 @@ export async function runTlsHold({ held, holdSeconds, churn, inFlight = 50, stal
     };
     await Promise.all(Array.from({ length: inFlight }, worker));
     const churnSeconds = (performance.now() - churnStart) / 1000;
-    await sleep(handshakeTimeoutMs + 1_000);
+    await Promise.all(stalling);
+    await sleep(1_000);
     const end = await stats();
     const stalls = stallMs.length;
     return {
@@ -174,6 +181,7 @@ export async function runTlsHold({ held, holdSeconds, churn, inFlight = 50, stal
       stallMaxMs: Math.max(...stallMs),
       handshakeTimeoutMs,
       reported,
+      reasons: reasons(),
       fds: [baseline.fds, loaded.fds, afterHold.fds, end.fds],
       timers: [baseline.timers, loaded.timers, afterHold.timers, end.timers],
       handles: [baseline.handles, end.handles],
