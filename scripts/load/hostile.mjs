@@ -138,9 +138,13 @@ export async function runHostile({ connections, deadlineMs, longLineBytes = 10 *
       longMaxMs: Math.max(...lifetimes("long")),
       slowClosedInTime: lifetimes("slow").filter((ms) => ms <= deadlineMs + 1_000).length,
       slowMaxMs: Math.max(...lifetimes("slow")),
-      overruns: Number(loaded.overruns),
-      shed: Number(loaded.shed),
-      resets: Number(loaded.resets),
+      // Counted at the end: the server may still be working through the mix when the peers are gone.
+      overruns: Number(end.overruns),
+      shed: Number(end.shed),
+      resets: Number(end.resets),
+      // Hostile connections that reached a handler (the legit ones of the mix phase taken out): a peer
+      // that resets before its handler runs never does, which only an RST peer may.
+      hostileServed: Number(end.served) - Number(baseline.served) - legit,
       quietP99,
       duringP50: percentile(during, 50),
       duringP99: percentile(during, 99),

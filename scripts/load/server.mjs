@@ -42,6 +42,7 @@ let peak = 0;
 let rssPeak = 0;
 let overruns = 0;
 let resets = 0;
+let served = 0;
 let unhandled = 0;
 /** @type {number[]} */
 const handshakeErrorsAt = [];
@@ -57,6 +58,7 @@ const gc = /** @type {(() => void) | undefined} */ (globalThis.gc);
  */
 async function echo(reader, writer) {
   connections++;
+  served++;
   try {
     for (;;) {
       const signal = mode === "deadline" || mode === "hostile" ? AbortSignal.timeout(arg) : undefined;
@@ -344,6 +346,7 @@ function stats() {
     // Active timers alone: handshake and read deadlines that outlive their connection (S6, D15).
     timers: process.getActiveResourcesInfo().filter((type) => type === "Timeout").length,
     resets,
+    served,
     unhandled,
     handshakeErrorsAt: handshakeErrorsAt.splice(0),
   });
