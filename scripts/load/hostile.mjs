@@ -142,6 +142,7 @@ export async function runHostile({ connections, deadlineMs, longLineBytes = 10 *
       overruns: Number(end.overruns),
       shed: Number(end.shed),
       resets: Number(end.resets),
+      partial: Number(end.partial) - Number(baseline.partial),
       // Hostile connections that reached a handler (the legit ones of the mix phase taken out): a peer
       // that resets before its handler runs never does, which only an RST peer may.
       hostileServed: Number(end.served) - Number(baseline.served) - legit,

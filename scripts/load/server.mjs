@@ -43,6 +43,7 @@ let rssPeak = 0;
 let overruns = 0;
 let resets = 0;
 let served = 0;
+let partial = 0;
 let unhandled = 0;
 /** @type {number[]} */
 const handshakeErrorsAt = [];
@@ -64,6 +65,8 @@ async function echo(reader, writer) {
       const signal = mode === "deadline" || mode === "hostile" ? AbortSignal.timeout(arg) : undefined;
       const line = await reader.readLine({ signal });
       if (line.length === 0) break;
+      // A partial line is what readLine() returns at EOF: a peer that ended mid-line (S5 counts those).
+      if (line.at(-1) !== 0x0a) partial++;
       writer.write(line);
       await writer.drain();
     }
@@ -347,6 +350,7 @@ function stats() {
     timers: process.getActiveResourcesInfo().filter((type) => type === "Timeout").length,
     resets,
     served,
+    partial,
     unhandled,
     handshakeErrorsAt: handshakeErrorsAt.splice(0),
   });
