@@ -1,21 +1,26 @@
 #!/usr/bin/env node
 // Every ```ts block under an `@example` TSDoc tag in packages/*/src must compile and run, and every class,
 // function and public method a package exports must have at least one such block (STYLE.md: "an
-// @example that compiles"; denoland/std's check_docs runs them). Then the blocks run: see RUNNING below. Each block becomes its own module in node_modules/.cache/tsdoc-examples/ (git-ignored
-// with node_modules), importing the packages by their public names through a node_modules/ of
-// symlinks made there, and the whole set is type-checked by the repo's own TypeScript in one
-// `tsc --noEmit` run: tsconfig.base.json (strict, module node20, ...) plus Node's types. Packages
-// resolve through the `@asyncstreams/source` export condition, so no build is needed. A failure is
-// reported at the file:line of the block's source line, not of the generated file.
+// @example that compiles"; denoland/std's check_docs runs them). Then the blocks run: see RUNNING below.
+// Each block becomes its own module in node_modules/.cache/tsdoc-examples/ (git-ignored with
+// node_modules), importing the packages by their public names through a node_modules/ of symlinks
+// made there (with the packages' own third-party dependencies, such as `ws`), and the whole set is
+// type-checked by the repo's own TypeScript in one `tsc --noEmit` run: tsconfig.base.json (strict,
+// module node20, ...) plus Node's types. Packages resolve through the `@asyncstreams/source` export
+// condition, so no build is needed. A failure is reported at the file:line of the block's source
+// line, not of the generated file.
 //
 // RUNNING. Every block runs, in one child Node process that loads the TypeScript sources (no build),
 // unless it has a line `// @example-no-run: <reason>` (a block that needs a peer it cannot have on
-// loopback, a file, a Deno global...): those are counted and listed by reason. A `console.log(...)`
-// line with an output comment, at its end or on the comment-only line right below it, asserts what
-// it prints: `console.log(x); // "hello\n"`, `// 5`, `// { high: 1024, low: 256 }`, `// 2, 1` (the line
-// ran twice), `// "ECONNRESET" "EPIPE"` (two arguments), `// null: EOF` (prose after a colon). The
-// comparison is of values, not of text: the printed argument must equal the JSON-ish value in the
-// comment (a string is a string, `Uint8Array [1, 2]` a Uint8Array; see examples/output-comment.mjs).
+// loopback, a file, a Deno global...): those are counted and listed by reason. The run's working
+// directory holds ca.pem, server.pem and server-key.pem (test-utils/certs: localhost and 127.0.0.1),
+// so an example may serve and trust TLS and QUIC on loopback by reading them as a user's program
+// would. A `console.log(...)` line with an output comment, at its end or on the comment-only line
+// right below it, asserts what it prints: `console.log(x); // "hello\n"`, `// 5`,
+// `// { high: 1024, low: 256 }`, `// 2, 1` (the line ran twice), `// "ECONNRESET" "EPIPE"` (two
+// arguments), `// null: EOF` (prose after a colon). The comparison is of values, not of text: the
+// printed argument must equal the JSON-ish value in the comment (a string is a string,
+// `Uint8Array [1, 2]` a Uint8Array; see examples/output-comment.mjs).
 // "e.g." comments illustrate (a port number) and are not asserted. A block fails when it throws,
 // runs past 30 s, or prints anything else on an asserted line.
 //
@@ -25,7 +30,7 @@
 //
 // Usage: node scripts/check-examples.mjs [--keep]   (--keep leaves the generated files for a look)
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import ts from "typescript";
@@ -189,7 +194,8 @@ function publicClassesAndFunctions(entry) {
 /**
  * The public methods of an exported class that need their own `@example`: every method but
  * `#private`/`private`/`protected` ones, symbol-keyed ones (`[Symbol.asyncIterator]`), `toString`,
- * and those whose TSDoc is `@inheritDoc` (an interface documents them, with its example).
+ * those whose TSDoc is `@inheritDoc` (an interface documents them, with its example), and `@internal`
+ * ones (called by the package's own modules, not by users).
  */
 function publicMethods(declaration, source, file) {
   const methods = [];
@@ -197,7 +203,9 @@ function publicMethods(declaration, source, file) {
     if (!ts.isMethodDeclaration(member) || !ts.isIdentifier(member.name)) continue;
     if (ts.getCombinedModifierFlags(member) & (ts.ModifierFlags.Private | ts.ModifierFlags.Protected)) continue;
     const name = member.name.text;
-    if (name === "toString" || ts.getJSDocTags(member).some((tag) => tag.tagName.text === "inheritDoc")) continue;
+    // `@internal` members are public only for the package's own modules (QuicServer.accept): not API.
+    const skipped = ts.getJSDocTags(member).some((tag) => tag.tagName.text === "inheritDoc" || tag.tagName.text === "internal");
+    if (name === "toString" || skipped) continue;
     const qualified = `${declaration.name.text}.${name}`;
     const key = `${file}#${qualified}`;
     if (methods.some((item) => item.key === key)) continue; // overloads
@@ -238,6 +246,26 @@ function awaitablesWithoutCancelSafety(file) {
   return found;
 }
 
+/**
+ * Links a package's own third-party dependencies (`ws`, `@types/ws`, ...) into the examples'
+ * node_modules/, first package wins: an example imports what its users install beside the package
+ * (on Node 20, `ws`'s `WebSocket` for the WebSocket client, as the package's docs say).
+ */
+function linkDependencies(dir) {
+  const modules = join(dir, "node_modules");
+  if (!existsSync(modules)) return;
+  for (const name of readdirSync(modules)) {
+    if (name === "@asyncstreams" || name.startsWith(".")) continue;
+    const names = name.startsWith("@") ? readdirSync(join(modules, name)).map((inner) => `${name}/${inner}`) : [name];
+    for (const full of names) {
+      const link = join(work, "node_modules", ...full.split("/"));
+      if (existsSync(link)) continue;
+      mkdirSync(dirname(link), { recursive: true });
+      symlinkSync(join(modules, ...full.split("/")), link, "dir");
+    }
+  }
+}
+
 /** The entry points of a package: the `@asyncstreams/source` target of every export. */
 function entryPoints(dir, manifest) {
   return Object.values(manifest.exports ?? {})
@@ -263,13 +291,6 @@ const notRun = []; // { source, reason }
 let assertCount = 0;
 let illustrationCount = 0;
 let methodCount = 0;
-const knownDebt = new Set(
-  readFileSync(join(import.meta.dirname, "examples", "methods-without-examples.txt"), "utf8")
-    .split("\n")
-    .map((line) => line.replace(/#.*/, "").trim())
-    .filter((line) => line !== ""),
-);
-const debtSeen = new Set();
 let exportedCount = 0;
 let filesWithExamples = 0;
 
@@ -277,6 +298,7 @@ for (const { dir, manifest } of packages) {
   const link = join(work, "node_modules", ...manifest.name.split("/"));
   mkdirSync(dirname(link), { recursive: true });
   symlinkSync(dir, link, "dir");
+  linkDependencies(dir);
   for (const file of listSources(join(dir, "src"))) {
     // Public files only: `_private` helpers and the conformance kit's internals are not API.
     if (!/[\\/]_[^\\/]*$/.test(file) && !/[\\/]testing[\\/]_/.test(file)) noCancelSafety.push(...awaitablesWithoutCancelSafety(file));
@@ -309,10 +331,7 @@ for (const { dir, manifest } of packages) {
     for (const item of publicClassesAndFunctions(entry)) {
       if (item.method) methodCount += 1;
       else exportedCount += 1;
-      const debt = item.method && knownDebt.has(`${manifest.name} ${item.name}`);
-      if (debt) debtSeen.add(`${manifest.name} ${item.name}`);
-      if (debt && item.documented) problems.push(`${relative(root, item.file)}:${item.line}: ${item.name} has an @example now: remove it from scripts/examples/methods-without-examples.txt`);
-      if (!item.documented && !debt) missing.push(`${relative(root, item.file)}:${item.line}: ${manifest.name} exports ${item.name} without an @example`);
+      if (!item.documented) missing.push(`${relative(root, item.file)}:${item.line}: ${manifest.name} exports ${item.name} without an @example`);
     }
   }
 }
@@ -360,12 +379,16 @@ for (const line of output.split("\n")) {
   }
 }
 if (tsc.status !== 0 && errors.length === 0) errors.push(`tsc exited with ${tsc.status}: ${output || "no output"}`);
-for (const entry of knownDebt) if (!debtSeen.has(entry)) problems.push(`scripts/examples/methods-without-examples.txt lists ${entry}, which is not a public method: remove it`);
 
 // --- Run -------------------------------------------------------------------------------------------
 
 const failures = [];
 if (errors.length === 0) {
+  // Examples that need certificates read ca.pem, server.pem and server-key.pem from the working
+  // directory, as a user's program would: the test certificates (localhost and 127.0.0.1) are put there.
+  for (const name of ["ca.pem", "server.pem", "server-key.pem"]) {
+    copyFileSync(join(root, "test-utils", "certs", name), join(work, name));
+  }
   const manifestPath = join(work, "run-manifest.json");
   const resultsPath = join(work, "run-results.json");
   writeFileSync(manifestPath, JSON.stringify(toRun));
@@ -397,7 +420,7 @@ const reasons = new Map();
 for (const { reason } of notRun) reasons.set(reason, (reasons.get(reason) ?? 0) + 1);
 const summary =
   `${generated.size} @example blocks from ${filesWithExamples} source files: ${toRun.length} run (${assertCount} output comments asserted, ${illustrationCount} illustrations), ` +
-  `${notRun.length} not run; ${exportedCount} exported classes, functions and constants; ${methodCount} public methods, ${knownDebt.size} of them listed without an example yet`;
+  `${notRun.length} not run; ${exportedCount} exported classes, functions and constants; ${methodCount} public methods`;
 if (errors.length > 0 || problems.length > 0 || missing.length > 0 || failures.length > 0 || noCancelSafety.length > 0) {
   if (errors.length > 0) console.error(`@example blocks that do not compile:\n${errors.map((error) => `  ${error}`).join("\n")}`);
   if (problems.length > 0) console.error(`Malformed @example blocks:\n${problems.map((problem) => `  ${problem}`).join("\n")}`);

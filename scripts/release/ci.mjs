@@ -9,11 +9,12 @@
 //   3. install from the registry in fresh projects (npm, pnpm, Bun, Deno, TypeScript) and run smokes;
 //   4. run the version-skew matrix and the versioning policy checks (docs/versioning.md).
 // It prints one summary and exits non-zero when anything failed. The real checkout is never touched.
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { internalDependencies, pendingChangesets, publicPackages } from "../_workspace.mjs";
+import { pendingChangesets, publicPackages } from "../_workspace.mjs";
 import { runConsumers } from "./consumers.mjs";
+import { packageEntries } from "./entries.mjs";
 import { formatBytes } from "./project.mjs";
 import { buildAndPublish } from "./publish.mjs";
 import { startLocalRegistry } from "./registry.mjs";
@@ -28,16 +29,6 @@ const started = performance.now();
 const seconds = () => `${((performance.now() - started) / 1000).toFixed(0)} s`;
 /** @param {string} line */
 const log = (line) => console.log(`[release ${seconds()}] ${line}`);
-
-/** Whether a package's source imports a node: module (then it is Node-only). @param {string} dir */
-function importsNode(dir) {
-  if (!existsSync(dir)) return false;
-  for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) {
-    if (!entry.isFile() || !/\.[cm]?ts$/.test(entry.name)) continue;
-    if (/(from\s+|import\s*\(\s*)["']node:/.test(readFileSync(join(entry.parentPath, entry.name), "utf8"))) return true;
-  }
-  return false;
-}
 
 /**
  * Publishes the last release of every package to the registry, tagging the seed release first when
@@ -163,20 +154,19 @@ async function main() {
     const head = releaseCheckout(clone, { ...target, log });
 
     const packages = publicPackages(clone);
-    const nodeOnly = new Set();
-    for (const pkg of packages) {
-      if (
-        importsNode(join(clone, pkg.dir, "src")) ||
-        Object.keys(internalDependencies(pkg.manifest)).some((name) => nodeOnly.has(name))
-      )
-        nodeOnly.add(pkg.name);
-    }
-    const versions = packages.map((pkg) => ({
-      name: pkg.name,
-      dir: pkg.dir,
-      version: pkg.manifest.version,
-      neutral: !nodeOnly.has(pkg.name),
-    }));
+    // Runtime-neutral is judged per entry point: websocket's main entry runs anywhere, its /server
+    // entry on Node only. A package counts as neutral when its main entry is.
+    const entries = packageEntries(clone, packages);
+    const versions = packages.map((pkg) => {
+      const own = entries.get(pkg.name) ?? [];
+      return {
+        name: pkg.name,
+        dir: pkg.dir,
+        version: pkg.manifest.version,
+        neutral: own[0]?.neutral === true,
+        entries: own,
+      };
+    });
 
     log("consumers");
     const consumers = await runConsumers({ root, work, registry: registry.url, packages: versions });
@@ -205,12 +195,17 @@ async function main() {
     console.log("\n## Release rehearsal\n");
     console.log(
       table(
-        ["package", "last release", "HEAD", "neutral"],
+        ["package", "last release", "HEAD", "runs"],
         matrixPackages.map((pkg) => ({
           package: pkg.name,
           "last release": pkg.release ?? "-",
           HEAD: `${pkg.head}${head.published.includes(`${pkg.name}@${pkg.head}`) ? " (published now)" : ""}`,
-          neutral: nodeOnly.has(pkg.name) ? "Node only" : "any runtime",
+          runs: (entries.get(pkg.name) ?? [])
+            .map(
+              (entry) =>
+                `${entry.specifier.slice(pkg.name.length) || "main"}: ${entry.neutral ? "any runtime" : "Node"}`,
+            )
+            .join(", "),
         })),
       ),
     );

@@ -4,7 +4,7 @@
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { findRuntime } from "../../runtimes/src/runtimes.mjs";
-import { addSmoke, diskBytes, makeProject, topLevelPackages } from "./project.mjs";
+import { addSmoke, diskBytes, formatBytes, makeProject, topLevelPackages } from "./project.mjs";
 import { inPool, runAsync } from "./run.mjs";
 
 /**
@@ -12,7 +12,15 @@ import { inPool, runAsync } from "./run.mjs";
  * @property {string} root        the repository (smoke files, tsc)
  * @property {string} work        a temp folder for the projects
  * @property {string} registry    where `@asyncstreams/*` come from
- * @property {{ name: string, dir: string, version: string, neutral: boolean }[]} packages  the released packages, dependency order
+ * @property {Released[]} packages
+ *   the released packages, dependency order; `neutral`: the main entry runs on any runtime
+ *
+ * @typedef {object} Released
+ * @property {string} name
+ * @property {string} dir
+ * @property {string} version
+ * @property {boolean} neutral
+ * @property {import("./entries.mjs").Entry[]} entries
  *
  * @typedef {object} ConsumerResult
  * @property {string} name
@@ -60,16 +68,73 @@ async function npmReader(context) {
 }
 
 /**
- * pnpm with one package alone: its layers come with it, and its smoke runs on Node.
+ * npm with the websocket alone: its layers land and its optional peer `ws` does not (the main entry
+ * never loads it); then `ws` is added, as the README tells Node users of `/server` to do, and the
+ * smoke runs both entries on Node. The size is the one without `ws`; the detail gives ws's share.
+ * @param {Context} context
+ */
+async function npmWebSocket(context) {
+  const name = "@asyncstreams/websocket";
+  const dir = makeProject(join(context.work, "npm-websocket"), { registry: context.registry });
+  const npm = (/** @type {string[]} */ args) =>
+    runAsync("npm", ["install", "--no-audit", "--no-fund", "--ignore-scripts", ...args], { cwd: dir });
+  await npm([name]);
+  const landed = topLevelPackages(dir);
+  const strangers = landed.filter((entry) => !entry.startsWith("@asyncstreams/"));
+  if (!landed.includes(name) || strangers.length > 0)
+    throw new Error(
+      `node_modules holds ${landed.join(", ")}; expected only @asyncstreams packages (ws is an optional peer)`,
+    );
+  const bytes = diskBytes(join(dir, "node_modules"));
+  const manifest = JSON.parse(readFileSync(join(dir, "node_modules", name, "package.json"), "utf8"));
+  const wsRange = manifest.peerDependencies?.ws;
+  if (typeof wsRange !== "string") throw new Error(`${name} declares no ws peer dependency`);
+  await npm([`ws@${wsRange}`]);
+  const withWs = diskBytes(join(dir, "node_modules"));
+  await runAsync("node", [addSmoke(smokeOf(context, name), dir, name)], { cwd: dir, timeoutMs: 60_000 });
+  return {
+    detail:
+      `node_modules: ${landed.join(", ")} (no ws); then ws@${wsRange} (+${formatBytes(withWs - bytes)}), ` +
+      "main entry and /server smoke on Node",
+    bytes,
+  };
+}
+
+/**
+ * npm with the quic package alone: `@matrixai/quic` and its native addon for this platform (an
+ * optional dependency, a prebuilt binary in a registry package: no install script, no download
+ * elsewhere) come from the machine's registry, the `@asyncstreams` packages from the local one;
+ * the smoke runs a QUIC echo on Node.
+ * @param {Context} context
+ */
+async function npmQuic(context) {
+  const name = "@asyncstreams/quic";
+  const dir = makeProject(join(context.work, "npm-quic"), { registry: context.registry });
+  await runAsync("npm", ["install", "--no-audit", "--no-fund", "--ignore-scripts", name], { cwd: dir });
+  const native = `@matrixai/quic-${process.platform}-${process.arch}`;
+  const landed = topLevelPackages(dir);
+  if (!landed.includes(native)) throw new Error(`${native} (the native addon) did not land: ${landed.join(", ")}`);
+  await runAsync("node", [addSmoke(smokeOf(context, name), dir, name)], { cwd: dir, timeoutMs: 120_000 });
+  const nativeBytes = diskBytes(join(dir, "node_modules", ...native.split("/")));
+  return {
+    detail: `${landed.length} packages with ${native} (${formatBytes(nativeBytes)}); quic smoke (QUIC echo) on Node`,
+    bytes: diskBytes(join(dir, "node_modules")),
+  };
+}
+
+/**
+ * pnpm with one package alone (plus `extras`, such as an optional peer): its layers come with it,
+ * and its smoke runs on Node.
  * @param {Context} context
  * @param {string} name
+ * @param {string[]} [extras]
  */
-async function pnpmAlone(context, name) {
+async function pnpmAlone(context, name, extras = []) {
   const dir = makeProject(join(context.work, `pnpm-${name.split("/").pop()}`), { registry: context.registry });
   // A store and a metadata cache of its own, as a new user has: pnpm trusts cached metadata that
   // satisfies a range, so metadata cached while publishing would hold it at older versions.
   const env = { PNPM_CONFIG_CACHE_DIR: join(dir, ".pnpm-cache") };
-  await runAsync("pnpm", ["add", "--ignore-workspace", "--store-dir", join(dir, ".pnpm-store"), name], {
+  await runAsync("pnpm", ["add", "--ignore-workspace", "--store-dir", join(dir, ".pnpm-store"), name, ...extras], {
     cwd: dir,
     env,
   });
@@ -78,7 +143,7 @@ async function pnpmAlone(context, name) {
     .map((entry) => entry.replace("+", "/"));
   await runAsync("node", [addSmoke(smokeOf(context, name), dir, name)], { cwd: dir, timeoutMs: 60_000 });
   return {
-    detail: `installed ${layers.sort().join(", ")}; ${name.split("/").pop()} smoke on Node`,
+    detail: `installed ${[...layers.sort(), ...extras].join(", ")}; ${name.split("/").pop()} smoke on Node`,
     bytes: diskBytes(join(dir, "node_modules")),
   };
 }
@@ -114,7 +179,13 @@ async function deno(context) {
   const runtime = findRuntime("deno");
   if ("missing" in runtime) throw new Error(runtime.missing);
   const ranges = neutralRanges(context);
-  const imports = Object.fromEntries(Object.entries(ranges).map(([name, range]) => [name, `npm:${name}@${range}`]));
+  // A second key with a trailing slash maps the subpath entries (`@asyncstreams/protocol/testing`).
+  const imports = Object.fromEntries(
+    Object.entries(ranges).flatMap(([name, range]) => [
+      [name, `npm:${name}@${range}`],
+      [`${name}/`, `npm:/${name}@${range}/`],
+    ]),
+  );
   const dir = makeProject(join(context.work, "deno"), {
     registry: context.registry,
     files: {
@@ -144,18 +215,22 @@ async function deno(context) {
 }
 
 /**
- * A TypeScript program that imports every package it is given and uses the core types.
+ * A TypeScript program that imports every entry point it is given (`@asyncstreams/websocket` and
+ * `@asyncstreams/websocket/server`) and uses the core types.
  * @param {Context} context
- * @param {boolean} neutralOnly
+ * @param {boolean} neutralOnly  only the entries that run on any runtime
  */
 function typeScriptConsumer(context, neutralOnly) {
-  const packages = context.packages.filter((pkg) => pkg.neutral || !neutralOnly);
-  const lines = ["// Type-checks the public types of every package it imports (skipLibCheck is off)."];
-  packages.forEach((pkg, index) => lines.push(`import * as package${index} from "${pkg.name}";`));
+  const specifiers = context.packages
+    .flatMap((pkg) => pkg.entries)
+    .filter((entry) => entry.neutral || !neutralOnly)
+    .map((entry) => entry.specifier);
+  const lines = ["// Type-checks the public types of every entry point it imports (skipLibCheck is off)."];
+  specifiers.forEach((specifier, index) => lines.push(`import * as entry${index} from "${specifier}";`));
   lines.push(
-    `export const exported: number = ${packages.map((_, index) => `Object.keys(package${index}).length`).join(" + ")};`,
+    `export const exported: number = ${specifiers.map((_, index) => `Object.keys(entry${index}).length`).join(" + ")};`,
   );
-  if (packages.some((pkg) => pkg.name === "@asyncstreams/reader")) {
+  if (specifiers.includes("@asyncstreams/reader")) {
     lines.push(
       `import { StreamReader, type ReadOptions } from "@asyncstreams/reader";`,
       `export async function firstLine(reader: StreamReader, options?: ReadOptions): Promise<string> {`,
@@ -227,6 +302,9 @@ export function runConsumers(context) {
     ["npm: @asyncstreams/reader alone", () => npmReader(context)],
     ["pnpm: @asyncstreams/net alone", () => pnpmAlone(context, "@asyncstreams/net")],
     ["pnpm: @asyncstreams/tls", () => pnpmAlone(context, "@asyncstreams/tls")],
+    ["npm: @asyncstreams/websocket alone, then ws", () => npmWebSocket(context)],
+    ["pnpm: @asyncstreams/websocket + ws", () => pnpmAlone(context, "@asyncstreams/websocket", ["ws"])],
+    ["npm: @asyncstreams/quic alone", () => npmQuic(context)],
     ["Bun: runtime-neutral packages", () => bun(context)],
     ["Deno: npm: specifiers", () => deno(context)],
   ];

@@ -1,7 +1,8 @@
 // @ts-check
 // The version-skew matrix: each package at HEAD against the last release of each package it depends
 // on, and its last release against HEAD of each dependency, installed from the registry with npm as
-// a user would (the dependency pinned next to the package, which npm then shares with it). A cell
+// a user would (the dependency pinned next to the package, which npm then shares with it, and its
+// peer dependencies from outside the project, such as websocket's optional ws, at their ranges). A cell
 // that the package's declared range forbids is reported as such and not installed; every other cell
 // runs the package's public-API smoke, and must pass: that is how the policy in docs/versioning.md
 // is enforced.
@@ -87,8 +88,9 @@ export async function runSkewMatrix(context, packages) {
       package: `${pkg.name}@${version}`,
       against: dep === undefined ? "(latest in its ranges)" : `${dep.name}@${depVersion}`,
     };
+    const published = await manifest(context.registry, pkg.name, version);
     if (dep !== undefined && depVersion !== undefined) {
-      const range = (await manifest(context.registry, pkg.name, version)).dependencies?.[dep.name];
+      const range = published.dependencies?.[dep.name];
       if (typeof range !== "string")
         return settled({
           ...row,
@@ -98,7 +100,11 @@ export async function runSkewMatrix(context, packages) {
       if (!semver.satisfies(depVersion, range))
         return settled({ ...row, result: "forbidden", detail: `its range ${range} does not admit ${depVersion}` });
     }
+    // Its peer dependencies outside the project, optional ones too (ws for websocket's /server), at
+    // the declared range: the smoke exercises every entry point, as a user who adds them would.
+    const peers = Object.entries(published.peerDependencies ?? {}).filter(([name]) => !byName.has(name));
     const pins = {
+      ...Object.fromEntries(peers),
       [pkg.name]: version,
       ...(dep === undefined ? {} : { [dep.name]: /** @type {string} */ (depVersion) }),
     };

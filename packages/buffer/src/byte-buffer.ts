@@ -68,6 +68,18 @@ export class ByteBuffer {
    *
    * @param chunk Bytes to append; the buffer owns them from now on and never modifies them.
    * @throws {TypeError} When `chunk` is not a `Uint8Array`.
+   *
+   * @example
+   * ```ts
+   * import { ByteBuffer } from "@asyncstreams/buffer";
+   *
+   * const buffer = new ByteBuffer();
+   * buffer.append(new Uint8Array([1, 2]));
+   * buffer.append(new Uint8Array(0)); // empty: ignored
+   * buffer.append(new Uint8Array([3]));
+   * console.log(buffer.length); // 3
+   * console.log(buffer.takeAll()); // Uint8Array [1, 2, 3]
+   * ```
    */
   append(chunk: Uint8Array): void {
     if (!(chunk instanceof Uint8Array)) {
@@ -87,6 +99,17 @@ export class ByteBuffer {
    * @throws {RangeError} When `byte` is not an integer from 0 to 255 or `fromIndex` is not a
    *   non-negative integer (a negative start is refused rather than read as "from the end").
    * @throws {TypeError} When either is not a number.
+   *
+   * @example
+   * ```ts
+   * import { ByteBuffer } from "@asyncstreams/buffer";
+   *
+   * const buffer = new ByteBuffer();
+   * buffer.append(new TextEncoder().encode("a=1\nb=2\n"));
+   * console.log(buffer.indexOfByte(0x0a)); // 3
+   * console.log(buffer.indexOfByte(0x0a, 4)); // 7
+   * console.log(buffer.indexOfByte(0x00)); // -1
+   * ```
    */
   indexOfByte(byte: number, fromIndex = 0): number {
     if (!(Number.isInteger(byte) && byte >= 0 && byte <= 255)) checkByte(byte);
@@ -123,6 +146,19 @@ export class ByteBuffer {
    * @returns The position where the match starts, or -1.
    * @throws {RangeError} When `separator` is empty or `fromIndex` is not a non-negative integer.
    * @throws {TypeError} When `separator` is not a `Uint8Array` or `fromIndex` not a number.
+   *
+   * @example
+   * ```ts
+   * import { ByteBuffer } from "@asyncstreams/buffer";
+   *
+   * const buffer = new ByteBuffer();
+   * buffer.append(new TextEncoder().encode("Host: a\r"));
+   * buffer.append(new TextEncoder().encode("\n\r\nbody"));
+   * const crlf = new TextEncoder().encode("\r\n");
+   * console.log(buffer.indexOf(crlf)); // 7: the match straddles the two chunks
+   * console.log(buffer.indexOf(crlf, 8)); // 9
+   * console.log(buffer.indexOf(new TextEncoder().encode("\r\n\r\n"))); // 7
+   * ```
    */
   indexOf(separator: Uint8Array, fromIndex = 0): number {
     if (!(separator instanceof Uint8Array)) checkSeparator(separator);
@@ -174,6 +210,19 @@ export class ByteBuffer {
    * @returns The winning match, or `undefined` when no separator occurs.
    * @throws {RangeError} When a separator is empty or `fromIndex` is not a non-negative integer.
    * @throws {TypeError} When a separator is not a `Uint8Array` or `fromIndex` not a number.
+   *
+   * @example
+   * ```ts
+   * import { ByteBuffer } from "@asyncstreams/buffer";
+   *
+   * const buffer = new ByteBuffer();
+   * buffer.append(new TextEncoder().encode("line one\r\nline two\n"));
+   * // "\r\n" and "\n" end at the same byte: the one listed first wins the tie.
+   * const separators = [new TextEncoder().encode("\r\n"), new TextEncoder().encode("\n")];
+   * console.log(buffer.findFirst(separators)); // { start: 8, end: 10, index: 0 }
+   * console.log(buffer.findFirst(separators, 10)); // { start: 18, end: 19, index: 1 }
+   * console.log(buffer.findFirst([new TextEncoder().encode(";")])); // undefined
+   * ```
    */
   findFirst(separators: readonly Uint8Array[], fromIndex = 0): SeparatorMatch | undefined {
     if (!(Number.isSafeInteger(fromIndex) && fromIndex >= 0)) checkCount("Cannot search the buffer", "fromIndex", fromIndex, false);
@@ -196,6 +245,17 @@ export class ByteBuffer {
    * @returns `true` when every byte of `separator` is buffered there.
    * @throws {RangeError} When `position` is not a non-negative integer.
    * @throws {TypeError} When `separator` is not a `Uint8Array` or `position` not a number.
+   *
+   * @example
+   * ```ts
+   * import { ByteBuffer } from "@asyncstreams/buffer";
+   *
+   * const buffer = new ByteBuffer();
+   * buffer.append(new TextEncoder().encode("HTTP/1.1 200 OK\r\n"));
+   * console.log(buffer.startsWith(new TextEncoder().encode("HTTP/"))); // true
+   * console.log(buffer.startsWith(new TextEncoder().encode("200"), 9)); // true
+   * console.log(buffer.startsWith(new TextEncoder().encode("OK\r\n\r\n"), 13)); // false
+   * ```
    */
   startsWith(separator: Uint8Array, position = 0): boolean {
     if (!(separator instanceof Uint8Array)) checkSeparator(separator);
@@ -213,6 +273,19 @@ export class ByteBuffer {
    * @throws {RangeError} When `n` is negative, not an integer, `NaN` or above
    *   `Number.MAX_SAFE_INTEGER`; nothing is removed.
    * @throws {TypeError} When `n` is not a number; nothing is removed.
+   *
+   * @example
+   * ```ts
+   * import { ByteBuffer } from "@asyncstreams/buffer";
+   *
+   * const buffer = new ByteBuffer();
+   * buffer.append(new Uint8Array([1, 2, 3]));
+   * buffer.append(new Uint8Array([4, 5]));
+   * console.log(buffer.take(2)); // Uint8Array [1, 2]: a view of the first chunk
+   * console.log(buffer.take(2)); // Uint8Array [3, 4]: spans two chunks, so one copy
+   * console.log(buffer.take(Infinity)); // Uint8Array [5]
+   * console.log(buffer.length); // 0
+   * ```
    */
   take(n: number): Uint8Array {
     if (!(Number.isSafeInteger(n) && n >= 0)) checkCount("Cannot take bytes", "n", n, true);
@@ -239,6 +312,18 @@ export class ByteBuffer {
    * @throws {RangeError} When `maxIndex` is not a non-negative integer or `Infinity`, or the
    *   separator is an empty array or not a byte value; nothing is removed.
    * @throws {TypeError} When an argument has the wrong type; nothing is removed.
+   *
+   * @example
+   * ```ts
+   * import { ByteBuffer } from "@asyncstreams/buffer";
+   *
+   * const buffer = new ByteBuffer();
+   * buffer.append(new TextEncoder().encode("ok\nlong line\n"));
+   * const line = buffer.takeThrough(0x0a, Infinity);
+   * console.log(new TextDecoder().decode(line)); // "ok\n"
+   * console.log(buffer.takeThrough(0x0a, 4)); // undefined: the newline starts 9 bytes in
+   * console.log(buffer.length); // 10
+   * ```
    */
   takeThrough(separator: number | Uint8Array, maxIndex: number): Uint8Array | undefined {
     if (!(Number.isSafeInteger(maxIndex) && maxIndex >= 0)) checkCount("Cannot take bytes through a separator", "maxIndex", maxIndex, true);
@@ -272,6 +357,17 @@ export class ByteBuffer {
    * Removes and returns everything buffered.
    *
    * @returns The bytes, owned by the caller.
+   *
+   * @example
+   * ```ts
+   * import { ByteBuffer } from "@asyncstreams/buffer";
+   *
+   * const buffer = new ByteBuffer();
+   * buffer.append(new TextEncoder().encode("partial "));
+   * buffer.append(new TextEncoder().encode("frame"));
+   * console.log(new TextDecoder().decode(buffer.takeAll())); // "partial frame"
+   * console.log(buffer.length); // 0
+   * ```
    */
   takeAll(): Uint8Array {
     return this.take(this.#length);
@@ -284,6 +380,17 @@ export class ByteBuffer {
    * @returns A fresh copy.
    * @throws {RangeError} When `n` is negative, not an integer or `NaN`.
    * @throws {TypeError} When `n` is not a number.
+   *
+   * @example
+   * ```ts
+   * import { ByteBuffer } from "@asyncstreams/buffer";
+   *
+   * const buffer = new ByteBuffer();
+   * buffer.append(new Uint8Array([0x16, 0x03, 0x01]));
+   * console.log(buffer.peek(1)); // Uint8Array [22]: a TLS record, by its first byte
+   * console.log(buffer.peek()); // Uint8Array [22, 3, 1]
+   * console.log(buffer.length); // 3
+   * ```
    */
   peek(n: number = this.#length): Uint8Array {
     if (!(Number.isSafeInteger(n) && n >= 0)) checkCount("Cannot peek at bytes", "n", n, true);
@@ -300,6 +407,16 @@ export class ByteBuffer {
    *   buffered drops everything.
    * @throws {RangeError} When `n` is negative, not an integer or `NaN`; nothing is removed.
    * @throws {TypeError} When `n` is not a number; nothing is removed.
+   *
+   * @example
+   * ```ts
+   * import { ByteBuffer } from "@asyncstreams/buffer";
+   *
+   * const buffer = new ByteBuffer();
+   * buffer.append(new TextEncoder().encode("\uFEFFhello"));
+   * buffer.discard(3); // the UTF-8 byte order mark
+   * console.log(new TextDecoder().decode(buffer.takeAll())); // "hello"
+   * ```
    */
   discard(n: number): void {
     if (!(Number.isSafeInteger(n) && n >= 0)) checkCount("Cannot discard bytes", "n", n, true);
@@ -317,7 +434,20 @@ export class ByteBuffer {
     this.#consumed(total);
   }
 
-  /** Removes everything. */
+  /**
+   * Removes everything.
+   *
+   * @example
+   * ```ts
+   * import { ByteBuffer } from "@asyncstreams/buffer";
+   *
+   * const buffer = new ByteBuffer();
+   * buffer.append(new Uint8Array([1, 2, 3]));
+   * buffer.clear();
+   * console.log(buffer.length); // 0
+   * console.log(buffer.indexOfByte(1)); // -1
+   * ```
+   */
   clear(): void {
     this.#chunks = [];
     this.#head = 0;

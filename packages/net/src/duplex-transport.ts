@@ -216,7 +216,24 @@ export class DuplexTransport implements Transport {
     }
   }
 
-  /** Ends the writable once what was written is flushed (`writable.end()`); reading goes on. */
+  /**
+   * Ends the writable once what was written is flushed (`writable.end()`); reading goes on.
+   *
+   * @example
+   * ```ts
+   * import { spawn } from "node:child_process";
+   * import { DuplexTransport } from "@asyncstreams/net";
+   * import { createStreams } from "@asyncstreams/protocol";
+   *
+   * const child = spawn("sort", { stdio: ["pipe", "pipe", "inherit"] });
+   * const transport = new DuplexTransport({ readable: child.stdout, writable: child.stdin });
+   * const { reader, writer } = createStreams(transport);
+   * writer.write(new TextEncoder().encode("pear\napple\n"));
+   * transport.writeEof(); // ends the child's stdin: sort answers only once its input ends
+   * console.log(new TextDecoder().decode(await reader.read())); // "apple\npear\n"
+   * writer.close();
+   * ```
+   */
   writeEof(): void {
     if (this.#closing || this.#eofWritten) return;
     this.#eofWritten = true;

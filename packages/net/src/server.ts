@@ -123,6 +123,20 @@ export class Server implements AsyncDisposable {
    * The addresses the server listens on; empty once closed.
    *
    * @returns One entry per listening socket.
+   *
+   * @example
+   * ```ts
+   * import { startServer } from "@asyncstreams/net";
+   *
+   * const server = await startServer((_reader, writer) => writer.close(), { host: "127.0.0.1", port: 0 });
+   * const address = server.addresses()[0];
+   * if (typeof address !== "object") throw new TypeError("a TCP server listens on a port, not a path");
+   * console.log(address.address, address.family); // "127.0.0.1" "IPv4"
+   * console.log(address.port); // e.g. 43567: port 0 picked a free port
+   * server.close();
+   * console.log(server.addresses()); // []
+   * await server.waitClosed();
+   * ```
    */
   addresses(): ServerAddress[] {
     if (this.#closed) return [];
@@ -138,6 +152,23 @@ export class Server implements AsyncDisposable {
    * Tells whether connections are being served.
    *
    * @returns `true` between `startServing()` and `close()`.
+   *
+   * @example
+   * ```ts
+   * import { startServer } from "@asyncstreams/net";
+   *
+   * const server = await startServer((_reader, writer) => writer.close(), {
+   *   host: "127.0.0.1",
+   *   port: 0,
+   *   startServing: false,
+   * });
+   * console.log(server.isServing()); // false: listening, but connections wait
+   * await server.startServing();
+   * console.log(server.isServing()); // true
+   * server.close();
+   * console.log(server.isServing()); // false
+   * await server.waitClosed();
+   * ```
    */
   isServing(): boolean {
     return this.#serving;
@@ -149,6 +180,26 @@ export class Server implements AsyncDisposable {
    * Cancel safety: no signal; it returns after one turn of the event loop and cannot be stopped half-way.
    *
    * @throws {InvalidStateError} When the server is closed.
+   *
+   * @example
+   * ```ts
+   * import { openConnection, startServer } from "@asyncstreams/net";
+   *
+   * const server = await startServer(
+   *   (_reader, writer) => {
+   *     writer.write(new TextEncoder().encode("hello\n"));
+   *     writer.close();
+   *   },
+   *   { host: "127.0.0.1", port: 0, startServing: false },
+   * );
+   * const { port } = server.addresses()[0] as { port: number };
+   * const client = await openConnection({ host: "127.0.0.1", port }); // accepted, not yet served
+   * await server.startServing();
+   * console.log(new TextDecoder().decode(await client.reader.readLine())); // "hello\n"
+   * client.writer.close();
+   * server.close();
+   * await server.waitClosed();
+   * ```
    */
   async startServing(): Promise<void> {
     if (this.#closed) throw new InvalidStateError(`Cannot start serving: server ${this.toString()} is closed`);
@@ -173,6 +224,29 @@ export class Server implements AsyncDisposable {
    * @throws `signal.reason` after closing, when the signal aborted.
    * @throws {DOMException} Named `"AbortError"`, when `close()` ended it: asyncio's
    *   `serve_forever()` raises `CancelledError` there, so cleanup written for cancellation runs.
+   *
+   * @example
+   * ```ts
+   * import { openConnection, startServer } from "@asyncstreams/net";
+   *
+   * const server = await startServer(
+   *   async (reader, writer) => {
+   *     for await (const line of reader) writer.write(line);
+   *     writer.close();
+   *   },
+   *   { host: "127.0.0.1", port: 0 },
+   * );
+   * const shutdown = new AbortController(); // a SIGTERM handler would abort it
+   * const serving = server.serveForever({ signal: shutdown.signal });
+   * const { port } = server.addresses()[0] as { port: number };
+   * const client = await openConnection({ host: "127.0.0.1", port });
+   * client.writer.write(new TextEncoder().encode("echo\n"));
+   * console.log(new TextDecoder().decode(await client.reader.readLine())); // "echo\n"
+   * client.writer.close();
+   * shutdown.abort(new Error("shutting down"));
+   * console.log(await serving.catch((reason: unknown) => (reason as Error).message)); // "shutting down"
+   * console.log(server.isServing()); // false
+   * ```
    */
   async serveForever(options: { signal?: AbortSignal | undefined } = {}): Promise<void> {
     if (this.#stopServingForever !== null) {
@@ -253,13 +327,59 @@ export class Server implements AsyncDisposable {
     this.#maybeWakeWaiters();
   }
 
-  /** Closes every live connection, after flushing what each has buffered. Call `close()` first. */
+  /**
+   * Closes every live connection, after flushing what each has buffered. Call `close()` first.
+   *
+   * @example
+   * ```ts
+   * import { openConnection, startServer } from "@asyncstreams/net";
+   *
+   * const server = await startServer(
+   *   async (reader, writer) => {
+   *     writer.write(new TextEncoder().encode("ready\n"));
+   *     await reader.read(); // until EOF: this handler never ends on its own
+   *   },
+   *   { host: "127.0.0.1", port: 0 },
+   * );
+   * const { port } = server.addresses()[0] as { port: number };
+   * const client = await openConnection({ host: "127.0.0.1", port });
+   * await client.reader.readLine(); // "ready\n": the server is serving this connection
+   * server.close(); // stops listening; the connection stays open
+   * server.closeClients(); // flushes and closes it
+   * console.log(await client.reader.read()); // Uint8Array []: EOF
+   * client.writer.close();
+   * await server.waitClosed();
+   * ```
+   */
   closeClients(): void {
     this.#serveAllAccepted(); // accepted, not yet set up: they are clients too
     for (const transport of [...this.#clients]) transport.close();
   }
 
-  /** Resets every live connection at once, dropping what each has buffered. Call `close()` first. */
+  /**
+   * Resets every live connection at once, dropping what each has buffered. Call `close()` first.
+   *
+   * @example
+   * ```ts
+   * import { openConnection, startServer } from "@asyncstreams/net";
+   *
+   * const server = await startServer(
+   *   async (reader, writer) => {
+   *     writer.write(new TextEncoder().encode("ready\n"));
+   *     await reader.read(); // until EOF: this handler never ends on its own
+   *   },
+   *   { host: "127.0.0.1", port: 0 },
+   * );
+   * const { port } = server.addresses()[0] as { port: number };
+   * const client = await openConnection({ host: "127.0.0.1", port });
+   * await client.reader.readLine(); // "ready\n": the server is serving this connection
+   * server.close();
+   * server.abortClients(); // resets it (RST): nothing buffered is sent
+   * const error = await client.reader.read().catch((reason: unknown) => reason);
+   * console.log((error as { code?: string }).code); // "ECONNRESET"
+   * await server.waitClosed();
+   * ```
+   */
   abortClients(): void {
     this.#serveAllAccepted();
     for (const transport of [...this.#clients]) transport.abort();
@@ -271,6 +391,30 @@ export class Server implements AsyncDisposable {
    * Cancel safety: no signal; the promise only observes the server, so giving up on it changes nothing.
    *
    * @returns A promise that resolves then; at once if that already happened.
+   *
+   * @example
+   * ```ts
+   * import { openConnection, startServer } from "@asyncstreams/net";
+   *
+   * let handled = false;
+   * const server = await startServer(
+   *   async (reader, writer) => {
+   *     writer.write(new TextEncoder().encode("ready\n"));
+   *     await reader.read(); // until the client's EOF
+   *     handled = true;
+   *     writer.close();
+   *   },
+   *   { host: "127.0.0.1", port: 0 },
+   * );
+   * const { port } = server.addresses()[0] as { port: number };
+   * const client = await openConnection({ host: "127.0.0.1", port });
+   * await client.reader.readLine();
+   * server.close(); // stops listening; the live connection goes on
+   * const closed = server.waitClosed();
+   * client.writer.close();
+   * await closed;
+   * console.log(handled); // true: waitClosed() waited for the connection to end
+   * ```
    */
   waitClosed(): Promise<void> {
     if (this.#closed && this.#clients.size === 0 && this.#accepted.length === 0) return Promise.resolve();

@@ -138,6 +138,37 @@ export class SocketTransport implements Transport {
    * @returns This transport.
    * @throws {InvalidStateError} When the transport is closing, already uses TLS, or is upgrading.
    * @throws {TlsError} When the handshake fails or times out; `code` is Node's.
+   *
+   * @example
+   * ```ts
+   * import { readFileSync } from "node:fs";
+   * import { type SocketTransport, openConnection, startServer } from "@asyncstreams/net";
+   *
+   * const server = await startServer(
+   *   async (reader, writer) => {
+   *     await reader.readLine(); // "STARTTLS\n"
+   *     writer.write(new TextEncoder().encode("go ahead\n"));
+   *     await writer.startTls({ key: readFileSync("server-key.pem"), cert: readFileSync("server.pem") });
+   *     writer.write(await reader.readLine()); // echoes one line, over TLS
+   *     writer.close();
+   *   },
+   *   { host: "127.0.0.1", port: 0 },
+   * );
+   * const { port } = server.addresses()[0] as { port: number };
+   * const { reader, writer } = await openConnection({ host: "127.0.0.1", port });
+   * writer.write(new TextEncoder().encode("STARTTLS\n"));
+   * await reader.readLine(); // "go ahead\n"
+   * // What writer.startTls() does, at the transport level: the reader's unread bytes go to TLS.
+   * const transport = writer.transport as SocketTransport;
+   * const tls = { ca: readFileSync("ca.pem"), serverName: "localhost" };
+   * const upgraded = await transport.startTls(tls, () => reader.takeBuffered());
+   * console.log(upgraded === transport); // true: the same transport, now speaking TLS
+   * writer.write(new TextEncoder().encode("secret\n"));
+   * console.log(new TextDecoder().decode(await reader.readLine())); // "secret\n"
+   * writer.close();
+   * server.close();
+   * await server.waitClosed();
+   * ```
    */
   async startTls(options: StartTlsOptions, takeBuffered?: () => Uint8Array): Promise<SocketTransport> {
     if (this.#closing || this.#lost) throw new InvalidStateError("Cannot start TLS: the transport is closing");

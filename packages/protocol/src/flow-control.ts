@@ -37,17 +37,55 @@ export class FlowControl {
    * `StreamWriter.isPaused` reports.
    *
    * @returns `true` between `pauseWriting()` and `resumeWriting()`.
+   *
+   * @example
+   * ```ts
+   * import { FlowControl } from "@asyncstreams/protocol";
+   *
+   * const flow = new FlowControl();
+   * console.log(flow.isWritingPaused()); // false
+   * flow.pauseWriting();
+   * console.log(flow.isWritingPaused()); // true
+   * ```
    */
   isWritingPaused(): boolean {
     return this.#paused;
   }
 
-  /** Called by the transport when its write buffer rises above the high-water mark. */
+  /**
+   * Called by the transport when its write buffer rises above the high-water mark.
+   *
+   * @example
+   * ```ts
+   * import { FlowControl } from "@asyncstreams/protocol";
+   *
+   * const flow = new FlowControl();
+   * flow.pauseWriting(); // what a transport calls above its high-water mark
+   * flow.pauseWriting(); // repeated: ignored, where asyncio would assert
+   * const error = await flow.drainHelper(AbortSignal.timeout(10)).catch((reason: unknown) => reason);
+   * console.log((error as Error).name); // "TimeoutError": drainHelper() waited
+   * ```
+   */
   pauseWriting(): void {
     this.#paused = true;
   }
 
-  /** Called by the transport when its write buffer falls to the low-water mark: wakes all waiters. */
+  /**
+   * Called by the transport when its write buffer falls to the low-water mark: wakes all waiters.
+   *
+   * @example
+   * ```ts
+   * import { FlowControl } from "@asyncstreams/protocol";
+   *
+   * const flow = new FlowControl();
+   * flow.pauseWriting();
+   * const woken: string[] = [];
+   * const waiting = [flow.drainHelper().then(() => woken.push("a")), flow.drainHelper().then(() => woken.push("b"))];
+   * flow.resumeWriting(); // one resume wakes every waiter
+   * await Promise.all(waiting);
+   * console.log(woken); // ["a", "b"]
+   * ```
+   */
   resumeWriting(): void {
     if (!this.#paused) return;
     this.#paused = false;
@@ -59,6 +97,18 @@ export class FlowControl {
    * clean close (asyncio does the same), rejected with `error` otherwise.
    *
    * @param error What broke the connection, or `undefined` after a clean close.
+   *
+   * @example
+   * ```ts
+   * import { FlowControl } from "@asyncstreams/protocol";
+   *
+   * const flow = new FlowControl();
+   * flow.pauseWriting();
+   * const waiting = flow.drainHelper();
+   * flow.connectionLost(new Error("reset by peer"));
+   * console.log(await waiting.catch((reason: unknown) => (reason as Error).message)); // "reset by peer"
+   * console.log(await flow.drainHelper().catch((reason: unknown) => (reason as Error).name)); // "ConnectionLostError"
+   * ```
    */
   connectionLost(error: unknown): void {
     this.#connectionLost = true;
@@ -78,6 +128,20 @@ export class FlowControl {
    * @param signal Aborts this wait only; the other waiters keep waiting.
    * @returns A promise of the wait.
    * @throws {ConnectionLostError} When the connection was already lost.
+   *
+   * @example
+   * ```ts
+   * import { FlowControl } from "@asyncstreams/protocol";
+   *
+   * const flow = new FlowControl();
+   * await flow.drainHelper(); // not paused: resolves at once
+   * flow.pauseWriting();
+   * const aborted = await flow.drainHelper(AbortSignal.timeout(10)).catch((reason: unknown) => reason);
+   * console.log((aborted as Error).name); // "TimeoutError"
+   * const waiting = flow.drainHelper();
+   * flow.resumeWriting();
+   * console.log(await waiting); // undefined: resumed
+   * ```
    */
   drainHelper(signal?: AbortSignal): Promise<void> {
     if (this.#connectionLost) return Promise.reject(new ConnectionLostError());

@@ -68,6 +68,22 @@ export class MemoryTransport implements Transport {
    *
    * @param options Water marks and extra info for the two ends.
    * @returns The two ends.
+   *
+   * @example
+   * ```ts
+   * import { MemoryTransport, createStreams } from "@asyncstreams/protocol";
+   *
+   * const [left, right] = MemoryTransport.pair({
+   *   writeBufferLimits: { high: 1024 },
+   *   extraInfo: [{ peername: "server" }, {}],
+   * });
+   * console.log(left.getExtraInfo("peername"), right.getExtraInfo("peername")); // "server" "memory:left"
+   * console.log(left.getWriteBufferLimits()); // { high: 1024, low: 256 }
+   * const client = createStreams(left);
+   * const server = createStreams(right);
+   * server.writer.write(new TextEncoder().encode("hi\n"));
+   * console.log(new TextDecoder().decode(await client.reader.readLine())); // "hi\n"
+   * ```
    */
   static pair(options: MemoryTransportOptions = {}): [MemoryTransport, MemoryTransport] {
     const left = new MemoryTransport({ peername: "memory:right", sockname: "memory:left", ...options.extraInfo?.[0] });

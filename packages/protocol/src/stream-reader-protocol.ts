@@ -114,6 +114,21 @@ export class StreamReaderProtocol extends FlowControl implements Protocol, Write
    * Connects the reader to `transport` and, on the server side, runs the client callback.
    *
    * @param transport The connection's transport.
+   *
+   * @example
+   * ```ts
+   * import { StreamReader } from "@asyncstreams/reader";
+   * import { StreamReaderProtocol, createStreams, memoryTransportPair } from "@asyncstreams/protocol";
+   *
+   * const [left, right] = memoryTransportPair();
+   * const protocol = new StreamReaderProtocol(new StreamReader(), {
+   *   onClient: (_reader, writer) => writer.write(new TextEncoder().encode("welcome\n")),
+   * });
+   * right.setProtocol(protocol);
+   * protocol.connectionMade(right); // what a transport calls once connected: runs onClient
+   * const client = createStreams(left);
+   * console.log(new TextDecoder().decode(await client.reader.readLine())); // "welcome\n"
+   * ```
    */
   connectionMade(transport: Transport): void {
     this.#transport = transport;
@@ -139,6 +154,18 @@ export class StreamReaderProtocol extends FlowControl implements Protocol, Write
    * Feeds received bytes to the reader.
    *
    * @param data The bytes; the reader owns them from now on.
+   *
+   * @example
+   * ```ts
+   * import { StreamReader } from "@asyncstreams/reader";
+   * import { StreamReaderProtocol } from "@asyncstreams/protocol";
+   *
+   * const reader = new StreamReader();
+   * const protocol = new StreamReaderProtocol(reader);
+   * protocol.dataReceived(new TextEncoder().encode("hel")); // what a transport calls per chunk
+   * protocol.dataReceived(new TextEncoder().encode("lo\n"));
+   * console.log(new TextDecoder().decode(await reader.readLine())); // "hello\n"
+   * ```
    */
   dataReceived(data: Uint8Array): void {
     this.#reader?.feedData(data);
@@ -149,6 +176,18 @@ export class StreamReaderProtocol extends FlowControl implements Protocol, Write
    *
    * @returns `true` on a plain connection, keeping it half-open so this side can still write;
    *   `false` over TLS, which cannot half-close.
+   *
+   * @example
+   * ```ts
+   * import { StreamReader } from "@asyncstreams/reader";
+   * import { StreamReaderProtocol } from "@asyncstreams/protocol";
+   *
+   * const reader = new StreamReader();
+   * const protocol = new StreamReaderProtocol(reader);
+   * protocol.dataReceived(new TextEncoder().encode("tail"));
+   * console.log(protocol.eofReceived()); // true: keep the connection half-open
+   * console.log(new TextDecoder().decode(await reader.read())); // "tail"
+   * ```
    */
   eofReceived(): boolean {
     this.#reader?.feedEof();
@@ -160,6 +199,19 @@ export class StreamReaderProtocol extends FlowControl implements Protocol, Write
    * `drain()` throws it), settles the close waiter, and releases drain waiters.
    *
    * @param error What broke the connection, or `undefined` after a clean close.
+   *
+   * @example
+   * ```ts
+   * import { StreamReader } from "@asyncstreams/reader";
+   * import { StreamReaderProtocol } from "@asyncstreams/protocol";
+   *
+   * const reader = new StreamReader();
+   * const protocol = new StreamReaderProtocol(reader);
+   * const closed = protocol.closeWaiter();
+   * protocol.connectionLost(new Error("network down"));
+   * console.log(await reader.read().catch((reason: unknown) => (reason as Error).message)); // "network down"
+   * console.log(await closed.catch((reason: unknown) => (reason as Error).message)); // "network down"
+   * ```
    */
   override connectionLost(error: unknown): void {
     const reader = this.#reader;
@@ -185,6 +237,18 @@ export class StreamReaderProtocol extends FlowControl implements Protocol, Write
    * Cancel safety: no signal; the promise only observes the connection.
    *
    * @returns The promise.
+   *
+   * @example
+   * ```ts
+   * import { StreamReader } from "@asyncstreams/reader";
+   * import { StreamReaderProtocol } from "@asyncstreams/protocol";
+   *
+   * const protocol = new StreamReaderProtocol(new StreamReader());
+   * const closed = protocol.closeWaiter();
+   * protocol.connectionLost(undefined); // a clean close
+   * console.log(await closed); // undefined
+   * console.log(protocol.closeWaiter() === closed); // true: one shared promise
+   * ```
    */
   closeWaiter(): Promise<void> {
     if (this.#closed === null) {
@@ -208,6 +272,19 @@ export class StreamReaderProtocol extends FlowControl implements Protocol, Write
    * Points the protocol at the transport that replaced the old one after `startTls()`.
    *
    * @param transport The new transport.
+   *
+   * @example
+   * ```ts
+   * import { StreamReader } from "@asyncstreams/reader";
+   * import { StreamReaderProtocol, memoryTransportPair } from "@asyncstreams/protocol";
+   *
+   * const [plain] = memoryTransportPair();
+   * const [upgraded] = memoryTransportPair(); // stands in for the TLS transport of a STARTTLS upgrade
+   * const protocol = new StreamReaderProtocol(new StreamReader());
+   * protocol.connectionMade(plain);
+   * protocol.replaceTransport(upgraded);
+   * console.log(protocol.transport === upgraded); // true: the reader now pauses and resumes it
+   * ```
    */
   replaceTransport(transport: Transport): void {
     const previous = this.#transport;

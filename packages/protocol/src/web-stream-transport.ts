@@ -214,6 +214,23 @@ export class WebStreamTransport implements Transport {
    * write back. A no-op when closing or already called.
    *
    * @throws {NotImplementedError} When made with `halfClose: false`.
+   *
+   * @example
+   * ```ts
+   * import { WebStreamTransport, createStreams } from "@asyncstreams/protocol";
+   *
+   * const there = new TransformStream<Uint8Array, Uint8Array>();
+   * const back = new TransformStream<Uint8Array, Uint8Array>();
+   * const transport = new WebStreamTransport({ readable: back.readable, writable: there.writable });
+   * const client = createStreams(transport);
+   * const server = createStreams(new WebStreamTransport({ readable: there.readable, writable: back.writable }));
+   * client.writer.write(new TextEncoder().encode("all of it"));
+   * transport.writeEof(); // closes `there.writable`: the server reads EOF, and may still answer
+   * console.log(new TextDecoder().decode(await server.reader.read())); // "all of it"
+   * server.writer.write(new TextEncoder().encode("got it"));
+   * server.writer.close();
+   * console.log(new TextDecoder().decode(await client.reader.read())); // "got it"
+   * ```
    */
   writeEof(): void {
     if (!this.#halfClose) throw new NotImplementedError("writeEof (this WebStreamTransport was made with halfClose: false)");

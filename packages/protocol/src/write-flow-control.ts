@@ -68,6 +68,18 @@ export class WriteFlowControl {
    * Tells whether the protocol was last told to pause.
    *
    * @returns `true` between `pauseWriting()` and `resumeWriting()`.
+   *
+   * @example
+   * ```ts
+   * import { WriteFlowControl } from "@asyncstreams/protocol";
+   *
+   * let buffered = 0;
+   * const flow = new WriteFlowControl({ size: () => buffered, protocol: () => null, limits: { high: 4 } });
+   * console.log(flow.isPaused()); // false
+   * buffered = 5;
+   * flow.maybePause();
+   * console.log(flow.isPaused()); // true
+   * ```
    */
   isPaused(): boolean {
     return this.#paused;
@@ -82,6 +94,14 @@ export class WriteFlowControl {
    * The current water marks: what a transport's `getWriteBufferLimits()` returns.
    *
    * @returns A fresh `{ high, low }`.
+   *
+   * @example
+   * ```ts
+   * import { WriteFlowControl } from "@asyncstreams/protocol";
+   *
+   * const flow = new WriteFlowControl({ size: () => 0, protocol: () => null });
+   * console.log(flow.getLimits()); // { high: 65536, low: 16384 }: asyncio's defaults
+   * ```
    */
   getLimits(): WriteBufferLimits {
     return { high: this.#high, low: this.#low };
@@ -93,6 +113,17 @@ export class WriteFlowControl {
    *
    * @param limits The marks asked for; either may be left out.
    * @throws {RangeError} When the result breaks `high >= low >= 0`; the old marks stay.
+   *
+   * @example
+   * ```ts
+   * import { WriteFlowControl } from "@asyncstreams/protocol";
+   *
+   * const buffered = 1000;
+   * const flow = new WriteFlowControl({ size: () => buffered, protocol: () => null });
+   * flow.setLimits({ high: 512 }); // low defaults to high / 4
+   * console.log(flow.getLimits()); // { high: 512, low: 128 }
+   * console.log(flow.isPaused()); // true: 1000 bytes are above the new high-water mark
+   * ```
    */
   setLimits(limits?: Partial<WriteBufferLimits>): void {
     const { high, low } = resolveWriteBufferLimits(limits);
@@ -101,14 +132,48 @@ export class WriteFlowControl {
     this.maybePause();
   }
 
-  /** Calls `pauseWriting()` once the buffer is strictly above the high-water mark. */
+  /**
+   * Calls `pauseWriting()` once the buffer is strictly above the high-water mark.
+   *
+   * @example
+   * ```ts
+   * import { StreamReader } from "@asyncstreams/reader";
+   * import { StreamReaderProtocol, WriteFlowControl } from "@asyncstreams/protocol";
+   *
+   * const protocol = new StreamReaderProtocol(new StreamReader());
+   * let buffered = 8;
+   * const flow = new WriteFlowControl({ size: () => buffered, protocol: () => protocol, limits: { high: 8 } });
+   * flow.maybePause(); // a transport calls it after queuing bytes
+   * console.log(protocol.isWritingPaused()); // false: at the high-water mark is not above it
+   * buffered = 9;
+   * flow.maybePause();
+   * console.log(protocol.isWritingPaused()); // true
+   * ```
+   */
   maybePause(): void {
     if (this.#paused || this.#stopped || this.#size() <= this.#high) return;
     this.#paused = true;
     this.#protocol()?.pauseWriting();
   }
 
-  /** Calls `resumeWriting()` once the buffer is at or below the low-water mark. */
+  /**
+   * Calls `resumeWriting()` once the buffer is at or below the low-water mark.
+   *
+   * @example
+   * ```ts
+   * import { WriteFlowControl } from "@asyncstreams/protocol";
+   *
+   * let buffered = 9;
+   * const flow = new WriteFlowControl({ size: () => buffered, protocol: () => null, limits: { high: 8, low: 2 } });
+   * flow.maybePause();
+   * buffered = 3;
+   * flow.maybeResume(); // a transport calls it after bytes left its buffer
+   * console.log(flow.isPaused()); // true: still above the low-water mark
+   * buffered = 2;
+   * flow.maybeResume();
+   * console.log(flow.isPaused()); // false
+   * ```
+   */
   maybeResume(): void {
     if (!this.#paused || this.#stopped || this.#size() > this.#low) return;
     this.#paused = false;
@@ -118,6 +183,16 @@ export class WriteFlowControl {
   /**
    * The connection is lost: no `pauseWriting()` or `resumeWriting()` follows, whatever the buffer
    * does (the protocol's `connectionLost()` releases the writer's waiters instead).
+   *
+   * @example
+   * ```ts
+   * import { WriteFlowControl } from "@asyncstreams/protocol";
+   *
+   * const flow = new WriteFlowControl({ size: () => 100, protocol: () => null, limits: { high: 10 } });
+   * flow.stop(); // the connection is lost
+   * flow.maybePause();
+   * console.log(flow.isPaused()); // false: no pause or resume after stop()
+   * ```
    */
   stop(): void {
     this.#stopped = true;

@@ -7,7 +7,9 @@
 // dies. Every HTTP/3 peer opens its control streams in that first flight, so it happens each time.
 // Deferring stream processing until the connection has started (and its owner has registered its
 // listeners) fixes it. The fix lives here, in this package's code, because a patch to node_modules
-// would never reach users who install from the registry. Reported upstream (MatrixAI/js-quic).
+// would never reach users who install from the registry. Not yet reported to MatrixAI/js-quic (this
+// project's machines cannot reach GitHub): test/_matrixai-unpatched-server.mjs and the ngtcp2 tests
+// reproduce it, for whoever files the report; drop this file once a fixed release is pinned.
 import { QUICConnection, events } from "@matrixai/quic";
 import { startStop } from "@matrixai/async-init";
 

@@ -12,11 +12,16 @@ import { alpnList, pemList } from "./_tls-options.js";
  *
  * @example
  * ```ts
- * // @example-no-run: needs a live peer (a QUIC or WebSocket server with certificates) on loopback
+ * import { readFileSync } from "node:fs";
  * import type { QuicClientTlsOptions } from "@asyncstreams/quic";
  *
- * declare const ca: string;
- * const tls: QuicClientTlsOptions = { ca, serverName: "localhost", alpnProtocols: ["kv/1"] };
+ * // Trust the CA that signed the server's certificate, check its name, offer one protocol.
+ * const tls: QuicClientTlsOptions = {
+ *   ca: readFileSync("ca.pem", "utf8"),
+ *   serverName: "localhost",
+ *   alpnProtocols: ["kv/1"],
+ * };
+ * console.log(tls.alpnProtocols); // ["kv/1"]
  * ```
  */
 export interface QuicClientTlsOptions {
@@ -38,11 +43,16 @@ export interface QuicClientTlsOptions {
  *
  * @example
  * ```ts
- * // @example-no-run: needs a live peer (a QUIC or WebSocket server with certificates) on loopback
+ * import { readFileSync } from "node:fs";
  * import type { OpenQuicConnectionOptions } from "@asyncstreams/quic";
  *
- * declare const ca: string;
- * const options: OpenQuicConnectionOptions = { host: "127.0.0.1", port: 4433, tls: { ca, serverName: "localhost", alpnProtocols: ["kv/1"] } };
+ * const options: OpenQuicConnectionOptions = {
+ *   host: "127.0.0.1",
+ *   port: 4433,
+ *   tls: { ca: readFileSync("ca.pem", "utf8"), serverName: "localhost", alpnProtocols: ["kv/1"] },
+ *   handshakeTimeout: 5_000, // a QuicHandshakeError after 5 s instead of 60 s
+ * };
+ * console.log(options.tls.serverName); // "localhost"
  * ```
  */
 export interface OpenQuicConnectionOptions {
@@ -83,18 +93,39 @@ const TLS_OPTIONS = ["alpnProtocols", "ca", "serverName", "rejectUnauthorized"];
  * @throws {QuicHandshakeError} When the handshake fails or times out.
  * @throws `signal.reason` when the signal aborts first.
  *
- * Cancel safety: aborting stops the handshake and frees its socket; no connection is left behind.
+ * Cancel safety: aborting `signal` (or `handshakeTimeout` passing) stops the handshake, frees its UDP
+ * socket and rejects with `signal.reason` (or a `QuicHandshakeError` with code
+ * `ERR_QUIC_HANDSHAKE_TIMEOUT`); a connection the stack completes anyway is closed at once, so none is
+ * left behind. Once the promise has resolved, the signal no longer matters: close the connection to end it.
  *
  * @example
  * ```ts
- * // @example-no-run: needs a live peer (a QUIC or WebSocket server with certificates) on loopback
- * import { openQuicConnection } from "@asyncstreams/quic";
+ * import { readFileSync } from "node:fs";
+ * import { openQuicConnection, startQuicServer } from "@asyncstreams/quic";
  *
- * declare const ca: string, port: number;
- * const conn = await openQuicConnection({ host: "127.0.0.1", port, tls: { ca, serverName: "localhost", alpnProtocols: ["kv/1"] } });
+ * const pem = (file: string): string => readFileSync(file, "utf8"); // ca.pem trusts server.pem (localhost)
+ * await using server = await startQuicServer(
+ *   async (reader, writer) => {
+ *     for await (const line of reader) writer.write(line); // echoes each line until the stream's FIN
+ *     writer.close();
+ *   },
+ *   {
+ *     host: "127.0.0.1",
+ *     port: 0,
+ *     tls: { key: pem("server-key.pem"), cert: pem("server.pem"), alpnProtocols: ["echo"] },
+ *   },
+ * );
+ * const conn = await openQuicConnection({
+ *   host: "127.0.0.1",
+ *   port: server.addresses()[0]!.port,
+ *   tls: { ca: pem("ca.pem"), serverName: "localhost", alpnProtocols: ["echo"] },
+ *   signal: AbortSignal.timeout(10_000),
+ * });
  * const { reader, writer } = await conn.openStream();
  * writer.write(new TextEncoder().encode("PING\n"));
- * console.log(await reader.readLine());
+ * console.log(new TextDecoder().decode(await reader.readLine())); // "PING\n"
+ * writer.writeEof(); // FIN: the server's loop ends, and it closes its side of the stream
+ * console.log(await reader.read()); // Uint8Array []: EOF
  * conn.close();
  * ```
  */
@@ -119,6 +150,7 @@ export async function openQuicConnection(options: OpenQuicConnectionOptions): Pr
   const controller = new AbortController();
   const where = `${action} to ${host}:${port}`;
   let timer: ReturnType<typeof setTimeout> | undefined;
+  let onAbort: (() => void) | undefined;
   const stopped = new Promise<never>((_resolve, reject) => {
     const fail = (error: unknown): void => {
       controller.abort(error);
@@ -127,7 +159,8 @@ export async function openQuicConnection(options: OpenQuicConnectionOptions): Pr
     if (handshakeTimeout > 0) {
       timer = setTimeout(() => fail(new QuicHandshakeError("ERR_QUIC_HANDSHAKE_TIMEOUT", `${where}: the handshake did not finish within ${handshakeTimeout} ms`)), handshakeTimeout);
     }
-    signal?.addEventListener("abort", () => fail(signal.reason), { once: true });
+    onAbort = () => fail(signal?.reason);
+    signal?.addEventListener("abort", onAbort, { once: true });
   });
   stopped.catch(() => undefined);
   const connecting = stack.connect({
@@ -150,5 +183,7 @@ export async function openQuicConnection(options: OpenQuicConnectionOptions): Pr
     throw new QuicHandshakeError("ERR_QUIC_HANDSHAKE_FAILED", `${where}: the handshake failed: ${detail}`, { cause: error });
   } finally {
     clearTimeout(timer);
+    // A long-lived signal (a whole program's) must not keep this attempt's closure alive.
+    if (onAbort !== undefined) signal?.removeEventListener("abort", onAbort);
   }
 }

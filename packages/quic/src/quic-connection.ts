@@ -91,17 +91,34 @@ function closeError(info: StackCloseInfo): ConnectionResetError {
  *
  * @example
  * ```ts
- * // @example-no-run: needs a live peer (a QUIC or WebSocket server with certificates) on loopback
- * import { openQuicConnection } from "@asyncstreams/quic";
+ * import { readFileSync } from "node:fs";
+ * import { openQuicConnection, startQuicServer } from "@asyncstreams/quic";
  *
- * declare const ca: string, port: number;
- * const conn = await openQuicConnection({ host: "127.0.0.1", port, tls: { ca, serverName: "localhost", alpnProtocols: ["kv/1"] } });
+ * const pem = (file: string): string => readFileSync(file, "utf8"); // ca.pem trusts server.pem (localhost)
+ * await using server = await startQuicServer(
+ *   async (reader, writer) => {
+ *     const key = new TextDecoder().decode(await reader.read()); // "GET a\n", once the stream's FIN arrives
+ *     writer.write(new TextEncoder().encode(key === "GET a\n" ? "1\n" : "?\n"));
+ *     writer.close();
+ *   },
+ *   {
+ *     host: "127.0.0.1",
+ *     port: 0,
+ *     tls: { key: pem("server-key.pem"), cert: pem("server.pem"), alpnProtocols: ["kv/1"] },
+ *   },
+ * );
+ * const conn = await openQuicConnection({
+ *   host: "127.0.0.1",
+ *   port: server.addresses()[0]!.port,
+ *   tls: { ca: pem("ca.pem"), serverName: "localhost", alpnProtocols: ["kv/1"] },
+ * });
  * const { reader, writer } = await conn.openStream();
  * writer.write(new TextEncoder().encode("GET a\n"));
  * writer.writeEof();
- * console.log(await reader.read());
+ * console.log(new TextDecoder().decode(await reader.read())); // "1\n"
  * conn.close({ code: 0, reason: "bye" });
- * console.log(await conn.closed); // e.g. { code: 0n, reason: "bye", remote: false }
+ * const { code, reason, remote } = await conn.closed;
+ * console.log(code === 0n, reason, remote); // true "bye" false
  * ```
  */
 export class QuicConnection implements AsyncDisposable {
@@ -143,7 +160,38 @@ export class QuicConnection implements AsyncDisposable {
    * @throws {ConnectionResetError} When the connection has ended.
    * @throws {StreamError} Code `ERR_QUIC_STREAM_LIMIT`: the peer allows no more open streams now.
    *
-   * Cancel safety: no signal; a stream is opened at once unless the peer's stream credit is used up.
+   * Cancel safety: it takes no signal. On Node the stream opens at once (or the call fails with
+   * `ERR_QUIC_STREAM_LIMIT` when the peer's stream credit is used up); on Deno it waits for credit. An
+   * abandoned call still opens its stream, which nobody uses: it stays open, counting against the peer's
+   * stream credit, until the connection closes.
+   *
+   * @example
+   * ```ts
+   * import { readFileSync } from "node:fs";
+   * import { openQuicConnection, startQuicServer } from "@asyncstreams/quic";
+   *
+   * const pem = (file: string): string => readFileSync(file, "utf8"); // ca.pem trusts server.pem (localhost)
+   * await using server = await startQuicServer(
+   *   async (reader, writer) => {
+   *     writer.write(await reader.read()); // echoes the stream, once its FIN arrives
+   *     writer.close();
+   *   },
+   *   {
+   *     host: "127.0.0.1",
+   *     port: 0,
+   *     tls: { key: pem("server-key.pem"), cert: pem("server.pem"), alpnProtocols: ["echo"] },
+   *   },
+   * );
+   * await using conn = await openQuicConnection({
+   *   host: "127.0.0.1",
+   *   port: server.addresses()[0]!.port,
+   *   tls: { ca: pem("ca.pem"), serverName: "localhost", alpnProtocols: ["echo"] },
+   * });
+   * const { reader, writer } = await conn.openStream();
+   * writer.write(new TextEncoder().encode("hello"));
+   * writer.writeEof(); // FIN: the server's read() ends
+   * console.log(new TextDecoder().decode(await reader.read())); // "hello"
+   * ```
    */
   async openStream(options: OpenQuicStreamOptions = {}): Promise<Streams> {
     checkOptions("Cannot open a QUIC stream", options, OPEN_STREAM_OPTIONS);
@@ -155,11 +203,43 @@ export class QuicConnection implements AsyncDisposable {
   /**
    * Opens a stream as a bare transport, for a custom protocol (or the conformance kit).
    *
+   * Cancel safety: as `openStream()`'s: it takes no signal, and an abandoned call still opens its
+   * stream, which stays open, unused, until the connection closes.
    *
-   * Cancel safety: an abandoned open leaves the new stream to the connection, which ends it when it closes.
    * @param options `unidirectional` and water marks; `limit` is ignored.
    * @returns A transport with no protocol yet.
    * @throws {ConnectionResetError} When the connection has ended.
+   *
+   * @example
+   * ```ts
+   * import { readFileSync } from "node:fs";
+   * import { createStreams } from "@asyncstreams/protocol";
+   * import { openQuicConnection, startQuicServer } from "@asyncstreams/quic";
+   *
+   * const pem = (file: string): string => readFileSync(file, "utf8"); // ca.pem trusts server.pem (localhost)
+   * await using server = await startQuicServer(
+   *   async (reader, writer) => {
+   *     writer.write(await reader.read()); // echoes the stream, once its FIN arrives
+   *     writer.close();
+   *   },
+   *   {
+   *     host: "127.0.0.1",
+   *     port: 0,
+   *     tls: { key: pem("server-key.pem"), cert: pem("server.pem"), alpnProtocols: ["echo"] },
+   *   },
+   * );
+   * await using conn = await openQuicConnection({
+   *   host: "127.0.0.1",
+   *   port: server.addresses()[0]!.port,
+   *   tls: { ca: pem("ca.pem"), serverName: "localhost", alpnProtocols: ["echo"] },
+   * });
+   * const transport = await conn.openTransport({ writeBufferLimits: { high: 256 * 1024 } });
+   * console.log(transport.getWriteBufferLimits()); // { high: 262144, low: 65536 }
+   * const { reader, writer } = createStreams(transport); // or give it a Protocol of your own
+   * writer.write(new TextEncoder().encode("hello"));
+   * writer.writeEof();
+   * console.log(new TextDecoder().decode(await reader.read())); // "hello"
+   * ```
    */
   async openTransport(options: OpenQuicStreamOptions = {}): Promise<QuicStreamTransport> {
     if (this.#ended !== undefined) throw this.#ended;
@@ -182,9 +262,39 @@ export class QuicConnection implements AsyncDisposable {
   /**
    * The next stream the peer opened, as a bare transport; `null` once the connection has ended.
    *
+   * Cancel safety: it takes no signal, and an abandoned wait still takes the next stream the peer opens:
+   * that stream goes to the abandoned promise, not to a later `acceptTransport()` or `incomingStreams`,
+   * and stays open, unread, until the connection closes. Keep one consumer of incoming streams.
    *
-   * Cancel safety: an abandoned wait may still take the next incoming stream; the connection ends it when it closes.
    * @returns A transport with no protocol yet, or `null`.
+   *
+   * @example
+   * ```ts
+   * import { readFileSync } from "node:fs";
+   * import { createStreams } from "@asyncstreams/protocol";
+   * import { openQuicConnection, startQuicServer } from "@asyncstreams/quic";
+   *
+   * const pem = (file: string): string => readFileSync(file, "utf8"); // ca.pem trusts server.pem (localhost)
+   * await using server = await startQuicServer(null, {
+   *   host: "127.0.0.1",
+   *   port: 0,
+   *   tls: { key: pem("server-key.pem"), cert: pem("server.pem"), alpnProtocols: ["push"] },
+   *   onConnection: async (connection) => {
+   *     const { writer } = await connection.openStream({ unidirectional: true }); // the server opens a stream
+   *     writer.write(new TextEncoder().encode("server push"));
+   *     writer.close();
+   *   },
+   * });
+   * await using conn = await openQuicConnection({
+   *   host: "127.0.0.1",
+   *   port: server.addresses()[0]!.port,
+   *   tls: { ca: pem("ca.pem"), serverName: "localhost", alpnProtocols: ["push"] },
+   * });
+   * const transport = await conn.acceptTransport(); // the next stream the server opens
+   * if (transport === null) throw new Error("the connection ended first");
+   * const { reader } = createStreams(transport);
+   * console.log(new TextDecoder().decode(await reader.read())); // "server push"
+   * ```
    */
   acceptTransport(): Promise<QuicStreamTransport | null> {
     const next = this.#incoming.shift();
@@ -198,14 +308,31 @@ export class QuicConnection implements AsyncDisposable {
    *
    * @example
    * ```ts
-   * // @example-no-run: needs a live peer (a QUIC or WebSocket server with certificates) on loopback
-   * import type { QuicConnection } from "@asyncstreams/quic";
+   * import { readFileSync } from "node:fs";
+   * import { openQuicConnection, startQuicServer } from "@asyncstreams/quic";
    *
-   * declare const conn: QuicConnection;
-   * for await (const { reader, writer } of conn.incomingStreams) {
-   *   writer.write(await reader.read());
-   *   writer.close();
-   * }
+   * const pem = (file: string): string => readFileSync(file, "utf8"); // ca.pem trusts server.pem (localhost)
+   * await using server = await startQuicServer(null, {
+   *   host: "127.0.0.1",
+   *   port: 0,
+   *   tls: { key: pem("server-key.pem"), cert: pem("server.pem"), alpnProtocols: ["echo"] },
+   *   onConnection: async (connection) => {
+   *     // null above: this connection's streams are taken here, one at a time.
+   *     for await (const { reader, writer } of connection.incomingStreams) {
+   *       writer.write(await reader.read());
+   *       writer.close();
+   *     }
+   *   },
+   * });
+   * await using conn = await openQuicConnection({
+   *   host: "127.0.0.1",
+   *   port: server.addresses()[0]!.port,
+   *   tls: { ca: pem("ca.pem"), serverName: "localhost", alpnProtocols: ["echo"] },
+   * });
+   * const { reader, writer } = await conn.openStream();
+   * writer.write(new TextEncoder().encode("hello"));
+   * writer.writeEof();
+   * console.log(new TextDecoder().decode(await reader.read())); // "hello"
    * ```
    */
   get incomingStreams(): AsyncIterable<Streams> {
@@ -227,6 +354,33 @@ export class QuicConnection implements AsyncDisposable {
    *
    * @param name The detail's name.
    * @returns Its value, or `undefined` when unknown.
+   *
+   * @example
+   * ```ts
+   * import { readFileSync } from "node:fs";
+   * import { openQuicConnection, startQuicServer } from "@asyncstreams/quic";
+   *
+   * const pem = (file: string): string => readFileSync(file, "utf8"); // ca.pem trusts server.pem (localhost)
+   * await using server = await startQuicServer(
+   *   async (reader, writer) => {
+   *     writer.write(await reader.read()); // echoes the stream, once its FIN arrives
+   *     writer.close();
+   *   },
+   *   {
+   *     host: "127.0.0.1",
+   *     port: 0,
+   *     tls: { key: pem("server-key.pem"), cert: pem("server.pem"), alpnProtocols: ["echo"] },
+   *   },
+   * );
+   * await using conn = await openQuicConnection({
+   *   host: "127.0.0.1",
+   *   port: server.addresses()[0]!.port,
+   *   tls: { ca: pem("ca.pem"), serverName: "localhost", alpnProtocols: ["echo"] },
+   * });
+   * console.log(conn.getExtraInfo("alpnProtocol"), conn.getExtraInfo("serverName")); // "echo" "localhost"
+   * console.log(conn.getExtraInfo("peername")); // e.g. { address: "127.0.0.1", family: "IPv4", port: 50321 }
+   * console.log(conn.getExtraInfo("quicStack")); // "@matrixai/quic": on Node (on Deno: "Deno")
+   * ```
    */
   getExtraInfo(name: string): unknown {
     switch (name) {
@@ -253,6 +407,36 @@ export class QuicConnection implements AsyncDisposable {
    *
    * @param options `code`: the application error code (default 0); `reason`: a short phrase.
    * @throws {RangeError} When `code` is not an integer from 0 to 2^62 - 1.
+   *
+   * @example
+   * ```ts
+   * import { readFileSync } from "node:fs";
+   * import { openQuicConnection, startQuicServer } from "@asyncstreams/quic";
+   *
+   * const pem = (file: string): string => readFileSync(file, "utf8"); // ca.pem trusts server.pem (localhost)
+   * await using server = await startQuicServer(
+   *   async (reader) => {
+   *     await reader.read().catch(() => undefined); // a ConnectionResetError: the client closes first
+   *   },
+   *   {
+   *     host: "127.0.0.1",
+   *     port: 0,
+   *     tls: { key: pem("server-key.pem"), cert: pem("server.pem"), alpnProtocols: ["echo"] },
+   *   },
+   * );
+   * await using conn = await openQuicConnection({
+   *   host: "127.0.0.1",
+   *   port: server.addresses()[0]!.port,
+   *   tls: { ca: pem("ca.pem"), serverName: "localhost", alpnProtocols: ["echo"] },
+   * });
+   * const { reader, writer } = await conn.openStream();
+   * writer.write(new TextEncoder().encode("unfinished")); // no FIN: the server is still reading
+   * conn.close({ code: 0x100, reason: "shutting down" });
+   * const error = await reader.read().catch((reason: unknown) => reason);
+   * console.log((error as Error).name); // "ConnectionResetError": every open stream ends
+   * const info = await conn.closed;
+   * console.log(info.code === 0x100n, info.reason, info.remote); // true "shutting down" false
+   * ```
    */
   close(options: { code?: number | bigint | undefined; reason?: string | undefined } = {}): void {
     checkOptions("Cannot close the QUIC connection", options, CLOSE_OPTIONS);

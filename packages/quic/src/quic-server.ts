@@ -38,15 +38,25 @@ const report = (error: unknown, context: { message: string }): void => console.e
  *
  * @example
  * ```ts
- * // @example-no-run: needs a live peer (a QUIC or WebSocket server with certificates) on loopback
+ * import { readFileSync } from "node:fs";
  * import { startQuicServer } from "@asyncstreams/quic";
  *
- * declare const key: string, cert: string;
- * const server = await startQuicServer(async (reader, writer) => {
- *   writer.write(await reader.read());
- *   writer.close();
- * }, { host: "127.0.0.1", port: 0, tls: { key, cert, alpnProtocols: ["echo"] } });
- * console.log(server.addresses()); // [{ address: "127.0.0.1", family: "IPv4", port: 50321 }]
+ * const server = await startQuicServer(
+ *   async (reader, writer) => {
+ *     writer.write(await reader.read());
+ *     writer.close();
+ *   },
+ *   {
+ *     host: "127.0.0.1",
+ *     port: 0,
+ *     tls: {
+ *       key: readFileSync("server-key.pem", "utf8"),
+ *       cert: readFileSync("server.pem", "utf8"),
+ *       alpnProtocols: ["echo"],
+ *     },
+ *   },
+ * );
+ * console.log(server.addresses()); // e.g. [{ address: "127.0.0.1", family: "IPv4", port: 50321 }]
  * server.close();
  * await server.waitClosed();
  * ```
@@ -87,6 +97,25 @@ export class QuicServer implements AsyncDisposable {
    * The address the server listens on; empty once closed.
    *
    * @returns One `{ address, family, port }`.
+   *
+   * @example
+   * ```ts
+   * import { readFileSync } from "node:fs";
+   * import { openQuicConnection, startQuicServer } from "@asyncstreams/quic";
+   *
+   * const pem = (file: string): string => readFileSync(file, "utf8");
+   * const server = await startQuicServer((_reader, writer) => writer.close(), {
+   *   host: "127.0.0.1",
+   *   port: 0,
+   *   tls: { key: pem("server-key.pem"), cert: pem("server.pem"), alpnProtocols: ["echo"] },
+   * });
+   * const [address] = server.addresses();
+   * console.log(address?.address, address?.family); // "127.0.0.1" "IPv4"
+   * console.log(address?.port); // e.g. 50321: port 0 picked a free UDP port
+   * server.close();
+   * console.log(server.addresses()); // []
+   * await server.waitClosed();
+   * ```
    */
   addresses(): StackAddress[] {
     return this.#closed ? [] : [{ ...this.#stack.address }];
@@ -96,12 +125,65 @@ export class QuicServer implements AsyncDisposable {
    * Tells whether the server accepts connections.
    *
    * @returns `true` until `close()`.
+   *
+   * @example
+   * ```ts
+   * import { readFileSync } from "node:fs";
+   * import { openQuicConnection, startQuicServer } from "@asyncstreams/quic";
+   *
+   * const pem = (file: string): string => readFileSync(file, "utf8");
+   * const server = await startQuicServer((_reader, writer) => writer.close(), {
+   *   host: "127.0.0.1",
+   *   port: 0,
+   *   tls: { key: pem("server-key.pem"), cert: pem("server.pem"), alpnProtocols: ["echo"] },
+   * });
+   * console.log(server.isServing()); // true
+   * server.close();
+   * console.log(server.isServing()); // false
+   * await server.waitClosed();
+   * ```
    */
   isServing(): boolean {
     return !this.#closed;
   }
 
-  /** Stops accepting connections; live connections stay open. Idempotent. */
+  /**
+   * Stops accepting connections; live connections stay open. Idempotent.
+   *
+   * @example
+   * ```ts
+   * import { readFileSync } from "node:fs";
+   * import { openQuicConnection, startQuicServer } from "@asyncstreams/quic";
+   *
+   * const pem = (file: string): string => readFileSync(file, "utf8"); // ca.pem trusts server.pem (localhost)
+   * await using server = await startQuicServer(
+   *   async (reader, writer) => {
+   *     for await (const line of reader) writer.write(line); // echoes each line until the stream's FIN
+   *     writer.close();
+   *   },
+   *   {
+   *     host: "127.0.0.1",
+   *     port: 0,
+   *     tls: { key: pem("server-key.pem"), cert: pem("server.pem"), alpnProtocols: ["echo"] },
+   *   },
+   * );
+   * await using conn = await openQuicConnection({
+   *   host: "127.0.0.1",
+   *   port: server.addresses()[0]!.port,
+   *   tls: { ca: pem("ca.pem"), serverName: "localhost", alpnProtocols: ["echo"] },
+   * });
+   * const first = await conn.openStream();
+   * first.writer.write(new TextEncoder().encode("ping\n"));
+   * await first.reader.readLine(); // "ping\n": the server holds this connection
+   * server.close(); // no new connections; this one goes on, new streams included
+   * const { reader, writer } = await conn.openStream();
+   * writer.write(new TextEncoder().encode("still served\n"));
+   * writer.writeEof();
+   * console.log(new TextDecoder().decode(await reader.read())); // "still served\n"
+   * first.writer.writeEof();
+   * await first.reader.read(); // EOF: the server's handler ended that stream too
+   * ```
+   */
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
@@ -109,12 +191,82 @@ export class QuicServer implements AsyncDisposable {
     this.#maybeDone();
   }
 
-  /** Closes every live connection with code 0: their open streams end. */
+  /**
+   * Closes every live connection with code 0: their open streams end.
+   *
+   * @example
+   * ```ts
+   * import { readFileSync } from "node:fs";
+   * import { openQuicConnection, startQuicServer } from "@asyncstreams/quic";
+   *
+   * const pem = (file: string): string => readFileSync(file, "utf8"); // ca.pem trusts server.pem (localhost)
+   * await using server = await startQuicServer(
+   *   async (reader, writer) => {
+   *     for await (const line of reader) writer.write(line); // echoes each line until the stream's FIN
+   *     writer.close();
+   *   },
+   *   {
+   *     host: "127.0.0.1",
+   *     port: 0,
+   *     tls: { key: pem("server-key.pem"), cert: pem("server.pem"), alpnProtocols: ["echo"] },
+   *   },
+   * );
+   * await using conn = await openQuicConnection({
+   *   host: "127.0.0.1",
+   *   port: server.addresses()[0]!.port,
+   *   tls: { ca: pem("ca.pem"), serverName: "localhost", alpnProtocols: ["echo"] },
+   * });
+   * const { reader, writer } = await conn.openStream();
+   * writer.write(new TextEncoder().encode("ping\n"));
+   * await reader.readLine(); // "ping\n": the server holds this connection
+   * writer.writeEof();
+   * await reader.read(); // EOF: the stream is done, the connection stays
+   * server.close();
+   * server.closeClients(); // CONNECTION_CLOSE with code 0
+   * const info = await conn.closed;
+   * console.log(info.code === 0n, info.remote); // true true
+   * ```
+   */
   closeClients(): void {
     for (const connection of this.#connections) connection.close({ code: 0n, reason: "" });
   }
 
-  /** Closes every live connection with code 1 (`"aborted"`). */
+  /**
+   * Closes every live connection with code 1 (`"aborted"`).
+   *
+   * @example
+   * ```ts
+   * import { readFileSync } from "node:fs";
+   * import { openQuicConnection, startQuicServer } from "@asyncstreams/quic";
+   *
+   * const pem = (file: string): string => readFileSync(file, "utf8"); // ca.pem trusts server.pem (localhost)
+   * await using server = await startQuicServer(
+   *   async (reader, writer) => {
+   *     for await (const line of reader) writer.write(line); // echoes each line until the stream's FIN
+   *     writer.close();
+   *   },
+   *   {
+   *     host: "127.0.0.1",
+   *     port: 0,
+   *     tls: { key: pem("server-key.pem"), cert: pem("server.pem"), alpnProtocols: ["echo"] },
+   *   },
+   * );
+   * await using conn = await openQuicConnection({
+   *   host: "127.0.0.1",
+   *   port: server.addresses()[0]!.port,
+   *   tls: { ca: pem("ca.pem"), serverName: "localhost", alpnProtocols: ["echo"] },
+   * });
+   * const { reader, writer } = await conn.openStream();
+   * writer.write(new TextEncoder().encode("ping\n"));
+   * await reader.readLine(); // "ping\n": the server holds this connection
+   * writer.writeEof();
+   * await reader.read(); // EOF: the stream is done, the connection stays
+   * server.close();
+   * server.abortClients(); // CONNECTION_CLOSE with code 1
+   * const info = await conn.closed;
+   * console.log(info.code === 1n, info.reason, info.remote); // true "aborted" true
+   * ```
+   */
   abortClients(): void {
     for (const connection of this.#connections) connection.close({ code: 1n, reason: "aborted" });
   }
@@ -122,7 +274,46 @@ export class QuicServer implements AsyncDisposable {
   /**
    * Resolves once the server is closed, every connection is gone and the socket is released.
    *
-   * Cancel safety: waiting has no side effect.
+   * Cancel safety: it takes no signal and only observes: abandoning the wait changes nothing (and
+   * waiting closes nothing either: call `close()`, then `closeClients()` to end live connections).
+   *
+   * @example
+   * ```ts
+   * import { readFileSync } from "node:fs";
+   * import { openQuicConnection, startQuicServer } from "@asyncstreams/quic";
+   *
+   * const pem = (file: string): string => readFileSync(file, "utf8"); // ca.pem trusts server.pem (localhost)
+   * await using server = await startQuicServer(
+   *   async (reader, writer) => {
+   *     for await (const line of reader) writer.write(line); // echoes each line until the stream's FIN
+   *     writer.close();
+   *   },
+   *   {
+   *     host: "127.0.0.1",
+   *     port: 0,
+   *     tls: { key: pem("server-key.pem"), cert: pem("server.pem"), alpnProtocols: ["echo"] },
+   *   },
+   * );
+   * await using conn = await openQuicConnection({
+   *   host: "127.0.0.1",
+   *   port: server.addresses()[0]!.port,
+   *   tls: { ca: pem("ca.pem"), serverName: "localhost", alpnProtocols: ["echo"] },
+   * });
+   * const { reader, writer } = await conn.openStream();
+   * writer.write(new TextEncoder().encode("ping\n"));
+   * await reader.readLine(); // "ping\n": the server holds this connection
+   * server.close();
+   * let closed = false;
+   * const waiting = server.waitClosed().then(() => (closed = true));
+   * writer.write(new TextEncoder().encode("pong\n"));
+   * console.log(new TextDecoder().decode(await reader.readLine())); // "pong\n"
+   * console.log(closed); // false: a connection is still open
+   * writer.writeEof();
+   * await reader.read(); // EOF: the server's handler is done
+   * conn.close();
+   * await waiting;
+   * console.log(closed); // true
+   * ```
    */
   async waitClosed(): Promise<void> {
     if (!this.#closed || this.#connections.size > 0) await new Promise<void>((resolve) => this.#waiters.push(resolve));

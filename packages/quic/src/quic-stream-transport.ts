@@ -53,12 +53,29 @@ const endedReadable = (): ReadableStream<Uint8Array> =>
  *
  * @example
  * ```ts
- * // @example-no-run: needs a live peer (a QUIC or WebSocket server with certificates) on loopback
- * import { openQuicConnection, QuicStreamTransport } from "@asyncstreams/quic";
+ * import { readFileSync } from "node:fs";
+ * import { openQuicConnection, startQuicServer } from "@asyncstreams/quic";
  *
- * declare const conn: Awaited<ReturnType<typeof openQuicConnection>>;
- * const { writer } = await conn.openStream();
- * (writer.transport as QuicStreamTransport).abort(0x10cn); // RESET_STREAM with code 0x10c
+ * const pem = (file: string): string => readFileSync(file, "utf8"); // ca.pem trusts server.pem (localhost)
+ * await using server = await startQuicServer(
+ *   async (reader) => {
+ *     await reader.read().catch(() => undefined); // rejects: the client resets the stream
+ *   },
+ *   {
+ *     host: "127.0.0.1",
+ *     port: 0,
+ *     tls: { key: pem("server-key.pem"), cert: pem("server.pem"), alpnProtocols: ["echo"] },
+ *   },
+ * );
+ * await using conn = await openQuicConnection({
+ *   host: "127.0.0.1",
+ *   port: server.addresses()[0]!.port,
+ *   tls: { ca: pem("ca.pem"), serverName: "localhost", alpnProtocols: ["echo"] },
+ * });
+ * const transport = await conn.openTransport(); // a QuicStreamTransport
+ * console.log(String(transport.getExtraInfo("streamId"))); // "0": the client's first bidirectional stream
+ * transport.abort(0x10c); // RESET_STREAM and STOP_SENDING with code 0x10c
+ * console.log(transport.isClosing()); // true
  * ```
  */
 export class QuicStreamTransport extends WebStreamTransport {
@@ -101,13 +118,72 @@ export class QuicStreamTransport extends WebStreamTransport {
    * Sends FIN once the data written so far is flushed: the peer reads EOF and may still write back.
    *
    * @throws {TypeError} On a unidirectional stream the peer opened.
+   *
+   * @example
+   * ```ts
+   * import { readFileSync } from "node:fs";
+   * import { createStreams } from "@asyncstreams/protocol";
+   * import { openQuicConnection, startQuicServer } from "@asyncstreams/quic";
+   *
+   * const pem = (file: string): string => readFileSync(file, "utf8"); // ca.pem trusts server.pem (localhost)
+   * await using server = await startQuicServer(
+   *   async (reader, writer) => {
+   *     writer.write(await reader.read()); // echoes the stream, once its FIN arrives
+   *     writer.close();
+   *   },
+   *   {
+   *     host: "127.0.0.1",
+   *     port: 0,
+   *     tls: { key: pem("server-key.pem"), cert: pem("server.pem"), alpnProtocols: ["echo"] },
+   *   },
+   * );
+   * await using conn = await openQuicConnection({
+   *   host: "127.0.0.1",
+   *   port: server.addresses()[0]!.port,
+   *   tls: { ca: pem("ca.pem"), serverName: "localhost", alpnProtocols: ["echo"] },
+   * });
+   * const transport = await conn.openTransport();
+   * const { reader, writer } = createStreams(transport);
+   * writer.write(new TextEncoder().encode("request"));
+   * transport.writeEof(); // FIN: the server reads EOF, and may still answer
+   * console.log(new TextDecoder().decode(await reader.read())); // "request"
+   * ```
    */
   override writeEof(): void {
     if (!this.#canWrite) throw new TypeError("Cannot write EOF: this QUIC stream is unidirectional and was opened by the peer (receive-only)");
     super.writeEof();
   }
 
-  /** @returns `false` on a receive-only stream, else `true`. */
+  /**
+   * @returns `false` on a receive-only stream, else `true`.
+   *
+   * @example
+   * ```ts
+   * import { readFileSync } from "node:fs";
+   * import { openQuicConnection, startQuicServer } from "@asyncstreams/quic";
+   *
+   * const pem = (file: string): string => readFileSync(file, "utf8"); // ca.pem trusts server.pem (localhost)
+   * await using server = await startQuicServer(null, {
+   *   host: "127.0.0.1",
+   *   port: 0,
+   *   tls: { key: pem("server-key.pem"), cert: pem("server.pem"), alpnProtocols: ["push"] },
+   *   onConnection: async (connection) => {
+   *     const { writer } = await connection.openStream({ unidirectional: true }); // the server opens a stream
+   *     writer.write(new TextEncoder().encode("server push"));
+   *     writer.close();
+   *   },
+   * });
+   * await using conn = await openQuicConnection({
+   *   host: "127.0.0.1",
+   *   port: server.addresses()[0]!.port,
+   *   tls: { ca: pem("ca.pem"), serverName: "localhost", alpnProtocols: ["push"] },
+   * });
+   * const mine = await conn.openTransport();
+   * console.log(mine.canWriteEof()); // true
+   * const pushed = await conn.acceptTransport();
+   * console.log(pushed?.canWriteEof()); // false: a receive-only stream the server opened
+   * ```
+   */
   override canWriteEof(): boolean {
     return this.#canWrite;
   }
@@ -119,6 +195,40 @@ export class QuicStreamTransport extends WebStreamTransport {
    *
    * @param code The application error code, from 0 to 2^62 - 1.
    * @throws {RangeError} When `code` is not an integer in that range.
+   *
+   * @example
+   * ```ts
+   * import { readFileSync } from "node:fs";
+   * import { createStreams } from "@asyncstreams/protocol";
+   * import { openQuicConnection, startQuicServer } from "@asyncstreams/quic";
+   *
+   * const pem = (file: string): string => readFileSync(file, "utf8"); // ca.pem trusts server.pem (localhost)
+   * let report: (error: unknown) => void = () => undefined;
+   * const reported = new Promise<unknown>((resolve) => (report = resolve));
+   * await using server = await startQuicServer(
+   *   async (reader, writer) => {
+   *     writer.write(await reader.readLine());
+   *     report(await reader.read().catch((error: unknown) => error)); // the client resets the stream
+   *   },
+   *   {
+   *     host: "127.0.0.1",
+   *     port: 0,
+   *     tls: { key: pem("server-key.pem"), cert: pem("server.pem"), alpnProtocols: ["echo"] },
+   *   },
+   * );
+   * await using conn = await openQuicConnection({
+   *   host: "127.0.0.1",
+   *   port: server.addresses()[0]!.port,
+   *   tls: { ca: pem("ca.pem"), serverName: "localhost", alpnProtocols: ["echo"] },
+   * });
+   * const transport = await conn.openTransport();
+   * const { reader, writer } = createStreams(transport);
+   * writer.write(new TextEncoder().encode("hello\n"));
+   * await reader.readLine(); // "hello\n": the server has the stream
+   * transport.abort(0x10c); // RESET_STREAM and STOP_SENDING with code 0x10c
+   * const error = (await reported) as { name: string; applicationCode?: bigint };
+   * console.log(error.name, error.applicationCode === 0x10cn); // "ConnectionResetError" true
+   * ```
    */
   override abort(code: bigint | number = 0n): void {
     const value = typeof code === "number" && Number.isSafeInteger(code) ? BigInt(code) : code;

@@ -14,11 +14,15 @@ import type { QuicServerErrorHandler, QuicStreamCallback } from "./quic-server.j
  *
  * @example
  * ```ts
- * // @example-no-run: needs a live peer (a QUIC or WebSocket server with certificates) on loopback
+ * import { readFileSync } from "node:fs";
  * import type { QuicServerTlsOptions } from "@asyncstreams/quic";
  *
- * declare const key: string, cert: string;
- * const tls: QuicServerTlsOptions = { key, cert, alpnProtocols: ["kv/1"] };
+ * const tls: QuicServerTlsOptions = {
+ *   key: readFileSync("server-key.pem", "utf8"),
+ *   cert: readFileSync("server.pem", "utf8"), // the leaf first, then any intermediates
+ *   alpnProtocols: ["kv/1"],
+ * };
+ * console.log(tls.alpnProtocols); // ["kv/1"]
  * ```
  */
 export interface QuicServerTlsOptions {
@@ -35,11 +39,20 @@ export interface QuicServerTlsOptions {
  *
  * @example
  * ```ts
- * // @example-no-run: needs a live peer (a QUIC or WebSocket server with certificates) on loopback
+ * import { readFileSync } from "node:fs";
  * import type { StartQuicServerOptions } from "@asyncstreams/quic";
  *
- * declare const key: string, cert: string;
- * const options: StartQuicServerOptions = { host: "127.0.0.1", port: 0, tls: { key, cert, alpnProtocols: ["kv/1"] } };
+ * const options: StartQuicServerOptions = {
+ *   host: "127.0.0.1",
+ *   port: 0,
+ *   tls: {
+ *     key: readFileSync("server-key.pem", "utf8"),
+ *     cert: readFileSync("server.pem", "utf8"),
+ *     alpnProtocols: ["kv/1"],
+ *   },
+ *   maxConnections: 1_000, // more are closed with code 2
+ * };
+ * console.log(options.port); // 0: any free UDP port
  * ```
  */
 export interface StartQuicServerOptions {
@@ -76,8 +89,10 @@ const TLS_OPTIONS = ["key", "cert", "alpnProtocols"];
  * take the streams yourself from `connection.incomingStreams` in `onConnection`. The stack is the
  * runtime's: `@matrixai/quic` on Node, Deno's own QUIC on Deno (`--unstable-net`).
  *
+ * Cancel safety: it takes no signal: abandoning the promise does not stop the server from starting and
+ * serving, so await it and close the server it resolves to. When it rejects (a bad option, a port in
+ * use), nothing is left listening.
  *
- * Cancel safety: takes no signal; abandoning the promise does not stop the server from starting, so close the server it resolves to.
  * @param clientConnected Called with each stream's reader and writer, or `null`.
  * @param options Where to listen, TLS and per-connection settings.
  * @returns The listening server.
@@ -86,14 +101,30 @@ const TLS_OPTIONS = ["key", "cert", "alpnProtocols"];
  *
  * @example
  * ```ts
- * // @example-no-run: needs a live peer (a QUIC or WebSocket server with certificates) on loopback
- * import { startQuicServer } from "@asyncstreams/quic";
+ * import { readFileSync } from "node:fs";
+ * import { openQuicConnection, startQuicServer } from "@asyncstreams/quic";
  *
- * declare const key: string, cert: string;
- * await using server = await startQuicServer(async (reader, writer) => {
- *   for await (const line of reader) writer.write(line); // echo lines until FIN
- *   writer.close();
- * }, { host: "127.0.0.1", port: 0, tls: { key, cert, alpnProtocols: ["echo"] } });
+ * const pem = (file: string): string => readFileSync(file, "utf8"); // ca.pem trusts server.pem (localhost)
+ * await using server = await startQuicServer(
+ *   async (reader, writer) => {
+ *     for await (const line of reader) writer.write(line); // echo lines until FIN
+ *     writer.close();
+ *   },
+ *   {
+ *     host: "127.0.0.1",
+ *     port: 0,
+ *     tls: { key: pem("server-key.pem"), cert: pem("server.pem"), alpnProtocols: ["echo"] },
+ *   },
+ * );
+ * await using conn = await openQuicConnection({
+ *   host: "127.0.0.1",
+ *   port: server.addresses()[0]!.port,
+ *   tls: { ca: pem("ca.pem"), serverName: "localhost", alpnProtocols: ["echo"] },
+ * });
+ * const { reader, writer } = await conn.openStream();
+ * writer.write(new TextEncoder().encode("one\ntwo\n"));
+ * writer.writeEof();
+ * console.log(new TextDecoder().decode(await reader.read())); // "one\ntwo\n"
  * ```
  */
 export async function startQuicServer(clientConnected: QuicStreamCallback | null, options: StartQuicServerOptions): Promise<QuicServer> {

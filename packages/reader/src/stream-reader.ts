@@ -109,7 +109,19 @@ export class StreamReader implements AsyncIterable<Uint8Array> {
     return this.#pauser.paused;
   }
 
-  /** The error set by {@linkcode StreamReader.setException}, or `undefined` when none. */
+  /**
+   * The error set by {@linkcode StreamReader.setException}, or `undefined` when none.
+   *
+   * @example
+   * ```ts
+   * import { StreamReader } from "@asyncstreams/reader";
+   *
+   * const reader = new StreamReader();
+   * console.log(reader.exception()); // undefined
+   * reader.setException(new Error("connection lost"));
+   * console.log((reader.exception() as Error).message); // "connection lost"
+   * ```
+   */
   exception(): unknown {
     return this.#exception;
   }
@@ -119,6 +131,19 @@ export class StreamReader implements AsyncIterable<Uint8Array> {
    * with it. Buffered bytes stay buffered but are no longer returned. Does not set EOF.
    *
    * @param error The error to throw from reads.
+   *
+   * @example
+   * ```ts
+   * import { StreamReader } from "@asyncstreams/reader";
+   *
+   * const reader = new StreamReader();
+   * reader.feedData(new TextEncoder().encode("no newline yet"));
+   * const line = reader.readLine(); // waits for "\n"
+   * reader.setException(new Error("connection reset"));
+   * const error = await line.catch((reason: unknown) => reason);
+   * console.log((error as Error).message); // "connection reset"
+   * console.log(error === reader.exception(), reader.bufferedLength); // true 14: kept, but never returned
+   * ```
    */
   setException(error: unknown): void {
     this.#exception = error;
@@ -131,6 +156,19 @@ export class StreamReader implements AsyncIterable<Uint8Array> {
    *
    * @param transport The transport feeding this reader.
    * @throws {InvalidStateError} When a transport was already set.
+   *
+   * @example
+   * ```ts
+   * import { StreamReader } from "@asyncstreams/reader";
+   *
+   * const reader = new StreamReader({ limit: 4 });
+   * const calls: string[] = [];
+   * reader.setTransport({ pauseReading: () => calls.push("pause"), resumeReading: () => calls.push("resume") });
+   * reader.feedData(new Uint8Array(9)); // more than 2 × limit buffered: pause
+   * console.log(reader.isPausing); // true
+   * await reader.readExactly(5); // 4 left, at or below the limit: resume
+   * console.log(calls); // ["pause", "resume"]
+   * ```
    */
   setTransport(transport: ReadingTransport): void {
     this.#pauser.set(transport);
@@ -164,7 +202,20 @@ export class StreamReader implements AsyncIterable<Uint8Array> {
     this.#pauser.pauseIfFull(this.#buffer.length);
   }
 
-  /** Marks the end of the stream and wakes a waiting read. */
+  /**
+   * Marks the end of the stream and wakes a waiting read.
+   *
+   * @example
+   * ```ts
+   * import { StreamReader } from "@asyncstreams/reader";
+   *
+   * const reader = new StreamReader();
+   * reader.feedData(new TextEncoder().encode("last line"));
+   * reader.feedEof();
+   * console.log(new TextDecoder().decode(await reader.readLine())); // "last line"
+   * console.log(await reader.readLine()); // Uint8Array []: EOF
+   * ```
+   */
   feedEof(): void {
     this.#eof = true;
     this.#waiter.wake();
@@ -174,6 +225,18 @@ export class StreamReader implements AsyncIterable<Uint8Array> {
    * Tells whether the stream has ended and every byte was read.
    *
    * @returns `true` after `feedEof()` once the buffer is empty.
+   *
+   * @example
+   * ```ts
+   * import { StreamReader } from "@asyncstreams/reader";
+   *
+   * const reader = new StreamReader();
+   * reader.feedData(new Uint8Array([1]));
+   * reader.feedEof();
+   * console.log(reader.atEof()); // false: one byte is still buffered
+   * await reader.read();
+   * console.log(reader.atEof()); // true
+   * ```
    */
   atEof(): boolean {
     return this.#eof && this.#buffer.length === 0;
@@ -197,6 +260,20 @@ export class StreamReader implements AsyncIterable<Uint8Array> {
    *   `Number.MAX_SAFE_INTEGER`); nothing is consumed.
    * @throws {TypeError} When `n` is not a number.
    * @throws The stored exception (see `setException`), or `signal.reason`.
+   *
+   * @example
+   * ```ts
+   * import { StreamReader } from "@asyncstreams/reader";
+   *
+   * const reader = new StreamReader();
+   * const text = new TextDecoder();
+   * reader.feedData(new TextEncoder().encode("chunk1"));
+   * console.log(text.decode(await reader.read(4))); // "chun"
+   * console.log(text.decode(await reader.read(100))); // "k1": what is buffered, up to 100 bytes
+   * reader.feedData(new TextEncoder().encode("the rest"));
+   * reader.feedEof();
+   * console.log(text.decode(await reader.read())); // "the rest": everything until EOF
+   * ```
    */
   read(n = -1, options?: ReadOptions): Promise<Uint8Array> {
     if (n > 0 && this.#buffer.length > 0 && Number.isSafeInteger(n) && this.#canRead(options)) return Promise.resolve(this.#take(n));
@@ -217,6 +294,18 @@ export class StreamReader implements AsyncIterable<Uint8Array> {
    *   `"error"`: the line (if its `\n` was found) or everything buffered (if not) is discarded
    *   first, exactly as asyncio does. See {@linkcode OverflowPolicy} for the others.
    * @throws The stored exception (see `setException`), or `signal.reason`.
+   *
+   * @example
+   * ```ts
+   * import { StreamReader } from "@asyncstreams/reader";
+   *
+   * const reader = new StreamReader();
+   * reader.feedData(new TextEncoder().encode("PING\r\nPA"));
+   * console.log(new TextDecoder().decode(await reader.readLine())); // "PING\r\n"
+   * const error = await reader.readLine({ signal: AbortSignal.timeout(10) }).catch((reason: unknown) => reason);
+   * console.log((error as Error).name); // "TimeoutError"
+   * console.log(reader.bufferedLength); // 2: the aborted read consumed nothing
+   * ```
    */
   readLine(options?: ReadOptions): Promise<Uint8Array> {
     if (this.#canRead(options)) {
@@ -305,8 +394,12 @@ export class StreamReader implements AsyncIterable<Uint8Array> {
    * For a parser that must see what comes next before deciding, such as `TextReader` telling CR
    * from CRLF.
    *
+   * Cancel safety: a peek consumes nothing, so an aborted peek loses no byte, and aborting `signal`
+   * frees the reader at once: the next read may start immediately. A waiting peek that is abandoned
+   * without aborting its signal (raced against a timer, say) still holds the reader's one pending wait
+   * until data, EOF or `setException()` settles it: a read that has to wait meanwhile throws
+   * `ReadInProgressError`.
    *
-   * Cancel safety: a peek consumes nothing, so an aborted or abandoned peek loses no byte.
    * @param n The most bytes to return.
    * @param options `signal` aborts the wait.
    * @returns A copy of the first `n` buffered bytes (fewer when fewer are buffered); empty at EOF.
@@ -397,6 +490,17 @@ export class StreamReader implements AsyncIterable<Uint8Array> {
    * waiting keeps waiting for what the new transport delivers.
    *
    * @returns The bytes, owned by the caller; empty when nothing is buffered.
+   *
+   * @example
+   * ```ts
+   * import { StreamReader } from "@asyncstreams/reader";
+   *
+   * const reader = new StreamReader();
+   * reader.feedData(new Uint8Array([...new TextEncoder().encode("220 go ahead\r\n"), 0x16, 0x03, 0x01]));
+   * console.log(new TextDecoder().decode(await reader.readLine())); // "220 go ahead\r\n"
+   * console.log(reader.takeBuffered()); // Uint8Array [22, 3, 1]: a TLS record, for the TLS layer
+   * console.log(reader.bufferedLength); // 0
+   * ```
    */
   takeBuffered(): Uint8Array {
     return this.#take(this.#buffer.length);
@@ -408,6 +512,20 @@ export class StreamReader implements AsyncIterable<Uint8Array> {
    * on the old transport is carried over: the new one is paused too.
    *
    * @param transport The transport now feeding this reader.
+   *
+   * @example
+   * ```ts
+   * import { StreamReader } from "@asyncstreams/reader";
+   *
+   * const reader = new StreamReader({ limit: 4 });
+   * const log: string[] = [];
+   * reader.setTransport({ pauseReading: () => log.push("tcp pause"), resumeReading: () => log.push("tcp resume") });
+   * reader.feedData(new Uint8Array(9));
+   * const tls = { pauseReading: () => log.push("tls pause"), resumeReading: () => log.push("tls resume") };
+   * reader.replaceTransport(tls); // a pause in force carries over
+   * await reader.read(9);
+   * console.log(log); // ["tcp pause", "tls pause", "tls resume"]
+   * ```
    */
   replaceTransport(transport: ReadingTransport): void {
     this.#pauser.replace(transport);
@@ -417,6 +535,17 @@ export class StreamReader implements AsyncIterable<Uint8Array> {
    * A copy of the bytes buffered and not yet read: for tests and debugging.
    *
    * @returns A fresh copy.
+   *
+   * @example
+   * ```ts
+   * import { StreamReader } from "@asyncstreams/reader";
+   *
+   * const reader = new StreamReader();
+   * reader.feedData(new Uint8Array([1, 2]));
+   * reader.feedData(new Uint8Array([3]));
+   * console.log(reader.bufferedBytes()); // Uint8Array [1, 2, 3]
+   * console.log(reader.bufferedLength); // 3: nothing was consumed
+   * ```
    */
   bufferedBytes(): Uint8Array {
     return this.#buffer.peek();

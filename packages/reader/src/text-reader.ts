@@ -134,12 +134,26 @@ export class TextReader implements AsyncIterable<string> {
    *
    * Cancel safety: as the reader's `readLine()`: aborting `signal` consumes nothing (under the `"skip"`
    * policy, what was already discarded of an over-long line is gone), and the next read may start at
-   * once.
+   * once. One exception, with `newline: "any"`: a line ending in CR has already been taken when its
+   * read waits for the next byte, so an abort during that wait returns the line instead of rejecting
+   * (the next byte stays in the reader; an LF is still taken as the end of that CRLF by the next text read).
    *
    * @param options `signal` aborts the read; it consumes nothing then.
    * @returns The line (without its ending unless `keepEnds`), or `null` at EOF.
    * @throws {TextDecodeError} With `fatal: true`, when the line is not valid in the encoding.
    * @throws The reader's errors, unchanged: `LimitOverrunError`, its stored exception, `signal.reason`.
+   *
+   * @example
+   * ```ts
+   * import { StreamReader, TextReader } from "@asyncstreams/reader";
+   *
+   * const reader = new StreamReader();
+   * reader.feedData(new TextEncoder().encode("unix\nwindows\r\nold mac\rlast"));
+   * reader.feedEof();
+   * const text = new TextReader(reader, { newline: "any" });
+   * for (let line = await text.readLine(); line !== null; line = await text.readLine()) console.log(line);
+   * // "unix", "windows", "old mac", "last"
+   * ```
    */
   async readLine(options?: ReadOptions): Promise<string | null> {
     const newline = this.#newline;
@@ -186,6 +200,18 @@ export class TextReader implements AsyncIterable<string> {
    * @throws {TextDecodeError} With `fatal: true`, when the text is not valid in the encoding.
    * @throws The reader's errors, unchanged: `IncompleteReadError` at EOF (its `partial` holds the
    *   bytes), `LimitOverrunError`, its stored exception, `signal.reason`.
+   *
+   * @example
+   * ```ts
+   * import { StreamReader, TextReader } from "@asyncstreams/reader";
+   *
+   * const reader = new StreamReader();
+   * reader.feedData(new TextEncoder().encode("name=Zoë;lang=fr;"));
+   * const text = new TextReader(reader);
+   * console.log(await text.readUntil(";")); // "name=Zoë"
+   * console.log(await text.readUntil("=")); // "lang"
+   * console.log(await text.readUntil(";")); // "fr"
+   * ```
    */
   async readUntil(separator: string, options?: ReadOptions): Promise<string> {
     const bytes = this.#encodeSeparator(separator);

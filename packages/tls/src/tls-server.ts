@@ -8,7 +8,6 @@ import type { TlsOptions } from "./tls-options.js";
  *
  * @example
  * ```ts
- * // @example-no-run: needs a live peer (a QUIC or WebSocket server with certificates) on loopback
  * import { readFileSync } from "node:fs";
  * import { startServer } from "@asyncstreams/tls";
  *
@@ -16,9 +15,11 @@ import type { TlsOptions } from "./tls-options.js";
  * const server = await startServer(async (reader, writer) => {
  *   writer.write(await reader.readLine());
  *   writer.close();
- * }, { port: 8443, tls: load() });
+ * }, { host: "127.0.0.1", port: 0, tls: load() });
  * // After the certificate was renewed on disk:
  * server.setTlsOptions(load());
+ * server.close();
+ * await server.waitClosed();
  * ```
  */
 export interface TlsServer extends Server {

@@ -35,8 +35,10 @@ export interface OpenWebSocketConnectionOptions extends StreamOptions {
  * `ws` package's `WebSocket` as the `WebSocket` option, which also brings read back-pressure and
  * keep-alive pings.
  *
- * Cancel safety: aborting `signal` (or `handshakeTimeout` passing) closes the socket; nothing is
- * left open.
+ * Cancel safety: aborting `signal` (or `handshakeTimeout` passing) during the opening handshake drops
+ * the socket (`ws.terminate()`, or close code 4000 on a WHATWG socket) and rejects with `signal.reason`
+ * (or a `WebSocketHandshakeError` with code `ERR_WEBSOCKET_HANDSHAKE_TIMEOUT`): nothing is left open.
+ * Once the promise has resolved, the signal is no longer watched: close the writer to end the connection.
  *
  * @param url A `ws://` or `wss://` URL (`http(s)://` where the runtime accepts it).
  * @param options `protocols`, `limit`, `signal`, `handshakeTimeout`, `writeBufferLimits`,
@@ -49,7 +51,7 @@ export interface OpenWebSocketConnectionOptions extends StreamOptions {
  *
  * @example
  * ```ts
- * // @example-no-run: needs a live peer (a QUIC or WebSocket server with certificates) on loopback
+ * // @example-no-run: needs a WebSocket server on 127.0.0.1:8080 and a global WebSocket (Node 22+, Deno, Bun, browsers)
  * import { openWebSocketConnection } from "@asyncstreams/websocket";
  *
  * const { reader, writer } = await openWebSocketConnection("ws://127.0.0.1:8080/kv", { handshakeTimeout: 10_000 });

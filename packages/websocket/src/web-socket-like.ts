@@ -6,7 +6,7 @@
  *
  * @example
  * ```ts
- * // @example-no-run: needs a live peer (a QUIC or WebSocket server with certificates) on loopback
+ * // @example-no-run: needs a WebSocket server on 127.0.0.1:8080 and a global WebSocket (Node 22+, Deno, Bun, browsers)
  * import type { WebSocketLike } from "@asyncstreams/websocket";
  *
  * const socket = new WebSocket("ws://127.0.0.1:8080/") as unknown as WebSocketLike; // see WebSocketConstructor

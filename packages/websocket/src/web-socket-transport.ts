@@ -66,7 +66,7 @@ type Incoming = { readonly data: Uint8Array } | { readonly end: true; readonly e
  *
  * @example
  * ```ts
- * // @example-no-run: needs a live peer (a QUIC or WebSocket server with certificates) on loopback
+ * // @example-no-run: needs a WebSocket server on 127.0.0.1:8080 and a global WebSocket (Node 22+, Deno, Bun, browsers)
  * import { createStreams } from "@asyncstreams/protocol";
  * import { WebSocketTransport, type WebSocketLike } from "@asyncstreams/websocket";
  *
@@ -160,10 +160,34 @@ export class WebSocketTransport implements Transport {
   /**
    * Waits for the socket to open.
    *
+   * Cancel safety: it takes no signal and only observes: abandoning the wait changes nothing, and the
+   * socket opens or fails on its own (call `abort()` or `close()` to give up on it).
    *
-   * Cancel safety: abandoning the wait changes nothing; the socket opens or fails on its own.
    * @returns A promise that resolves once it is open (at once if it is).
    * @throws {WebSocketHandshakeError} When it closes before opening.
+   *
+   * @example
+   * ```ts
+   * import { WebSocketTransport } from "@asyncstreams/websocket";
+   * import { startWebSocketServer } from "@asyncstreams/websocket/server";
+   * import WebSocket from "ws"; // Node 20; Node 22+, Deno, Bun and browsers have a global WebSocket
+   *
+   * const server = await startWebSocketServer((_reader, writer) => writer.close(), {
+   *   host: "127.0.0.1",
+   *   port: 0,
+   *   path: "/chat",
+   * });
+   * const { port } = server.addresses()[0] as { port: number };
+   * const transport = new WebSocketTransport(new WebSocket(`ws://127.0.0.1:${port}/chat`));
+   * await transport.whenOpen();
+   * console.log(transport.isClosing()); // false: open
+   * const refused = new WebSocketTransport(new WebSocket(`ws://127.0.0.1:${port}/elsewhere`));
+   * const error = await refused.whenOpen().catch((reason: unknown) => reason);
+   * console.log((error as Error).name, (error as { status?: number }).status); // "WebSocketHandshakeError" 404
+   * transport.close();
+   * server.close();
+   * await server.waitClosed();
+   * ```
    */
   whenOpen(): Promise<void> {
     return this.#opened;
@@ -242,12 +266,55 @@ export class WebSocketTransport implements Transport {
    * A WebSocket has no half-close: a close frame ends both directions.
    *
    * @throws {NotImplementedError} Always.
+   *
+   * @example
+   * ```ts
+   * import { WebSocketTransport } from "@asyncstreams/websocket";
+   * import { startWebSocketServer } from "@asyncstreams/websocket/server";
+   * import WebSocket from "ws"; // Node 20; Node 22+, Deno, Bun and browsers have a global WebSocket
+   *
+   * const server = await startWebSocketServer((_reader, writer) => writer.close(), { host: "127.0.0.1", port: 0 });
+   * const { port } = server.addresses()[0] as { port: number };
+   * const transport = new WebSocketTransport(new WebSocket(`ws://127.0.0.1:${port}/`));
+   * await transport.whenOpen();
+   * try {
+   *   transport.writeEof();
+   * } catch (error) {
+   *   console.log((error as Error).name); // "NotImplementedError"
+   *   transport.close(); // what ends a WebSocket: both directions at once
+   * }
+   * server.close();
+   * await server.waitClosed();
+   * ```
    */
   writeEof(): void {
     throw new NotImplementedError("writeEof (a WebSocket has no half-close: its close frame ends both directions; use close())");
   }
 
-  /** @returns `false`: a WebSocket has no half-close. */
+  /**
+   * @returns `false`: a WebSocket has no half-close.
+   *
+   * @example
+   * ```ts
+   * import { createStreams } from "@asyncstreams/protocol";
+   * import { WebSocketTransport } from "@asyncstreams/websocket";
+   * import { startWebSocketServer } from "@asyncstreams/websocket/server";
+   * import WebSocket from "ws"; // Node 20; Node 22+, Deno, Bun and browsers have a global WebSocket
+   *
+   * const server = await startWebSocketServer((_reader, writer) => writer.close(), { host: "127.0.0.1", port: 0 });
+   * const { port } = server.addresses()[0] as { port: number };
+   * const transport = new WebSocketTransport(new WebSocket(`ws://127.0.0.1:${port}/`));
+   * await transport.whenOpen();
+   * const { writer } = createStreams(transport);
+   * console.log(writer.canWriteEof()); // false
+   * // Code written for any transport: half-close where it can, else close.
+   * if (writer.canWriteEof()) writer.writeEof();
+   * else writer.close();
+   * await writer.waitClosed();
+   * server.close();
+   * await server.waitClosed();
+   * ```
+   */
   canWriteEof(): boolean {
     return false;
   }
@@ -278,7 +345,26 @@ export class WebSocketTransport implements Transport {
     this.#drop(undefined, undefined);
   }
 
-  /** @returns The bytes buffered for sending: queued while opening, plus the socket's `bufferedAmount`. */
+  /**
+   * @returns The bytes buffered for sending: queued while opening, plus the socket's `bufferedAmount`.
+   *
+   * @example
+   * ```ts
+   * import { WebSocketTransport } from "@asyncstreams/websocket";
+   * import { startWebSocketServer } from "@asyncstreams/websocket/server";
+   * import WebSocket from "ws"; // Node 20; Node 22+, Deno, Bun and browsers have a global WebSocket
+   *
+   * const server = await startWebSocketServer((_reader, writer) => writer.close(), { host: "127.0.0.1", port: 0 });
+   * const { port } = server.addresses()[0] as { port: number };
+   * const transport = new WebSocketTransport(new WebSocket(`ws://127.0.0.1:${port}/`));
+   * transport.write(new Uint8Array(1000)); // queued while the socket opens
+   * console.log(transport.getWriteBufferSize()); // 1000
+   * await transport.whenOpen();
+   * transport.close();
+   * server.close();
+   * await server.waitClosed();
+   * ```
+   */
   getWriteBufferSize(): number {
     // ws: with no send pending, what is left is control frames (pongs, the close frame): not ours to wait for.
     const socketBytes = this.#ws !== undefined && this.#pendingSends === 0 ? 0 : this.#socket.bufferedAmount;

@@ -117,6 +117,19 @@ export class StreamWriter implements AsyncDisposable {
    * @param data The bytes to send. Like Node's `socket.write()`, a transport may keep a reference
    *   to `data` until it is sent: do not modify it afterwards (write a copy of a scratch array).
    * @throws {TypeError} When `data` is not a `Uint8Array`.
+   *
+   * @example
+   * ```ts
+   * import { createStreams, memoryTransportPair } from "@asyncstreams/protocol";
+   *
+   * const [left, right] = memoryTransportPair();
+   * const client = createStreams(left);
+   * const server = createStreams(right);
+   * client.writer.write(new TextEncoder().encode("GET / HTTP/1.0\r\n\r\n"));
+   * console.log(client.writer.bytesWritten); // 18
+   * await client.writer.drain(); // back-pressure: waits only while the buffer is above its high-water mark
+   * console.log(new TextDecoder().decode(await server.reader.readLine())); // "GET / HTTP/1.0\r\n"
+   * ```
    */
   write(data: Uint8Array): void {
     if (!(data instanceof Uint8Array)) throw new TypeError(`Cannot write: data must be a Uint8Array, not ${describe(data)}`);
@@ -130,6 +143,19 @@ export class StreamWriter implements AsyncDisposable {
    *
    * @param chunks The chunks to send.
    * @throws {TypeError} When a chunk is not a `Uint8Array`.
+   *
+   * @example
+   * ```ts
+   * import { createStreams, memoryTransportPair } from "@asyncstreams/protocol";
+   *
+   * const [left, right] = memoryTransportPair();
+   * const client = createStreams(left);
+   * const server = createStreams(right);
+   * client.writer.writeLines([new TextEncoder().encode("HELO a\r\n"), new TextEncoder().encode("QUIT\r\n")]);
+   * console.log(client.writer.bytesWritten); // 14
+   * client.writer.close();
+   * console.log(new TextDecoder().decode(await server.reader.read())); // "HELO a\r\nQUIT\r\n"
+   * ```
    */
   writeLines(chunks: Iterable<Uint8Array>): void {
     // Checked here, as write() is, and all before any is queued: asyncio's writelines() is all or nothing.
@@ -143,7 +169,24 @@ export class StreamWriter implements AsyncDisposable {
     this.#written += length;
   }
 
-  /** Closes the write side after buffered data is flushed (TCP half-close); reading goes on. */
+  /**
+   * Closes the write side after buffered data is flushed (TCP half-close); reading goes on.
+   *
+   * @example
+   * ```ts
+   * import { createStreams, memoryTransportPair } from "@asyncstreams/protocol";
+   *
+   * const [left, right] = memoryTransportPair();
+   * const client = createStreams(left);
+   * const server = createStreams(right);
+   * client.writer.write(new TextEncoder().encode("request body"));
+   * client.writer.writeEof(); // the server reads to EOF, and can still answer
+   * const request = await server.reader.read();
+   * server.writer.write(new TextEncoder().encode(`got ${request.length} bytes`));
+   * server.writer.close();
+   * console.log(new TextDecoder().decode(await client.reader.read())); // "got 12 bytes"
+   * ```
+   */
   writeEof(): void {
     this.#transport.writeEof();
   }
@@ -152,12 +195,41 @@ export class StreamWriter implements AsyncDisposable {
    * Tells whether the transport supports `writeEof()`: `true` for TCP and Unix sockets.
    *
    * @returns Whether half-close is available.
+   *
+   * @example
+   * ```ts
+   * import { createStreams, memoryTransportPair } from "@asyncstreams/protocol";
+   *
+   * const [left, right] = memoryTransportPair();
+   * const client = createStreams(left);
+   * const server = createStreams(right);
+   * console.log(client.writer.canWriteEof()); // true
+   * // Half-close where the transport can, so the peer may still answer; else close.
+   * if (client.writer.canWriteEof()) client.writer.writeEof();
+   * else client.writer.close();
+   * console.log(await server.reader.read()); // Uint8Array []: EOF
+   * ```
    */
   canWriteEof(): boolean {
     return this.#transport.canWriteEof();
   }
 
-  /** Closes the connection once buffered data is flushed. Idempotent; see `waitClosed()`. */
+  /**
+   * Closes the connection once buffered data is flushed. Idempotent; see `waitClosed()`.
+   *
+   * @example
+   * ```ts
+   * import { createStreams, memoryTransportPair } from "@asyncstreams/protocol";
+   *
+   * const [left, right] = memoryTransportPair();
+   * const client = createStreams(left);
+   * const server = createStreams(right);
+   * client.writer.write(new TextEncoder().encode("bye\n"));
+   * client.writer.close(); // the buffered "bye\n" is still sent
+   * await client.writer.waitClosed();
+   * console.log(new TextDecoder().decode(await server.reader.read())); // "bye\n"
+   * ```
+   */
   close(): void {
     unclosedWriters.unregister(this);
     this.#closedHere = true;
@@ -168,6 +240,19 @@ export class StreamWriter implements AsyncDisposable {
    * Tells whether the transport is closing or closed.
    *
    * @returns `true` after `close()`, an abort, or a fatal error.
+   *
+   * @example
+   * ```ts
+   * import { createStreams, memoryTransportPair } from "@asyncstreams/protocol";
+   *
+   * const [left, right] = memoryTransportPair();
+   * const { writer } = createStreams(left);
+   * createStreams(right);
+   * console.log(writer.isClosing()); // false
+   * writer.close();
+   * console.log(writer.isClosing()); // true
+   * await writer.waitClosed();
+   * ```
    */
   isClosing(): boolean {
     return this.#transport.isClosing();
@@ -182,6 +267,18 @@ export class StreamWriter implements AsyncDisposable {
    * timeout) changes nothing about the connection.
    *
    * @returns The protocol's close waiter.
+   *
+   * @example
+   * ```ts
+   * import { createStreams, memoryTransportPair } from "@asyncstreams/protocol";
+   *
+   * const [left, right] = memoryTransportPair();
+   * const { writer } = createStreams(left);
+   * createStreams(right);
+   * right.abort(); // the peer resets the connection
+   * const error = await writer.waitClosed().catch((reason: unknown) => reason);
+   * console.log((error as Error).name); // "ConnectionResetError"
+   * ```
    */
   waitClosed(): Promise<void> {
     return this.#protocol.closeWaiter();
@@ -195,11 +292,12 @@ export class StreamWriter implements AsyncDisposable {
    *
    * @example
    * ```ts
-   * // @example-no-run: needs a live peer (a QUIC or WebSocket server with certificates) on loopback
-   * import type { StreamWriter } from "@asyncstreams/writer";
+   * import { createStreams, memoryTransportPair } from "@asyncstreams/protocol";
    *
-   * declare const writer: StreamWriter;
-   * const cipher = writer.getExtraInfo("cipher", null); // null on a plain connection
+   * const [left] = memoryTransportPair();
+   * const { writer } = createStreams(left);
+   * console.log(writer.getExtraInfo("peername")); // "memory:right"
+   * console.log(writer.getExtraInfo("cipher", null)); // null: not a TLS connection
    * ```
    *
    * @param name The key to look up.

@@ -39,8 +39,9 @@ export interface StartWebSocketServerOptions extends Omit<StreamOptions, "maxRea
  * dependency of this entry point only): listens, or attaches to an existing HTTP(S) server's
  * `upgrade` event, and runs `onClient(reader, writer, request)` for each connection.
  *
+ * Cancel safety: it takes no signal: abandoning the promise does not stop the server from starting and
+ * serving, so await it and close the server it resolves to. When it rejects, nothing is left listening.
  *
- * Cancel safety: abandoning the promise does not stop the server from starting, so close the server it resolves to.
  * @param onClient Runs once per connection.
  * @param options Where to listen (or `server`), `path`, `limit`, `authorize`, `selectProtocol`, ...
  * @returns The serving server.

@@ -86,6 +86,20 @@ export class WebSocketServer implements AsyncDisposable {
    * The addresses the HTTP server listens on; empty once closed.
    *
    * @returns One entry, or none when the server is closed or not listening.
+   *
+   * @example
+   * ```ts
+   * import { startWebSocketServer } from "@asyncstreams/websocket/server";
+   *
+   * const server = await startWebSocketServer((_reader, writer) => writer.close(), { host: "127.0.0.1", port: 0 });
+   * const address = server.addresses()[0];
+   * if (typeof address !== "object") throw new TypeError("a server on a port, not a path");
+   * console.log(address.address); // "127.0.0.1"
+   * console.log(`ws://${address.address}:${address.port}/`); // e.g. "ws://127.0.0.1:43567/"
+   * server.close();
+   * console.log(server.addresses()); // []
+   * await server.waitClosed();
+   * ```
    */
   addresses(): ServerAddress[] {
     if (this.#closed) return [];
@@ -98,6 +112,17 @@ export class WebSocketServer implements AsyncDisposable {
    * Tells whether upgrades are being served.
    *
    * @returns `true` until `close()`.
+   *
+   * @example
+   * ```ts
+   * import { startWebSocketServer } from "@asyncstreams/websocket/server";
+   *
+   * const server = await startWebSocketServer((_reader, writer) => writer.close(), { host: "127.0.0.1", port: 0 });
+   * console.log(server.isServing()); // true
+   * server.close();
+   * console.log(server.isServing()); // false
+   * await server.waitClosed();
+   * ```
    */
   isServing(): boolean {
     return !this.#closed;
@@ -106,6 +131,30 @@ export class WebSocketServer implements AsyncDisposable {
   /**
    * Stops accepting upgrades. Live connections stay open; see `closeClients()` and
    * `abortClients()`. Idempotent.
+   *
+   * @example
+   * ```ts
+   * import { openWebSocketConnection, type WebSocketConstructor } from "@asyncstreams/websocket";
+   * import { startWebSocketServer } from "@asyncstreams/websocket/server";
+   * import WebSocket from "ws"; // Node 20; Node 22+, Deno, Bun and browsers have a global WebSocket
+   *
+   * const server = await startWebSocketServer(
+   *   async (reader, writer) => {
+   *     for await (const line of reader) writer.write(line);
+   *     writer.close();
+   *   },
+   *   { host: "127.0.0.1", port: 0 },
+   * );
+   * const { port } = server.addresses()[0] as { port: number };
+   * const client = await openWebSocketConnection(`ws://127.0.0.1:${port}/`, {
+   *   WebSocket: WebSocket as unknown as WebSocketConstructor,
+   * });
+   * server.close(); // no new upgrades; this connection goes on
+   * client.writer.write(new TextEncoder().encode("still here\n"));
+   * console.log(new TextDecoder().decode(await client.reader.readLine())); // "still here\n"
+   * client.writer.close();
+   * await server.waitClosed();
+   * ```
    */
   close(): void {
     if (this.#closed) return;
@@ -119,12 +168,64 @@ export class WebSocketServer implements AsyncDisposable {
     this.#maybeWakeWaiters();
   }
 
-  /** Closes every live connection with 1000, after flushing what each has buffered. Call `close()` first. */
+  /**
+   * Closes every live connection with 1000, after flushing what each has buffered. Call `close()` first.
+   *
+   * @example
+   * ```ts
+   * import { openWebSocketConnection, type WebSocketConstructor } from "@asyncstreams/websocket";
+   * import { startWebSocketServer } from "@asyncstreams/websocket/server";
+   * import WebSocket from "ws"; // Node 20; Node 22+, Deno, Bun and browsers have a global WebSocket
+   *
+   * const server = await startWebSocketServer(
+   *   async (reader, writer) => {
+   *     writer.write(new TextEncoder().encode("bye\n"));
+   *     await reader.read(); // until EOF: this handler never ends on its own
+   *   },
+   *   { host: "127.0.0.1", port: 0 },
+   * );
+   * const { port } = server.addresses()[0] as { port: number };
+   * const client = await openWebSocketConnection(`ws://127.0.0.1:${port}/`, {
+   *   WebSocket: WebSocket as unknown as WebSocketConstructor,
+   * });
+   * server.close();
+   * server.closeClients(); // close code 1000, after what was written: the client reads it, then EOF
+   * console.log(new TextDecoder().decode(await client.reader.read())); // "bye\n"
+   * await server.waitClosed();
+   * ```
+   */
   closeClients(): void {
     for (const transport of [...this.#clients]) transport.close();
   }
 
-  /** Drops every live connection at once (`ws.terminate()`), losing what each has buffered. Call `close()` first. */
+  /**
+   * Drops every live connection at once (`ws.terminate()`), losing what each has buffered. Call `close()` first.
+   *
+   * @example
+   * ```ts
+   * import { openWebSocketConnection, type WebSocketConstructor } from "@asyncstreams/websocket";
+   * import { startWebSocketServer } from "@asyncstreams/websocket/server";
+   * import WebSocket from "ws"; // Node 20; Node 22+, Deno, Bun and browsers have a global WebSocket
+   *
+   * const server = await startWebSocketServer(
+   *   async (reader, writer) => {
+   *     writer.write(new TextEncoder().encode("ready\n"));
+   *     await reader.read(); // until EOF: this handler never ends on its own
+   *   },
+   *   { host: "127.0.0.1", port: 0 },
+   * );
+   * const { port } = server.addresses()[0] as { port: number };
+   * const client = await openWebSocketConnection(`ws://127.0.0.1:${port}/`, {
+   *   WebSocket: WebSocket as unknown as WebSocketConstructor,
+   * });
+   * await client.reader.readLine(); // "ready\n"
+   * server.close();
+   * server.abortClients(); // ws.terminate(): no closing handshake, the client sees a reset
+   * const error = await client.reader.read().catch((reason: unknown) => reason);
+   * console.log((error as Error).name, (error as { closeCode?: number }).closeCode); // "ConnectionResetError" 1006
+   * await server.waitClosed();
+   * ```
+   */
   abortClients(): void {
     for (const transport of [...this.#clients]) transport.abort();
   }
@@ -132,9 +233,38 @@ export class WebSocketServer implements AsyncDisposable {
   /**
    * Waits until the server is closed and every connection has ended.
    *
+   * Cancel safety: it takes no signal and only observes: abandoning the wait changes nothing about the
+   * server or its connections (it does not close them either; see `closeClients()`).
    *
-   * Cancel safety: takes no signal; abandoning the wait changes nothing, the close goes on.
    * @returns A promise that resolves then; at once if that already happened.
+   *
+   * @example
+   * ```ts
+   * import { openWebSocketConnection, type WebSocketConstructor } from "@asyncstreams/websocket";
+   * import { startWebSocketServer } from "@asyncstreams/websocket/server";
+   * import WebSocket from "ws"; // Node 20; Node 22+, Deno, Bun and browsers have a global WebSocket
+   *
+   * const server = await startWebSocketServer(
+   *   async (reader, writer) => {
+   *     for await (const line of reader) writer.write(line);
+   *     writer.close();
+   *   },
+   *   { host: "127.0.0.1", port: 0 },
+   * );
+   * const { port } = server.addresses()[0] as { port: number };
+   * const client = await openWebSocketConnection(`ws://127.0.0.1:${port}/`, {
+   *   WebSocket: WebSocket as unknown as WebSocketConstructor,
+   * });
+   * server.close();
+   * let closed = false;
+   * const waiting = server.waitClosed().then(() => (closed = true));
+   * client.writer.write(new TextEncoder().encode("ping\n"));
+   * console.log(new TextDecoder().decode(await client.reader.readLine())); // "ping\n"
+   * console.log(closed); // false: a connection is still open
+   * client.writer.close();
+   * await waiting;
+   * console.log(closed); // true
+   * ```
    */
   waitClosed(): Promise<void> {
     if (this.#closed && this.#clients.size === 0) return Promise.resolve();
