@@ -15,10 +15,16 @@
 //   node-tls-stall Node's own tls.createServer({ handshakeTimeout: arg }), for T8's baseline (each socket's
 //             close counts as its handshake error; a tlsClientError listener would stop Node closing it)
 //   tls-close TLS server that writes 4 MiB to a client that never reads, then close(); shutdownTimeout = arg ms (T9)
+//   hostile  the deadline echo (arg ms per readLine()) at the default limit of 64 KiB, counting how each
+//            connection ended: deadline (shed), LimitOverrunError (overruns), reset or other error (resets) (S5)
+//   tls-hold TLS echo server (backlog 511), handshakeTimeout = arg ms, for TLS hold and handshake churn (S6)
+//   shutdown the echo server for shutdown under load (S7): each connection reports its lines read and
+//            answered (written before closeClients()); stdin "shutdown <ms>" calls close(), closeClients()
+//            <ms> later, and reports how long waitClosed() took after it; unhandled rejections are counted
 // Prints one JSON line {"port": n} once listening, then one JSON line per event worth counting.
-// A line on stdin asks for stats: one JSON line with "shed" and the mode's figures (rss in bytes,
-// after a GC when run with --expose-gc; peak and rssPeak since the previous request). The end of
-// stdin closes the server and exits.
+// A line on stdin asks for stats (except "shutdown <ms>", see the shutdown mode): one JSON line with
+// "shed" and the mode's figures (rss in bytes, after a GC when run with --expose-gc; peak and rssPeak
+// since the previous request). The end of stdin closes the server and exits.
 import { readdirSync, readFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { createServer as createNodeTlsServer } from "node:tls";
@@ -35,6 +41,10 @@ let parked = 0;
 let peak = 0;
 let rssPeak = 0;
 let overruns = 0;
+let resets = 0;
+let served = 0;
+let partial = 0;
+let unhandled = 0;
 /** @type {number[]} */
 const handshakeErrorsAt = [];
 
@@ -48,18 +58,58 @@ const gc = /** @type {(() => void) | undefined} */ (globalThis.gc);
  * @param {import("../../packages/writer/dist/index.js").StreamWriter} writer
  */
 async function echo(reader, writer) {
+  connections++;
+  served++;
   try {
     for (;;) {
-      const signal = mode === "deadline" ? AbortSignal.timeout(arg) : undefined;
+      const signal = mode === "deadline" || mode === "hostile" ? AbortSignal.timeout(arg) : undefined;
       const line = await reader.readLine({ signal });
       if (line.length === 0) break;
+      // A partial line is what readLine() returns at EOF: a peer that ended mid-line (S5 counts those).
+      if (line.at(-1) !== 0x0a) partial++;
       writer.write(line);
       await writer.drain();
     }
   } catch (error) {
     if (error instanceof DOMException && error.name === "TimeoutError") shed++;
+    else if (/** @type {{ code?: unknown }} */ (error)?.code === "ERR_LIMIT_OVERRUN") overruns++;
+    else resets++;
   } finally {
+    connections--;
     writer.close();
+  }
+}
+
+/**
+ * S7's echo: the same loop, reporting per connection (the client's id is the first word of each
+ * line) the lines read and the lines answered while the writer was still open.
+ * @param {import("../../packages/reader/dist/index.js").StreamReader} reader
+ * @param {import("../../packages/writer/dist/index.js").StreamWriter} writer
+ */
+async function shutdownEcho(reader, writer) {
+  let id = "";
+  let read = 0;
+  let answered = 0;
+  let error = "";
+  connections++;
+  try {
+    for (;;) {
+      const line = await reader.readLine();
+      if (line.length === 0) break;
+      read++;
+      if (id === "") id = new TextDecoder().decode(line.subarray(0, line.indexOf(0x20)));
+      // After closeClients() asyncio drops writes; those lines were read too late to be in flight.
+      if (writer.isClosing()) continue;
+      writer.write(line);
+      answered++;
+      await writer.drain();
+    }
+  } catch (caught) {
+    error = String(/** @type {{ code?: unknown }} */ (caught)?.code ?? caught);
+  } finally {
+    connections--;
+    writer.close();
+    say({ event: "conn", id, read, answered, error });
   }
 }
 
@@ -68,6 +118,9 @@ const handlers = {
   echo,
   deadline: echo,
   burst: echo,
+  hostile: echo,
+  "tls-hold": echo,
+  shutdown: shutdownEcho,
   async hold(reader, writer) {
     connections++;
     try {
@@ -162,7 +215,7 @@ const onError = (error, context) => {
 
 /**
  * Starts the server of this mode on 127.0.0.1:0.
- * @returns {Promise<{ port: number | undefined, close(): void }>}
+ * @returns {Promise<{ port: number | undefined, close(): void, server?: import("../../packages/net/dist/index.js").Server }>}
  */
 async function listen() {
   if (mode === "discard") {
@@ -220,14 +273,19 @@ async function listen() {
       port: 0,
       ...(mode === "tls-stall" ? {} : { backlog: 511 }),
       tls,
-      handshakeTimeout: mode === "tls-stall" ? arg : 10_000,
+      handshakeTimeout: mode === "tls-stall" || mode === "tls-hold" ? arg : 10_000,
       shutdownTimeout: mode === "tls-close" ? arg : undefined,
-      onHandshakeError: () => { handshakeErrorsAt.push(performance.now() + performance.timeOrigin); },
+      onHandshakeError: (/** @type {unknown} */ error) => {
+        handshakeErrorsAt.push(performance.now() + performance.timeOrigin);
+        // Which failure: the held TLS run (S6) tells its stalled peers' timeouts from anything else.
+        if (mode === "tls-hold") say({ event: "handshake-error", code: String(/** @type {{ code?: unknown }} */ (error)?.code ?? error) });
+      },
       onError,
     });
   const address = server.addresses()[0];
   return {
     port: typeof address === "object" ? address.port : undefined,
+    server,
     close: () => {
       server.close();
       server.abortClients();
@@ -235,9 +293,45 @@ async function listen() {
   };
 }
 
+if (mode === "shutdown") {
+  process.on("unhandledRejection", (reason) => {
+    unhandled++;
+    say({ event: "unhandled", reason: String(reason) });
+  });
+}
+if (mode === "hostile") setInterval(() => { rssPeak = Math.max(rssPeak, process.memoryUsage.rss()); }, 10).unref();
+
+/**
+ * S7: close() now, closeClients() `graceMs` later, then report waitClosed()'s delay after it.
+ * @param {import("../../packages/net/dist/index.js").Server} server
+ * @param {number} graceMs
+ */
+async function shutdown(server, graceMs) {
+  const closing = performance.now();
+  server.close();
+  say({ event: "close", clients: connections });
+  await sleep(graceMs);
+  const closingClients = performance.now();
+  say({ event: "closeClients", clients: connections, afterCloseMs: closingClients - closing });
+  server.closeClients();
+  await server.waitClosed();
+  say({ event: "waitClosed", ms: performance.now() - closingClients });
+}
+
 const listening = await listen();
 say({ port: listening.port });
-process.stdin.on("data", () => {
+let stdinText = "";
+process.stdin.on("data", (/** @type {Buffer} */ chunk) => {
+  stdinText += chunk.toString();
+  const commands = stdinText.split("\n");
+  stdinText = commands.pop() ?? "";
+  for (const command of commands) {
+    if (command.startsWith("shutdown ") && listening.server !== undefined) void shutdown(listening.server, Number(command.slice(9)));
+    else stats();
+  }
+});
+
+function stats() {
   gc?.();
   say({
     shed,
@@ -252,12 +346,18 @@ process.stdin.on("data", () => {
     fds: readdirSync("/proc/self/fd").length,
     // Timers, sockets and other handles keeping the loop alive, by type (churn: back to baseline).
     handles: process.getActiveResourcesInfo().filter((type) => type !== "PipeWrap" && type !== "TTYWrap").length,
+    // Active timers alone: handshake and read deadlines that outlive their connection (S6, D15).
+    timers: process.getActiveResourcesInfo().filter((type) => type === "Timeout").length,
+    resets,
+    served,
+    partial,
+    unhandled,
     handshakeErrorsAt: handshakeErrorsAt.splice(0),
   });
   // Peaks are "since the last stats request".
   peak = 0;
   rssPeak = 0;
-});
+}
 process.stdin.on("end", () => {
   listening.close();
   process.exit(0);

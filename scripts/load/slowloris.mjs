@@ -13,7 +13,7 @@ const PING = new TextEncoder().encode("ping\n");
  * @param {number} port
  * @param {number} count
  */
-async function honest(port, count, pauseMs = 20) {
+export async function honest(port, count, pauseMs = 20) {
   /** @type {{ at: number, ms: number }[]} */
   const samples = [];
   let running = true;
