@@ -26,16 +26,24 @@ const SERVER = fileURLToPath(new URL("./server.mjs", import.meta.url));
  */
 export async function startServerChild(args, options = {}) {
   const nodeArgs = [...(options.nodeFlags ?? []), SERVER, ...args];
-  const command = options.ulimitFds === undefined
-    ? spawn(process.execPath, nodeArgs, { stdio: ["pipe", "pipe", "inherit"] })
-    : spawn("bash", ["-c", `ulimit -n ${options.ulimitFds} && exec "$0" "$@"`, process.execPath, ...nodeArgs], { stdio: ["pipe", "pipe", "inherit"] });
+  const command =
+    options.ulimitFds === undefined
+      ? spawn(process.execPath, nodeArgs, { stdio: ["pipe", "pipe", "inherit"] })
+      : spawn("bash", ["-c", `ulimit -n ${options.ulimitFds} && exec "$0" "$@"`, process.execPath, ...nodeArgs], {
+          stdio: ["pipe", "pipe", "inherit"],
+        });
   /** @type {Record<string, unknown>[]} */
   const events = [];
   /** @type {((value: Record<string, unknown>) => void)[]} */
   const waiting = [];
   let exited = false;
   /** @type {Promise<number | null>} */
-  const exit = new Promise((resolve) => command.once("exit", (code) => { exited = true; resolve(code); }));
+  const exit = new Promise((resolve) =>
+    command.once("exit", (code) => {
+      exited = true;
+      resolve(code);
+    }),
+  );
   const lines = createInterface({ input: /** @type {import("node:stream").Readable} */ (command.stdout) });
   const port = await new Promise((resolve, reject) => {
     command.once("exit", (code) => reject(new Error(`load server exited with ${code} before listening`)));
@@ -52,10 +60,17 @@ export async function startServerChild(args, options = {}) {
     pid: /** @type {number} */ (command.pid),
     child: command,
     events,
-    stats: () => new Promise((resolve) => { waiting.push(resolve); command.stdin?.write("?\n"); }),
+    stats: () =>
+      new Promise((resolve) => {
+        waiting.push(resolve);
+        command.stdin?.write("?\n");
+      }),
     fds: () => readdirSync(`/proc/${command.pid}/fd`).length,
     alive: () => !exited,
-    stop: async () => { command.stdin?.end(); return exit; },
+    stop: async () => {
+      command.stdin?.end();
+      return exit;
+    },
   };
 }
 
@@ -76,4 +91,3 @@ export function percentile(/** @type {number[]} */ values, /** @type {number} */
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
 }
-

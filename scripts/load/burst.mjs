@@ -12,7 +12,9 @@ import { percentile, sleep, startServerChild } from "./_child.mjs";
 
 /** TcpExtListenOverflows and ListenDrops from /proc/net/netstat (system-wide counters). */
 function listenOverflows() {
-  const lines = readFileSync("/proc/net/netstat", "utf8").split("\n").filter((line) => line.startsWith("TcpExt:"));
+  const lines = readFileSync("/proc/net/netstat", "utf8")
+    .split("\n")
+    .filter((line) => line.startsWith("TcpExt:"));
   const names = (lines[0] ?? "").split(/\s+/);
   const values = (lines[1] ?? "").split(/\s+/);
   return Number(values[names.indexOf("ListenOverflows")] ?? Number.NaN);
@@ -29,21 +31,29 @@ async function burst(port, connections) {
   /** @type {Promise<number>[]} */
   const results = [];
   for (let i = 0; i < connections; i++) {
-    results.push(new Promise((resolve) => {
-      const started = performance.now();
-      const socket = connect({ host: "127.0.0.1", port, noDelay: true });
-      let received = 0;
-      const timer = setTimeout(() => { socket.destroy(); resolve(Number.NaN); }, 30_000);
-      socket.on("error", () => { clearTimeout(timer); resolve(Number.NaN); });
-      socket.once("connect", () => socket.write(line));
-      socket.on("data", (/** @type {Buffer} */ chunk) => {
-        received += chunk.length;
-        if (received < line.length) return;
-        clearTimeout(timer);
-        resolve(performance.now() - started);
-        socket.destroy();
-      });
-    }));
+    results.push(
+      new Promise((resolve) => {
+        const started = performance.now();
+        const socket = connect({ host: "127.0.0.1", port, noDelay: true });
+        let received = 0;
+        const timer = setTimeout(() => {
+          socket.destroy();
+          resolve(Number.NaN);
+        }, 30_000);
+        socket.on("error", () => {
+          clearTimeout(timer);
+          resolve(Number.NaN);
+        });
+        socket.once("connect", () => socket.write(line));
+        socket.on("data", (/** @type {Buffer} */ chunk) => {
+          received += chunk.length;
+          if (received < line.length) return;
+          clearTimeout(timer);
+          resolve(performance.now() - started);
+          socket.destroy();
+        });
+      }),
+    );
   }
   const ms = await Promise.all(results);
   const ok = ms.filter((value) => Number.isFinite(value));

@@ -19,8 +19,14 @@ function cycle(port, localAddress) {
     const started = performance.now();
     let connected = Number.NaN;
     const socket = connect({ host: "127.0.0.1", port, localAddress, noDelay: true });
-    const timer = setTimeout(() => { socket.destroy(); resolve(Number.NaN); }, 30_000);
-    socket.on("error", () => { clearTimeout(timer); resolve(Number.NaN); });
+    const timer = setTimeout(() => {
+      socket.destroy();
+      resolve(Number.NaN);
+    }, 30_000);
+    socket.on("error", () => {
+      clearTimeout(timer);
+      resolve(Number.NaN);
+    });
     socket.once("connect", () => {
       connected = performance.now() - started;
       socket.write("churn\n");
@@ -41,7 +47,9 @@ export async function runChurn({ cycles, inFlight }) {
   try {
     const addresses = Array.from({ length: 49 }, (_, i) => `127.0.0.${i + 2}`);
     // Warm up, then the baseline.
-    await Promise.all(Array.from({ length: 500 }, (_, i) => cycle(server.port, addresses[i % addresses.length] ?? "127.0.0.2")));
+    await Promise.all(
+      Array.from({ length: 500 }, (_, i) => cycle(server.port, addresses[i % addresses.length] ?? "127.0.0.2")),
+    );
     await sleep(500);
     const baseline = await server.stats();
     /** @type {number[]} */
@@ -71,7 +79,12 @@ export async function runChurn({ cycles, inFlight }) {
     const half = samples.slice(Math.floor(samples.length / 2));
     const meanX = half.reduce((sum, s) => sum + s.done, 0) / half.length;
     const meanY = half.reduce((sum, s) => sum + s.rss, 0) / half.length;
-    const slope = half.reduce((sum, s) => sum + (s.done - meanX) * (s.rss - meanY), 0) / Math.max(1, half.reduce((sum, s) => sum + (s.done - meanX) ** 2, 0));
+    const slope =
+      half.reduce((sum, s) => sum + (s.done - meanX) * (s.rss - meanY), 0) /
+      Math.max(
+        1,
+        half.reduce((sum, s) => sum + (s.done - meanX) ** 2, 0),
+      );
     return {
       cycles,
       inFlight,

@@ -37,7 +37,8 @@ export async function runEmfile({ clients, fds, fresh }) {
   const server = await startServerChild(["echo"], { ulimitFds: fds });
   try {
     const held = await Promise.all(Array.from({ length: clients }, () => tryEcho(server.port, 2_000)));
-    const count = (/** @type {string} */ outcome, list = held) => list.filter((entry) => entry.outcome === outcome).length;
+    const count = (/** @type {string} */ outcome, list = held) =>
+      list.filter((entry) => entry.outcome === outcome).length;
     const aliveWhileExhausted = server.alive();
     const cpuBefore = cpuSeconds(server.pid);
     await sleep(2_000);

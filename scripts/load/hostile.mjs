@@ -20,8 +20,12 @@ const LEGIT = fileURLToPath(new URL("./_legit.mjs", import.meta.url));
  * @param {number} pauseMs
  */
 async function legitClients(port, count, pauseMs) {
-  const child = spawn(process.execPath, [LEGIT, String(port), String(count), String(pauseMs)], { stdio: ["pipe", "pipe", "inherit"] });
-  const lines = createInterface({ input: /** @type {import("node:stream").Readable} */ (child.stdout) })[Symbol.asyncIterator]();
+  const child = spawn(process.execPath, [LEGIT, String(port), String(count), String(pauseMs)], {
+    stdio: ["pipe", "pipe", "inherit"],
+  });
+  const lines = createInterface({ input: /** @type {import("node:stream").Readable} */ (child.stdout) })[
+    Symbol.asyncIterator
+  ]();
   await lines.next(); // {ready: true}: every client connected
   return {
     /** @returns {Promise<{ samples: { at: number, ms: number }[], errors: number }>} */
@@ -44,13 +48,24 @@ async function legitClients(port, count, pauseMs) {
 function hostilePeer(port, kind, longLineBytes) {
   const socket = connect({ host: "127.0.0.1", port });
   socket.setNoDelay(true);
-  const entry = { kind, socket, opened: Number.NaN, closed: /** @type {number | undefined} */ (undefined), connectError: false };
+  const entry = {
+    kind,
+    socket,
+    opened: Number.NaN,
+    closed: /** @type {number | undefined} */ (undefined),
+    connectError: false,
+  };
   socket.on("data", () => {});
   socket.on("error", () => {});
   socket.on("end", () => socket.end());
-  socket.once("close", () => { entry.closed = performance.now(); });
+  socket.once("close", () => {
+    entry.closed = performance.now();
+  });
   const connected = new Promise((resolve) => {
-    socket.once("connect", () => { entry.opened = performance.now(); resolve(undefined); });
+    socket.once("connect", () => {
+      entry.opened = performance.now();
+      resolve(undefined);
+    });
     socket.once("error", () => {
       if (Number.isNaN(entry.opened)) entry.connectError = true;
       resolve(undefined);
@@ -62,7 +77,11 @@ function hostilePeer(port, kind, longLineBytes) {
       // Respecting back-pressure, as a real sender would; the server's close ends it early.
       const chunk = Buffer.alloc(64 * 1024, 0x41);
       for (let sent = 0; sent < longLineBytes && !socket.destroyed; sent += chunk.length) {
-        if (!socket.write(chunk)) await new Promise((resolve) => { socket.once("drain", resolve); socket.once("close", resolve); });
+        if (!socket.write(chunk))
+          await new Promise((resolve) => {
+            socket.once("drain", resolve);
+            socket.once("close", resolve);
+          });
       }
     } else if (kind === "rst") {
       // Half a frame, then a reset at a random point 100–500 ms later: the server is mid-line.
@@ -75,19 +94,34 @@ function hostilePeer(port, kind, longLineBytes) {
 }
 
 /**
- * @param {{ connections: number, deadlineMs: number, longLineBytes?: number, pauseMs?: number, quietMs?: number }} options
+ * @param {{
+ *   connections: number, deadlineMs: number, longLineBytes?: number, pauseMs?: number, quietMs?: number,
+ * }} options
  *   pauseMs: each legitimate client's pause between round trips
  */
-export async function runHostile({ connections, deadlineMs, longLineBytes = 10 * 2 ** 20, pauseMs = 100, quietMs = 2_000 }) {
+export async function runHostile({
+  connections,
+  deadlineMs,
+  longLineBytes = 10 * 2 ** 20,
+  pauseMs = 100,
+  quietMs = 2_000,
+}) {
   /** @type {Record<Kind, number>} */
-  const planned = { long: Math.round(connections * 0.2), slow: Math.round(connections * 0.2), rst: Math.round(connections * 0.1) };
+  const planned = {
+    long: Math.round(connections * 0.2),
+    slow: Math.round(connections * 0.2),
+    rst: Math.round(connections * 0.1),
+  };
   const legit = connections - planned.long - planned.slow - planned.rst;
   const server = await startServerChild(["hostile", String(deadlineMs)], { nodeFlags: ["--expose-gc"] });
   try {
     const quietClients = await legitClients(server.port, legit, pauseMs);
     await sleep(quietMs);
     const quiet = await quietClients.stop();
-    const quietP99 = percentile(quiet.samples.map((s) => s.ms), 99);
+    const quietP99 = percentile(
+      quiet.samples.map((s) => s.ms),
+      99,
+    );
     await sleep(300);
     const baseline = await server.stats();
 
@@ -95,7 +129,10 @@ export async function runHostile({ connections, deadlineMs, longLineBytes = 10 *
     await sleep(500);
     const attackStart = performance.now() + performance.timeOrigin;
     // Interleaved: 2 long, 2 slow, 1 rst per 5 hostile peers, so every batch carries the whole mix.
-    const order = Array.from({ length: planned.long + planned.slow + planned.rst }, (_, i) => /** @type {Kind} */ (["long", "slow", "rst", "long", "slow"][i % 5]));
+    const order = Array.from(
+      { length: planned.long + planned.slow + planned.rst },
+      (_, i) => /** @type {Kind} */ (["long", "slow", "rst", "long", "slow"][i % 5]),
+    );
     /** @type {ReturnType<typeof hostilePeer>["entry"][]} */
     const attack = [];
     for (let batch = 0; batch < order.length; batch += 250) {
@@ -105,9 +142,11 @@ export async function runHostile({ connections, deadlineMs, longLineBytes = 10 *
     }
     const opened = performance.now();
     const drip = setInterval(() => {
-      for (const entry of attack) if (entry.kind === "slow" && entry.closed === undefined && !entry.socket.destroyed) entry.socket.write("a");
+      for (const entry of attack)
+        if (entry.kind === "slow" && entry.closed === undefined && !entry.socket.destroyed) entry.socket.write("a");
     }, 100);
-    while (attack.some((entry) => entry.closed === undefined) && performance.now() - opened < deadlineMs + 3_000) await sleep(50);
+    while (attack.some((entry) => entry.closed === undefined) && performance.now() - opened < deadlineMs + 3_000)
+      await sleep(50);
     const allClosedAt = performance.now();
     const allClosedAtEpoch = allClosedAt + performance.timeOrigin;
     clearInterval(drip);
@@ -122,7 +161,10 @@ export async function runHostile({ connections, deadlineMs, longLineBytes = 10 *
     const end = await server.stats();
 
     /** @param {Kind} kind */
-    const lifetimes = (kind) => attack.filter((entry) => entry.kind === kind).map((entry) => (entry.closed === undefined ? Number.POSITIVE_INFINITY : entry.closed - entry.opened));
+    const lifetimes = (kind) =>
+      attack
+        .filter((entry) => entry.kind === kind)
+        .map((entry) => (entry.closed === undefined ? Number.POSITIVE_INFINITY : entry.closed - entry.opened));
     const during = under.samples.filter((s) => s.at >= attackStart && s.at < allClosedAtEpoch).map((s) => s.ms);
     const after = under.samples.filter((s) => s.at >= allClosedAtEpoch).map((s) => s.ms);
     return {

@@ -27,7 +27,9 @@ export async function runIdle({ connections, backlog = 4_096 }) {
   const server = await startServerChild(["hold", String(backlog)], { nodeFlags: ["--expose-gc"] });
   try {
     // Warm up: code paths hot and the first allocations made before the baseline.
-    const warm = (await Promise.all(Array.from({ length: 200 }, () => open(server.port)))).filter((socket) => socket !== null);
+    const warm = (await Promise.all(Array.from({ length: 200 }, () => open(server.port)))).filter(
+      (socket) => socket !== null,
+    );
     for (const socket of warm) socket.destroy();
     await sleep(300);
     const baseline = await server.stats();
@@ -37,7 +39,9 @@ export async function runIdle({ connections, backlog = 4_096 }) {
     const started = performance.now();
     for (let i = 0; i < connections; i += 500) {
       const batch = await Promise.all(Array.from({ length: Math.min(500, connections - i) }, () => open(server.port)));
-      for (const socket of batch) if (socket === null) failed++; else held.push(socket);
+      for (const socket of batch)
+        if (socket === null) failed++;
+        else held.push(socket);
     }
     const connectSeconds = (performance.now() - started) / 1000;
     // Opened means the server's handler holds it, not merely accepted by the kernel.

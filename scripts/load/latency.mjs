@@ -18,7 +18,13 @@ export async function runLatency({ connections, roundTrips }) {
     /** @type {Awaited<ReturnType<typeof openConnection>>[]} */
     const clients = [];
     for (let i = 0; i < connections; i += 250) {
-      clients.push(...(await Promise.all(Array.from({ length: Math.min(250, connections - i) }, () => openConnection({ host: "127.0.0.1", port: server.port, noDelay: true })))));
+      clients.push(
+        ...(await Promise.all(
+          Array.from({ length: Math.min(250, connections - i) }, () =>
+            openConnection({ host: "127.0.0.1", port: server.port, noDelay: true }),
+          ),
+        )),
+      );
     }
     let wrong = 0;
     /**
@@ -29,18 +35,20 @@ export async function runLatency({ connections, roundTrips }) {
       /** @type {number[]} */
       const rtts = [];
       const started = performance.now();
-      await Promise.all(clients.map(async ({ reader, writer }, id) => {
-        if (pauseMs > 0) await sleep(Math.random() * pauseMs);
-        for (let seq = 0; seq < roundTrips; seq++) {
-          const ping = encoder.encode(`${id} ${seq}\n`);
-          const at = performance.now();
-          writer.write(ping);
-          const line = await reader.readLine();
-          rtts.push(performance.now() - at);
-          if (line.length !== ping.length) wrong++;
-          if (pauseMs > 0) await sleep(pauseMs);
-        }
-      }));
+      await Promise.all(
+        clients.map(async ({ reader, writer }, id) => {
+          if (pauseMs > 0) await sleep(Math.random() * pauseMs);
+          for (let seq = 0; seq < roundTrips; seq++) {
+            const ping = encoder.encode(`${id} ${seq}\n`);
+            const at = performance.now();
+            writer.write(ping);
+            const line = await reader.readLine();
+            rtts.push(performance.now() - at);
+            if (line.length !== ping.length) wrong++;
+            if (pauseMs > 0) await sleep(pauseMs);
+          }
+        }),
+      );
       return { rtts, seconds: (performance.now() - started) / 1000 };
     };
     await round(0); // warm-up, unmeasured

@@ -56,7 +56,8 @@ async function sendLongLine(server, size, nth) {
   await new Promise((resolve) => socket.once("connect", resolve));
   const chunk = Buffer.alloc(64 * 1024, 0x41);
   for (let sent = 0; sent < size; sent += chunk.length) {
-    if (!socket.write(sent + chunk.length <= size ? chunk : chunk.subarray(0, size - sent))) await new Promise((resolve) => socket.once("drain", resolve));
+    if (!socket.write(sent + chunk.length <= size ? chunk : chunk.subarray(0, size - sent)))
+      await new Promise((resolve) => socket.once("drain", resolve));
   }
   socket.end("\nhello\n");
   const started = performance.now();

@@ -8,7 +8,15 @@ const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
 /**
- * @param {{ lines: number, connections: number, tickMs?: number, onTick?: (progress: { ok: number, seconds: number, server: import("./_child.mjs").ServerChild }) => Promise<void> | void, nodeFlags?: string[] }} options
+ * @param {{
+ *   lines: number,
+ *   connections: number,
+ *   tickMs?: number,
+ *   onTick?: (
+ *     progress: { ok: number, seconds: number, server: import("./_child.mjs").ServerChild },
+ *   ) => Promise<void> | void,
+ *   nodeFlags?: string[],
+ * }} options
  *   onTick: called every tickMs with the lines received in order so far (the soak run streams these);
  *   nodeFlags: the server process's Node flags (the soak passes --expose-gc for post-GC memory figures)
  */
@@ -22,7 +30,10 @@ export async function runPipelined({ lines, connections, tickMs = 10_000, onTick
   let reordered = 0;
   let failures = 0;
   const started = performance.now();
-  const ticker = onTick === undefined ? undefined : setInterval(() => void onTick({ ok: live, seconds: (performance.now() - started) / 1000, server }), tickMs);
+  const ticker =
+    onTick === undefined
+      ? undefined
+      : setInterval(() => void onTick({ ok: live, seconds: (performance.now() - started) / 1000, server }), tickMs);
   /** @param {number} id */
   const client = async (id) => {
     const { reader, writer } = await openConnection({ host: "127.0.0.1", port: server.port, noDelay: true });
@@ -61,10 +72,11 @@ export async function runPipelined({ lines, connections, tickMs = 10_000, onTick
     lost += perConnection - mine;
   };
   const results = await Promise.allSettled(Array.from({ length: connections }, (_, id) => client(id)));
-  for (const result of results) if (result.status === "rejected") {
-    failures++;
-    console.error(result.reason);
-  }
+  for (const result of results)
+    if (result.status === "rejected") {
+      failures++;
+      console.error(result.reason);
+    }
   const seconds = (performance.now() - started) / 1000;
   clearInterval(ticker);
   await server.stop();

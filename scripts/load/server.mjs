@@ -2,7 +2,8 @@
 // The server side of `pnpm test:load`, run in its own process: node scripts/load/server.mjs <mode> [arg]
 //   echo      readLine() echo, for the pipelined-lines run (T2), latency (T3) and fd exhaustion (T10)
 //   deadline  the same, but each readLine() has AbortSignal.timeout(arg ms); on timeout the connection is closed (T6)
-//   hold      reads until EOF and holds the connection meanwhile: idle connections (T1); arg = listen backlog (default 511)
+//   hold      reads until EOF and holds the connection meanwhile: idle connections (T1); arg = listen backlog
+//             (default 511)
 //   writer    writes 64 KiB + drain() forever to each client; a drain() pending 100 ms counts as parked (T4)
 //   longline  readLine() with limit 64 KiB until EOF, sampling reader.bufferedLength (and each overrun's
 //             `consumed`: the buffer just before it is discarded) and RSS (T5)
@@ -113,7 +114,9 @@ async function shutdownEcho(reader, writer) {
   }
 }
 
-/** @type {Record<string, (reader: import("../../packages/reader/dist/index.js").StreamReader, writer: import("../../packages/writer/dist/index.js").StreamWriter) => Promise<void>>} */
+/** @typedef {import("../../packages/reader/dist/index.js").StreamReader} StreamReader */
+/** @typedef {import("../../packages/writer/dist/index.js").StreamWriter} StreamWriter */
+/** @type {Record<string, (reader: StreamReader, writer: StreamWriter) => Promise<void>>} */
 const handlers = {
   echo,
   deadline: echo,
@@ -185,7 +188,13 @@ const handlers = {
     }
     sampling = false;
     await sampler;
-    say({ event: "longline", bytes: reader.bytesReceived, overruns: mine, seconds: (performance.now() - started) / 1000, lines });
+    say({
+      event: "longline",
+      bytes: reader.bytesReceived,
+      overruns: mine,
+      seconds: (performance.now() - started) / 1000,
+      lines,
+    });
     writer.close();
   },
   async "tls-stall"(reader, writer) {
@@ -200,7 +209,10 @@ const handlers = {
     await Promise.race([writer.drain(), sleep(200)]);
     const closing = performance.now();
     writer.close();
-    const outcome = await writer.waitClosed().then(() => "resolved", (/** @type {unknown} */ error) => String(/** @type {{ code?: unknown }} */ (error)?.code ?? error));
+    const outcome = await writer.waitClosed().then(
+      () => "resolved",
+      (/** @type {unknown} */ error) => String(/** @type {{ code?: unknown }} */ (error)?.code ?? error),
+    );
     say({ event: "closed", ms: performance.now() - closing, outcome });
     void reader;
   },
@@ -215,7 +227,9 @@ const onError = (error, context) => {
 
 /**
  * Starts the server of this mode on 127.0.0.1:0.
- * @returns {Promise<{ port: number | undefined, close(): void, server?: import("../../packages/net/dist/index.js").Server }>}
+ * @returns {Promise<{
+ *   port: number | undefined, close(): void, server?: import("../../packages/net/dist/index.js").Server,
+ * }>}
  */
 async function listen() {
   if (mode === "discard") {
@@ -223,22 +237,41 @@ async function listen() {
       const started = performance.now();
       let bytes = 0;
       socket.on("error", () => undefined);
-      socket.on("data", (/** @type {Buffer} */ chunk) => { bytes += chunk.length; });
+      socket.on("data", (/** @type {Buffer} */ chunk) => {
+        bytes += chunk.length;
+      });
       socket.on("end", () => {
-        say({ event: "longline", bytes, overruns: 0, seconds: (performance.now() - started) / 1000, lines: ["hello\n"] });
+        say({
+          event: "longline",
+          bytes,
+          overruns: 0,
+          seconds: (performance.now() - started) / 1000,
+          lines: ["hello\n"],
+        });
         socket.end();
       });
     });
     await new Promise((resolve) => plain.listen(0, "127.0.0.1", () => resolve(undefined)));
-    setInterval(() => { rssPeak = Math.max(rssPeak, process.memoryUsage.rss()); }, 1);
+    setInterval(() => {
+      rssPeak = Math.max(rssPeak, process.memoryUsage.rss());
+    }, 1);
     return { port: /** @type {import("node:net").AddressInfo} */ (plain.address()).port, close: () => plain.close() };
   }
   if (mode === "node-tls-stall") {
-    const plain = createNodeTlsServer({ key: readFileSync(new URL("server-key.pem", certs)), cert: readFileSync(new URL("server.pem", certs)), handshakeTimeout: arg }, (socket) => {
-      socket.once("data", (/** @type {Buffer} */ chunk) => socket.end(chunk));
-    });
+    const plain = createNodeTlsServer(
+      {
+        key: readFileSync(new URL("server-key.pem", certs)),
+        cert: readFileSync(new URL("server.pem", certs)),
+        handshakeTimeout: arg,
+      },
+      (socket) => {
+        socket.once("data", (/** @type {Buffer} */ chunk) => socket.end(chunk));
+      },
+    );
     plain.on("connection", (/** @type {import("node:net").Socket} */ socket) => {
-      socket.once("close", () => { handshakeErrorsAt.push(performance.now() + performance.timeOrigin); });
+      socket.once("close", () => {
+        handshakeErrorsAt.push(performance.now() + performance.timeOrigin);
+      });
     });
     await new Promise((resolve) => plain.listen(0, "127.0.0.1", () => resolve(undefined)));
     return { port: /** @type {import("node:net").AddressInfo} */ (plain.address()).port, close: () => plain.close() };
@@ -263,25 +296,36 @@ async function listen() {
   }
   const handler = handlers[mode];
   if (handler === undefined) throw new Error(`Unknown mode ${mode}`);
-  const tls = mode.startsWith("tls-") ? { key: readFileSync(new URL("server-key.pem", certs)), cert: readFileSync(new URL("server.pem", certs)) } : undefined;
-  const server = tls === undefined
-    ? mode === "burst"
-      ? await startServer(handler, { host: "127.0.0.1", port: 0, onError })
-      : await startServer(handler, { host: "127.0.0.1", port: 0, backlog: mode === "hold" && process.argv[3] !== undefined ? arg : 511, noDelay: true, limit: mode === "longline" ? 64 * 1024 : undefined, onError })
-    : await startTlsServer(handler, {
-      host: "127.0.0.1",
-      port: 0,
-      ...(mode === "tls-stall" ? {} : { backlog: 511 }),
-      tls,
-      handshakeTimeout: mode === "tls-stall" || mode === "tls-hold" ? arg : 10_000,
-      shutdownTimeout: mode === "tls-close" ? arg : undefined,
-      onHandshakeError: (/** @type {unknown} */ error) => {
-        handshakeErrorsAt.push(performance.now() + performance.timeOrigin);
-        // Which failure: the held TLS run (S6) tells its stalled peers' timeouts from anything else.
-        if (mode === "tls-hold") say({ event: "handshake-error", code: String(/** @type {{ code?: unknown }} */ (error)?.code ?? error) });
-      },
-      onError,
-    });
+  const tls = mode.startsWith("tls-")
+    ? { key: readFileSync(new URL("server-key.pem", certs)), cert: readFileSync(new URL("server.pem", certs)) }
+    : undefined;
+  const server =
+    tls === undefined
+      ? mode === "burst"
+        ? await startServer(handler, { host: "127.0.0.1", port: 0, onError })
+        : await startServer(handler, {
+            host: "127.0.0.1",
+            port: 0,
+            backlog: mode === "hold" && process.argv[3] !== undefined ? arg : 511,
+            noDelay: true,
+            limit: mode === "longline" ? 64 * 1024 : undefined,
+            onError,
+          })
+      : await startTlsServer(handler, {
+          host: "127.0.0.1",
+          port: 0,
+          ...(mode === "tls-stall" ? {} : { backlog: 511 }),
+          tls,
+          handshakeTimeout: mode === "tls-stall" || mode === "tls-hold" ? arg : 10_000,
+          shutdownTimeout: mode === "tls-close" ? arg : undefined,
+          onHandshakeError: (/** @type {unknown} */ error) => {
+            handshakeErrorsAt.push(performance.now() + performance.timeOrigin);
+            // Which failure: the held TLS run (S6) tells its stalled peers' timeouts from anything else.
+            if (mode === "tls-hold")
+              say({ event: "handshake-error", code: String(/** @type {{ code?: unknown }} */ (error)?.code ?? error) });
+          },
+          onError,
+        });
   const address = server.addresses()[0];
   return {
     port: typeof address === "object" ? address.port : undefined,
@@ -299,7 +343,10 @@ if (mode === "shutdown") {
     say({ event: "unhandled", reason: String(reason) });
   });
 }
-if (mode === "hostile") setInterval(() => { rssPeak = Math.max(rssPeak, process.memoryUsage.rss()); }, 10).unref();
+if (mode === "hostile")
+  setInterval(() => {
+    rssPeak = Math.max(rssPeak, process.memoryUsage.rss());
+  }, 10).unref();
 
 /**
  * S7: close() now, closeClients() `graceMs` later, then report waitClosed()'s delay after it.
@@ -326,7 +373,8 @@ process.stdin.on("data", (/** @type {Buffer} */ chunk) => {
   const commands = stdinText.split("\n");
   stdinText = commands.pop() ?? "";
   for (const command of commands) {
-    if (command.startsWith("shutdown ") && listening.server !== undefined) void shutdown(listening.server, Number(command.slice(9)));
+    if (command.startsWith("shutdown ") && listening.server !== undefined)
+      void shutdown(listening.server, Number(command.slice(9)));
     else stats();
   }
 });

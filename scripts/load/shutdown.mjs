@@ -24,7 +24,10 @@ const WINDOW = 1_000;
 function refusedConnect(port) {
   return new Promise((resolve) => {
     const socket = connect({ host: "127.0.0.1", port });
-    socket.once("connect", () => { socket.destroy(); resolve("accepted"); });
+    socket.once("connect", () => {
+      socket.destroy();
+      resolve("accepted");
+    });
     socket.once("error", (/** @type {NodeJS.ErrnoException} */ error) => resolve(String(error.code)));
   });
 }
@@ -53,7 +56,10 @@ export async function runShutdown({ connections, closeAtMs, graceMs }) {
         for (let seq = 0; !ended; seq += 100) {
           // A window of lines in flight, as a pipelining client keeps: without it the server's reads
           // queue up seconds of lines and close() would land seconds after it is asked for.
-          while (seq - mine.received >= WINDOW && !ended) await new Promise((resolve) => { wake = () => resolve(undefined); });
+          while (seq - mine.received >= WINDOW && !ended)
+            await new Promise((resolve) => {
+              wake = () => resolve(undefined);
+            });
           let text = "";
           for (let at = seq; at < seq + 100; at++) text += `${id} ${at}\n`;
           writer.write(encoder.encode(text));
@@ -93,7 +99,11 @@ export async function runShutdown({ connections, closeAtMs, graceMs }) {
     const probe = await refusedConnect(server.port);
     const failures = (await running).filter((result) => result.status === "rejected").length;
     const started = performance.now();
-    while ((event("waitClosed") === undefined || server.events.filter((e) => e.event === "conn").length < connections) && performance.now() - started < 10_000) await sleep(50);
+    while (
+      (event("waitClosed") === undefined || server.events.filter((e) => e.event === "conn").length < connections) &&
+      performance.now() - started < 10_000
+    )
+      await sleep(50);
     const stats = await server.stats();
     let answered = 0;
     let read = 0;
@@ -127,7 +137,10 @@ export async function runShutdown({ connections, closeAtMs, graceMs }) {
       waitClosedMs: Number(event("waitClosed")?.ms ?? Number.POSITIVE_INFINITY),
       probe,
       unhandled: Number(stats.unhandled),
-      unhandledReasons: server.events.filter((e) => e.event === "unhandled").map((e) => String(e.reason)).slice(0, 3),
+      unhandledReasons: server.events
+        .filter((e) => e.event === "unhandled")
+        .map((e) => String(e.reason))
+        .slice(0, 3),
     };
   } finally {
     await server.stop();

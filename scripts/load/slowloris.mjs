@@ -55,7 +55,10 @@ export async function runSlowloris({ attackers, deadlineMs, honestClients }) {
     const quiet = await honest(server.port, honestClients);
     await sleep(1_000);
     const quietErrors = await quiet.stop();
-    const quietP99 = percentile(quiet.samples.map((s) => s.ms), 99);
+    const quietP99 = percentile(
+      quiet.samples.map((s) => s.ms),
+      99,
+    );
 
     const under = await honest(server.port, honestClients);
     const attackStart = performance.now();
@@ -69,16 +72,23 @@ export async function runSlowloris({ attackers, deadlineMs, honestClients }) {
         socket.setNoDelay(true);
         const entry = { socket, opened: Number.NaN, closed: /** @type {number | undefined} */ (undefined) };
         attack.push(entry);
-        opening.push(new Promise((resolve) => {
-          socket.once("connect", () => { entry.opened = performance.now(); resolve(undefined); });
-          socket.once("error", () => {
-            if (Number.isNaN(entry.opened)) connectErrors++;
-            resolve(undefined);
-          });
-        }));
+        opening.push(
+          new Promise((resolve) => {
+            socket.once("connect", () => {
+              entry.opened = performance.now();
+              resolve(undefined);
+            });
+            socket.once("error", () => {
+              if (Number.isNaN(entry.opened)) connectErrors++;
+              resolve(undefined);
+            });
+          }),
+        );
         socket.on("data", () => {});
         socket.on("error", () => {});
-        socket.once("close", () => { entry.closed = performance.now(); });
+        socket.once("close", () => {
+          entry.closed = performance.now();
+        });
         socket.on("end", () => socket.end());
       }
       await Promise.all(opening);
@@ -88,7 +98,8 @@ export async function runSlowloris({ attackers, deadlineMs, honestClients }) {
       for (const entry of attack) if (entry.closed === undefined && !entry.socket.destroyed) entry.socket.write("a");
     }, 100);
     // Wait until every attacker is gone or T + 3 s after the last one connected.
-    while (attack.some((entry) => entry.closed === undefined) && performance.now() - opened < deadlineMs + 3_000) await sleep(50);
+    while (attack.some((entry) => entry.closed === undefined) && performance.now() - opened < deadlineMs + 3_000)
+      await sleep(50);
     const allShedAt = performance.now();
     clearInterval(drip);
     // One more second of honest traffic with the attackers gone.
@@ -96,7 +107,9 @@ export async function runSlowloris({ attackers, deadlineMs, honestClients }) {
     const underErrors = await under.stop();
     for (const entry of attack) entry.socket.destroy();
 
-    const lifetimes = attack.map((entry) => (entry.closed === undefined ? Number.POSITIVE_INFINITY : entry.closed - entry.opened));
+    const lifetimes = attack.map((entry) =>
+      entry.closed === undefined ? Number.POSITIVE_INFINITY : entry.closed - entry.opened,
+    );
     const shedInTime = lifetimes.filter((ms) => ms <= deadlineMs + 1_000).length;
     const during = under.samples.filter((s) => s.at >= attackStart && s.at < allShedAt).map((s) => s.ms);
     const after = under.samples.filter((s) => s.at >= allShedAt).map((s) => s.ms);

@@ -28,7 +28,9 @@ export async function runSoak({ lines, connections }) {
       clientHeapMax = Math.max(clientHeapMax, heap);
       const rate = (ok - last.ok) / (seconds - last.seconds);
       last = { ok, seconds };
-      console.log(`${seconds.toFixed(0).padStart(6)} s  ${ok.toLocaleString("en").padStart(13)} lines in order  ${Math.round(rate).toLocaleString("en").padStart(8)} lines/s  server RSS ${(stats.rss / 2 ** 20).toFixed(1)} MiB, heap ${(stats.heap / 2 ** 20).toFixed(1)} MiB (after GC)  client heap ${(heap / 2 ** 20).toFixed(1)} MiB`);
+      console.log(
+        `${seconds.toFixed(0).padStart(6)} s  ${ok.toLocaleString("en").padStart(13)} lines in order  ${Math.round(rate).toLocaleString("en").padStart(8)} lines/s  server RSS ${(stats.rss / 2 ** 20).toFixed(1)} MiB, heap ${(stats.heap / 2 ** 20).toFixed(1)} MiB (after GC)  client heap ${(heap / 2 ** 20).toFixed(1)} MiB`,
+      );
     },
   });
   return {

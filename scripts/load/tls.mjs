@@ -24,7 +24,10 @@ const CA = readFileSync(new URL("../../examples/demo/certs/ca.pem", import.meta.
  * @param {{ connections: number, batch: number }} options
  */
 export async function runTlsScale({ connections, batch }) {
-  const { stdout } = await promisify(execFile)(process.execPath, [TLS_SCALE, String(connections), String(batch)], { timeout: 300_000, maxBuffer: 1 << 20 });
+  const { stdout } = await promisify(execFile)(process.execPath, [TLS_SCALE, String(connections), String(batch)], {
+    timeout: 300_000,
+    maxBuffer: 1 << 20,
+  });
   const rate = /: (\d+) handshakes\/s/.exec(stdout);
   const perConnection = /: ([\d.]+) KiB per connection/.exec(stdout);
   if (rate === null || perConnection === null) throw new Error(`Cannot read tls-scale.js output:\n${stdout}`);
@@ -44,20 +47,24 @@ export async function runStalledHandshakes({ connections, handshakeTimeoutMs, no
     /** @type {Promise<number>[]} */
     const lifetimes = [];
     for (let i = 0; i < connections; i++) {
-      lifetimes.push(new Promise((resolve) => {
-        const socket = connect({ host: "127.0.0.1", port: server.port });
-        let opened = Number.NaN;
-        socket.on("error", () => undefined);
-        socket.once("connect", () => { opened = performance.now(); });
-        socket.resume();
-        // Closed = the server's FIN ('end') or, for a reset, 'close': 'close' alone would add this
-        // process's own teardown of 1,000 sockets (tens of ms) to the server's figure.
-        const closed = () => resolve(performance.now() - opened);
-        socket.once("end", closed);
-        socket.once("close", closed);
-        // Sends nothing, ever. A server that never closes leaves this pending: bounded below.
-        setTimeout(() => socket.destroy(), handshakeTimeoutMs + 10_000).unref();
-      }));
+      lifetimes.push(
+        new Promise((resolve) => {
+          const socket = connect({ host: "127.0.0.1", port: server.port });
+          let opened = Number.NaN;
+          socket.on("error", () => undefined);
+          socket.once("connect", () => {
+            opened = performance.now();
+          });
+          socket.resume();
+          // Closed = the server's FIN ('end') or, for a reset, 'close': 'close' alone would add this
+          // process's own teardown of 1,000 sockets (tens of ms) to the server's figure.
+          const closed = () => resolve(performance.now() - opened);
+          socket.once("end", closed);
+          socket.once("close", closed);
+          // Sends nothing, ever. A server that never closes leaves this pending: bounded below.
+          setTimeout(() => socket.destroy(), handshakeTimeoutMs + 10_000).unref();
+        }),
+      );
     }
     const ms = await Promise.all(lifetimes);
     const late = ms.map((lifetime) => lifetime - handshakeTimeoutMs);
@@ -93,8 +100,14 @@ function probeHandshake(port) {
   return new Promise((resolve) => {
     const started = performance.now();
     const socket = tlsConnect({ host: "127.0.0.1", port, servername: "localhost", ca: CA });
-    const timer = setTimeout(() => { socket.destroy(); resolve(Number.NaN); }, 10_000);
-    socket.on("error", () => { clearTimeout(timer); resolve(Number.NaN); });
+    const timer = setTimeout(() => {
+      socket.destroy();
+      resolve(Number.NaN);
+    }, 10_000);
+    socket.on("error", () => {
+      clearTimeout(timer);
+      resolve(Number.NaN);
+    });
     socket.once("secureConnect", () => socket.write("probe\n"));
     socket.on("data", (/** @type {Buffer} */ chunk) => {
       if (!chunk.toString().includes("probe\n")) return;
@@ -122,7 +135,11 @@ export async function runTlsShutdown({ connections, shutdownTimeoutMs }) {
       clients.push(socket);
     }
     const started = performance.now();
-    while (server.events.filter((event) => event.event === "closed").length < connections && performance.now() - started < shutdownTimeoutMs + 30_000) await sleep(20);
+    while (
+      server.events.filter((event) => event.event === "closed").length < connections &&
+      performance.now() - started < shutdownTimeoutMs + 30_000
+    )
+      await sleep(20);
     const closed = server.events.filter((event) => event.event === "closed");
     const ms = closed.map((event) => Number(event.ms));
     return {

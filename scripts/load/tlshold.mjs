@@ -23,9 +23,18 @@ const CA = readFileSync(new URL("../../examples/demo/certs/ca.pem", import.meta.
 function handshake(port, localAddress) {
   return new Promise((resolve) => {
     const socket = tlsConnect({ host: "127.0.0.1", port, localAddress, servername: "localhost", ca: CA });
-    const timer = setTimeout(() => { socket.destroy(); resolve(null); }, 30_000);
-    socket.on("error", () => { clearTimeout(timer); resolve(null); });
-    socket.once("secureConnect", () => { clearTimeout(timer); resolve(socket); });
+    const timer = setTimeout(() => {
+      socket.destroy();
+      resolve(null);
+    }, 30_000);
+    socket.on("error", () => {
+      clearTimeout(timer);
+      resolve(null);
+    });
+    socket.once("secureConnect", () => {
+      clearTimeout(timer);
+      resolve(socket);
+    });
   });
 }
 
@@ -40,7 +49,10 @@ function roundTrip(socket) {
     const timer = setTimeout(() => resolve(false), 10_000);
     socket.on("data", (/** @type {Buffer} */ chunk) => {
       text += chunk.toString();
-      if (text.includes("\n")) { clearTimeout(timer); resolve(text === "ping\n"); }
+      if (text.includes("\n")) {
+        clearTimeout(timer);
+        resolve(text === "ping\n");
+      }
     });
     socket.write("ping\n");
   });
@@ -58,19 +70,37 @@ function stall(port, localAddress, handshakeTimeoutMs) {
     const socket = connect({ host: "127.0.0.1", port, localAddress });
     let opened = Number.NaN;
     socket.on("error", () => undefined);
-    socket.once("connect", () => { opened = performance.now(); });
+    socket.once("connect", () => {
+      opened = performance.now();
+    });
     socket.resume();
-    const closed = () => { clearTimeout(timer); resolve(performance.now() - opened); };
+    const closed = () => {
+      clearTimeout(timer);
+      resolve(performance.now() - opened);
+    };
     socket.once("end", closed);
     socket.once("close", closed);
-    const timer = setTimeout(() => { socket.destroy(); resolve(Number.NaN); }, handshakeTimeoutMs + 10_000);
+    const timer = setTimeout(() => {
+      socket.destroy();
+      resolve(Number.NaN);
+    }, handshakeTimeoutMs + 10_000);
   });
 }
 
 /**
- * @param {{ held: number, holdSeconds: number, churn: number, inFlight?: number, stallEvery?: number, handshakeTimeoutMs?: number }} options
+ * @param {{
+ *   held: number, holdSeconds: number, churn: number,
+ *   inFlight?: number, stallEvery?: number, handshakeTimeoutMs?: number,
+ * }} options
  */
-export async function runTlsHold({ held, holdSeconds, churn, inFlight = 50, stallEvery = 100, handshakeTimeoutMs = 3_000 }) {
+export async function runTlsHold({
+  held,
+  holdSeconds,
+  churn,
+  inFlight = 50,
+  stallEvery = 100,
+  handshakeTimeoutMs = 3_000,
+}) {
   const server = await startServerChild(["tls-hold", String(handshakeTimeoutMs)], { nodeFlags: ["--expose-gc"] });
   const addresses = Array.from({ length: 49 }, (_, i) => `127.0.0.${i + 2}`);
   const from = (/** @type {number} */ i) => addresses[i % addresses.length] ?? "127.0.0.2";
@@ -81,10 +111,23 @@ export async function runTlsHold({ held, holdSeconds, churn, inFlight = 50, stal
     return s;
   };
   /** The codes of the handshake failures the server reported, counted: "code ×n, …". */
-  const reasons = () => Object.entries(/** @type {Record<string, number>} */ (server.events.filter((e) => e.event === "handshake-error").reduce((acc, e) => ({ ...acc, [String(e.code)]: (acc[String(e.code)] ?? 0) + 1 }), /** @type {Record<string, number>} */ ({})))).map(([code, n]) => `${code} ×${n}`).join(", ");
+  const reasons = () =>
+    Object.entries(
+      /** @type {Record<string, number>} */ (
+        server.events
+          .filter((e) => e.event === "handshake-error")
+          .reduce(
+            (acc, e) => ({ ...acc, [String(e.code)]: (acc[String(e.code)] ?? 0) + 1 }),
+            /** @type {Record<string, number>} */ ({}),
+          )
+      ),
+    )
+      .map(([code, n]) => `${code} ×${n}`)
+      .join(", ");
   try {
     // Warm-up (JIT, session machinery), then the baseline.
-    for (const socket of await Promise.all(Array.from({ length: 50 }, (_, i) => handshake(server.port, from(i))))) socket?.destroy();
+    for (const socket of await Promise.all(Array.from({ length: 50 }, (_, i) => handshake(server.port, from(i)))))
+      socket?.destroy();
     await sleep(1_000);
     const baseline = await stats();
     reported = 0;
@@ -95,11 +138,15 @@ export async function runTlsHold({ held, holdSeconds, churn, inFlight = 50, stal
     let dropped = 0;
     const opening = performance.now();
     for (let i = 0; i < held; i += 50) {
-      for (const socket of await Promise.all(Array.from({ length: Math.min(50, held - i) }, (_, j) => handshake(server.port, from(i + j))))) {
+      for (const socket of await Promise.all(
+        Array.from({ length: Math.min(50, held - i) }, (_, j) => handshake(server.port, from(i + j))),
+      )) {
         if (socket === null) heldFailed++;
         else {
           sockets.push(socket);
-          socket.once("close", () => { dropped++; });
+          socket.once("close", () => {
+            dropped++;
+          });
         }
       }
     }
@@ -136,16 +183,26 @@ export async function runTlsHold({ held, holdSeconds, churn, inFlight = 50, stal
         const i = next++;
         if (i % stallEvery === stallEvery - 1) {
           // Not awaited: a stall would hold this worker for the whole timeout.
-          stalling.push(stall(server.port, from(i), handshakeTimeoutMs).then((ms) => { stallMs.push(ms); }));
+          stalling.push(
+            stall(server.port, from(i), handshakeTimeoutMs).then((ms) => {
+              stallMs.push(ms);
+            }),
+          );
           continue;
         }
         const started = performance.now();
         const socket = await handshake(server.port, from(i));
-        if (socket === null) { churnFailed++; continue; }
+        if (socket === null) {
+          churnFailed++;
+          continue;
+        }
         handshakeMs.push(performance.now() - started);
         if (!(await roundTrip(socket))) churnFailed++;
         socket.end();
-        await new Promise((resolve) => { socket.once("close", resolve); setTimeout(resolve, 5_000); });
+        await new Promise((resolve) => {
+          socket.once("close", resolve);
+          setTimeout(resolve, 5_000);
+        });
         socket.destroy();
       }
     };
