@@ -18,15 +18,22 @@ async function connection() {
   return { writer, peer };
 }
 
-/** Writes until the kernel's buffers are full and ours holds more than the high-water mark. */
-async function fill(writer: StreamWriter): Promise<void> {
+/**
+ * Writes until the kernel's buffers are full and ours holds more than `margin` bytes. A test whose
+ * drain must not complete needs a margin beyond what the kernel can still take in as loopback's
+ * buffers grow (autotuning: several MiB each way), or the drain completes on a loaded machine.
+ */
+async function fill(writer: StreamWriter, margin = 256 * 1024): Promise<void> {
   const chunk = new Uint8Array(256 * 1024);
-  for (let i = 0; i < 512 && writer.bufferedLength <= 256 * 1024; i++) {
+  for (let i = 0; i < 512 && writer.bufferedLength <= margin; i++) {
     writer.write(chunk);
     await new Promise((resolve) => setTimeout(resolve, 2));
   }
-  expect(writer.bufferedLength).toBeGreaterThan(256 * 1024);
+  expect(writer.bufferedLength).toBeGreaterThan(margin);
 }
+
+/** More than loopback's socket buffers can grow to take in (tcp_rmem + tcp_wmem maxima). */
+const NEVER_DRAINED = 40 * 1024 * 1024; // Linux defaults: tcp_rmem max 32 MiB, tcp_wmem max 4 MiB
 
 /** Timers alive in this process: a deadline must leave none behind. */
 function timers(): number {
@@ -36,7 +43,7 @@ function timers(): number {
 describe("drainDeadline() over TCP", () => {
   it("rejects drain() with DrainTimeoutError('idle') when the peer never reads, and leaves no timer", async () => {
     const { writer } = await connection();
-    await fill(writer);
+    await fill(writer, NEVER_DRAINED);
     const before = timers();
     const deadline = drainDeadline(writer, { idle: 200 });
     const started = performance.now();
@@ -78,7 +85,7 @@ describe("drainDeadline() over TCP", () => {
 
   it("rejects with DrainTimeoutError('total') at the deadline whatever the progress", async () => {
     const { writer } = await connection();
-    await fill(writer);
+    await fill(writer, NEVER_DRAINED);
     using deadline = drainDeadline(writer, { idle: 10_000, total: 150 });
     const error = await within(writer.drain({ signal: deadline.signal }).catch((caught: unknown) => caught));
     expect((error as DrainTimeoutError).kind).toBe("total");
