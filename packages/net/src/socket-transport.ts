@@ -471,25 +471,8 @@ export class SocketTransport implements Transport {
 
   readonly #onEnd = (): void => {
     if (this.#closing) return;
-    const socket = this.#socket;
-    // libuv reports the hang-up that follows a partial read as EOF without reading the reset behind
-    // it (a peer that sends data, then RST), where asyncio raises ConnectionResetError. An empty
-    // write tells the two apart: after a reset it fails (ECONNRESET, then 'error' fails the
-    // connection), after a FIN it succeeds. Only with nothing queued, so that EOF never waits for a
-    // peer to read our data, and over TCP only (a Unix socket's closed peer fails every write).
-    if (this.#tls === null && socket.remoteFamily !== undefined && socket.writable && socket.writableLength === 0) {
-      socket.write(EMPTY, (error) => {
-        if (error === null || error === undefined) this.#deliverEof();
-      });
-      return;
-    }
-    this.#deliverEof();
-  };
-
-  #deliverEof(): void {
-    if (this.#closing) return;
     deliverEof(this.#protocol, { close: () => this.close(), fail: (error) => this.#fatal(error) });
-  }
+  };
 
   readonly #onError = (error: Error): void => {
     this.#error ??= toSocketError(error, "Connection lost", this.#tls !== null);
