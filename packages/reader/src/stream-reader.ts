@@ -470,13 +470,8 @@ export class StreamReader implements AsyncIterable<Uint8Array> {
     options?: ReadOptions,
   ): Promise<Uint8Array> {
     if (separator instanceof Uint8Array && separator.length > 0 && this.#canRead(options)) {
-      const chunk = this.#buffer.takeThrough(separator, this.#limit);
-      if (chunk !== undefined) {
-        this.#maybeResumeTransport();
-        return Promise.resolve(chunk);
-      }
-      const start = this.#buffer.indexOf(separator);
-      if (start !== -1 && start <= this.#limit) return Promise.resolve(this.#take(start + separator.length));
+      const chunk = this.#throughNow(separator);
+      if (chunk !== undefined) return Promise.resolve(chunk);
     }
     return this.#readUntilChecked(separator, options?.signal, options?.overflow);
   }
@@ -583,15 +578,26 @@ export class StreamReader implements AsyncIterable<Uint8Array> {
   readonly #readLineAgain = (): Uint8Array | Promise<Uint8Array> =>
     (this.#canRead(undefined) ? this.#lineNow() : undefined) ?? this.readLine();
 
-  /** A buffered line within the limit, taken now: the first-chunk fast path, then the whole buffer. */
+  /** A buffered line within the limit, taken now (see `#throughNow`). */
   #lineNow(): Uint8Array | undefined {
-    const line = this.#buffer.takeThrough(NEWLINE, this.#limit);
-    if (line !== undefined) {
+    return this.#throughNow(NEWLINE);
+  }
+
+  /**
+   * The fast path of `readLine()` and `readUntil()`: everything through `separator` (a byte, or a
+   * sequence) when it is buffered and starts within the limit, taken now; otherwise `undefined`
+   * and nothing consumed (the slow path then applies the overflow policy). The first chunk is tried
+   * alone, with no copy, before the whole buffer.
+   */
+  #throughNow(separator: number | Uint8Array): Uint8Array | undefined {
+    const chunk = this.#buffer.takeThrough(separator, this.#limit);
+    if (chunk !== undefined) {
       this.#maybeResumeTransport();
-      return line;
+      return chunk;
     }
-    const index = this.#buffer.indexOfByte(NEWLINE);
-    return index !== -1 && index <= this.#limit ? this.#take(index + 1) : undefined;
+    const single = typeof separator === "number";
+    const index = single ? this.#buffer.indexOfByte(separator) : this.#buffer.indexOf(separator);
+    return index !== -1 && index <= this.#limit ? this.#take(index + (single ? 1 : separator.length)) : undefined;
   }
 
   /** Whether a read may complete synchronously: no stored exception and no aborted signal. */
