@@ -106,7 +106,7 @@ const TLS_OPTIONS = ["alpnProtocols", "ca", "serverName", "rejectUnauthorized"];
  *
  * Cancel safety: aborting `signal` (or `handshakeTimeout` passing) stops the handshake, frees its UDP
  * socket and rejects with `signal.reason` (or a `QuicHandshakeError` with code
- * `ERR_QUIC_HANDSHAKE_TIMEOUT`); a connection the stack completes anyway is closed at once, so none is
+ * `ERR_ASYNCSTREAMS_QUIC_HANDSHAKE_TIMEOUT`); a connection the stack completes anyway is closed at once, so none is
  * left behind. Once the promise has resolved, the signal no longer matters: close the connection to end it.
  *
  * @example
@@ -175,7 +175,7 @@ export async function openQuicConnection(options: OpenQuicConnectionOptions): Pr
         () =>
           fail(
             new QuicHandshakeError(
-              "ERR_QUIC_HANDSHAKE_TIMEOUT",
+              "ERR_ASYNCSTREAMS_QUIC_HANDSHAKE_TIMEOUT",
               `${where}: the handshake did not finish within ${handshakeTimeout} ms`,
             ),
           ),
@@ -211,9 +211,13 @@ export async function openQuicConnection(options: OpenQuicConnectionOptions): Pr
   } catch (error) {
     if (controller.signal.aborted || error instanceof TypeError) throw error;
     const detail = error instanceof Error ? error.message : String(error);
-    throw new QuicHandshakeError("ERR_QUIC_HANDSHAKE_FAILED", `${where}: the handshake failed: ${detail}`, {
-      cause: error,
-    });
+    throw new QuicHandshakeError(
+      "ERR_ASYNCSTREAMS_QUIC_HANDSHAKE_FAILED",
+      `${where}: the handshake failed: ${detail}`,
+      {
+        cause: error,
+      },
+    );
   } finally {
     clearTimeout(timer);
     // A long-lived signal (a whole program's) must not keep this attempt's closure alive.

@@ -163,10 +163,10 @@ export class QuicConnection implements AsyncDisposable {
    * @throws {TypeError} On an unknown option.
    * @throws {RangeError} When `limit` is not greater than 0.
    * @throws {ConnectionResetError} When the connection has ended.
-   * @throws {StreamError} Code `ERR_QUIC_STREAM_LIMIT`: the peer allows no more open streams now.
+   * @throws {StreamError} Code `ERR_ASYNCSTREAMS_QUIC_STREAM_LIMIT`: the peer allows no more open streams now.
    *
    * Cancel safety: it takes no signal. On Node the stream opens at once (or the call fails with
-   * `ERR_QUIC_STREAM_LIMIT` when the peer's stream credit is used up); on Deno it waits for credit. An
+   * `ERR_ASYNCSTREAMS_QUIC_STREAM_LIMIT` when the peer's stream credit is used up); on Deno it waits for credit. An
    * abandoned call still opens its stream, which nobody uses: it stays open, counting against the peer's
    * stream credit, until the connection closes.
    *
@@ -260,7 +260,7 @@ export class QuicConnection implements AsyncDisposable {
       // The peer's stream credit is used up (matrixai refuses at once; Deno waits for credit).
       if (/limit/i.test(detail))
         throw new StreamError(
-          "ERR_QUIC_STREAM_LIMIT",
+          "ERR_ASYNCSTREAMS_QUIC_STREAM_LIMIT",
           `Cannot open a QUIC stream: the peer's stream limit is reached (${detail})`,
           { cause: error },
         );

@@ -80,7 +80,7 @@ describe("stream credit", { timeout: 120_000 }, () => {
     }
     const refused = await conn.openStream().catch((error: unknown) => error);
     expect(refused).toBeInstanceOf(StreamError);
-    expect((refused as InstanceType<typeof StreamError>).code).toBe("ERR_QUIC_STREAM_LIMIT");
+    expect((refused as InstanceType<typeof StreamError>).code).toBe("ERR_ASYNCSTREAMS_QUIC_STREAM_LIMIT");
     take!();
     await within(Promise.all(opened.map(({ reader }) => reader.read())), 30_000, "the held streams to be served");
     expect(answered.sort()).toEqual(["s0", "s1", "s2", "s3"]);

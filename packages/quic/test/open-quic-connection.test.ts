@@ -139,7 +139,7 @@ describe("openQuicConnection() and startQuicServer()", { timeout: 120_000 }, () 
     }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(QuicHandshakeError);
     expect(error).toBeInstanceOf(HandshakeError);
-    expect((error as QuicHandshakeError).code).toBe("ERR_QUIC_HANDSHAKE_FAILED");
+    expect((error as QuicHandshakeError).code).toBe("ERR_ASYNCSTREAMS_QUIC_HANDSHAKE_FAILED");
   });
 
   it("verifies the name: a server name the certificate does not list fails the handshake", async () => {
@@ -150,7 +150,7 @@ describe("openQuicConnection() and startQuicServer()", { timeout: 120_000 }, () 
       tls: { ca: fixture("ca.pem"), serverName: "example.com", alpnProtocols: ALPN },
       handshakeTimeout: 10_000,
     }).catch((e: unknown) => e);
-    expect((error as QuicHandshakeError).code).toBe("ERR_QUIC_HANDSHAKE_FAILED");
+    expect((error as QuicHandshakeError).code).toBe("ERR_ASYNCSTREAMS_QUIC_HANDSHAKE_FAILED");
   });
 
   it("a handshake that stalls ends at handshakeTimeout with QuicHandshakeError", async () => {
@@ -167,7 +167,7 @@ describe("openQuicConnection() and startQuicServer()", { timeout: 120_000 }, () 
           handshakeTimeout: 300,
         }).catch((e: unknown) => e),
       );
-      expect((error as QuicHandshakeError).code).toBe("ERR_QUIC_HANDSHAKE_TIMEOUT");
+      expect((error as QuicHandshakeError).code).toBe("ERR_ASYNCSTREAMS_QUIC_HANDSHAKE_TIMEOUT");
       expect(Date.now() - started).toBeGreaterThanOrEqual(290);
     } finally {
       silent.close();
