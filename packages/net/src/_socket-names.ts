@@ -21,3 +21,14 @@ export function sockName(socket: Socket): unknown {
   const address = socket.address();
   return "address" in address ? { address: address.address, family: address.family, port: address.port } : address;
 }
+
+/**
+ * A peer name for `toString()`: `address:port`, or the value as text (a Unix socket's `""`).
+ *
+ * @param peer What `peerName()` returned, or an adopted connection's own value.
+ */
+export function describePeer(peer: unknown): string {
+  if (typeof peer !== "object" || peer === null) return String(peer);
+  const { address, port } = peer as { address?: unknown; port?: unknown };
+  return `${String(address)}:${String(port)}`;
+}

@@ -11,16 +11,7 @@ import { checkMaxConnections } from "./_check-max-connections.js";
 import { diagnostics } from "./_diagnostics.js";
 import type { NetAcceptMessage } from "./diagnostics-channels.js";
 import { numberError } from "./_number-error.js";
-
-/**
- * How long accepted connections may wait to be set up while more keep arriving (`#serveAccepted`).
- * It bounds the delay a burst adds to its first connection; the handshake timeout of a TLS server
- * counts from the accept, so the wait is not lost from it.
- */
-const ACCEPT_FIRST_MS = 250;
-
-/** How many accepted connections one turn of the event loop sets up once accepting has paused. */
-const SERVE_SLICE = 16;
+import { AcceptQueue } from "./_accept-queue.js";
 
 /**
  * An address a server listens on: `{ address, family, port }` for TCP, the path for Unix sockets.
@@ -97,12 +88,11 @@ export class Server implements AsyncDisposable {
   readonly #clients = new Set<SocketTransport>();
   /** Sockets accepted before `startServing()`, waiting to be served. */
   #pending: Socket[] = [];
-  /** Sockets accepted and not yet set up, oldest first (`#serveAccepted`). */
-  #accepted: { socket: Socket; acceptedAt: number }[] = [];
-  /** Whether a connection was accepted since `#serveAccepted` last ran. */
-  #arrived = false;
-  /** Whether `#serveAccepted` is scheduled (`setImmediate`). */
-  #serveScheduled = false;
+  /** Sockets accepted and not yet set up (see `AcceptQueue`). */
+  readonly #accepted = new AcceptQueue(
+    (socket, acceptedAt) => this.#serve(socket, acceptedAt),
+    () => this.#maybeWakeWaiters(),
+  );
   #serving = false;
   #closed = false;
   #waiters: (() => void)[] = [];
@@ -362,7 +352,7 @@ export class Server implements AsyncDisposable {
    * ```
    */
   closeClients(): void {
-    this.#serveAllAccepted(); // accepted, not yet set up: they are clients too
+    this.#accepted.flush(); // accepted, not yet set up: they are clients too
     for (const transport of [...this.#clients]) transport.close();
   }
 
@@ -391,7 +381,7 @@ export class Server implements AsyncDisposable {
    * ```
    */
   abortClients(): void {
-    this.#serveAllAccepted();
+    this.#accepted.flush();
     for (const transport of [...this.#clients]) transport.abort();
   }
 
@@ -458,13 +448,7 @@ export class Server implements AsyncDisposable {
       return;
     }
     if (this.#serving) {
-      // Only note the time here: the connection is set up by #serveAccepted, after the loop's poll.
-      this.#accepted.push({ socket, acceptedAt: performance.now() });
-      this.#arrived = true;
-      if (!this.#serveScheduled) {
-        this.#serveScheduled = true;
-        setImmediate(this.#serveAccepted);
-      }
+      this.#accepted.push(socket); // set up on a later turn, once the loop has polled for more
     } else {
       socket.pause();
       this.#pending.push(socket);
@@ -475,41 +459,6 @@ export class Server implements AsyncDisposable {
     const message = "Accept error on a listening socket";
     if (this.#init.onError === undefined) console.error(message, error);
     else this.#init.onError(error, { message });
-  };
-
-  /** Sets up every accepted connection now (when closing: they are clients too). */
-  #serveAllAccepted(): void {
-    const accepted = this.#accepted;
-    this.#accepted = [];
-    for (const { socket, acceptedAt } of accepted) this.#serve(socket, acceptedAt);
-    this.#maybeWakeWaiters();
-  }
-
-  /**
-   * Sets up accepted connections, accepting first while a burst lasts.
-   *
-   * Node accepts one connection per turn of its event loop, so whatever a turn spends setting up
-   * connections delays the next accept. Setting up costs a fraction of a millisecond (a TLS server
-   * makes its TLS socket here) and accepting a tenth of that: served as they come, a burst of 1,000
-   * waits in the kernel's queue, unseen and untimed, for hundreds of milliseconds, and the last ones
-   * outlive their handshake timeout by as much. So while connections keep arriving (for at most
-   * {@linkcode ACCEPT_FIRST_MS}), turns only accept; then each turn sets up {@linkcode SERVE_SLICE}.
-   */
-  readonly #serveAccepted = (): void => {
-    this.#serveScheduled = false;
-    const oldest = this.#accepted[0];
-    if (oldest === undefined) return;
-    const accepting = this.#arrived && performance.now() - oldest.acceptedAt < ACCEPT_FIRST_MS;
-    this.#arrived = false;
-    if (!accepting) {
-      const slice = this.#accepted.splice(0, SERVE_SLICE);
-      for (const { socket, acceptedAt } of slice) this.#serve(socket, acceptedAt);
-      this.#maybeWakeWaiters();
-    }
-    if (this.#accepted.length > 0 && !this.#serveScheduled) {
-      this.#serveScheduled = true;
-      setImmediate(this.#serveAccepted);
-    }
   };
 
   #serve(socket: Socket, acceptedAt = performance.now()): void {

@@ -8,12 +8,13 @@ import type { Channel } from "node:diagnostics_channel";
 import { NotImplementedError } from "@asyncstreams/buffer";
 import type { StartTlsOptions } from "@asyncstreams/writer";
 import { upgradeToTls } from "./_upgrade-to-tls.js";
-import { TlsError } from "./tls-error.js";
 import type { NetFlowMessage } from "./diagnostics-channels.js";
 import { toSocketError } from "./_socket-error-from.js";
 import { diagnostics } from "./_diagnostics.js";
 import { publishClose } from "./_publish-close.js";
-import { peerName, sockName } from "./_socket-names.js";
+import { describePeer, peerName, sockName } from "./_socket-names.js";
+import { shutDownTls, tlsExtraInfo, tlsState } from "./_tls-state.js";
+import type { TlsState } from "./_tls-state.js";
 import type { SocketTransportOptions } from "./socket-transport-options.js";
 
 /**
@@ -24,9 +25,6 @@ import type { SocketTransportOptions } from "./socket-transport-options.js";
 const TURN_BURST = 1024 * 1024;
 
 const EMPTY = new Uint8Array(0);
-
-/** asyncio's `ssl_shutdown_timeout` default: 30 s. */
-const DEFAULT_SHUTDOWN_TIMEOUT = 30_000;
 
 /**
  * asyncio's socket transport over a Node.js `net.Socket` (TCP or Unix). It drives a
@@ -96,12 +94,7 @@ export class SocketTransport implements Transport {
     this.#extraInfo = { socket, peername: peerName(socket), sockname: sockName(socket), ...options.extraInfo };
     this.#serverSide = options.serverSide ?? false;
     this.#hostname = options.hostname;
-    if (options.tls !== undefined) {
-      this.#tls = {
-        options: options.tls.options ?? {},
-        shutdownTimeout: options.tls.shutdownTimeout ?? DEFAULT_SHUTDOWN_TIMEOUT,
-      };
-    }
+    if (options.tls !== undefined) this.#tls = tlsState(options.tls.options ?? {}, options.tls.shutdownTimeout);
     this.#flow = new WriteFlowControl({
       size: () => this.#bufferedForFlowControl(),
       protocol: () => this.#protocol,
@@ -205,7 +198,7 @@ export class SocketTransport implements Transport {
       throw new InvalidStateError("Cannot start TLS: the transport was closed during the handshake");
     }
     this.#socket = secure;
-    this.#tls = { options, shutdownTimeout: options.shutdownTimeout ?? DEFAULT_SHUTDOWN_TIMEOUT };
+    this.#tls = tlsState(options, options.shutdownTimeout);
     this.#extraInfo["socket"] = secure;
     this.#listen(secure);
     if (this.#readingPaused) secure.pause();
@@ -224,24 +217,8 @@ export class SocketTransport implements Transport {
 
   /** @inheritDoc */
   getExtraInfo(name: string): unknown {
-    if (this.#tls !== null) {
-      const secure = this.#socket as TLSSocket;
-      switch (name) {
-        case "sslcontext":
-          return this.#tls.options;
-        case "sslObject":
-          return secure;
-        case "peercert":
-          return secure.getPeerCertificate();
-        case "cipher":
-          return secure.getCipher();
-        case "protocol":
-          return secure.getProtocol();
-        case "alpnProtocol":
-          return secure.alpnProtocol;
-      }
-    }
-    return this.#extraInfo[name];
+    const tls = this.#tls === null ? undefined : tlsExtraInfo(this.#socket as TLSSocket, this.#tls, name);
+    return tls === undefined ? this.#extraInfo[name] : tls.value;
   }
 
   /** @inheritDoc */
@@ -351,19 +328,10 @@ export class SocketTransport implements Transport {
     if (this.#ended) return;
     const tls = this.#tls;
     if (tls !== null && !socket.destroyed) {
-      // TLS: end() sends close_notify after the buffered data; a peer that never reads must not
-      // keep the connection (and waitClosed()) forever: abort after the shutdown timeout.
       this.#ended = true;
-      const timer = setTimeout(() => {
-        this.#error ??= new TlsError(
-          "ERR_ASYNCSTREAMS_TLS_SHUTDOWN_TIMEOUT",
-          `Cannot close TLS: SSL shutdown timed out after ${tls.shutdownTimeout / 1000} seconds`,
-        );
-        socket.destroy();
-      }, tls.shutdownTimeout);
-      timer.unref();
-      socket.once("close", () => clearTimeout(timer));
-      socket.end(() => socket.destroy());
+      shutDownTls(socket as TLSSocket, tls, (error) => {
+        this.#error ??= error;
+      });
       return;
     }
     if (socket.writableFinished || socket.destroyed || (socket.writableLength === 0 && !this.#eofWritten)) {
@@ -413,12 +381,7 @@ export class SocketTransport implements Transport {
 
   /** @returns `<SocketTransport peer>`. */
   toString(): string {
-    const peer = this.#extraInfo["peername"];
-    const text =
-      typeof peer === "object" && peer !== null
-        ? `${(peer as { address: string }).address}:${(peer as { port: number }).port}`
-        : String(peer);
-    return `<SocketTransport ${text}${this.#closing ? " closing" : ""}>`;
+    return `<SocketTransport ${describePeer(this.#extraInfo["peername"])}${this.#closing ? " closing" : ""}>`;
   }
 
   /**
@@ -530,12 +493,4 @@ export class SocketTransport implements Transport {
     const message: NetFlowMessage = { transport: this, direction, bufferedLength };
     channel.publish(message);
   }
-}
-
-/** The TLS in force on a connection: the options it was made or upgraded with. */
-interface TlsState {
-  /** What `getExtraInfo("sslcontext")` returns. */
-  readonly options: object;
-  /** How long `close()` waits for the peer's close_notify before aborting, in milliseconds. */
-  readonly shutdownTimeout: number;
 }

@@ -1,0 +1,264 @@
+// The rows of errors.test.ts: one per error class (and variant) of the packages net depends on.
+import type * as buffer from "@asyncstreams/buffer";
+import type * as net from "@asyncstreams/net";
+import type * as protocol from "@asyncstreams/protocol";
+import type * as reader from "@asyncstreams/reader";
+import type * as writer from "@asyncstreams/writer";
+
+/** One evaluation of the packages' code: copy A is imported above, copy B after a module reset. */
+export interface Copy {
+  buffer: typeof buffer;
+  reader: typeof reader;
+  writer: typeof writer;
+  protocol: typeof protocol;
+  net: typeof net;
+}
+
+export type ErrorClass = abstract new (...args: never[]) => Error;
+
+export interface ErrorCase {
+  /** The class's name, which is also its brand: `Symbol.for("asyncstreams.error.<name>")`. */
+  name: string;
+  /** What this row constructs, when a class has several rows. */
+  variant?: string;
+  /** The class in a given copy of the packages. */
+  of(copy: Copy): ErrorClass;
+  /** An error made with that copy's class, without a cause. */
+  make(copy: Copy): Error;
+  /** The same with a cause, for the classes that keep one. */
+  makeWithCause?(copy: Copy, cause: unknown): Error;
+  code: string;
+  message: string;
+  /** The class's own fields and their values in `make()`'s error. */
+  fields?: Record<string, unknown>;
+  /** The project classes between it and StreamError, nearest first. */
+  ancestors: string[];
+}
+
+export const partial = new Uint8Array([1, 2, 3]);
+const undecodable = new Uint8Array([0xff, 0x0a]);
+
+export const cases: ErrorCase[] = [
+  {
+    name: "StreamError",
+    of: (c) => c.buffer.StreamError,
+    make: (c) => new c.buffer.StreamError("ERR_EXAMPLE", "Cannot do it: example"),
+    makeWithCause: (c, cause) => new c.buffer.StreamError("ERR_EXAMPLE", "Cannot do it: example", { cause }),
+    code: "ERR_EXAMPLE",
+    message: "Cannot do it: example",
+    ancestors: [],
+  },
+  {
+    name: "NotImplementedError",
+    of: (c) => c.buffer.NotImplementedError,
+    make: (c) => new c.buffer.NotImplementedError("pauseReading"),
+    code: "ERR_NOT_IMPLEMENTED",
+    message: "Cannot pauseReading: not supported by this transport",
+    ancestors: [],
+  },
+  {
+    name: "InvalidStateError",
+    of: (c) => c.reader.InvalidStateError,
+    make: (c) => new c.reader.InvalidStateError("Cannot feed data: feedEof() was already called"),
+    code: "ERR_ASYNCSTREAMS_INVALID_STATE",
+    message: "Cannot feed data: feedEof() was already called",
+    ancestors: [],
+  },
+  {
+    name: "ReadInProgressError",
+    of: (c) => c.reader.ReadInProgressError,
+    make: (c) => new c.reader.ReadInProgressError("readUntil"),
+    code: "ERR_READ_IN_PROGRESS",
+    message: "readUntil() called while another read is already waiting for incoming data",
+    ancestors: [],
+  },
+  {
+    name: "ReadTimeoutError",
+    variant: "idle",
+    of: (c) => c.reader.ReadTimeoutError,
+    make: (c) => new c.reader.ReadTimeoutError("idle", 5000),
+    code: "ERR_READ_TIMEOUT",
+    message: "Read timed out: no data for 5000 ms",
+    fields: { kind: "idle", timeout: 5000 },
+    ancestors: [],
+  },
+  {
+    name: "ReadTimeoutError",
+    variant: "total",
+    of: (c) => c.reader.ReadTimeoutError,
+    make: (c) => new c.reader.ReadTimeoutError("total", 30000),
+    code: "ERR_READ_TIMEOUT",
+    message: "Read timed out: deadline of 30000 ms passed",
+    fields: { kind: "total", timeout: 30000 },
+    ancestors: [],
+  },
+  {
+    name: "LimitOverrunError",
+    of: (c) => c.reader.LimitOverrunError,
+    make: (c) => new c.reader.LimitOverrunError("Separator is not found, and chunk exceed the limit", 8, 100),
+    code: "ERR_LIMIT_OVERRUN",
+    message: "Separator is not found, and chunk exceed the limit",
+    fields: { consumed: 8, offset: 100 },
+    ancestors: [],
+  },
+  {
+    name: "LimitOverrunError",
+    variant: "without an offset",
+    of: (c) => c.reader.LimitOverrunError,
+    make: (c) => new c.reader.LimitOverrunError("Separator is found, but chunk is longer than limit", 3),
+    code: "ERR_LIMIT_OVERRUN",
+    message: "Separator is found, but chunk is longer than limit",
+    fields: { consumed: 3, offset: 0 },
+    ancestors: [],
+  },
+  {
+    name: "TextDecodeError",
+    of: (c) => c.reader.TextDecodeError,
+    make: (c) => new c.reader.TextDecodeError("utf-8", undecodable),
+    makeWithCause: (c, cause) => new c.reader.TextDecodeError("utf-8", undecodable, { cause }),
+    code: "ERR_TEXT_DECODE",
+    message: "Cannot decode text: 2 bytes are not valid utf-8",
+    fields: { encoding: "utf-8", data: undecodable },
+    ancestors: [],
+  },
+  {
+    name: "IncompleteReadError",
+    of: (c) => c.reader.IncompleteReadError,
+    make: (c) => new c.reader.IncompleteReadError(partial, 10),
+    code: "ERR_INCOMPLETE_READ",
+    message: "3 bytes read on a total of 10 expected bytes",
+    fields: { partial, expected: 10 },
+    ancestors: [],
+  },
+  {
+    name: "IncompleteReadError",
+    variant: "expected unknown",
+    of: (c) => c.reader.IncompleteReadError,
+    make: (c) => new c.reader.IncompleteReadError(partial, null),
+    // asyncio's None, spelled as JavaScript's undefined.
+    code: "ERR_INCOMPLETE_READ",
+    message: "3 bytes read on a total of undefined expected bytes",
+    fields: { partial, expected: null },
+    ancestors: [],
+  },
+  {
+    name: "DrainTimeoutError",
+    variant: "idle",
+    of: (c) => c.writer.DrainTimeoutError,
+    make: (c) => new c.writer.DrainTimeoutError("idle", 5000),
+    code: "ERR_DRAIN_TIMEOUT",
+    message: "Drain timed out: no bytes sent for 5000 ms",
+    fields: { kind: "idle", timeout: 5000 },
+    ancestors: [],
+  },
+  {
+    name: "DrainTimeoutError",
+    variant: "total",
+    of: (c) => c.writer.DrainTimeoutError,
+    make: (c) => new c.writer.DrainTimeoutError("total", 30000),
+    code: "ERR_DRAIN_TIMEOUT",
+    message: "Drain timed out: deadline of 30000 ms passed",
+    fields: { kind: "total", timeout: 30000 },
+    ancestors: [],
+  },
+  {
+    name: "ConnectionLostError",
+    of: (c) => c.writer.ConnectionLostError,
+    make: (c) => new c.writer.ConnectionLostError(),
+    makeWithCause: (c, cause) => new c.writer.ConnectionLostError(undefined, { cause }),
+    code: "ERR_CONNECTION_LOST",
+    message: "Connection lost",
+    ancestors: [],
+  },
+  {
+    name: "ConnectionResetError",
+    of: (c) => c.protocol.ConnectionResetError,
+    make: (c) => new c.protocol.ConnectionResetError(),
+    makeWithCause: (c, cause) => new c.protocol.ConnectionResetError(undefined, { cause }),
+    code: "ECONNRESET",
+    message: "Connection reset by peer",
+    fields: {
+      systemCode: undefined,
+      syscall: undefined,
+      closeCode: undefined,
+      reason: undefined,
+      applicationCode: undefined,
+    },
+    ancestors: [],
+  },
+  {
+    name: "ConnectionResetError",
+    variant: "with every detail",
+    of: (c) => c.protocol.ConnectionResetError,
+    make: (c) =>
+      new c.protocol.ConnectionResetError("Cannot read: connection reset by peer", {
+        systemCode: "EPIPE",
+        syscall: "write",
+        closeCode: 1006,
+        reason: "going away",
+        applicationCode: 2n ** 62n - 1n,
+      }),
+    code: "ECONNRESET",
+    message: "Cannot read: connection reset by peer",
+    fields: {
+      systemCode: "EPIPE",
+      syscall: "write",
+      closeCode: 1006,
+      reason: "going away",
+      applicationCode: 2n ** 62n - 1n,
+    },
+    ancestors: [],
+  },
+  {
+    name: "HandshakeError",
+    of: (c) => c.protocol.HandshakeError,
+    make: (c) =>
+      new c.protocol.HandshakeError(
+        "ERR_HANDSHAKE_FAILED",
+        "Cannot open the connection: the peer refused the handshake",
+      ),
+    makeWithCause: (c, cause) =>
+      new c.protocol.HandshakeError("ERR_HANDSHAKE_FAILED", "Cannot open the connection: refused", { cause }),
+    code: "ERR_HANDSHAKE_FAILED",
+    message: "Cannot open the connection: the peer refused the handshake",
+    ancestors: [],
+  },
+  {
+    name: "SocketError",
+    of: (c) => c.net.SocketError,
+    make: (c) =>
+      new c.net.SocketError("Cannot connect to 127.0.0.1:9: refused", {
+        code: "ECONNREFUSED",
+        syscall: "connect",
+        address: "127.0.0.1",
+        port: 9,
+      }),
+    makeWithCause: (c, cause) =>
+      new c.net.SocketError("Cannot listen on 127.0.0.1:80: permission denied", { code: "EACCES", cause }),
+    code: "ECONNREFUSED",
+    message: "Cannot connect to 127.0.0.1:9: refused",
+    fields: { syscall: "connect", address: "127.0.0.1", port: 9 },
+    ancestors: [],
+  },
+  {
+    name: "SocketError",
+    variant: "without details",
+    of: (c) => c.net.SocketError,
+    make: (c) => new c.net.SocketError("Connection lost: timed out", { code: "ETIMEDOUT" }),
+    code: "ETIMEDOUT",
+    message: "Connection lost: timed out",
+    fields: { syscall: undefined, address: undefined, port: undefined },
+    ancestors: [],
+  },
+  {
+    name: "TlsError",
+    of: (c) => c.net.TlsError,
+    make: (c) =>
+      new c.net.TlsError("ERR_ASYNCSTREAMS_TLS_HANDSHAKE_TIMEOUT", "Cannot start TLS: the handshake timed out"),
+    makeWithCause: (c, cause) =>
+      new c.net.TlsError("CERT_HAS_EXPIRED", "Cannot start TLS: certificate has expired", { cause }),
+    code: "ERR_ASYNCSTREAMS_TLS_HANDSHAKE_TIMEOUT",
+    message: "Cannot start TLS: the handshake timed out",
+    ancestors: ["HandshakeError"],
+  },
+];
