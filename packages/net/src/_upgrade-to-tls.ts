@@ -215,8 +215,8 @@ function handshakeStep(
 }
 
 /**
- * Waits until the plain socket holds the peer's first bytes: they stay buffered in it, paused,
- * for the TLS socket to read first. 'readable' with nothing buffered is the end of the stream.
+ * Waits until the plain socket holds the peer's first bytes: they stay buffered in it, paused, for
+ * the TLS socket to read first. The end of the stream fails the wait ('end', as in the handshake).
  */
 async function firstBytes(
   raw: Socket,
@@ -225,15 +225,11 @@ async function firstBytes(
   signal: AbortSignal | undefined,
 ): Promise<void> {
   await handshakeStep(
-    { socket: raw, event: "readable", isDone: () => raw.readableLength > 0 || raw.readableEnded },
+    { socket: raw, event: "readable", isDone: () => raw.readableLength > 0 },
     timeout,
     handshakeTimeout,
     signal,
   );
-  if (raw.readableLength === 0) {
-    raw.destroy();
-    throw closedDuringHandshake();
-  }
   raw.pause();
 }
 
