@@ -9,7 +9,15 @@
  *   missing build of one implementation never stops the others.
  * @property {() => Promise<NodeImpl>} [load] In-memory workloads, Node implementations only.
  * @property {() => Promise<NetImpl>} [loadNet] TCP and scale workloads, Node implementations only.
+ * @property {boolean} [peer] A JavaScript library users would pick instead of asyncstreams: the
+ *   report's "vs peers" section shows asyncstreams' speed over it.
  */
+
+/**
+ * @param {Workload} workload
+ * @returns {boolean} Whether it is W5 or W6 (the ping-pong workloads).
+ */
+const isPingPong = (workload) => workload.base === "W5" || workload.base === "W6";
 
 /** The TCP and scale workloads every implementation runs. */
 const NET_WORKLOADS = new Set(["W4", "W5", "W6", "M1", "M2", "M3", "WS1"]);
@@ -38,9 +46,42 @@ export const impls = [
     name: "node:readline",
     runtime: "node",
     // Line workloads only: W1 in memory; W5 and W6 with readline reading the server's socket.
-    supports: (workload) => workload.base === "W1" || workload.base === "W5" || workload.base === "W6",
+    supports: (workload) => workload.base === "W1" || isPingPong(workload),
     load: async () => (await import("./readline.js")).nodeReadline,
     loadNet: async () => (await import("./readline-net.js")).readlineNet,
+  },
+  // The JavaScript libraries users would pick instead (peers), each where it applies: W1 for line
+  // splitters, W2 for byte and frame readers, W5/W6 over TCP for all but it-length-prefixed.
+  {
+    name: "it-byte-stream",
+    runtime: "node",
+    peer: true,
+    supports: (workload) => workload.base === "W2" || isPingPong(workload),
+    load: async () => (await import("./it-byte-stream.js")).itByteStream,
+    loadNet: async () => (await import("./it-byte-stream-net.js")).itByteStreamNet,
+  },
+  {
+    name: "promise-socket",
+    runtime: "node",
+    peer: true,
+    supports: (workload) => workload.base === "W2" || isPingPong(workload),
+    load: async () => (await import("./promise-socket.js")).promiseSocket,
+    loadNet: async () => (await import("./promise-socket-net.js")).promiseSocketNet,
+  },
+  {
+    name: "it-length-prefixed",
+    runtime: "node",
+    peer: true,
+    supports: (workload) => workload.base === "W2",
+    load: async () => (await import("./it-length-prefixed.js")).itLengthPrefixed,
+  },
+  {
+    name: "split2",
+    runtime: "node",
+    peer: true,
+    supports: (workload) => workload.base === "W1" || isPingPong(workload),
+    load: async () => (await import("./split2.js")).split2Lines,
+    loadNet: async () => (await import("./split2-net.js")).split2Net,
   },
   {
     name: "cpython",

@@ -4,12 +4,13 @@ import { expectCount } from "../lib/memory-harness.js";
 
 /** @import { MemoryWorkload } from "../lib/types.js" */
 
-const PAYLOAD = 100;
+/** Payload bytes of every W2 frame. */
+export const FRAME_PAYLOAD = 100;
 
 /** One W2 frame: a 4-byte big-endian length (100), then 100 × "p" (104 bytes). */
 export const FRAME = (() => {
-  const frame = new Uint8Array(4 + PAYLOAD).fill(0x70);
-  new DataView(frame.buffer).setUint32(0, PAYLOAD);
+  const frame = new Uint8Array(4 + FRAME_PAYLOAD).fill(0x70);
+  new DataView(frame.buffer).setUint32(0, FRAME_PAYLOAD);
   return frame;
 })();
 
@@ -41,7 +42,7 @@ export const w2Frames = {
       // Read the length as a real parser would, not as the constant we know it is.
       const length = (head[0] ?? 0) * 0x1000000 + (((head[1] ?? 0) << 16) | ((head[2] ?? 0) << 8) | (head[3] ?? 0));
       const payload = await reader.readExactly(length);
-      if (length !== PAYLOAD || payload.length !== PAYLOAD || payload[PAYLOAD - 1] !== 0x70) wrong++;
+      if (length !== FRAME_PAYLOAD || payload.length !== FRAME_PAYLOAD || payload[FRAME_PAYLOAD - 1] !== 0x70) wrong++;
     }
     const rest = await reader.read();
     expectCount("W2 malformed frames", wrong, 0);
