@@ -2,6 +2,7 @@
 // The benchmark runner: one child process per (workload, implementation), a table of medians with
 // ratios to node-raw measured in the same run. See bench/README.md.
 //   pnpm build && pnpm bench [--quick | --smoke] [--runs N] [--only W1,W3b] [--impl node-raw,cpython] [--json FILE]
+//     [--svg FILE]
 import { spawnSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { cpus } from "node:os";
@@ -10,7 +11,8 @@ import process from "node:process";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { ANCHOR, impls } from "./impl/index.js";
-import { formatFigure, formatTable, median, speedRatio } from "./lib/report.js";
+import { formatFigure, formatPeerTable, formatTable, median, peerRatios, speedRatio } from "./lib/report.js";
+import { ratioChart } from "./lib/svg-chart.js";
 import { workloads } from "./workloads/index.js";
 
 /** @import { Row } from "./lib/report.js" */
@@ -47,6 +49,7 @@ function parseOptions() {
       only: { type: "string" },
       impl: { type: "string" },
       json: { type: "string" },
+      svg: { type: "string" },
       timeout: { type: "string", default: "180" },
       clock: { type: "string", default: "wall" },
       help: { type: "boolean", short: "h", default: false },
@@ -71,6 +74,7 @@ if (values.help) {
   --only W1,W3b      workloads to run (${workloads.map((w) => w.id).join(", ")}); "W3b" includes W3b-64M
   --impl a,b         implementations to run (${impls.map((i) => i.name).join(", ")})
   --json FILE        also write the results as JSON
+  --svg FILE         also write a chart of every ratio to node-raw as SVG (e.g. bench/results/ratios.svg)
   --clock cpu        figures from each pass's CPU time (user + system) instead of wall-clock time:
                      steadier on a machine shared with other work; the default is --clock wall
   --timeout SECONDS  give up on a child process after this long (default 180): it is stuck, not slow`);
@@ -174,6 +178,13 @@ console.log(
   `${quick ? "quick (smoke) run" : "full run"}, median of ${passes} pass${passes === 1 ? "" : "es"}${rounds > 1 ? ` (${rounds} interleaved rounds of ${runs})` : ""}${clock === "cpu" ? ", CPU time" : ""}; ratios are speed relative to that column (> 1 = faster)\n`,
 );
 console.log(formatTable(rows));
+const vsPeers = peerRatios(rows, new Set(impls.filter((impl) => impl.peer === true).map((impl) => impl.name)));
+if (vsPeers.length > 0) {
+  console.log(
+    "\nasyncstreams vs the JavaScript libraries users would pick instead (its speed over theirs, same run)\n",
+  );
+  console.log(formatPeerTable(vsPeers));
+}
 for (const line of linearity(rows)) console.log(line);
 for (const note of notes) console.log(`Note: ${note}`);
 
@@ -190,10 +201,17 @@ if (values.json !== undefined) {
     clock,
     anchor: ANCHOR,
     rows,
+    vsPeers,
     notes,
   };
   writeFileSync(values.json, `${JSON.stringify(report, null, 2)}\n`);
   console.log(`\nWrote ${values.json}`);
+}
+
+if (values.svg !== undefined) {
+  mkdirSync(dirname(values.svg), { recursive: true });
+  writeFileSync(values.svg, ratioChart(rows, { anchor: ANCHOR }));
+  console.log(`\nWrote ${values.svg}`);
 }
 
 const failed = rows.filter((row) => row.error !== undefined);

@@ -34,7 +34,8 @@ export const itByteStream = {
         const head = await bytes.read({ bytes: 4 });
         const length = head.getUint32(0);
         const payload = (await bytes.read({ bytes: length })).subarray();
-        if (length !== FRAME_PAYLOAD || payload.length !== FRAME_PAYLOAD || payload[FRAME_PAYLOAD - 1] !== 0x70) wrong++;
+        const last = payload[FRAME_PAYLOAD - 1];
+        if (length !== FRAME_PAYLOAD || payload.length !== FRAME_PAYLOAD || last !== 0x70) wrong++;
       }
       expectCount("W2 malformed frames", wrong, 0);
       expectCount("W2 bytes left after the last frame", await bytesLeft(bytes), 0);

@@ -12,20 +12,22 @@ import { expectCount, produce } from "../lib/memory-harness.js";
 import { FRAME_PAYLOAD } from "../workloads/w2-frames.js";
 
 /** @import { NodeImpl } from "../lib/types.js" */
-/** @import { Uint8ArrayList } from "uint8arraylist" */
+/** @import { LengthDecoderFunction } from "it-length-prefixed" */
 
 /**
  * W2's prefix: 4 bytes, big-endian. A short buffer throws RangeError, which `decode()` reads as
- * "wait for more bytes".
+ * "wait for more bytes"; `bytes` tells it how many bytes the prefix took.
  *
- * @param {Uint8ArrayList} buffer
- * @returns {number}
+ * @type {LengthDecoderFunction}
  */
-export function uint32BigEndian(buffer) {
-  if (buffer.byteLength < 4) throw new RangeError("Could not decode the length: fewer than 4 bytes buffered");
-  return buffer.getUint32(0);
-}
-uint32BigEndian.bytes = 4;
+export const uint32BigEndian = Object.assign(
+  /** @type {(buffer: Parameters<LengthDecoderFunction>[0]) => number} */
+  (buffer) => {
+    if (buffer.byteLength < 4) throw new RangeError("Could not decode the length: fewer than 4 bytes buffered");
+    return buffer.getUint32(0);
+  },
+  { bytes: 4 },
+);
 
 /** @type {NodeImpl} */
 export const itLengthPrefixed = {

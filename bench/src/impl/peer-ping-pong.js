@@ -69,7 +69,11 @@ export async function peerPingPong(params, peer) {
   expectCount("round trips completed by the clients", pongs, connections * roundTrips);
   expectCount("malformed PING lines", counts.badPings, 0);
   expectCount("malformed PONG lines", badPongs, 0);
-  expectCount("bytes after the last PONG", leftovers.reduce((sum, n) => sum + n, 0), 0);
+  expectCount(
+    "bytes after the last PONG",
+    leftovers.reduce((sum, n) => sum + n, 0),
+    0,
+  );
   await closeRaw(server, sockets);
   return result;
 }

@@ -123,3 +123,52 @@ export function formatTable(rows) {
       .trimEnd();
   return [line(header), widths.map((width) => "-".repeat(width)).join("  "), ...body.map(line)].join("\n");
 }
+
+/**
+ * asyncstreams' speed over each peer library's on the workloads both ran (the round-2 target is
+ * ≥ 1.5 on W1, W2, W5 and W6).
+ *
+ * @typedef {object} PeerRatio
+ * @property {string} workload
+ * @property {string} peer
+ * @property {number} ratio asyncstreams' speed over the peer's (> 1: asyncstreams is faster).
+ */
+
+/**
+ * @param {readonly Row[]} rows
+ * @param {ReadonlySet<string>} peers Names of the peer implementations.
+ * @param {string} [subject] The implementation compared with them.
+ * @returns {PeerRatio[]}
+ */
+export function peerRatios(rows, peers, subject = "asyncstreams") {
+  /** @type {PeerRatio[]} */
+  const ratios = [];
+  for (const row of rows) {
+    if (!peers.has(row.impl)) continue;
+    const ours = rows.find((candidate) => candidate.workload === row.workload && candidate.impl === subject);
+    const ratio = ours === undefined ? null : speedRatio(ours, row);
+    if (ratio !== null) ratios.push({ workload: row.workload, peer: row.impl, ratio });
+  }
+  return ratios;
+}
+
+/**
+ * Renders {@link peerRatios} as an aligned plain-text table (empty when there are none).
+ *
+ * @param {readonly PeerRatio[]} ratios
+ * @param {string} [subject]
+ * @returns {string}
+ */
+export function formatPeerTable(ratios, subject = "asyncstreams") {
+  if (ratios.length === 0) return "";
+  const header = ["workload", "peer", `${subject} ×`];
+  const body = ratios.map((entry) => [entry.workload, entry.peer, formatRatio(entry.ratio)]);
+  const widths = header.map((_, column) => Math.max(...[header, ...body].map((cells) => (cells[column] ?? "").length)));
+  /** @param {string[]} cells */
+  const line = (cells) =>
+    cells
+      .map((cell, column) => (column === 2 ? cell.padStart(widths[column] ?? 0) : cell.padEnd(widths[column] ?? 0)))
+      .join("  ")
+      .trimEnd();
+  return [line(header), widths.map((width) => "-".repeat(width)).join("  "), ...body.map(line)].join("\n");
+}
