@@ -178,7 +178,11 @@ console.log(
   `${quick ? "quick (smoke) run" : "full run"}, median of ${passes} pass${passes === 1 ? "" : "es"}${rounds > 1 ? ` (${rounds} interleaved rounds of ${runs})` : ""}${clock === "cpu" ? ", CPU time" : ""}; ratios are speed relative to that column (> 1 = faster)\n`,
 );
 console.log(formatTable(rows));
-const vsPeers = peerRatios(rows, new Set(impls.filter((impl) => impl.peer === true).map((impl) => impl.name)));
+const vsPeers = peerRatios(
+  rows,
+  new Set(impls.filter((impl) => impl.peer === true).map((impl) => impl.name)),
+  new Map(selectedWorkloads.flatMap((w) => (w.compareWith === undefined ? [] : [[w.id, w.compareWith]]))),
+);
 if (vsPeers.length > 0) {
   console.log(
     "\nasyncstreams vs the JavaScript libraries users would pick instead (its speed over theirs, same run)\n",

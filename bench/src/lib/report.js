@@ -137,17 +137,25 @@ export function formatTable(rows) {
 /**
  * @param {readonly Row[]} rows
  * @param {ReadonlySet<string>} peers Names of the peer implementations.
+ * @param {ReadonlyMap<string, string>} [variants] Rows of an API only the subject has, by the
+ *   workload whose peers they are compared with ("W1-batch" → "W1"): they get a line per peer too.
  * @param {string} [subject] The implementation compared with them.
  * @returns {PeerRatio[]}
  */
-export function peerRatios(rows, peers, subject = "asyncstreams") {
+export function peerRatios(rows, peers, variants = new Map(), subject = "asyncstreams") {
   /** @type {PeerRatio[]} */
   const ratios = [];
   for (const row of rows) {
     if (!peers.has(row.impl)) continue;
-    const ours = rows.find((candidate) => candidate.workload === row.workload && candidate.impl === subject);
-    const ratio = ours === undefined ? null : speedRatio(ours, row);
-    if (ratio !== null) ratios.push({ workload: row.workload, peer: row.impl, ratio });
+    const ours = rows.filter(
+      (candidate) =>
+        candidate.impl === subject &&
+        (candidate.workload === row.workload || variants.get(candidate.workload) === row.workload),
+    );
+    for (const subjectRow of ours) {
+      const ratio = speedRatio(subjectRow, row);
+      if (ratio !== null) ratios.push({ workload: subjectRow.workload, peer: row.impl, ratio });
+    }
   }
   return ratios;
 }
