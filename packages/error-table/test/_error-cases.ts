@@ -55,6 +55,9 @@ export interface ErrorCase {
 
 const partial = new Uint8Array([1, 2, 3]);
 const undecodable = new Uint8Array([0xff, 0x0a]);
+/** What net adds to a verification failure's message. */
+const passTheCa =
+  "pass the CA that signed the peer's certificate as tls.ca (rejectUnauthorized: false turns checking off: tests only)";
 
 export const cases: ErrorCase[] = [
   {
@@ -319,6 +322,29 @@ export const cases: ErrorCase[] = [
       new c.net.TlsError("CERT_HAS_EXPIRED", "Cannot start TLS: certificate has expired", { cause }),
     code: "ERR_ASYNCSTREAMS_TLS_HANDSHAKE_TIMEOUT",
     message: "Cannot start TLS: the handshake timed out",
+    ancestors: ["HandshakeError"],
+  },
+  {
+    name: "TlsError",
+    variant: "from tls, a certificate that does not verify",
+    of: (c) => c.tls.TlsError,
+    make: (c) =>
+      new c.tls.TlsError("DEPTH_ZERO_SELF_SIGNED_CERT", `Cannot start TLS: self-signed certificate; ${passTheCa}`),
+    code: "DEPTH_ZERO_SELF_SIGNED_CERT",
+    message: `Cannot start TLS: self-signed certificate; ${passTheCa}`,
+    ancestors: ["HandshakeError"],
+  },
+  {
+    name: "TlsError",
+    variant: "from tls, close_notify unanswered",
+    of: (c) => c.tls.TlsError,
+    make: (c) =>
+      new c.tls.TlsError(
+        "ERR_ASYNCSTREAMS_TLS_SHUTDOWN_TIMEOUT",
+        "Cannot close TLS: SSL shutdown timed out after 0.1 seconds",
+      ),
+    code: "ERR_ASYNCSTREAMS_TLS_SHUTDOWN_TIMEOUT",
+    message: "Cannot close TLS: SSL shutdown timed out after 0.1 seconds",
     ancestors: ["HandshakeError"],
   },
   {
