@@ -2,6 +2,7 @@ import { StreamError } from "@asyncstreams/buffer";
 import { ConnectionResetError, createStreams } from "@asyncstreams/protocol";
 import type { Streams, WriteBufferLimits } from "@asyncstreams/protocol";
 import { StreamReader } from "@asyncstreams/reader";
+import { toApplicationCode } from "./_application-code.js";
 import { checkOptions } from "./_check-options.js";
 import { guardPair } from "./_guarded-pair.js";
 import type { GuardedPair } from "./_guarded-pair.js";
@@ -450,13 +451,7 @@ export class QuicConnection implements AsyncDisposable {
    */
   close(options: { code?: number | bigint | undefined; reason?: string | undefined } = {}): void {
     checkOptions("Cannot close the QUIC connection", options, CLOSE_OPTIONS);
-    const raw = options.code ?? 0n;
-    const code = typeof raw === "number" && Number.isSafeInteger(raw) ? BigInt(raw) : raw;
-    if (typeof code !== "bigint" || code < 0n || code >= 1n << 62n) {
-      throw new RangeError(
-        `Cannot close the QUIC connection: code must be an integer from 0 to 2^62 - 1, not ${String(raw)}`,
-      );
-    }
+    const code = toApplicationCode(options.code ?? 0n, "Cannot close the QUIC connection");
     const reason = options.reason ?? "";
     if (typeof reason !== "string") throw new TypeError("Cannot close the QUIC connection: reason must be a string");
     if (this.#ended !== undefined) return;

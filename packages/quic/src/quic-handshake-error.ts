@@ -20,7 +20,11 @@ import type { StreamErrorOptions } from "@asyncstreams/buffer";
  * ```
  */
 export class QuicHandshakeError extends HandshakeError {
-  override readonly code: "ERR_ASYNCSTREAMS_QUIC_HANDSHAKE_FAILED" | "ERR_ASYNCSTREAMS_QUIC_HANDSHAKE_TIMEOUT";
+  static {
+    this.brand("QuicHandshakeError");
+  }
+
+  declare readonly code: "ERR_ASYNCSTREAMS_QUIC_HANDSHAKE_FAILED" | "ERR_ASYNCSTREAMS_QUIC_HANDSHAKE_TIMEOUT";
 
   /**
    * @param code Which failure.
@@ -33,6 +37,5 @@ export class QuicHandshakeError extends HandshakeError {
     options?: StreamErrorOptions,
   ) {
     super(code, message, options);
-    this.code = code;
   }
 }

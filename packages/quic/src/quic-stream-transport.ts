@@ -1,5 +1,6 @@
 import { WebStreamTransport } from "@asyncstreams/protocol";
 import type { WebStreamPair, WriteBufferLimits } from "@asyncstreams/protocol";
+import { toApplicationCode } from "./_application-code.js";
 
 /**
  * One QUIC stream as the stack gives it: its readable (absent on a unidirectional stream this side
@@ -238,13 +239,7 @@ export class QuicStreamTransport extends WebStreamTransport {
    * ```
    */
   override abort(code: bigint | number = 0n): void {
-    const value = typeof code === "number" && Number.isSafeInteger(code) ? BigInt(code) : code;
-    if (typeof value !== "bigint" || value < 0n || value >= 1n << 62n) {
-      throw new RangeError(
-        `Cannot reset the QUIC stream: code must be an integer from 0 to 2^62 - 1, not ${String(code)}`,
-      );
-    }
-    this.#reset(value);
+    this.#reset(toApplicationCode(code, "Cannot reset the QUIC stream"));
     super.abort();
   }
 

@@ -450,7 +450,7 @@ describe("StreamReader results and bufferedBytes()", () => {
   });
 });
 
-// Where each reader error is thrown (the classes themselves: packages/net/test/errors.test.ts).
+// Where each reader error is thrown (the classes themselves: packages/error-table/test/errors.test.ts).
 describe("StreamReader errors", () => {
   it("feedData() after feedEof() throws InvalidStateError, even for an empty chunk, and nothing is buffered", () => {
     const reader = new StreamReader();

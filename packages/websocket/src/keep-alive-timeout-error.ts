@@ -14,6 +14,10 @@ import { StreamError } from "@asyncstreams/buffer";
  * ```
  */
 export class KeepAliveTimeoutError extends StreamError {
+  static {
+    this.brand("KeepAliveTimeoutError");
+  }
+
   declare readonly code: "ERR_WEBSOCKET_KEEPALIVE_TIMEOUT";
   /** How long the transport waited for the pong, in milliseconds. */
   readonly timeout: number;

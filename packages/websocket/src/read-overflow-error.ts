@@ -16,6 +16,10 @@ import { StreamError } from "@asyncstreams/buffer";
  * ```
  */
 export class ReadOverflowError extends StreamError {
+  static {
+    this.brand("ReadOverflowError");
+  }
+
   declare readonly code: "ERR_WEBSOCKET_READ_OVERFLOW";
   /** The cap that was passed, in bytes. */
   readonly maxReadBuffer: number;

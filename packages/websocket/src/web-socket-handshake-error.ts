@@ -22,6 +22,10 @@ export type WebSocketHandshakeErrorCode = "ERR_WEBSOCKET_HANDSHAKE" | "ERR_WEBSO
  * ```
  */
 export class WebSocketHandshakeError extends HandshakeError {
+  static {
+    this.brand("WebSocketHandshakeError");
+  }
+
   declare readonly code: WebSocketHandshakeErrorCode;
   /** The URL that was being opened; empty for an accepted socket whose URL is unknown. */
   readonly url: string;

@@ -1,35 +1,60 @@
-// Every error class of the project in one table: name, code, default message, fields, cause, the
+// Every error class of every package in one table: name, code, message, fields, cause, the
 // `instanceof` chain and the brand that makes `instanceof` hold across two copies of a package.
-// This file is the one exception to one-test-file-per-source-file (CONTRIBUTING.md, "Tests"): the
-// classes are alike, so one table checks them all the same way and a new class is one more row.
-// It lives in net because net depends on every layer that defines an error class.
-import { readFileSync } from "node:fs";
+// This file is the one exception to one-test-file-per-source-file (README.md, "Tests"): the classes
+// are alike, so one table checks them all the same way and a new class is one more row in
+// _error-cases.ts. It lives in this private package because only a package of its own may depend on
+// every published package; a new error class or entry point without a row fails the first tests.
+import { readdirSync, readFileSync } from "node:fs";
 import { describe, expect, it, vi } from "vitest";
 import * as buffer from "@asyncstreams/buffer";
 import * as net from "@asyncstreams/net";
 import * as protocol from "@asyncstreams/protocol";
+import * as protocolTesting from "@asyncstreams/protocol/testing";
+import * as quic from "@asyncstreams/quic";
 import * as reader from "@asyncstreams/reader";
+import * as tls from "@asyncstreams/tls";
+import * as websocket from "@asyncstreams/websocket";
+import * as websocketServer from "@asyncstreams/websocket/server";
 import * as writer from "@asyncstreams/writer";
-import { toSocketError } from "../src/_socket-error-from.js";
-import { toTlsError } from "../src/_upgrade-to-tls.js";
-import { cases, partial } from "./_error-cases.js";
+import { cases } from "./_error-cases.js";
 import type { Copy, ErrorCase, ErrorClass } from "./_error-cases.js";
 
-/** Every class in the table once, by name. */
-const classNames = [...new Set(cases.map((row) => row.name))];
-const title = (row: ErrorCase): string => (row.variant === undefined ? row.name : `${row.name} (${row.variant})`);
-
-const copyA: Copy = { buffer, reader, writer, protocol, net };
+const copyA: Copy = { buffer, reader, writer, protocol, protocolTesting, net, tls, websocket, websocketServer, quic };
 // A second evaluation of every package's code, with classes of their own: what a second installed
-// copy gives (test/two-copies.test.ts installs real ones from packed tarballs).
+// copy gives (packages/net/test/two-copies.test.ts installs real ones from packed tarballs).
 vi.resetModules();
 const copyB: Copy = {
   buffer: await import("@asyncstreams/buffer"),
   reader: await import("@asyncstreams/reader"),
   writer: await import("@asyncstreams/writer"),
   protocol: await import("@asyncstreams/protocol"),
+  protocolTesting: await import("@asyncstreams/protocol/testing"),
   net: await import("@asyncstreams/net"),
+  tls: await import("@asyncstreams/tls"),
+  websocket: await import("@asyncstreams/websocket"),
+  websocketServer: await import("@asyncstreams/websocket/server"),
+  quic: await import("@asyncstreams/quic"),
 };
+
+/** The import specifier of each entry point in a {@linkcode Copy}. */
+const specifiers: Record<keyof Copy, string> = {
+  buffer: "@asyncstreams/buffer",
+  reader: "@asyncstreams/reader",
+  writer: "@asyncstreams/writer",
+  protocol: "@asyncstreams/protocol",
+  protocolTesting: "@asyncstreams/protocol/testing",
+  net: "@asyncstreams/net",
+  tls: "@asyncstreams/tls",
+  websocket: "@asyncstreams/websocket",
+  websocketServer: "@asyncstreams/websocket/server",
+  quic: "@asyncstreams/quic",
+};
+
+const root = new URL("../../../", import.meta.url);
+
+/** Every class in the table once, by name. */
+const classNames = [...new Set(cases.map((row) => row.name))];
+const title = (row: ErrorCase): string => (row.variant === undefined ? row.name : `${row.name} (${row.variant})`);
 
 /** The class called `name` in `copy`. */
 function classOf(copy: Copy, name: string): ErrorClass {
@@ -43,18 +68,43 @@ function chainOf(row: ErrorCase): string[] {
   return [...new Set([row.name, ...row.ancestors, "StreamError"])];
 }
 
+const docs = readFileSync(new URL("docs/errors.md", root), "utf8");
+/** The cells of docs/errors.md's table of codes, without its header and separator rows. */
+const docsRows = docs
+  .split("\n")
+  .filter((line) => line.startsWith("| `"))
+  .map((line) => line.split(" | "));
+
 describe("error classes", () => {
-  it("the table has a row for every error class the packages export", () => {
-    const exported = Object.values(copyA).flatMap((module: object) =>
-      Object.entries(module)
-        .filter(
-          ([, value]) =>
-            typeof value === "function" &&
-            (value === buffer.StreamError || (value as { prototype: unknown }).prototype instanceof buffer.StreamError),
-        )
-        .map(([name]) => name),
-    );
-    expect([...new Set(exported)].sort()).toEqual([...classNames].sort());
+  it("the copies hold every entry point of every published package", () => {
+    const entryPoints = readdirSync(new URL("packages/", root)).flatMap((folder) => {
+      const manifest = JSON.parse(readFileSync(new URL(`packages/${folder}/package.json`, root), "utf8")) as {
+        name: string;
+        private?: boolean;
+        exports: Record<string, unknown>;
+      };
+      if (manifest.private === true) return [];
+      return Object.keys(manifest.exports).map((subpath) => `${manifest.name}${subpath.slice(1)}`);
+    });
+    expect(Object.values(specifiers).sort()).toEqual(entryPoints.sort());
+    expect(Object.keys(copyA).sort()).toEqual(Object.keys(specifiers).sort());
+  });
+
+  it("the table has a row for every error class the packages export, and a re-export is the same class", () => {
+    const exported = new Map<string, unknown>();
+    for (const [entry, module] of Object.entries(copyA) as [keyof Copy, object][]) {
+      for (const [name, value] of Object.entries(module)) {
+        if (typeof value !== "function") continue;
+        const prototype = (value as { prototype: unknown }).prototype;
+        if (!name.endsWith("Error") && value !== buffer.StreamError && !(prototype instanceof buffer.StreamError)) {
+          continue;
+        }
+        if (exported.has(name)) expect(value, `${name} from ${specifiers[entry]}`).toBe(exported.get(name));
+        exported.set(name, value);
+      }
+    }
+    expect([...exported.keys()].sort()).toEqual([...classNames].sort());
+    for (const name of classNames) expect(classOf(copyA, name), name).toBe(exported.get(name));
   });
 
   it("the second copy has classes of its own, so the cross-copy checks below mean something", () => {
@@ -127,7 +177,7 @@ describe("error classes", () => {
     },
   );
 
-  it.each(classNames.map((name) => [name] as const))(
+  it.each(classNames.map((name) => [name, name] as const))(
     '%s is branded with Symbol.for("asyncstreams.error.%s"), a published contract like its code',
     (name) => {
       const row = cases.find((candidate) => candidate.name === name)!;
@@ -161,19 +211,20 @@ describe("error classes", () => {
   });
 
   it("every code in the table is listed in docs/errors.md, with its class", () => {
-    const docs = readFileSync(new URL("../../../docs/errors.md", import.meta.url), "utf8");
-    for (const row of cases.filter(
-      (candidate) => candidate.name !== "StreamError" && candidate.name !== "HandshakeError",
-    )) {
+    for (const row of cases.filter((candidate) => candidate.base !== true)) {
       // A row whose first cell names the code and whose second names the class.
-      const line = docs.split("\n").find((candidate) => {
-        const cells = candidate.split(" | ");
-        return (
-          candidate.startsWith("| ") && (cells[0] ?? "").includes(`\`${row.code}\``) && cells[1] === `\`${row.name}\``
-        );
-      });
+      const line = docsRows.find(
+        (cells) => (cells[0] ?? "").includes(`\`${row.code}\``) && cells[1] === `\`${row.name}\``,
+      );
       expect(line, `a row for ${row.code} (${row.name}) in docs/errors.md`).toBeDefined();
     }
+  });
+
+  it("docs/errors.md's table lists exactly the table's classes, and its prose the bases", () => {
+    const documented = new Set(docsRows.map((cells) => cells[1]));
+    const withCodes = new Set(cases.filter((row) => row.base !== true).map((row) => `\`${row.name}\``));
+    expect([...documented].sort()).toEqual([...withCodes].sort());
+    for (const name of classNames) expect(docs, name).toContain(`\`${name}\``);
   });
 });
 
@@ -257,20 +308,8 @@ describe("StreamError subclasses outside the project", () => {
   });
 });
 
+// net's own checks across copies are in packages/net/test/socket-error-from.test.ts.
 describe("the project's own checks across copies", () => {
-  it("net passes a StreamError from another copy through unchanged instead of wrapping it in a SocketError", () => {
-    const error = new copyB.reader.IncompleteReadError(partial, 10);
-    expect(toSocketError(error, "Connection lost")).toBe(error);
-    expect(
-      toSocketError(Object.assign(new Error("read ETIMEDOUT"), { code: "ETIMEDOUT" }), "Connection lost"),
-    ).toBeInstanceOf(copyB.net.SocketError);
-  });
-
-  it("net passes a TlsError from another copy through unchanged instead of wrapping it again", () => {
-    const error = new copyB.net.TlsError("CERT_HAS_EXPIRED", "Cannot start TLS: certificate has expired");
-    expect(toTlsError(error)).toBe(error);
-  });
-
   it("a reader whose transport throws another copy's NotImplementedError from pauseReading() buffers instead of failing", async () => {
     const reader = new copyA.reader.StreamReader({ limit: 4 });
     let attempts = 0;
