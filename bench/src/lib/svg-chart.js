@@ -22,9 +22,13 @@ const BAR_WIDTH = 22;
 const BAR_GAP = 3;
 const GROUP_GAP = 24;
 const PLOT_HEIGHT = 240;
-const MARGIN = { top: 64, right: 96, bottom: 40, left: 48 };
+const MARGIN = { top: 64, right: 112, bottom: 40, left: 48 };
 const LEGEND_ROW = 18;
 const LEGEND_ITEM_WIDTH = 150;
+/** About the width of one character of a 12 px sans-serif label, plus its share of a margin. */
+const LABEL_CHAR_WIDTH = 7.5;
+/** The same for the 14 px bold title. */
+const TITLE_CHAR_WIDTH = 8.5;
 
 /**
  * @typedef {object} ChartOptions
@@ -105,13 +109,18 @@ export function ratioChart(rows, options = {}) {
   const legendPerRow = Math.max(1, Math.floor(640 / LEGEND_ITEM_WIDTH));
   const legendRows = Math.ceil(impls.length / legendPerRow);
   const plotTop = MARGIN.top + legendRows * LEGEND_ROW;
-  const groupWidths = workloads.map(
+  const barsWidths = workloads.map(
     (workload) => bars.filter((bar) => bar.workload === workload).length * (BAR_WIDTH + BAR_GAP) - BAR_GAP,
+  );
+  // A group is at least as wide as its label, so that one-bar groups' labels do not overlap.
+  const groupWidths = workloads.map((workload, index) =>
+    Math.max(barsWidths[index] ?? 0, workload.length * LABEL_CHAR_WIDTH),
   );
   const plotWidth = Math.max(
     320,
     groupWidths.reduce((sum, width) => sum + width + GROUP_GAP, GROUP_GAP),
     Math.min(impls.length, legendPerRow) * LEGEND_ITEM_WIDTH,
+    title.length * TITLE_CHAR_WIDTH - MARGIN.right,
   );
   const width = MARGIN.left + plotWidth + MARGIN.right;
   const height = plotTop + PLOT_HEIGHT + MARGIN.bottom;
@@ -149,8 +158,10 @@ export function ratioChart(rows, options = {}) {
       ),
     );
   }
-  let x = MARGIN.left + GROUP_GAP;
+  let groupStart = MARGIN.left + GROUP_GAP;
   workloads.forEach((workload, index) => {
+    const groupWidth = groupWidths[index] ?? 0;
+    let x = groupStart + (groupWidth - (barsWidths[index] ?? 0)) / 2;
     /** @type {string[]} */
     const group = [];
     for (const bar of bars.filter((candidate) => candidate.workload === workload)) {
@@ -176,13 +187,12 @@ export function ratioChart(rows, options = {}) {
       );
       x += BAR_WIDTH + BAR_GAP;
     }
-    x -= BAR_GAP;
-    const centre = x - (groupWidths[index] ?? 0) / 2;
+    const centre = groupStart + groupWidth / 2;
     group.push(
       element("text", { class: "label", x: centre, y: bottom + 18, "text-anchor": "middle" }, escapeXml(workload)),
     );
     out.push(`<g class="group" data-workload="${escapeXml(workload)}">`, ...group, "</g>");
-    x += GROUP_GAP;
+    groupStart += groupWidth + GROUP_GAP;
   });
   const oneY = y(1);
   out.push(
