@@ -16,7 +16,7 @@ const version = g.Deno?.version.deno ?? g.Bun?.version ?? process.versions.node;
 const gc =
   g.Bun !== undefined
     ? () => g.Bun?.gc(true)
-    : (/** @type {{ gc?: () => void }} */ (globalThis).gc ?? (() => undefined));
+    : /** @type {{ gc?: () => void }} */ ((globalThis).gc ?? (() => undefined));
 
 /** @param {string} name */
 function option(name) {

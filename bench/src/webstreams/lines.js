@@ -4,7 +4,8 @@
 // its own ArrayBuffer) comes out of a `ReadableStream<Uint8Array>` that is half of a Web Streams
 // pair, and is read (a) with `@asyncstreams/protocol`'s `createWebStreams()` and `readLine()` per
 // line, (b) the same with `readLines()` (one await per batch), (c) by hand: `getReader()`, a
-// `read()` loop, an `indexOf` newline split, one copy only when a line spans chunks.
+// `read()` loop, an `indexOf` newline split, one copy only when a line spans chunks, and (d) by
+// hand with the API of (a): an awaitable `readLine()` over the same `read()` calls.
 import { createWebStreams } from "@asyncstreams/protocol";
 import { CHUNK_SIZE, bytes, cutPeriodic } from "../lib/chunks.js";
 
@@ -20,9 +21,17 @@ export const SOURCES = /** @type {const} */ (["pull", "bytes", "transform"]);
 /** @typedef {(typeof SOURCES)[number]} Source */
 
 /** The consumers, the anchor last. */
-export const IMPLS = /** @type {const} */ (["asyncstreams", "asyncstreams-batch", "hand-written"]);
+export const IMPLS = /** @type {const} */ ([
+  "asyncstreams",
+  "asyncstreams-batch",
+  "hand-written-await",
+  "hand-written",
+]);
 /** @typedef {(typeof IMPLS)[number]} Impl */
+/** The target's anchor: a `read()` loop splitting every line of a chunk with no await per line. */
 export const ANCHOR = "hand-written";
+/** The like-for-like anchor of `readLine()`: a hand-written reader with one await per line. */
+export const AWAIT_ANCHOR = "hand-written-await";
 
 /**
  * A macrotask turn: W1's producer yields to the event loop after each chunk, as a socket delivers
@@ -50,8 +59,7 @@ export function lineChunks(lines, chunkSize = CHUNK_SIZE) {
     at += chunk.length;
   }
   const chunks = [];
-  for (let start = 0; start < joined.length; start += chunkSize)
-    chunks.push(joined.slice(start, start + chunkSize));
+  for (let start = 0; start < joined.length; start += chunkSize) chunks.push(joined.slice(start, start + chunkSize));
   return chunks;
 }
 
@@ -211,9 +219,91 @@ export async function readByHand(pair, check) {
   reader.releaseLock();
 }
 
+/**
+ * A hand-written awaitable `readLine()` over the pair's `read()`, the Web Streams twin of
+ * node-raw's `RawReader` (W1's anchor) with portable calls: a line in the current chunk is a
+ * `subarray` in one resolved promise, no async frame; otherwise an async slow path gathers the
+ * parts, reads on, and joins them with one copy. At the end, the unterminated rest, then empty.
+ */
+export class HandLineReader {
+  /** @type {ReadableStreamDefaultReader<Uint8Array>} */
+  #reader;
+  #chunk = new Uint8Array(0);
+  #offset = 0;
+
+  /** @param {ReadableStream<Uint8Array>} readable */
+  constructor(readable) {
+    this.#reader = readable.getReader();
+  }
+
+  /** @returns {Promise<Uint8Array>} */
+  readLine() {
+    const chunk = this.#chunk;
+    const offset = this.#offset;
+    const end = chunk.indexOf(NEWLINE, offset);
+    if (end !== -1 && end - offset < LIMIT) {
+      this.#offset = end + 1;
+      return Promise.resolve(chunk.subarray(offset, end + 1));
+    }
+    return this.#readLineSlow();
+  }
+
+  async #readLineSlow() {
+    /** @type {Uint8Array[]} */
+    const parts = [];
+    let pending = 0;
+    let chunk = this.#chunk;
+    let start = this.#offset;
+    for (;;) {
+      const end = chunk.indexOf(NEWLINE, start);
+      const stop = end === -1 ? chunk.length : end + 1;
+      if (stop > start) parts.push(chunk.subarray(start, stop));
+      pending += stop - start;
+      if (pending > LIMIT) throw new RangeError(`Line longer than the limit (${LIMIT})`);
+      if (end !== -1) {
+        this.#chunk = chunk;
+        this.#offset = stop;
+        break;
+      }
+      const { done, value } = await this.#reader.read();
+      if (done) {
+        this.#chunk = new Uint8Array(0);
+        this.#offset = 0;
+        break;
+      }
+      chunk = value;
+      start = 0;
+    }
+    if (parts.length === 1) return /** @type {Uint8Array} */ (parts[0]);
+    const line = new Uint8Array(pending);
+    let at = 0;
+    for (const part of parts) {
+      line.set(part, at);
+      at += part.length;
+    }
+    return line;
+  }
+}
+
+/**
+ * By hand with one await per line: {@link HandLineReader}'s `readLine()` until it returns empty.
+ *
+ * @param {{ readable: ReadableStream<Uint8Array>, writable: WritableStream<Uint8Array> }} pair
+ * @param {LineCheck} check
+ */
+export async function readByHandAwait(pair, check) {
+  const reader = new HandLineReader(pair.readable);
+  for (;;) {
+    const line = await reader.readLine();
+    if (line.length === 0) break;
+    check.add(line);
+  }
+}
+
 /** @type {Record<Impl, (pair: ReturnType<typeof streamPair>, check: LineCheck) => Promise<void>>} */
 export const consumers = {
   asyncstreams: readAsyncstreams,
   "asyncstreams-batch": readAsyncstreamsBatch,
+  "hand-written-await": readByHandAwait,
   "hand-written": readByHand,
 };

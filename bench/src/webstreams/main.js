@@ -11,7 +11,7 @@ import { writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { ANCHOR, IMPLS, SOURCES } from "./lines.js";
+import { ANCHOR, AWAIT_ANCHOR, IMPLS, SOURCES } from "./lines.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const child = join(here, "child.js");
@@ -34,7 +34,8 @@ const sources = option("--source", "pull").split(",");
 const runtimeIds = option("--runtimes", "node,bun,deno").split(",");
 const impls = option("--impl", IMPLS.join(",")).split(",");
 const jsonFile = option("--json", "");
-for (const source of sources) if (!SOURCES.includes(/** @type {never} */ (source))) throw new RangeError(`--source ${source}`);
+for (const source of sources)
+  if (!SOURCES.includes(/** @type {never} */ (source))) throw new RangeError(`--source ${source}`);
 for (const impl of impls) if (!IMPLS.includes(/** @type {never} */ (impl))) throw new RangeError(`--impl ${impl}`);
 if (!impls.includes(ANCHOR)) impls.push(ANCHOR); // every ratio is to it
 
@@ -96,14 +97,19 @@ for (let round = 0; round < rounds; round++) {
 const median = (values) => {
   const sorted = [...values].sort((a, b) => a - b);
   const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? (sorted[middle] ?? NaN) : ((sorted[middle - 1] ?? NaN) + (sorted[middle] ?? NaN)) / 2;
+  return sorted.length % 2 === 1
+    ? (sorted[middle] ?? NaN)
+    : ((sorted[middle - 1] ?? NaN) + (sorted[middle] ?? NaN)) / 2;
 };
 /** @param {number[]} values spread as ± half the range over the median, in % */
 const spread = (values) => ((Math.max(...values) - Math.min(...values)) / 2 / median(values)) * 100;
 
 console.log(
   `\nLines over a Web Streams pair: ${lines.toLocaleString("en-US")} lines of 64 bytes in 64 KiB chunks; ` +
-    `median of ${rounds} round(s) × ${runs} pass(es); ratio = hand-written time / this row's time`,
+    `median of ${rounds} round(s) × ${runs} pass(es)`,
+);
+console.log(
+  "ratio: hand-written's median time / this row's (wall, then CPU); vs await: the same to hand-written-await",
 );
 const header = [
   "runtime".padEnd(14),
@@ -112,6 +118,7 @@ const header = [
   "Mlines/s".padStart(8),
   "spread".padStart(7),
   "ratio".padStart(6),
+  "vs await".padStart(8),
   "cpu Ml/s".padStart(8),
   "ratio".padStart(6),
   "  ratio per round (wall)",
@@ -123,6 +130,7 @@ for (const runtime of runtimes)
   for (const source of sources) {
     const own = passes.filter((p) => p.runtime === runtime.id && p.source === source);
     const anchor = own.filter((p) => p.impl === ANCHOR);
+    const awaitAnchor = own.filter((p) => p.impl === AWAIT_ANCHOR);
     if (anchor.length === 0) continue;
     for (const impl of impls) {
       const mine = own.filter((p) => p.impl === impl);
@@ -131,6 +139,7 @@ for (const runtime of runtimes)
       const cpu = median(mine.map((p) => p.cpu));
       const ratio = median(anchor.map((p) => p.wall)) / wall;
       const cpuRatio = median(anchor.map((p) => p.cpu)) / cpu;
+      const awaitRatio = awaitAnchor.length === 0 ? NaN : median(awaitAnchor.map((p) => p.wall)) / wall;
       const perRound = [];
       for (let round = 0; round < rounds; round++) {
         const a = anchor.filter((p) => p.round === round).map((p) => p.wall);
@@ -138,7 +147,18 @@ for (const runtime of runtimes)
         if (a.length > 0 && m.length > 0) perRound.push(median(a) / median(m));
       }
       const label = `${runtime.id} ${mine[0]?.version ?? ""}`;
-      rows.push({ runtime: runtime.id, version: mine[0]?.version, source, impl, wall, cpu, ratio, cpuRatio, perRound });
+      rows.push({
+        runtime: runtime.id,
+        version: mine[0]?.version,
+        source,
+        impl,
+        wall,
+        cpu,
+        ratio,
+        awaitRatio,
+        cpuRatio,
+        perRound,
+      });
       console.log(
         [
           label.padEnd(14),
@@ -147,6 +167,7 @@ for (const runtime of runtimes)
           (lines / wall / 1e6).toFixed(2).padStart(8),
           `±${spread(mine.map((p) => p.wall)).toFixed(0)}%`.padStart(7),
           ratio.toFixed(2).padStart(6),
+          (Number.isNaN(awaitRatio) ? "-" : awaitRatio.toFixed(2)).padStart(8),
           (lines / cpu / 1e6).toFixed(2).padStart(8),
           cpuRatio.toFixed(2).padStart(6),
           `  ${perRound.map((r) => r.toFixed(2)).join(" ")}`,
@@ -154,7 +175,9 @@ for (const runtime of runtimes)
       );
     }
   }
-console.log(`(${((performance.now() - started) / 1000).toFixed(1)} s in all; wall and CPU time per pass are in --json)`);
+console.log(
+  `(${((performance.now() - started) / 1000).toFixed(1)} s in all; wall and CPU time per pass are in --json)`,
+);
 if (jsonFile !== "") writeFileSync(jsonFile, `${JSON.stringify({ lines, runs, rounds, rows, passes }, null, 2)}\n`);
 if (passes.length === 0) failed = true;
 process.exit(failed ? 1 : 0);
