@@ -13,10 +13,8 @@ const g = /** @type {never} */ (globalThis);
 const runtime = g.Deno !== undefined ? "deno" : g.Bun !== undefined ? "bun" : "node";
 const version = g.Deno?.version.deno ?? g.Bun?.version ?? process.versions.node;
 /** Node `--expose-gc`, Deno `--v8-flags=--expose-gc`, Bun's own: every pass starts collected. */
-const gc =
-  g.Bun !== undefined
-    ? () => g.Bun?.gc(true)
-    : /** @type {{ gc?: () => void }} */ ((globalThis).gc ?? (() => undefined));
+const v8 = /** @type {{ gc?: () => void }} */ (globalThis);
+const gc = g.Bun !== undefined ? () => g.Bun?.gc(true) : (v8.gc ?? (() => undefined));
 
 /** @param {string} name */
 function option(name) {

@@ -228,6 +228,7 @@ export async function readByHand(pair, check) {
 export class HandLineReader {
   /** @type {ReadableStreamDefaultReader<Uint8Array>} */
   #reader;
+  /** @type {Uint8Array} */
   #chunk = new Uint8Array(0);
   #offset = 0;
 

@@ -68,7 +68,10 @@ for (const id of runtimeIds) {
   }
 }
 
-/** @typedef {{ runtime: string, version: string, impl: string, source: string, lines: number, bytes: number, wall: number, cpu: number, round: number }} Pass */
+/**
+ * @typedef {{ runtime: string, version: string, impl: string, source: string, lines: number, bytes: number,
+ *   wall: number, cpu: number, round: number }} Pass
+ */
 /** @type {Pass[]} */
 const passes = [];
 let failed = false;
