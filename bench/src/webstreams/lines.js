@@ -173,6 +173,23 @@ export async function readAsyncstreamsBatch(pair, check) {
 }
 
 /**
+ * The one copy of a line that spans chunks: its parts joined.
+ *
+ * @param {readonly Uint8Array[]} parts
+ * @param {number} size their total length
+ * @returns {Uint8Array}
+ */
+function join(parts, size) {
+  const joined = new Uint8Array(size);
+  let at = 0;
+  for (const part of parts) {
+    joined.set(part, at);
+    at += part.length;
+  }
+  return joined;
+}
+
+/**
  * The anchor: what a developer writes by hand over the same pair with no library (the style of
  * node-raw's `LineSplitter`, with the portable `Uint8Array.prototype.indexOf`, since Bun and Deno
  * users have no `Buffer` to reach for): a `read()` loop, every complete line of a chunk split out
@@ -194,14 +211,8 @@ export async function readByHand(pair, check) {
     for (let end = chunk.indexOf(NEWLINE); end !== -1; end = chunk.indexOf(NEWLINE, start)) {
       let line = chunk.subarray(start, end + 1);
       if (pending > 0) {
-        const joined = new Uint8Array(pending + line.length);
-        let at = 0;
-        for (const part of parts) {
-          joined.set(part, at);
-          at += part.length;
-        }
-        joined.set(line, at);
-        line = joined;
+        parts.push(line);
+        line = join(parts, pending + line.length);
         parts = [];
         pending = 0;
       }
@@ -275,14 +286,7 @@ export class HandLineReader {
       chunk = value;
       start = 0;
     }
-    if (parts.length === 1) return /** @type {Uint8Array} */ (parts[0]);
-    const line = new Uint8Array(pending);
-    let at = 0;
-    for (const part of parts) {
-      line.set(part, at);
-      at += part.length;
-    }
-    return line;
+    return parts.length === 1 ? /** @type {Uint8Array} */ (parts[0]) : join(parts, pending);
   }
 }
 
