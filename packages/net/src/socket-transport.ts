@@ -26,6 +26,16 @@ const TURN_BURST = 1024 * 1024;
 
 const EMPTY = new Uint8Array(0);
 
+/** Where a socket holds the transport listening to it, for the listeners all transports share. */
+const TRANSPORT = Symbol("asyncstreams.socketTransport");
+
+type ListenedSocket = Socket & { [TRANSPORT]?: SocketTransport };
+
+/** The transport whose listener runs, `this` being the socket it listens to. */
+function transportOf(socket: Socket): SocketTransport {
+  return (socket as ListenedSocket)[TRANSPORT]!;
+}
+
 /**
  * asyncio's socket transport over a Node.js `net.Socket` (TCP or Unix). It drives a
  * {@linkcode Protocol} with asyncio's lifecycle:
@@ -75,6 +85,7 @@ export class SocketTransport implements Transport {
   /** Bytes written since the event loop last turned; see `#bufferedForFlowControl()`. */
   #turnBytes = 0;
   #turnScheduled = false;
+  #afterWriteBound: (() => void) | null = null;
   readonly #serverSide: boolean;
   readonly #hostname: string | undefined;
   /** The TLS in force, once the connection uses TLS; `null` while it is plain. */
@@ -104,17 +115,20 @@ export class SocketTransport implements Transport {
   }
 
   #listen(socket: Socket): void {
-    socket.on("data", this.#onData);
-    socket.on("end", this.#onEnd);
-    socket.on("error", this.#onError);
-    socket.on("close", this.#onClose);
+    // Listeners shared by every transport, which find theirs on the socket: four closures per
+    // connection would cost more memory than the rest of this object.
+    (socket as ListenedSocket)[TRANSPORT] = this;
+    socket.on("data", SocketTransport.#onData);
+    socket.on("end", SocketTransport.#onEnd);
+    socket.on("error", SocketTransport.#onError);
+    socket.on("close", SocketTransport.#onClose);
   }
 
   #unlisten(socket: Socket): void {
-    socket.off("data", this.#onData);
-    socket.off("end", this.#onEnd);
-    socket.off("error", this.#onError);
-    socket.off("close", this.#onClose);
+    socket.off("data", SocketTransport.#onData);
+    socket.off("end", SocketTransport.#onEnd);
+    socket.off("error", SocketTransport.#onError);
+    socket.off("close", SocketTransport.#onClose);
   }
 
   /**
@@ -261,7 +275,7 @@ export class SocketTransport implements Transport {
     // The completion callback costs a request and a tick per write: only ask for it when this write
     // may be what brings the buffer back down to the low-water mark, or while closing.
     if (this.#closing || this.#flow.isPaused() || socket.writableLength + data.length > this.#flow.low) {
-      socket.write(data, this.#afterWrite);
+      socket.write(data, this.#afterWriteCallback());
     } else {
       socket.write(data);
     }
@@ -269,7 +283,7 @@ export class SocketTransport implements Transport {
     // Only a large burst in one turn needs the loop to turn before drain() lets more through.
     if (this.#turnBytes > TURN_BURST && !this.#turnScheduled) {
       this.#turnScheduled = true;
-      setImmediate(this.#onTurn);
+      setImmediate(SocketTransport.#onTurn, this);
     }
     this.#maybePauseProtocol();
   }
@@ -313,7 +327,7 @@ export class SocketTransport implements Transport {
     } else {
       // Earlier writes may have gone without a completion callback: this empty write's callback
       // runs once everything before it is flushed, and ends the socket then.
-      socket.write(EMPTY, this.#afterWrite);
+      socket.write(EMPTY, this.#afterWriteCallback());
     }
     this.#endWhenFlushed();
   }
@@ -411,43 +425,52 @@ export class SocketTransport implements Transport {
   }
 
   /** Runs after each chunk is handed to the kernel: resumes the protocol at the low-water mark. */
-  readonly #afterWrite = (): void => {
+  #afterWrite(): void {
     this.#maybeResumeProtocol();
     if (this.#closing && !this.#lost) this.#endWhenFlushed();
-  };
+  }
 
-  readonly #onTurn = (): void => {
-    this.#turnScheduled = false;
-    this.#turnBytes = 0;
-    this.#maybeResumeProtocol();
-  };
+  /** `#afterWrite` as a write's callback, made on first use: most connections never ask for one. */
+  #afterWriteCallback(): () => void {
+    return (this.#afterWriteBound ??= () => this.#afterWrite());
+  }
 
-  readonly #onData = (chunk: Buffer): void => {
-    if (this.#closing) return;
+  static #onTurn(transport: SocketTransport): void {
+    transport.#turnScheduled = false;
+    transport.#turnBytes = 0;
+    transport.#maybeResumeProtocol();
+  }
+
+  static #onData(this: Socket, chunk: Buffer): void {
+    const transport = transportOf(this);
+    if (transport.#closing) return;
     const data = new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength);
     try {
-      this.#protocol?.dataReceived(data);
+      transport.#protocol?.dataReceived(data);
     } catch (error) {
-      this.#fatal(error);
+      transport.#fatal(error);
     }
-  };
+  }
 
-  readonly #onEnd = (): void => {
-    if (this.#closing) return;
-    deliverEof(this.#protocol, { close: () => this.close(), fail: (error) => this.#fatal(error) });
-  };
+  static #onEnd(this: Socket): void {
+    const transport = transportOf(this);
+    if (transport.#closing) return;
+    deliverEof(transport.#protocol, { close: () => transport.close(), fail: (error) => transport.#fatal(error) });
+  }
 
-  readonly #onError = (error: Error): void => {
-    this.#error ??= toSocketError(error, "Connection lost", this.#tls !== null);
+  static #onError(this: Socket, error: Error): void {
+    const transport = transportOf(this);
+    transport.#error ??= toSocketError(error, "Connection lost", transport.#tls !== null);
     // A TLS error after the handshake (a corrupted record) comes without destroying the socket,
     // unlike every net.Socket error: destroy it, or 'close' never reports the loss and reads hang.
-    if (!this.#socket.destroyed) this.#socket.destroy();
-  };
+    if (!transport.#socket.destroyed) transport.#socket.destroy();
+  }
 
-  readonly #onClose = (): void => {
-    this.#markLost();
-    this.#connectionLost(this.#error);
-  };
+  static #onClose(this: Socket): void {
+    const transport = transportOf(this);
+    transport.#markLost();
+    transport.#connectionLost(transport.#error);
+  }
 
   /** A protocol callback threw: the connection fails with that error, as asyncio's `_fatal_error`. */
   #fatal(error: unknown): void {
@@ -466,7 +489,7 @@ export class SocketTransport implements Transport {
   #connectionLost(error: unknown): void {
     if (this.#lostCalled) return;
     this.#lostCalled = true;
-    this.#socket.off("data", this.#onData);
+    this.#socket.off("data", SocketTransport.#onData);
     if (diagnostics.close.hasSubscribers) {
       publishClose(this, this.#socket, {
         serverSide: this.#serverSide,

@@ -13,7 +13,7 @@ import { keepShapes, shapesKept } from "./_keep-shapes.js";
 import { ReadPauser } from "./_read-pauser.js";
 import { checkOverflow, checkReaderOptions } from "./_check-reader-options.js";
 import { numberError } from "./_check-number.js";
-import { DataWaiter } from "./_data-waiter.js";
+import { DataWaiter, WAIT_AGAIN } from "./_data-waiter.js";
 
 const NEWLINE = 0x0a;
 const LINE_SEPARATORS: readonly Uint8Array[] = [new Uint8Array([NEWLINE])];
@@ -201,8 +201,10 @@ export class StreamReader implements AsyncIterable<Uint8Array> {
     if (chunk.length === 0) return;
     this.#buffer.append(chunk);
     this.#received += chunk.length;
-    this.#waiter.wake();
+    // Paused before the wake-up, which may take a line at once (#lineOnWake): asyncio pauses here and
+    // resumes when the waiting read takes it, and so does this.
     this.#pauser.pauseIfFull(this.#buffer.length);
+    this.#waiter.wake();
   }
 
   /**
@@ -321,7 +323,7 @@ export class StreamReader implements AsyncIterable<Uint8Array> {
       // An idle connection waiting for its next line: one promise, no suspended async frames (they
       // cost memory per connection); the retry starts from scratch with nothing buffered before.
       if (this.#buffer.length === 0 && !this.#eof && options?.signal === undefined && options?.overflow === undefined) {
-        return this.#waitForData("readLine", undefined).then(this.#readLineAgain);
+        return this.#waitForLine();
       }
     }
     return this.#readLineSlow(options?.signal, options?.overflow);
@@ -574,9 +576,39 @@ export class StreamReader implements AsyncIterable<Uint8Array> {
     });
   }
 
-  /** An idle `readLine()`'s wake-up: the line as a value (a returned promise costs turns), or a new read. */
-  readonly #readLineAgain = (): Uint8Array | Promise<Uint8Array> =>
-    (this.#canRead(undefined) ? this.#lineNow() : undefined) ?? this.readLine();
+  /**
+   * An idle `readLine()`: waits with no async frame, and takes the line inside the wake-up, so the
+   * caller resumes one turn after the data came (asyncio's task resumes one loop step after it).
+   */
+  #waitForLine(): Promise<Uint8Array> {
+    if (this.#waiter.pending) return Promise.reject(new ReadInProgressError("readLine", this.#waitingMethod));
+    this.#pauser.resume();
+    this.#waitingMethod = "readLine";
+    return this.#waiter.waitFor(StreamReader.#lineOnWake, this);
+  }
+
+  /**
+   * `#waitForLine()`'s retry, run by `feedData()` / `feedEof()`: a line within the limit, or the
+   * empty line at EOF, is returned now. Nothing that differs from what asyncio's `readline()` would
+   * see one step later: more bytes fed before then only extend the buffer behind the first line,
+   * and the transport was paused before this runs, as asyncio pauses it before the task resumes.
+   * Everything else (an overrun, a partial line at EOF) takes the general path after a turn, when
+   * all bytes fed in this one are in.
+   */
+  static #lineOnWake(reader: StreamReader): Uint8Array | Promise<Uint8Array> | typeof WAIT_AGAIN {
+    const buffer = reader.#buffer;
+    if (reader.#canRead(undefined)) {
+      const line = reader.#lineNow();
+      if (line !== undefined) return line;
+      if (reader.#eof && buffer.length === 0) return buffer.takeAll();
+      if (!reader.#eof && buffer.length <= reader.#limit) {
+        // No newline yet: wait on, with the transport resumed as any wait does.
+        reader.#pauser.resume();
+        return WAIT_AGAIN;
+      }
+    }
+    return Promise.resolve(reader).then(readLineOf);
+  }
 
   /** A buffered line within the limit, taken now (see `#throughNow`). */
   #lineNow(): Uint8Array | undefined {
@@ -769,6 +801,11 @@ export class StreamReader implements AsyncIterable<Uint8Array> {
     this.#maybeResumeTransport();
     return 0;
   }
+}
+
+/** `reader.readLine()`, as a shared function for a promise's `then`. */
+function readLineOf(reader: StreamReader): Promise<Uint8Array> {
+  return reader.readLine();
 }
 
 /** The reader that keepShapes() runs and keeps: `limit` 4, the shape it was tuned for. */

@@ -30,6 +30,18 @@ describe("StreamReader.readLine() (CPython A3)", () => {
     expect(buffered(reader)).toBe(" chunk4");
   });
 
+  it("a waiting readLine() returns a line fed in the same turn as a later setException(), as asyncio's readline() does", async () => {
+    // CPython 3.11: readline() pending; feed_data(b"a\n"); set_exception(E) -> b"a\n", then E.
+    const reader = new StreamReader();
+    const pending = reader.readLine();
+    await eventLoopTurn();
+    const error = new ValueError("lost");
+    reader.feedData(bytes("a\n"));
+    reader.setException(error);
+    expect(text(await pending)).toBe("a\n");
+    expect(await rejectionOf(reader.readLine())).toBe(error);
+  });
+
   it("test_readline_limit_with_existing_data: readLine() over the limit discards the long line and keeps the next one", async () => {
     const reader = new StreamReader({ limit: 3 });
     reader.feedData(bytes("li"));
