@@ -1,7 +1,6 @@
 import type { Duplex, Readable, Writable } from "node:stream";
-import { ConnectionResetError, WriteFlowControl, deliverEof } from "@asyncstreams/protocol";
-import type { Protocol, Transport, WriteBufferLimits } from "@asyncstreams/protocol";
-import { InvalidStateError } from "@asyncstreams/reader";
+import { ConnectionResetError, TransportBase, deliverEof } from "@asyncstreams/protocol";
+import type { Protocol, WriteBufferLimits } from "@asyncstreams/protocol";
 import { toSocketError } from "./_socket-error-from.js";
 
 /**
@@ -85,26 +84,17 @@ export interface DuplexTransportOptions {
  * await writer.waitClosed();
  * ```
  */
-export class DuplexTransport implements Transport {
+export class DuplexTransport extends TransportBase {
   readonly #readable: Readable;
   readonly #writable: Writable;
   /** One `Duplex` for both directions (destroying one side destroys the other). */
   readonly #single: boolean;
-  readonly #extraInfo: Record<string, unknown>;
-  #protocol: Protocol | null = null;
-  readonly #flow: WriteFlowControl;
-  #readingPaused = false;
   #listening = false;
   /** Chunks emitted after `pauseReading()` (Node may still emit one): delivered on resume. */
   #held: Uint8Array[] = [];
   #eofHeld = false;
   /** The readable emitted `'end'`. */
   #ended = false;
-  #closing = false;
-  #eofWritten = false;
-  /** The connection is lost or about to be: writes are dropped (asyncio's `_conn_lost > 0`). */
-  #lost = false;
-  #lostCalled = false;
   #error: unknown = undefined;
 
   /**
@@ -112,6 +102,7 @@ export class DuplexTransport implements Transport {
    * @param options Water marks and extra info.
    */
   constructor(source: Duplex | DuplexPair, options: DuplexTransportOptions = {}) {
+    super({ extraInfo: { pipe: source, ...options.extraInfo }, writeBufferLimits: options.writeBufferLimits });
     if (isPair(source)) {
       this.#readable = source.readable;
       this.#writable = source.writable;
@@ -121,13 +112,6 @@ export class DuplexTransport implements Transport {
       source.allowHalfOpen = true; // asyncio keeps the write side open after the peer's EOF
     }
     this.#single = this.#readable === (this.#writable as unknown);
-    this.#extraInfo = { pipe: source, ...options.extraInfo };
-    const writable = this.#writable;
-    this.#flow = new WriteFlowControl({
-      size: () => writable.writableLength,
-      protocol: () => this.#protocol,
-      limits: options.writeBufferLimits,
-    });
     // Listeners stay attached for good: a late 'error' must never go unhandled.
     this.#readable.on("end", this.#onEnd);
     this.#readable.on("error", this.#onError);
@@ -136,87 +120,24 @@ export class DuplexTransport implements Transport {
   }
 
   /** @inheritDoc */
-  setProtocol(protocol: Protocol): void {
-    this.#protocol = protocol;
-    if (this.#listening || this.#closing) return;
+  override setProtocol(protocol: Protocol): void {
+    super.setProtocol(protocol);
+    if (this.#listening || this.closing) return;
     this.#listening = true;
     this.#readable.on("data", this.#onData); // Node emits on a later tick: connectionMade() comes first
-    if (this.#readingPaused) this.#readable.pause();
+    if (this.readingPaused) this.#readable.pause();
     else this.#readable.resume();
   }
 
   /** @inheritDoc */
-  getProtocol(): Protocol | null {
-    return this.#protocol;
-  }
-
-  /** @inheritDoc */
-  getExtraInfo(name: string): unknown {
-    return this.#extraInfo[name];
-  }
-
-  /** @inheritDoc */
-  isClosing(): boolean {
+  override isClosing(): boolean {
     // A write that failed synchronously (EPIPE) marks the writable errored at once, while its 'error'
     // comes a tick later: drain() must see it now to yield (bpo-25441).
-    return this.#closing || (this.#writable.errored ?? null) !== null;
+    return this.closing || (this.#writable.errored ?? null) !== null;
   }
 
   /** @inheritDoc */
-  isReading(): boolean {
-    return !this.#readingPaused && !this.#closing;
-  }
-
-  /** @inheritDoc */
-  pauseReading(): void {
-    if (this.#closing || this.#readingPaused) return;
-    this.#readingPaused = true;
-    this.#readable.pause();
-  }
-
-  /** @inheritDoc */
-  resumeReading(): void {
-    if (this.#closing || !this.#readingPaused) return;
-    this.#readingPaused = false;
-    if (this.#held.length === 0 && !this.#eofHeld) {
-      if (this.#listening) this.#readable.resume();
-      return;
-    }
-    // Never synchronously: the reader calls this from inside a read.
-    queueMicrotask(() => {
-      while (this.#held.length > 0 && !this.#readingPaused && !this.#closing) this.#deliver(this.#held.shift()!);
-      if (this.#readingPaused || this.#closing) return;
-      if (this.#eofHeld) {
-        this.#eofHeld = false;
-        this.#eof();
-      } else {
-        this.#readable.resume();
-      }
-    });
-  }
-
-  /** @inheritDoc */
-  write(data: Uint8Array): void {
-    if (!(data instanceof Uint8Array)) throw new TypeError("Cannot write: data must be a Uint8Array");
-    if (this.#eofWritten) throw new InvalidStateError("Cannot write: writeEof() was already called");
-    if (data.length === 0 || this.#lost) return; // asyncio drops writes once the connection is lost
-    const writable = this.#writable;
-    if (writable.destroyed) {
-      // Destroyed under us (the peer closed its end): what a socket reports as EPIPE.
-      this.#fatal(
-        this.#error ??
-          new ConnectionResetError("Cannot write: the writable stream was destroyed (broken pipe)", {
-            systemCode: "EPIPE",
-          }),
-      );
-      return;
-    }
-    writable.write(data, this.#afterWrite);
-    this.#flow.maybePause();
-  }
-
-  /** @inheritDoc */
-  writeLines(chunks: Iterable<Uint8Array>): void {
+  override writeLines(chunks: Iterable<Uint8Array>): void {
     const list = Array.from(chunks);
     // All checked before any is queued: asyncio's writelines() is all or nothing.
     if (!list.every((chunk) => chunk instanceof Uint8Array))
@@ -247,10 +168,8 @@ export class DuplexTransport implements Transport {
    * writer.close();
    * ```
    */
-  writeEof(): void {
-    if (this.#closing || this.#eofWritten) return;
-    this.#eofWritten = true;
-    this.#writable.end();
+  override writeEof(): void {
+    super.writeEof();
   }
 
   /** @inheritDoc */
@@ -259,21 +178,8 @@ export class DuplexTransport implements Transport {
   }
 
   /** @inheritDoc */
-  close(): void {
-    if (this.#closing) return;
-    this.#closing = true;
-    this.#held = []; // asyncio stops reading at once
-    this.#readable.pause();
-    if (this.#writable.writableLength === 0 || this.#writable.destroyed) this.#finishClose();
-    // Otherwise #afterWrite finishes once the buffer is flushed.
-  }
-
-  /** @inheritDoc */
   abort(): void {
-    if (this.#lost) return;
-    this.#markLost();
-    this.#destroy();
-    queueMicrotask(() => this.#connectionLost(undefined));
+    this.forceClose(undefined);
   }
 
   /** @inheritDoc */
@@ -281,23 +187,85 @@ export class DuplexTransport implements Transport {
     return this.#writable.writableLength;
   }
 
-  /** @inheritDoc */
-  getWriteBufferLimits(): WriteBufferLimits {
-    return this.#flow.getLimits();
-  }
-
-  /** @inheritDoc */
-  setWriteBufferLimits(limits?: Partial<WriteBufferLimits>): void {
-    this.#flow.setLimits(limits);
-  }
-
   /** @returns `<DuplexTransport>`, with `closing` once closing. */
-  toString(): string {
-    return `<DuplexTransport${this.#closing ? " closing" : ""}>`;
+  override toString(): string {
+    return `<DuplexTransport${this.closing ? " closing" : ""}>`;
+  }
+
+  protected writeData(data: Uint8Array): void {
+    const writable = this.#writable;
+    if (writable.destroyed) {
+      // Destroyed under us (the peer closed its end): what a socket reports as EPIPE.
+      this.#fatal(
+        this.#error ??
+          new ConnectionResetError("Cannot write: the writable stream was destroyed (broken pipe)", {
+            systemCode: "EPIPE",
+          }),
+      );
+      return;
+    }
+    writable.write(data, this.#afterWrite);
+    this.writeFlow.maybePause();
+  }
+
+  protected endWriting(): void {
+    this.#writable.end();
+  }
+
+  protected startClose(): void {
+    this.#held = []; // asyncio stops reading at once
+    this.#readable.pause();
+    if (this.#writable.writableLength === 0 || this.#writable.destroyed) this.#finishClose();
+    // Otherwise #afterWrite finishes once the buffer is flushed.
+  }
+
+  protected pauseSource(): void {
+    this.#readable.pause();
+  }
+
+  protected resumeSource(): void {
+    // Never synchronously: the reader calls this from inside a read.
+    if (this.#held.length > 0 || this.#eofHeld) this.deliverLater();
+    else if (this.#listening) this.#readable.resume();
+  }
+
+  protected override deliverHeld(): void {
+    while (this.#held.length > 0 && this.isReading()) this.#deliver(this.#held.shift()!);
+    if (!this.isReading()) return;
+    if (this.#eofHeld) {
+      this.#eofHeld = false;
+      this.#eof();
+    } else {
+      this.#readable.resume();
+    }
+  }
+
+  protected override markLost(): void {
+    super.markLost();
+    this.#held = [];
+  }
+
+  /** Destroys the streams (a TCP socket resets, so its peer sees the abort as a reset, as asyncio's). */
+  protected override abortSource(): void {
+    const readable = this.#readable as Readable & { resetAndDestroy?: () => void };
+    if (this.#single && typeof readable.resetAndDestroy === "function" && !readable.destroyed) {
+      try {
+        readable.resetAndDestroy();
+        return;
+      } catch {
+        // Not a TCP handle (a Unix socket, a pipe): a plain destroy below.
+      }
+    }
+    this.#readable.destroy();
+    if (!this.#single) this.#writable.destroy();
+  }
+
+  protected override beforeConnectionLost(): void {
+    this.#readable.off("data", this.#onData);
   }
 
   readonly #onData = (chunk: unknown): void => {
-    if (this.#closing) return;
+    if (this.closing) return;
     if (!(chunk instanceof Uint8Array)) {
       const kind = typeof chunk === "string" ? "a string (an encoding is set on the readable)" : typeof chunk;
       this.#fatal(new TypeError(`Cannot receive: a chunk must be a Uint8Array, not ${kind}`));
@@ -305,14 +273,14 @@ export class DuplexTransport implements Transport {
     }
     // A plain view, never the Buffer itself: a Buffer's slice() would not copy.
     const data = new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength);
-    if (this.#readingPaused) this.#held.push(data);
+    if (this.readingPaused) this.#held.push(data);
     else this.#deliver(data);
   };
 
   #deliver(data: Uint8Array): void {
     if (data.length === 0) return;
     try {
-      this.#protocol?.dataReceived(data);
+      this.getProtocol()?.dataReceived(data);
     } catch (error) {
       this.#fatal(error); // asyncio's _fatal_error: the protocol's own exception ends the connection
     }
@@ -320,13 +288,13 @@ export class DuplexTransport implements Transport {
 
   readonly #onEnd = (): void => {
     this.#ended = true;
-    if (this.#closing) return;
+    if (this.closing) return;
     if (this.#held.length > 0) this.#eofHeld = true;
     else this.#eof();
   };
 
   #eof(): void {
-    deliverEof(this.#protocol, { close: () => this.close(), fail: (error) => this.#fatal(error) });
+    deliverEof(this.getProtocol(), { close: () => this.close(), fail: (error) => this.#fatal(error) });
   }
 
   readonly #onError = (error: Error): void => {
@@ -335,11 +303,10 @@ export class DuplexTransport implements Transport {
   };
 
   readonly #onReadableClose = (): void => {
-    if (this.#lost) return;
+    if (this.lost) return;
     if (this.#single && this.#ended) {
       // Both directions are done (Node destroys a Duplex once it has ended and finished).
-      this.#markLost();
-      queueMicrotask(() => this.#connectionLost(this.#error));
+      this.connectionLostSoon(this.#error);
     } else if (!this.#ended) {
       this.#fatal(
         this.#error ?? new ConnectionResetError("Connection reset: the readable stream closed before it ended"),
@@ -353,15 +320,14 @@ export class DuplexTransport implements Transport {
       this.#onError(error);
       return;
     }
-    if (this.#lost) return;
-    this.#flow.maybeResume();
-    if (this.#closing && this.#writable.writableLength === 0) this.#finishClose();
+    if (this.lost) return;
+    this.writeFlow.maybeResume();
+    if (this.closing && this.#writable.writableLength === 0) this.#finishClose();
   };
 
   /** `close()` with nothing left to flush: the connection is lost, then the streams are let go. */
   #finishClose(): void {
-    this.#lost = true;
-    queueMicrotask(() => this.#connectionLost(undefined));
+    this.connectionLostSoon(undefined);
     const writable = this.#writable;
     if (!this.#single) {
       // Two streams: nothing more is read, and the writable ends once flushed (a pipe then closes
@@ -375,43 +341,11 @@ export class DuplexTransport implements Transport {
     if (!writable.destroyed) writable.end(() => writable.destroy());
   }
 
-  #destroy(): void {
-    const readable = this.#readable as Readable & { resetAndDestroy?: () => void };
-    // A TCP socket resets (RST), so its peer sees the abort as a reset, as asyncio's abort() does.
-    if (this.#single && typeof readable.resetAndDestroy === "function" && !readable.destroyed) {
-      try {
-        readable.resetAndDestroy();
-        return;
-      } catch {
-        // Not a TCP handle (a Unix socket, a pipe): a plain destroy below.
-      }
-    }
-    this.#readable.destroy();
-    if (!this.#single) this.#writable.destroy();
-  }
-
   /** The connection failed: destroy the streams, then `connectionLost(error)`. */
   #fatal(error: unknown): void {
-    if (this.#lost) return;
+    if (this.lost) return;
     this.#error ??= error;
-    this.#markLost();
-    this.#destroy();
-    queueMicrotask(() => this.#connectionLost(error));
-  }
-
-  /** From now on nothing is delivered or written: asyncio's `_closing` and `_conn_lost > 0`. */
-  #markLost(): void {
-    this.#closing = true;
-    this.#lost = true;
-    this.#held = [];
-    this.#flow.stop();
-  }
-
-  #connectionLost(error: unknown): void {
-    if (this.#lostCalled) return;
-    this.#lostCalled = true;
-    this.#readable.off("data", this.#onData);
-    this.#protocol?.connectionLost(error);
+    this.forceClose(error);
   }
 }
 

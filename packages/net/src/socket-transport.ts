@@ -1,7 +1,7 @@
-import { WriteFlowControl, deliverEof } from "@asyncstreams/protocol";
+import { TransportBase, deliverEof } from "@asyncstreams/protocol";
 import type { Socket } from "node:net";
 import type { TLSSocket } from "node:tls";
-import type { Protocol, Transport, WriteBufferLimits } from "@asyncstreams/protocol";
+import type { WriteBufferLimits } from "@asyncstreams/protocol";
 import { InvalidStateError } from "@asyncstreams/reader";
 import type { StreamReader } from "@asyncstreams/reader";
 import type { Channel } from "node:diagnostics_channel";
@@ -67,20 +67,11 @@ function transportOf(socket: Socket): SocketTransport {
  * });
  * ```
  */
-export class SocketTransport implements Transport {
+export class SocketTransport extends TransportBase {
   #socket: Socket;
-  #protocol: Protocol | null = null;
-  readonly #extraInfo: Record<string, unknown>;
   readonly #onDetach: ((transport: SocketTransport) => void) | undefined;
-  readonly #flow: WriteFlowControl;
-  #readingPaused = false;
-  #closing = false;
-  #eofWritten = false;
   /** `close()` has ended (or destroyed) the socket. */
   #ended = false;
-  /** Writes are dropped from now on (asyncio's `_conn_lost > 0`). */
-  #lost = false;
-  #lostCalled = false;
   #error: unknown = undefined;
   /** Bytes written since the event loop last turned; see `#bufferedForFlowControl()`. */
   #turnBytes = 0;
@@ -99,18 +90,14 @@ export class SocketTransport implements Transport {
    * @param options Water marks and a detach hook.
    */
   constructor(socket: Socket, options: SocketTransportOptions = {}) {
+    // Addresses vanish from the socket once it closes: keep them for getExtraInfo().
+    const extraInfo = { socket, peername: peerName(socket), sockname: sockName(socket), ...options.extraInfo };
+    super({ extraInfo, writeBufferLimits: options.writeBufferLimits });
     this.#socket = socket;
     this.#onDetach = options.onDetach;
-    // Addresses vanish from the socket once it closes: keep them for getExtraInfo().
-    this.#extraInfo = { socket, peername: peerName(socket), sockname: sockName(socket), ...options.extraInfo };
     this.#serverSide = options.serverSide ?? false;
     this.#hostname = options.hostname;
     if (options.tls !== undefined) this.#tls = tlsState(options.tls.options ?? {}, options.tls.shutdownTimeout);
-    this.#flow = new WriteFlowControl({
-      size: () => this.#bufferedForFlowControl(),
-      protocol: () => this.#protocol,
-      limits: options.writeBufferLimits,
-    });
     this.#listen(socket);
   }
 
@@ -185,7 +172,7 @@ export class SocketTransport implements Transport {
    * ```
    */
   async startTls(options: StartTlsOptions, takeBuffered?: () => Uint8Array): Promise<SocketTransport> {
-    if (this.#closing || this.#lost) throw new InvalidStateError("Cannot start TLS: the transport is closing");
+    if (this.closing || this.lost) throw new InvalidStateError("Cannot start TLS: the transport is closing");
     if (this.#tls !== null) throw new InvalidStateError("Cannot start TLS: the connection already uses TLS");
     if (this.#upgrading) throw new InvalidStateError("Cannot start TLS: an upgrade is already in progress");
     this.#upgrading = true;
@@ -202,79 +189,61 @@ export class SocketTransport implements Transport {
     } catch (error) {
       this.#upgrading = false;
       raw.destroy();
-      this.#markLost();
-      this.#connectionLost(error);
+      this.callConnectionLost(error);
       throw error;
     }
     this.#upgrading = false;
-    if (this.#closing) {
+    if (this.closing) {
       secure.destroy(); // closed or aborted while the handshake ran
       throw new InvalidStateError("Cannot start TLS: the transport was closed during the handshake");
     }
     this.#socket = secure;
     this.#tls = tlsState(options, options.shutdownTimeout);
-    this.#extraInfo["socket"] = secure;
+    this.setExtraInfo("socket", secure);
     this.#listen(secure);
-    if (this.#readingPaused) secure.pause();
+    if (this.readingPaused) secure.pause();
     return this;
   }
 
   /** @inheritDoc */
-  setProtocol(protocol: Protocol): void {
-    this.#protocol = protocol;
-  }
-
-  /** @inheritDoc */
-  getProtocol(): Protocol | null {
-    return this.#protocol;
-  }
-
-  /** @inheritDoc */
-  getExtraInfo(name: string): unknown {
+  override getExtraInfo(name: string): unknown {
     const tls = this.#tls === null ? undefined : tlsExtraInfo(this.#socket as TLSSocket, this.#tls, name);
-    return tls === undefined ? this.#extraInfo[name] : tls.value;
+    return tls === undefined ? super.getExtraInfo(name) : tls.value;
   }
 
   /** @inheritDoc */
-  isClosing(): boolean {
+  override isClosing(): boolean {
     // A write that failed synchronously (EPIPE, ECONNRESET) destroys the socket at once, while its
     // 'error' and 'close' events come a tick later: drain() must see it now to yield (bpo-25441).
-    return this.#closing || this.#socket.destroyed;
+    return this.closing || this.#socket.destroyed;
   }
 
-  /** @inheritDoc */
-  isReading(): boolean {
-    return !this.#readingPaused && !this.#closing;
-  }
-
-  /** @inheritDoc */
-  pauseReading(): void {
-    if (this.#closing || this.#readingPaused) return;
-    this.#readingPaused = true;
+  protected pauseSource(): void {
     this.#socket.pause();
     if (diagnostics.pause.hasSubscribers) this.#publishFlow(diagnostics.pause, "reading");
   }
 
-  /** @inheritDoc */
-  resumeReading(): void {
-    if (this.#closing || !this.#readingPaused) return;
-    this.#readingPaused = false;
+  protected resumeSource(): void {
     this.#socket.resume();
     if (diagnostics.resume.hasSubscribers) this.#publishFlow(diagnostics.resume, "reading");
   }
 
   /** @inheritDoc */
-  write(data: Uint8Array): void {
-    if (!(data instanceof Uint8Array)) throw new TypeError("Cannot write: data must be a Uint8Array");
-    if (this.#eofWritten) throw new InvalidStateError("Cannot write: writeEof() was already called");
+  override write(data: Uint8Array): void {
     // Plaintext must never slip onto the wire while TLS is being negotiated.
-    if (this.#upgrading) throw new InvalidStateError("Cannot write: a TLS upgrade is in progress");
-    // asyncio drops writes once the connection is lost; a destroyed socket is lost, its 'close' pending.
-    if (data.length === 0 || this.#lost || this.#socket.destroyed) return;
+    if (this.#upgrading && data instanceof Uint8Array && !this.eofWritten)
+      throw new InvalidStateError("Cannot write: a TLS upgrade is in progress");
+    super.write(data);
+  }
+
+  protected writeData(data: Uint8Array): void {
     const socket = this.#socket;
+    // asyncio drops writes once the connection is lost; a destroyed socket is lost, its 'close' pending.
+    if (socket.destroyed) return;
+    const flow = this.writeFlow;
     // The completion callback costs a request and a tick per write: only ask for it when this write
     // may be what brings the buffer back down to the low-water mark, or while closing.
-    if (this.#closing || this.#flow.isPaused() || socket.writableLength + data.length > this.#flow.low) {
+    if (this.closing || flow.isPaused() || socket.writableLength + data.length > flow.low) {
       socket.write(data, this.#afterWriteCallback());
     } else {
       socket.write(data);
@@ -289,7 +258,7 @@ export class SocketTransport implements Transport {
   }
 
   /** @inheritDoc */
-  writeLines(chunks: Iterable<Uint8Array>): void {
+  override writeLines(chunks: Iterable<Uint8Array>): void {
     // Corked writes leave as one gathering write (writev).
     this.#socket.cork();
     try {
@@ -300,11 +269,13 @@ export class SocketTransport implements Transport {
   }
 
   /** @inheritDoc */
-  writeEof(): void {
+  override writeEof(): void {
     if (this.#tls !== null)
       throw new NotImplementedError("writeEof over TLS (asyncio: SSL doesn't support half-closes)");
-    if (this.#closing || this.#eofWritten) return;
-    this.#eofWritten = true;
+    super.writeEof();
+  }
+
+  protected endWriting(): void {
     this.#socket.end();
   }
 
@@ -313,17 +284,13 @@ export class SocketTransport implements Transport {
     return this.#tls === null;
   }
 
-  /** @inheritDoc */
-  close(): void {
-    if (this.#closing) return;
-    this.#closing = true;
+  protected startClose(): void {
     this.#socket.pause(); // no more data is delivered, as asyncio removes the reader
     const socket = this.#socket;
     if (socket.writableLength === 0) {
       // Nothing left to flush: report the loss now, as asyncio's call_soon does, so a drain()
       // right after close() sees it.
-      this.#lost = true;
-      queueMicrotask(() => this.#connectionLost(undefined));
+      this.connectionLostSoon(undefined);
     } else {
       // Earlier writes may have gone without a completion callback: this empty write's callback
       // runs once everything before it is flushed, and ends the socket then.
@@ -348,12 +315,12 @@ export class SocketTransport implements Transport {
       });
       return;
     }
-    if (socket.writableFinished || socket.destroyed || (socket.writableLength === 0 && !this.#eofWritten)) {
+    if (socket.writableFinished || socket.destroyed || (socket.writableLength === 0 && !this.eofWritten)) {
       // Nothing to flush: close the socket now (the kernel sends FIN), as asyncio closes it right
       // after connection_lost(), so the socket is closed by the time waitClosed() resolves.
       this.#ended = true;
       socket.destroy();
-    } else if (this.#eofWritten) {
+    } else if (this.eofWritten) {
       this.#ended = true;
       socket.end(() => socket.destroy());
     }
@@ -362,8 +329,8 @@ export class SocketTransport implements Transport {
 
   /** @inheritDoc */
   abort(): void {
-    if (this.#lostCalled) return;
-    this.#markLost();
+    if (this.connectionLostCalled) return;
+    this.markLost();
     const socket = this.#socket;
     if (!socket.destroyed) {
       try {
@@ -372,30 +339,25 @@ export class SocketTransport implements Transport {
         socket.destroy(); // not a TCP handle (a Unix socket): a plain close
       }
     }
-    queueMicrotask(() => this.#connectionLost(undefined));
+    queueMicrotask(() => this.callConnectionLost(undefined));
   }
 
   /** @inheritDoc */
   getWriteBufferSize(): number {
     // Nothing more will leave once the connection is lost: asyncio clears its buffer then, while
     // Node empties writableLength only at 'close', a tick after abort() or a failed write.
-    return this.#lost ? 0 : this.#socket.writableLength;
+    return this.lost ? 0 : this.#socket.writableLength;
   }
 
   /** @inheritDoc */
-  getWriteBufferLimits(): WriteBufferLimits {
-    return this.#flow.getLimits();
-  }
-
-  /** @inheritDoc */
-  setWriteBufferLimits(limits?: Partial<WriteBufferLimits>): void {
-    this.#flow.setLimits(limits);
-    if (this.#flow.isPaused() && diagnostics.pause.hasSubscribers) this.#publishFlow(diagnostics.pause, "writing");
+  override setWriteBufferLimits(limits?: Partial<WriteBufferLimits>): void {
+    super.setWriteBufferLimits(limits);
+    if (this.writeFlow.isPaused() && diagnostics.pause.hasSubscribers) this.#publishFlow(diagnostics.pause, "writing");
   }
 
   /** @returns `<SocketTransport peer>`. */
-  toString(): string {
-    return `<SocketTransport ${describePeer(this.#extraInfo["peername"])}${this.#closing ? " closing" : ""}>`;
+  override toString(): string {
+    return `<SocketTransport ${describePeer(super.getExtraInfo("peername"))}${this.closing ? " closing" : ""}>`;
   }
 
   /**
@@ -405,29 +367,31 @@ export class SocketTransport implements Transport {
    * drain()` loop against a dead peer would spin in microtasks forever (asyncio's bpo-25441, in
    * Node's shape): this way `drain()` waits for the loop to turn at least once per burst.
    */
-  #bufferedForFlowControl(): number {
+  protected override bufferedForFlowControl(): number {
     const burst = this.#turnBytes > TURN_BURST ? this.#turnBytes : 0;
     return Math.max(this.#socket.writableLength, burst);
   }
 
   #maybePauseProtocol(): void {
-    if (this.#flow.isPaused()) return;
-    this.#flow.maybePause();
-    if (this.#flow.isPaused() && diagnostics.pause.hasSubscribers) this.#publishFlow(diagnostics.pause, "writing");
+    const flow = this.writeFlow;
+    if (flow.isPaused()) return;
+    flow.maybePause();
+    if (flow.isPaused() && diagnostics.pause.hasSubscribers) this.#publishFlow(diagnostics.pause, "writing");
   }
 
   #maybeResumeProtocol(): void {
     // A destroyed socket's buffer is empty because its data was dropped, not sent: the waiters
     // stay parked for connectionLost(), which fails them with the error (asyncio's rule).
-    if (!this.#flow.isPaused() || this.#socket.destroyed) return;
-    this.#flow.maybeResume();
-    if (!this.#flow.isPaused() && diagnostics.resume.hasSubscribers) this.#publishFlow(diagnostics.resume, "writing");
+    const flow = this.writeFlow;
+    if (!flow.isPaused() || this.#socket.destroyed) return;
+    flow.maybeResume();
+    if (!flow.isPaused() && diagnostics.resume.hasSubscribers) this.#publishFlow(diagnostics.resume, "writing");
   }
 
   /** Runs after each chunk is handed to the kernel: resumes the protocol at the low-water mark. */
   #afterWrite(): void {
     this.#maybeResumeProtocol();
-    if (this.#closing && !this.#lost) this.#endWhenFlushed();
+    if (this.closing && !this.lost) this.#endWhenFlushed();
   }
 
   /** `#afterWrite` as a write's callback, made on first use: most connections never ask for one. */
@@ -443,10 +407,10 @@ export class SocketTransport implements Transport {
 
   static #onData(this: Socket, chunk: Buffer): void {
     const transport = transportOf(this);
-    if (transport.#closing) return;
+    if (transport.closing) return;
     const data = new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength);
     try {
-      transport.#protocol?.dataReceived(data);
+      transport.getProtocol()?.dataReceived(data);
     } catch (error) {
       transport.#fatal(error);
     }
@@ -454,8 +418,8 @@ export class SocketTransport implements Transport {
 
   static #onEnd(this: Socket): void {
     const transport = transportOf(this);
-    if (transport.#closing) return;
-    deliverEof(transport.#protocol, { close: () => transport.close(), fail: (error) => transport.#fatal(error) });
+    if (transport.closing) return;
+    deliverEof(transport.getProtocol(), { close: () => transport.close(), fail: (error) => transport.#fatal(error) });
   }
 
   static #onError(this: Socket, error: Error): void {
@@ -468,27 +432,17 @@ export class SocketTransport implements Transport {
 
   static #onClose(this: Socket): void {
     const transport = transportOf(this);
-    transport.#markLost();
-    transport.#connectionLost(transport.#error);
+    transport.callConnectionLost(transport.#error);
   }
 
   /** A protocol callback threw: the connection fails with that error, as asyncio's `_fatal_error`. */
   #fatal(error: unknown): void {
     this.#error ??= error;
-    this.#markLost();
+    this.markLost();
     this.#socket.destroy();
   }
 
-  /** From now on nothing is delivered or written: asyncio's `_closing` and `_conn_lost > 0`. */
-  #markLost(): void {
-    this.#closing = true;
-    this.#lost = true;
-    this.#flow.stop();
-  }
-
-  #connectionLost(error: unknown): void {
-    if (this.#lostCalled) return;
-    this.#lostCalled = true;
+  protected override beforeConnectionLost(error: unknown): void {
     this.#socket.off("data", SocketTransport.#onData);
     if (diagnostics.close.hasSubscribers) {
       publishClose(this, this.#socket, {
@@ -498,21 +452,20 @@ export class SocketTransport implements Transport {
         error,
       });
     }
-    try {
-      this.#protocol?.connectionLost(error);
-    } finally {
-      this.#onDetach?.(this);
-    }
+  }
+
+  protected override afterConnectionLost(): void {
+    this.#onDetach?.(this);
   }
 
   /** The protocol's reader, when it has one (a `StreamReaderProtocol` until the loss): for diagnostics. */
   #reader(): StreamReader | null | undefined {
-    return this.#protocol?.reader;
+    return this.getProtocol()?.reader;
   }
 
   #publishFlow(channel: Channel, direction: NetFlowMessage["direction"]): void {
     const bufferedLength =
-      direction === "writing" ? this.#bufferedForFlowControl() : (this.#reader()?.bufferedLength ?? 0);
+      direction === "writing" ? this.bufferedForFlowControl() : (this.#reader()?.bufferedLength ?? 0);
     const message: NetFlowMessage = { transport: this, direction, bufferedLength };
     channel.publish(message);
   }

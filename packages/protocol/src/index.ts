@@ -36,6 +36,8 @@ export type {
 export { toReadableStream } from "./to-readable-stream.js";
 export type { ToReadableStreamOptions } from "./to-readable-stream.js";
 export type { BaseTransport, ReadTransport, Transport, WriteBufferLimits, WriteTransport } from "./transport.js";
+export { TransportBase } from "./transport-base.js";
+export type { TransportBaseOptions } from "./transport-base.js";
 export { WebStreamTransport } from "./web-stream-transport.js";
 export { WriteFlowControl } from "./write-flow-control.js";
 export { writeLinesTo } from "./write-lines-to.js";

@@ -1,10 +1,8 @@
-import { InvalidStateError } from "@asyncstreams/reader";
 import { ConnectionResetError } from "./connection-reset-error.js";
 import { deliverEof } from "./deliver-eof.js";
 import type { Protocol } from "./protocol.js";
-import type { Transport, WriteBufferLimits } from "./transport.js";
-import { WriteFlowControl } from "./write-flow-control.js";
-import { writeLinesTo } from "./write-lines-to.js";
+import type { WriteBufferLimits } from "./transport.js";
+import { TransportBase } from "./transport-base.js";
 
 /**
  * Options for {@linkcode MemoryTransport.pair}.
@@ -43,25 +41,16 @@ export interface MemoryTransportOptions {
  * console.log(new TextDecoder().decode(await b.reader.readLine())); // "ping\n"
  * ```
  */
-export class MemoryTransport implements Transport {
-  #protocol: Protocol | null = null;
+export class MemoryTransport extends TransportBase {
   #peer: MemoryTransport | null = null;
-  readonly #extraInfo: Record<string, unknown>;
   #queue: Uint8Array[] = [];
   #queueSize = 0;
-  readonly #flow = new WriteFlowControl({ size: () => this.#queueSize, protocol: () => this.#protocol });
-  #reading = true;
-  #closing = false;
-  /** Writes are dropped from now on (asyncio's `_conn_lost > 0`). */
-  #lost = false;
-  #lostCalled = false;
-  #eofWritten = false;
   #eofSent = false;
   #flushScheduled = false;
   #aborted = false;
 
   private constructor(extraInfo: Record<string, unknown>) {
-    this.#extraInfo = extraInfo;
+    super({ extraInfo });
   }
 
   /**
@@ -99,79 +88,14 @@ export class MemoryTransport implements Transport {
   }
 
   /** @inheritDoc */
-  setProtocol(protocol: Protocol): void {
-    this.#protocol = protocol;
+  override setProtocol(protocol: Protocol): void {
+    super.setProtocol(protocol);
     this.#peer!.#scheduleFlush(); // bytes may be waiting for a protocol to receive them
-  }
-
-  /** @inheritDoc */
-  getProtocol(): Protocol | null {
-    return this.#protocol;
-  }
-
-  /** @inheritDoc */
-  getExtraInfo(name: string): unknown {
-    return this.#extraInfo[name];
-  }
-
-  /** @inheritDoc */
-  isClosing(): boolean {
-    return this.#closing;
-  }
-
-  /** @inheritDoc */
-  isReading(): boolean {
-    return this.#reading && !this.#closing;
-  }
-
-  /** @inheritDoc */
-  pauseReading(): void {
-    if (this.#closing || !this.#reading) return;
-    this.#reading = false;
-  }
-
-  /** @inheritDoc */
-  resumeReading(): void {
-    if (this.#closing || this.#reading) return;
-    this.#reading = true;
-    this.#peer!.#scheduleFlush();
-  }
-
-  /** @inheritDoc */
-  write(data: Uint8Array): void {
-    if (!(data instanceof Uint8Array)) throw new TypeError("Cannot write: data must be a Uint8Array");
-    if (this.#eofWritten) throw new InvalidStateError("Cannot write: writeEof() was already called");
-    if (data.length === 0 || this.#lost) return; // asyncio drops writes once the connection is lost
-    // Copy: the caller may reuse `data`, and the receiving reader takes ownership of what it gets.
-    this.#queue.push(data.slice());
-    this.#queueSize += data.length;
-    this.#flow.maybePause();
-    this.#scheduleFlush();
-  }
-
-  /** @inheritDoc */
-  writeLines(chunks: Iterable<Uint8Array>): void {
-    writeLinesTo((chunk) => this.write(chunk), chunks); // all checked first: asyncio's is all or nothing
-  }
-
-  /** @inheritDoc */
-  writeEof(): void {
-    if (this.#closing || this.#eofWritten) return;
-    this.#eofWritten = true;
-    this.#scheduleFlush();
   }
 
   /** @inheritDoc */
   canWriteEof(): boolean {
     return true;
-  }
-
-  /** @inheritDoc */
-  close(): void {
-    if (this.#closing) return;
-    this.#closing = true;
-    if (this.#queueSize === 0) this.#lost = true;
-    this.#scheduleFlush();
   }
 
   /** @inheritDoc */
@@ -184,19 +108,32 @@ export class MemoryTransport implements Transport {
     return this.#queueSize;
   }
 
-  /** @inheritDoc */
-  getWriteBufferLimits(): WriteBufferLimits {
-    return this.#flow.getLimits();
-  }
-
-  /** @inheritDoc */
-  setWriteBufferLimits(limits?: Partial<WriteBufferLimits>): void {
-    this.#flow.setLimits(limits);
-  }
-
   /** @returns `<MemoryTransport sockname>`. */
-  toString(): string {
-    return `<MemoryTransport ${String(this.#extraInfo["sockname"])}>`;
+  override toString(): string {
+    return `<MemoryTransport ${String(this.getExtraInfo("sockname"))}>`;
+  }
+
+  protected pauseSource(): void {} // the peer's flush stops at #canReceive()
+
+  protected resumeSource(): void {
+    this.#peer!.#scheduleFlush();
+  }
+
+  protected writeData(data: Uint8Array): void {
+    // Copy: the caller may reuse `data`, and the receiving reader takes ownership of what it gets.
+    this.#queue.push(data.slice());
+    this.#queueSize += data.length;
+    this.writeFlow.maybePause();
+    this.#scheduleFlush();
+  }
+
+  protected endWriting(): void {
+    this.#scheduleFlush();
+  }
+
+  protected startClose(): void {
+    if (this.#queueSize === 0) this.markLost();
+    this.#scheduleFlush();
   }
 
   #scheduleFlush(): void {
@@ -216,33 +153,33 @@ export class MemoryTransport implements Transport {
       peer.#receive(chunk);
     }
     if (this.#aborted) return; // the peer's protocol failed and reset the connection: not a clean close
-    if (peer.#lostCalled && this.#queue.length > 0) {
+    if (peer.connectionLostCalled && this.#queue.length > 0) {
       // Bytes for an end that is fully closed: TCP answers with RST, and so does this pair, so a
       // `write(); await drain()` loop against a closed peer ends with an error (bpo-25441).
       this.#forceClose(new ConnectionResetError());
       return;
     }
-    if (peer.#closing) {
+    if (peer.closing) {
       this.#queue = []; // the peer no longer reads: what is still queued is lost, as on a socket
       this.#queueSize = 0;
     }
-    this.#flow.maybeResume();
+    this.writeFlow.maybeResume();
     if (this.#queueSize > 0) return;
-    if ((this.#eofWritten || this.#closing) && !this.#eofSent && peer.#canReceive()) {
+    if ((this.eofWritten || this.closing) && !this.#eofSent && peer.#canReceive()) {
       this.#eofSent = true;
       peer.#receiveEof();
       if (this.#aborted) return; // the peer's eofReceived() failed and reset the connection
     }
-    if (this.#closing) this.#callConnectionLost(undefined);
+    if (this.closing) this.callConnectionLost(undefined);
   }
 
   #canReceive(): boolean {
-    return this.#protocol !== null && this.#reading && !this.#closing;
+    return this.getProtocol() !== null && this.isReading();
   }
 
   #receive(chunk: Uint8Array): void {
     try {
-      this.#protocol!.dataReceived(chunk);
+      this.getProtocol()!.dataReceived(chunk);
     } catch (error) {
       this.#forceClose(error);
     }
@@ -250,30 +187,20 @@ export class MemoryTransport implements Transport {
 
   #receiveEof(): void {
     // Half-open: nothing more will arrive, but this end may still write.
-    if (deliverEof(this.#protocol, this.#eofActions)) this.#reading = false;
+    if (deliverEof(this.getProtocol(), this.#eofActions)) this.pauseReading();
   }
 
   readonly #eofActions = { close: () => this.close(), fail: (error: unknown) => this.#forceClose(error) };
 
   /** Closes at once; the peer sees a reset, as after a TCP RST. */
   #forceClose(error: unknown): void {
-    if (this.#lostCalled || this.#aborted) return;
+    if (this.connectionLostCalled || this.#aborted) return;
     this.#aborted = true;
     this.#queue = [];
     this.#queueSize = 0;
-    this.#closing = true;
-    this.#lost = true;
-    queueMicrotask(() => this.#callConnectionLost(error));
+    this.markLost();
+    queueMicrotask(() => this.callConnectionLost(error));
     const peer = this.#peer;
-    if (peer !== null && !peer.#lostCalled) peer.#forceClose(new ConnectionResetError());
-  }
-
-  #callConnectionLost(error: unknown): void {
-    if (this.#lostCalled) return;
-    this.#lostCalled = true;
-    this.#lost = true;
-    this.#closing = true;
-    this.#flow.stop();
-    this.#protocol?.connectionLost(error);
+    if (peer !== null && !peer.connectionLostCalled) peer.#forceClose(new ConnectionResetError());
   }
 }

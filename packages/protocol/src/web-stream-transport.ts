@@ -1,13 +1,10 @@
 import { NotImplementedError } from "@asyncstreams/buffer";
-import { InvalidStateError } from "@asyncstreams/reader";
 import { asConnectionReset } from "./_as-connection-reset.js";
 import { ConnectionResetError } from "./connection-reset-error.js";
 import { deliverEof } from "./deliver-eof.js";
 import type { Protocol } from "./protocol.js";
-import type { Transport, WriteBufferLimits } from "./transport.js";
-import { ReadFlowControl } from "./read-flow-control.js";
-import { WriteFlowControl } from "./write-flow-control.js";
-import { writeLinesTo } from "./write-lines-to.js";
+import type { WriteBufferLimits } from "./transport.js";
+import { TransportBase } from "./transport-base.js";
 
 const ignore = (): void => undefined;
 
@@ -98,35 +95,18 @@ export interface WebStreamTransportOptions {
  * console.log(new TextDecoder().decode(await server.reader.readLine())); // "ping\n"
  * ```
  */
-export class WebStreamTransport implements Transport {
+export class WebStreamTransport extends TransportBase {
   readonly #reader: ReadableStreamDefaultReader<Uint8Array>;
   readonly #writer: WritableStreamDefaultWriter<Uint8Array>;
-  readonly #extraInfo: Record<string, unknown>;
   readonly #halfClose: boolean;
   readonly #copy: boolean;
-  #protocol: Protocol | null = null;
   /** Bytes handed to the writer whose `write()` has not settled: the write buffer. */
   #queued = 0;
-  readonly #flow: WriteFlowControl;
-  readonly #reading = new ReadFlowControl({
-    closing: () => this.#closing,
-    deliver: () => {
-      const held = this.#held;
-      this.#held = null;
-      if (held === null) this.#pull();
-      else this.#deliver(held);
-    },
-  });
   #readInFlight = false;
   /** What the read in flight brought while reading was paused. */
   #held: ReadableStreamReadResult<Uint8Array> | null = null;
   #eofReceived = false;
-  #closing = false;
-  #eofWritten = false;
   #writerClosed: Promise<void> | null = null;
-  /** The connection is lost or about to be: writes are dropped (asyncio's `_conn_lost > 0`). */
-  #lost = false;
-  #lostCalled = false;
 
   /**
    * Locks both streams (`getReader()`, `getWriter()`) for the life of the transport. Reading
@@ -137,6 +117,7 @@ export class WebStreamTransport implements Transport {
    * @throws {TypeError} When either stream is already locked.
    */
   constructor(pair: WebStreamPair, options: WebStreamTransportOptions = {}) {
+    super({ extraInfo: { ...options.extraInfo }, writeBufferLimits: options.writeBufferLimits });
     this.#reader = pair.readable.getReader();
     try {
       this.#writer = pair.writable.getWriter();
@@ -144,71 +125,16 @@ export class WebStreamTransport implements Transport {
       this.#reader.releaseLock();
       throw error;
     }
-    this.#extraInfo = { ...options.extraInfo };
     this.#halfClose = options.halfClose ?? true;
     this.#copy = options.copyChunks ?? false;
-    this.#flow = new WriteFlowControl({
-      size: () => this.#queued,
-      protocol: () => this.#protocol,
-      limits: options.writeBufferLimits,
-    });
     this.#writer.closed.catch(ignore);
     this.#reader.closed.catch(ignore);
   }
 
   /** @inheritDoc */
-  setProtocol(protocol: Protocol): void {
-    this.#protocol = protocol;
+  override setProtocol(protocol: Protocol): void {
+    super.setProtocol(protocol);
     this.#pull(); // the first chunk arrives asynchronously, after connectionMade()
-  }
-
-  /** @inheritDoc */
-  getProtocol(): Protocol | null {
-    return this.#protocol;
-  }
-
-  /** @inheritDoc */
-  getExtraInfo(name: string): unknown {
-    return this.#extraInfo[name];
-  }
-
-  /** @inheritDoc */
-  isClosing(): boolean {
-    return this.#closing;
-  }
-
-  /** @inheritDoc */
-  isReading(): boolean {
-    return this.#reading.isReading();
-  }
-
-  /** @inheritDoc */
-  pauseReading(): void {
-    this.#reading.pause();
-  }
-
-  /** @inheritDoc */
-  resumeReading(): void {
-    this.#reading.resume();
-  }
-
-  /** @inheritDoc */
-  write(data: Uint8Array): void {
-    if (!(data instanceof Uint8Array)) throw new TypeError("Cannot write: data must be a Uint8Array");
-    if (this.#eofWritten) throw new InvalidStateError("Cannot write: writeEof() was already called");
-    if (data.length === 0 || this.#lost) return; // asyncio drops writes once the connection is lost
-    const size = data.length;
-    this.#queued += size;
-    this.#writer.write(data).then(
-      () => this.#written(size),
-      (error: unknown) => this.#writeFailed(size, error),
-    );
-    this.#flow.maybePause();
-  }
-
-  /** @inheritDoc */
-  writeLines(chunks: Iterable<Uint8Array>): void {
-    writeLinesTo((chunk) => this.write(chunk), chunks); // all checked first: asyncio's is all or nothing
   }
 
   /**
@@ -234,12 +160,10 @@ export class WebStreamTransport implements Transport {
    * console.log(new TextDecoder().decode(await client.reader.read())); // "got it"
    * ```
    */
-  writeEof(): void {
+  override writeEof(): void {
     if (!this.#halfClose)
       throw new NotImplementedError("writeEof (this WebStreamTransport was made with halfClose: false)");
-    if (this.#closing || this.#eofWritten) return;
-    this.#eofWritten = true;
-    void this.#closeWriter(); // never rejects: a failure to flush fails the connection instead
+    super.writeEof();
   }
 
   /** @inheritDoc */
@@ -248,20 +172,8 @@ export class WebStreamTransport implements Transport {
   }
 
   /** @inheritDoc */
-  close(): void {
-    if (this.#closing) return;
-    this.#closing = true;
-    this.#held = null; // asyncio stops reading at once
-    if (this.#queued === 0) this.#finishClose();
-    // Otherwise #written() finishes once the last write settles.
-  }
-
-  /** @inheritDoc */
   abort(): void {
-    if (this.#lost) return;
-    this.#markLost();
-    this.#release(new ConnectionResetError(), true);
-    queueMicrotask(() => this.#connectionLost(undefined));
+    this.forceClose(undefined);
   }
 
   /** @inheritDoc */
@@ -269,24 +181,60 @@ export class WebStreamTransport implements Transport {
     return this.#queued;
   }
 
-  /** @inheritDoc */
-  getWriteBufferLimits(): WriteBufferLimits {
-    return this.#flow.getLimits();
-  }
-
-  /** @inheritDoc */
-  setWriteBufferLimits(limits?: Partial<WriteBufferLimits>): void {
-    this.#flow.setLimits(limits);
-  }
-
   /** @returns `<WebStreamTransport>`, with `closing` once closing. */
-  toString(): string {
-    return `<WebStreamTransport${this.#closing ? " closing" : ""}>`;
+  override toString(): string {
+    return `<WebStreamTransport${this.closing ? " closing" : ""}>`;
+  }
+
+  protected writeData(data: Uint8Array): void {
+    const size = data.length;
+    this.#queued += size;
+    this.#writer.write(data).then(
+      () => this.#written(size),
+      (error: unknown) => this.#writeFailed(size, error),
+    );
+    this.writeFlow.maybePause();
+  }
+
+  protected endWriting(): void {
+    void this.#closeWriter(); // never rejects: a failure to flush fails the connection instead
+  }
+
+  protected startClose(): void {
+    this.#held = null; // asyncio stops reading at once
+    if (this.#queued === 0) this.#finishClose();
+    // Otherwise #written() finishes once the last write settles.
+  }
+
+  protected pauseSource(): void {} // #pull() starts no new read(): the stream's queue fills
+
+  protected resumeSource(): void {
+    this.deliverLater();
+  }
+
+  protected override deliverHeld(): void {
+    const held = this.#held;
+    this.#held = null;
+    if (held === null) this.#pull();
+    else this.#deliver(held);
+  }
+
+  protected override markLost(): void {
+    super.markLost();
+    this.#held = null;
+  }
+
+  /** The connection failed (or was aborted: no `error`): release both streams, then `connectionLost(error)`. */
+  protected override abortSource(error: unknown): void {
+    this.#release(
+      error === undefined ? new ConnectionResetError() : new ConnectionResetError(undefined, { cause: error }),
+      true,
+    );
   }
 
   /** Starts the next `read()` unless one is in flight or delivery is stopped. */
   #pull(): void {
-    if (this.#readInFlight || this.#reading.isPaused() || this.#closing || this.#eofReceived || this.#protocol === null)
+    if (this.#readInFlight || this.readingPaused || this.closing || this.#eofReceived || this.getProtocol() === null)
       return;
     this.#readInFlight = true;
     this.#reader.read().then(this.#onRead, this.#onReadError);
@@ -294,15 +242,15 @@ export class WebStreamTransport implements Transport {
 
   readonly #onRead = (result: ReadableStreamReadResult<Uint8Array>): void => {
     this.#readInFlight = false;
-    if (this.#closing) return;
-    if (this.#reading.isPaused()) this.#held = result;
+    if (this.closing) return;
+    if (this.readingPaused) this.#held = result;
     else this.#deliver(result);
   };
 
   readonly #onReadError = (error: unknown): void => {
     this.#readInFlight = false;
-    if (this.#closing) return; // close() stopped reading; a lost connection has said it all
-    this.#fatal(asConnectionReset(error));
+    if (this.closing) return; // close() stopped reading; a lost connection has said it all
+    this.forceClose(asConnectionReset(error));
   };
 
   #deliver(result: ReadableStreamReadResult<Uint8Array>): void {
@@ -312,7 +260,7 @@ export class WebStreamTransport implements Transport {
     }
     const value: unknown = result.value;
     if (!(value instanceof Uint8Array)) {
-      this.#fatal(new TypeError(`Cannot receive: a chunk must be a Uint8Array, not ${typeof value}`));
+      this.forceClose(new TypeError(`Cannot receive: a chunk must be a Uint8Array, not ${typeof value}`));
       return;
     }
     // A plain view of a subclass (a Node Buffer, whose slice() would not copy), or a copy if asked.
@@ -321,9 +269,9 @@ export class WebStreamTransport implements Transport {
     const chunk = this.#copy ? plain.slice() : plain;
     if (chunk.length > 0) {
       try {
-        this.#protocol!.dataReceived(chunk);
+        this.getProtocol()!.dataReceived(chunk);
       } catch (error) {
-        this.#fatal(error); // asyncio's _fatal_error: the protocol's own exception ends the connection
+        this.forceClose(error); // asyncio's _fatal_error: the protocol's own exception ends the connection
         return;
       }
     }
@@ -332,7 +280,10 @@ export class WebStreamTransport implements Transport {
 
   #onEof(): void {
     this.#eofReceived = true;
-    const keepOpen = deliverEof(this.#protocol, { close: () => this.close(), fail: (error) => this.#fatal(error) });
+    const keepOpen = deliverEof(this.getProtocol(), {
+      close: () => this.close(),
+      fail: (error) => this.forceClose(error),
+    });
     // As asyncio's SSL transport: with no half-close the peer's end is the connection's end, whatever
     // eofReceived() asked for (a WebSocketStream's readable ends only once the socket has closed).
     if (keepOpen && !this.#halfClose) this.close();
@@ -340,26 +291,27 @@ export class WebStreamTransport implements Transport {
 
   #written(size: number): void {
     this.#queued -= size;
-    if (this.#lost) return;
-    this.#flow.maybeResume();
-    if (this.#closing && this.#queued === 0) this.#finishClose();
+    if (this.lost) return;
+    this.writeFlow.maybeResume();
+    if (this.closing && this.#queued === 0) this.#finishClose();
   }
 
   #writeFailed(size: number, error: unknown): void {
     this.#queued -= size;
-    this.#fatal(asConnectionReset(error));
+    this.forceClose(asConnectionReset(error));
   }
 
   /** Closes the writable once; a failure to flush fails the connection. */
   #closeWriter(): Promise<void> {
-    this.#writerClosed ??= this.#writer.close().then(ignore, (error: unknown) => this.#fatal(asConnectionReset(error)));
+    this.#writerClosed ??= this.#writer
+      .close()
+      .then(ignore, (error: unknown) => this.forceClose(asConnectionReset(error)));
     return this.#writerClosed;
   }
 
   /** `close()` with nothing left to flush: the connection is lost, then the streams are released. */
   #finishClose(): void {
-    this.#lost = true;
-    queueMicrotask(() => this.#connectionLost(undefined));
+    this.connectionLostSoon(undefined);
     this.#release(new ConnectionResetError(), false);
   }
 
@@ -375,27 +327,5 @@ export class WebStreamTransport implements Transport {
     } else {
       this.#closeWriter().then(cancel, cancel);
     }
-  }
-
-  /** The connection failed: release both streams, then `connectionLost(error)`. */
-  #fatal(error: unknown): void {
-    if (this.#lost) return;
-    this.#markLost();
-    this.#release(new ConnectionResetError(undefined, { cause: error }), true);
-    queueMicrotask(() => this.#connectionLost(error));
-  }
-
-  /** From now on nothing is read or written: asyncio's `_closing` and `_conn_lost > 0`. */
-  #markLost(): void {
-    this.#closing = true;
-    this.#lost = true;
-    this.#held = null;
-    this.#flow.stop();
-  }
-
-  #connectionLost(error: unknown): void {
-    if (this.#lostCalled) return;
-    this.#lostCalled = true;
-    this.#protocol?.connectionLost(error);
   }
 }

@@ -1,6 +1,6 @@
 import { NotImplementedError } from "@asyncstreams/buffer";
-import type { Protocol, Transport, WriteBufferLimits } from "@asyncstreams/protocol";
-import { ReadFlowControl, WriteFlowControl, writeLinesTo } from "@asyncstreams/protocol";
+import type { Protocol, WriteBufferLimits } from "@asyncstreams/protocol";
+import { TransportBase } from "@asyncstreams/protocol";
 import { InvalidStateError } from "@asyncstreams/reader";
 import { checkOptions, checkPositiveInteger } from "./_check-options.js";
 import { ABORT_CODE, closeError, MESSAGE_TOO_BIG, sendableCode } from "./_close-codes.js";
@@ -75,28 +75,20 @@ type Incoming = { readonly data: Uint8Array } | { readonly end: true; readonly e
  * const { reader, writer } = createStreams(transport);
  * ```
  */
-export class WebSocketTransport implements Transport {
+export class WebSocketTransport extends TransportBase {
   readonly #socket: WebSocketLike;
   /** The same socket when it is a `ws` socket: pause, ping, terminate and send callbacks. */
   readonly #ws: WsSocket | undefined;
-  readonly #extraInfo: Record<string, unknown>;
   readonly #url: string;
   readonly #maxReadBuffer: number;
   readonly #keepAliveOptions: KeepAliveOptions | undefined;
-  readonly #flow: WriteFlowControl;
   readonly #opened: Promise<void>;
   #resolveOpened: () => void = () => undefined;
   #rejectOpened: (error: unknown) => void = () => undefined;
   #everOpened = false;
-  #protocol: Protocol | null = null;
   #incoming: Incoming[] = [];
   #heldBytes = 0;
-  readonly #reading: ReadFlowControl;
   #delivering = false;
-  #closing = false;
-  /** The connection is lost or about to be: writes are dropped (asyncio's `_conn_lost > 0`). */
-  #lost = false;
-  #lostCalled = false;
   /** What the `error` event brought; the `close` event that follows reports it as `cause`. */
   #error: unknown = undefined;
   /** `ws` sends whose callback has not come yet. */
@@ -123,6 +115,7 @@ export class WebSocketTransport implements Transport {
     checkKeepAlive(options.keepAlive, action);
     if (socket.readyState !== CONNECTING && socket.readyState !== OPEN)
       throw new InvalidStateError(`${action}: the WebSocket is closing or closed`);
+    super({ extraInfo: { ...options.extraInfo, websocket: socket }, writeBufferLimits: options.writeBufferLimits });
     this.#socket = socket;
     this.#ws = asWsSocket(socket);
     if (options.keepAlive !== undefined && this.#ws === undefined) {
@@ -134,20 +127,6 @@ export class WebSocketTransport implements Transport {
     this.#url = options.url ?? (typeof socketUrl === "string" ? socketUrl : "");
     this.#maxReadBuffer = options.maxReadBuffer ?? DEFAULT_MAX_READ_BUFFER;
     this.#keepAliveOptions = options.keepAlive;
-    this.#extraInfo = { ...options.extraInfo, websocket: socket };
-    this.#flow = new WriteFlowControl({
-      size: () => this.getWriteBufferSize(),
-      protocol: () => this.#protocol,
-      limits: options.writeBufferLimits,
-    });
-    // ws pauses its socket; a WHATWG socket cannot, so what arrives is held (up to maxReadBuffer).
-    const ws = this.#ws;
-    this.#reading = new ReadFlowControl({
-      closing: () => this.#closing,
-      deliver: this.#deliver,
-      pauseSource: ws && (() => ws.pause()),
-      resumeSource: ws && (() => ws.resume()),
-    });
     this.#opened = new Promise<void>((resolve, reject) => {
       this.#resolveOpened = resolve;
       this.#rejectOpened = reject;
@@ -209,63 +188,16 @@ export class WebSocketTransport implements Transport {
   }
 
   /** @inheritDoc */
-  setProtocol(protocol: Protocol): void {
-    this.#protocol = protocol;
+  override setProtocol(protocol: Protocol): void {
+    super.setProtocol(protocol);
     // Held messages arrive asynchronously, after connectionMade().
-    if (this.#incoming.length > 0) queueMicrotask(this.#deliver);
+    if (this.#incoming.length > 0) this.deliverLater();
   }
 
   /** @inheritDoc */
-  getProtocol(): Protocol | null {
-    return this.#protocol;
-  }
-
-  /** @inheritDoc */
-  getExtraInfo(name: string): unknown {
+  override getExtraInfo(name: string): unknown {
     if (name === "subprotocol") return this.#socket.protocol;
-    return this.#extraInfo[name];
-  }
-
-  /** @inheritDoc */
-  isClosing(): boolean {
-    return this.#closing;
-  }
-
-  /** @inheritDoc */
-  isReading(): boolean {
-    return this.#reading.isReading();
-  }
-
-  /** @inheritDoc */
-  pauseReading(): void {
-    this.#reading.pause();
-  }
-
-  /** @inheritDoc */
-  resumeReading(): void {
-    this.#reading.resume();
-  }
-
-  /** @inheritDoc */
-  write(data: Uint8Array): void {
-    if (!(data instanceof Uint8Array)) throw new TypeError("Cannot write: data must be a Uint8Array");
-    // asyncio drops writes once the connection is lost or closing.
-    if (data.length === 0 || this.#closing || this.#lost) return;
-    if (this.#socket.readyState === CONNECTING) {
-      this.#queued.push(data.slice()); // the caller may reuse its buffer before the socket opens
-      this.#queuedBytes += data.length;
-    } else if (this.#socket.readyState === OPEN) {
-      this.#send(data);
-    } else {
-      return;
-    }
-    this.#flow.maybePause();
-    this.#pollWhileWaiting();
-  }
-
-  /** @inheritDoc */
-  writeLines(chunks: Iterable<Uint8Array>): void {
-    writeLinesTo((chunk) => this.write(chunk), chunks); // all checked first: asyncio's is all or nothing
+    return super.getExtraInfo(name);
   }
 
   /**
@@ -293,7 +225,7 @@ export class WebSocketTransport implements Transport {
    * await server.waitClosed();
    * ```
    */
-  writeEof(): void {
+  override writeEof(): void {
     throw new NotImplementedError(
       "writeEof (a WebSocket has no half-close: its close frame ends both directions; use close())",
     );
@@ -328,31 +260,8 @@ export class WebSocketTransport implements Transport {
   }
 
   /** @inheritDoc */
-  close(): void {
-    if (this.#closing) return;
-    this.#closing = true;
-    this.#incoming = []; // asyncio stops reading at once
-    this.#heldBytes = 0;
-    this.#keepAlive?.stop();
-    const opening = this.#socket.readyState === CONNECTING;
-    if (opening) {
-      this.#queued = [];
-      this.#queuedBytes = 0;
-      this.#socket.close();
-    } else if (this.#socket.readyState === OPEN) {
-      this.#socket.close(1000);
-    }
-    // Read on, unseen, so that the peer's close frame completes the closing handshake (an opening
-    // `ws` socket has no connection to read yet: its resume() would throw).
-    if (!opening) this.#ws?.resume();
-    if (this.getWriteBufferSize() === 0) this.#finishClose();
-    else this.#pollWhileWaiting(); // ws: the last send callback finishes; WHATWG: the poll does
-  }
-
-  /** @inheritDoc */
   abort(): void {
-    if (this.#lost) return;
-    this.#drop(undefined, undefined);
+    this.forceClose(undefined);
   }
 
   /**
@@ -382,19 +291,96 @@ export class WebSocketTransport implements Transport {
   }
 
   /** @inheritDoc */
-  getWriteBufferLimits(): WriteBufferLimits {
-    return this.#flow.getLimits();
-  }
-
-  /** @inheritDoc */
-  setWriteBufferLimits(limits: Partial<WriteBufferLimits> = {}): void {
-    this.#flow.setLimits(limits);
+  override setWriteBufferLimits(limits: Partial<WriteBufferLimits> = {}): void {
+    super.setWriteBufferLimits(limits);
     this.#pollWhileWaiting();
   }
 
   /** @returns `<WebSocketTransport url>`, with `closing` once closing. */
-  toString(): string {
-    return `<WebSocketTransport${this.#url === "" ? "" : ` ${this.#url}`}${this.#closing ? " closing" : ""}>`;
+  override toString(): string {
+    return `<WebSocketTransport${this.#url === "" ? "" : ` ${this.#url}`}${this.closing ? " closing" : ""}>`;
+  }
+
+  protected writeData(data: Uint8Array): void {
+    if (this.closing) return; // asyncio drops writes once the transport is closing
+    if (this.#socket.readyState === CONNECTING) {
+      this.#queued.push(data.slice()); // the caller may reuse its buffer before the socket opens
+      this.#queuedBytes += data.length;
+    } else if (this.#socket.readyState === OPEN) {
+      this.#send(data);
+    } else {
+      return;
+    }
+    this.writeFlow.maybePause();
+    this.#pollWhileWaiting();
+  }
+
+  protected endWriting(): void {} // never called: writeEof() always throws
+
+  protected startClose(): void {
+    this.#incoming = []; // asyncio stops reading at once
+    this.#heldBytes = 0;
+    this.#keepAlive?.stop();
+    const opening = this.#socket.readyState === CONNECTING;
+    if (opening) {
+      this.#queued = [];
+      this.#queuedBytes = 0;
+      this.#socket.close();
+    } else if (this.#socket.readyState === OPEN) {
+      this.#socket.close(1000);
+    }
+    // Read on, unseen, so that the peer's close frame completes the closing handshake (an opening
+    // `ws` socket has no connection to read yet: its resume() would throw).
+    if (!opening) this.#ws?.resume();
+    if (this.getWriteBufferSize() === 0) this.#finishClose();
+    else this.#pollWhileWaiting(); // ws: the last send callback finishes; WHATWG: the poll does
+  }
+
+  // ws pauses its socket; a WHATWG socket cannot, so what arrives is held (up to maxReadBuffer).
+  protected pauseSource(): void {
+    this.#ws?.pause();
+  }
+
+  protected resumeSource(): void {
+    this.#ws?.resume();
+    this.deliverLater();
+  }
+
+  protected override deliverHeld(): void {
+    this.#deliver();
+  }
+
+  protected override markLost(): void {
+    super.markLost();
+    this.#incoming = [];
+    this.#heldBytes = 0;
+    this.#queued = [];
+    this.#queuedBytes = 0;
+    this.#keepAlive?.stop();
+  }
+
+  /**
+   * Ends the connection at once: a read overflow with a close frame carrying 1009 (the peer learns
+   * why), anything else with `ws.terminate()` (a WHATWG socket closes with 4000).
+   */
+  protected override abortSource(error: unknown): void {
+    const closeCode = error instanceof ReadOverflowError ? MESSAGE_TOO_BIG : undefined;
+    const state = this.#socket.readyState;
+    if (this.#ws !== undefined && (closeCode === undefined || state !== OPEN)) {
+      this.#ws.terminate();
+    } else if (state === OPEN || state === CONNECTING) {
+      const code = closeCode ?? ABORT_CODE;
+      this.#socket.close(
+        sendableCode(code, this.#ws !== undefined),
+        code === ABORT_CODE ? "aborted" : "message too big",
+      );
+      this.#ws?.resume();
+    }
+  }
+
+  protected override beforeConnectionLost(): void {
+    if (this.#poll !== undefined) clearTimeout(this.#poll);
+    this.#poll = undefined;
   }
 
   #send(data: Uint8Array): void {
@@ -410,30 +396,30 @@ export class WebSocketTransport implements Transport {
     if (this.#everOpened) return;
     this.#everOpened = true;
     this.#resolveOpened();
-    if (this.#closing || this.#lost) return;
+    if (this.closing) return;
     const queued = this.#queued;
     this.#queued = [];
     this.#queuedBytes = 0;
     for (const data of queued) this.#send(data);
-    this.#flow.maybeResume();
+    this.writeFlow.maybeResume();
     if (this.#keepAliveOptions !== undefined && this.#ws !== undefined) {
       const ws = this.#ws;
       this.#keepAlive = new KeepAlive(
         this.#keepAliveOptions,
         () => ws.ping(),
-        (timeout) => this.#drop(new KeepAliveTimeoutError(timeout), undefined),
+        (timeout) => this.forceClose(new KeepAliveTimeoutError(timeout)),
       );
     }
   };
 
   readonly #onData = (bytes: Uint8Array): void => {
-    if (this.#closing || bytes.length === 0) return;
+    if (this.closing || bytes.length === 0) return;
     this.#incoming.push({ data: bytes });
     this.#heldBytes += bytes.length;
     this.#deliver();
     // A WHATWG socket cannot stop reading: this cap is what bounds memory while the reader is paused.
     if (this.#ws === undefined && this.#heldBytes > this.#maxReadBuffer)
-      this.#drop(new ReadOverflowError(this.#maxReadBuffer), MESSAGE_TOO_BIG);
+      this.forceClose(new ReadOverflowError(this.#maxReadBuffer));
   };
 
   readonly #onClose = (code: number, reason: string): void => {
@@ -441,15 +427,14 @@ export class WebSocketTransport implements Transport {
     if (!this.#everOpened) {
       const failure = handshakeFailure(this.#url, code, this.#error);
       this.#rejectOpened(failure);
-      if (!this.#lost) this.#drop(failure, undefined);
+      this.forceClose(failure);
       return;
     }
-    if (this.#lost) return;
+    if (this.lost) return;
     const error = closeError(code, reason, this.#error);
-    if (this.#closing) {
+    if (this.closing) {
       // Our close() was waiting for its data to flush; the connection ended first.
-      this.#lost = true;
-      this.#connectionLost(error);
+      this.callConnectionLost(error);
       return;
     }
     // After what is still held: a paused reader sees the end once it resumes, as with TCP.
@@ -460,94 +445,53 @@ export class WebSocketTransport implements Transport {
   readonly #onSent = (): void => {
     // A failed send is followed by the close event, which says why (1006 and ws's error as cause).
     this.#pendingSends -= 1;
-    if (this.#lost) return;
-    this.#flow.maybeResume();
-    if (this.#closing && this.#pendingSends === 0) this.#finishClose();
+    if (this.lost) return;
+    this.writeFlow.maybeResume();
+    if (this.closing && this.#pendingSends === 0) this.#finishClose();
   };
 
   /** WHATWG sockets have no event for a shrinking `bufferedAmount`: poll it while someone waits. */
   #pollWhileWaiting(): void {
-    if (this.#ws !== undefined || this.#poll !== undefined || this.#lost) return;
-    if (!this.#flow.isPaused() && !this.#closing) return;
+    if (this.#ws !== undefined || this.#poll !== undefined || this.lost) return;
+    if (!this.writeFlow.isPaused() && !this.closing) return;
     this.#poll = setTimeout(() => {
       this.#poll = undefined;
-      if (this.#lost) return;
-      this.#flow.maybeResume();
-      if (this.#closing && this.getWriteBufferSize() === 0) this.#finishClose();
+      if (this.lost) return;
+      this.writeFlow.maybeResume();
+      if (this.closing && this.getWriteBufferSize() === 0) this.#finishClose();
       else this.#pollWhileWaiting();
     }, POLL_MS);
   }
 
   /** Hands what was received to the protocol, in order, while reading is on. */
-  readonly #deliver = (): void => {
+  #deliver(): void {
     if (this.#delivering) return;
     this.#delivering = true;
     try {
-      while (this.#protocol !== null && !this.#reading.isPaused() && !this.#lost && !this.#closing) {
+      while (this.isReading()) {
+        const protocol = this.getProtocol();
+        if (protocol === null) break;
         const next = this.#incoming.shift();
         if (next === undefined) break;
         if ("end" in next) {
-          this.#closing = true;
-          this.#lost = true;
-          this.#connectionLost(next.error);
+          this.callConnectionLost(next.error);
           break;
         }
         this.#heldBytes -= next.data.length;
         try {
-          this.#protocol.dataReceived(next.data);
+          protocol.dataReceived(next.data);
         } catch (error) {
-          this.#drop(error, undefined); // asyncio's _fatal_error: the protocol's own exception ends the connection
+          this.forceClose(error); // asyncio's _fatal_error: the protocol's own exception ends the connection
           break;
         }
       }
     } finally {
       this.#delivering = false;
     }
-  };
+  }
 
   /** `close()` with nothing left to flush: the connection is lost within this turn. */
   #finishClose(): void {
-    if (this.#lost) return;
-    this.#lost = true;
-    queueMicrotask(() => this.#connectionLost(undefined));
-  }
-
-  /**
-   * Ends the connection at once: with a close frame carrying `closeCode` when given (the peer
-   * learns why), else `ws.terminate()` (a WHATWG socket closes with 4000); then
-   * `connectionLost(error)`.
-   */
-  #drop(error: unknown, closeCode: number | undefined): void {
-    if (this.#lost) return;
-    this.#closing = true;
-    this.#lost = true;
-    this.#incoming = [];
-    this.#heldBytes = 0;
-    this.#queued = [];
-    this.#queuedBytes = 0;
-    this.#keepAlive?.stop();
-    const state = this.#socket.readyState;
-    if (this.#ws !== undefined && (closeCode === undefined || state !== OPEN)) {
-      this.#ws.terminate();
-    } else if (state === OPEN || state === CONNECTING) {
-      const code = closeCode ?? ABORT_CODE;
-      this.#socket.close(
-        sendableCode(code, this.#ws !== undefined),
-        code === ABORT_CODE ? "aborted" : "message too big",
-      );
-      this.#ws?.resume();
-    }
-    queueMicrotask(() => this.#connectionLost(error));
-  }
-
-  #connectionLost(error: unknown): void {
-    if (this.#lostCalled) return;
-    this.#lostCalled = true;
-    this.#incoming = [];
-    this.#flow.stop();
-    if (this.#poll !== undefined) clearTimeout(this.#poll);
-    this.#poll = undefined;
-    this.#keepAlive?.stop();
-    this.#protocol?.connectionLost(error);
+    if (!this.lost) this.connectionLostSoon(undefined);
   }
 }

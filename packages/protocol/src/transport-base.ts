@@ -1,0 +1,336 @@
+import { InvalidStateError } from "@asyncstreams/reader";
+import type { Protocol } from "./protocol.js";
+import type { Transport, WriteBufferLimits } from "./transport.js";
+import { WriteFlowControl } from "./write-flow-control.js";
+import { writeLinesTo } from "./write-lines-to.js";
+
+/**
+ * What {@linkcode TransportBase}'s constructor takes.
+ *
+ * @example
+ * ```ts
+ * import type { TransportBaseOptions } from "@asyncstreams/protocol";
+ *
+ * const options: TransportBaseOptions = { extraInfo: { peername: "toy" }, writeBufferLimits: { high: 1024 } };
+ * ```
+ */
+export interface TransportBaseOptions {
+  /** What `getExtraInfo()` returns, kept as given (not copied). Default: nothing. */
+  extraInfo?: Record<string, unknown> | undefined;
+  /** Initial write-buffer water marks (asyncio defaults: 64 KiB high, `high / 4` low). */
+  writeBufferLimits?: Partial<WriteBufferLimits> | undefined;
+}
+
+/**
+ * The one shape of every transport, as CPython's `_SelectorTransport` and `_FlowControlMixin`: it
+ * owns what all transports share, so that a transport class is only its I/O.
+ *
+ * - the lifecycle: `close()` marks the transport closing once, then calls `startClose()`;
+ *   `markLost()` is asyncio's `_closing = True; _conn_lost += 1` (writes are dropped from then on and
+ *   write flow control stops); `callConnectionLost()` tells the protocol exactly once;
+ *   `forceClose()` is asyncio's `_force_close()`.
+ * - reading: `isReading()`, `pauseReading()` and `resumeReading()` with asyncio's rules (no-ops
+ *   while closing or when already in that state); the subclass pauses and resumes its source in
+ *   `pauseSource()` / `resumeSource()`, and `deliverLater()` hands on what it holds in a later
+ *   microtask (a protocol is never re-entered from inside `resumeReading()`).
+ * - writing: `write()` checks its argument, refuses after `writeEof()` and drops writes once the
+ *   connection is lost, then calls `writeData()`; `writeEof()` is once and never while closing, then
+ *   `endWriting()`; the water marks are a shared {@linkcode WriteFlowControl} (`writeFlow`).
+ * - the protocol (`getProtocol()` / `setProtocol()`) and extra info.
+ *
+ * A subclass implements `writeData()`, `endWriting()`, `startClose()`, `pauseSource()`,
+ * `resumeSource()`, `abort()`, `getWriteBufferSize()` and `canWriteEof()`, and calls
+ * `writeFlow.maybePause()` after it queues bytes and `writeFlow.maybeResume()` after bytes leave.
+ *
+ * @example
+ * ```ts
+ * import { TransportBase, createStreams } from "@asyncstreams/protocol";
+ *
+ * // A toy transport: what is written comes back as received data, in a later microtask.
+ * class LoopbackTransport extends TransportBase {
+ *   #held: Uint8Array[] = [];
+ *
+ *   constructor() {
+ *     super({ extraInfo: { peername: "loopback" } });
+ *   }
+ *
+ *   getWriteBufferSize(): number {
+ *     return 0; // nothing waits to be sent: it is held as received data at once
+ *   }
+ *
+ *   canWriteEof(): boolean {
+ *     return false;
+ *   }
+ *
+ *   abort(): void {
+ *     this.forceClose(undefined);
+ *   }
+ *
+ *   protected writeData(data: Uint8Array): void {
+ *     this.#held.push(data.slice()); // the caller may reuse `data`
+ *     this.deliverLater();
+ *   }
+ *
+ *   protected endWriting(): void {} // never called: canWriteEof() is false and nothing calls writeEof()
+ *
+ *   protected startClose(): void {
+ *     this.#held = [];
+ *     this.connectionLostSoon(undefined);
+ *   }
+ *
+ *   protected pauseSource(): void {} // what arrives waits in #held
+ *
+ *   protected resumeSource(): void {
+ *     this.deliverLater();
+ *   }
+ *
+ *   protected override deliverHeld(): void {
+ *     while (this.isReading() && this.#held.length > 0) this.getProtocol()?.dataReceived(this.#held.shift()!);
+ *   }
+ * }
+ *
+ * const transport = new LoopbackTransport();
+ * const { reader, writer } = createStreams(transport);
+ * writer.write(new TextEncoder().encode("ping\n"));
+ * console.log(new TextDecoder().decode(await reader.readLine())); // "ping\n"
+ * console.log(transport.getExtraInfo("peername")); // "loopback"
+ * writer.close();
+ * await writer.waitClosed();
+ * console.log(transport.isClosing()); // true
+ * ```
+ */
+export abstract class TransportBase implements Transport {
+  #protocol: Protocol | null = null;
+  readonly #extraInfo: Record<string, unknown>;
+  readonly #flow: WriteFlowControl;
+  #readingPaused = false;
+  #closing = false;
+  #eofWritten = false;
+  /** Writes are dropped from now on (asyncio's `_conn_lost > 0`). */
+  #lost = false;
+  #lostCalled = false;
+
+  /** @param options Extra info and initial water marks. */
+  protected constructor(options: TransportBaseOptions = {}) {
+    this.#extraInfo = options.extraInfo ?? {};
+    // The same two closures every transport made for its own WriteFlowControl before.
+    this.#flow = new WriteFlowControl({
+      size: () => this.bufferedForFlowControl(),
+      protocol: () => this.#protocol,
+      limits: options.writeBufferLimits,
+    });
+  }
+
+  /** @inheritDoc */
+  setProtocol(protocol: Protocol): void {
+    this.#protocol = protocol;
+  }
+
+  /** @inheritDoc */
+  getProtocol(): Protocol | null {
+    return this.#protocol;
+  }
+
+  /** @inheritDoc */
+  getExtraInfo(name: string): unknown {
+    return this.#extraInfo[name];
+  }
+
+  /** @inheritDoc */
+  isClosing(): boolean {
+    return this.#closing;
+  }
+
+  /** @inheritDoc */
+  isReading(): boolean {
+    return !this.#readingPaused && !this.#closing;
+  }
+
+  /** @inheritDoc */
+  pauseReading(): void {
+    if (this.#closing || this.#readingPaused) return;
+    this.#readingPaused = true;
+    this.pauseSource();
+  }
+
+  /** @inheritDoc */
+  resumeReading(): void {
+    if (this.#closing || !this.#readingPaused) return;
+    this.#readingPaused = false;
+    this.resumeSource();
+  }
+
+  /** @inheritDoc */
+  write(data: Uint8Array): void {
+    if (!(data instanceof Uint8Array)) throw new TypeError("Cannot write: data must be a Uint8Array");
+    if (this.#eofWritten) throw new InvalidStateError("Cannot write: writeEof() was already called");
+    if (data.length === 0 || this.#lost) return; // asyncio drops writes once the connection is lost
+    this.writeData(data);
+  }
+
+  /** @inheritDoc */
+  writeLines(chunks: Iterable<Uint8Array>): void {
+    writeLinesTo((chunk) => this.write(chunk), chunks); // all checked first: asyncio's is all or nothing
+  }
+
+  /** @inheritDoc */
+  writeEof(): void {
+    if (this.#closing || this.#eofWritten) return;
+    this.#eofWritten = true;
+    this.endWriting();
+  }
+
+  /** @inheritDoc */
+  close(): void {
+    if (this.#closing) return;
+    this.#closing = true;
+    this.startClose();
+  }
+
+  /** @inheritDoc */
+  getWriteBufferLimits(): WriteBufferLimits {
+    return this.#flow.getLimits();
+  }
+
+  /** @inheritDoc */
+  setWriteBufferLimits(limits?: Partial<WriteBufferLimits>): void {
+    this.#flow.setLimits(limits);
+  }
+
+  /** @inheritDoc */
+  abstract abort(): void;
+
+  /** @inheritDoc */
+  abstract getWriteBufferSize(): number;
+
+  /** @inheritDoc */
+  abstract canWriteEof(): boolean;
+
+  /** Whether `close()` was called or the connection is lost (without a subclass's additions). */
+  protected get closing(): boolean {
+    return this.#closing;
+  }
+
+  /** Whether writes are dropped: the connection is lost or about to be (asyncio's `_conn_lost > 0`). */
+  protected get lost(): boolean {
+    return this.#lost;
+  }
+
+  /** Whether `connectionLost()` was called. */
+  protected get connectionLostCalled(): boolean {
+    return this.#lostCalled;
+  }
+
+  /** Whether `writeEof()` was called. */
+  protected get eofWritten(): boolean {
+    return this.#eofWritten;
+  }
+
+  /** Whether the protocol asked for a pause that is still on (whatever `closing` says). */
+  protected get readingPaused(): boolean {
+    return this.#readingPaused;
+  }
+
+  /** The write flow control: call `maybePause()` after queuing bytes, `maybeResume()` after bytes left. */
+  protected get writeFlow(): WriteFlowControl {
+    return this.#flow;
+  }
+
+  /**
+   * The buffer size that write flow control acts on. Default: `getWriteBufferSize()`.
+   *
+   * @returns A byte count.
+   */
+  protected bufferedForFlowControl(): number {
+    return this.getWriteBufferSize();
+  }
+
+  /** Sets what `getExtraInfo(name)` returns from now on (a socket replaced by its TLS socket). */
+  protected setExtraInfo(name: string, value: unknown): void {
+    this.#extraInfo[name] = value;
+  }
+
+  /**
+   * Sends or queues `data`: called by `write()` with a non-empty `Uint8Array` while the connection
+   * is not lost. The caller may reuse `data` afterwards: copy it if it is kept.
+   */
+  protected abstract writeData(data: Uint8Array): void;
+
+  /** Half-closes once what was written is flushed: called by `writeEof()`, once, never while closing. */
+  protected abstract endWriting(): void;
+
+  /**
+   * Called by `close()`, once, with `closing` already set: stop delivering data, flush the buffer,
+   * then call `connectionLostSoon(undefined)` (or `callConnectionLost(undefined)`).
+   */
+  protected abstract startClose(): void;
+
+  /** Tells the source to stop sending (called by `pauseReading()`); whatever still arrives is held. */
+  protected abstract pauseSource(): void;
+
+  /** Tells the source to send again (called by `resumeReading()`); `deliverLater()` hands on what is held. */
+  protected abstract resumeSource(): void;
+
+  /** Hands on what the transport holds while reading is on; called by `deliverLater()`. Default: nothing. */
+  protected deliverHeld(): void {}
+
+  /** Calls `deliverHeld()` in a later microtask, if reading is still on then (never inside the caller). */
+  protected deliverLater(): void {
+    queueMicrotask(() => {
+      if (!this.#readingPaused && !this.#closing) this.deliverHeld();
+    });
+  }
+
+  /**
+   * Nothing is delivered or written from now on: asyncio's `_closing = True` and `_conn_lost += 1`,
+   * and no more `pauseWriting()` / `resumeWriting()`. A subclass that holds received data drops it
+   * in an override (calling this one).
+   */
+  protected markLost(): void {
+    this.#closing = true;
+    this.#lost = true;
+    this.#flow.stop();
+  }
+
+  /** `markLost()`, then `callConnectionLost(error)` in a microtask, as asyncio's `call_soon` does. */
+  protected connectionLostSoon(error: unknown): void {
+    this.markLost();
+    queueMicrotask(() => this.callConnectionLost(error));
+  }
+
+  /**
+   * asyncio's `_force_close()`: unless the connection is already lost, `markLost()`, then
+   * `abortSource(error)`, then `connectionLost(error)` in a microtask.
+   */
+  protected forceClose(error: unknown): void {
+    if (this.#lost) return;
+    this.markLost();
+    this.abortSource(error);
+    queueMicrotask(() => this.callConnectionLost(error));
+  }
+
+  /** Lets go of the connection at once (destroy, reset, cancel): called by `forceClose()`. Default: nothing. */
+  protected abortSource(_error: unknown): void {}
+
+  /**
+   * asyncio's `_call_connection_lost()`: tells the protocol, once. `beforeConnectionLost()` runs
+   * first, `afterConnectionLost()` last, even when the protocol throws.
+   */
+  protected callConnectionLost(error: unknown): void {
+    if (this.#lostCalled) return;
+    this.#lostCalled = true;
+    this.markLost();
+    this.beforeConnectionLost(error);
+    try {
+      this.#protocol?.connectionLost(error);
+    } finally {
+      this.afterConnectionLost();
+    }
+  }
+
+  /** Called once, just before the protocol's `connectionLost(error)`. Default: nothing. */
+  protected beforeConnectionLost(_error: unknown): void {}
+
+  /** Called once, right after the protocol's `connectionLost()`, even when it threw. Default: nothing. */
+  protected afterConnectionLost(): void {}
+}
