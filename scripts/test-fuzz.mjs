@@ -27,10 +27,12 @@ for (let i = 2; i < process.argv.length; i++) {
 const { runs } = options;
 const cpuMinutes = options["cpu-minutes"];
 const minutes = options.minutes ?? (cpuMinutes === undefined ? 1 : Infinity);
-const usage = "Usage: pnpm test:fuzz [--minutes N | --cpu-minutes N] [--runs R]  (N > 0, R ≥ 1 cases per property and round)";
+const usage =
+  "Usage: pnpm test:fuzz [--minutes N | --cpu-minutes N] [--runs R]  (N > 0, R ≥ 1 cases per property and round)";
 if (
   !(minutes > 0) ||
-  (cpuMinutes !== undefined && (!(cpuMinutes > 0) || options.minutes !== undefined || !existsSync("/proc/self/stat"))) ||
+  (cpuMinutes !== undefined &&
+    (!(cpuMinutes > 0) || options.minutes !== undefined || !existsSync("/proc/self/stat"))) ||
   !Number.isInteger(runs) ||
   runs < 1
 ) {
@@ -111,9 +113,7 @@ do {
   } else {
     console.log(`round ${rounds}: seed ${seed}: ${passed} tests passed`);
   }
-} while (
-  cpuMinutes === undefined ? Date.now() < deadline : childCpuSeconds() - cpuAtStart < cpuMinutes * 60
-);
+} while (cpuMinutes === undefined ? Date.now() < deadline : childCpuSeconds() - cpuAtStart < cpuMinutes * 60);
 rmSync(work, { recursive: true, force: true });
 // Each passed test ran up to R cases (a property that pins its own numRuns runs that many; example tests run once).
 const cpuUsed = childCpuSeconds();
