@@ -73,7 +73,7 @@ export class SocketTransport extends TransportBase {
   /** `close()` has ended (or destroyed) the socket. */
   #ended = false;
   #error: unknown = undefined;
-  /** Bytes written since the event loop last turned; see `#bufferedForFlowControl()`. */
+  /** Bytes written since the event loop last turned; see `bufferedForFlowControl()`. */
   #turnBytes = 0;
   #turnScheduled = false;
   #afterWriteBound: (() => void) | null = null;

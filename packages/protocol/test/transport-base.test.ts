@@ -1,0 +1,196 @@
+import { describe, expect, it } from "vitest";
+import { TransportBase } from "@asyncstreams/protocol";
+import { InvalidStateError } from "@asyncstreams/reader";
+import { eventLoopTurn } from "@asyncstreams/test-utils";
+import { RecordingProtocol, attach } from "./_helpers.js";
+
+/** A transport that records what the base class asks of it; `buffered` is its write buffer. */
+class HookTransport extends TransportBase {
+  readonly hooks: string[] = [];
+  buffered = 0;
+
+  constructor() {
+    super({ extraInfo: { peername: "hooks" }, writeBufferLimits: { high: 4 } });
+  }
+
+  getWriteBufferSize(): number {
+    return this.buffered;
+  }
+
+  canWriteEof(): boolean {
+    return true;
+  }
+
+  abort(): void {
+    this.forceClose(undefined);
+  }
+
+  /** Fails the connection, as a transport does when its source breaks. */
+  fail(error: unknown): void {
+    this.forceClose(error);
+  }
+
+  /** The connection is gone: tells the protocol now. */
+  lose(error: unknown): void {
+    this.callConnectionLost(error);
+  }
+
+  /** Bytes left the buffer. */
+  sent(): void {
+    this.buffered = 0;
+    this.writeFlow.maybeResume();
+  }
+
+  protected writeData(data: Uint8Array): void {
+    this.hooks.push(`write ${data.length}`);
+    this.buffered += data.length;
+    this.writeFlow.maybePause();
+  }
+
+  protected endWriting(): void {
+    this.hooks.push("end");
+  }
+
+  protected startClose(): void {
+    this.hooks.push("start close");
+    this.connectionLostSoon(undefined);
+  }
+
+  protected pauseSource(): void {
+    this.hooks.push("pause source");
+  }
+
+  protected resumeSource(): void {
+    this.hooks.push("resume source");
+    this.deliverLater();
+  }
+
+  protected override deliverHeld(): void {
+    this.hooks.push("deliver");
+  }
+
+  protected override abortSource(error: unknown): void {
+    this.hooks.push(`abort source ${String((error as Error | undefined)?.message)}`);
+  }
+
+  protected override beforeConnectionLost(): void {
+    this.hooks.push("before lost");
+  }
+
+  protected override afterConnectionLost(): void {
+    this.hooks.push("after lost");
+  }
+}
+
+describe("TransportBase", () => {
+  it("keeps the protocol and the extra info it was given", () => {
+    const transport = new HookTransport();
+    const protocol = attach(transport, new RecordingProtocol("p"));
+    expect(transport.getProtocol()).toBe(protocol);
+    expect(transport.getExtraInfo("peername")).toBe("hooks");
+    expect(transport.getExtraInfo("nothing")).toBeUndefined();
+    transport.abort();
+  });
+
+  it("pauses and resumes the source once each; delivers a microtask later, never inside resumeReading()", async () => {
+    const transport = new HookTransport();
+    attach(transport, new RecordingProtocol("p"));
+    transport.pauseReading();
+    transport.pauseReading();
+    expect(transport.isReading()).toBe(false);
+    transport.resumeReading();
+    transport.resumeReading();
+    expect(transport.hooks).toEqual(["pause source", "resume source"]);
+    await Promise.resolve();
+    expect(transport.hooks).toEqual(["pause source", "resume source", "deliver"]);
+    transport.abort();
+  });
+
+  it("does not deliver when paused again before the microtask runs, nor pause or resume while closing", async () => {
+    const transport = new HookTransport();
+    attach(transport, new RecordingProtocol("p"));
+    transport.pauseReading();
+    transport.resumeReading();
+    transport.pauseReading();
+    await eventLoopTurn();
+    transport.close();
+    transport.resumeReading();
+    transport.pauseReading();
+    expect(transport.isReading()).toBe(false);
+    await eventLoopTurn();
+    expect(transport.hooks).toEqual([
+      "pause source",
+      "resume source",
+      "pause source",
+      "start close",
+      "before lost",
+      "after lost",
+    ]);
+  });
+
+  it("checks writes, refuses them after writeEof(), drops them once lost, and ends writing once", async () => {
+    const transport = new HookTransport();
+    attach(transport, new RecordingProtocol("p"));
+    expect(() => transport.write("text" as unknown as Uint8Array)).toThrow(TypeError);
+    transport.write(new Uint8Array(0));
+    transport.write(new Uint8Array(2));
+    transport.writeLines([new Uint8Array(1), new Uint8Array(1)]);
+    transport.writeEof();
+    transport.writeEof();
+    expect(() => transport.write(new Uint8Array(1))).toThrow(InvalidStateError);
+    expect(transport.hooks).toEqual(["write 2", "write 1", "write 1", "end"]);
+    transport.abort();
+    await eventLoopTurn();
+  });
+
+  it("tells the protocol to pause and resume writing at its water marks, and no more once lost", async () => {
+    const transport = new HookTransport();
+    const protocol = attach(transport, new RecordingProtocol("p"));
+    expect(transport.getWriteBufferLimits()).toEqual({ high: 4, low: 1 });
+    transport.write(new Uint8Array(5));
+    transport.sent();
+    transport.write(new Uint8Array(5));
+    transport.abort();
+    transport.sent();
+    transport.setWriteBufferLimits({ high: 0 });
+    await eventLoopTurn();
+    expect(protocol.events).toEqual(["made", "pause", "resume", "pause", "lost undefined"]);
+  });
+
+  it("closes once: startClose() once, connectionLost() once, with the hooks around it", async () => {
+    const transport = new HookTransport();
+    const protocol = attach(transport, new RecordingProtocol("p"));
+    transport.close();
+    transport.close();
+    expect(transport.isClosing()).toBe(true);
+    transport.write(new Uint8Array(1)); // dropped: the connection is lost
+    transport.abort(); // already lost: nothing more
+    await eventLoopTurn();
+    expect(transport.hooks).toEqual(["start close", "before lost", "after lost"]);
+    expect(protocol.events).toEqual(["made", "lost undefined"]);
+  });
+
+  it("fails once, as asyncio's _force_close(): lets go of the source, then connectionLost(error)", async () => {
+    const transport = new HookTransport();
+    const protocol = attach(transport, new RecordingProtocol("p"));
+    const error = new Error("broken");
+    transport.fail(error);
+    transport.fail(new Error("again"));
+    expect(protocol.lostWith).toEqual([]); // in a later microtask, as asyncio's call_soon
+    await eventLoopTurn();
+    expect(transport.hooks).toEqual(["abort source broken", "before lost", "after lost"]);
+    expect(protocol.lostWith).toEqual([error]);
+  });
+
+  it("runs afterConnectionLost() even when the protocol's connectionLost() throws, and tells it only once", () => {
+    const transport = new HookTransport();
+    const protocol = attach(transport, new RecordingProtocol("p"));
+    protocol.connectionLost = () => {
+      throw new Error("protocol bug");
+    };
+    expect(() => transport.lose(undefined)).toThrow("protocol bug");
+    transport.lose(undefined);
+    expect(transport.hooks).toEqual(["before lost", "after lost"]);
+    expect(transport.isClosing()).toBe(true);
+  });
+});
