@@ -40,7 +40,26 @@ async function errorsOf(copy) {
     ConnectionResetError: new copy.protocol.ConnectionResetError(),
     SocketError: new copy.net.SocketError("Cannot connect: refused", { code: "ECONNREFUSED" }),
     TlsError: new copy.net.TlsError("CERT_HAS_EXPIRED", "Cannot start TLS: certificate has expired"),
+    KeepAliveTimeoutError: new copy.websocket.KeepAliveTimeoutError(1000),
+    ReadOverflowError: new copy.websocket.ReadOverflowError(1024),
+    WebSocketHandshakeError: new copy.websocket.WebSocketHandshakeError(
+      "ERR_WEBSOCKET_HANDSHAKE",
+      "ws://127.0.0.1:1/",
+      "the server refused the upgrade",
+    ),
+    QuicHandshakeError: new copy.quic.QuicHandshakeError(
+      "ERR_ASYNCSTREAMS_QUIC_HANDSHAKE_TIMEOUT",
+      "Cannot open a QUIC connection: the handshake timed out",
+    ),
   };
+}
+
+/** An entry point's first function or class in name order: two copies of the entry have two of it. */
+function firstFunction(entry) {
+  return Object.keys(entry)
+    .sort()
+    .map((name) => entry[name])
+    .find((value) => typeof value === "function");
 }
 
 /** The classes of `copy` an error is checked against. */
@@ -56,6 +75,10 @@ function classesOf(copy) {
     HandshakeError: copy.protocol.HandshakeError,
     SocketError: copy.net.SocketError,
     TlsError: copy.net.TlsError,
+    KeepAliveTimeoutError: copy.websocket.KeepAliveTimeoutError,
+    ReadOverflowError: copy.websocket.ReadOverflowError,
+    WebSocketHandshakeError: copy.websocket.WebSocketHandshakeError,
+    QuicHandshakeError: copy.quic.QuicHandshakeError,
   };
 }
 
@@ -79,6 +102,13 @@ console.log(
   JSON.stringify({
     distinctClasses:
       a.buffer.StreamError !== b.buffer.StreamError && a.reader.IncompleteReadError !== b.reader.IncompleteReadError,
+    // An entry point that resolved to the other copy's module (hoisted, shared) would give the same function.
+    entryPoints: Object.fromEntries(
+      Object.keys(a).map((name) => {
+        const mine = firstFunction(a[name]);
+        return [name, mine !== undefined && mine !== firstFunction(b[name])];
+      }),
+    ),
     bMadeCheckedByA: await crossCheck(b, a),
     aMadeCheckedByB: await crossCheck(a, b),
   }),
