@@ -242,35 +242,50 @@ async def m1(params: dict) -> PassResult:
             writer.close()
 
     server, port = await serve(handle, limit)
+
+    async def hold(n: int, offset: int) -> asyncio.subprocess.Process:
+        """Starts an idle-client process for n connections and waits until the server accepted them."""
+        process = await asyncio.create_subprocess_exec(
+            sys.executable, os.path.abspath(__file__), "--idle-client", "--port", str(port), "--count", str(n),
+            stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
+        )
+        assert process.stdout is not None and process.stdin is not None
+
+        async def report_accepts() -> None:
+            # The client waits for each batch to be accepted before the next (see idle_client()).
+            reported = -1
+            while True:
+                if opened - offset != reported:
+                    reported = opened - offset
+                    process.stdin.write(f"{reported}\n".encode())
+                await asyncio.sleep(0.001)
+
+        reporting = asyncio.ensure_future(report_accepts())
+        report = (await process.stdout.readline()).decode().split()
+        reporting.cancel()
+        if len(report) != 2 or report[0] != "connected":
+            raise AssertionError(f"The idle-client process failed: {report}")
+        expect("M1 connections opened by an idle-client process", int(report[1]), n)
+        await wait_until(lambda: opened == offset + n or failure.done(), f"{offset + n} server connections")
+        return process
+
+    # As the Node rows (holdIdleConnections): half, then the rest, RSS after a full GC at each point.
+    half = count // 2
     gc.collect()
     base = rss()
     clock = Clock()
-    process = await asyncio.create_subprocess_exec(
-        sys.executable, os.path.abspath(__file__), "--idle-client", "--port", str(port), "--count", str(count),
-        stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
-    )
-    assert process.stdout is not None and process.stdin is not None
-    async def report_accepts() -> None:
-        # The client waits for each batch to be accepted before the next (see idle_client()).
-        reported = -1
-        while True:
-            if opened != reported:
-                reported = opened
-                process.stdin.write(f"{opened}\n".encode())
-            await asyncio.sleep(0.001)
-
-    reporting = asyncio.ensure_future(report_accepts())
-    report = (await process.stdout.readline()).decode().split()
-    reporting.cancel()
-    if len(report) != 2 or report[0] != "connected":
-        raise AssertionError(f"The idle-client process failed: {report}")
-    expect("M1 connections opened by the client process", int(report[1]), count)
-    await wait_until(lambda: opened == count or failure.done(), f"{count} server connections")
+    first = await hold(half, 0)
+    gc.collect()
+    middle = rss()
+    second = await hold(count - half, half)
     wall, cpu = clock.stop()
     gc.collect()
-    growth = rss() - base
-    process.stdin.close()
-    await process.wait()
+    end = rss()
+    growth = end - base
+    for process in (first, second):
+        assert process.stdin is not None
+        process.stdin.close()
+        await process.wait()
     await wait_until(lambda: ended == count or failure.done(), f"EOF on {count} server connections")
     if failure.done():
         failure.result()
@@ -279,6 +294,7 @@ async def m1(params: dict) -> PassResult:
     await server.wait_closed()
     return wall, cpu, {
         "kibPerConnection": growth / 1024 / count,
+        "marginalKiB": (end - middle) / 1024 / (count - half),
         "connections": count,
         "fdLimited": 1 if count < requested else 0,
         "rssGrowthKiB": growth / 1024,

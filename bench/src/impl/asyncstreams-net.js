@@ -18,11 +18,10 @@ import {
   connectionBudget,
   deferred,
   gc,
-  idleClients,
+  holdIdleConnections,
   inBatches,
   neverReadingPeer,
   payload,
-  rss,
   startClock,
   waitUntil,
 } from "../lib/net-harness.js";
@@ -182,32 +181,13 @@ async function m1(params) {
     failure,
     params.limit,
   );
-  gc();
-  const baseRss = rss();
-  const baseHeap = process.memoryUsage().heapUsed;
-  const stop = startClock();
-  const clients = idleClients(port, count, () => open);
-  expectCount("M1 connections opened by the client process", await clients.connected, count);
-  await Promise.race([waitUntil(() => open === count, `${count} server connections`), failure.promise]);
-  const result = stop();
-  gc();
-  const rssGrowth = rss() - baseRss;
-  const heapGrowth = process.memoryUsage().heapUsed - baseHeap;
-  await clients.close();
+  const held = await holdIdleConnections(port, count, () => open, failure.promise);
+  await held.close();
   await Promise.race([waitUntil(() => ended === count, `EOF on ${count} server connections`), failure.promise]);
   expectCount("M1 idle connections that received data", unexpected, 0);
   server.close();
   await server.waitClosed();
-  return {
-    ...result,
-    measure: {
-      kibPerConnection: rssGrowth / 1024 / count,
-      connections: count,
-      fdLimited: count < requested ? 1 : 0,
-      rssGrowthKiB: rssGrowth / 1024,
-      heapGrowthKiB: heapGrowth / 1024,
-    },
-  };
+  return { ...held.result, measure: { ...held.result.measure, fdLimited: count < requested ? 1 : 0 } };
 }
 
 /**

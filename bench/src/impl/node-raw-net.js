@@ -20,11 +20,10 @@ import {
   connectionBudget,
   deferred,
   gc,
-  idleClients,
+  holdIdleConnections,
   inBatches,
   neverReadingPeer,
   payload,
-  rss,
   startClock,
   waitUntil,
 } from "../lib/net-harness.js";
@@ -348,31 +347,12 @@ async function m1(params) {
     });
     socket.on("error", () => {});
   });
-  gc();
-  const baseRss = rss();
-  const baseHeap = process.memoryUsage().heapUsed;
-  const stop = startClock();
-  const clients = idleClients(port, count, () => open);
-  expectCount("M1 connections opened by the client process", await clients.connected, count);
-  await waitUntil(() => open === count, `${count} server connections`);
-  const result = stop();
-  gc();
-  const rssGrowth = rss() - baseRss;
-  const heapGrowth = process.memoryUsage().heapUsed - baseHeap;
-  await clients.close();
+  const held = await holdIdleConnections(port, count, () => open);
+  await held.close();
   await waitUntil(() => ended === count, `EOF on ${count} server connections`);
   expectCount("M1 idle connections that received data", unexpected, 0);
   await new Promise((resolve) => server.close(resolve));
-  return {
-    ...result,
-    measure: {
-      kibPerConnection: rssGrowth / 1024 / count,
-      connections: count,
-      fdLimited: count < requested ? 1 : 0,
-      rssGrowthKiB: rssGrowth / 1024,
-      heapGrowthKiB: heapGrowth / 1024,
-    },
-  };
+  return { ...held.result, measure: { ...held.result.measure, fdLimited: count < requested ? 1 : 0 } };
 }
 
 /**

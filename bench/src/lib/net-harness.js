@@ -10,6 +10,7 @@ import { performance } from "node:perf_hooks";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
 import { bytes } from "./chunks.js";
+import { expectCount } from "./memory-harness.js";
 
 /** @import { Socket } from "node:net" */
 /** @import { PassResult, Measure } from "./types.js" */
@@ -277,6 +278,68 @@ export function idleClients(port, count, accepted) {
       clearInterval(progress);
       child.stdin.end();
       await exited;
+    },
+  };
+}
+
+/**
+ * M1's measurement, the same for every Node implementation: opens `count` idle connections from
+ * second processes (half, then the rest, each half its own idle-client process) and reads the
+ * server's RSS and JS heap after a full GC at three points: before, at half and at all.
+ *
+ * - `kibPerConnection`: growth from before to all, over `count` (the headline figure). It holds
+ *   one-time growth too: V8 enlarges the young generation while the connections' objects survive
+ *   scavenges, and the process's first pages of socket state.
+ * - `marginalKiB`: growth from half to all, over the second half: what one more idle connection
+ *   costs once the process is warm (the slope).
+ *
+ * @param {number} port The server's port.
+ * @param {number} count Connections to hold.
+ * @param {() => number} accepted How many connections the server has accepted so far.
+ * @param {Promise<unknown>} [failed] Rejects when the server fails: waiting stops with its error.
+ * @returns {Promise<{ result: PassResult, close(): Promise<void> }>} `close()` ends both client
+ *   processes (the kernel sends FIN on each connection).
+ */
+export async function holdIdleConnections(port, count, accepted, failed) {
+  const half = Math.floor(count / 2);
+  /**
+   * @param {number} n Connections the server should have accepted.
+   * @returns {Promise<unknown>}
+   */
+  const acceptedAll = (n) => {
+    const waiting = waitUntil(() => accepted() === n, `${n} server connections`);
+    return failed === undefined ? waiting : Promise.race([waiting, failed]);
+  };
+  /** @returns {{ rss: number, heap: number }} */
+  const sample = () => {
+    gc();
+    return { rss: rss(), heap: process.memoryUsage().heapUsed };
+  };
+  const base = sample();
+  const stop = startClock();
+  const first = idleClients(port, half, accepted);
+  expectCount("M1 connections opened by the first client process", await first.connected, half);
+  await acceptedAll(half);
+  const middle = sample();
+  const second = idleClients(port, count - half, () => accepted() - half);
+  expectCount("M1 connections opened by the second client process", await second.connected, count - half);
+  await acceptedAll(count);
+  const timing = stop();
+  const end = sample();
+  return {
+    result: {
+      ...timing,
+      measure: {
+        kibPerConnection: (end.rss - base.rss) / 1024 / count,
+        marginalKiB: count - half === 0 ? Number.NaN : (end.rss - middle.rss) / 1024 / (count - half),
+        connections: count,
+        rssGrowthKiB: (end.rss - base.rss) / 1024,
+        heapGrowthKiB: (end.heap - base.heap) / 1024,
+        heapMarginalKiB: count - half === 0 ? Number.NaN : (end.heap - middle.heap) / 1024 / (count - half),
+      },
+    },
+    async close() {
+      await Promise.all([first.close(), second.close()]);
     },
   };
 }
