@@ -25,6 +25,11 @@ async function errorsOf(copy) {
   overLimit.feedData(new TextEncoder().encode("too long\n"));
   const fed = new copy.reader.StreamReader();
   fed.feedEof();
+  const busy = new copy.reader.StreamReader();
+  const waiting = busy.readLine();
+  const second = rejectionOf(busy.readLine());
+  busy.feedEof();
+  await waiting;
   let invalidState;
   try {
     fed.feedData(new Uint8Array([1]));
@@ -35,6 +40,10 @@ async function errorsOf(copy) {
     IncompleteReadError: await rejectionOf(atEof.readExactly(4)),
     LimitOverrunError: await rejectionOf(overLimit.readLine()),
     InvalidStateError: invalidState,
+    ReadInProgressError: await second,
+    ReadTimeoutError: new copy.reader.ReadTimeoutError("idle", 1000),
+    TextDecodeError: new copy.reader.TextDecodeError("utf-8", new Uint8Array([0xff])),
+    DrainTimeoutError: new copy.writer.DrainTimeoutError("total", 1000),
     NotImplementedError: new copy.buffer.NotImplementedError("pauseReading"),
     ConnectionLostError: new copy.writer.ConnectionLostError(),
     ConnectionResetError: new copy.protocol.ConnectionResetError(),
@@ -70,6 +79,10 @@ function classesOf(copy) {
     IncompleteReadError: copy.reader.IncompleteReadError,
     LimitOverrunError: copy.reader.LimitOverrunError,
     InvalidStateError: copy.reader.InvalidStateError,
+    ReadInProgressError: copy.reader.ReadInProgressError,
+    ReadTimeoutError: copy.reader.ReadTimeoutError,
+    TextDecodeError: copy.reader.TextDecodeError,
+    DrainTimeoutError: copy.writer.DrainTimeoutError,
     ConnectionLostError: copy.writer.ConnectionLostError,
     ConnectionResetError: copy.protocol.ConnectionResetError,
     HandshakeError: copy.protocol.HandshakeError,
