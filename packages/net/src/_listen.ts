@@ -3,9 +3,12 @@ import { toSocketError } from "./_socket-error-from.js";
 import { startAndWait } from "./_start-and-wait.js";
 import type { ListenTarget } from "./_listen-targets.js";
 
-/** `listener.listen(options)` as a promise: a bind failure rejects with a `SocketError`. */
-export function listen(listener: NetServer, options: ListenTarget, signal?: AbortSignal): Promise<void> {
-  if ("server" in options) return signal?.aborted === true ? Promise.reject(signal.reason) : Promise.resolve();
+/**
+ * `listener.listen(options)` as a promise of the listener: a bind failure rejects with a
+ * `SocketError`, an abort closes the listener and rejects with `signal.reason`.
+ */
+export function listen(listener: NetServer, options: ListenTarget, signal?: AbortSignal): Promise<NetServer> {
+  if ("server" in options) return signal?.aborted === true ? Promise.reject(signal.reason) : Promise.resolve(listener);
   const where = !("host" in options || "path" in options || "port" in options)
     ? "the adopted socket"
     : (options.path ?? `${options.host ?? "*"}:${options.port ?? 0}`);
@@ -20,7 +23,5 @@ export function listen(listener: NetServer, options: ListenTarget, signal?: Abor
     "listening",
     (error) => toSocketError(error, `Cannot listen on ${where}`),
     () => listener.close(),
-  ).then(ignore);
+  );
 }
-
-const ignore = (): void => undefined;
