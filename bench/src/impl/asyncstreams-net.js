@@ -4,7 +4,6 @@
 // 64 KiB write high-water mark, reader limit 64 KiB).
 import { Buffer } from "node:buffer";
 import { performance } from "node:perf_hooks";
-import process from "node:process";
 import { openConnection, startServer } from "@asyncstreams/net";
 import { expectCount } from "../lib/memory-harness.js";
 import { asyncstreamsWs1 } from "./websocket-lines.js";

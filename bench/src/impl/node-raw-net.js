@@ -7,7 +7,6 @@
 import { Buffer } from "node:buffer";
 import { connect, createServer } from "node:net";
 import { performance } from "node:perf_hooks";
-import process from "node:process";
 import { expectCount } from "../lib/memory-harness.js";
 import { nodeRawWs1 } from "./websocket-lines.js";
 import {

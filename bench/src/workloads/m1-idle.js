@@ -7,9 +7,10 @@
  * growth over its baseline (measured after a warm-up connection and a full GC, before the clients
  * connect) divided by the connections, in KiB. The details add the marginal cost: the growth from
  * half the connections to all of them, over the second half (KiB per extra idle connection once the
- * process is warm; without the one-time growth of V8's young generation that the figure includes). One fresh process per pass: RSS never shrinks back,
- * so a second pass in the same process would reuse the first one's pages. When the open-files
- * limit cannot reach 10,000 (+ reserve), the pass holds as many as fit and says so in `details`.
+ * process is warm; without the one-time growth of V8's young generation that the figure includes).
+ * One fresh process per pass: RSS never shrinks back, so a second pass in the same process would
+ * reuse the first one's pages. When the open-files limit cannot reach 10,000 (+ reserve), the pass
+ * holds as many as fit and says so in `details`.
  *
  * @type {NetWorkload}
  */

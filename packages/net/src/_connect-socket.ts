@@ -1,6 +1,7 @@
 import { connect } from "node:net";
 import type { NetConnectOpts, Socket } from "node:net";
 import { toSocketError } from "./_socket-error-from.js";
+import { startAndWait } from "./_start-and-wait.js";
 
 /**
  * Connects a half-open-capable socket and resolves once it is connected. An abort destroys the
@@ -14,46 +15,26 @@ export function connectSocket(
   target: string,
   allErrors = false,
 ): Promise<Socket> {
-  return new Promise<Socket>((resolve, reject) => {
-    if (signal?.aborted === true) {
-      reject(signal.reason);
-      return;
-    }
-    const socket = connect({ ...options, allowHalfOpen: true });
-    const cleanUp = (): void => {
-      socket.off("connect", onConnect);
-      socket.off("error", onError);
-      signal?.removeEventListener("abort", onAbort);
-    };
-    const onConnect = (): void => {
-      cleanUp();
-      resolve(socket);
-    };
-    const onError = (error: Error): void => {
-      cleanUp();
+  return startAndWait(
+    signal,
+    () => connect({ ...options, allowHalfOpen: true }),
+    "connect",
+    (error, socket) => {
       socket.destroy();
-      const action = `Cannot connect to ${target}`;
-      if (!allErrors) {
-        reject(toSocketError(error, action));
-        return;
-      }
-      // Node reports several failed attempts (Happy Eyeballs) as one AggregateError of them.
-      const attempts: unknown[] = error instanceof AggregateError ? error.errors : [error];
-      const each = attempts.map((attempt) => toSocketError(attempt, action));
-      reject(
-        new AggregateError(
-          each,
-          `${action}: ${each.length === 1 ? "the one attempt" : `all ${each.length} attempts`} failed`,
-        ),
-      );
-    };
-    const onAbort = (): void => {
-      cleanUp();
-      socket.destroy();
-      reject(signal!.reason);
-    };
-    socket.once("connect", onConnect);
-    socket.once("error", onError);
-    signal?.addEventListener("abort", onAbort, { once: true });
-  });
+      return connectError(error, `Cannot connect to ${target}`, allErrors);
+    },
+    (socket) => socket.destroy(),
+  );
+}
+
+/** A failed connect as a `SocketError`, or with `allErrors` an `AggregateError` of one per attempt. */
+function connectError(error: Error, action: string, allErrors: boolean): unknown {
+  if (!allErrors) return toSocketError(error, action);
+  // Node reports several failed attempts (Happy Eyeballs) as one AggregateError of them.
+  const attempts: unknown[] = error instanceof AggregateError ? error.errors : [error];
+  const each = attempts.map((attempt) => toSocketError(attempt, action));
+  return new AggregateError(
+    each,
+    `${action}: ${each.length === 1 ? "the one attempt" : `all ${each.length} attempts`} failed`,
+  );
 }

@@ -1,11 +1,12 @@
 import { isIP } from "node:net";
 import type { Socket } from "node:net";
-import { Duplex } from "node:stream";
+import type { Duplex } from "node:stream";
 import { TLSSocket, checkServerIdentity, connect as tlsConnect, createSecureContext } from "node:tls";
 import type { ConnectionOptions, SecureContext } from "node:tls";
 import type { StartTlsOptions } from "@asyncstreams/writer";
 import { TlsError } from "./tls-error.js";
 import { sessionPeerCertificate } from "./_session-peer-certificate.js";
+import { ReplayingSocket } from "./_replaying-socket.js";
 
 /** asyncio's `ssl_handshake_timeout` default: 60 s. */
 export const DEFAULT_HANDSHAKE_TIMEOUT = 60_000;
@@ -271,41 +272,4 @@ function describeTlsFailure(error: Error, code: unknown): string {
     return `the certificate is not valid for ${String(host)}: it names ${names}; connect to a name it lists, or set tls.serverName to one of them`;
   }
   return error.message;
-}
-
-/**
- * A duplex over a socket that first replays bytes already read from it, so that TLS sees every
- * byte in order. Reads follow back-pressure; writes, end and destroy go to the socket.
- */
-class ReplayingSocket extends Duplex {
-  readonly #raw: Socket;
-
-  constructor(raw: Socket, leftover: readonly Uint8Array[]) {
-    super({ allowHalfOpen: true });
-    this.#raw = raw;
-    for (const chunk of leftover) this.push(chunk);
-    raw.on("data", (chunk: Buffer) => {
-      if (!this.push(chunk)) raw.pause();
-    });
-    raw.on("end", () => this.push(null));
-    raw.on("error", (error) => this.destroy(error));
-    raw.on("close", () => this.destroy());
-  }
-
-  override _read(): void {
-    this.#raw.resume();
-  }
-
-  override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
-    this.#raw.write(chunk, callback);
-  }
-
-  override _final(callback: (error?: Error | null) => void): void {
-    this.#raw.end(callback);
-  }
-
-  override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
-    this.#raw.destroy(error ?? undefined);
-    callback(error);
-  }
 }

@@ -25,6 +25,11 @@ async function errorsOf(copy) {
   overLimit.feedData(new TextEncoder().encode("too long\n"));
   const fed = new copy.reader.StreamReader();
   fed.feedEof();
+  const busy = new copy.reader.StreamReader();
+  const waiting = busy.readLine();
+  const second = rejectionOf(busy.readLine());
+  busy.feedEof();
+  await waiting;
   let invalidState;
   try {
     fed.feedData(new Uint8Array([1]));
@@ -35,12 +40,35 @@ async function errorsOf(copy) {
     IncompleteReadError: await rejectionOf(atEof.readExactly(4)),
     LimitOverrunError: await rejectionOf(overLimit.readLine()),
     InvalidStateError: invalidState,
+    ReadInProgressError: await second,
+    ReadTimeoutError: new copy.reader.ReadTimeoutError("idle", 1000),
+    TextDecodeError: new copy.reader.TextDecodeError("utf-8", new Uint8Array([0xff])),
+    DrainTimeoutError: new copy.writer.DrainTimeoutError("total", 1000),
     NotImplementedError: new copy.buffer.NotImplementedError("pauseReading"),
     ConnectionLostError: new copy.writer.ConnectionLostError(),
     ConnectionResetError: new copy.protocol.ConnectionResetError(),
     SocketError: new copy.net.SocketError("Cannot connect: refused", { code: "ECONNREFUSED" }),
     TlsError: new copy.net.TlsError("CERT_HAS_EXPIRED", "Cannot start TLS: certificate has expired"),
+    KeepAliveTimeoutError: new copy.websocket.KeepAliveTimeoutError(1000),
+    ReadOverflowError: new copy.websocket.ReadOverflowError(1024),
+    WebSocketHandshakeError: new copy.websocket.WebSocketHandshakeError(
+      "ERR_WEBSOCKET_HANDSHAKE",
+      "ws://127.0.0.1:1/",
+      "the server refused the upgrade",
+    ),
+    QuicHandshakeError: new copy.quic.QuicHandshakeError(
+      "ERR_ASYNCSTREAMS_QUIC_HANDSHAKE_TIMEOUT",
+      "Cannot open a QUIC connection: the handshake timed out",
+    ),
   };
+}
+
+/** An entry point's first function or class in name order: two copies of the entry have two of it. */
+function firstFunction(entry) {
+  return Object.keys(entry)
+    .sort()
+    .map((name) => entry[name])
+    .find((value) => typeof value === "function");
 }
 
 /** The classes of `copy` an error is checked against. */
@@ -51,11 +79,19 @@ function classesOf(copy) {
     IncompleteReadError: copy.reader.IncompleteReadError,
     LimitOverrunError: copy.reader.LimitOverrunError,
     InvalidStateError: copy.reader.InvalidStateError,
+    ReadInProgressError: copy.reader.ReadInProgressError,
+    ReadTimeoutError: copy.reader.ReadTimeoutError,
+    TextDecodeError: copy.reader.TextDecodeError,
+    DrainTimeoutError: copy.writer.DrainTimeoutError,
     ConnectionLostError: copy.writer.ConnectionLostError,
     ConnectionResetError: copy.protocol.ConnectionResetError,
     HandshakeError: copy.protocol.HandshakeError,
     SocketError: copy.net.SocketError,
     TlsError: copy.net.TlsError,
+    KeepAliveTimeoutError: copy.websocket.KeepAliveTimeoutError,
+    ReadOverflowError: copy.websocket.ReadOverflowError,
+    WebSocketHandshakeError: copy.websocket.WebSocketHandshakeError,
+    QuicHandshakeError: copy.quic.QuicHandshakeError,
   };
 }
 
@@ -79,6 +115,13 @@ console.log(
   JSON.stringify({
     distinctClasses:
       a.buffer.StreamError !== b.buffer.StreamError && a.reader.IncompleteReadError !== b.reader.IncompleteReadError,
+    // An entry point that resolved to the other copy's module (hoisted, shared) would give the same function.
+    entryPoints: Object.fromEntries(
+      Object.keys(a).map((name) => {
+        const mine = firstFunction(a[name]);
+        return [name, mine !== undefined && mine !== firstFunction(b[name])];
+      }),
+    ),
     bMadeCheckedByA: await crossCheck(b, a),
     aMadeCheckedByB: await crossCheck(a, b),
   }),

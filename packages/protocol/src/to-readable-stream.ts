@@ -43,6 +43,7 @@ interface ChunkReader {
  * @param options `signal` to abort, `chunkSize` for each pull.
  * @returns A stream of the rest of the bytes.
  * @throws {RangeError} When `chunkSize` is not a positive integer.
+ * @throws {TypeError} When `chunkSize` is not a number.
  *
  * @example
  * ```ts
@@ -63,6 +64,12 @@ export function toReadableStream(
   options: ToReadableStreamOptions = {},
 ): ReadableStream<Uint8Array> {
   const chunkSize = options.chunkSize ?? DEFAULT_CHUNK_SIZE;
+  if (typeof chunkSize !== "number") {
+    // The type, not "not an integer", for "5": the message every other number check of the project gives.
+    const shown = typeof chunkSize === "string" ? JSON.stringify(chunkSize) : String(chunkSize);
+    const type = chunkSize === null ? "null" : typeof chunkSize;
+    throw new TypeError(`Cannot make a ReadableStream: chunkSize should be a number, got ${shown} (${type})`);
+  }
   if (!Number.isInteger(chunkSize) || chunkSize <= 0) {
     throw new RangeError(
       `Cannot make a ReadableStream: chunkSize must be a positive integer (got ${String(chunkSize)})`,

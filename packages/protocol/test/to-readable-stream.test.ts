@@ -138,4 +138,11 @@ describe("toReadableStream()", () => {
       "Cannot make a ReadableStream: chunkSize must be a positive integer (got 1.5)",
     );
   });
+
+  it("rejects a chunkSize that is not a number with a TypeError naming its type, as toNodeReadable() does", () => {
+    // It used to be a RangeError calling "5" not an integer; every other number check says the type.
+    expect(() => toReadableStream(new StreamReader(), { chunkSize: "5" as unknown as number })).toThrow(
+      new TypeError('Cannot make a ReadableStream: chunkSize should be a number, got "5" (string)'),
+    );
+  });
 });

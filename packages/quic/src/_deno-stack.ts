@@ -1,17 +1,17 @@
 // The Deno stack: Deno's built-in QUIC (quinn + rustls), `--unstable-net`. Loaded only on Deno.
 // Deno's streams have no error codes: `writable.abort()` ends the stream like a FIN, so a reset
 // is best effort here, and a peer's reset reaches us as an error without its code.
-import { ConnectionResetError } from "@asyncstreams/protocol";
 import type {
   QuicStack,
   StackAddress,
-  StackCloseInfo,
   StackConnection,
   StackConnectOptions,
   StackListenOptions,
   StackServer,
   StackTransportOptions,
 } from "./_stack.js";
+import { closeNotice } from "./_close-notice.js";
+import { toResetError } from "./_to-reset-error.js";
 
 /** The part of `Deno`'s QUIC API this adapter uses (its types are not in this build). */
 interface DenoNetAddr {
@@ -89,18 +89,10 @@ function drainInto<T>(source: ReadableStream<T>, each: (item: T) => void): void 
 }
 
 function wrapConnection(conn: DenoQuicConn, local: StackAddress | undefined): StackConnection {
-  let info: StackCloseInfo | undefined;
-  let closingListener: ((info: StackCloseInfo) => void) | undefined;
-  const settle = (next: StackCloseInfo): StackCloseInfo => {
-    if (info === undefined) {
-      info = next;
-      closingListener?.(next);
-    }
-    return info;
-  };
+  const notice = closeNotice();
   const closed = conn.closed.then(
-    (close) => settle({ code: BigInt(close.closeCode), reason: close.reason, remote: true, isApp: true }),
-    (error: unknown) => settle({ code: 0n, reason: "", remote: undefined, isApp: false, error }),
+    (close) => notice.settle({ code: BigInt(close.closeCode), reason: close.reason, remote: true, isApp: true }),
+    (error: unknown) => notice.settle({ code: 0n, reason: "", remote: undefined, isApp: false, error }),
   );
   return {
     alpnProtocol: conn.protocol,
@@ -125,17 +117,13 @@ function wrapConnection(conn: DenoQuicConn, local: StackAddress | undefined): St
       );
     },
     close: (code, reason) => {
-      settle({ code, reason, remote: false, isApp: true });
+      notice.settle({ code, reason, remote: false, isApp: true });
       conn.close({ closeCode: Number(code), reason });
       return closed.then(ignore);
     },
-    onClosing: (listener) => {
-      closingListener = listener;
-      if (info !== undefined) listener(info);
-    },
+    onClosing: notice.onClosing,
     closed,
-    toResetError: (error) =>
-      error instanceof ConnectionResetError ? error : new ConnectionResetError(undefined, { cause: error }),
+    toResetError,
   };
 }
 

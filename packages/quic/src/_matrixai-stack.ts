@@ -16,6 +16,8 @@ import type {
   StackStream,
   StackTransportOptions,
 } from "./_stack.js";
+import { closeNotice } from "./_close-notice.js";
+import { toResetError } from "./_to-reset-error.js";
 
 deferEarlyStreams();
 
@@ -122,18 +124,12 @@ function wrapConnection(
 ): StackConnection {
   const quiche = (connection as unknown as { conn: Quiche }).conn;
   const alpn = quiche.applicationProto();
-  let info: StackCloseInfo | undefined;
-  let closingListener: ((info: StackCloseInfo) => void) | undefined;
-  const settle = (next: StackCloseInfo): void => {
-    if (info !== undefined) return;
-    info = next;
-    closingListener?.(next);
-  };
+  const notice = closeNotice();
   connection.addEventListener(events.EventQUICConnectionError.name, (event) =>
-    settle(closeInfoOf((event as events.EventQUICConnectionError).detail)),
+    notice.settle(closeInfoOf((event as events.EventQUICConnectionError).detail)),
   );
   const closed = connection.closedP.then(
-    () => info ?? { code: 0n, reason: "", remote: undefined, isApp: false },
+    () => notice.info ?? { code: 0n, reason: "", remote: undefined, isApp: false },
     (error: unknown) => ({ code: 0n, reason: "", remote: undefined, isApp: false, error }),
   );
   return {
@@ -150,16 +146,12 @@ function wrapConnection(
       );
     },
     close: (code, reason) => {
-      settle({ code, reason, remote: false, isApp: true });
+      notice.settle({ code, reason, remote: false, isApp: true });
       return stop(code, reason);
     },
-    onClosing: (listener) => {
-      closingListener = listener;
-      if (info !== undefined) listener(info);
-    },
+    onClosing: notice.onClosing,
     closed,
-    toResetError: (error) =>
-      error instanceof ConnectionResetError ? error : new ConnectionResetError(undefined, { cause: error }),
+    toResetError,
   };
 }
 

@@ -1,11 +1,12 @@
 import { connect as netConnect } from "node:net";
 import type { Socket } from "node:net";
-import { Duplex } from "node:stream";
 import { connect as tlsConnect } from "node:tls";
 import type { ConnectionOptions, TLSSocket } from "node:tls";
 import { onTestFinished } from "vitest";
 import { within } from "@asyncstreams/test-utils";
 import { HOST } from "@asyncstreams/test-utils/node";
+// The relay TLS itself uses to replay bytes; only the first write differs here.
+import { ReplayingSocket } from "../../net/src/_replaying-socket.js";
 
 /** How long a split first write pauses between its two parts. */
 const SPLIT_PAUSE_MS = 50;
@@ -16,26 +17,14 @@ const SPLIT_PAUSE_MS = 50;
  * reach the server together (the PROXY-header shape of gh-142352, and STARTTLS injection). With
  * `splitAt`, that first write goes out in two parts instead, {@linkcode SPLIT_PAUSE_MS} apart.
  */
-class PrefixedSocket extends Duplex {
-  readonly #raw: Socket;
+class PrefixedSocket extends ReplayingSocket {
   #prefix: Uint8Array | undefined;
   readonly #splitAt: number | undefined;
 
   constructor(raw: Socket, prefix: Uint8Array, splitAt: number | undefined) {
-    super({ allowHalfOpen: true });
-    this.#raw = raw;
+    super(raw);
     this.#prefix = prefix;
     this.#splitAt = splitAt;
-    raw.on("data", (chunk: Buffer) => {
-      if (!this.push(chunk)) raw.pause();
-    });
-    raw.on("end", () => this.push(null));
-    raw.on("error", (error) => this.destroy(error));
-    raw.on("close", () => this.destroy());
-  }
-
-  override _read(): void {
-    this.#raw.resume();
   }
 
   override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
@@ -44,21 +33,12 @@ class PrefixedSocket extends Duplex {
     const data = prefix === undefined ? chunk : Buffer.concat([prefix, chunk]);
     const splitAt = prefix === undefined ? undefined : this.#splitAt;
     if (splitAt === undefined) {
-      this.#raw.write(data, callback);
+      this.raw.write(data, callback);
       return;
     }
     // The first bytes alone, then the rest once the server has surely read them on their own.
-    this.#raw.write(data.subarray(0, splitAt));
-    setTimeout(() => this.#raw.write(data.subarray(splitAt), callback), SPLIT_PAUSE_MS);
-  }
-
-  override _final(callback: (error?: Error | null) => void): void {
-    this.#raw.end(callback);
-  }
-
-  override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
-    this.#raw.destroy();
-    callback(error);
+    this.raw.write(data.subarray(0, splitAt));
+    setTimeout(() => this.raw.write(data.subarray(splitAt), callback), SPLIT_PAUSE_MS);
   }
 }
 

@@ -5,6 +5,7 @@ import { numberedChunk } from "./_bytes.js";
 import { always, type CaseDefinition } from "./_case.js";
 import type { CaseContext } from "./_context.js";
 import { describe } from "./_describe.js";
+import { drainAfterClose } from "./_drain-after-close.js";
 import { track } from "./_wait.js";
 
 /**
@@ -94,16 +95,6 @@ export const errorCases: readonly CaseDefinition[] = [
   {
     name: "drain() after this side's close() rejects with ConnectionLostError (ERR_CONNECTION_LOST)",
     applies: always,
-    body: async (context) => {
-      const [sa] = context.streams();
-      sa.recorder.closedLocally = true;
-      sa.writer.close();
-      sa.writer.write(numberedChunk(3, 10));
-      const drained = track(sa.writer.drain());
-      await context.until(() => drained.settled, "drain() after close() to settle");
-      expectError(context, drained.error, LOST, "drain() after close()");
-      await context.within(sa.writer.waitClosed(), "waitClosed() after close()");
-      await context.finish();
-    },
+    body: drainAfterClose((context, drained) => expectError(context, drained.error, LOST, "drain() after close()")),
   },
 ];

@@ -1,6 +1,8 @@
 import { describeDifference, isPrefix, numberedChunk, random, randomBytes, sameBytes } from "./_bytes.js";
 import { always, type CaseDefinition } from "./_case.js";
 import { describe } from "./_describe.js";
+import { drainAfterClose } from "./_drain-after-close.js";
+import { expectCleanLoss } from "./_expect-clean-loss.js";
 import { track } from "./_wait.js";
 
 export const lifecycleCases: readonly CaseDefinition[] = [
@@ -21,16 +23,18 @@ export const lifecycleCases: readonly CaseDefinition[] = [
         sameBytes(rb.received(), data),
         `b did not receive everything a wrote before close(): ${describeDifference(rb.received(), data)}`,
       );
-      await context.until(() => ra.lostCount > 0, "connectionLost() on a after close() flushed");
-      context.expect(
-        ra.lostWith[0] === undefined,
-        `a's connectionLost() got ${describe(ra.lostWith[0])} after a clean close(); expected undefined`,
+      await expectCleanLoss(
+        context,
+        ra,
+        "connectionLost() on a after close() flushed",
+        "after a clean close(); expected undefined",
       );
       if (rb.lostCount === 0) context.close(rb);
-      await context.until(() => rb.lostCount > 0, "connectionLost() on b after b.close()");
-      context.expect(
-        rb.lostWith[0] === undefined,
-        `b's connectionLost() got ${describe(rb.lostWith[0])} after a clean close on both sides; expected undefined`,
+      await expectCleanLoss(
+        context,
+        rb,
+        "connectionLost() on b after b.close()",
+        "after a clean close on both sides; expected undefined",
       );
       await context.finish();
     },
@@ -47,10 +51,11 @@ export const lifecycleCases: readonly CaseDefinition[] = [
       context.expect(a.isClosing(), "isClosing() is false right after abort()");
       context.mustNotThrow(() => a.abort(), "a second abort()");
       context.mustNotThrow(() => a.close(), "close() after abort()");
-      await context.until(() => ra.lostCount > 0, "connectionLost() on a after abort()");
-      context.expect(
-        ra.lostWith[0] === undefined,
-        `a's connectionLost() got ${describe(ra.lostWith[0])} after its own abort(); asyncio passes None (undefined)`,
+      await expectCleanLoss(
+        context,
+        ra,
+        "connectionLost() on a after abort()",
+        "after its own abort(); asyncio passes None (undefined)",
       );
       await context.until(() => rb.lostCount > 0 || rb.eofCount > 0, "connectionLost() or EOF on b after a.abort()");
       if (rb.lostCount === 0) context.close(rb);
@@ -99,20 +104,12 @@ export const lifecycleCases: readonly CaseDefinition[] = [
   {
     name: "drain() right after close() rejects, because connectionLost() comes within one event-loop turn when nothing is buffered",
     applies: always,
-    body: async (context) => {
-      const [sa] = context.streams();
-      sa.recorder.closedLocally = true;
-      sa.writer.close();
-      sa.writer.write(numberedChunk(1, 10));
-      const drained = track(sa.writer.drain());
-      await context.until(() => drained.settled, "drain() after close() to settle");
+    body: drainAfterClose((context, drained) =>
       context.expect(
         drained.rejected,
         "drain() right after close() resolved: with nothing buffered, connectionLost() must come within one event-loop turn of close() (asyncio's call_soon), so that drain() reports the lost connection",
-      );
-      await context.within(sa.writer.waitClosed(), "waitClosed() after close()");
-      await context.finish();
-    },
+      ),
+    ),
   },
   {
     name: "an exception thrown by dataReceived() fails that end's connection with that exception",

@@ -1,0 +1,94 @@
+import { describe, expect, it } from "vitest";
+import { ReadInProgressError, StreamReader } from "@asyncstreams/reader";
+import { bytes, eventLoopTurn, rejectionOf, text, track } from "@asyncstreams/test-utils";
+import { buffered } from "./_helpers.js";
+
+describe("StreamReader concurrent reads (CPython section D)", () => {
+  it.each([
+    ["readLine()", (reader: StreamReader) => reader.readLine(), "readLine"],
+    ["readLines()", (reader: StreamReader) => reader.readLines(), "readLine"],
+    ["readUntil()", (reader: StreamReader) => reader.readUntil(bytes("\r\n")), "readUntil"],
+    ["read(n)", (reader: StreamReader) => reader.read(4), "read"],
+    ["read(-1)", (reader: StreamReader) => reader.read(-1), "read"],
+    ["readExactly()", (reader: StreamReader) => reader.readExactly(4), "readExactly"],
+  ] as const)(
+    "a second %s while another read waits throws ReadInProgressError naming the method, and the first read is undisturbed",
+    async (_name, second, method) => {
+      const reader = new StreamReader();
+      const first = track(reader.readLine());
+      await eventLoopTurn();
+      const error = await rejectionOf(second(reader));
+      expect(error).toBeInstanceOf(ReadInProgressError);
+      expect((error as Error).message).toBe(
+        `${method}() called while another read is already waiting for incoming data: await the pending readLine() first`,
+      );
+      expect(first.settled).toBe(false);
+      reader.feedData(bytes("line\n"));
+      expect(text(await first.promise)).toBe("line\n");
+    },
+  );
+
+  it.each([
+    ["readExactly()", (reader: StreamReader) => reader.readExactly(4), "readExactly"],
+    ["readUntil()", (reader: StreamReader) => reader.readUntil(bytes(";")), "readUntil"],
+    ["read(-1)", (reader: StreamReader) => reader.read(-1), "read"],
+    ["peek()", (reader: StreamReader) => reader.peek(1), "peek"],
+  ] as const)(
+    "ReadInProgressError names the waiting %s as well as the refused read, and says to await it",
+    async (_name, first, waiting) => {
+      const reader = new StreamReader();
+      const pending = track(first(reader));
+      await eventLoopTurn();
+      const error = await rejectionOf(reader.readLine());
+      expect((error as Error).message).toBe(
+        `readLine() called while another read is already waiting for incoming data: await the pending ${waiting}() first`,
+      );
+      reader.feedEof();
+      await pending.promise.catch(() => undefined);
+    },
+  );
+
+  it("a second read that can complete from the buffer does not wait, so it does not conflict (as in asyncio)", async () => {
+    const reader = new StreamReader();
+    reader.feedData(bytes("abc"));
+    const first = track(reader.readExactly(5));
+    await eventLoopTurn();
+    expect(text(await reader.read(2))).toBe("ab");
+    reader.feedData(bytes("defgh"));
+    expect(text(await first.promise)).toBe("cdefg");
+  });
+
+  it("line iteration while a read waits throws ReadInProgressError naming readLine(), which it calls", async () => {
+    const reader = new StreamReader();
+    const first = reader.read(1);
+    await eventLoopTurn();
+    const error = await rejectionOf(reader[Symbol.asyncIterator]().next());
+    expect((error as Error).message).toBe(
+      "readLine() called while another read is already waiting for incoming data: await the pending read() first",
+    );
+    reader.feedEof();
+    expect((await first).length).toBe(0);
+  });
+});
+
+describe("StreamReader results and bufferedBytes()", () => {
+  it("bufferedBytes() returns a copy: writing into it does not change the reader", async () => {
+    const reader = new StreamReader();
+    reader.feedData(bytes("abc"));
+    reader.bufferedBytes().fill(0x7a);
+    expect(text(await reader.read(3))).toBe("abc");
+  });
+
+  it("results stay intact through later feeds and reads, and writing into one result does not change another", async () => {
+    const reader = new StreamReader();
+    reader.feedData(bytes("one\ntwo\nthree\n"));
+    const first = await reader.readLine();
+    const second = await reader.readLine();
+    reader.feedData(bytes("four\n"));
+    const rest = await reader.readExactly(10);
+    first.fill(0x78);
+    expect(text(second)).toBe("two\n");
+    expect(text(rest)).toBe("three\nfour");
+    expect(buffered(reader)).toBe("\n");
+  });
+});
