@@ -1,3 +1,6 @@
+/** The options every server takes, TCP or Unix, in the order the lists name them. */
+const SERVER_OPTIONS = ["limit", "backlog", "maxConnections", "startServing", "signal", "onError"] as const;
+
 /**
  * The option names each connector and server of this package accepts: one list per function, so
  * a new option is one more name here. Anything else is a `TypeError` naming it, because an option
@@ -30,12 +33,7 @@ export const OPTION_NAMES: Readonly<
     "socket",
     "fd",
     "family",
-    "limit",
-    "backlog",
-    "maxConnections",
-    "startServing",
-    "signal",
-    "onError",
+    ...SERVER_OPTIONS,
     "noDelay",
     "keepAlive",
     "reusePort",
@@ -48,12 +46,7 @@ export const OPTION_NAMES: Readonly<
     "socket",
     "fd",
     "cleanupSocket",
-    "limit",
-    "backlog",
-    "maxConnections",
-    "startServing",
-    "signal",
-    "onError",
+    ...SERVER_OPTIONS,
     "writeBufferLimits",
   ],
 };
