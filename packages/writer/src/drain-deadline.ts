@@ -13,10 +13,11 @@ const MAX_DELAY = 2_147_483_647;
 export interface DrainDeadlineOptions {
   /**
    * Abort when bytes are waiting in the write buffer and none has left for this many milliseconds;
-   * any byte leaving restarts it, and so does an empty buffer (nothing is stuck then).
+   * any byte leaving restarts it, and so does an empty buffer (nothing is stuck then). `Infinity`:
+   * no idle limit.
    */
   idle?: number | undefined;
-  /** Abort when this many milliseconds have passed, progress or not. */
+  /** Abort when this many milliseconds have passed, progress or not. `Infinity`: no total limit. */
   total?: number | undefined;
   /** Also abort when this signal does (with its reason). */
   signal?: AbortSignal | undefined;
@@ -104,8 +105,9 @@ export function drainDeadline(writer: DrainProgress, options: DrainDeadlineOptio
     controller.abort(signal.reason);
   } else {
     signal?.addEventListener("abort", onOuterAbort, { once: true });
-    if (total !== undefined) totalTimer = setTimeout(() => expire(new DrainTimeoutError("total", total)), total);
-    if (idle !== undefined) {
+    if (total !== undefined && total !== Infinity)
+      totalTimer = setTimeout(() => expire(new DrainTimeoutError("total", total)), total);
+    if (idle !== undefined && idle !== Infinity) {
       const tick = idle / 4;
       let sent = writer.bytesWritten - writer.bufferedLength;
       let stalled = 0;
@@ -126,10 +128,16 @@ export function drainDeadline(writer: DrainProgress, options: DrainDeadlineOptio
 }
 
 function checkLimit(name: string, value: number | undefined): void {
-  if (value === undefined) return;
-  if (typeof value !== "number" || !(value > 0) || !(value <= MAX_DELAY)) {
-    throw new RangeError(
-      `Cannot make a drain deadline: ${name} should be a positive number of milliseconds up to ${MAX_DELAY}, got ${String(value)}`,
-    );
+  if (value === undefined || (typeof value === "number" && value > 0 && (value <= MAX_DELAY || value === Infinity)))
+    return;
+  const action = "Cannot make a drain deadline";
+  // The project's grammar (readDeadline() and every number option): a TypeError for a wrong type,
+  // with a string quoted so that "5" does not read as 5; a RangeError for a number out of range.
+  if (typeof value !== "number") {
+    const shown = typeof value === "string" ? JSON.stringify(value) : String(value);
+    throw new TypeError(`${action}: ${name} should be a number, got ${shown} (${typeof value})`);
   }
+  throw new RangeError(
+    `${action}: ${name} should be a positive number of milliseconds up to ${MAX_DELAY}, or Infinity for none, got ${value}`,
+  );
 }

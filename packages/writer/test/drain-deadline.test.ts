@@ -144,16 +144,32 @@ describe("drainDeadline()", () => {
     expect(vi.getTimerCount()).toBe(0);
   });
 
-  it("rejects a limit that is not a positive number of milliseconds with a RangeError", () => {
+  it("rejects a limit that is not a positive number of milliseconds with a RangeError, a non-number with a TypeError", () => {
     const { writer } = setup();
-    for (const bad of [0, -1, Number.NaN, Number.POSITIVE_INFINITY, 2 ** 31, "5" as unknown as number]) {
+    for (const bad of [0, -1, Number.NaN, Number.NEGATIVE_INFINITY, 2 ** 31]) {
       expect(() => drainDeadline(writer, { idle: bad })).toThrow(RangeError);
       expect(() => drainDeadline(writer, { total: bad })).toThrow(RangeError);
     }
     expect(() => drainDeadline(writer, { idle: -1 })).toThrow(
-      "Cannot make a drain deadline: idle should be a positive number of milliseconds up to 2147483647, got -1",
+      "Cannot make a drain deadline: idle should be a positive number of milliseconds up to 2147483647, " +
+        "or Infinity for none, got -1",
+    );
+    for (const bad of ["5", null, 5n] as unknown as number[]) {
+      expect(() => drainDeadline(writer, { idle: bad })).toThrow(TypeError);
+      expect(() => drainDeadline(writer, { total: bad })).toThrow(TypeError);
+    }
+    expect(() => drainDeadline(writer, { total: "5" as unknown as number })).toThrow(
+      'Cannot make a drain deadline: total should be a number, got "5" (string)',
     );
     expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it("takes Infinity as no limit, as readDeadline() does: no timer, never expires", async () => {
+    const { writer } = setup();
+    using deadline = drainDeadline(writer, { idle: Infinity, total: Infinity });
+    expect(vi.getTimerCount()).toBe(0);
+    await vi.advanceTimersByTimeAsync(2 ** 31);
+    expect(deadline.signal.aborted).toBe(false);
   });
 
   it("watches anything with bytesWritten and bufferedLength", async () => {
