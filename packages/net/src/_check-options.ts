@@ -41,14 +41,7 @@ export const OPTION_NAMES: Readonly<
     "writeBufferLimits",
   ],
   openUnixConnection: ["path", "socket", "limit", "signal", "writeBufferLimits"],
-  startUnixServer: [
-    "path",
-    "socket",
-    "fd",
-    "cleanupSocket",
-    ...SERVER_OPTIONS,
-    "writeBufferLimits",
-  ],
+  startUnixServer: ["path", "socket", "fd", "cleanupSocket", ...SERVER_OPTIONS, "writeBufferLimits"],
 };
 
 /** asyncio options Node cannot express, or spells differently: what to do instead. */
