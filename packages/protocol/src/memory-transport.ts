@@ -198,8 +198,7 @@ export class MemoryTransport extends TransportBase {
     this.#aborted = true;
     this.#queue = [];
     this.#queueSize = 0;
-    this.markLost();
-    queueMicrotask(() => this.callConnectionLost(error));
+    this.connectionLostSoon(error);
     const peer = this.#peer;
     if (peer !== null && !peer.connectionLostCalled) peer.#forceClose(new ConnectionResetError());
   }
