@@ -205,7 +205,7 @@ export class DuplexTransport extends TransportBase {
       return;
     }
     writable.write(data, this.#afterWrite);
-    this.writeFlow.maybePause();
+    this.maybePauseWriting();
   }
 
   protected endWriting(): void {
@@ -321,7 +321,7 @@ export class DuplexTransport extends TransportBase {
       return;
     }
     if (this.lost) return;
-    this.writeFlow.maybeResume();
+    this.maybeResumeWriting();
     if (this.closing && this.#writable.writableLength === 0) this.#finishClose();
   };
 

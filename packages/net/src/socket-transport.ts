@@ -240,10 +240,9 @@ export class SocketTransport extends TransportBase {
     const socket = this.#socket;
     // asyncio drops writes once the connection is lost; a destroyed socket is lost, its 'close' pending.
     if (socket.destroyed) return;
-    const flow = this.writeFlow;
     // The completion callback costs a request and a tick per write: only ask for it when this write
     // may be what brings the buffer back down to the low-water mark, or while closing.
-    if (this.closing || flow.isPaused() || socket.writableLength + data.length > flow.low) {
+    if (this.closing || this.writingPaused || socket.writableLength + data.length > this.writeBufferLow) {
       socket.write(data, this.#afterWriteCallback());
     } else {
       socket.write(data);
@@ -352,7 +351,7 @@ export class SocketTransport extends TransportBase {
   /** @inheritDoc */
   override setWriteBufferLimits(limits?: Partial<WriteBufferLimits>): void {
     super.setWriteBufferLimits(limits);
-    if (this.writeFlow.isPaused() && diagnostics.pause.hasSubscribers) this.#publishFlow(diagnostics.pause, "writing");
+    if (this.writingPaused && diagnostics.pause.hasSubscribers) this.#publishFlow(diagnostics.pause, "writing");
   }
 
   /** @returns `<SocketTransport peer>`. */
@@ -373,19 +372,17 @@ export class SocketTransport extends TransportBase {
   }
 
   #maybePauseProtocol(): void {
-    const flow = this.writeFlow;
-    if (flow.isPaused()) return;
-    flow.maybePause();
-    if (flow.isPaused() && diagnostics.pause.hasSubscribers) this.#publishFlow(diagnostics.pause, "writing");
+    if (this.writingPaused) return;
+    this.maybePauseWriting();
+    if (this.writingPaused && diagnostics.pause.hasSubscribers) this.#publishFlow(diagnostics.pause, "writing");
   }
 
   #maybeResumeProtocol(): void {
     // A destroyed socket's buffer is empty because its data was dropped, not sent: the waiters
     // stay parked for connectionLost(), which fails them with the error (asyncio's rule).
-    const flow = this.writeFlow;
-    if (!flow.isPaused() || this.#socket.destroyed) return;
-    flow.maybeResume();
-    if (!flow.isPaused() && diagnostics.resume.hasSubscribers) this.#publishFlow(diagnostics.resume, "writing");
+    if (!this.writingPaused || this.#socket.destroyed) return;
+    this.maybeResumeWriting();
+    if (!this.writingPaused && diagnostics.resume.hasSubscribers) this.#publishFlow(diagnostics.resume, "writing");
   }
 
   /** Runs after each chunk is handed to the kernel: resumes the protocol at the low-water mark. */

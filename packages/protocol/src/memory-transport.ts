@@ -123,7 +123,7 @@ export class MemoryTransport extends TransportBase {
     // Copy: the caller may reuse `data`, and the receiving reader takes ownership of what it gets.
     this.#queue.push(data.slice());
     this.#queueSize += data.length;
-    this.writeFlow.maybePause();
+    this.maybePauseWriting();
     this.#scheduleFlush();
   }
 
@@ -163,7 +163,7 @@ export class MemoryTransport extends TransportBase {
       this.#queue = []; // the peer no longer reads: what is still queued is lost, as on a socket
       this.#queueSize = 0;
     }
-    this.writeFlow.maybeResume();
+    this.maybeResumeWriting();
     if (this.#queueSize > 0) return;
     if ((this.eofWritten || this.closing) && !this.#eofSent && peer.#canReceive()) {
       this.#eofSent = true;

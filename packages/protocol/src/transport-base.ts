@@ -1,7 +1,7 @@
 import { InvalidStateError } from "@asyncstreams/reader";
 import type { Protocol } from "./protocol.js";
 import type { Transport, WriteBufferLimits } from "./transport.js";
-import { WriteFlowControl } from "./write-flow-control.js";
+import { resolveWriteBufferLimits } from "./resolve-write-buffer-limits.js";
 import { writeLinesTo } from "./write-lines-to.js";
 
 /**
@@ -35,12 +35,13 @@ export interface TransportBaseOptions {
  *   microtask (a protocol is never re-entered from inside `resumeReading()`).
  * - writing: `write()` checks its argument, refuses after `writeEof()` and drops writes once the
  *   connection is lost, then calls `writeData()`; `writeEof()` is once and never while closing, then
- *   `endWriting()`; the water marks are a shared {@linkcode WriteFlowControl} (`writeFlow`).
+ *   `endWriting()`; the water marks are asyncio's `_FlowControlMixin`, kept here as two numbers and
+ *   a flag (no helper object or closures: an idle connection carries them).
  * - the protocol (`getProtocol()` / `setProtocol()`) and extra info.
  *
  * A subclass implements `writeData()`, `endWriting()`, `startClose()`, `pauseSource()`,
  * `resumeSource()`, `abort()`, `getWriteBufferSize()` and `canWriteEof()`, and calls
- * `writeFlow.maybePause()` after it queues bytes and `writeFlow.maybeResume()` after bytes leave.
+ * `maybePauseWriting()` after it queues bytes and `maybeResumeWriting()` after bytes leave.
  *
  * @example
  * ```ts
@@ -102,7 +103,9 @@ export interface TransportBaseOptions {
 export abstract class TransportBase implements Transport {
   #protocol: Protocol | null = null;
   readonly #extraInfo: Record<string, unknown>;
-  readonly #flow: WriteFlowControl;
+  #high: number;
+  #low: number;
+  #writingPaused = false;
   #readingPaused = false;
   #closing = false;
   #eofWritten = false;
@@ -113,12 +116,9 @@ export abstract class TransportBase implements Transport {
   /** @param options Extra info and initial water marks. */
   protected constructor(options: TransportBaseOptions = {}) {
     this.#extraInfo = options.extraInfo ?? {};
-    // The same two closures every transport made for its own WriteFlowControl before.
-    this.#flow = new WriteFlowControl({
-      size: () => this.bufferedForFlowControl(),
-      protocol: () => this.#protocol,
-      limits: options.writeBufferLimits,
-    });
+    const { high, low } = resolveWriteBufferLimits(options.writeBufferLimits);
+    this.#high = high;
+    this.#low = low;
   }
 
   /** @inheritDoc */
@@ -189,12 +189,15 @@ export abstract class TransportBase implements Transport {
 
   /** @inheritDoc */
   getWriteBufferLimits(): WriteBufferLimits {
-    return this.#flow.getLimits();
+    return { high: this.#high, low: this.#low };
   }
 
   /** @inheritDoc */
   setWriteBufferLimits(limits?: Partial<WriteBufferLimits>): void {
-    this.#flow.setLimits(limits);
+    const { high, low } = resolveWriteBufferLimits(limits);
+    this.#high = high;
+    this.#low = low;
+    this.maybePauseWriting();
   }
 
   /** @inheritDoc */
@@ -231,9 +234,35 @@ export abstract class TransportBase implements Transport {
     return this.#readingPaused;
   }
 
-  /** The write flow control: call `maybePause()` after queuing bytes, `maybeResume()` after bytes left. */
-  protected get writeFlow(): WriteFlowControl {
-    return this.#flow;
+  /** Whether the protocol was told `pauseWriting()` and not yet `resumeWriting()`. */
+  protected get writingPaused(): boolean {
+    return this.#writingPaused;
+  }
+
+  /** The low-water mark: `resumeWriting()` comes once the buffer is at or below it. */
+  protected get writeBufferLow(): number {
+    return this.#low;
+  }
+
+  /**
+   * Call after bytes were queued: tells the protocol `pauseWriting()` once the buffer
+   * (`bufferedForFlowControl()`) is over the high-water mark, as asyncio's
+   * `_maybe_pause_protocol()`. Nothing once the connection is lost.
+   */
+  protected maybePauseWriting(): void {
+    if (this.#writingPaused || this.#lost || this.bufferedForFlowControl() <= this.#high) return;
+    this.#writingPaused = true;
+    this.#protocol?.pauseWriting();
+  }
+
+  /**
+   * Call after bytes left the buffer: tells the protocol `resumeWriting()` once a paused buffer is
+   * at or below the low-water mark, as asyncio's `_maybe_resume_protocol()`.
+   */
+  protected maybeResumeWriting(): void {
+    if (!this.#writingPaused || this.#lost || this.bufferedForFlowControl() > this.#low) return;
+    this.#writingPaused = false;
+    this.#protocol?.resumeWriting();
   }
 
   /**
@@ -289,7 +318,6 @@ export abstract class TransportBase implements Transport {
   protected markLost(): void {
     this.#closing = true;
     this.#lost = true;
-    this.#flow.stop();
   }
 
   /** `markLost()`, then `callConnectionLost(error)` in a microtask, as asyncio's `call_soon` does. */

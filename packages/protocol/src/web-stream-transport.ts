@@ -193,7 +193,7 @@ export class WebStreamTransport extends TransportBase {
       () => this.#written(size),
       (error: unknown) => this.#writeFailed(size, error),
     );
-    this.writeFlow.maybePause();
+    this.maybePauseWriting();
   }
 
   protected endWriting(): void {
@@ -292,7 +292,7 @@ export class WebStreamTransport extends TransportBase {
   #written(size: number): void {
     this.#queued -= size;
     if (this.lost) return;
-    this.writeFlow.maybeResume();
+    this.maybeResumeWriting();
     if (this.closing && this.#queued === 0) this.#finishClose();
   }
 

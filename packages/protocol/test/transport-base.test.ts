@@ -38,13 +38,13 @@ class HookTransport extends TransportBase {
   /** Bytes left the buffer. */
   sent(): void {
     this.buffered = 0;
-    this.writeFlow.maybeResume();
+    this.maybeResumeWriting();
   }
 
   protected writeData(data: Uint8Array): void {
     this.hooks.push(`write ${data.length}`);
     this.buffered += data.length;
-    this.writeFlow.maybePause();
+    this.maybePauseWriting();
   }
 
   protected endWriting(): void {

@@ -311,7 +311,7 @@ export class WebSocketTransport extends TransportBase {
     } else {
       return;
     }
-    this.writeFlow.maybePause();
+    this.maybePauseWriting();
     this.#pollWhileWaiting();
   }
 
@@ -401,7 +401,7 @@ export class WebSocketTransport extends TransportBase {
     this.#queued = [];
     this.#queuedBytes = 0;
     for (const data of queued) this.#send(data);
-    this.writeFlow.maybeResume();
+    this.maybeResumeWriting();
     if (this.#keepAliveOptions !== undefined && this.#ws !== undefined) {
       const ws = this.#ws;
       this.#keepAlive = new KeepAlive(
@@ -446,18 +446,18 @@ export class WebSocketTransport extends TransportBase {
     // A failed send is followed by the close event, which says why (1006 and ws's error as cause).
     this.#pendingSends -= 1;
     if (this.lost) return;
-    this.writeFlow.maybeResume();
+    this.maybeResumeWriting();
     if (this.closing && this.#pendingSends === 0) this.#finishClose();
   };
 
   /** WHATWG sockets have no event for a shrinking `bufferedAmount`: poll it while someone waits. */
   #pollWhileWaiting(): void {
     if (this.#ws !== undefined || this.#poll !== undefined || this.lost) return;
-    if (!this.writeFlow.isPaused() && !this.closing) return;
+    if (!this.writingPaused && !this.closing) return;
     this.#poll = setTimeout(() => {
       this.#poll = undefined;
       if (this.lost) return;
-      this.writeFlow.maybeResume();
+      this.maybeResumeWriting();
       if (this.closing && this.getWriteBufferSize() === 0) this.#finishClose();
       else this.#pollWhileWaiting();
     }, POLL_MS);
