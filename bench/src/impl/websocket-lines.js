@@ -51,7 +51,7 @@ async function lineServer(items) {
 }
 
 /**
- * asyncstreams: readLine() until EOF.
+ * asyncstreams: readLine() until EOF, or readLines() until `[]` when `params.batch` is set.
  *
  * @param {WorkloadParams} params
  * @returns {Promise<PassResult>}
@@ -69,11 +69,20 @@ export async function asyncstreamsWs1(params) {
     writer.write(new Uint8Array([0x47])); // "G": go
     let lines = 0;
     let wrong = 0;
-    for (;;) {
-      const line = await reader.readLine();
-      if (line.length === 0) break;
-      if (line.length !== 64 || line[63] !== 10) wrong++;
-      lines++;
+    if (params.batch === true) {
+      for (let batch = await reader.readLines(); batch.length > 0; batch = await reader.readLines()) {
+        for (const line of batch) {
+          if (line.length !== 64 || line[63] !== 10) wrong++;
+          lines++;
+        }
+      }
+    } else {
+      for (;;) {
+        const line = await reader.readLine();
+        if (line.length === 0) break;
+        if (line.length !== 64 || line[63] !== 10) wrong++;
+        lines++;
+      }
     }
     const result = stop();
     expectCount("WS1 line count", lines, items);

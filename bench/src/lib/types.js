@@ -14,6 +14,7 @@
  * @property {number} [roundTrips] Round trips per connection (W5, W6).
  * @property {number} [durationMs] How long the writer loops against a peer that never reads (M2).
  * @property {"error" | "skip" | "chunk"} [overflow] The reader's overflow policy (M3 and its rows).
+ * @property {boolean} [batch] Read with `readLines()` instead of `readLine()` (WS1-batch).
  */
 
 /**

@@ -6,7 +6,7 @@ import { w3bBigBlock, w3bBigBlock64 } from "./w3b-big-block.js";
 import { w4Throughput } from "./w4-throughput.js";
 import { w5PingPong, w6Concurrent } from "./w5-ping-pong.js";
 import { m1Idle } from "./m1-idle.js";
-import { ws1Lines } from "./ws1-lines.js";
+import { ws1Batch, ws1Lines } from "./ws1-lines.js";
 import { m2SlowReader } from "./m2-slow-reader.js";
 import { m3Chunk, m3LongLine, m3Skip } from "./m3-long-line.js";
 
@@ -29,6 +29,7 @@ export const workloads = [
   w5PingPong,
   w6Concurrent,
   ws1Lines,
+  ws1Batch,
   m1Idle,
   m2SlowReader,
   m3LongLine,

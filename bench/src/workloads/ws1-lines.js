@@ -23,3 +23,19 @@ export const ws1Lines = {
   warmup: (params) => ({ ...params, items: Math.ceil((params.items ?? 0) / 10) }),
   figure: (params, seconds) => (params.items ?? 0) / seconds / 1e6,
 };
+
+/**
+ * WS1-batch: WS1's stream read with `readLines()`, asyncstreams' batch read (one await per batch of
+ * buffered lines, where `readLine()` pays one per line). Its ratios use WS1's node-raw row: the
+ * hand-written splitter has no await per line either.
+ *
+ * @type {NetWorkload}
+ */
+export const ws1Batch = {
+  ...ws1Lines,
+  id: "WS1-batch",
+  impls: ["asyncstreams"],
+  compareWith: "WS1",
+  title: "WS1's stream; readLines() until empty (asyncstreams' batch read)",
+  params: (quick) => ({ ...ws1Lines.params(quick), batch: true }),
+};
