@@ -4,18 +4,19 @@ import type { Socket } from "node:net";
  * The peer's address as asyncio's `peername`, read while the socket is open (it vanishes at close).
  *
  * @param socket A connected socket.
- * @returns `{ address, family, port }`, or `undefined` for a Unix socket's anonymous peer.
+ * @returns `{ address, family, port }`, frozen, or `undefined` for a Unix socket's anonymous peer.
  */
 export function peerName(socket: Socket): unknown {
   if (socket.remoteAddress === undefined) return undefined;
-  return { address: socket.remoteAddress, family: socket.remoteFamily, port: socket.remotePort };
+  // Frozen as `sockname` is (see below): extra info is a snapshot, not something to edit.
+  return Object.freeze({ address: socket.remoteAddress, family: socket.remoteFamily, port: socket.remotePort });
 }
 
 /**
  * The local address as asyncio's `sockname`.
  *
  * @param socket A connected socket.
- * @returns `{ address, family, port }`, or the path of a Unix socket.
+ * @returns `{ address, family, port }`, frozen, or the path of a Unix socket.
  */
 export function sockName(socket: Socket): unknown {
   // Node caches this object on the socket and returns it from every `address()` call: frozen, it is

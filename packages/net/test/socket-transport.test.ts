@@ -365,7 +365,7 @@ describe("SocketTransport", () => {
     transport.close();
   });
 
-  it("answers getExtraInfo() for peername, sockname, socket and extra entries, also after the close", async () => {
+  it("answers getExtraInfo() for peername, sockname (both frozen), socket and extra entries, also after the close", async () => {
     const raw = await startRawServer();
     const { transport, socket, peer } = await connectTransport(raw, { extraInfo: { label: "mine" } });
     const protocol = attach(transport);
@@ -374,6 +374,9 @@ describe("SocketTransport", () => {
     expect(transport.getExtraInfo("socket")).toBe(socket);
     expect(transport.getExtraInfo("label")).toBe("mine");
     expect(transport.getExtraInfo("nothing")).toBeUndefined();
+    // Snapshots, not something to edit: sockname is Node's own cached object, shared, not a copy.
+    expect(Object.isFrozen(transport.getExtraInfo("peername"))).toBe(true);
+    expect(Object.isFrozen(transport.getExtraInfo("sockname"))).toBe(true);
     transport.close();
     await until(() => protocol.calls.includes("connectionLost"), 5_000, "connectionLost");
     expect(transport.getExtraInfo("peername")).toEqual({ address: HOST, family: "IPv4", port: raw.port });
