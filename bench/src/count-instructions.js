@@ -8,8 +8,9 @@
 //   node bench/src/count-instructions.js --workload W5 --impl asyncstreams,node-raw --passes 4
 //
 // Children run with --quick parameters (a pass under callgrind runs ~50 × slower). The kernel's
-// share (the socket syscalls) is not counted: compare it with `strace -c`. JIT timing differs under
-// valgrind, so two counts of the same code differ by a few per cent: look at ratios of 1.05 or more.
+// share (the socket syscalls) is not counted: compare it with `strace -c`. When the JIT tiers up and
+// when GC runs differ from count to count, so two counts of the same code can differ by up to 10 %
+// (W6, 6 passes): take several and read their range.
 import { spawnSync } from "node:child_process";
 import { rmSync } from "node:fs";
 import { tmpdir } from "node:os";
