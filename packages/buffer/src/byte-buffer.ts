@@ -36,7 +36,8 @@ const COMPACT_AFTER = 64;
  * ```
  */
 export class ByteBuffer {
-  #chunks: Uint8Array[] = [];
+  /** The chunks, never an empty list of its own: `NO_CHUNKS` when nothing is buffered. */
+  #chunks: Uint8Array[] = NO_CHUNKS;
   /** Index in `#chunks` of the first chunk that still holds live bytes. */
   #head = 0;
   /** Bytes of `#chunks[#head]` already taken. */
@@ -88,7 +89,9 @@ export class ByteBuffer {
       );
     }
     if (chunk.length === 0) return;
-    this.#chunks.push(chunk);
+    const chunks = this.#chunks;
+    if (chunks === NO_CHUNKS) this.#chunks = [chunk];
+    else chunks.push(chunk);
     this.#length += chunk.length;
   }
 
@@ -460,7 +463,7 @@ export class ByteBuffer {
    * ```
    */
   clear(): void {
-    this.#chunks = [];
+    this.#chunks = NO_CHUNKS;
     this.#head = 0;
     this.#headOffset = 0;
     this.#length = 0;
@@ -561,7 +564,7 @@ export class ByteBuffer {
     this.#head++;
     this.#headOffset = 0;
     if (this.#head === chunks.length) {
-      chunks.length = 0;
+      this.#chunks = NO_CHUNKS;
       this.#head = 0;
       this.#setCursor(0, 0);
     } else if (this.#head >= COMPACT_AFTER && this.#head * 2 >= chunks.length) {
@@ -587,6 +590,17 @@ export class ByteBuffer {
 }
 
 const EMPTY = new Uint8Array(0);
+
+/**
+ * The chunk list of every empty buffer: shared, so never written (`append()` replaces it with a
+ * one-slot list of its own). A request/response connection empties its buffer once per message;
+ * `chunks.length = 0` there was a runtime call that also freed the list's storage, for the next
+ * `push()` to allocate 17 slots again, and an idle connection kept an empty list of its own. Built
+ * with one element, then popped, so that it has the elements kind of every other chunk list (an
+ * empty literal would not, and the reads of `#chunks` would see two kinds).
+ */
+const NO_CHUNKS: Uint8Array[] = [EMPTY];
+NO_CHUNKS.pop();
 
 /** Throws the error for a byte value that is not an integer from 0 to 255. */
 function checkByte(value: unknown): void {

@@ -17,6 +17,25 @@ describe("ByteBuffer with many chunks", () => {
     expect(Array.from(buffer.takeAll())).toEqual(Array.from({ length: 62 }, (_, i) => 66 + i));
   });
 
+  // Every empty buffer shares one chunk list that append() must replace, never fill: were it
+  // written, one buffer's bytes would appear in another's, and a fresh buffer would not be empty.
+  it("buffers emptied in every way and refilled keep their own bytes (the shared empty list stays empty)", () => {
+    const buffers = [new ByteBuffer(), new ByteBuffer(), new ByteBuffer(), new ByteBuffer()];
+    for (let round = 0; round < 3; round++) {
+      for (const [i, buffer] of buffers.entries()) buffer.append(Uint8Array.of(i, round, 10));
+      buffers[0]!.takeAll(); // drops the only chunk
+      buffers[1]!.clear();
+      buffers[2]!.take(3); // exactly the chunk
+      expect(buffers[2]!.length).toBe(0);
+      buffers[2]!.append(Uint8Array.of(2, round, 10));
+      expect(buffers.map((buffer) => buffer.length)).toEqual([0, 0, 3, 3 * (round + 1)]);
+      expect(new ByteBuffer().length).toBe(0);
+      expect(new ByteBuffer().indexOfByte(10)).toBe(-1);
+      expect(Array.from(buffers[2]!.takeAll())).toEqual([2, round, 10]);
+    }
+    expect(Array.from(buffers[3]!.takeAll())).toEqual([3, 0, 10, 3, 1, 10, 3, 2, 10]);
+  });
+
   it("reading lines from thousands of one-byte chunks returns every line in order", () => {
     const buffer = new ByteBuffer();
     const stream = bytes("ab\nc\r\n\ndef\n".repeat(300));
