@@ -1,9 +1,10 @@
 /* global Deno */
 // The QUIC bench on Deno (run by ../src/quic/main.js with `deno run -A --unstable-net`): Deno's
 // own QUIC server writes the line stream on one QUIC stream; the client reads it (a) through
-// @asyncstreams/quic's readLine() (the built package), (b) from Deno's ReadableStream directly.
+// @asyncstreams/quic's readLine() and (b) its readLines() (the built package), (c) from Deno's
+// ReadableStream directly.
 import { openQuicConnection } from "../../packages/quic/dist/index.js";
-import { countLinesDirect, countLinesPackage, lineChunks, LINE } from "../src/quic/lines.js";
+import { countLinesDirect, countLinesPackage, countLinesPackageBatch, lineChunks, LINE } from "../src/quic/lines.js";
 
 const fixture = (name) => Deno.readTextFileSync(new URL(`../../packages/quic/test/fixtures/${name}`, import.meta.url));
 const ALPN = ["bench"];
@@ -48,6 +49,13 @@ const impls = {
     const { reader, writer } = await pkg.openStream();
     writer.write(new Uint8Array([1]));
     const n = await countLinesPackage(reader);
+    writer.close();
+    return n;
+  },
+  "asyncstreams-batch": async () => {
+    const { reader, writer } = await pkg.openStream();
+    writer.write(new Uint8Array([1]));
+    const n = await countLinesPackageBatch(reader);
     writer.close();
     return n;
   },

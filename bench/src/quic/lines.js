@@ -76,3 +76,21 @@ export async function countLinesPackage(reader) {
     lines += 1;
   }
 }
+
+/**
+ * The package's batch read: `readLines()` until it returns `[]` (one await per batch of buffered
+ * lines, as the hand-written splitter has no await per line), each line checked for its length.
+ *
+ * @param {{ readLines(): Promise<Uint8Array[]> }} reader
+ * @returns {Promise<number>} lines read
+ */
+export async function countLinesPackageBatch(reader) {
+  let lines = 0;
+  for (let batch = await reader.readLines(); batch.length > 0; batch = await reader.readLines()) {
+    for (const line of batch) {
+      if (line.length !== LINE) throw new Error(`a line of ${line.length} bytes`);
+      lines += 1;
+    }
+  }
+  return lines;
+}

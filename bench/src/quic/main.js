@@ -54,22 +54,23 @@ if (deno !== undefined)
 /** @param {number[]} values */
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? NaN;
 console.log(
-  "\nQUIC: lines of 64 bytes over one stream, read with readLine() (asyncstreams) or split by hand from the stack's ReadableStream (stack-direct)",
+  "\nQUIC: lines of 64 bytes over one stream, read with readLine() (asyncstreams), readLines() (asyncstreams-batch) or split by hand from the stack's ReadableStream (stack-direct)",
 );
-console.log(`runtime  impl           lines      Mlines/s   MB/s      ratio   (median of ${runs})`);
+console.log(`runtime  impl               lines      Mlines/s   MB/s      ratio   (median of ${runs})`);
 for (const runtime of ["node", "deno"]) {
-  const rows = ["asyncstreams", "stack-direct"].map((impl) => {
+  const rows = ["stack-direct", "asyncstreams", "asyncstreams-batch"].map((impl) => {
     const own = passes.filter((p) => p.runtime === runtime && p.impl === impl);
     const seconds = median(own.map((p) => p.seconds));
     const first = own[0];
     return { impl, lines: first?.lines ?? 0, bytes: first?.bytes ?? 0, seconds };
   });
-  const direct = rows[1];
+  const direct = rows[0];
   if (direct === undefined || direct.lines === 0) continue;
   for (const row of rows) {
+    if (row.lines === 0) continue;
     const ratio = direct.seconds / row.seconds;
     console.log(
-      `${runtime.padEnd(8)} ${row.impl.padEnd(14)} ${String(row.lines).padEnd(10)} ${(row.lines / row.seconds / 1e6).toFixed(3).padEnd(10)} ${(row.bytes / row.seconds / 1e6).toFixed(2).padEnd(9)} ${ratio.toFixed(2)}`,
+      `${runtime.padEnd(8)} ${row.impl.padEnd(18)} ${String(row.lines).padEnd(10)} ${(row.lines / row.seconds / 1e6).toFixed(3).padEnd(10)} ${(row.bytes / row.seconds / 1e6).toFixed(2).padEnd(9)} ${ratio.toFixed(2)}`,
     );
   }
 }

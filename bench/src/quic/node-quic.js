@@ -1,12 +1,12 @@
 // @ts-check
 // The QUIC bench on Node: @matrixai/quic's server writes the line stream on one QUIC stream; the
-// client reads it (a) through @asyncstreams/quic's readLine(), (b) from the stack's own
-// ReadableStream directly. Prints one JSON line per pass: { impl, lines, bytes, seconds }.
+// client reads it (a) through @asyncstreams/quic's readLine(), (b) its readLines(), (c) from the
+// stack's own ReadableStream directly. Prints one JSON line per pass: { impl, lines, bytes, seconds }.
 import { QUICClient, QUICServer, events } from "@matrixai/quic";
 import Logger, { LogLevel } from "@matrixai/logger";
 import { readFileSync } from "node:fs";
 import { openQuicConnection } from "@asyncstreams/quic";
-import { countLinesDirect, countLinesPackage, lineChunks, LINE } from "./lines.js";
+import { countLinesDirect, countLinesPackage, countLinesPackageBatch, lineChunks, LINE } from "./lines.js";
 
 const fixture = (/** @type {string} */ name) =>
   readFileSync(new URL(`../../../packages/quic/test/fixtures/${name}`, import.meta.url), "utf8");
@@ -64,6 +64,13 @@ const impls = {
     const { reader, writer } = await pkg.openStream();
     writer.write(new Uint8Array([1]));
     const n = await countLinesPackage(reader);
+    writer.close();
+    return n;
+  },
+  "asyncstreams-batch": async () => {
+    const { reader, writer } = await pkg.openStream();
+    writer.write(new Uint8Array([1]));
+    const n = await countLinesPackageBatch(reader);
     writer.close();
     return n;
   },
