@@ -372,17 +372,15 @@ export class SocketTransport extends TransportBase {
   }
 
   #maybePauseProtocol(): void {
-    if (this.writingPaused) return;
-    this.maybePauseWriting();
-    if (this.writingPaused && diagnostics.pause.hasSubscribers) this.#publishFlow(diagnostics.pause, "writing");
+    if (this.maybePauseWriting() && diagnostics.pause.hasSubscribers) this.#publishFlow(diagnostics.pause, "writing");
   }
 
   #maybeResumeProtocol(): void {
     // A destroyed socket's buffer is empty because its data was dropped, not sent: the waiters
     // stay parked for connectionLost(), which fails them with the error (asyncio's rule).
     if (!this.writingPaused || this.#socket.destroyed) return;
-    this.maybeResumeWriting();
-    if (!this.writingPaused && diagnostics.resume.hasSubscribers) this.#publishFlow(diagnostics.resume, "writing");
+    if (this.maybeResumeWriting() && diagnostics.resume.hasSubscribers)
+      this.#publishFlow(diagnostics.resume, "writing");
   }
 
   /** Runs after each chunk is handed to the kernel: resumes the protocol at the low-water mark. */

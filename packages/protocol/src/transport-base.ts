@@ -248,21 +248,27 @@ export abstract class TransportBase implements Transport {
    * Call after bytes were queued: tells the protocol `pauseWriting()` once the buffer
    * (`bufferedForFlowControl()`) is over the high-water mark, as asyncio's
    * `_maybe_pause_protocol()`. Nothing once the connection is lost.
+   *
+   * @returns Whether this call paused writing (for a transport that reports the change).
    */
-  protected maybePauseWriting(): void {
-    if (this.#writingPaused || this.#lost || this.bufferedForFlowControl() <= this.#high) return;
+  protected maybePauseWriting(): boolean {
+    if (this.#writingPaused || this.#lost || this.bufferedForFlowControl() <= this.#high) return false;
     this.#writingPaused = true;
     this.#protocol?.pauseWriting();
+    return true;
   }
 
   /**
    * Call after bytes left the buffer: tells the protocol `resumeWriting()` once a paused buffer is
    * at or below the low-water mark, as asyncio's `_maybe_resume_protocol()`.
+   *
+   * @returns Whether this call resumed writing.
    */
-  protected maybeResumeWriting(): void {
-    if (!this.#writingPaused || this.#lost || this.bufferedForFlowControl() > this.#low) return;
+  protected maybeResumeWriting(): boolean {
+    if (!this.#writingPaused || this.#lost || this.bufferedForFlowControl() > this.#low) return false;
     this.#writingPaused = false;
     this.#protocol?.resumeWriting();
+    return true;
   }
 
   /**
