@@ -4,7 +4,7 @@
 // @asyncstreams/quic's readLine() and (b) its readLines() (the built package), (c) from Deno's
 // ReadableStream directly.
 import { openQuicConnection } from "../../packages/quic/dist/index.js";
-import { countLinesDirect, countLinesPackage, countLinesPackageBatch, lineChunks, LINE } from "../src/quic/lines.js";
+import { countLinesDirect, lineChunks, LINE, packagePasses } from "../src/quic/lines.js";
 
 const fixture = (name) => Deno.readTextFileSync(new URL(`../../packages/quic/test/fixtures/${name}`, import.meta.url));
 const ALPN = ["bench"];
@@ -45,20 +45,7 @@ const direct = await Deno.connectQuic({
 });
 
 const impls = {
-  asyncstreams: async () => {
-    const { reader, writer } = await pkg.openStream();
-    writer.write(new Uint8Array([1]));
-    const n = await countLinesPackage(reader);
-    writer.close();
-    return n;
-  },
-  "asyncstreams-batch": async () => {
-    const { reader, writer } = await pkg.openStream();
-    writer.write(new Uint8Array([1]));
-    const n = await countLinesPackageBatch(reader);
-    writer.close();
-    return n;
-  },
+  ...packagePasses(pkg),
   "stack-direct": async () => {
     const stream = await direct.createBidirectionalStream();
     const writer = stream.writable.getWriter();

@@ -94,3 +94,28 @@ export async function countLinesPackageBatch(reader) {
   }
   return lines;
 }
+
+/** @typedef {{ write(data: Uint8Array): void, close(): void }} PassWriter */
+
+/**
+ * The package's two rows for one connection: `asyncstreams` (`readLine()`) and
+ * `asyncstreams-batch` (`readLines()`). Each pass opens a stream, sends the one byte that asks the
+ * server for the lines, counts them, then closes the stream.
+ *
+ * @param {{ openStream(): Promise<{ reader: any, writer: PassWriter }> }} connection
+ * @returns {Record<string, () => Promise<number>>}
+ */
+export function packagePasses(connection) {
+  /** @param {(reader: any) => Promise<number>} count */
+  const pass = async (count) => {
+    const { reader, writer } = await connection.openStream();
+    writer.write(new Uint8Array([1]));
+    const lines = await count(reader);
+    writer.close();
+    return lines;
+  };
+  return {
+    asyncstreams: () => pass(countLinesPackage),
+    "asyncstreams-batch": () => pass(countLinesPackageBatch),
+  };
+}

@@ -6,7 +6,7 @@ import { QUICClient, QUICServer, events } from "@matrixai/quic";
 import Logger, { LogLevel } from "@matrixai/logger";
 import { readFileSync } from "node:fs";
 import { openQuicConnection } from "@asyncstreams/quic";
-import { countLinesDirect, countLinesPackage, countLinesPackageBatch, lineChunks, LINE } from "./lines.js";
+import { countLinesDirect, lineChunks, LINE, packagePasses } from "./lines.js";
 
 const fixture = (/** @type {string} */ name) =>
   readFileSync(new URL(`../../../packages/quic/test/fixtures/${name}`, import.meta.url), "utf8");
@@ -60,20 +60,7 @@ const direct = await QUICClient.createQUICClient({
 
 /** @type {Record<string, () => Promise<number>>} */
 const impls = {
-  asyncstreams: async () => {
-    const { reader, writer } = await pkg.openStream();
-    writer.write(new Uint8Array([1]));
-    const n = await countLinesPackage(reader);
-    writer.close();
-    return n;
-  },
-  "asyncstreams-batch": async () => {
-    const { reader, writer } = await pkg.openStream();
-    writer.write(new Uint8Array([1]));
-    const n = await countLinesPackageBatch(reader);
-    writer.close();
-    return n;
-  },
+  ...packagePasses(pkg),
   "stack-direct": async () => {
     const stream = direct.connection.newStream();
     const writer = stream.writable.getWriter();
