@@ -1,11 +1,12 @@
 /**
  * asyncio's transport and protocol layer for any JavaScript runtime: the `Transport` and `Protocol`
- * interfaces, write flow control (`FlowControl`, behind `drain()`), `StreamReaderProtocol` (the glue
- * that feeds a `StreamReader` and runs a server's client callback), `createStreams()` to get
- * `{ reader, writer }` from any transport, an in-memory transport pair with real buffering, a
- * transport over a Web Streams pair (`createWebStreams()`), and `toReadableStream()` to hand the
- * rest of a stream on after parsing a header. The transport conformance kit is the separate entry
- * point `@asyncstreams/protocol/testing`.
+ * interfaces, `TransportBase` (what every transport shares: extend it to write one), write flow
+ * control (`FlowControl`, behind `drain()`), `StreamReaderProtocol` (the glue that feeds a
+ * `StreamReader` and runs a server's client callback), `createStreams()` to get `{ reader, writer }`
+ * from any transport, an in-memory transport pair with real buffering, a transport over a Web
+ * Streams pair (`createWebStreams()`), and `toReadableStream()` to hand the rest of a stream on after
+ * parsing a header. The transport conformance kit is the separate entry point
+ * `@asyncstreams/protocol/testing`.
  *
  * @module
  */
@@ -23,8 +24,6 @@ export { MemoryTransport } from "./memory-transport.js";
 export type { MemoryTransportOptions } from "./memory-transport.js";
 export { memoryTransportPair } from "./memory-transport-pair.js";
 export type { Protocol } from "./protocol.js";
-export { ReadFlowControl } from "./read-flow-control.js";
-export type { ReadFlowControlOptions } from "./read-flow-control.js";
 export { resolveWriteBufferLimits } from "./resolve-write-buffer-limits.js";
 export { StreamReaderProtocol } from "./stream-reader-protocol.js";
 export type {
@@ -39,7 +38,5 @@ export type { BaseTransport, ReadTransport, Transport, WriteBufferLimits, WriteT
 export { TransportBase } from "./transport-base.js";
 export type { TransportBaseOptions } from "./transport-base.js";
 export { WebStreamTransport } from "./web-stream-transport.js";
-export { WriteFlowControl } from "./write-flow-control.js";
 export { writeLinesTo } from "./write-lines-to.js";
-export type { WriteFlowControlOptions } from "./write-flow-control.js";
 export type { WebStreamPair, WebStreamTransportOptions } from "./web-stream-transport.js";

@@ -4,7 +4,7 @@ import type { WriteBufferLimits } from "./transport.js";
 /**
  * Applies asyncio's rules for `set_write_buffer_limits()`: `high` defaults to 64 KiB (or 4 × `low`
  * when only `low` is given), `low` to `high / 4`, and `high >= low >= 0` must hold.
- * {@linkcode WriteFlowControl} calls it; a transport that keeps its own marks can too.
+ * `TransportBase` calls it; a transport that implements `Transport` itself can too.
  *
  * @param limits The marks asked for; either may be left out.
  * @returns Both marks.

@@ -35,9 +35,9 @@ class HookTransport extends TransportBase {
     this.callConnectionLost(error);
   }
 
-  /** Bytes left the buffer. */
-  sent(): void {
-    this.buffered = 0;
+  /** Bytes left the buffer: `count` of them, or all. */
+  sent(count = this.buffered): void {
+    this.buffered -= count;
     this.maybeResumeWriting();
   }
 
@@ -155,6 +155,47 @@ describe("TransportBase", () => {
     transport.setWriteBufferLimits({ high: 0 });
     await eventLoopTurn();
     expect(protocol.events).toEqual(["made", "pause", "resume", "pause", "lost undefined"]);
+  });
+
+  it("pauses writing only strictly above the high-water mark, and only once", () => {
+    const transport = new HookTransport();
+    const protocol = attach(transport, new RecordingProtocol("p"));
+    transport.write(new Uint8Array(4)); // at the mark (4) is not above it
+    expect(protocol.events).toEqual(["made"]);
+    transport.write(new Uint8Array(1));
+    transport.write(new Uint8Array(1));
+    expect(protocol.events).toEqual(["made", "pause"]);
+    transport.abort();
+  });
+
+  it("resumes writing only at or below the low-water mark, and only after a pause", () => {
+    const transport = new HookTransport();
+    const protocol = attach(transport, new RecordingProtocol("p"));
+    transport.sent(); // nothing paused: no resume
+    transport.write(new Uint8Array(5));
+    transport.sent(3); // 2 left, above the low-water mark (1)
+    expect(protocol.events).toEqual(["made", "pause"]);
+    transport.sent(1); // 1 left: at the low-water mark
+    expect(protocol.events).toEqual(["made", "pause", "resume"]);
+    transport.sent(1);
+    expect(protocol.events).toEqual(["made", "pause", "resume"]);
+    transport.abort();
+  });
+
+  it("setWriteBufferLimits() pauses at once above the new mark but never resumes, and keeps the old marks on asyncio's RangeError", () => {
+    const transport = new HookTransport();
+    const protocol = attach(transport, new RecordingProtocol("p"));
+    transport.write(new Uint8Array(3));
+    transport.setWriteBufferLimits({ high: 2 });
+    expect(protocol.events).toEqual(["made", "pause"]);
+    transport.setWriteBufferLimits({ high: 1000 });
+    expect(protocol.events).toEqual(["made", "pause"]);
+    expect(transport.getWriteBufferLimits()).toEqual({ high: 1000, low: 250 });
+    expect(() => transport.setWriteBufferLimits({ high: 1, low: 2 })).toThrow(
+      "Cannot set write buffer limits: high (1) must be >= low (2) must be >= 0",
+    );
+    expect(transport.getWriteBufferLimits()).toEqual({ high: 1000, low: 250 });
+    transport.abort();
   });
 
   it("closes once: startClose() once, connectionLost() once, with the hooks around it", async () => {

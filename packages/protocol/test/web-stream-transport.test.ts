@@ -403,3 +403,17 @@ describe("WebStreamTransport", () => {
     expect(String(transport)).toBe("<WebStreamTransport closing>");
   });
 });
+
+describe("WebStreamTransport with halfClose: false", () => {
+  it("closes when the readable ends even if eofReceived() returns true: no half-open connection without half-close", async () => {
+    let source!: ReadableStreamDefaultController<Uint8Array>;
+    const readable = new ReadableStream<Uint8Array>({ start: (controller) => void (source = controller) });
+    const transport = new WebStreamTransport({ readable, writable: new WritableStream() }, { halfClose: false });
+    const protocol = attach(transport, new RecordingProtocol("t"));
+    protocol.eofResult = true;
+    source.close();
+    await eventLoopTurn();
+    expect(protocol.events).toEqual(["made", "eof", "lost undefined"]);
+    expect(transport.isClosing()).toBe(true);
+  });
+});

@@ -51,7 +51,7 @@ type Incoming = { readonly data: Uint8Array } | { readonly end: true; readonly e
  * - A binary message is its bytes; a text message is its UTF-8 bytes. The reader never sees where
  *   one message ends (empty messages are skipped).
  * - `write()` sends one binary message (queued while the socket is opening). The write buffer is
- *   the socket's buffered bytes, behind `WriteFlowControl`: `ws`'s send callbacks resume the
+ *   the socket's buffered bytes, behind `TransportBase`'s water marks: `ws`'s send callbacks resume the
  *   writer; a WHATWG socket, which has no such event, is polled while the writer is paused.
  * - `pauseReading()` is `ws.pause()`. A WHATWG socket cannot pause: messages are held in the
  *   transport up to `maxReadBuffer` bytes, and past that the connection closes with 1009.
