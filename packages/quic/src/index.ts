@@ -9,8 +9,10 @@
  */
 export { openQuicConnection } from "./open-quic-connection.js";
 export type { OpenQuicConnectionOptions, QuicClientTlsOptions } from "./open-quic-connection.js";
+export type { OpenQuicStreamOptions } from "./open-quic-stream-options.js";
+export type { QuicCloseInfo } from "./quic-close-info.js";
 export { QuicConnection } from "./quic-connection.js";
-export type { OpenQuicStreamOptions, QuicCloseInfo, QuicConnectionInit } from "./quic-connection.js";
+export type { QuicConnectionInit } from "./quic-connection.js";
 export { QuicHandshakeError } from "./quic-handshake-error.js";
 export { QuicServer } from "./quic-server.js";
 export type { QuicServerErrorHandler, QuicServerInit, QuicStreamCallback } from "./quic-server.js";

@@ -4,50 +4,13 @@ import type { Streams, WriteBufferLimits } from "@asyncstreams/protocol";
 import { StreamReader } from "@asyncstreams/reader";
 import { toApplicationCode } from "./_application-code.js";
 import { checkOptions } from "./_check-options.js";
+import { closeError } from "./_close-error.js";
 import { guardPair } from "./_guarded-pair.js";
 import type { GuardedPair } from "./_guarded-pair.js";
 import type { StackCloseInfo, StackConnection, StackStream } from "./_stack.js";
+import type { OpenQuicStreamOptions } from "./open-quic-stream-options.js";
+import type { QuicCloseInfo } from "./quic-close-info.js";
 import { QuicStreamTransport } from "./quic-stream-transport.js";
-
-/**
- * How a QUIC connection ended: what `connection.closed` resolves to.
- *
- * @example
- * ```ts
- * import type { QuicCloseInfo } from "@asyncstreams/quic";
- *
- * const info: QuicCloseInfo = { code: 0n, reason: "bye", remote: true };
- * ```
- */
-export interface QuicCloseInfo {
-  /** The close code (an application code unless `error` says otherwise); `0n` for a clean close. */
-  code: bigint;
-  /** The reason phrase, `""` when none. */
-  reason: string;
-  /** `true`: the peer closed; `false`: this side did; `undefined`: neither (idle timeout, network). */
-  remote: boolean | undefined;
-  /** The stack's error, when the connection failed rather than closed. */
-  error?: unknown;
-}
-
-/**
- * Options of {@linkcode QuicConnection.openStream}.
- *
- * @example
- * ```ts
- * import type { OpenQuicStreamOptions } from "@asyncstreams/quic";
- *
- * const options: OpenQuicStreamOptions = { limit: 1 << 20, unidirectional: false };
- * ```
- */
-export interface OpenQuicStreamOptions {
-  /** The reader's limit. Default: the connection's `limit` (64 KiB unless set). */
-  limit?: number | undefined;
-  /** Open a unidirectional (send-only) stream; its reader is at EOF at once. Default `false`. */
-  unidirectional?: boolean | undefined;
-  /** Write-buffer water marks of this stream. Default: the connection's. */
-  writeBufferLimits?: Partial<WriteBufferLimits> | undefined;
-}
 
 /** @internal What `openQuicConnection()` and the server give a new connection. */
 export interface QuicConnectionInit {
@@ -59,23 +22,6 @@ export interface QuicConnectionInit {
 
 const OPEN_STREAM_OPTIONS = ["limit", "unidirectional", "writeBufferLimits"];
 const CLOSE_OPTIONS = ["code", "reason"];
-
-/** The error every open stream's reads and `drain()` get when the connection ends. */
-function closeError(info: StackCloseInfo): ConnectionResetError {
-  const kind = info.isApp ? "code" : "transport error code";
-  const detail = `with ${kind} ${info.code}${info.reason === "" ? "" : ` (${info.reason})`}`;
-  const message =
-    info.remote === true
-      ? `Connection reset by peer: the peer closed the QUIC connection ${detail}`
-      : info.remote === false
-        ? `Connection closed: this side closed the QUIC connection ${detail}`
-        : `Connection lost: the QUIC connection ended (${info.error instanceof Error ? info.error.message : "idle timeout"})`;
-  return new ConnectionResetError(message, {
-    applicationCode: info.isApp ? info.code : undefined,
-    reason: info.reason === "" ? undefined : info.reason,
-    cause: info.error,
-  });
-}
 
 /**
  * One QUIC connection: it opens streams and receives the peer's, each a `{ reader, writer }` with
