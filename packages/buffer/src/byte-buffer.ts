@@ -1,10 +1,11 @@
+import type { ByteBufferOptions } from "./byte-buffer-options.js";
 import type { ByteSearch } from "./byte-search.js";
 import { portableByteSearch } from "./portable-byte-search.js";
 import type { SeparatorMatch } from "./separator-match.js";
-import { checkCount, describeValue } from "./_check-number.js";
-
-/** Drop consumed chunk slots from the front of the chunk list once this many have piled up. */
-const COMPACT_AFTER = 64;
+import { COMPACT_AFTER, EMPTY, NO_CHUNKS, copyFront } from "./_byte-buffer-chunks.js";
+import { findFirst, findIn, matchesAcross } from "./_byte-buffer-search.js";
+import { checkByte, checkChunk, checkSeparator } from "./_check-bytes.js";
+import { checkCount } from "./_check-number.js";
 
 /**
  * A first-in, first-out byte buffer built for stream readers.
@@ -83,11 +84,7 @@ export class ByteBuffer {
    * ```
    */
   append(chunk: Uint8Array): void {
-    if (!(chunk instanceof Uint8Array)) {
-      throw new TypeError(
-        `Cannot append to the buffer: chunk should be a Uint8Array, got ${describeValue(chunk)} (${typeof chunk})`,
-      );
-    }
+    if (!(chunk instanceof Uint8Array)) checkChunk(chunk);
     if (chunk.length === 0) return;
     const chunks = this.#chunks;
     if (chunks === NO_CHUNKS) this.#chunks = [chunk];
@@ -120,26 +117,7 @@ export class ByteBuffer {
     if (!(Number.isInteger(byte) && byte >= 0 && byte <= 255)) checkByte(byte);
     if (!(Number.isSafeInteger(fromIndex) && fromIndex >= 0))
       checkCount("Cannot search the buffer", "fromIndex", fromIndex, false);
-    const from = fromIndex;
-    if (from >= this.#length) return -1;
-    const chunks = this.#chunks;
-    let index = this.#locate(from);
-    let start = this.#cursorStart;
-    let offset = from - start + (index === this.#head ? this.#headOffset : 0);
-    for (; index < chunks.length; index++) {
-      const chunk = chunks[index]!;
-      const base = index === this.#head ? this.#headOffset : 0;
-      const found = this.#search(chunk, byte, offset);
-      if (found !== -1) {
-        this.#setCursor(index, start);
-        return start + found - base;
-      }
-      if (index + 1 < chunks.length) start += chunk.length - base;
-      offset = 0;
-    }
-    // Park the cursor on the last chunk: the next resumed search starts there, not at the front.
-    this.#setCursor(chunks.length - 1, start);
-    return -1;
+    return fromIndex >= this.#length ? -1 : this.#find(byte, fromIndex);
   }
 
   /**
@@ -167,48 +145,12 @@ export class ByteBuffer {
    * ```
    */
   indexOf(separator: Uint8Array, fromIndex = 0): number {
-    if (!(separator instanceof Uint8Array)) checkSeparator(separator);
+    if (!(separator instanceof Uint8Array) || separator.length === 0) checkSeparator(separator);
     const size = separator.length;
-    if (size === 0) throw new RangeError("Cannot search the buffer: separator is empty; pass at least one byte");
-    const first = separator[0]!;
-    if (size === 1) return this.indexOfByte(first, fromIndex);
+    if (size === 1) return this.indexOfByte(separator[0]!, fromIndex);
     if (!(Number.isSafeInteger(fromIndex) && fromIndex >= 0))
       checkCount("Cannot search the buffer", "fromIndex", fromIndex, false);
-    const from = fromIndex;
-    if (from + size > this.#length) return -1;
-    const chunks = this.#chunks;
-    let index = this.#locate(from);
-    let start = this.#cursorStart;
-    let base = index === this.#head ? this.#headOffset : 0;
-    let offset = from - start + base;
-    for (; index < chunks.length; index++) {
-      const chunk = chunks[index]!;
-      const end = chunk.length;
-      // A match inside this chunk starts before any that straddles its end: search in place first.
-      const inside = this.#search(chunk, separator, offset);
-      if (inside !== -1) {
-        this.#setCursor(index, start);
-        return start + inside - base;
-      }
-      // Then the few positions from which a match would run into the next chunks.
-      for (
-        let found = chunk.indexOf(first, Math.max(offset, end - size + 1));
-        found !== -1;
-        found = chunk.indexOf(first, found + 1)
-      ) {
-        const position = start + found - base;
-        if (position + size > this.#length) break; // no later candidate fits either
-        if (this.#matchesAcross(separator, index, found)) {
-          this.#setCursor(index, start);
-          return position;
-        }
-      }
-      if (index + 1 < chunks.length) start += end - base;
-      base = 0;
-      offset = 0;
-    }
-    this.#setCursor(chunks.length - 1, start);
-    return -1;
+    return fromIndex + size > this.#length ? -1 : this.#find(separator, fromIndex);
   }
 
   /**
@@ -238,15 +180,7 @@ export class ByteBuffer {
   findFirst(separators: readonly Uint8Array[], fromIndex = 0): SeparatorMatch | undefined {
     if (!(Number.isSafeInteger(fromIndex) && fromIndex >= 0))
       checkCount("Cannot search the buffer", "fromIndex", fromIndex, false);
-    let best: SeparatorMatch | undefined;
-    for (let which = 0; which < separators.length; which++) {
-      const separator = separators[which]!;
-      const start = this.indexOf(separator, fromIndex);
-      if (start === -1) continue;
-      const end = start + separator.length;
-      if (best === undefined || end < best.end) best = { start, end, index: which };
-    }
-    return best;
+    return findFirst(this, separators, fromIndex);
   }
 
   /**
@@ -274,7 +208,11 @@ export class ByteBuffer {
     if (!(Number.isSafeInteger(position) && position >= 0))
       checkCount("Cannot compare the buffer", "position", position, false);
     if (position + separator.length > this.#length) return false;
-    return separator.length === 0 || this.#matchesAt(separator, position);
+    if (separator.length === 0) return true;
+    // Byte-by-byte comparison at a position known to have room for the whole separator.
+    const index = this.#locate(position);
+    const offset = position - this.#cursorStart + (index === this.#head ? this.#headOffset : 0);
+    return matchesAcross(this.#chunks, separator, index, offset);
   }
 
   /**
@@ -307,8 +245,8 @@ export class ByteBuffer {
     const chunk = this.#chunks[this.#head]!;
     const offset = this.#headOffset;
     if (count <= chunk.length - offset) return this.#takeFromHead(chunk, offset, count);
-    const out = new Uint8Array(count);
-    this.#copyFront(out, count, true);
+    const out = copyFront(new Uint8Array(count), this.#chunks, this.#head, offset);
+    this.#drop(count);
     return out;
   }
 
@@ -408,10 +346,7 @@ export class ByteBuffer {
    */
   peek(n: number = this.#length): Uint8Array {
     if (!(Number.isSafeInteger(n) && n >= 0)) checkCount("Cannot peek at bytes", "n", n, true);
-    const count = Math.min(n, this.#length);
-    const out = new Uint8Array(count);
-    if (count > 0) this.#copyFront(out, count, false);
-    return out;
+    return copyFront(new Uint8Array(Math.min(n, this.#length)), this.#chunks, this.#head, this.#headOffset);
   }
 
   /**
@@ -434,18 +369,7 @@ export class ByteBuffer {
    */
   discard(n: number): void {
     if (!(Number.isSafeInteger(n) && n >= 0)) checkCount("Cannot discard bytes", "n", n, true);
-    let remaining = Math.min(n, this.#length);
-    const total = remaining;
-    while (remaining > 0) {
-      const available = this.#chunks[this.#head]!.length - this.#headOffset;
-      if (remaining < available) {
-        this.#headOffset += remaining;
-        break;
-      }
-      remaining -= available;
-      this.#dropHead();
-    }
-    this.#consumed(total);
+    this.#drop(Math.min(n, this.#length));
   }
 
   /**
@@ -467,8 +391,7 @@ export class ByteBuffer {
     this.#head = 0;
     this.#headOffset = 0;
     this.#length = 0;
-    this.#cursorIndex = 0;
-    this.#cursorStart = 0;
+    this.#setCursor(0, 0);
     this.#viewChunk = null;
   }
 
@@ -482,52 +405,41 @@ export class ByteBuffer {
     return new Uint8Array(this.#viewBuffer, this.#viewBase + offset, count);
   }
 
-  /** Copies `count` front bytes into `out`, removing them when `consume` is set. */
-  #copyFront(out: Uint8Array, count: number, consume: boolean): void {
-    let written = 0;
-    let index = this.#head;
-    let offset = this.#headOffset;
-    while (written < count) {
-      const chunk = this.#chunks[index]!;
-      const size = Math.min(chunk.length - offset, count - written);
-      out.set(offset === 0 && size === chunk.length ? chunk : chunk.subarray(offset, offset + size), written);
-      written += size;
-      if (offset + size === chunk.length) {
-        index++;
-        offset = 0;
-      } else {
-        offset += size;
+  /** Finds `needle` from buffered position `from` on, leaving the cursor where the search stopped. */
+  #find(needle: number | Uint8Array, from: number): number {
+    const chunks = this.#chunks;
+    let index = this.#locate(from);
+    let start = this.#cursorStart;
+    let base = index === this.#head ? this.#headOffset : 0;
+    for (let offset = from - start + base; index < chunks.length; index++) {
+      const found = findIn(chunks, this.#search, needle, index, offset, this.#length - start + base);
+      if (found !== -1) {
+        this.#setCursor(index, start);
+        return start + found - base;
       }
+      if (index + 1 < chunks.length) start += chunks[index]!.length - base;
+      base = 0;
+      offset = 0;
     }
-    if (!consume) return;
-    // Count the drops: `#dropHead()` may compact the list and renumber `#head` under this loop.
-    for (let drops = index - this.#head; drops > 0; drops--) this.#dropHead();
-    this.#headOffset = offset;
+    // Park the cursor on the last chunk: the next resumed search starts there, not at the front.
+    this.#setCursor(chunks.length - 1, start);
+    return -1;
+  }
+
+  /** Removes `count` front bytes (no more than are buffered). */
+  #drop(count: number): void {
+    let remaining = count;
+    while (remaining > 0) {
+      // Read `#head` afresh each turn: `#dropHead()` may compact the list and renumber it.
+      const available = this.#chunks[this.#head]!.length - this.#headOffset;
+      if (remaining < available) {
+        this.#headOffset += remaining;
+        break;
+      }
+      remaining -= available;
+      this.#dropHead();
+    }
     this.#consumed(count);
-  }
-
-  /** Compares `separator` with the bytes from `offset` in chunk `index` on, across chunk ends. */
-  #matchesAcross(separator: Uint8Array, index: number, offset: number): boolean {
-    let chunk = this.#chunks[index]!;
-    let at = offset;
-    for (let i = 0; i < separator.length; i++) {
-      if (at === chunk.length) {
-        chunk = this.#chunks[++index]!;
-        at = 0;
-      }
-      if (chunk[at++] !== separator[i]) return false;
-    }
-    return true;
-  }
-
-  /** Byte-by-byte comparison at a position known to have room for the whole separator. */
-  #matchesAt(separator: Uint8Array, position: number): boolean {
-    const index = this.#locate(position);
-    return this.#matchesAcross(
-      separator,
-      index,
-      position - this.#cursorStart + (index === this.#head ? this.#headOffset : 0),
-    );
   }
 
   /**
@@ -580,52 +492,7 @@ export class ByteBuffer {
   /** Keeps the length and the search cursor right after `count` front bytes went away. */
   #consumed(count: number): void {
     this.#length -= count;
-    if (this.#cursorIndex <= this.#head) {
-      this.#cursorIndex = this.#head;
-      this.#cursorStart = 0;
-    } else {
-      this.#cursorStart -= count;
-    }
+    if (this.#cursorIndex <= this.#head) this.#setCursor(this.#head, 0);
+    else this.#cursorStart -= count;
   }
-}
-
-const EMPTY = new Uint8Array(0);
-
-/**
- * The chunk list of every empty buffer: shared, so never written (`append()` replaces it with a
- * one-slot list of its own). A request/response connection empties its buffer once per message;
- * `chunks.length = 0` there was a runtime call that also freed the list's storage, for the next
- * `push()` to allocate 17 slots again, and an idle connection kept an empty list of its own. Built
- * with one element, then popped, so that it has the elements kind of every other chunk list (an
- * empty literal would not, and the reads of `#chunks` would see two kinds).
- */
-const NO_CHUNKS: Uint8Array[] = [EMPTY];
-NO_CHUNKS.pop();
-
-/** Throws the error for a byte value that is not an integer from 0 to 255. */
-function checkByte(value: unknown): void {
-  if (typeof value !== "number")
-    throw new TypeError(
-      `Cannot search the buffer: byte should be a number, got ${describeValue(value)} (${typeof value})`,
-    );
-  throw new RangeError(
-    `Cannot search the buffer: byte should be an integer from 0 to 255, got ${describeValue(value)}`,
-  );
-}
-
-/** Throws the error for a separator that is not a non-empty `Uint8Array`. */
-function checkSeparator(value: unknown): void {
-  if (value instanceof Uint8Array)
-    throw new RangeError("Cannot search the buffer: separator is empty; pass at least one byte");
-  throw new TypeError(
-    `Cannot search the buffer: separator should be a Uint8Array, got ${describeValue(value)} (${typeof value})`,
-  );
-}
-
-/**
- * Options for {@linkcode ByteBuffer}.
- */
-export interface ByteBufferOptions {
-  /** The search primitive run inside each chunk; see {@linkcode ByteSearch}. */
-  search?: ByteSearch | undefined;
 }

@@ -6,7 +6,7 @@
  * @module
  */
 export { ByteBuffer } from "./byte-buffer.js";
-export type { ByteBufferOptions } from "./byte-buffer.js";
+export type { ByteBufferOptions } from "./byte-buffer-options.js";
 export type { ByteSearch } from "./byte-search.js";
 export { portableByteSearch } from "./portable-byte-search.js";
 export type { SeparatorMatch } from "./separator-match.js";

@@ -6,8 +6,8 @@ import { bytes, text } from "@asyncstreams/test-utils";
 import { CRLF, LF, naiveFindFirst, naiveIndexOf, naiveStartsWith, streamArbitrary } from "./_byte-buffer-helpers.js";
 
 describe("ByteBuffer with many chunks", () => {
-  // Before the fix in #copyFront() this take() never returned: compacting the chunk list renumbered
-  // the head under the loop that dropped the consumed chunks.
+  // Before the fix in #copyFront() (now take()'s #drop()) this take() never returned: compacting the
+  // chunk list renumbered the head under the loop that dropped the consumed chunks.
   it("take() across chunks keeps the rest intact when the chunk list is compacted mid-take", () => {
     const buffer = new ByteBuffer();
     for (let i = 0; i < 128; i++) buffer.append(Uint8Array.of(i));
