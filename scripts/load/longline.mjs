@@ -19,6 +19,7 @@ export async function runLongLine({ size, mode = "longline" }) {
     await sendLongLine(server, 2 * 2 ** 20, 1);
     // RSS peaks depend on when the GC runs: the best of 3 runs, each from a fresh baseline.
     let rssGrowth = Number.POSITIVE_INFINITY;
+    let rssWorst = 0;
     let peak = 0;
     let result;
     for (let run = 0; run < 3; run++) {
@@ -26,6 +27,7 @@ export async function runLongLine({ size, mode = "longline" }) {
       result = await sendLongLine(server, size, run + 2);
       const stats = await server.stats();
       rssGrowth = Math.min(rssGrowth, stats.rssPeak - baseline.rss);
+      rssWorst = Math.max(rssWorst, stats.rssPeak - baseline.rss);
       peak = Math.max(peak, stats.peak);
     }
     const last = /** @type {{ bytes: number, overruns: number, seconds: number, lines: string[] }} */ (result);
@@ -37,6 +39,7 @@ export async function runLongLine({ size, mode = "longline" }) {
       lines: last.lines.length,
       peakKiB: peak / 1024,
       rssGrowthMiB: rssGrowth / 2 ** 20,
+      rssWorstMiB: rssWorst / 2 ** 20,
       mibPerSecond: last.bytes / 2 ** 20 / last.seconds,
     };
   } finally {
