@@ -8,9 +8,10 @@
 //   node bench/src/count-instructions.js --workload W5 --impl asyncstreams,node-raw --passes 4
 //
 // Children run with --quick parameters (a pass under callgrind runs ~50 × slower). The kernel's
-// share (the socket syscalls) is not counted: compare it with `strace -c`. When the JIT tiers up and
-// when GC runs differ from count to count, so two counts of the same code can differ by up to 10 %
-// (W6, 6 passes): take several and read their range.
+// share (the socket syscalls) is not counted: compare it with `strace -c`. Children run with V8's
+// `--single-threaded`: with concurrent JIT and GC threads, when code tiers up and when GC runs moved
+// from count to count, and two counts of the same code spread 183–584 M (W1); on one thread they
+// agree within about 1.5 %. Take several all the same, and read their range.
 import { spawnSync } from "node:child_process";
 import { rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -47,7 +48,8 @@ const child = join(dirname(fileURLToPath(import.meta.url)), "child.js");
  */
 function countChild(impl, runs) {
   const out = join(tmpdir(), `count-instructions-${process.pid}.callgrind`);
-  const args = ["--tool=callgrind", `--callgrind-out-file=${out}`, process.execPath, "--expose-gc", child];
+  const node = [process.execPath, "--single-threaded", "--expose-gc", child];
+  const args = ["--tool=callgrind", `--callgrind-out-file=${out}`, ...node];
   args.push("--workload", workload.id, "--impl", impl, "--runs", String(runs), "--quick");
   const result = spawnSync("valgrind", args, { encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
   rmSync(out, { force: true });
