@@ -5,6 +5,7 @@ import type { QUICConnection, QUICStream } from "@matrixai/quic";
 import Logger, { LogLevel } from "@matrixai/logger";
 import { ConnectionResetError } from "@asyncstreams/protocol";
 import { deferEarlyStreams } from "./_defer-early-streams.js";
+import { largeStreamCodes } from "./_large-stream-codes.js";
 import type {
   QuicStack,
   StackAddress,
@@ -20,6 +21,7 @@ import { closeNotice } from "./_close-notice.js";
 import { toResetError } from "./_to-reset-error.js";
 
 deferEarlyStreams();
+const exactCode = largeStreamCodes();
 
 const decoder = new TextDecoder();
 
@@ -33,10 +35,12 @@ function reasonToCode(_type: "read" | "write", reason?: unknown): number {
 }
 
 /** The peer's RESET_STREAM or STOP_SENDING: the readable or writable errors with this. */
-function codeToReason(type: "read" | "write", code: number): ConnectionResetError {
+function codeToReason(type: "read" | "write", raw: number): ConnectionResetError {
   const what = type === "read" ? "reset the stream" : "stopped reading the stream (STOP_SENDING)";
+  // A number here loses codes above 2^53 - 1: `exactCode` has the peer's own.
+  const code = exactCode(raw);
   return new ConnectionResetError(`Connection reset by peer: the peer ${what} with code ${code}`, {
-    applicationCode: BigInt(code),
+    applicationCode: code,
   });
 }
 
