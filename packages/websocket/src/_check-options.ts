@@ -11,12 +11,21 @@ export function checkOptions(options: unknown, known: readonly string[], action:
   }
 }
 
-/** Throws unless `value` is undefined or a number of milliseconds > 0 (finite). */
+/** The longest delay `setTimeout` honours: past it Node, browsers, Deno and Bun fire after 1 ms. */
+const MAX_TIMER_MS = 2_147_483_647;
+
+/** Throws unless `value` is undefined or a number of milliseconds > 0 that a timer can wait for. */
 export function checkDuration(value: unknown, name: string, action: string): void {
   if (value === undefined) return;
   if (typeof value !== "number" || !Number.isFinite(value) || value <= 0) {
     throw new RangeError(
       `${action}: ${name} must be a number of milliseconds greater than 0, not ${typeof value === "number" ? value : typeof value}`,
+    );
+  }
+  if (value > MAX_TIMER_MS) {
+    // A longer delay would not be "no limit": the timer would fire at once and fail the connection.
+    throw new RangeError(
+      `${action}: ${name} must be at most ${MAX_TIMER_MS} ms (about 24.8 days, the longest timer delay), not ${value}`,
     );
   }
 }
@@ -29,4 +38,13 @@ export function checkPositiveInteger(value: unknown, name: string, action: strin
       `${action}: ${name} must be an integer greater than 0, not ${typeof value === "number" ? value : typeof value}`,
     );
   }
+}
+
+/**
+ * Throws a TypeError unless `value` is undefined or a function: a hook found broken only when it is
+ * first called would fail a connection instead of the call that configured it.
+ */
+export function checkFunction(value: unknown, name: string, action: string): void {
+  if (value === undefined || typeof value === "function") return;
+  throw new TypeError(`${action}: ${name} must be a function, not ${value === null ? "null" : typeof value}`);
 }

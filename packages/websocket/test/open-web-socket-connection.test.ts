@@ -56,6 +56,26 @@ describe("openWebSocketConnection() options", () => {
     ).rejects.toThrow("stop");
   });
 
+  it("refuses a handshakeTimeout or keepAlive duration above 2147483647 ms, which setTimeout would cut to 1 ms", async () => {
+    const action = "Cannot open a WebSocket connection";
+    await expect(
+      openWebSocketConnection("ws://127.0.0.1:9/", { handshakeTimeout: 2 ** 31, WebSocket: WsWebSocket }),
+    ).rejects.toThrow(
+      new RangeError(
+        `${action}: handshakeTimeout must be at most 2147483647 ms (about 24.8 days, the longest timer delay), not 2147483648`,
+      ),
+    );
+    await expect(
+      openWebSocketConnection("ws://127.0.0.1:9/", { keepAlive: { interval: 2 ** 32 }, WebSocket: WsWebSocket }),
+    ).rejects.toThrow(/keepAlive\.interval must be at most 2147483647 ms/);
+    await expect(
+      openWebSocketConnection("ws://127.0.0.1:9/", {
+        keepAlive: { interval: 1000, timeout: 1e10 },
+        WebSocket: WsWebSocket,
+      }),
+    ).rejects.toThrow(/keepAlive\.timeout must be at most 2147483647 ms/);
+  });
+
   it.skipIf("WebSocketStream" in globalThis)(
     "webSocketStream: true on a runtime without WebSocketStream (Node) is a TypeError, before any network activity",
     async () => {

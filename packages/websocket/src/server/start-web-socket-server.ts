@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server as HttpServer } from "node:http";
 import type { Server as HttpsServer } from "node:https";
 import { DEFAULT_LIMIT } from "@asyncstreams/reader";
-import { checkOptions, checkPositiveInteger } from "../_check-options.js";
+import { checkFunction, checkOptions, checkPositiveInteger } from "../_check-options.js";
 import { prepareReader, STREAM_OPTIONS, type StreamOptions } from "../_streams-over-socket.js";
 import {
   WebSocketServer,
@@ -94,6 +94,7 @@ export async function startWebSocketServer(
     action,
   );
   checkPositiveInteger(options.maxPayload, "maxPayload", action);
+  for (const hook of ["authorize", "selectProtocol", "onError"] as const) checkFunction(options[hook], hook, action);
   if (options.server !== undefined && (options.host !== undefined || options.port !== undefined)) {
     throw new TypeError(`${action}: give either server (to attach to) or host and port (to listen on), not both`);
   }

@@ -10,6 +10,7 @@ import type { StreamWriter } from "@asyncstreams/writer";
 import type { KeepAliveOptions } from "../keep-alive-options.js";
 import type { WsSocket } from "../_ws-socket.js";
 import { WebSocketTransport } from "../web-socket-transport.js";
+import { pathnameOf } from "./_pathname-of.js";
 import { refusalStatus, refuseUpgrade } from "./_refuse-upgrade.js";
 
 /**
@@ -295,12 +296,24 @@ export class WebSocketServer implements AsyncDisposable {
 
   readonly #onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer): void => {
     const { path, ownsHttpServer } = this.#init;
-    if (path !== undefined && new URL(request.url ?? "/", "http://localhost").pathname !== path) {
-      // On an attached server, other upgrade listeners may serve other paths.
-      if (ownsHttpServer) refuseUpgrade(socket, 404);
-      return;
+    if (path !== undefined) {
+      const pathname = pathnameOf(request.url);
+      // On an attached server, other upgrade listeners may serve other paths (or understand this URL).
+      if (pathname === undefined) {
+        if (ownsHttpServer) refuseUpgrade(socket, 400, { destroy: true });
+        return;
+      }
+      if (pathname !== path) {
+        if (ownsHttpServer) refuseUpgrade(socket, 404);
+        return;
+      }
     }
-    void this.#upgrade(request, socket, head);
+    // An 'upgrade' listener's rejection would be unhandled and end the process: a throwing hook
+    // (selectProtocol, onError, ws itself) refuses this one upgrade instead.
+    this.#upgrade(request, socket, head).catch((error: unknown) => {
+      this.#report(error, { message: "the upgrade failed; it was refused with 500", request });
+      refuseUpgrade(socket, 500);
+    });
   };
 
   async #upgrade(request: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
@@ -317,7 +330,15 @@ export class WebSocketServer implements AsyncDisposable {
       return;
     }
     if (socket.destroyed) return;
-    this.#init.wss.handleUpgrade(request, socket, head, (ws: WsSocket) => this.#serve(ws, request));
+    this.#init.wss.handleUpgrade(request, socket, head, (ws: WsSocket) => {
+      try {
+        this.#serve(ws, request);
+      } catch (error) {
+        // The 101 is sent: the socket speaks WebSocket now, so no HTTP status can refuse it.
+        this.#report(error, { message: "serving the connection failed; it was dropped", request });
+        ws.terminate();
+      }
+    });
   }
 
   #serve(ws: WsSocket, request: IncomingMessage): void {
@@ -357,8 +378,17 @@ export class WebSocketServer implements AsyncDisposable {
     error: unknown,
     context: { message: string; transport?: Transport | undefined; request?: IncomingMessage | undefined },
   ): void {
-    if (this.#init.onError === undefined) console.error(context.message, error);
-    else this.#init.onError(error, context);
+    const { onError } = this.#init;
+    if (onError !== undefined) {
+      try {
+        onError(error, context);
+        return;
+      } catch (hookError) {
+        // Reporting must not throw: it runs in event listeners, where a throw ends the process.
+        console.error("WebSocketServer: onError threw while reporting an error", hookError);
+      }
+    }
+    console.error(context.message, error);
   }
 
   #maybeWakeWaiters(): void {
