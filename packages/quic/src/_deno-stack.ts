@@ -124,6 +124,8 @@ function wrapConnection(conn: DenoQuicConn, local: StackAddress | undefined): St
     onClosing: notice.onClosing,
     closed,
     toResetError,
+    // Deno takes `closeCode` as a JS number: above 2^53 - 1 it would arrive altered.
+    maxCode: BigInt(Number.MAX_SAFE_INTEGER),
   };
 }
 

@@ -156,6 +156,8 @@ function wrapConnection(
     onClosing: notice.onClosing,
     closed,
     toResetError,
+    // quiche takes codes as JS numbers: above 2^53 - 1 they arrive altered, near 2^62 quiche panics.
+    maxCode: BigInt(Number.MAX_SAFE_INTEGER),
   };
 }
 

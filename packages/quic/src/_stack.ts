@@ -54,6 +54,8 @@ export interface StackConnection {
   readonly closed: Promise<StackCloseInfo>;
   /** The stack's error for a stream (a reset, STOP_SENDING, ...) as this project's error. */
   toResetError(error: unknown): ConnectionResetError;
+  /** The largest application code `close()` and a stream's `reset()` send unaltered. */
+  readonly maxCode: bigint;
 }
 
 /** Options the stacks share for a connection, already validated. */

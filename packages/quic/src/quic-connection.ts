@@ -363,7 +363,8 @@ export class QuicConnection implements AsyncDisposable {
    * `ConnectionResetError` naming the code. Idempotent; see `closed`.
    *
    * @param options `code`: the application error code (default 0); `reason`: a short phrase.
-   * @throws {RangeError} When `code` is not an integer from 0 to 2^62 - 1.
+   * @throws {RangeError} When `code` is not an integer from 0 to 2^62 - 1, or is above 2^53 - 1
+   *   (`Number.MAX_SAFE_INTEGER`): both stacks take codes as JS numbers, which would alter it.
    *
    * @example
    * ```ts
@@ -397,7 +398,7 @@ export class QuicConnection implements AsyncDisposable {
    */
   close(options: { code?: number | bigint | undefined; reason?: string | undefined } = {}): void {
     checkOptions("Cannot close the QUIC connection", options, CLOSE_OPTIONS);
-    const code = toApplicationCode(options.code ?? 0n, "Cannot close the QUIC connection");
+    const code = toApplicationCode(options.code ?? 0n, "Cannot close the QUIC connection", this.#codes);
     const reason = options.reason ?? "";
     if (typeof reason !== "string") throw new TypeError("Cannot close the QUIC connection: reason must be a string");
     if (this.#ended !== undefined) return;
@@ -421,6 +422,11 @@ export class QuicConnection implements AsyncDisposable {
     return `<QuicConnection${peer === undefined ? "" : ` ${peer.address}:${peer.port}`}${this.#ended === undefined ? "" : " closed"}>`;
   }
 
+  /** The stack's limit on codes, for `toApplicationCode()`. */
+  get #codes(): { name: string; maxCode: bigint } {
+    return { name: this.#init.stackName, maxCode: this.#stack.maxCode };
+  }
+
   #transport(stream: StackStream, writeBufferLimits: Partial<WriteBufferLimits> | undefined): QuicStreamTransport {
     const guarded = guardPair(
       stream.readable,
@@ -434,7 +440,8 @@ export class QuicConnection implements AsyncDisposable {
       {
         readable: stream.readable === null ? null : guarded.readable,
         writable: stream.writable === null ? null : guarded.writable,
-        reset: (code) => stream.reset(code),
+        // abort() has checked the varint range; this is the stack's own, narrower one.
+        reset: (code) => stream.reset(toApplicationCode(code, "Cannot reset the QUIC stream", this.#codes)),
       },
       {
         writeBufferLimits: writeBufferLimits ?? this.#init.writeBufferLimits,

@@ -201,8 +201,10 @@ export class QuicStreamTransport extends WebStreamTransport {
    * 0), buffered data dropped, then `connectionLost(undefined)` as asyncio's `abort()`. Deno's
    * stack has no stream error codes: there the peer sees a FIN.
    *
-   * @param code The application error code, from 0 to 2^62 - 1.
-   * @throws {RangeError} When `code` is not an integer in that range.
+   * @param code The application error code, from 0 to 2^62 - 1 (QUIC's limit); on a stream of a
+   *   `QuicConnection`, from 0 to 2^53 - 1 (`Number.MAX_SAFE_INTEGER`): both stacks take codes as JS
+   *   numbers, which would alter a larger one.
+   * @throws {RangeError} When `code` is not an integer in that range; the stream is left as it was.
    *
    * @example
    * ```ts

@@ -27,4 +27,14 @@ describe("toApplicationCode", () => {
       new RangeError(`Cannot close the QUIC connection: code must be an integer from 0 to 2^62 - 1, not ${shown}`),
     );
   });
+
+  it("refuses a code above the stack's limit with a RangeError naming the stack", () => {
+    const stack = { name: "@matrixai/quic", maxCode: BigInt(Number.MAX_SAFE_INTEGER) };
+    expect(toApplicationCode(Number.MAX_SAFE_INTEGER, "Cannot reset the QUIC stream", stack)).toBe(stack.maxCode);
+    expect(() => toApplicationCode(2n ** 53n, "Cannot reset the QUIC stream", stack)).toThrow(
+      new RangeError(
+        "Cannot reset the QUIC stream: code must be an integer from 0 to 2^53 - 1 on @matrixai/quic, not 9007199254740992",
+      ),
+    );
+  });
 });

@@ -1,0 +1,62 @@
+import { describe, expect, it } from "vitest";
+import { ConnectionResetError } from "@asyncstreams/protocol";
+import type { QuicStreamTransport } from "@asyncstreams/quic";
+import { bytes, testClient, testServer, text, until, within } from "./_helpers.js";
+
+const MAX = BigInt(Number.MAX_SAFE_INTEGER);
+
+describe("QuicConnection", { timeout: 60_000 }, () => {
+  describe("codes this side sends: 0 to 2^53 - 1 (both stacks take JS numbers)", () => {
+    it.each([MAX + 1n, 2n ** 62n - 1n, Number.MAX_SAFE_INTEGER + 1])(
+      "close({ code: %s }) throws RangeError and leaves the connection open",
+      async (code) => {
+        const { port } = await testServer(async (reader, writer) => {
+          writer.write(await reader.readLine());
+        });
+        const conn = await testClient(port);
+        expect(() => conn.close({ code })).toThrow(RangeError);
+        expect(() => conn.close({ code })).toThrow(/code must be an integer from 0 to 2\^/);
+        const { reader, writer } = await conn.openStream();
+        writer.write(bytes("still open\n"));
+        expect(text(await within(reader.readLine()))).toBe("still open\n");
+      },
+    );
+
+    it("close() sends 2^53 - 1 exactly", async () => {
+      const closed: bigint[] = [];
+      const { port } = await testServer(null, {
+        onConnection: async (connection) => {
+          closed.push((await connection.closed).code);
+        },
+      });
+      const conn = await testClient(port);
+      conn.close({ code: MAX, reason: "max" });
+      expect((await within(conn.closed)).code).toBe(MAX);
+      await until(() => closed.length > 0, 10_000, "the server to see the close");
+      expect(closed).toEqual([MAX]);
+    });
+
+    it("abort(2^53) throws RangeError and leaves the stream open; abort(2^53 - 1) sends it exactly", async () => {
+      const errors: unknown[] = [];
+      const { port } = await testServer(async (reader, writer) => {
+        writer.write(await reader.readLine());
+        errors.push(await reader.read().catch((error: unknown) => error));
+      });
+      const conn = await testClient(port);
+      const { reader, writer } = await conn.openStream();
+      const transport = writer.transport as QuicStreamTransport;
+      expect(() => transport.abort(MAX + 1n)).toThrow(
+        new RangeError(
+          "Cannot reset the QUIC stream: code must be an integer from 0 to 2^53 - 1 on @matrixai/quic, not 9007199254740992",
+        ),
+      );
+      expect(transport.isClosing()).toBe(false);
+      writer.write(bytes("still open\n"));
+      expect(text(await within(reader.readLine()))).toBe("still open\n");
+      transport.abort(MAX);
+      await until(() => errors.length > 0, 10_000, "the server to see the reset");
+      expect(errors[0]).toBeInstanceOf(ConnectionResetError);
+      expect((errors[0] as ConnectionResetError).applicationCode).toBe(MAX);
+    });
+  });
+});
