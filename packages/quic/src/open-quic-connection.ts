@@ -66,7 +66,10 @@ export interface OpenQuicConnectionOptions {
   handshakeTimeout?: number | undefined;
   /** Close after this many ms without packets (the lower of both sides' wins); 0: never. Default 30_000. */
   idleTimeout?: number | undefined;
-  /** Send a PING after this many idle ms so that the connection stays up; 0: never. Default 10_000. */
+  /**
+   * Send a PING after this many idle ms so that the connection stays up; 0: never. Must be below
+   * `idleTimeout` (when both are above 0). Default 10_000, or half of a shorter `idleTimeout`.
+   */
   keepAliveInterval?: number | undefined;
   /** Streams of each kind the peer may have open at once (QUIC stream credit). Default 100. */
   maxStreams?: number | undefined;

@@ -72,7 +72,10 @@ export interface StartQuicServerOptions {
   maxStreams?: number | undefined;
   /** Close a connection after this many ms without packets; 0: never. Default 30_000. */
   idleTimeout?: number | undefined;
-  /** Send a PING after this many idle ms; 0: never. Default 10_000. */
+  /**
+   * Send a PING after this many idle ms; 0: never. Must be below `idleTimeout` (when both are above
+   * 0). Default 10_000, or half of a shorter `idleTimeout`.
+   */
   keepAliveInterval?: number | undefined;
   /** Each stream's reader limit. Default 64 KiB. */
   limit?: number | undefined;
