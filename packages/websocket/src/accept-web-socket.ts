@@ -1,5 +1,5 @@
 import type { Streams } from "@asyncstreams/protocol";
-import { createStreams } from "@asyncstreams/protocol";
+import { createWebSocketStreams } from "./_create-web-socket-streams.js";
 import { prepareReader, STREAM_OPTIONS, type StreamOptions } from "./_streams-over-socket.js";
 import type { WebSocketLike } from "./web-socket-like.js";
 import { WebSocketTransport } from "./web-socket-transport.js";
@@ -52,5 +52,5 @@ export function acceptWebSocket(socket: WebSocketLike, options: AcceptWebSocketO
     keepAlive: options.keepAlive,
     extraInfo: options.extraInfo,
   });
-  return createStreams(transport, { reader });
+  return createWebSocketStreams(transport, reader);
 }

@@ -1,5 +1,5 @@
 import type { Streams } from "@asyncstreams/protocol";
-import { createStreams } from "@asyncstreams/protocol";
+import { createWebSocketStreams } from "./_create-web-socket-streams.js";
 import { checkDuration } from "./_check-options.js";
 import { prepareReader, STREAM_OPTIONS, type StreamOptions } from "./_streams-over-socket.js";
 import { globalWebSocketStream, openWebSocketStreamTransport } from "./_web-socket-stream.js";
@@ -122,7 +122,7 @@ export async function openWebSocketConnection(
         stopped,
         options.writeBufferLimits,
       );
-      return createStreams(transport, { reader });
+      return createWebSocketStreams(transport, reader);
     }
     const socket: WebSocketLike =
       options.protocols === undefined ? new Constructor!(href) : new Constructor!(href, options.protocols);
@@ -139,7 +139,7 @@ export async function openWebSocketConnection(
       transport.abort();
       throw error;
     }
-    return createStreams(transport, { reader });
+    return createWebSocketStreams(transport, reader);
   } finally {
     if (timer !== undefined) clearTimeout(timer);
     if (onAbort !== undefined) signal?.removeEventListener("abort", onAbort);

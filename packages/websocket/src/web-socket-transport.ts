@@ -11,6 +11,8 @@ import type { KeepAliveOptions } from "./keep-alive-options.js";
 import { handshakeFailure } from "./_handshake-failure.js";
 import { messageBytes } from "./_message-bytes.js";
 import { ReadOverflowError } from "./read-overflow-error.js";
+import { WebSocketProtocol } from "./_web-socket-protocol.js";
+import { ConnectionLostError } from "@asyncstreams/writer";
 import type { WebSocketLike } from "./web-socket-like.js";
 
 const CONNECTING = 0;
@@ -56,8 +58,11 @@ type Incoming = { readonly data: Uint8Array } | { readonly end: true; readonly e
  * - `pauseReading()` is `ws.pause()`. A WHATWG socket cannot pause: messages are held in the
  *   transport up to `maxReadBuffer` bytes, and past that the connection closes with 1009.
  * - The peer's close with 1000, 1001 or 1005 is a clean `connectionLost(undefined)` (EOF); any other
- *   code is `connectionLost(ConnectionResetError)` with `closeCode` and `reason`. A WebSocket has
- *   no half-close: `canWriteEof()` is `false` and `writeEof()` throws `NotImplementedError`.
+ *   code is `connectionLost(ConnectionResetError)` with `closeCode` and `reason`, delivered after the
+ *   data still queued for a paused reader. The write side ends at once: `isClosing()` is `true` and
+ *   writes are dropped, and the `drain()` of the streams this package makes (`acceptWebSocket()`,
+ *   `openWebSocketConnection()`, the server) rejects with that error at once, as after a TCP reset. A
+ *   WebSocket has no half-close: `canWriteEof()` is `false` and `writeEof()` throws `NotImplementedError`.
  * - `close()` stops delivering data (as asyncio's), sends close code 1000 after the data already
  *   sent, keeps the socket reading so that the closing handshake completes, and calls
  *   `connectionLost(undefined)` once that data is flushed. `abort()` is `ws.terminate()`; a WHATWG
@@ -98,6 +103,10 @@ export class WebSocketTransport extends TransportBase {
   #queuedBytes = 0;
   #poll: ReturnType<typeof setTimeout> | undefined;
   #keepAlive: KeepAlive | undefined;
+  /** The connection ended while the reader is behind: writes are dropped, and `isClosing()` is true. */
+  #writeFailed = false;
+  /** Why, for `close()` called meanwhile (undefined after a clean close). */
+  #writeError: unknown = undefined;
 
   /**
    * Listens to the socket from now on (what arrives before a protocol is set is held).
@@ -285,6 +294,7 @@ export class WebSocketTransport extends TransportBase {
    * ```
    */
   getWriteBufferSize(): number {
+    if (this.#writeFailed) return 0; // nothing more will leave
     // ws: with no send pending, what is left is control frames (pongs, the close frame): not ours to wait for.
     const socketBytes = this.#ws !== undefined && this.#pendingSends === 0 ? 0 : this.#socket.bufferedAmount;
     return this.#queuedBytes + socketBytes;
@@ -296,13 +306,21 @@ export class WebSocketTransport extends TransportBase {
     this.#pollWhileWaiting();
   }
 
+  /**
+   * @returns `true` once `close()` was called or the connection ended, even while the reader still
+   *   has data to read before it sees the end.
+   */
+  override isClosing(): boolean {
+    return super.isClosing() || this.#writeFailed;
+  }
+
   /** @returns `<WebSocketTransport url>`, with `closing` once closing. */
   override toString(): string {
-    return `<WebSocketTransport${this.#url === "" ? "" : ` ${this.#url}`}${this.closing ? " closing" : ""}>`;
+    return `<WebSocketTransport${this.#url === "" ? "" : ` ${this.#url}`}${this.isClosing() ? " closing" : ""}>`;
   }
 
   protected writeData(data: Uint8Array): void {
-    if (this.closing) return; // asyncio drops writes once the transport is closing
+    if (this.closing || this.#writeFailed) return; // asyncio drops writes once the transport is closing
     if (this.#socket.readyState === CONNECTING) {
       this.#queued.push(data.slice()); // the caller may reuse its buffer before the socket opens
       this.#queuedBytes += data.length;
@@ -321,6 +339,11 @@ export class WebSocketTransport extends TransportBase {
     this.#incoming = []; // asyncio stops reading at once
     this.#heldBytes = 0;
     this.#keepAlive?.stop();
+    if (this.#writeFailed) {
+      // The connection already ended, unread: the close reports how (a reset stays a reset).
+      this.connectionLostSoon(this.#writeError);
+      return;
+    }
     const opening = this.#socket.readyState === CONNECTING;
     if (opening) {
       this.#queued = [];
@@ -440,19 +463,42 @@ export class WebSocketTransport extends TransportBase {
     // After what is still held: a paused reader sees the end once it resumes, as with TCP.
     this.#incoming.push({ end: true, error });
     this.#deliver();
+    if (!this.connectionLostCalled) this.#failWriting(error);
   };
 
-  readonly #onSent = (): void => {
-    // A failed send is followed by the close event, which says why (1006 and ws's error as cause).
+  readonly #onSent = (error?: Error | null): void => {
     this.#pendingSends -= 1;
-    if (this.lost) return;
+    if (error !== undefined && error !== null) {
+      // The close event follows and says why (1006, with this as cause). Until then the drains
+      // stay parked: resuming them would report a send that failed as flushed.
+      this.#error ??= error;
+      return;
+    }
+    if (this.lost || this.#writeFailed) return;
     this.maybeResumeWriting();
     if (this.closing && this.#pendingSends === 0) this.#finishClose();
   };
 
+  /**
+   * The connection ended while the reader is behind, so the reader sees the end only after its
+   * data; the writer must not wait for that: drains fail now with the same error (a
+   * `ConnectionLostError` after a clean close), as a TCP reset fails them.
+   */
+  #failWriting(error: unknown): void {
+    this.#writeFailed = true;
+    this.#writeError = error;
+    this.#queued = [];
+    this.#queuedBytes = 0;
+    this.#keepAlive?.stop();
+    if (this.#poll !== undefined) clearTimeout(this.#poll);
+    this.#poll = undefined;
+    const protocol = this.getProtocol();
+    if (protocol instanceof WebSocketProtocol) protocol.writeFailed(error ?? new ConnectionLostError());
+  }
+
   /** WHATWG sockets have no event for a shrinking `bufferedAmount`: poll it while someone waits. */
   #pollWhileWaiting(): void {
-    if (this.#ws !== undefined || this.#poll !== undefined || this.lost) return;
+    if (this.#ws !== undefined || this.#poll !== undefined || this.lost || this.#writeFailed) return;
     if (!this.writingPaused && !this.closing) return;
     this.#poll = setTimeout(() => {
       this.#poll = undefined;

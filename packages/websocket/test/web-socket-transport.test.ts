@@ -81,6 +81,37 @@ for (const [label, Constructor] of clients) {
       }
     });
 
+    it("a reset while the reader is behind fails drain() at once; the reader gets every byte, then the same error", async () => {
+      const pair = await socketPair(Constructor);
+      try {
+        const { reader, writer } = acceptWebSocket(pair.client, { limit: 1024 });
+        const sent = new Uint8Array(64 * 1024).fill(7);
+        pair.peer.send(sent);
+        // Past 2 × limit: the reader has paused the transport and reads nothing more for now.
+        await expect.poll(() => reader.bufferedLength, { timeout: 5_000 }).toBe(sent.length);
+        (pair.peer as unknown as { _socket: { resetAndDestroy(): void } })._socket.resetAndDestroy();
+        let failure: unknown;
+        // A paused ws socket learns of the reset only when it writes: keep writing until drain() says so.
+        for (let attempt = 0; attempt < 100 && failure === undefined; attempt += 1) {
+          writer.write(encode("ping\n"));
+          failure = await writer.drain().then(
+            () => undefined,
+            (error: unknown) => error,
+          );
+          if (failure === undefined) await new Promise((resolve) => setTimeout(resolve, 20));
+        }
+        expect(failure).toBeInstanceOf(ConnectionResetError);
+        expect(failure).toMatchObject({ code: "ECONNRESET", closeCode: 1006 });
+        expect(writer.isClosing()).toBe(true);
+        await expect(writer.drain()).rejects.toBe(failure);
+        expect(await reader.readExactly(sent.length)).toEqual(sent);
+        await expect(reader.read()).rejects.toBe(failure);
+        await expect(writer.waitClosed()).rejects.toBe(failure);
+      } finally {
+        await pair.close();
+      }
+    });
+
     it("writer.close() on a socket that is still opening abandons the opening without throwing, and waitClosed() settles", async () => {
       const server = await rawServer();
       try {

@@ -3,12 +3,13 @@ import type { Server as HttpsServer } from "node:https";
 import type { AddressInfo } from "node:net";
 import type { Duplex } from "node:stream";
 import { nodeByteSearch, type ServerAddress } from "@asyncstreams/net";
-import { createStreams, type Transport, type WriteBufferLimits } from "@asyncstreams/protocol";
+import type { Transport, WriteBufferLimits } from "@asyncstreams/protocol";
 import { StreamReader } from "@asyncstreams/reader";
 import type { StreamReader as Reader } from "@asyncstreams/reader";
 import type { StreamWriter } from "@asyncstreams/writer";
 import type { KeepAliveOptions } from "../keep-alive-options.js";
 import type { WsSocket } from "../_ws-socket.js";
+import { createWebSocketStreams } from "../_create-web-socket-streams.js";
 import { WebSocketTransport } from "../web-socket-transport.js";
 import { pathnameOf } from "./_pathname-of.js";
 import { refusalStatus, refuseUpgrade } from "./_refuse-upgrade.js";
@@ -364,7 +365,7 @@ export class WebSocketServer implements AsyncDisposable {
       this.#maybeWakeWaiters();
     });
     const reader = new StreamReader({ limit: init.limit, search: nodeByteSearch });
-    const { writer } = createStreams(transport, { reader });
+    const { writer } = createWebSocketStreams(transport, reader);
     Promise.resolve()
       .then(() => init.onClient(reader, writer, request))
       .catch((error: unknown) => {
