@@ -65,9 +65,10 @@ type Incoming = { readonly data: Uint8Array } | { readonly end: true; readonly e
  *   WebSocket has no half-close: `canWriteEof()` is `false` and `writeEof()` throws `NotImplementedError`.
  * - `close()` stops delivering data (as asyncio's), sends close code 1000 after the data already
  *   sent, keeps the socket reading so that the closing handshake completes, and calls
- *   `connectionLost(undefined)` once that data is flushed. `abort()` is `ws.terminate()`; a WHATWG
- *   socket cannot drop its connection, so it closes with 4000 ("aborted"), which its peer sees as
- *   a reset.
+ *   `connectionLost(undefined)` once that data is flushed; on a socket still opening, what was
+ *   written is sent once it opens, then the close (with nothing written, the opening is abandoned).
+ *   `abort()` is `ws.terminate()`; a WHATWG socket cannot drop its connection, so it closes with
+ *   4000 ("aborted"), which its peer sees as a reset.
  *
  * @example
  * ```ts
@@ -344,19 +345,15 @@ export class WebSocketTransport extends TransportBase {
       this.connectionLostSoon(this.#writeError);
       return;
     }
-    const opening = this.#socket.readyState === CONNECTING;
-    if (opening) {
-      this.#queued = [];
-      this.#queuedBytes = 0;
+    if (this.#socket.readyState === CONNECTING) {
+      // What was written before close() is sent once the socket opens, then the close (as asyncio
+      // flushes before closing); with nothing to send, the opening is abandoned.
+      if (this.#queuedBytes > 0) return;
       this.#socket.close();
-    } else if (this.#socket.readyState === OPEN) {
-      this.#socket.close(1000);
+      this.#finishClose();
+      return;
     }
-    // Read on, unseen, so that the peer's close frame completes the closing handshake (an opening
-    // `ws` socket has no connection to read yet: its resume() would throw).
-    if (!opening) this.#ws?.resume();
-    if (this.getWriteBufferSize() === 0) this.#finishClose();
-    else this.#pollWhileWaiting(); // ws: the last send callback finishes; WHATWG: the poll does
+    this.#closeAfterSent();
   }
 
   // ws pauses its socket; a WHATWG socket cannot, so what arrives is held (up to maxReadBuffer).
@@ -419,11 +416,15 @@ export class WebSocketTransport extends TransportBase {
     if (this.#everOpened) return;
     this.#everOpened = true;
     this.#resolveOpened();
-    if (this.closing) return;
+    if (this.lost) return;
     const queued = this.#queued;
     this.#queued = [];
     this.#queuedBytes = 0;
     for (const data of queued) this.#send(data);
+    if (this.closing) {
+      this.#closeAfterSent(); // close() came while opening, with writes queued
+      return;
+    }
     this.maybeResumeWriting();
     if (this.#keepAliveOptions !== undefined && this.#ws !== undefined) {
       const ws = this.#ws;
@@ -534,6 +535,15 @@ export class WebSocketTransport extends TransportBase {
     } finally {
       this.#delivering = false;
     }
+  }
+
+  /** Sends close code 1000 (after the data already sent) on an open socket, then finishes once flushed. */
+  #closeAfterSent(): void {
+    if (this.#socket.readyState === OPEN) this.#socket.close(1000);
+    // Read on, unseen, so that the peer's close frame completes the closing handshake.
+    this.#ws?.resume();
+    if (this.getWriteBufferSize() === 0) this.#finishClose();
+    else this.#pollWhileWaiting(); // ws: the last send callback finishes; WHATWG: the poll does
   }
 
   /** `close()` with nothing left to flush: the connection is lost within this turn. */

@@ -3,6 +3,15 @@ import { describe, expect, it } from "vitest";
 import { acceptWebSocket } from "../src/index.js";
 import { decode, encode, GlobalWebSocket, rawServer, socketPair, whenClosed, WsWebSocket } from "./_pairs.js";
 
+/** `promise`, or a rejection after `ms` milliseconds: a wait that cannot hang the run. */
+function within<T>(ms: number, promise: Promise<T>): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`not settled within ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
 const clients = [
   ["ws", WsWebSocket],
   ["the global WebSocket", GlobalWebSocket],
@@ -109,6 +118,26 @@ for (const [label, Constructor] of clients) {
         await expect(writer.waitClosed()).rejects.toBe(failure);
       } finally {
         await pair.close();
+      }
+    });
+
+    it("writer.close() on a socket that is still opening sends what was written once it opens, then closes with 1000", async () => {
+      const server = await rawServer();
+      try {
+        const accepted = server.accepted();
+        const client = new Constructor!(server.url);
+        const { writer } = acceptWebSocket(client);
+        writer.write(encode("written while opening\n"));
+        writer.write(encode("and more\n"));
+        writer.close();
+        const peer = await within(5_000, accepted);
+        const received: string[] = [];
+        peer.on("message", (data: Uint8Array) => received.push(decode(data)));
+        expect(await within(5_000, whenClosed(peer))).toEqual({ code: 1000, reason: "" });
+        expect(received.join("")).toBe("written while opening\nand more\n");
+        await within(5_000, writer.waitClosed());
+      } finally {
+        await server.close();
       }
     });
 
