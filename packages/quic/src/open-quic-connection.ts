@@ -1,3 +1,4 @@
+import { resolveWriteBufferLimits } from "@asyncstreams/protocol";
 import type { WriteBufferLimits } from "@asyncstreams/protocol";
 import { StreamReader } from "@asyncstreams/reader";
 import { checkOptions, durationOption } from "./_check-options.js";
@@ -103,7 +104,7 @@ const TLS_OPTIONS = ["alpnProtocols", "ca", "serverName", "rejectUnauthorized"];
  * @param options Where, TLS, timeouts and per-stream settings.
  * @returns The open connection.
  * @throws {TypeError} On a missing or unknown option, or no ALPN protocols.
- * @throws {RangeError} On a bad number (`port`, a timeout, `limit`).
+ * @throws {RangeError} On a bad number (`port`, a timeout, `limit`, `writeBufferLimits`).
  * @throws {QuicHandshakeError} When the handshake fails or times out.
  * @throws `signal.reason` when the signal aborts first.
  *
@@ -161,6 +162,9 @@ export async function openQuicConnection(options: OpenQuicConnectionOptions): Pr
   const handshakeTimeout = durationOption(action, "handshakeTimeout", options.handshakeTimeout, 60_000);
   const defaults = transportDefaults(action, options, alpnProtocols);
   void new StreamReader({ limit: options.limit }); // a bad limit fails before any packet is sent
+  // The same for the water marks: else each stream would fail as it opens (on a server, out of the
+  // stack's event handler, where nobody can catch it).
+  if (options.writeBufferLimits !== undefined) resolveWriteBufferLimits(options.writeBufferLimits);
   signal?.throwIfAborted();
 
   const stack = await loadStack();

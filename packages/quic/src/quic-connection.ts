@@ -1,5 +1,5 @@
 import { StreamError } from "@asyncstreams/buffer";
-import { ConnectionResetError, createStreams } from "@asyncstreams/protocol";
+import { ConnectionResetError, createStreams, resolveWriteBufferLimits } from "@asyncstreams/protocol";
 import type { Streams, WriteBufferLimits } from "@asyncstreams/protocol";
 import { StreamReader } from "@asyncstreams/reader";
 import { toApplicationCode } from "./_application-code.js";
@@ -86,7 +86,14 @@ export class QuicConnection implements AsyncDisposable {
     this.#stack = init.stack;
     this.#stack.onClosing((info) => this.#end(info));
     this.#stack.onStream((stream) => {
-      const transport = this.#transport(stream, undefined);
+      // It throws only if the connection's water marks are bad, which its maker has ruled out;
+      // should it throw anyway, the stream is already reset, and the stack's event loop must not see it.
+      let transport: QuicStreamTransport;
+      try {
+        transport = this.#transport(stream, undefined);
+      } catch {
+        return;
+      }
       const waiter = this.#waiters.shift();
       if (waiter === undefined) this.#incoming.push(transport);
       else waiter(transport);
@@ -108,7 +115,8 @@ export class QuicConnection implements AsyncDisposable {
    * @param options The reader's limit, `unidirectional`, water marks.
    * @returns The stream's reader and writer.
    * @throws {TypeError} On an unknown option.
-   * @throws {RangeError} When `limit` is not greater than 0.
+   * @throws {RangeError} When `limit` is not greater than 0, or `writeBufferLimits` is bad (no
+   *   stream is opened then).
    * @throws {ConnectionResetError} When the connection has ended.
    * @throws {StreamError} Code `ERR_ASYNCSTREAMS_QUIC_STREAM_LIMIT`: the peer allows no more open streams now.
    *
@@ -160,6 +168,8 @@ export class QuicConnection implements AsyncDisposable {
    *
    * @param options `unidirectional` and water marks; `limit` is ignored.
    * @returns A transport with no protocol yet.
+   * @throws {TypeError} On an unknown option.
+   * @throws {RangeError} When `writeBufferLimits` is bad (no stream is opened then).
    * @throws {ConnectionResetError} When the connection has ended.
    *
    * @example
@@ -198,6 +208,8 @@ export class QuicConnection implements AsyncDisposable {
     if (options.unidirectional !== undefined && typeof options.unidirectional !== "boolean") {
       throw new TypeError("Cannot open a QUIC stream: unidirectional must be a boolean");
     }
+    // Before the stream exists: one opened and then refused would hold the peer's stream credit.
+    if (options.writeBufferLimits !== undefined) resolveWriteBufferLimits(options.writeBufferLimits);
     let stream: StackStream;
     try {
       stream = await this.#stack.openStream(options.unidirectional ?? false);
@@ -434,26 +446,39 @@ export class QuicConnection implements AsyncDisposable {
       (error) => this.#stack.toResetError(error),
       () => this.#open.delete(guarded),
     );
+    let transport: QuicStreamTransport;
+    try {
+      transport = new QuicStreamTransport(
+        {
+          readable: stream.readable === null ? null : guarded.readable,
+          writable: stream.writable === null ? null : guarded.writable,
+          // abort() has checked the varint range; this is the stack's own, narrower one.
+          reset: (code) => stream.reset(toApplicationCode(code, "Cannot reset the QUIC stream", this.#codes)),
+        },
+        {
+          writeBufferLimits: writeBufferLimits ?? this.#init.writeBufferLimits,
+          extraInfo: {
+            peername: this.#stack.remote,
+            sockname: this.#stack.local,
+            alpnProtocol: this.#stack.alpnProtocol,
+            streamId: stream.id,
+            quicConnection: this,
+          },
+        },
+      );
+    } catch (error) {
+      // Nobody will ever use this stream: let the peer know, and keep nothing of it.
+      try {
+        stream.reset(0n);
+      } catch {
+        // Already reset or closed.
+      }
+      throw error;
+    }
+    // Tracked only once it exists, so that a failed construction leaves nothing behind.
     if (this.#ended !== undefined) guarded.fail(this.#ended);
     else this.#open.add(guarded);
-    return new QuicStreamTransport(
-      {
-        readable: stream.readable === null ? null : guarded.readable,
-        writable: stream.writable === null ? null : guarded.writable,
-        // abort() has checked the varint range; this is the stack's own, narrower one.
-        reset: (code) => stream.reset(toApplicationCode(code, "Cannot reset the QUIC stream", this.#codes)),
-      },
-      {
-        writeBufferLimits: writeBufferLimits ?? this.#init.writeBufferLimits,
-        extraInfo: {
-          peername: this.#stack.remote,
-          sockname: this.#stack.local,
-          alpnProtocol: this.#stack.alpnProtocol,
-          streamId: stream.id,
-          quicConnection: this,
-        },
-      },
-    );
+    return transport;
   }
 
   #end(info: StackCloseInfo): void {

@@ -1,3 +1,4 @@
+import { resolveWriteBufferLimits } from "@asyncstreams/protocol";
 import type { WriteBufferLimits } from "@asyncstreams/protocol";
 import { StreamReader } from "@asyncstreams/reader";
 import { checkOptions } from "./_check-options.js";
@@ -112,7 +113,7 @@ const TLS_OPTIONS = ["key", "cert", "alpnProtocols"];
  * @param options Where to listen, TLS and per-connection settings.
  * @returns The listening server.
  * @throws {TypeError} On a missing or unknown option, or no ALPN protocols.
- * @throws {RangeError} On a bad number.
+ * @throws {RangeError} On a bad number (`port`, a timeout, `limit`, `writeBufferLimits`).
  *
  * @example
  * ```ts
@@ -170,6 +171,9 @@ export async function startQuicServer(
   }
   const defaults = transportDefaults(action, options, alpnProtocols);
   void new StreamReader({ limit: options.limit }); // a bad limit fails before any socket is bound
+  // The same for the water marks: else each stream would fail as it opens (on a server, out of the
+  // stack's event handler, where nobody can catch it).
+  if (options.writeBufferLimits !== undefined) resolveWriteBufferLimits(options.writeBufferLimits);
 
   const stack = await loadStack();
   // Connections that complete their handshake before the server object exists wait here.

@@ -189,4 +189,11 @@ describe("openQuicConnection() and startQuicServer()", { timeout: 120_000 }, () 
       /serverName/,
     );
   });
+
+  it("refuses bad writeBufferLimits with a RangeError before sending a packet", async () => {
+    const tls = { ca: fixture("ca.pem"), serverName: "localhost", alpnProtocols: ALPN };
+    await expect(
+      openQuicConnection({ host: HOST, port: 1, tls, writeBufferLimits: { high: 1, low: 5 } }),
+    ).rejects.toThrow(RangeError);
+  });
 });

@@ -1,7 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { ConnectionResetError } from "@asyncstreams/protocol";
+import { QuicConnection } from "@asyncstreams/quic";
 import type { QuicStreamTransport } from "@asyncstreams/quic";
-import { bytes, testClient, testServer, text, until, within } from "./_helpers.js";
+import { matrixaiStack } from "../src/_matrixai-stack.js";
+import { ALPN, bytes, fixture, HOST, testClient, testServer, text, until, within } from "./_helpers.js";
 
 const MAX = BigInt(Number.MAX_SAFE_INTEGER);
 
@@ -57,6 +59,62 @@ describe("QuicConnection", { timeout: 60_000 }, () => {
       await until(() => errors.length > 0, 10_000, "the server to see the reset");
       expect(errors[0]).toBeInstanceOf(ConnectionResetError);
       expect((errors[0] as ConnectionResetError).applicationCode).toBe(MAX);
+    });
+  });
+
+  describe("bad writeBufferLimits", () => {
+    it("openStream() and openTransport() refuse them with a RangeError before opening a stream", async () => {
+      const { port } = await testServer(
+        async (reader, writer) => {
+          writer.write(await reader.readLine());
+        },
+        { maxStreams: 1 },
+      );
+      const conn = await testClient(port);
+      const bad = { high: 1, low: 5 };
+      for (let i = 0; i < 3; i++) {
+        await expect(conn.openStream({ writeBufferLimits: bad })).rejects.toThrow(RangeError);
+        await expect(conn.openTransport({ writeBufferLimits: bad })).rejects.toThrow(RangeError);
+      }
+      // The server allows one stream at a time: had any of those opened one, this would fail.
+      const { reader, writer } = await conn.openStream();
+      writer.write(bytes("only stream\n"));
+      expect(text(await within(reader.readLine()))).toBe("only stream\n");
+    });
+
+    it("a stream whose transport cannot be built is reset, not left open", async () => {
+      const errors: unknown[] = [];
+      const { port } = await testServer(async (reader) => {
+        errors.push(await reader.read().catch((error: unknown) => error));
+      });
+      const stack = await matrixaiStack.connect({
+        host: HOST,
+        port,
+        serverName: "localhost",
+        ca: [fixture("ca.pem")],
+        verify: true,
+        signal: AbortSignal.timeout(10_000),
+        alpnProtocols: ALPN,
+        idleTimeout: 30_000,
+        keepAliveInterval: 10_000,
+        maxStreams: 100,
+      });
+      // Past the public checks: a connection whose own water marks are bad.
+      const conn = new QuicConnection({
+        stack,
+        stackName: matrixaiStack.name,
+        limit: undefined,
+        writeBufferLimits: { high: 1, low: 5 },
+      });
+      try {
+        await expect(conn.openTransport()).rejects.toThrow(RangeError);
+        await until(() => errors.length > 0, 10_000, "the server to see the reset");
+        expect(errors[0]).toBeInstanceOf(ConnectionResetError);
+        expect((errors[0] as ConnectionResetError).applicationCode).toBe(0n);
+      } finally {
+        conn.close();
+        await within(conn.closed);
+      }
     });
   });
 });

@@ -1,0 +1,48 @@
+import { describe, expect, it } from "vitest";
+import { startQuicServer } from "@asyncstreams/quic";
+import type { QuicStreamTransport, StartQuicServerOptions } from "@asyncstreams/quic";
+import { ALPN, bytes, fixture, HOST, testClient, testServer, text, within } from "./_helpers.js";
+
+const tls = (): StartQuicServerOptions["tls"] => ({
+  key: fixture("server-key.pem"),
+  cert: fixture("server.pem"),
+  alpnProtocols: ALPN,
+});
+
+/** Starts a server that should have been refused, and closes it should it start anyway. */
+async function refused(options: Partial<StartQuicServerOptions>): Promise<unknown> {
+  try {
+    const server = await startQuicServer(() => undefined, { host: HOST, port: 0, tls: tls(), ...options });
+    server.close();
+    await within(server.waitClosed());
+    return undefined;
+  } catch (error) {
+    return error;
+  }
+}
+
+describe("startQuicServer()", { timeout: 60_000 }, () => {
+  describe("writeBufferLimits", () => {
+    it("refuses bad water marks before binding a socket", async () => {
+      expect(await refused({ writeBufferLimits: { high: 1, low: 5 } })).toBeInstanceOf(RangeError);
+      expect(await refused({ writeBufferLimits: { high: -1 } })).toBeInstanceOf(RangeError);
+      expect(await refused({ writeBufferLimits: { high: "10" } as never })).toBeInstanceOf(TypeError);
+    });
+
+    it("serves streams with good water marks", async () => {
+      const marks: unknown[] = [];
+      const { port } = await testServer(
+        async (reader, writer) => {
+          marks.push((writer.transport as QuicStreamTransport).getWriteBufferLimits());
+          writer.write(await reader.readLine());
+        },
+        { writeBufferLimits: { high: 1024 } },
+      );
+      const conn = await testClient(port);
+      const { reader, writer } = await conn.openStream();
+      writer.write(bytes("marks\n"));
+      expect(text(await within(reader.readLine()))).toBe("marks\n");
+      expect(marks).toEqual([{ high: 1024, low: 256 }]);
+    });
+  });
+});
