@@ -17,18 +17,20 @@ export function checkKeepAlive(keepAlive: KeepAliveOptions | undefined, action: 
 
 /**
  * Pings every `interval` ms; calls `onTimeout` once when a pong does not come back within
- * `timeout` ms. `pong()` is what the socket's pong event calls.
+ * `timeout` ms. `pong()` is what the socket's pong event calls; `suspend()` and `resume()` follow
+ * the socket's own pause, during which no pong can be read.
  */
 export class KeepAlive {
   readonly #timeout: number;
   readonly #ticker: ReturnType<typeof setInterval>;
   #deadline: ReturnType<typeof setTimeout> | undefined;
   #stopped = false;
+  #suspended = false;
 
   constructor(options: KeepAliveOptions, ping: () => void, onTimeout: (timeout: number) => void) {
     this.#timeout = options.timeout ?? options.interval;
     this.#ticker = setInterval(() => {
-      if (this.#deadline !== undefined) return; // still waiting for the last pong
+      if (this.#deadline !== undefined || this.#suspended) return; // waiting for the last pong, or paused
       ping();
       this.#deadline = setTimeout(() => {
         this.stop();
@@ -43,6 +45,21 @@ export class KeepAlive {
   pong(): void {
     if (this.#deadline !== undefined) clearTimeout(this.#deadline);
     this.#deadline = undefined;
+  }
+
+  /**
+   * The socket is paused for back-pressure: a pong would wait unread behind the data, so a missing
+   * one proves nothing. No pings and no deadline until `resume()`.
+   */
+  suspend(): void {
+    this.#suspended = true;
+    if (this.#deadline !== undefined) clearTimeout(this.#deadline);
+    this.#deadline = undefined;
+  }
+
+  /** The socket reads again: the next tick pings, with a fresh deadline. */
+  resume(): void {
+    this.#suspended = false;
   }
 
   /** No more pings (the connection is closing or lost). Idempotent. */

@@ -2,6 +2,8 @@
  * Keep-alive pings: every `interval` ms the transport sends a ping, and when no pong comes back
  * within `timeout` ms it drops the connection with a `KeepAliveTimeoutError`. Only a socket that
  * can send pings takes it (`ws`); the WHATWG `WebSocket` cannot, and the option is refused there.
+ * While the reader is paused for back-pressure the socket reads nothing, pongs included, so pings
+ * and their deadline wait until it reads again.
  *
  * @example
  * ```ts

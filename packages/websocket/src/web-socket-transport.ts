@@ -359,10 +359,13 @@ export class WebSocketTransport extends TransportBase {
   // ws pauses its socket; a WHATWG socket cannot, so what arrives is held (up to maxReadBuffer).
   protected pauseSource(): void {
     this.#ws?.pause();
+    // A paused socket reads no pong either: a healthy peer behind a slow reader is not a dead one.
+    this.#keepAlive?.suspend();
   }
 
   protected resumeSource(): void {
     this.#ws?.resume();
+    this.#keepAlive?.resume();
     this.deliverLater();
   }
 
@@ -433,6 +436,7 @@ export class WebSocketTransport extends TransportBase {
         () => ws.ping(),
         (timeout) => this.forceClose(new KeepAliveTimeoutError(timeout)),
       );
+      if (this.readingPaused) this.#keepAlive.suspend(); // paused before the socket opened
     }
   };
 

@@ -1,6 +1,6 @@
 import type { AddressInfo } from "node:net";
 import { describe, expect, it } from "vitest";
-import { WebSocketServer } from "ws";
+import { type WebSocket, WebSocketServer } from "ws";
 import { acceptWebSocket, KeepAliveTimeoutError, openWebSocketConnection } from "../src/index.js";
 import { GlobalWebSocket, whenOpen, WsWebSocket } from "./_pairs.js";
 
@@ -57,6 +57,37 @@ describe("keepAlive", () => {
       await writer.waitClosed();
     } finally {
       await server.close();
+    }
+  });
+
+  it("a reader paused for back-pressure keeps a live connection: the pong deadline waits while the socket is paused", async () => {
+    const wss = new WebSocketServer({ host: "127.0.0.1", port: 0, perMessageDeflate: false });
+    await new Promise<void>((resolve) => wss.once("listening", resolve));
+    try {
+      const accepted = new Promise<WebSocket>((resolve) => wss.once("connection", resolve));
+      const { reader, writer } = await openWebSocketConnection(
+        `ws://127.0.0.1:${(wss.address() as AddressInfo).port}/`,
+        {
+          WebSocket: WsWebSocket,
+          keepAlive: { interval: 20, timeout: 60 },
+          limit: 1024,
+        },
+      );
+      const peer = await accepted;
+      const sent = new Uint8Array(256 * 1024).fill(1);
+      peer.send(sent);
+      // Past 2 × limit the reader pauses the socket: pongs wait unread in the kernel with the data.
+      await expect.poll(() => reader.isPausing, { timeout: 5_000 }).toBe(true);
+      await new Promise((resolve) => setTimeout(resolve, 400)); // many timeouts' worth
+      expect(writer.isClosing()).toBe(false);
+      expect((await reader.readExactly(sent.length)).length).toBe(sent.length);
+      await new Promise((resolve) => setTimeout(resolve, 200)); // reading again: pings and pongs resume
+      expect(writer.isClosing()).toBe(false);
+      writer.close();
+      await writer.waitClosed();
+    } finally {
+      for (const client of wss.clients) client.terminate();
+      await new Promise<void>((resolve) => wss.close(() => resolve()));
     }
   });
 
