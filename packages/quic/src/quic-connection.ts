@@ -34,7 +34,12 @@ const CLOSE_OPTIONS = ["code", "reason"];
  *   credit (`maxStreams`), not by memory.
  * - `close({ code, reason })` sends CONNECTION_CLOSE at once: every stream still open ends, its
  *   pending and later reads and `drain()` reject with a `ConnectionResetError` naming the code.
- *   To deliver everything first, end the streams (`writer.close()`, `await writer.waitClosed()`).
+ *   Data still on its way is lost, even after `await writer.waitClosed()`: that resolves once the
+ *   stack has taken the data, not once the peer has it (neither stack reports acknowledgements).
+ *   To deliver everything first, let the peer confirm: end your side with `writer.writeEof()` and
+ *   wait for its answer or EOF on that stream (`await reader.read()`; it ends its side after
+ *   reading yours), or end the stream (`writer.close()`) and wait for the peer to close the
+ *   connection (`await conn.closed`); then close.
  *
  * @example
  * ```ts
