@@ -209,6 +209,7 @@ export class QuicConnection implements AsyncDisposable {
    * ```
    */
   async openTransport(options: OpenQuicStreamOptions = {}): Promise<QuicStreamTransport> {
+    checkOptions("Cannot open a QUIC stream", options, OPEN_STREAM_OPTIONS);
     if (this.#ended !== undefined) throw this.#ended;
     if (options.unidirectional !== undefined && typeof options.unidirectional !== "boolean") {
       throw new TypeError("Cannot open a QUIC stream: unidirectional must be a boolean");

@@ -166,4 +166,27 @@ describe("QuicConnection", { timeout: 60_000 }, () => {
       expect(closed[0]).toMatchObject({ code: 0n, reason: "got it", remote: true });
     });
   });
+
+  it("openTransport() refuses unknown option names, as openStream() does, and opens no stream", async () => {
+    const { port } = await testServer(
+      async (reader, writer) => {
+        writer.write(await reader.readLine());
+      },
+      { maxStreams: 1 },
+    );
+    const conn = await testClient(port);
+    for (const open of [conn.openTransport.bind(conn), conn.openStream.bind(conn)]) {
+      await expect(open({ unidirectonal: true } as never)).rejects.toThrow(
+        new TypeError(
+          'Cannot open a QUIC stream: unknown option "unidirectonal" (expected one of limit, unidirectional, writeBufferLimits)',
+        ),
+      );
+      await expect(open(null as never)).rejects.toThrow(
+        new TypeError("Cannot open a QUIC stream: options must be an object"),
+      );
+    }
+    const { reader, writer } = await conn.openStream();
+    writer.write(bytes("the first stream\n"));
+    expect(text(await within(reader.readLine()))).toBe("the first stream\n");
+  });
 });
