@@ -13,16 +13,20 @@ export function checkOptions(action: string, options: unknown, known: readonly s
   }
 }
 
+/** The longest delay `setTimeout()` takes (2^31 - 1 ms, about 24.8 days): past it, it fires at once. */
+const MAX_DURATION = 2_147_483_647;
+
 /**
- * A duration option in milliseconds: a finite integer >= 0 (0 disables it where that is allowed).
+ * A duration option in milliseconds: an integer from 0 to 2^31 - 1 (0 disables it where that is
+ * allowed). The upper bound is `setTimeout()`'s: a longer `handshakeTimeout` would fire at once.
  *
- * @throws {RangeError} When `value` is not a finite integer >= 0.
+ * @throws {RangeError} When `value` is not such an integer; the message names the option.
  */
 export function durationOption(action: string, name: string, value: unknown, fallback: number): number {
   if (value === undefined) return fallback;
-  if (typeof value !== "number" || !Number.isInteger(value) || value < 0) {
+  if (typeof value !== "number" || !Number.isInteger(value) || value < 0 || value > MAX_DURATION) {
     throw new RangeError(
-      `${action}: ${name} must be an integer number of milliseconds >= 0, not ${typeof value === "number" ? value : typeof value}`,
+      `${action}: ${name} must be an integer number of milliseconds from 0 to ${MAX_DURATION}, not ${typeof value === "number" ? value : typeof value}`,
     );
   }
   return value;
