@@ -1,4 +1,6 @@
 // The Node stack: @matrixai/quic (quiche + BoringSSL). Loaded only on Node, by `_load-stack.ts`.
+import { createPrivateKey, X509Certificate } from "node:crypto";
+import type { KeyObject } from "node:crypto";
 import { isIP } from "node:net";
 import { QUICClient, QUICServer, events, errors } from "@matrixai/quic";
 import type { QUICConnection, QUICStream } from "@matrixai/quic";
@@ -213,10 +215,39 @@ async function connect(options: StackConnectOptions): Promise<StackConnection> {
   );
 }
 
+/**
+ * Refuses a server key and certificate that cannot work together. matrixai takes them without a
+ * word, binds its socket, and then fails every handshake: a wrong file name would show up as
+ * clients timing out, far from its cause.
+ *
+ * @throws {TypeError} When `cert` holds no certificate, `key` no unencrypted private key, or the
+ *   key is not the leaf certificate's.
+ */
+function checkKeyPair(key: string, cert: string): void {
+  const action = "Cannot start a QUIC server";
+  let leaf: X509Certificate;
+  try {
+    leaf = new X509Certificate(cert);
+  } catch (error) {
+    throw new TypeError(`${action}: tls.cert is not a PEM certificate`, { cause: error });
+  }
+  let privateKey: KeyObject;
+  try {
+    privateKey = createPrivateKey(key);
+  } catch (error) {
+    throw new TypeError(`${action}: tls.key is not an unencrypted PEM private key`, { cause: error });
+  }
+  if (!leaf.checkPrivateKey(privateKey))
+    throw new TypeError(
+      `${action}: tls.key is not the private key of tls.cert's first certificate (the leaf must come first)`,
+    );
+}
+
 async function listen(
   options: StackListenOptions,
   onConnection: (connection: StackConnection) => void,
 ): Promise<StackServer> {
+  checkKeyPair(options.key, options.cert);
   const raw = crypto.getRandomValues(new Uint8Array(32)).buffer;
   const server = new QUICServer({
     crypto: { key: raw, ops: hmacOps(raw) },

@@ -112,7 +112,9 @@ const TLS_OPTIONS = ["key", "cert", "alpnProtocols"];
  * @param clientConnected Called with each stream's reader and writer, or `null`.
  * @param options Where to listen, TLS and per-connection settings.
  * @returns The listening server.
- * @throws {TypeError} On a missing or unknown option, or no ALPN protocols.
+ * @throws {TypeError} On a missing or unknown option, no ALPN protocols, or (on Node) a `tls.key`
+ *   and `tls.cert` that do not parse or do not belong together: checked before the socket is bound,
+ *   since the stack would start and then fail every handshake.
  * @throws {RangeError} On a bad number (`port`, a timeout, `limit`, `writeBufferLimits`).
  *
  * @example

@@ -45,4 +45,36 @@ describe("startQuicServer()", { timeout: 60_000 }, () => {
       expect(marks).toEqual([{ high: 1024, low: 256 }]);
     });
   });
+
+  describe("tls.key and tls.cert", () => {
+    it.each([
+      ["a cert that is not PEM", { cert: "not a certificate" }, /tls\.cert is not a PEM certificate/],
+      ["a key that is not PEM", { key: "not a key" }, /tls\.key is not an unencrypted PEM private key/],
+      ["a certificate as the key", { key: fixture("server.pem") }, /tls\.key is not an unencrypted PEM private key/],
+      [
+        "another certificate's key",
+        { key: fixture("self-signed-key.pem") },
+        /tls\.key is not the private key of tls\.cert/,
+      ],
+      ["the CA before the leaf", { cert: fixture("ca.pem") + fixture("server.pem") }, /the leaf must come first/],
+    ])("refuses %s with a TypeError before binding a socket", async (_what, override, message) => {
+      const error = await refused({ tls: { ...tls(), ...override } });
+      expect(error).toBeInstanceOf(TypeError);
+      expect((error as Error).message).toMatch(message);
+      expect((error as Error).message).toMatch(/^Cannot start a QUIC server: /);
+    });
+
+    it("takes a matching pair, with the chain after the leaf", async () => {
+      const { port } = await testServer(
+        async (reader, writer) => {
+          writer.write(await reader.readLine());
+        },
+        { tls: { ...tls(), cert: fixture("server.pem") + fixture("ca.pem") } },
+      );
+      const conn = await testClient(port);
+      const { reader, writer } = await conn.openStream();
+      writer.write(bytes("paired\n"));
+      expect(text(await within(reader.readLine()))).toBe("paired\n");
+    });
+  });
 });
