@@ -1,11 +1,11 @@
 import type { ByteBufferOptions } from "./byte-buffer-options.js";
 import type { ByteSearch } from "./byte-search.js";
-import { portableByteSearch } from "./portable-byte-search.js";
 import type { SeparatorMatch } from "./separator-match.js";
 import { COMPACT_AFTER, EMPTY, NO_CHUNKS, copyFront } from "./_byte-buffer-chunks.js";
 import { findFirst, findIn, matchesAcross } from "./_byte-buffer-search.js";
 import { checkByte, checkChunk, checkSeparator } from "./_check-bytes.js";
 import { checkCount } from "./_check-number.js";
+import { checkBufferOptions } from "./_check-options.js";
 
 /**
  * A first-in, first-out byte buffer built for stream readers.
@@ -57,7 +57,7 @@ export class ByteBuffer {
    * @param options `search`: the in-chunk search primitive; defaults to {@linkcode portableByteSearch}.
    */
   constructor(options: ByteBufferOptions = {}) {
-    this.#search = options.search ?? portableByteSearch;
+    this.#search = checkBufferOptions(options);
   }
 
   /** The number of bytes buffered. */

@@ -100,4 +100,15 @@ describe("ByteBuffer argument checks", () => {
     );
     expect(buffer.length).toBe(0);
   });
+
+  it("the constructor refuses unknown options and a search that is not a function, instead of failing at the first search", () => {
+    expect(() => new ByteBuffer({ serach: () => -1 } as never)).toThrow(
+      new TypeError('Cannot create a ByteBuffer: unknown option "serach"; the only option is search'),
+    );
+    expect(() => new ByteBuffer({ search: "x" } as never)).toThrow(
+      new TypeError('Cannot create a ByteBuffer: search should be a ByteSearch function, got "x"'),
+    );
+    expect(() => new ByteBuffer(null as never)).toThrow(TypeError);
+    expect(new ByteBuffer({ search: undefined }).length).toBe(0);
+  });
 });

@@ -2,6 +2,7 @@ import { StreamReader } from "@asyncstreams/reader";
 import { StreamWriter } from "@asyncstreams/writer";
 import { StreamReaderProtocol } from "./stream-reader-protocol.js";
 import type { Transport } from "./transport.js";
+import { checkOptionNames } from "./_check-option-names.js";
 
 /**
  * Options for {@linkcode createStreams}.
@@ -33,6 +34,7 @@ export interface Streams {
  * @param options `limit` for a new reader, or the `reader` to use.
  * @returns The reader and the writer.
  * @throws {RangeError} When `limit` is not greater than 0.
+ * @throws {TypeError} On an unknown option, or a `reader` that is not a `StreamReader`.
  *
  * @example
  * ```ts
@@ -46,6 +48,9 @@ export interface Streams {
  * ```
  */
 export function createStreams(transport: Transport, options: CreateStreamsOptions = {}): Streams {
+  checkOptionNames("Cannot create streams", options, ["limit", "reader"]);
+  if (options.reader !== undefined && !(options.reader instanceof StreamReader))
+    throw new TypeError("Cannot create streams: reader should be a StreamReader from @asyncstreams/reader");
   const reader = options.reader ?? new StreamReader({ limit: options.limit });
   const protocol = new StreamReaderProtocol(reader);
   transport.setProtocol(protocol);

@@ -129,6 +129,7 @@ export class FlowControl {
    * @param signal Aborts this wait only; the other waiters keep waiting.
    * @returns A promise of the wait.
    * @throws {ConnectionLostError} When the connection was already lost.
+   * @throws {TypeError} When `signal` is not an `AbortSignal`; nothing else changes then.
    *
    * @example
    * ```ts
@@ -145,6 +146,17 @@ export class FlowControl {
    * ```
    */
   drainHelper(signal?: AbortSignal): Promise<void> {
+    // Checked before any state changes: a waiter added before a failing addEventListener() would
+    // stay in the set, and the next resumeWriting() would throw from it.
+    if (
+      signal !== undefined &&
+      typeof (signal as { addEventListener?: unknown } | null)?.addEventListener !== "function"
+    )
+      return Promise.reject(
+        new TypeError(
+          `Cannot drain: signal should be an AbortSignal or undefined, got ${typeof signal === "string" ? JSON.stringify(signal) : signal === null ? "null" : typeof signal}`,
+        ),
+      );
     if (this.#connectionLost) return Promise.reject(new ConnectionLostError());
     if (!this.#paused) return READY;
     if (signal?.aborted === true) return Promise.reject(signal.reason);
@@ -160,8 +172,8 @@ export class FlowControl {
         resolve: () => settle(resolve),
         reject: (reason) => settle(() => reject(reason)),
       };
-      waiters.add(waiter);
       signal?.addEventListener("abort", onAbort, { once: true });
+      waiters.add(waiter);
     });
   }
 }

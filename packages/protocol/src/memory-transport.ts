@@ -3,6 +3,8 @@ import { deliverEof } from "./deliver-eof.js";
 import type { Protocol } from "./protocol.js";
 import type { WriteBufferLimits } from "./transport.js";
 import { TransportBase } from "./transport-base.js";
+import { resolveWriteBufferLimits } from "./resolve-write-buffer-limits.js";
+import { checkOptionNames } from "./_check-option-names.js";
 
 /**
  * Options for {@linkcode MemoryTransport.pair}.
@@ -58,6 +60,9 @@ export class MemoryTransport extends TransportBase {
    *
    * @param options Water marks and extra info for the two ends.
    * @returns The two ends.
+   * @throws {TypeError} On an unknown option, `extraInfo` that is not two objects, or marks that
+   *   are not numbers.
+   * @throws {RangeError} Unless `high >= low >= 0`.
    *
    * @example
    * ```ts
@@ -76,6 +81,14 @@ export class MemoryTransport extends TransportBase {
    * ```
    */
   static pair(options: MemoryTransportOptions = {}): [MemoryTransport, MemoryTransport] {
+    checkOptionNames("Cannot make a memory transport pair", options, ["writeBufferLimits", "extraInfo"]);
+    const extraInfo: unknown = options.extraInfo;
+    if (extraInfo !== undefined && !(Array.isArray(extraInfo) && extraInfo.length === 2 && extraInfo.every(isObject)))
+      throw new TypeError(
+        "Cannot make a memory transport pair: extraInfo should be an array of two objects, one per end",
+      );
+    // Checked before either end exists, so a bad mark leaves nothing half made.
+    if (options.writeBufferLimits !== undefined) resolveWriteBufferLimits(options.writeBufferLimits);
     const left = new MemoryTransport({ peername: "memory:right", sockname: "memory:left", ...options.extraInfo?.[0] });
     const right = new MemoryTransport({ peername: "memory:left", sockname: "memory:right", ...options.extraInfo?.[1] });
     left.#peer = right;
@@ -202,4 +215,8 @@ export class MemoryTransport extends TransportBase {
     const peer = this.#peer;
     if (peer !== null && !peer.connectionLostCalled) peer.#forceClose(new ConnectionResetError());
   }
+}
+
+function isObject(value: unknown): boolean {
+  return typeof value === "object" && value !== null;
 }

@@ -365,3 +365,36 @@ describe("StreamWriter over the memory pair", () => {
     await closeBoth(server);
   });
 });
+
+describe("createStreams() and drain() options", () => {
+  it("createStreams() refuses a misspelled option instead of using the default limit", () => {
+    const [left, right] = memoryTransportPair();
+    expect(() => createStreams(left, { limt: 16 } as never)).toThrow(
+      new TypeError('Cannot create streams: unknown option "limt"; the options are limit, reader'),
+    );
+    expect(() => createStreams(left, { reader: {} } as never)).toThrow(/reader should be a StreamReader/);
+    expect(() => createStreams(left, null as never)).toThrow(TypeError);
+    left.abort();
+    right.abort();
+  });
+
+  it.each([
+    [{ singal: AbortSignal.timeout(10) }, 'Cannot drain: unknown option "singal"; the only option is signal'],
+    [{ signal: "oops" }, 'Cannot drain: signal should be an AbortSignal or undefined, got "oops"'],
+    [7, "Cannot drain: options should be an object, got 7"],
+  ])("drain(%o) rejects with a TypeError and leaves other drains waiting and released", async (options, message) => {
+    const [left, right] = memoryTransportPair({ writeBufferLimits: { high: 4 } });
+    const client = createStreams(left);
+    const server = createStreams(right);
+    right.pauseReading(); // nothing is read: the client's buffer stays above its high mark
+    client.writer.write(bytes("0123456789"));
+    await eventLoopTurn();
+    const other = track(client.writer.drain());
+    const error = await client.writer.drain(options as never).catch((reason: unknown) => reason);
+    expect(error).toEqual(new TypeError(message));
+    right.resumeReading();
+    await within(other.promise, 1000, "the other drain");
+    expect(await server.reader.readExactly(10)).toEqual(bytes("0123456789"));
+    await closeBoth(client, server);
+  });
+});

@@ -173,4 +173,24 @@ describe("FlowControl", () => {
     expect(drained.settled).toBe(true);
     expect(drained.rejected).toBe(false);
   });
+
+  it.each([
+    ["a string", "oops"],
+    ["an AbortController", new AbortController()],
+    ["null", null],
+  ])(
+    "drainHelper() with %s for a signal rejects with a TypeError and registers no waiter: the next resume releases the others",
+    async (_, signal) => {
+      const flow = new FlowControl();
+      flow.pauseWriting();
+      const other = track(flow.drainHelper());
+      const error = await flow.drainHelper(signal as never).catch((reason: unknown) => reason);
+      expect(error).toBeInstanceOf(TypeError);
+      expect((error as Error).message).toMatch(/^Cannot drain: signal should be an AbortSignal/);
+      expect(() => flow.resumeWriting()).not.toThrow();
+      await eventLoopTurn();
+      expect(other.settled).toBe(true);
+      expect(other.rejected).toBe(false);
+    },
+  );
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { MemoryTransport, createStreams } from "@asyncstreams/protocol";
+import { MemoryTransport, createStreams, memoryTransportPair } from "@asyncstreams/protocol";
 import { bytes, concat, eventLoopTurn, text, track } from "@asyncstreams/test-utils";
 import { RecordingProtocol, attach } from "./_helpers.js";
 import { connected, closeBoth } from "./_memory-pair.js";
@@ -298,7 +298,9 @@ describe("MemoryTransport", () => {
       [{ high: 1, low: 2 }, "high (1) must be >= low (2) must be >= 0"],
       [{ low: -1 }, "high (-4) must be >= low (-1) must be >= 0"],
       [{ high: -1 }, "high (-1) must be >= low (-1) must be >= 0"],
-      [{ high: Number.NaN }, "must be >= low"],
+      [{ high: Number.NaN }, "high should be a non-negative integer or Infinity, got NaN"],
+      [{ high: 1.5 }, "high should be a non-negative integer or Infinity, got 1.5"],
+      [{ low: -Infinity }, "low should be a non-negative integer or Infinity, got -Infinity"],
     ])("setWriteBufferLimits(%o) throws RangeError and keeps the old limits", (limits, message) => {
       const [left] = MemoryTransport.pair();
       left.setWriteBufferLimits({ high: 12, low: 3 });
@@ -307,6 +309,42 @@ describe("MemoryTransport", () => {
       expect(() => left.setWriteBufferLimits(limits)).toThrow(/^Cannot set write buffer limits: /);
       expect(left.getWriteBufferLimits()).toEqual({ high: 12, low: 3 });
       left.abort();
+    });
+
+    it.each([
+      [{ high: "100" }, 'high should be a number of bytes, got "100" (string)'],
+      [{ low: "9" }, 'low should be a number of bytes, got "9" (string)'],
+      [{ high: 10n }, "high should be a number of bytes"],
+      [{ hihg: 100 }, 'unknown option "hihg"; the options are high, low'],
+    ])(
+      "setWriteBufferLimits(%o) throws TypeError (strings compared as strings paused at the wrong size) and keeps the old limits",
+      (limits, message) => {
+        const [left] = MemoryTransport.pair();
+        left.setWriteBufferLimits({ high: 12, low: 3 });
+        expect(() => left.setWriteBufferLimits(limits as never)).toThrow(TypeError);
+        expect(() => left.setWriteBufferLimits(limits as never)).toThrow(`Cannot set write buffer limits: ${message}`);
+        expect(left.getWriteBufferLimits()).toEqual({ high: 12, low: 3 });
+        left.abort();
+      },
+    );
+
+    it("Infinity is a mark: high Infinity never pauses", () => {
+      const [left] = MemoryTransport.pair({ writeBufferLimits: { high: Infinity, low: 0 } });
+      expect(left.getWriteBufferLimits()).toEqual({ high: Infinity, low: 0 });
+      left.abort();
+    });
+
+    it("MemoryTransport.pair() refuses unknown options, bad extraInfo and bad marks before making either end", () => {
+      expect(() => MemoryTransport.pair({ writeBufferLimit: { high: 1 } } as never)).toThrow(
+        new TypeError(
+          'Cannot make a memory transport pair: unknown option "writeBufferLimit"; the options are writeBufferLimits, extraInfo',
+        ),
+      );
+      expect(() => MemoryTransport.pair({ extraInfo: [{}] } as never)).toThrow(
+        /extraInfo should be an array of two objects/,
+      );
+      expect(() => MemoryTransport.pair({ writeBufferLimits: { high: "1" } } as never)).toThrow(TypeError);
+      expect(() => memoryTransportPair({ writeBufferLimits: { high: 1, low: 2 } })).toThrow(RangeError);
     });
 
     it("lowering the high-water mark below the buffered size pauses the protocol at once", async () => {

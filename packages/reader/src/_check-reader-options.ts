@@ -14,7 +14,8 @@ const KNOWN_OPTIONS = new Set(["limit", "overflow", "search"]);
  * @returns The limit and the overflow policy.
  * @throws {RangeError} When `limit` is not a positive integer or `Infinity` (a fractional limit
  *   would split lines at fractional offsets and lose bytes), or `overflow` is not a policy.
- * @throws {TypeError} When `limit` is not a number or an option name is unknown.
+ * @throws {TypeError} When `limit` is not a number, `search` is not a function, or an option name
+ *   is unknown.
  */
 export function checkReaderOptions(options: StreamReaderOptions): { limit: number; overflow: OverflowPolicy } {
   if (typeof options !== "object" || options === null) {
@@ -33,6 +34,12 @@ export function checkReaderOptions(options: StreamReaderOptions): { limit: numbe
     throw numberError("Cannot create a StreamReader", "limit", limit, "a positive integer or Infinity");
   }
   const overflow = checkOverflow("Cannot create a StreamReader", options.overflow ?? "error");
+  // Checked here rather than at the first search, far from where it was given.
+  if (options.search !== undefined && typeof options.search !== "function") {
+    throw new TypeError(
+      `Cannot create a StreamReader: search should be a ByteSearch function or undefined, got ${describeValue(options.search)}`,
+    );
+  }
   return { limit, overflow };
 }
 

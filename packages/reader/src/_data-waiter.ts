@@ -48,8 +48,9 @@ export class DataWaiter {
         signal.removeEventListener("abort", onAbort);
         resolve();
       };
-      this.#arm(resolveWait, rejectWait, null, null);
+      // Listening first: should addEventListener() throw, no wait is left armed to hang the next read.
       signal.addEventListener("abort", onAbort, { once: true });
+      this.#arm(resolveWait, rejectWait, null, null);
     });
   }
 

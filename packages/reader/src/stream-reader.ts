@@ -11,8 +11,9 @@ import { describeReader } from "./_format.js";
 import { toSeparators } from "./_separators.js";
 import { keepShapes, shapesKept } from "./_keep-shapes.js";
 import { ReadPauser } from "./_read-pauser.js";
-import { checkOverflow, checkReaderOptions } from "./_check-reader-options.js";
+import { checkReaderOptions } from "./_check-reader-options.js";
 import { numberError } from "./_check-number.js";
+import { readOptionsError } from "./_check-read-options.js";
 import { DataWaiter, WAIT_AGAIN } from "./_data-waiter.js";
 
 const NEWLINE = 0x0a;
@@ -283,7 +284,7 @@ export class StreamReader implements AsyncIterable<Uint8Array> {
   read(n = -1, options?: ReadOptions): Promise<Uint8Array> {
     if (n > 0 && this.#buffer.length > 0 && Number.isSafeInteger(n) && this.#canRead(options))
       return Promise.resolve(this.#take(n));
-    return this.#readSlow(n, options?.signal);
+    return this.#readSlow(n, options);
   }
 
   /**
@@ -326,7 +327,7 @@ export class StreamReader implements AsyncIterable<Uint8Array> {
         return this.#waitForLine();
       }
     }
-    return this.#readLineSlow(options?.signal, options?.overflow);
+    return this.#readLineSlow(options);
   }
 
   /**
@@ -395,7 +396,7 @@ export class StreamReader implements AsyncIterable<Uint8Array> {
     if (n > 0 && this.#buffer.length >= n && Number.isSafeInteger(n) && this.#canRead(options)) {
       return Promise.resolve(this.#take(n));
     }
-    return this.#readExactlySlow(n, options?.signal);
+    return this.#readExactlySlow(n, options);
   }
 
   /**
@@ -430,8 +431,9 @@ export class StreamReader implements AsyncIterable<Uint8Array> {
   async peek(n: number, options?: ReadOptions): Promise<Uint8Array> {
     if (!Number.isInteger(n)) throw new TypeError(`Cannot peek ${String(n)} bytes: n must be an integer`);
     if (n < 0) throw new RangeError(`Cannot peek ${n} bytes: n can not be less than zero`);
-    this.#checkReadable(options?.signal);
-    while (n > 0 && this.#buffer.length === 0 && !this.#eof) await this.#waitForData("peek", options?.signal);
+    const signal = this.#signalOf("Cannot peek", options);
+    this.#checkReadable(signal);
+    while (n > 0 && this.#buffer.length === 0 && !this.#eof) await this.#waitForData("peek", signal);
     return this.#buffer.peek(Math.min(n, this.#buffer.length));
   }
 
@@ -475,7 +477,7 @@ export class StreamReader implements AsyncIterable<Uint8Array> {
       const chunk = this.#throughNow(separator);
       if (chunk !== undefined) return Promise.resolve(chunk);
     }
-    return this.#readUntilChecked(separator, options?.signal, options?.overflow);
+    return this.#readUntilChecked(separator, options);
   }
 
   /**
@@ -632,9 +634,25 @@ export class StreamReader implements AsyncIterable<Uint8Array> {
     return index !== -1 && index <= this.#limit ? this.#take(index + (single ? 1 : separator.length)) : undefined;
   }
 
-  /** Whether a read may complete synchronously: no stored exception and no aborted signal. */
+  /** Whether a read may complete synchronously: no stored exception, valid options, no aborted signal. */
   #canRead(options: ReadOptions | undefined): boolean {
-    return this.#exception === undefined && !this.#skipping && options?.signal?.aborted !== true;
+    return (
+      this.#exception === undefined &&
+      !this.#skipping &&
+      (options === undefined || (readOptionsError("", options) === undefined && options.signal?.aborted !== true))
+    );
+  }
+
+  /**
+   * The signal of a read's options, once they are checked: the slow paths' first step.
+   *
+   * @throws {TypeError | RangeError} As `readOptionsError()` says.
+   */
+  #signalOf(action: string, options: ReadOptions | undefined): AbortSignal | undefined {
+    if (options === undefined) return undefined;
+    const error = readOptionsError(action, options);
+    if (error !== undefined) throw error;
+    return options.signal;
   }
 
   /** Appends every line that lies whole in the first chunk and fits the limit. */
@@ -668,6 +686,10 @@ export class StreamReader implements AsyncIterable<Uint8Array> {
    */
   #waitForData(method: string, signal: AbortSignal | undefined): Promise<void> {
     if (this.#waiter.pending) return Promise.reject(new ReadInProgressError(method, this.#waitingMethod));
+    // setException() in the same turn as the feedData() that woke this read found no waiter to
+    // reject: waiting again would hang. CPython's read(-1) raises here (its read(limit) checks the
+    // exception); its readexactly(), readline() and readuntil() hang, and we raise there too.
+    if (this.#exception !== undefined) return Promise.reject(this.#exception);
     // The signal may have fired between a wake-up and this loop turn, with no listener attached.
     if (signal?.aborted === true) return Promise.reject(signal.reason);
     this.#pauser.resume();
@@ -675,9 +697,10 @@ export class StreamReader implements AsyncIterable<Uint8Array> {
     return this.#waiter.wait(signal);
   }
 
-  async #readSlow(n: number, signal: AbortSignal | undefined): Promise<Uint8Array> {
+  async #readSlow(n: number, options: ReadOptions | undefined): Promise<Uint8Array> {
     if (!(Number.isSafeInteger(n) || n === Infinity))
       throw numberError("Cannot read", "n", n, "an integer (negative: until EOF) or Infinity");
+    const signal = this.#signalOf("Cannot read", options);
     this.#checkReadable(signal);
     if (n === 0) return new Uint8Array(0);
     if (n < 0) {
@@ -690,11 +713,12 @@ export class StreamReader implements AsyncIterable<Uint8Array> {
     return this.#take(n);
   }
 
-  async #readExactlySlow(n: number, signal: AbortSignal | undefined): Promise<Uint8Array> {
+  async #readExactlySlow(n: number, options: ReadOptions | undefined): Promise<Uint8Array> {
     if (n < 0 && Number.isSafeInteger(n))
       throw new RangeError(`Cannot read exactly ${n} bytes: readexactly size can not be less than zero`);
     if (!(Number.isSafeInteger(n) && n >= 0))
       throw numberError("Cannot read exactly", "n", n, "a non-negative integer");
+    const signal = this.#signalOf("Cannot read exactly", options);
     this.#checkReadable(signal);
     if (n === 0) return new Uint8Array(0);
     while (this.#buffer.length < n) {
@@ -706,15 +730,15 @@ export class StreamReader implements AsyncIterable<Uint8Array> {
 
   async #readUntilChecked(
     separator: Uint8Array | readonly Uint8Array[],
-    signal: AbortSignal | undefined,
-    overflow: OverflowPolicy | undefined,
+    options: ReadOptions | undefined,
   ): Promise<Uint8Array> {
-    const policy = overflow === undefined ? this.#overflow : checkOverflow("Cannot read until a separator", overflow);
-    return this.#readUntil(toSeparators(separator), signal, policy, "readUntil");
+    const signal = this.#signalOf("Cannot read until a separator", options);
+    return this.#readUntil(toSeparators(separator), signal, options?.overflow ?? this.#overflow, "readUntil");
   }
 
-  async #readLineSlow(signal: AbortSignal | undefined, overflow: OverflowPolicy | undefined): Promise<Uint8Array> {
-    const policy = overflow === undefined ? this.#overflow : checkOverflow("Cannot read a line", overflow);
+  async #readLineSlow(options: ReadOptions | undefined): Promise<Uint8Array> {
+    const signal = this.#signalOf("Cannot read a line", options);
+    const policy = options?.overflow ?? this.#overflow;
     try {
       return await this.#readUntil(LINE_SEPARATORS, signal, policy, "readLine");
     } catch (error) {

@@ -35,6 +35,9 @@ describe("StreamReader constructor", () => {
     expect(() => new StreamReader({ limt: 8 } as never)).toThrow(
       new TypeError('Cannot create a StreamReader: unknown option "limt"; the options are limit, overflow and search'),
     );
+    expect(() => new StreamReader({ search: "x" } as never)).toThrow(
+      new TypeError('Cannot create a StreamReader: search should be a ByteSearch function or undefined, got "x"'),
+    );
     expect(() => new StreamReader({ overflow: "skipp" as never })).toThrow(
       'Cannot create a StreamReader: overflow should be "error", "skip" or "chunk", got "skipp"',
     );

@@ -7,6 +7,7 @@ import type { WriterProtocol } from "./writer-protocol.js";
 import type { WriterTransport } from "./writer-transport.js";
 import { unclosedWriters } from "./_unclosed-writers.js";
 import { ConnectionLostError } from "./connection-lost-error.js";
+import { checkDrainOptions } from "./_check-drain-options.js";
 
 /** asyncio's extra-info names that this port spells in camelCase. */
 const ASYNCIO_NAMES: Readonly<Record<string, string>> = { ssl_object: "sslObject" };
@@ -342,16 +343,18 @@ export class StreamWriter implements AsyncDisposable {
    * @throws {ConnectionLostError} When the connection was closed (after one turn of the event loop,
    *   so that a pending connection loss is seen). When this side called `close()`, the message
    *   says so (asyncio's "Connection lost" is kept as its `cause`).
+   * @throws {TypeError} On an option other than `signal`, or a `signal` that is not an `AbortSignal`.
    */
   drain(options?: { signal?: AbortSignal | undefined }): Promise<void> {
     // Fast path, no async frame: nothing to report and nothing to wait for but the protocol.
     if (options === undefined && !this.#transport.isClosing() && this.#reader?.exception() === undefined) {
       return this.#protocol.drainHelper();
     }
-    return this.#drainSlow(options?.signal);
+    return this.#drainSlow(options);
   }
 
-  async #drainSlow(signal: AbortSignal | undefined): Promise<void> {
+  async #drainSlow(options: { signal?: AbortSignal | undefined } | undefined): Promise<void> {
+    const signal = checkDrainOptions(options);
     if (signal?.aborted === true) throw signal.reason;
     const error = this.#reader?.exception();
     if (error !== undefined) throw error;
