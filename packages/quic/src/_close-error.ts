@@ -1,6 +1,12 @@
 import { ConnectionResetError } from "@asyncstreams/protocol";
 import type { StackCloseInfo } from "./_stack.js";
 
+/** The stack's error in a few words: matrixai's idle timeout has an empty message, but a name. */
+function describe(error: unknown): string {
+  if (!(error instanceof Error)) return "idle timeout";
+  return error.message === "" ? error.name : error.message;
+}
+
 /**
  * The error every open stream's reads and `drain()` get when the connection ends.
  *
@@ -15,7 +21,7 @@ export function closeError(info: StackCloseInfo): ConnectionResetError {
       ? `Connection reset by peer: the peer closed the QUIC connection ${detail}`
       : info.remote === false
         ? `Connection closed: this side closed the QUIC connection ${detail}`
-        : `Connection lost: the QUIC connection ended (${info.error instanceof Error ? info.error.message : "idle timeout"})`;
+        : `Connection lost: the QUIC connection ended (${describe(info.error)})`;
   return new ConnectionResetError(message, {
     applicationCode: info.isApp ? info.code : undefined,
     reason: info.reason === "" ? undefined : info.reason,

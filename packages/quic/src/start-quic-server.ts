@@ -112,7 +112,8 @@ const TLS_OPTIONS = ["key", "cert", "alpnProtocols"];
  * @param clientConnected Called with each stream's reader and writer, or `null`.
  * @param options Where to listen, TLS and per-connection settings.
  * @returns The listening server.
- * @throws {TypeError} On a missing or unknown option, no ALPN protocols, or (on Node) a `tls.key`
+ * @throws {TypeError} On a missing or unknown option, a `host` that is not a non-empty string, no
+ *   ALPN protocols, or (on Node) a `tls.key`
  *   and `tls.cert` that do not parse or do not belong together: checked before the socket is bound,
  *   since the stack would start and then fail every handshake.
  * @throws {RangeError} On a bad number (`port`, a timeout, `limit`, `writeBufferLimits`).
@@ -161,6 +162,8 @@ export async function startQuicServer(
   const cert = pemList(tls.cert, "cert")?.[0];
   if (key === undefined || cert === undefined) throw new TypeError(`${action}: tls.key and tls.cert are required`);
   const alpnProtocols = alpnList(action, tls.alpnProtocols);
+  const host: unknown = options.host === undefined ? "::" : options.host; // null is no default
+  if (typeof host !== "string" || host === "") throw new TypeError(`${action}: host must be a non-empty string`);
   const port = options.port ?? 0;
   if (!Number.isInteger(port) || port < 0 || port > 65_535)
     throw new RangeError(`${action}: port must be an integer from 0 to 65535, not ${String(port)}`);
@@ -181,7 +184,7 @@ export async function startQuicServer(
   // Connections that complete their handshake before the server object exists wait here.
   const early: StackConnection[] = [];
   const made: { server?: QuicServer } = {};
-  const listening = await stack.listen({ ...defaults, host: options.host ?? "::", port, key, cert }, (connection) => {
+  const listening = await stack.listen({ ...defaults, host, port, key, cert }, (connection) => {
     if (made.server === undefined) early.push(connection);
     else made.server.accept(connection);
   });

@@ -77,4 +77,9 @@ describe("startQuicServer()", { timeout: 60_000 }, () => {
       expect(text(await within(reader.readLine()))).toBe("paired\n");
     });
   });
+
+  it.each([[""], [42], [null]])("refuses host %j with a TypeError before binding a socket", async (host) => {
+    const error = await refused({ host: host as never });
+    expect(error).toEqual(new TypeError("Cannot start a QUIC server: host must be a non-empty string"));
+  });
 });
