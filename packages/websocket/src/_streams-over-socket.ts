@@ -1,7 +1,7 @@
 import type { ByteSearch } from "@asyncstreams/buffer";
-import type { WriteBufferLimits } from "@asyncstreams/protocol";
+import { resolveWriteBufferLimits, type WriteBufferLimits } from "@asyncstreams/protocol";
 import { StreamReader } from "@asyncstreams/reader";
-import { checkOptions, checkPositiveInteger } from "./_check-options.js";
+import { checkFunction, checkOptions, checkPositiveInteger, checkWriteBufferLimits } from "./_check-options.js";
 import { checkKeepAlive } from "./_keep-alive.js";
 import type { KeepAliveOptions } from "./keep-alive-options.js";
 
@@ -24,5 +24,8 @@ export function prepareReader(options: StreamOptions, known: readonly string[], 
   checkOptions(options, known, action);
   checkPositiveInteger(options.maxReadBuffer, "maxReadBuffer", action);
   checkKeepAlive(options.keepAlive, action);
+  checkWriteBufferLimits(options.writeBufferLimits, action);
+  resolveWriteBufferLimits(options.writeBufferLimits); // high >= low, before any connection is made
+  checkFunction(options.search, "search", action);
   return new StreamReader({ limit: options.limit, search: options.search });
 }

@@ -1,5 +1,6 @@
 import type { Streams } from "@asyncstreams/protocol";
 import { createWebSocketStreams } from "./_create-web-socket-streams.js";
+import { checkObject } from "./_check-options.js";
 import { prepareReader, STREAM_OPTIONS, type StreamOptions } from "./_streams-over-socket.js";
 import type { WebSocketLike } from "./web-socket-like.js";
 import { WebSocketTransport } from "./web-socket-transport.js";
@@ -23,7 +24,7 @@ export interface AcceptWebSocketOptions extends StreamOptions {
  * @param socket A socket that is open or opening.
  * @param options `limit`, `writeBufferLimits`, `maxReadBuffer`, `keepAlive` (ws only), `search`, `extraInfo`.
  * @returns The reader and the writer, at once.
- * @throws {TypeError} For an unknown option, or `keepAlive` on a socket that cannot ping.
+ * @throws {TypeError} For an unknown option or one of the wrong type, or `keepAlive` on a socket that cannot ping.
  * @throws {RangeError} When `limit` or another number is out of range.
  * @throws {InvalidStateError} When the socket is already closing or closed.
  *
@@ -45,7 +46,9 @@ export interface AcceptWebSocketOptions extends StreamOptions {
  * ```
  */
 export function acceptWebSocket(socket: WebSocketLike, options: AcceptWebSocketOptions = {}): Streams {
-  const reader = prepareReader(options, OPTIONS, "Cannot accept a WebSocket");
+  const action = "Cannot accept a WebSocket";
+  const reader = prepareReader(options, OPTIONS, action);
+  checkObject(options.extraInfo, "extraInfo", action);
   const transport = new WebSocketTransport(socket, {
     writeBufferLimits: options.writeBufferLimits,
     maxReadBuffer: options.maxReadBuffer,

@@ -1,6 +1,6 @@
 import type { Streams } from "@asyncstreams/protocol";
 import { createWebSocketStreams } from "./_create-web-socket-streams.js";
-import { checkDuration } from "./_check-options.js";
+import { checkBoolean, checkDuration, checkFunction, checkSignal } from "./_check-options.js";
 import { prepareReader, STREAM_OPTIONS, type StreamOptions } from "./_streams-over-socket.js";
 import { globalWebSocketStream, openWebSocketStreamTransport } from "./_web-socket-stream.js";
 import type { WebSocketConstructor, WebSocketLike } from "./web-socket-like.js";
@@ -53,8 +53,9 @@ export interface OpenWebSocketConnectionOptions extends StreamOptions {
  * @param options `protocols`, `limit`, `signal`, `handshakeTimeout`, `writeBufferLimits`,
  *   `maxReadBuffer`, `keepAlive`, `search`, the `WebSocket` constructor and `webSocketStream`.
  * @returns The reader and the writer.
- * @throws {TypeError} For an unknown option, or when there is no `WebSocket` (or, with
- *   `webSocketStream: true`, no `WebSocketStream`) to use.
+ * @throws {TypeError} For an unknown option or one of the wrong type (`signal` not an
+ *   `AbortSignal`, `WebSocket` not a constructor, `webSocketStream` not a boolean), or when there
+ *   is no `WebSocket` (or, with `webSocketStream: true`, no `WebSocketStream`) to use.
  * @throws {RangeError} When `limit` or a duration is out of range (before any network activity).
  * @throws {WebSocketHandshakeError} When the socket closes before it opens, or `handshakeTimeout` passes.
  * @throws `signal.reason` when the signal aborts the opening.
@@ -78,6 +79,9 @@ export async function openWebSocketConnection(
   const action = "Cannot open a WebSocket connection";
   const reader = prepareReader(options, OPTIONS, action);
   checkDuration(options.handshakeTimeout, "handshakeTimeout", action);
+  checkSignal(options.signal, "signal", action);
+  checkFunction(options.WebSocket, "WebSocket (a WebSocket constructor, such as ws's WebSocket)", action);
+  checkBoolean(options.webSocketStream, "webSocketStream", action);
   const { signal, handshakeTimeout } = options;
   const href = String(url);
   const Stream = options.webSocketStream === false ? undefined : globalWebSocketStream();

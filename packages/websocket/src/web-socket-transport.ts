@@ -2,7 +2,7 @@ import { NotImplementedError } from "@asyncstreams/buffer";
 import type { Protocol, WriteBufferLimits } from "@asyncstreams/protocol";
 import { TransportBase } from "@asyncstreams/protocol";
 import { InvalidStateError } from "@asyncstreams/reader";
-import { checkOptions, checkPositiveInteger } from "./_check-options.js";
+import { checkObject, checkOptions, checkPositiveInteger, checkWriteBufferLimits } from "./_check-options.js";
 import { ABORT_CODE, closeError, MESSAGE_TOO_BIG, sendableCode } from "./_close-codes.js";
 import { checkKeepAlive, KeepAlive } from "./_keep-alive.js";
 import { asWsSocket, wsMessageBytes, type WsSocket } from "./_ws-socket.js";
@@ -115,7 +115,8 @@ export class WebSocketTransport extends TransportBase {
    * @param socket A socket that is open or opening.
    * @param options Water marks, `maxReadBuffer`, `keepAlive`, extra info.
    * @throws {InvalidStateError} When the socket is closing or closed.
-   * @throws {TypeError} For an unknown option, or `keepAlive` on a socket that cannot ping.
+   * @throws {TypeError} For an unknown option or one of the wrong type, or `keepAlive` on a socket
+   *   that cannot ping.
    * @throws {RangeError} For a bad number.
    */
   constructor(socket: WebSocketLike, options: WebSocketTransportOptions = {}) {
@@ -123,6 +124,10 @@ export class WebSocketTransport extends TransportBase {
     checkOptions(options, OPTIONS, action);
     checkPositiveInteger(options.maxReadBuffer, "maxReadBuffer", action);
     checkKeepAlive(options.keepAlive, action);
+    checkWriteBufferLimits(options.writeBufferLimits, action);
+    checkObject(options.extraInfo, "extraInfo", action);
+    if (options.url !== undefined && typeof options.url !== "string")
+      throw new TypeError(`${action}: url must be a string, not ${typeof options.url}`);
     if (socket.readyState !== CONNECTING && socket.readyState !== OPEN)
       throw new InvalidStateError(`${action}: the WebSocket is closing or closed`);
     super({ extraInfo: { ...options.extraInfo, websocket: socket }, writeBufferLimits: options.writeBufferLimits });

@@ -2,7 +2,7 @@ import { createServer as createTcpServer, type Socket } from "node:net";
 import type { AddressInfo } from "node:net";
 import { HandshakeError } from "@asyncstreams/protocol";
 import { describe, expect, it } from "vitest";
-import { openWebSocketConnection, WebSocketHandshakeError } from "../src/index.js";
+import { openWebSocketConnection, type OpenWebSocketConnectionOptions, WebSocketHandshakeError } from "../src/index.js";
 import { startWebSocketServer } from "../src/server/index.js";
 import { decode, encode, GlobalWebSocket, WsWebSocket } from "./_pairs.js";
 
@@ -54,6 +54,64 @@ describe("openWebSocketConnection() options", () => {
         WebSocket: WsWebSocket,
       }),
     ).rejects.toThrow("stop");
+  });
+
+  it("refuses options of the wrong type with a message that says what to give, before any network activity", async () => {
+    const url = "ws://127.0.0.1:9/";
+    const action = "Cannot open a WebSocket connection";
+    const WebSocket = WsWebSocket;
+    const cases: [OpenWebSocketConnectionOptions, Error][] = [
+      [
+        { WebSocket, writeBufferLimits: { hihg: 10 } as never },
+        new TypeError(`${action}: writeBufferLimits: unknown option "hihg"; expected one of high, low`),
+      ],
+      [
+        { WebSocket, writeBufferLimits: { high: "10" } as never },
+        new TypeError(
+          `${action}: writeBufferLimits.high must be a number of bytes (an integer >= 0, or Infinity), not string`,
+        ),
+      ],
+      [
+        { WebSocket, writeBufferLimits: { low: 1.5 } },
+        new RangeError(
+          `${action}: writeBufferLimits.low must be a number of bytes (an integer >= 0, or Infinity), not 1.5`,
+        ),
+      ],
+      [
+        { WebSocket, writeBufferLimits: { high: -1 } },
+        new RangeError(
+          `${action}: writeBufferLimits.high must be a number of bytes (an integer >= 0, or Infinity), not -1`,
+        ),
+      ],
+      [
+        { WebSocket, writeBufferLimits: 5 as never },
+        new TypeError(`${action}: writeBufferLimits must be an object, not 5`),
+      ],
+      [
+        { WebSocket, webSocketStream: "false" as never },
+        new TypeError(`${action}: webSocketStream must be true or false, not string`),
+      ],
+      [
+        { WebSocket, signal: { aborted: false } as never },
+        new TypeError(`${action}: signal must be an AbortSignal (AbortController's signal), not object`),
+      ],
+      [
+        { WebSocket: {} as never },
+        new TypeError(
+          `${action}: WebSocket (a WebSocket constructor, such as ws's WebSocket) must be a function, not object`,
+        ),
+      ],
+      [{ WebSocket, search: 5 as never }, new TypeError(`${action}: search must be a function, not number`)],
+    ];
+    for (const [options, expected] of cases) {
+      const error: unknown = await openWebSocketConnection(url, options).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(expected.constructor);
+      expect((error as Error).message).toBe(expected.message);
+    }
+    // high >= low is checked up front too (the message is the transport's own).
+    await expect(
+      openWebSocketConnection(url, { WebSocket, writeBufferLimits: { high: 1, low: 2 } }),
+    ).rejects.toBeInstanceOf(RangeError);
   });
 
   it("refuses a handshakeTimeout or keepAlive duration above 2147483647 ms, which setTimeout would cut to 1 ms", async () => {

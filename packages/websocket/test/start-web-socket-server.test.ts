@@ -1,9 +1,12 @@
 import { createServer, type IncomingMessage } from "node:http";
 import type { AddressInfo } from "node:net";
+import type { ByteSearch } from "@asyncstreams/buffer";
+import { nodeByteSearch } from "@asyncstreams/net";
 import { ConnectionResetError } from "@asyncstreams/protocol";
 import { describe, expect, it, vi } from "vitest";
-import { openWebSocketConnection, WebSocketHandshakeError } from "../src/index.js";
-import { startWebSocketServer } from "../src/server/index.js";
+import WsClient from "ws";
+import { openWebSocketConnection, type WebSocketConstructor, WebSocketHandshakeError } from "../src/index.js";
+import { startWebSocketServer, type StartWebSocketServerOptions } from "../src/server/index.js";
 import { decode, encode, WsWebSocket } from "./_pairs.js";
 
 const WebSocket = WsWebSocket;
@@ -178,6 +181,88 @@ describe("startWebSocketServer()", () => {
         transport: expect.anything() as unknown,
       }),
     );
+  });
+
+  it("refuses a bad path, perMessageDeflate, maxReadBuffer, search or writeBufferLimits before listening", async () => {
+    const action = "Cannot start a WebSocket server";
+    const cases: [StartWebSocketServerOptions, Error][] = [
+      [{ path: "ws" }, new TypeError(`${action}: path must start with "/" (as "/ws"), not "ws"`)],
+      [{ path: 5 as never }, new TypeError(`${action}: path must be a string, not number`)],
+      [
+        { perMessageDeflate: "yes" as never },
+        new TypeError(
+          `${action}: perMessageDeflate must be true, false or an object of ws's permessage-deflate options`,
+        ),
+      ],
+      [
+        { perMessageDeflate: { treshold: 0 } as never },
+        new TypeError(
+          `${action}: perMessageDeflate: unknown option "treshold"; expected one of serverNoContextTakeover, clientNoContextTakeover, serverMaxWindowBits, clientMaxWindowBits, zlibDeflateOptions, zlibInflateOptions, threshold, concurrencyLimit`,
+        ),
+      ],
+      [
+        { perMessageDeflate: { serverMaxWindowBits: 16 } },
+        new RangeError(`${action}: perMessageDeflate.serverMaxWindowBits must be an integer from 8 to 15, not 16`),
+      ],
+      [
+        { perMessageDeflate: { serverNoContextTakeover: 1 as never } },
+        new TypeError(`${action}: perMessageDeflate.serverNoContextTakeover must be true or false, not 1`),
+      ],
+      [
+        { perMessageDeflate: { threshold: -1 } },
+        new RangeError(`${action}: perMessageDeflate.threshold must be an integer >= 0, not -1`),
+      ],
+      [{ maxReadBuffer: 0 }, new RangeError(`${action}: maxReadBuffer must be an integer greater than 0, not 0`)],
+      [{ search: "indexOf" as never }, new TypeError(`${action}: search must be a function, not string`)],
+      [
+        { writeBufferLimits: { high: 1e3, loww: 1 } as never },
+        new TypeError(`${action}: writeBufferLimits: unknown option "loww"; expected one of high, low`),
+      ],
+    ];
+    for (const [options, expected] of cases) {
+      const error: unknown = await startWebSocketServer(echo(), { host: "127.0.0.1", port: 0, ...options }).catch(
+        (e: unknown) => e,
+      );
+      expect(error).toBeInstanceOf(expected.constructor);
+      expect((error as Error).message).toBe(expected.message);
+    }
+  });
+
+  it("passes search and maxReadBuffer to each connection, and perMessageDeflate's settings to ws", async () => {
+    let searches = 0;
+    const search: ByteSearch = (haystack, needle, fromIndex) => {
+      searches += 1;
+      return nodeByteSearch(haystack, needle, fromIndex);
+    };
+    const extensions: unknown[] = [];
+    /** ws's WebSocket, recording the extensions the server's 101 response agreed to. */
+    class RecordingWebSocket extends WsClient {
+      constructor(url: string, protocols?: string | string[]) {
+        super(url, protocols);
+        this.on("upgrade", (response) => extensions.push(response.headers["sec-websocket-extensions"]));
+      }
+    }
+    const server = await startWebSocketServer(echo(), {
+      host: "127.0.0.1",
+      port: 0,
+      search,
+      maxReadBuffer: 1024,
+      perMessageDeflate: { threshold: 0, serverMaxWindowBits: 10 },
+    });
+    try {
+      const { reader, writer } = await openWebSocketConnection(urlOf(server), {
+        WebSocket: RecordingWebSocket as unknown as WebSocketConstructor,
+        handshakeTimeout: 5_000,
+      });
+      expect(extensions).toEqual([expect.stringMatching(/^permessage-deflate; server_max_window_bits=10/)]);
+      writer.write(encode("searched\n"));
+      expect(decode(await reader.readLine())).toBe("searched\n");
+      expect(searches).toBeGreaterThan(0);
+    } finally {
+      server.close();
+      server.abortClients();
+      await server.waitClosed();
+    }
   });
 
   it("refuses unknown options, server with host or port, and a bad limit or maxPayload", async () => {

@@ -1,6 +1,6 @@
 import { ConnectionResetError } from "@asyncstreams/protocol";
 import { describe, expect, it } from "vitest";
-import { acceptWebSocket } from "../src/index.js";
+import { acceptWebSocket, WebSocketTransport } from "../src/index.js";
 import { decode, encode, GlobalWebSocket, rawServer, socketPair, whenClosed, WsWebSocket } from "./_pairs.js";
 
 /** `promise`, or a rejection after `ms` milliseconds: a wait that cannot hang the run. */
@@ -179,3 +179,28 @@ for (const [label, Constructor] of clients) {
     });
   });
 }
+
+describe("acceptWebSocket() and WebSocketTransport options", () => {
+  it("refuse an extraInfo that is not an object and bad writeBufferLimits, leaving the socket alone", async () => {
+    const pair = await socketPair(WsWebSocket);
+    try {
+      expect(() => acceptWebSocket(pair.client, { extraInfo: "peer" as never })).toThrow(
+        new TypeError("Cannot accept a WebSocket: extraInfo must be an object, not string"),
+      );
+      expect(() => acceptWebSocket(pair.client, { writeBufferLimits: { high: 64, lo: 16 } as never })).toThrow(
+        new TypeError('Cannot accept a WebSocket: writeBufferLimits: unknown option "lo"; expected one of high, low'),
+      );
+      expect(() => new WebSocketTransport(pair.client, { extraInfo: null as never })).toThrow(
+        new TypeError("Cannot make a WebSocketTransport: extraInfo must be an object, not null"),
+      );
+      expect(() => new WebSocketTransport(pair.client, { writeBufferLimits: { low: Number.NaN } })).toThrow(
+        new RangeError(
+          "Cannot make a WebSocketTransport: writeBufferLimits.low must be a number of bytes (an integer >= 0, or Infinity), not NaN",
+        ),
+      );
+      expect(pair.client.readyState).toBe(1); // still open: nothing was attached to it
+    } finally {
+      await pair.close();
+    }
+  });
+});

@@ -6,6 +6,7 @@
  *
  * @module
  */
+export type { PerMessageDeflateOptions } from "./per-message-deflate-options.js";
 export { startWebSocketServer } from "./start-web-socket-server.js";
 export type { StartWebSocketServerOptions } from "./start-web-socket-server.js";
 export { WebSocketServer } from "./web-socket-server.js";

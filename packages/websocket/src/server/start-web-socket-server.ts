@@ -1,8 +1,11 @@
 import { createServer, type IncomingMessage, type Server as HttpServer } from "node:http";
 import type { Server as HttpsServer } from "node:https";
 import { DEFAULT_LIMIT } from "@asyncstreams/reader";
-import { checkFunction, checkOptions, checkPositiveInteger } from "../_check-options.js";
+import type { ByteSearch } from "@asyncstreams/buffer";
+import { checkFunction, checkPositiveInteger } from "../_check-options.js";
 import { prepareReader, STREAM_OPTIONS, type StreamOptions } from "../_streams-over-socket.js";
+import { checkPath, checkPerMessageDeflate } from "./_check-server-options.js";
+import type { PerMessageDeflateOptions } from "./per-message-deflate-options.js";
 import {
   WebSocketServer,
   type UpgradeHandler,
@@ -24,7 +27,7 @@ const OPTIONS = [
 ] as const;
 
 /** Options for {@linkcode startWebSocketServer}. */
-export interface StartWebSocketServerOptions extends Omit<StreamOptions, "maxReadBuffer" | "search"> {
+export interface StartWebSocketServerOptions extends StreamOptions {
   /** The address to listen on; unset listens on every interface. Not with `server`. */
   host?: string | undefined;
   /** The port; 0 (the default) picks a free one. Not with `server`. */
@@ -38,6 +41,13 @@ export interface StartWebSocketServerOptions extends Omit<StreamOptions, "maxRea
   path?: string | undefined;
   /** Each connection's reader limit. Default 64 KiB. */
   limit?: number | undefined;
+  /**
+   * Bytes a connection may hold for a paused reader on a socket that cannot pause (see
+   * `WebSocketTransport`); `ws`'s sockets pause, so it is a safety net only. Default 8 MiB.
+   */
+  maxReadBuffer?: number | undefined;
+  /** The byte search each connection's reader uses. Default: Node's `Buffer.indexOf`. */
+  search?: ByteSearch | undefined;
   /** The largest message accepted; a bigger one closes the connection with 1009. Default `16 × limit` (1 MiB). */
   maxPayload?: number | undefined;
   /**
@@ -47,8 +57,8 @@ export interface StartWebSocketServerOptions extends Omit<StreamOptions, "maxRea
   authorize?: ((request: IncomingMessage) => boolean | number | Promise<boolean | number>) | undefined;
   /** Picks one of the subprotocols the client offered, or `false` for none. Default: none. */
   selectProtocol?: ((protocols: readonly string[], request: IncomingMessage) => string | false) | undefined;
-  /** permessage-deflate compression. Default `false`. */
-  perMessageDeflate?: boolean | undefined;
+  /** permessage-deflate compression: `true`, or `ws`'s settings for it. Default `false`. */
+  perMessageDeflate?: boolean | PerMessageDeflateOptions | undefined;
   /** Receives client-callback failures and failed `authorize` calls. Default: `console.error`. */
   onError?: WebSocketServerErrorHandler | undefined;
 }
@@ -64,8 +74,9 @@ export interface StartWebSocketServerOptions extends Omit<StreamOptions, "maxRea
  * @param onClient Runs once per connection.
  * @param options Where to listen (or `server`), `path`, `limit`, `authorize`, `selectProtocol`, ...
  * @returns The serving server.
- * @throws {TypeError} For an unknown option, `server` with `host`/`port`, or when `ws` is not installed.
- * @throws {RangeError} When `limit` or `maxPayload` is out of range.
+ * @throws {TypeError} For an unknown option or one of the wrong type (a hook that is not a function,
+ *   a `path` not starting with `/`, ...), `server` with `host`/`port`, or when `ws` is not installed.
+ * @throws {RangeError} When `limit`, `maxPayload` or another number is out of range.
  * @throws The listen error (`EADDRINUSE`, ...) of an own server.
  *
  * @example
@@ -86,14 +97,11 @@ export async function startWebSocketServer(
   options: StartWebSocketServerOptions = {},
 ): Promise<WebSocketServer> {
   const action = "Cannot start a WebSocket server";
-  checkOptions(options, OPTIONS, action);
+  prepareReader(options, OPTIONS, action); // checks the option names and the stream options
   if (typeof onClient !== "function") throw new TypeError(`${action}: onClient must be a function`);
-  prepareReader(
-    { limit: options.limit, keepAlive: options.keepAlive, writeBufferLimits: options.writeBufferLimits },
-    STREAM_OPTIONS,
-    action,
-  );
   checkPositiveInteger(options.maxPayload, "maxPayload", action);
+  checkPath(options.path, action);
+  checkPerMessageDeflate(options.perMessageDeflate, action);
   for (const hook of ["authorize", "selectProtocol", "onError"] as const) checkFunction(options[hook], hook, action);
   if (options.server !== undefined && (options.host !== undefined || options.port !== undefined)) {
     throw new TypeError(`${action}: give either server (to attach to) or host and port (to listen on), not both`);
@@ -125,6 +133,8 @@ export async function startWebSocketServer(
     path: options.path,
     authorize: options.authorize,
     limit: options.limit,
+    maxReadBuffer: options.maxReadBuffer,
+    search: options.search,
     writeBufferLimits: options.writeBufferLimits,
     keepAlive: options.keepAlive,
   });
@@ -143,7 +153,8 @@ async function makeWsServer(options: StartWebSocketServerOptions, action: string
     noServer: true,
     clientTracking: false,
     maxPayload: options.maxPayload ?? 16 * (options.limit ?? DEFAULT_LIMIT),
-    perMessageDeflate: options.perMessageDeflate ?? false,
+    // ws hands zlibDeflateOptions to zlib, which takes every ZlibOptions; its own type is narrower.
+    perMessageDeflate: (options.perMessageDeflate ?? false) as boolean | import("ws").PerMessageDeflateOptions,
     ...(selectProtocol === undefined
       ? {}
       : {

@@ -2,6 +2,7 @@ import type { IncomingMessage, Server as HttpServer } from "node:http";
 import type { Server as HttpsServer } from "node:https";
 import type { AddressInfo } from "node:net";
 import type { Duplex } from "node:stream";
+import type { ByteSearch } from "@asyncstreams/buffer";
 import { nodeByteSearch, type ServerAddress } from "@asyncstreams/net";
 import type { Transport, WriteBufferLimits } from "@asyncstreams/protocol";
 import { StreamReader } from "@asyncstreams/reader";
@@ -51,6 +52,10 @@ export interface WebSocketServerInit {
   path: string | undefined;
   authorize: ((request: IncomingMessage) => boolean | number | Promise<boolean | number>) | undefined;
   limit: number | undefined;
+  /** Each connection's `maxReadBuffer` (see `WebSocketTransport`). */
+  maxReadBuffer?: number | undefined;
+  /** Each connection's reader search. Default: `nodeByteSearch`. */
+  search?: ByteSearch | undefined;
   writeBufferLimits: Partial<WriteBufferLimits> | undefined;
   keepAlive: KeepAliveOptions | undefined;
 }
@@ -351,6 +356,7 @@ export class WebSocketServer implements AsyncDisposable {
     const remote = request.socket;
     const transport = new WebSocketTransport(ws, {
       writeBufferLimits: init.writeBufferLimits,
+      maxReadBuffer: init.maxReadBuffer,
       keepAlive: init.keepAlive,
       url: request.url,
       extraInfo: {
@@ -364,7 +370,7 @@ export class WebSocketServer implements AsyncDisposable {
       this.#clients.delete(transport);
       this.#maybeWakeWaiters();
     });
-    const reader = new StreamReader({ limit: init.limit, search: nodeByteSearch });
+    const reader = new StreamReader({ limit: init.limit, search: init.search ?? nodeByteSearch });
     const { writer } = createWebSocketStreams(transport, reader);
     Promise.resolve()
       .then(() => init.onClient(reader, writer, request))
