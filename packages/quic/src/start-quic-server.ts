@@ -113,9 +113,9 @@ const TLS_OPTIONS = ["key", "cert", "alpnProtocols"];
  * @param options Where to listen, TLS and per-connection settings.
  * @returns The listening server.
  * @throws {TypeError} On a missing or unknown option, a `host` that is not a non-empty string, no
- *   ALPN protocols, or (on Node) a `tls.key`
- *   and `tls.cert` that do not parse or do not belong together: checked before the socket is bound,
- *   since the stack would start and then fail every handshake.
+ *   ALPN protocols, or (on Node) a `tls.key` and `tls.cert` that do not parse or do not belong
+ *   together: checked before the socket is bound, since the stack would start and then fail
+ *   every handshake.
  * @throws {RangeError} On a bad number (`port`, a timeout, `limit`, `writeBufferLimits`).
  *
  * @example

@@ -1,31 +1,11 @@
 // A peer's RESET_STREAM and STOP_SENDING with a code past what @matrixai/quic parses (its regex
 // takes 16 digits; QUIC codes reach 2^62 - 1): src/_large-stream-codes.ts. Without it the server's
 // process dies on the first such reset (an uncaught error out of matrixai's processStreams()).
-import { describe, expect, it, onTestFinished } from "vitest";
+import { describe, expect, it } from "vitest";
 import { ConnectionResetError } from "@asyncstreams/protocol";
-import { matrixaiStack } from "../src/_matrixai-stack.js";
 import type { StackConnection, StackStream } from "../src/_stack.js";
-import { ALPN, bytes, fixture, HOST, testServer, text, until, within } from "./_helpers.js";
-
-/** A bare stack connection: it resets with any code, past the checks of the public API. */
-async function rawClient(port: number): Promise<StackConnection> {
-  const conn = await matrixaiStack.connect({
-    host: HOST,
-    port,
-    serverName: "localhost",
-    ca: [fixture("ca.pem")],
-    verify: true,
-    signal: AbortSignal.timeout(10_000),
-    alpnProtocols: ALPN,
-    idleTimeout: 30_000,
-    keepAliveInterval: 10_000,
-    maxStreams: 100,
-  });
-  onTestFinished(async () => {
-    await within(conn.close(0n, ""), 20_000, "the raw connection to close");
-  });
-  return conn;
-}
+import { bytes, testServer, text, until, within } from "./_helpers.js";
+import { rawClient } from "./_raw-client.js";
 
 /** Writes `line` on a fresh stream and returns the stream once the echo of it is back. */
 async function echoed(conn: StackConnection, line: string): Promise<StackStream> {

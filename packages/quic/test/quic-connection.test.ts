@@ -2,8 +2,8 @@ import { describe, expect, it } from "vitest";
 import { ConnectionResetError } from "@asyncstreams/protocol";
 import { QuicConnection } from "@asyncstreams/quic";
 import type { QuicStreamTransport } from "@asyncstreams/quic";
-import { matrixaiStack } from "../src/_matrixai-stack.js";
-import { ALPN, bytes, fixture, HOST, testClient, testServer, text, until, within } from "./_helpers.js";
+import { bytes, testClient, testServer, text, until, within } from "./_helpers.js";
+import { rawClient } from "./_raw-client.js";
 
 const MAX = BigInt(Number.MAX_SAFE_INTEGER);
 
@@ -87,22 +87,11 @@ describe("QuicConnection", { timeout: 60_000 }, () => {
       const { port } = await testServer(async (reader) => {
         errors.push(await reader.read().catch((error: unknown) => error));
       });
-      const stack = await matrixaiStack.connect({
-        host: HOST,
-        port,
-        serverName: "localhost",
-        ca: [fixture("ca.pem")],
-        verify: true,
-        signal: AbortSignal.timeout(10_000),
-        alpnProtocols: ALPN,
-        idleTimeout: 30_000,
-        keepAliveInterval: 10_000,
-        maxStreams: 100,
-      });
+      const stack = await rawClient(port);
       // Past the public checks: a connection whose own water marks are bad.
       const conn = new QuicConnection({
         stack,
-        stackName: matrixaiStack.name,
+        stackName: "@matrixai/quic",
         limit: undefined,
         writeBufferLimits: { high: 1, low: 5 },
       });
