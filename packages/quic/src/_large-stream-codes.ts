@@ -18,8 +18,8 @@ import { native } from "@matrixai/quic";
 
 const PATCHED = Symbol.for("@asyncstreams/quic.largeStreamCodes");
 
-/** 2^53: 16 digits (matched by matrixai's regex) and not a safe integer (no real code parses to it). */
-const STAND_IN = "9007199254740992";
+/** 2^53: 16 digits (matched by matrixai's regex) and not a safe integer, so never a code it passes on as is. */
+const STAND_IN = 2 ** 53;
 
 const STREAM_ERROR = /Stream(Reset|Stopped)\((\d+)\)/;
 
@@ -36,7 +36,7 @@ function rewrite(error: unknown): void {
   const code = BigInt(match[2] ?? "0");
   if (code <= BigInt(Number.MAX_SAFE_INTEGER)) return;
   lastLargeCode = code;
-  error.message = error.message.replace(match[0], `Stream${match[1] ?? "Reset"}(${STAND_IN})`);
+  error.message = error.message.replace(match[0], `Stream${match[1] ?? "Reset"}(${String(STAND_IN)})`);
 }
 
 /**
@@ -66,7 +66,7 @@ export function largeStreamCodes(): (code: number) => bigint {
     if (Number.isSafeInteger(code)) return BigInt(code);
     // Not a safe integer: the stand-in (matrixai calls codeToReason in the same catch, right after
     // the failed call, so the last large code is this one's).
-    if (String(code) === String(Number(STAND_IN)) && lastLargeCode !== undefined) return lastLargeCode;
+    if (code === STAND_IN && lastLargeCode !== undefined) return lastLargeCode;
     return Number.isInteger(code) ? BigInt(code) : 0n;
   };
 }
