@@ -2,14 +2,16 @@ import { NotImplementedError } from "@asyncstreams/buffer";
 import type { Protocol, WriteBufferLimits } from "@asyncstreams/protocol";
 import { TransportBase } from "@asyncstreams/protocol";
 import { InvalidStateError } from "@asyncstreams/reader";
-import { checkObject, checkOptions, checkPositiveInteger, checkWriteBufferLimits } from "./_check-options.js";
+import { checkTransportOptions } from "./_check-transport-options.js";
+import { IncomingQueue } from "./_incoming-queue.js";
+import { OpeningQueue } from "./_opening-queue.js";
 import { ABORT_CODE, closeError, MESSAGE_TOO_BIG, sendableCode } from "./_close-codes.js";
-import { checkKeepAlive, KeepAlive } from "./_keep-alive.js";
-import { asWsSocket, wsMessageBytes, type WsSocket } from "./_ws-socket.js";
+import { KeepAlive } from "./_keep-alive.js";
+import { listenToSocket } from "./_listen-to-socket.js";
+import { asWsSocket, type WsSocket } from "./_ws-socket.js";
 import { KeepAliveTimeoutError } from "./keep-alive-timeout-error.js";
 import type { KeepAliveOptions } from "./keep-alive-options.js";
 import { handshakeFailure } from "./_handshake-failure.js";
-import { messageBytes } from "./_message-bytes.js";
 import { ReadOverflowError } from "./read-overflow-error.js";
 import { WebSocketProtocol } from "./_web-socket-protocol.js";
 import { ConnectionLostError } from "@asyncstreams/writer";
@@ -21,8 +23,6 @@ const OPEN = 1;
 const POLL_MS = 5;
 /** The default of `maxReadBuffer`: 8 MiB. */
 const DEFAULT_MAX_READ_BUFFER = 8 * 1024 * 1024;
-const OPTIONS = ["writeBufferLimits", "maxReadBuffer", "keepAlive", "extraInfo", "url"] as const;
-const utf8Decoder = new TextDecoder();
 
 /** Options for {@linkcode WebSocketTransport}. */
 export interface WebSocketTransportOptions {
@@ -41,9 +41,6 @@ export interface WebSocketTransportOptions {
   /** The URL, for error messages. Default: the socket's `url`. */
   url?: string | undefined;
 }
-
-/** What came in, in order: bytes, or the end of the connection (`error` undefined when clean). */
-type Incoming = { readonly data: Uint8Array } | { readonly end: true; readonly error: unknown };
 
 /**
  * asyncio's transport over a WebSocket: the messages, in order, are the byte stream. It takes any
@@ -92,21 +89,20 @@ export class WebSocketTransport extends TransportBase {
   #resolveOpened: () => void = () => undefined;
   #rejectOpened: (error: unknown) => void = () => undefined;
   #everOpened = false;
-  #incoming: Incoming[] = [];
-  #heldBytes = 0;
-  #delivering = false;
+  readonly #incoming = new IncomingQueue({
+    readingProtocol: () => (this.isReading() ? this.getProtocol() : null),
+    ended: (error) => this.callConnectionLost(error),
+    failed: (error) => this.forceClose(error),
+  });
   /** What the `error` event brought; the `close` event that follows reports it as `cause`. */
   #error: unknown = undefined;
   /** `ws` sends whose callback has not come yet. */
   #pendingSends = 0;
-  /** Writes made while the socket was opening, sent once it opens. */
-  #queued: Uint8Array[] = [];
-  #queuedBytes = 0;
+  readonly #queued = new OpeningQueue();
   #poll: ReturnType<typeof setTimeout> | undefined;
   #keepAlive: KeepAlive | undefined;
-  /** The connection ended while the reader is behind: writes are dropped, and `isClosing()` is true. */
+  /** The connection ended while the reader is behind (and how, for a `close()` meanwhile). */
   #writeFailed = false;
-  /** Why, for `close()` called meanwhile (undefined after a clean close). */
   #writeError: unknown = undefined;
 
   /**
@@ -121,13 +117,7 @@ export class WebSocketTransport extends TransportBase {
    */
   constructor(socket: WebSocketLike, options: WebSocketTransportOptions = {}) {
     const action = "Cannot make a WebSocketTransport";
-    checkOptions(options, OPTIONS, action);
-    checkPositiveInteger(options.maxReadBuffer, "maxReadBuffer", action);
-    checkKeepAlive(options.keepAlive, action);
-    checkWriteBufferLimits(options.writeBufferLimits, action);
-    checkObject(options.extraInfo, "extraInfo", action);
-    if (options.url !== undefined && typeof options.url !== "string")
-      throw new TypeError(`${action}: url must be a string, not ${typeof options.url}`);
+    checkTransportOptions(options, action);
     if (socket.readyState !== CONNECTING && socket.readyState !== OPEN)
       throw new InvalidStateError(`${action}: the WebSocket is closing or closed`);
     super({ extraInfo: { ...options.extraInfo, websocket: socket }, writeBufferLimits: options.writeBufferLimits });
@@ -147,22 +137,13 @@ export class WebSocketTransport extends TransportBase {
       this.#rejectOpened = reject;
     });
     this.#opened.catch(() => undefined); // read through whenOpen() or connectionLost(), never unhandled
-    // Each event's own shape, which WebSocketLike leaves loose so that ws's socket type fits it.
-    const listen = socket.addEventListener.bind(socket) as (type: string, listener: (event: never) => void) => void;
-    listen("open", this.#onOpen);
-    if (this.#ws !== undefined) {
-      // ws's own events: raw bytes for text messages too, and no MessageEvent per message.
-      this.#ws.binaryType = "nodebuffer";
-      this.#ws.on("message", (data, _isBinary) => this.#onData(wsMessageBytes(data)));
-      this.#ws.on("close", (code, reason) => this.#onClose(code, utf8Decoder.decode(reason)));
-      this.#ws.on("error", (error) => (this.#error ??= error));
-      this.#ws.on("pong", () => this.#keepAlive?.pong());
-    } else {
-      socket.binaryType = "arraybuffer";
-      listen("message", (event: { data: unknown }) => this.#onData(messageBytes(event.data)));
-      listen("close", (event: { code: number; reason: string }) => this.#onClose(event.code, event.reason));
-      listen("error", (event: { error?: unknown }) => (this.#error ??= event.error ?? event));
-    }
+    listenToSocket(socket, this.#ws, {
+      open: this.#onOpen,
+      data: this.#onData,
+      close: this.#onClose,
+      error: (error) => (this.#error ??= error),
+      pong: () => this.#keepAlive?.pong(),
+    });
     if (socket.readyState === OPEN) this.#onOpen();
   }
 
@@ -206,7 +187,7 @@ export class WebSocketTransport extends TransportBase {
   override setProtocol(protocol: Protocol): void {
     super.setProtocol(protocol);
     // Held messages arrive asynchronously, after connectionMade().
-    if (this.#incoming.length > 0) this.deliverLater();
+    if (!this.#incoming.isEmpty) this.deliverLater();
   }
 
   /** @inheritDoc */
@@ -303,7 +284,7 @@ export class WebSocketTransport extends TransportBase {
     if (this.#writeFailed) return 0; // nothing more will leave
     // ws: with no send pending, what is left is control frames (pongs, the close frame): not ours to wait for.
     const socketBytes = this.#ws !== undefined && this.#pendingSends === 0 ? 0 : this.#socket.bufferedAmount;
-    return this.#queuedBytes + socketBytes;
+    return this.#queued.bytes + socketBytes;
   }
 
   /** @inheritDoc */
@@ -312,10 +293,7 @@ export class WebSocketTransport extends TransportBase {
     this.#pollWhileWaiting();
   }
 
-  /**
-   * @returns `true` once `close()` was called or the connection ended, even while the reader still
-   *   has data to read before it sees the end.
-   */
+  /** @returns `true` once `close()` was called or the connection ended (even with data left to read). */
   override isClosing(): boolean {
     return super.isClosing() || this.#writeFailed;
   }
@@ -328,8 +306,7 @@ export class WebSocketTransport extends TransportBase {
   protected writeData(data: Uint8Array): void {
     if (this.closing || this.#writeFailed) return; // asyncio drops writes once the transport is closing
     if (this.#socket.readyState === CONNECTING) {
-      this.#queued.push(data.slice()); // the caller may reuse its buffer before the socket opens
-      this.#queuedBytes += data.length;
+      this.#queued.push(data);
     } else if (this.#socket.readyState === OPEN) {
       this.#send(data);
     } else {
@@ -342,8 +319,7 @@ export class WebSocketTransport extends TransportBase {
   protected endWriting(): void {} // never called: writeEof() always throws
 
   protected startClose(): void {
-    this.#incoming = []; // asyncio stops reading at once
-    this.#heldBytes = 0;
+    this.#incoming.clear(); // asyncio stops reading at once
     this.#keepAlive?.stop();
     if (this.#writeFailed) {
       // The connection already ended, unread: the close reports how (a reset stays a reset).
@@ -353,7 +329,7 @@ export class WebSocketTransport extends TransportBase {
     if (this.#socket.readyState === CONNECTING) {
       // What was written before close() is sent once the socket opens, then the close (as asyncio
       // flushes before closing); with nothing to send, the opening is abandoned.
-      if (this.#queuedBytes > 0) return;
+      if (this.#queued.bytes > 0) return;
       this.#socket.close();
       this.#finishClose();
       return;
@@ -375,15 +351,13 @@ export class WebSocketTransport extends TransportBase {
   }
 
   protected override deliverHeld(): void {
-    this.#deliver();
+    this.#incoming.deliver();
   }
 
   protected override markLost(): void {
     super.markLost();
-    this.#incoming = [];
-    this.#heldBytes = 0;
-    this.#queued = [];
-    this.#queuedBytes = 0;
+    this.#incoming.clear();
+    this.#queued.take();
     this.#keepAlive?.stop();
   }
 
@@ -425,10 +399,7 @@ export class WebSocketTransport extends TransportBase {
     this.#everOpened = true;
     this.#resolveOpened();
     if (this.lost) return;
-    const queued = this.#queued;
-    this.#queued = [];
-    this.#queuedBytes = 0;
-    for (const data of queued) this.#send(data);
+    for (const data of this.#queued.take()) this.#send(data);
     if (this.closing) {
       this.#closeAfterSent(); // close() came while opening, with writes queued
       return;
@@ -447,11 +418,9 @@ export class WebSocketTransport extends TransportBase {
 
   readonly #onData = (bytes: Uint8Array): void => {
     if (this.closing || bytes.length === 0) return;
-    this.#incoming.push({ data: bytes });
-    this.#heldBytes += bytes.length;
-    this.#deliver();
+    this.#incoming.pushData(bytes);
     // A WHATWG socket cannot stop reading: this cap is what bounds memory while the reader is paused.
-    if (this.#ws === undefined && this.#heldBytes > this.#maxReadBuffer)
+    if (this.#ws === undefined && this.#incoming.heldBytes > this.#maxReadBuffer)
       this.forceClose(new ReadOverflowError(this.#maxReadBuffer));
   };
 
@@ -471,8 +440,7 @@ export class WebSocketTransport extends TransportBase {
       return;
     }
     // After what is still held: a paused reader sees the end once it resumes, as with TCP.
-    this.#incoming.push({ end: true, error });
-    this.#deliver();
+    this.#incoming.pushEnd(error);
     if (!this.connectionLostCalled) this.#failWriting(error);
   };
 
@@ -489,16 +457,11 @@ export class WebSocketTransport extends TransportBase {
     if (this.closing && this.#pendingSends === 0) this.#finishClose();
   };
 
-  /**
-   * The connection ended while the reader is behind, so the reader sees the end only after its
-   * data; the writer must not wait for that: drains fail now with the same error (a
-   * `ConnectionLostError` after a clean close), as a TCP reset fails them.
-   */
+  /** The connection ended while the reader is behind: the drains fail now, as after a TCP reset. */
   #failWriting(error: unknown): void {
     this.#writeFailed = true;
     this.#writeError = error;
-    this.#queued = [];
-    this.#queuedBytes = 0;
+    this.#queued.take();
     this.#keepAlive?.stop();
     if (this.#poll !== undefined) clearTimeout(this.#poll);
     this.#poll = undefined;
@@ -517,33 +480,6 @@ export class WebSocketTransport extends TransportBase {
       if (this.closing && this.getWriteBufferSize() === 0) this.#finishClose();
       else this.#pollWhileWaiting();
     }, POLL_MS);
-  }
-
-  /** Hands what was received to the protocol, in order, while reading is on. */
-  #deliver(): void {
-    if (this.#delivering) return;
-    this.#delivering = true;
-    try {
-      while (this.isReading()) {
-        const protocol = this.getProtocol();
-        if (protocol === null) break;
-        const next = this.#incoming.shift();
-        if (next === undefined) break;
-        if ("end" in next) {
-          this.callConnectionLost(next.error);
-          break;
-        }
-        this.#heldBytes -= next.data.length;
-        try {
-          protocol.dataReceived(next.data);
-        } catch (error) {
-          this.forceClose(error); // asyncio's _fatal_error: the protocol's own exception ends the connection
-          break;
-        }
-      }
-    } finally {
-      this.#delivering = false;
-    }
   }
 
   /** Sends close code 1000 (after the data already sent) on an open socket, then finishes once flushed. */
