@@ -1,8 +1,9 @@
+import { createServer } from "node:http";
 import { connect } from "node:net";
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { openWebSocketConnection, WebSocketHandshakeError } from "../src/index.js";
-import { startWebSocketServer } from "../src/server/index.js";
+import { startWebSocketServer, WebSocketServer } from "../src/server/index.js";
 import { WsWebSocket } from "./_pairs.js";
 
 const WebSocket = WsWebSocket;
@@ -114,6 +115,32 @@ describe("WebSocketServer", () => {
       "authorize failed; the upgrade was refused with 500",
       expect.objectContaining({ message: "authorize bug" }),
     );
+  });
+
+  it("its constructor refuses hooks that are not functions with a TypeError", () => {
+    const http = createServer();
+    const init = {
+      httpServer: http,
+      ownsHttpServer: false,
+      wss: { handleUpgrade: () => undefined, close: () => undefined },
+      onClient: () => undefined,
+      onError: undefined,
+      path: undefined,
+      authorize: undefined,
+      limit: undefined,
+      writeBufferLimits: undefined,
+      keepAlive: undefined,
+    };
+    expect(() => new WebSocketServer({ ...init, authorize: true as never })).toThrow(
+      new TypeError("Cannot make a WebSocketServer: authorize must be a function, not boolean"),
+    );
+    expect(() => new WebSocketServer({ ...init, onError: console as never })).toThrow(
+      new TypeError("Cannot make a WebSocketServer: onError must be a function, not object"),
+    );
+    expect(() => new WebSocketServer({ ...init, onClient: undefined as never })).toThrow(
+      new TypeError("Cannot make a WebSocketServer: onClient must be a function"),
+    );
+    expect(http.listenerCount("upgrade")).toBe(0);
   });
 
   it("refuses hooks that are not functions with a TypeError, before listening", async () => {

@@ -10,6 +10,7 @@ import type { StreamReader as Reader } from "@asyncstreams/reader";
 import type { StreamWriter } from "@asyncstreams/writer";
 import type { KeepAliveOptions } from "../keep-alive-options.js";
 import type { WsSocket } from "../_ws-socket.js";
+import { checkFunction } from "../_check-options.js";
 import { createWebSocketStreams } from "../_create-web-socket-streams.js";
 import { WebSocketTransport } from "../web-socket-transport.js";
 import { pathnameOf } from "./_pathname-of.js";
@@ -90,8 +91,14 @@ export class WebSocketServer implements AsyncDisposable {
 
   /**
    * @param init The HTTP server and per-connection settings; use `startWebSocketServer()` instead.
+   * @throws {TypeError} When `onClient`, `onError` or `authorize` is not a function.
    */
   constructor(init: WebSocketServerInit) {
+    const action = "Cannot make a WebSocketServer";
+    // A hook found broken at the first upgrade would fail inside an event listener, far from here.
+    if (typeof init.onClient !== "function") throw new TypeError(`${action}: onClient must be a function`);
+    checkFunction(init.onError, "onError", action);
+    checkFunction(init.authorize, "authorize", action);
     this.#init = init;
     init.httpServer.on("upgrade", this.#onUpgrade);
   }
