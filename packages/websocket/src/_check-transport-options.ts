@@ -1,6 +1,6 @@
 import { checkObject, checkOptions, checkPositiveInteger, checkWriteBufferLimits } from "./_check-options.js";
 import { checkKeepAlive } from "./_keep-alive.js";
-import type { WebSocketTransportOptions } from "./web-socket-transport.js";
+import type { WebSocketTransportOptions } from "./web-socket-transport-options.js";
 
 const OPTIONS = ["writeBufferLimits", "maxReadBuffer", "keepAlive", "extraInfo", "url"] as const;
 

@@ -19,4 +19,4 @@ export { WebSocketHandshakeError } from "./web-socket-handshake-error.js";
 export type { WebSocketHandshakeErrorCode } from "./web-socket-handshake-error.js";
 export type { WebSocketConstructor, WebSocketLike } from "./web-socket-like.js";
 export { WebSocketTransport } from "./web-socket-transport.js";
-export type { WebSocketTransportOptions } from "./web-socket-transport.js";
+export type { WebSocketTransportOptions } from "./web-socket-transport-options.js";

@@ -16,6 +16,7 @@ import { ReadOverflowError } from "./read-overflow-error.js";
 import { WebSocketProtocol } from "./_web-socket-protocol.js";
 import { ConnectionLostError } from "@asyncstreams/writer";
 import type { WebSocketLike } from "./web-socket-like.js";
+import type { WebSocketTransportOptions } from "./web-socket-transport-options.js";
 
 const CONNECTING = 0;
 const OPEN = 1;
@@ -23,24 +24,6 @@ const OPEN = 1;
 const POLL_MS = 5;
 /** The default of `maxReadBuffer`: 8 MiB. */
 const DEFAULT_MAX_READ_BUFFER = 8 * 1024 * 1024;
-
-/** Options for {@linkcode WebSocketTransport}. */
-export interface WebSocketTransportOptions {
-  /** Write-buffer water marks on the socket's buffered bytes (asyncio's defaults: 64 KiB high, `high / 4` low). */
-  writeBufferLimits?: Partial<WriteBufferLimits> | undefined;
-  /**
-   * Bytes the transport may hold while the reader is paused, on a socket that cannot pause reading
-   * (the WHATWG `WebSocket`); past it the connection closes with 1009 and reads fail with
-   * `ReadOverflowError`. Default 8 MiB. A `ws` socket pauses instead and never needs it.
-   */
-  maxReadBuffer?: number | undefined;
-  /** Keep-alive pings (a `ws` socket only). */
-  keepAlive?: KeepAliveOptions | undefined;
-  /** More for `getExtraInfo()`; `websocket` (the socket) and `subprotocol` are always there. */
-  extraInfo?: Record<string, unknown> | undefined;
-  /** The URL, for error messages. Default: the socket's `url`. */
-  url?: string | undefined;
-}
 
 /**
  * asyncio's transport over a WebSocket: the messages, in order, are the byte stream. It takes any
@@ -293,7 +276,26 @@ export class WebSocketTransport extends TransportBase {
     this.#pollWhileWaiting();
   }
 
-  /** @returns `true` once `close()` was called or the connection ended (even with data left to read). */
+  /**
+   * @returns `true` once `close()` was called or the connection ended (even with data left to read).
+   *
+   * @example
+   * ```ts
+   * import { WebSocketTransport } from "@asyncstreams/websocket";
+   * import { startWebSocketServer } from "@asyncstreams/websocket/server";
+   * import WebSocket from "ws"; // Node 20; Node 22+, Deno, Bun and browsers have a global WebSocket
+   *
+   * const server = await startWebSocketServer((_reader, writer) => writer.close(), { host: "127.0.0.1", port: 0 });
+   * const { port } = server.addresses()[0] as { port: number };
+   * const transport = new WebSocketTransport(new WebSocket(`ws://127.0.0.1:${port}/`));
+   * await transport.whenOpen();
+   * console.log(transport.isClosing()); // false: open
+   * transport.close();
+   * console.log(transport.isClosing()); // true: writes are dropped from now on
+   * server.close();
+   * await server.waitClosed();
+   * ```
+   */
   override isClosing(): boolean {
     return super.isClosing() || this.#writeFailed;
   }
