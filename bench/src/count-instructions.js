@@ -10,8 +10,9 @@
 // Children run with --quick parameters (a pass under callgrind runs ~50 × slower). The kernel's
 // share (the socket syscalls) is not counted: compare it with `strace -c`. Children run with V8's
 // `--single-threaded`: with concurrent JIT and GC threads, when code tiers up and when GC runs moved
-// from count to count, and two counts of the same code spread 183–584 M (W1); on one thread they
-// agree within about 1.5 %. Take several all the same, and read their range.
+// from count to count, and two counts of the same code spread 183–584 M (W1); on one thread W1's
+// agree within about 1.5 %. Over sockets (W5, W6) how reads batch still varies: three counts of
+// the same code spread ±10 %. Take several, and read their range.
 import { spawnSync } from "node:child_process";
 import { rmSync } from "node:fs";
 import { tmpdir } from "node:os";
