@@ -32,6 +32,8 @@ export class FlowControl {
   #connectionLost = false;
   /** Made by the first drain that waits: most connections never wait, and a Set costs 150 bytes. */
   #waiters: Set<DrainWaiter> | null = null;
+  /** Set by `failWriting()`: the error every drain rejects with from then on. */
+  #writeFailure: { error: unknown } | null = null;
 
   /**
    * Whether the transport has paused writing (its buffer is above the high-water mark): what
@@ -94,6 +96,34 @@ export class FlowControl {
   }
 
   /**
+   * Called by a transport whose connection ended while its reader still has data to read: the
+   * transport holds `connectionLost()` back until the reader has caught up (a WebSocket's close,
+   * a QUIC stream's reset), but nothing written can arrive any more. Every drain waiting now, and
+   * every later one, rejects with `error`, the object the reader gets after its data, as after a
+   * TCP reset. Later calls are ignored.
+   *
+   * @param error What ended the connection.
+   *
+   * @example
+   * ```ts
+   * import { FlowControl } from "@asyncstreams/protocol";
+   *
+   * const flow = new FlowControl();
+   * flow.pauseWriting();
+   * const waiting = flow.drainHelper();
+   * const reset = new Error("closed with 1011");
+   * flow.failWriting(reset);
+   * console.log((await waiting.catch((reason: unknown) => reason)) === reset); // true
+   * console.log((await flow.drainHelper().catch((reason: unknown) => reason)) === reset); // true: from now on
+   * ```
+   */
+  failWriting(error: unknown): void {
+    if (this.#writeFailure !== null) return;
+    this.#writeFailure = { error };
+    if (this.#waiters !== null) for (const waiter of this.#waiters) waiter.reject(error);
+  }
+
+  /**
    * Records that the connection is gone. Waiters still blocked are released: resolved after a
    * clean close (asyncio does the same), rejected with `error` otherwise.
    *
@@ -129,6 +159,7 @@ export class FlowControl {
    * @param signal Aborts this wait only; the other waiters keep waiting.
    * @returns A promise of the wait.
    * @throws {ConnectionLostError} When the connection was already lost.
+   * @throws The error given to `failWriting()`, once it was called.
    * @throws {TypeError} When `signal` is not an `AbortSignal`; nothing else changes then.
    *
    * @example
@@ -157,6 +188,7 @@ export class FlowControl {
           `Cannot drain: signal should be an AbortSignal or undefined, got ${typeof signal === "string" ? JSON.stringify(signal) : signal === null ? "null" : typeof signal}`,
         ),
       );
+    if (this.#writeFailure !== null) return Promise.reject(this.#writeFailure.error);
     if (this.#connectionLost) return Promise.reject(new ConnectionLostError());
     if (!this.#paused) return READY;
     if (signal?.aborted === true) return Promise.reject(signal.reason);

@@ -193,4 +193,21 @@ describe("FlowControl", () => {
       expect(other.rejected).toBe(false);
     },
   );
+
+  it("failWriting(error) rejects every waiting drain with that very object, and every later one, paused or not", async () => {
+    const flow = new FlowControl();
+    flow.pauseWriting();
+    const first = track(flow.drainHelper());
+    const second = track(flow.drainHelper());
+    const reset = new Error("closed with 1011");
+    flow.failWriting(reset);
+    flow.failWriting(new Error("ignored: the first failure stands"));
+    await eventLoopTurn();
+    expect([first.error, second.error]).toEqual([reset, reset]);
+    expect(first.error).toBe(reset);
+    flow.resumeWriting();
+    expect(await flow.drainHelper().catch((reason: unknown) => reason)).toBe(reset);
+    flow.connectionLost(reset); // the transport's held-back loss, once the reader caught up
+    expect(await flow.drainHelper().catch((reason: unknown) => reason)).toBe(reset);
+  });
 });

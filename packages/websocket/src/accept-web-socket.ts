@@ -1,5 +1,4 @@
-import type { Streams } from "@asyncstreams/protocol";
-import { createWebSocketStreams } from "./_create-web-socket-streams.js";
+import { createStreams, type Streams } from "@asyncstreams/protocol";
 import { checkObject } from "./_check-options.js";
 import { prepareReader, STREAM_OPTIONS, type StreamOptions } from "./_streams-over-socket.js";
 import type { WebSocketLike } from "./web-socket-like.js";
@@ -55,5 +54,5 @@ export function acceptWebSocket(socket: WebSocketLike, options: AcceptWebSocketO
     keepAlive: options.keepAlive,
     extraInfo: options.extraInfo,
   });
-  return createWebSocketStreams(transport, reader);
+  return createStreams(transport, { reader });
 }

@@ -1,5 +1,4 @@
-import type { Streams } from "@asyncstreams/protocol";
-import { createWebSocketStreams } from "./_create-web-socket-streams.js";
+import { createStreams, type Streams } from "@asyncstreams/protocol";
 import { checkBoolean, checkDuration, checkFunction, checkSignal } from "./_check-options.js";
 import { prepareReader, STREAM_OPTIONS, type StreamOptions } from "./_streams-over-socket.js";
 import { globalWebSocketStream, openWebSocketStreamTransport } from "./_web-socket-stream.js";
@@ -126,7 +125,7 @@ export async function openWebSocketConnection(
         stopped,
         options.writeBufferLimits,
       );
-      return createWebSocketStreams(transport, reader);
+      return createStreams(transport, { reader });
     }
     const socket: WebSocketLike =
       options.protocols === undefined ? new Constructor!(href) : new Constructor!(href, options.protocols);
@@ -143,7 +142,7 @@ export async function openWebSocketConnection(
       transport.abort();
       throw error;
     }
-    return createWebSocketStreams(transport, reader);
+    return createStreams(transport, { reader });
   } finally {
     if (timer !== undefined) clearTimeout(timer);
     if (onAbort !== undefined) signal?.removeEventListener("abort", onAbort);

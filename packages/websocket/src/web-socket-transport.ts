@@ -1,5 +1,5 @@
 import { NotImplementedError } from "@asyncstreams/buffer";
-import type { Protocol, WriteBufferLimits } from "@asyncstreams/protocol";
+import type { FlowControl, Protocol, WriteBufferLimits } from "@asyncstreams/protocol";
 import { TransportBase } from "@asyncstreams/protocol";
 import { InvalidStateError } from "@asyncstreams/reader";
 import { checkTransportOptions } from "./_check-transport-options.js";
@@ -13,7 +13,6 @@ import { KeepAliveTimeoutError } from "./keep-alive-timeout-error.js";
 import type { KeepAliveOptions } from "./keep-alive-options.js";
 import { handshakeFailure } from "./_handshake-failure.js";
 import { ReadOverflowError } from "./read-overflow-error.js";
-import { WebSocketProtocol } from "./_web-socket-protocol.js";
 import { ConnectionLostError } from "@asyncstreams/writer";
 import type { WebSocketLike } from "./web-socket-like.js";
 import type { WebSocketTransportOptions } from "./web-socket-transport-options.js";
@@ -40,8 +39,8 @@ const DEFAULT_MAX_READ_BUFFER = 8 * 1024 * 1024;
  * - The peer's close with 1000, 1001 or 1005 is a clean `connectionLost(undefined)` (EOF); any other
  *   code is `connectionLost(ConnectionResetError)` with `closeCode` and `reason`, delivered after the
  *   data still queued for a paused reader. The write side ends at once: `isClosing()` is `true` and
- *   writes are dropped, and the `drain()` of the streams this package makes (`acceptWebSocket()`,
- *   `openWebSocketConnection()`, the server) rejects with that error at once, as after a TCP reset. A
+ *   writes are dropped, and `drain()` rejects with that error at once (through the protocol's
+ *   `FlowControl.failWriting()`, so `createStreams()` gets it too), as after a TCP reset. A
  *   WebSocket has no half-close: `canWriteEof()` is `false` and `writeEof()` throws `NotImplementedError`.
  * - `close()` stops delivering data (as asyncio's), sends close code 1000 after the data already
  *   sent, keeps the socket reading so that the closing handshake completes, and calls
@@ -467,8 +466,9 @@ export class WebSocketTransport extends TransportBase {
     this.#keepAlive?.stop();
     if (this.#poll !== undefined) clearTimeout(this.#poll);
     this.#poll = undefined;
-    const protocol = this.getProtocol();
-    if (protocol instanceof WebSocketProtocol) protocol.writeFailed(error ?? new ConnectionLostError());
+    // Any protocol built on FlowControl (createStreams()'s included) fails its drains now.
+    const protocol = this.getProtocol() as Partial<Pick<FlowControl, "failWriting">> | null;
+    if (typeof protocol?.failWriting === "function") protocol.failWriting(error ?? new ConnectionLostError());
   }
 
   /** WHATWG sockets have no event for a shrinking `bufferedAmount`: poll it while someone waits. */

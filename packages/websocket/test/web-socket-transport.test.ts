@@ -1,6 +1,7 @@
-import { ConnectionResetError } from "@asyncstreams/protocol";
+import { ConnectionResetError, createStreams } from "@asyncstreams/protocol";
+import { StreamReader } from "@asyncstreams/reader";
 import { describe, expect, it } from "vitest";
-import { acceptWebSocket, WebSocketTransport } from "../src/index.js";
+import { acceptWebSocket, WebSocketTransport, type WebSocketLike } from "../src/index.js";
 import { decode, encode, GlobalWebSocket, rawServer, socketPair, whenClosed, WsWebSocket } from "./_pairs.js";
 
 /** `promise`, or a rejection after `ms` milliseconds: a wait that cannot hang the run. */
@@ -90,36 +91,46 @@ for (const [label, Constructor] of clients) {
       }
     });
 
-    it("a reset while the reader is behind fails drain() at once; the reader gets every byte, then the same error", async () => {
-      const pair = await socketPair(Constructor);
-      try {
-        const { reader, writer } = acceptWebSocket(pair.client, { limit: 1024 });
-        const sent = new Uint8Array(64 * 1024).fill(7);
-        pair.peer.send(sent);
-        // Past 2 × limit: the reader has paused the transport and reads nothing more for now.
-        await expect.poll(() => reader.bufferedLength, { timeout: 5_000 }).toBe(sent.length);
-        (pair.peer as unknown as { _socket: { resetAndDestroy(): void } })._socket.resetAndDestroy();
-        let failure: unknown;
-        // A paused ws socket learns of the reset only when it writes: keep writing until drain() says so.
-        for (let attempt = 0; attempt < 100 && failure === undefined; attempt += 1) {
-          writer.write(encode("ping\n"));
-          failure = await writer.drain().then(
-            () => undefined,
-            (error: unknown) => error,
-          );
-          if (failure === undefined) await new Promise((resolve) => setTimeout(resolve, 20));
+    it.each([
+      ["acceptWebSocket()", (socket: WebSocketLike) => acceptWebSocket(socket, { limit: 1024 })],
+      [
+        "createStreams() over a WebSocketTransport",
+        (socket: WebSocketLike) =>
+          createStreams(new WebSocketTransport(socket), { reader: new StreamReader({ limit: 1024 }) }),
+      ],
+    ])(
+      "a reset while the reader is behind fails drain() at once (%s); the reader gets every byte, then the same error",
+      async (_, streamsOf) => {
+        const pair = await socketPair(Constructor);
+        try {
+          const { reader, writer } = streamsOf(pair.client);
+          const sent = new Uint8Array(64 * 1024).fill(7);
+          pair.peer.send(sent);
+          // Past 2 × limit: the reader has paused the transport and reads nothing more for now.
+          await expect.poll(() => reader.bufferedLength, { timeout: 5_000 }).toBe(sent.length);
+          (pair.peer as unknown as { _socket: { resetAndDestroy(): void } })._socket.resetAndDestroy();
+          let failure: unknown;
+          // A paused ws socket learns of the reset only when it writes: keep writing until drain() says so.
+          for (let attempt = 0; attempt < 100 && failure === undefined; attempt += 1) {
+            writer.write(encode("ping\n"));
+            failure = await writer.drain().then(
+              () => undefined,
+              (error: unknown) => error,
+            );
+            if (failure === undefined) await new Promise((resolve) => setTimeout(resolve, 20));
+          }
+          expect(failure).toBeInstanceOf(ConnectionResetError);
+          expect(failure).toMatchObject({ code: "ECONNRESET", closeCode: 1006 });
+          expect(writer.isClosing()).toBe(true);
+          await expect(writer.drain()).rejects.toBe(failure);
+          expect(await reader.readExactly(sent.length)).toEqual(sent);
+          await expect(reader.read()).rejects.toBe(failure);
+          await expect(writer.waitClosed()).rejects.toBe(failure);
+        } finally {
+          await pair.close();
         }
-        expect(failure).toBeInstanceOf(ConnectionResetError);
-        expect(failure).toMatchObject({ code: "ECONNRESET", closeCode: 1006 });
-        expect(writer.isClosing()).toBe(true);
-        await expect(writer.drain()).rejects.toBe(failure);
-        expect(await reader.readExactly(sent.length)).toEqual(sent);
-        await expect(reader.read()).rejects.toBe(failure);
-        await expect(writer.waitClosed()).rejects.toBe(failure);
-      } finally {
-        await pair.close();
-      }
-    });
+      },
+    );
 
     it("writer.close() on a socket that is still opening sends what was written once it opens, then closes with 1000", async () => {
       const server = await rawServer();

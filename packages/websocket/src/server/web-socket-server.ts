@@ -4,14 +4,13 @@ import type { AddressInfo } from "node:net";
 import type { Duplex } from "node:stream";
 import type { ByteSearch } from "@asyncstreams/buffer";
 import { nodeByteSearch, type ServerAddress } from "@asyncstreams/net";
-import type { Transport, WriteBufferLimits } from "@asyncstreams/protocol";
+import { createStreams, type Transport, type WriteBufferLimits } from "@asyncstreams/protocol";
 import { StreamReader } from "@asyncstreams/reader";
 import type { StreamReader as Reader } from "@asyncstreams/reader";
 import type { StreamWriter } from "@asyncstreams/writer";
 import type { KeepAliveOptions } from "../keep-alive-options.js";
 import type { WsSocket } from "../_ws-socket.js";
 import { checkFunction } from "../_check-options.js";
-import { createWebSocketStreams } from "../_create-web-socket-streams.js";
 import { WebSocketTransport } from "../web-socket-transport.js";
 import { pathnameOf } from "./_pathname-of.js";
 import { refusalStatus, refuseUpgrade } from "./_refuse-upgrade.js";
@@ -378,7 +377,7 @@ export class WebSocketServer implements AsyncDisposable {
       this.#maybeWakeWaiters();
     });
     const reader = new StreamReader({ limit: init.limit, search: init.search ?? nodeByteSearch });
-    const { writer } = createWebSocketStreams(transport, reader);
+    const { writer } = createStreams(transport, { reader });
     Promise.resolve()
       .then(() => init.onClient(reader, writer, request))
       .catch((error: unknown) => {
