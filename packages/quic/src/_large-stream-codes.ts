@@ -15,29 +15,24 @@
 // made it. As with `_defer-early-streams.ts`, the fix is this package's code, not a patch to
 // node_modules; not yet reported upstream; drop it once a fixed release is pinned.
 import { native } from "@matrixai/quic";
+import { rewriteLargeCode } from "./_rewrite-large-code.js";
 
 const PATCHED = Symbol.for("@asyncstreams/quic.largeStreamCodes");
 
 /** 2^53: 16 digits (matched by matrixai's regex) and not a safe integer, so never a code it passes on as is. */
 const STAND_IN = 2 ** 53;
 
-const STREAM_ERROR = /Stream(Reset|Stopped)\((\d+)\)/;
-
 /** The methods through which matrixai learns of a peer's reset or STOP_SENDING. */
 const METHODS = ["streamRecv", "streamSend", "streamCapacity", "streamShutdown"] as const;
 
-/** The exact code of the last stream error given a stand-in; read back synchronously by matrixai's catch. */
-let lastLargeCode: bigint | undefined;
+/**
+ * Where the exact code of the last stream error given a stand-in is kept, read back synchronously
+ * by matrixai's catch: on the shared native prototype, beside the patched flag, because only the
+ * first copy of this package in a process patches it, and every copy must read what it wrote.
+ */
+const LAST_LARGE_CODE = Symbol.for("@asyncstreams/quic.lastLargeCode");
 
-function rewrite(error: unknown): void {
-  if (!(error instanceof Error)) return;
-  const match = STREAM_ERROR.exec(error.message);
-  if (match === null) return;
-  const code = BigInt(match[2] ?? "0");
-  if (code <= BigInt(Number.MAX_SAFE_INTEGER)) return;
-  lastLargeCode = code;
-  error.message = error.message.replace(match[0], `Stream${match[1] ?? "Reset"}(${String(STAND_IN)})`);
-}
+type Prototype = Record<string | symbol, unknown>;
 
 /**
  * Patches quiche's `Connection.prototype` once per loaded copy of @matrixai/quic, and returns the
@@ -47,7 +42,7 @@ function rewrite(error: unknown): void {
  */
 export function largeStreamCodes(): (code: number) => bigint {
   // Typed as an interface there; at run time it is the native class.
-  const prototype = (native.quiche.Connection as unknown as { prototype: Record<string | symbol, unknown> }).prototype;
+  const prototype = (native.quiche.Connection as unknown as { prototype: Prototype }).prototype;
   if (prototype[PATCHED] !== true) {
     prototype[PATCHED] = true;
     for (const name of METHODS) {
@@ -56,7 +51,8 @@ export function largeStreamCodes(): (code: number) => bigint {
         try {
           return original.apply(this, args);
         } catch (error) {
-          rewrite(error);
+          const exact = rewriteLargeCode(error, STAND_IN);
+          if (exact !== undefined) prototype[LAST_LARGE_CODE] = exact;
           throw error;
         }
       };
@@ -66,7 +62,8 @@ export function largeStreamCodes(): (code: number) => bigint {
     if (Number.isSafeInteger(code)) return BigInt(code);
     // Not a safe integer: the stand-in (matrixai calls codeToReason in the same catch, right after
     // the failed call, so the last large code is this one's).
-    if (code === STAND_IN && lastLargeCode !== undefined) return lastLargeCode;
+    const exact = prototype[LAST_LARGE_CODE];
+    if (code === STAND_IN && typeof exact === "bigint") return exact;
     return Number.isInteger(code) ? BigInt(code) : 0n;
   };
 }
