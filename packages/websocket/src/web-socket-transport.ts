@@ -168,8 +168,8 @@ export class WebSocketTransport extends TransportBase {
   /** @inheritDoc */
   override setProtocol(protocol: Protocol): void {
     super.setProtocol(protocol);
-    // Held messages arrive asynchronously, after connectionMade().
-    if (!this.#incoming.isEmpty) this.deliverLater();
+    this.#failDrains(); // a protocol set after the connection ended learns it too
+    if (!this.#incoming.isEmpty) this.deliverLater(); // held messages arrive after connectionMade()
   }
 
   /** @inheritDoc */
@@ -408,11 +408,8 @@ export class WebSocketTransport extends TransportBase {
     this.maybeResumeWriting();
     if (this.#keepAliveOptions !== undefined && this.#ws !== undefined) {
       const ws = this.#ws;
-      this.#keepAlive = new KeepAlive(
-        this.#keepAliveOptions,
-        () => ws.ping(),
-        (timeout) => this.forceClose(new KeepAliveTimeoutError(timeout)),
-      );
+      const onTimeout = (timeout: number): void => this.forceClose(new KeepAliveTimeoutError(timeout));
+      this.#keepAlive = new KeepAlive(this.#keepAliveOptions, () => ws.ping(), onTimeout);
       if (this.readingPaused) this.#keepAlive.suspend(); // paused before the socket opened
     }
   };
@@ -448,8 +445,7 @@ export class WebSocketTransport extends TransportBase {
   readonly #onSent = (error?: Error | null): void => {
     this.#pendingSends -= 1;
     if (error !== undefined && error !== null) {
-      // The close event follows and says why (1006, with this as cause). Until then the drains
-      // stay parked: resuming them would report a send that failed as flushed.
+      // The close event follows (1006, this as cause); resuming drains would call a failed send flushed.
       this.#error ??= error;
       return;
     }
@@ -464,11 +460,15 @@ export class WebSocketTransport extends TransportBase {
     this.#writeError = error;
     this.#queued.take();
     this.#keepAlive?.stop();
-    if (this.#poll !== undefined) clearTimeout(this.#poll);
-    this.#poll = undefined;
-    // Any protocol built on FlowControl (createStreams()'s included) fails its drains now.
+    this.beforeConnectionLost(); // stops the poll: nothing more will leave
+    this.#failDrains();
+  }
+
+  /** Fails the drains of a protocol built on FlowControl (createStreams()'s included), if writing failed. */
+  #failDrains(): void {
     const protocol = this.getProtocol() as Partial<Pick<FlowControl, "failWriting">> | null;
-    if (typeof protocol?.failWriting === "function") protocol.failWriting(error ?? new ConnectionLostError());
+    if (this.#writeFailed && typeof protocol?.failWriting === "function")
+      protocol.failWriting(this.#writeError ?? new ConnectionLostError());
   }
 
   /** WHATWG sockets have no event for a shrinking `bufferedAmount`: poll it while someone waits. */

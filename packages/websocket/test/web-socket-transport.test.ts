@@ -132,6 +132,32 @@ for (const [label, Constructor] of clients) {
       },
     );
 
+    it("a protocol set after the connection ended (reader behind) still fails drain() at once, with the reader's error", async () => {
+      const pair = await socketPair(Constructor);
+      try {
+        const transport = new WebSocketTransport(pair.client);
+        const sent = new Uint8Array(200_000).fill(3);
+        pair.peer.send(sent);
+        pair.peer.close(4001, "bye");
+        await expect.poll(() => transport.isClosing(), { timeout: 5_000 }).toBe(true);
+        const { reader, writer } = createStreams(transport, { reader: new StreamReader({ limit: 1024 }) });
+        writer.write(encode("too late\n")); // dropped
+        const failure = await within(
+          5_000,
+          writer.drain().then(
+            () => "resolved",
+            (error: unknown) => error,
+          ),
+        );
+        expect(failure).toBeInstanceOf(ConnectionResetError);
+        expect(failure).toMatchObject({ closeCode: 4001, reason: "bye" });
+        expect(await reader.readExactly(sent.length)).toEqual(sent);
+        await expect(reader.read()).rejects.toBe(failure);
+      } finally {
+        await pair.close();
+      }
+    });
+
     it("writer.close() on a socket that is still opening sends what was written once it opens, then closes with 1000", async () => {
       const server = await rawServer();
       try {
