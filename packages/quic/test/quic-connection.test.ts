@@ -7,6 +7,16 @@ import { rawClient } from "./_raw-client.js";
 
 const MAX = BigInt(Number.MAX_SAFE_INTEGER);
 
+/** An echo server that allows one stream at a time: a stream opened by mistake would block the next. */
+function oneStreamEchoServer(): ReturnType<typeof testServer> {
+  return testServer(
+    async (reader, writer) => {
+      writer.write(await reader.readLine());
+    },
+    { maxStreams: 1 },
+  );
+}
+
 describe("QuicConnection", { timeout: 60_000 }, () => {
   describe("codes this side sends: 0 to 2^53 - 1 (both stacks take JS numbers)", () => {
     it.each([MAX + 1n, 2n ** 62n - 1n, Number.MAX_SAFE_INTEGER + 1])(
@@ -64,12 +74,7 @@ describe("QuicConnection", { timeout: 60_000 }, () => {
 
   describe("bad writeBufferLimits", () => {
     it("openStream() and openTransport() refuse them with a RangeError before opening a stream", async () => {
-      const { port } = await testServer(
-        async (reader, writer) => {
-          writer.write(await reader.readLine());
-        },
-        { maxStreams: 1 },
-      );
+      const { port } = await oneStreamEchoServer();
       const conn = await testClient(port);
       const bad = { high: 1, low: 5 };
       for (let i = 0; i < 3; i++) {
@@ -157,12 +162,7 @@ describe("QuicConnection", { timeout: 60_000 }, () => {
   });
 
   it("openTransport() refuses unknown option names, as openStream() does, and opens no stream", async () => {
-    const { port } = await testServer(
-      async (reader, writer) => {
-        writer.write(await reader.readLine());
-      },
-      { maxStreams: 1 },
-    );
+    const { port } = await oneStreamEchoServer();
     const conn = await testClient(port);
     for (const open of [conn.openTransport.bind(conn), conn.openStream.bind(conn)]) {
       await expect(open({ unidirectonal: true } as never)).rejects.toThrow(

@@ -1,4 +1,4 @@
-import { checkOverflow } from "./_check-reader-options.js";
+import { overflowError } from "./_check-reader-options.js";
 import { describeValue } from "./_check-number.js";
 import { isAbortSignal } from "./_is-abort-signal.js";
 
@@ -24,12 +24,5 @@ export function readOptionsError(action: string, options: unknown): TypeError | 
   const { signal, overflow } = options as { signal?: unknown; overflow?: unknown };
   if (signal !== undefined && !isAbortSignal(signal))
     return new TypeError(`${action}: signal should be an AbortSignal or undefined, got ${describeValue(signal)}`);
-  if (overflow !== undefined) {
-    try {
-      checkOverflow(action, overflow);
-    } catch (error) {
-      return error as RangeError;
-    }
-  }
-  return undefined;
+  return overflow === undefined ? undefined : overflowError(action, overflow);
 }

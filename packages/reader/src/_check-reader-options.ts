@@ -33,7 +33,9 @@ export function checkReaderOptions(options: StreamReaderOptions): { limit: numbe
   if (!((Number.isSafeInteger(limit) && limit > 0) || limit === Infinity)) {
     throw numberError("Cannot create a StreamReader", "limit", limit, "a positive integer or Infinity");
   }
-  const overflow = checkOverflow("Cannot create a StreamReader", options.overflow ?? "error");
+  const overflow = options.overflow ?? "error";
+  const badOverflow = overflowError("Cannot create a StreamReader", overflow);
+  if (badOverflow !== undefined) throw badOverflow;
   // Checked here rather than at the first search, far from where it was given.
   if (options.search !== undefined && typeof options.search !== "function") {
     throw new TypeError(
@@ -46,10 +48,9 @@ export function checkReaderOptions(options: StreamReaderOptions): { limit: numbe
 /**
  * Checks an overflow policy name (a misspelled one would otherwise act as one of the others).
  *
- * @returns The policy.
- * @throws {RangeError} When it is not `"error"`, `"skip"` or `"chunk"`.
+ * @returns The error to throw when it is not `"error"`, `"skip"` or `"chunk"`; else `undefined`.
  */
-export function checkOverflow(action: string, overflow: unknown): OverflowPolicy {
-  if (OVERFLOW_POLICIES.includes(overflow as OverflowPolicy)) return overflow as OverflowPolicy;
-  throw new RangeError(`${action}: overflow should be "error", "skip" or "chunk", got ${describeValue(overflow)}`);
+export function overflowError(action: string, overflow: unknown): RangeError | undefined {
+  if (OVERFLOW_POLICIES.includes(overflow as OverflowPolicy)) return undefined;
+  return new RangeError(`${action}: overflow should be "error", "skip" or "chunk", got ${describeValue(overflow)}`);
 }
