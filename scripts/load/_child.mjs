@@ -91,3 +91,7 @@ export function percentile(/** @type {number[]} */ values, /** @type {number} */
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
 }
+
+/** A figure for the report: `digits` decimals, or `String(value)` for NaN and the infinities. */
+export const fixed = (/** @type {number} */ value, digits = 1) =>
+  Number.isFinite(value) ? value.toFixed(digits) : String(value);
