@@ -2,6 +2,7 @@ import { NotImplementedError } from "@asyncstreams/buffer";
 import { asConnectionReset } from "./_as-connection-reset.js";
 import { ConnectionResetError } from "./connection-reset-error.js";
 import { deliverEof } from "./deliver-eof.js";
+import type { FlowControl } from "./flow-control.js";
 import type { Protocol } from "./protocol.js";
 import type { WriteBufferLimits } from "./transport.js";
 import { TransportBase } from "./transport-base.js";
@@ -73,7 +74,10 @@ export interface WebStreamTransportOptions {
  *   was made with `halfClose`, the default), the transport closes.
  *   An error of either stream fails the connection with a {@linkcode ConnectionResetError} whose
  *   `cause` is the stream's reason (this project's own errors pass through as they are), so a
- *   `catch` is the same as over TCP.
+ *   `catch` is the same as over TCP. The readable's error reaches a paused reader after the data it
+ *   holds (unless a failed write ends the connection first), but `drain()` rejects with that same
+ *   error at once (through the protocol's `FlowControl.failWriting()`, so `createStreams()` gets it
+ *   too).
  * - Writes never block: each goes to the writable's writer at once, and the bytes whose `write()`
  *   has not yet settled count as the write buffer, so `pauseWriting()` comes strictly above the
  *   high-water mark and `resumeWriting()` at or below the low one, whatever the stream's own
@@ -107,6 +111,8 @@ export class WebStreamTransport extends TransportBase {
   #held: ReadableStreamReadResult<Uint8Array> | null = null;
   #eofReceived = false;
   #writerClosed: Promise<void> | null = null;
+  /** The readable's error, seen through `closed` while no read was in flight: the connection's error. */
+  #readFailure: { error: unknown } | null = null;
 
   /**
    * Locks both streams (`getReader()`, `getWriter()`) for the life of the transport. Reading
@@ -128,7 +134,7 @@ export class WebStreamTransport extends TransportBase {
     this.#halfClose = options.halfClose ?? true;
     this.#copy = options.copyChunks ?? false;
     this.#writer.closed.catch(ignore);
-    this.#reader.closed.catch(ignore);
+    this.#reader.closed.catch(this.#onReadableError);
   }
 
   /** @inheritDoc */
@@ -250,8 +256,26 @@ export class WebStreamTransport extends TransportBase {
   readonly #onReadError = (error: unknown): void => {
     this.#readInFlight = false;
     if (this.closing) return; // close() stopped reading; a lost connection has said it all
-    this.forceClose(asConnectionReset(error));
+    this.#fail(error);
   };
+
+  /**
+   * The readable failed (a peer's reset, a lost connection) while the reader may be behind: a paused
+   * transport starts no read, so it would learn this only once the reader has caught up. Its drains
+   * fail now, with the error the reader gets after its data; what is written now can no longer
+   * arrive, since that read failure ends the connection.
+   */
+  readonly #onReadableError = (error: unknown): void => {
+    if (this.closing) return; // close() stopped reading; a lost connection has said it all
+    this.#readFailure = { error: asConnectionReset(error) };
+    const protocol = this.getProtocol() as Partial<Pick<FlowControl, "failWriting">> | null;
+    if (typeof protocol?.failWriting === "function") protocol.failWriting(this.#readFailure.error);
+  };
+
+  /** Fails the connection; after a read failure with that one error, which the drains already have. */
+  #fail(error: unknown): void {
+    this.forceClose(this.#readFailure === null ? asConnectionReset(error) : this.#readFailure.error);
+  }
 
   #deliver(result: ReadableStreamReadResult<Uint8Array>): void {
     if (result.done) {
@@ -298,14 +322,12 @@ export class WebStreamTransport extends TransportBase {
 
   #writeFailed(size: number, error: unknown): void {
     this.#queued -= size;
-    this.forceClose(asConnectionReset(error));
+    this.#fail(error);
   }
 
   /** Closes the writable once; a failure to flush fails the connection. */
   #closeWriter(): Promise<void> {
-    this.#writerClosed ??= this.#writer
-      .close()
-      .then(ignore, (error: unknown) => this.forceClose(asConnectionReset(error)));
+    this.#writerClosed ??= this.#writer.close().then(ignore, (error: unknown) => this.#fail(error));
     return this.#writerClosed;
   }
 

@@ -2,8 +2,8 @@ import { describe, expect, it } from "vitest";
 import { ConnectionResetError, WebStreamTransport, createStreams } from "@asyncstreams/protocol";
 import type { WebStreamPair, WebStreamTransportOptions } from "@asyncstreams/protocol";
 import { transportConformance } from "@asyncstreams/protocol/testing";
-import { InvalidStateError } from "@asyncstreams/reader";
-import { bytes, concat, eventLoopTurn, text } from "@asyncstreams/test-utils";
+import { InvalidStateError, StreamReader } from "@asyncstreams/reader";
+import { bytes, concat, eventLoopTurn, text, within } from "@asyncstreams/test-utils";
 import { RecordingProtocol, attach } from "./_helpers.js";
 
 /** Two crossed TransformStreams: what one end writes, the other reads. */
@@ -248,6 +248,30 @@ describe("WebStreamTransport", () => {
       expect(lost.cause).toBe(failure);
       expect(transport.isClosing()).toBe(true);
       expect(io.log).toEqual(["abort ConnectionResetError"]);
+    });
+
+    it("a readable error while the reader is behind fails drain() at once; the reader gets its data, then the same error", async () => {
+      const io = instrumented({ holdWrites: true }); // the sink takes nothing: drain() waits
+      const transport = new WebStreamTransport(io.pair, { writeBufferLimits: { high: 4 } });
+      const { reader, writer } = createStreams(transport, { reader: new StreamReader({ limit: 4 }) });
+      const sent = bytes("0123456789"); // past 2 × limit: the reader pauses the transport
+      io.source().enqueue(sent);
+      await expect.poll(() => transport.isReading()).toBe(false);
+      writer.write(bytes("pending"));
+      const waiting = writer.drain().then(
+        () => "resolved",
+        (error: unknown) => error,
+      );
+      const reset = new Error("peer reset");
+      io.source().error(reset);
+      // Without the fix the transport learns of the error only when its reader catches up: this times out.
+      const failure = await within(waiting, 1_000, "the waiting drain() to settle");
+      expect(failure).toBeInstanceOf(ConnectionResetError);
+      expect((failure as ConnectionResetError).cause).toBe(reset);
+      await expect(writer.drain()).rejects.toBe(failure);
+      expect(await reader.readExactly(sent.length)).toEqual(sent);
+      await expect(reader.read()).rejects.toBe(failure);
+      await expect(writer.waitClosed()).rejects.toBe(failure);
     });
 
     it("delivers the end of the readable as eofReceived(), and closes unless it returns true", async () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { ConnectionResetError } from "@asyncstreams/protocol";
 import type { StreamReader } from "@asyncstreams/reader";
-import type { QuicStreamTransport } from "@asyncstreams/quic";
+import type { QuicConnection, QuicStreamTransport } from "@asyncstreams/quic";
 import { testClient, testServer, until, within } from "./_helpers.js";
 
 describe("flow control and aborted reads over QUIC streams", { timeout: 120_000 }, () => {
@@ -50,6 +51,75 @@ describe("flow control and aborted reads over QUIC streams", { timeout: 120_000 
     writer.write(new TextEncoder().encode(" line\n"));
     expect(new TextDecoder().decode(await within(serverReader!.readLine()))).toBe("partial line\n");
   });
+});
+
+/** Reads until the reader fails or ends: how many bytes came first, and the failure ("EOF" at the end). */
+async function readToFailure(reader: StreamReader): Promise<{ received: number; failure: unknown }> {
+  let received = 0;
+  for (;;) {
+    try {
+      const chunk = await within(reader.read(64 * 1024), 10_000, "the reader's next chunk");
+      if (chunk.length === 0) return { received, failure: "EOF" };
+      received += chunk.length;
+    } catch (failure) {
+      return { received, failure };
+    }
+  }
+}
+
+describe("a stream that ends while its reader is behind", { timeout: 120_000 }, () => {
+  /**
+   * The server sends more than the client's reader takes (it pauses its transport), then ends the
+   * stream as `end` says. Nothing of the client's is waiting to be written: only the readable can
+   * tell, and a paused transport does not read it.
+   */
+  async function behindWhenEnded(end: (transport: QuicStreamTransport, connection: QuicConnection) => void) {
+    let ended: (() => void) | undefined;
+    const { port } = await testServer((_reader, writer, connection) => {
+      writer.write(new Uint8Array(64 * 1024).fill(7));
+      ended = () => end(writer.transport as QuicStreamTransport, connection);
+    });
+    const conn = await testClient(port);
+    const { reader, writer } = await conn.openStream({ limit: 1024 });
+    writer.write(new Uint8Array([1])); // a QUIC stream reaches the peer with its first frame
+    await until(
+      () => ended !== undefined && !(writer.transport as QuicStreamTransport).isReading(),
+      20_000,
+      "the client's reader to pause",
+    );
+    const behind = reader.bufferedLength;
+    ended!();
+    return { reader, writer, behind };
+  }
+
+  for (const [how, end, applicationCode] of [
+    ["the peer resets the stream", (transport: QuicStreamTransport) => transport.abort(0x77n), 0x77n],
+    [
+      "the peer closes the connection",
+      (_: QuicStreamTransport, connection: QuicConnection) => connection.close({ code: 9, reason: "bye" }),
+      9n,
+    ],
+  ] as const)
+    it(`${how}: drain() fails at once; the reader gets what it holds, then the same error`, async () => {
+      const { reader, writer, behind } = await behindWhenEnded(end);
+      // Before the fix, drain() kept resolving until the reader caught up (or a write failed).
+      await expect
+        .poll(
+          () =>
+            writer.drain().then(
+              () => "resolved",
+              (error: unknown) => error,
+            ),
+          { timeout: 5_000 },
+        )
+        .toBeInstanceOf(ConnectionResetError);
+      const failure = await writer.drain().catch((error: unknown) => error);
+      expect((failure as ConnectionResetError).applicationCode).toBe(applicationCode);
+      await expect(writer.drain()).rejects.toBe(failure);
+      const read = await readToFailure(reader);
+      expect(read.received).toBeGreaterThanOrEqual(behind);
+      expect(read.failure).toBe(failure);
+    });
 });
 
 describe("stream credit", { timeout: 120_000 }, () => {
