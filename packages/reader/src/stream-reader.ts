@@ -15,14 +15,10 @@ import { checkReaderOptions } from "./_check-reader-options.js";
 import { numberError } from "./_check-number.js";
 import { readOptionsError } from "./_check-read-options.js";
 import { DataWaiter, WAIT_AGAIN } from "./_data-waiter.js";
+import { LineScanner } from "./_line-scanner.js";
 
 const NEWLINE = 0x0a;
 const LINE_SEPARATORS: readonly Uint8Array[] = [new Uint8Array([NEWLINE])];
-const NOT_FOUND = "Separator is not found, and chunk exceed the limit";
-const FOUND_TOO_LONG = "Separator is found, but chunk is longer than limit";
-/** What to do about an overrun, appended to asyncio's message (which says only what went wrong). */
-const OVERRUN_ADVICE =
-  'raise the reader\'s limit option, or pass overflow: "skip" or "chunk" to drop or split long lines';
 
 /**
  * asyncio's `StreamReader`: an awaitable byte stream fed by a transport, read by one reader at a
@@ -60,13 +56,8 @@ export class StreamReader implements AsyncIterable<Uint8Array> {
   /** Bytes fed since the reader was made. */
   #received = 0;
   readonly #overflow: OverflowPolicy;
-  /** Over-long lines or chunks discarded by the "skip" policy. */
-  #skippedCount = 0;
-  /**
-   * Inside an over-long line that a "skip" read was discarding when it was aborted or failed: the
-   * next "skip" read goes on discarding through the separator instead of returning the line's tail.
-   */
-  #skipping = false;
+  /** The slow path's separator search, with the overflow policies and their state across reads. */
+  readonly #scanner: LineScanner;
 
   /**
    * @param options `limit`, `overflow` and `search`: see {@linkcode StreamReaderOptions}.
@@ -78,6 +69,7 @@ export class StreamReader implements AsyncIterable<Uint8Array> {
     this.#pauser = new ReadPauser(limit);
     this.#overflow = overflow;
     this.#buffer = new ByteBuffer({ search: options.search });
+    this.#scanner = new LineScanner(this.#buffer, limit, this.#pauser);
     // The first reader keeps the hidden classes, and the optimized code built on them, alive (see
     // keepShapes()); done here rather than at import, so importing the package does no work.
     if (!shapesKept) keepShapes(makeShapeKeeper);
@@ -105,7 +97,7 @@ export class StreamReader implements AsyncIterable<Uint8Array> {
 
   /** Over-long lines or chunks skipped so far under the `"skip"` overflow policy. */
   get skippedCount(): number {
-    return this.#skippedCount;
+    return this.#scanner.skippedCount;
   }
 
   /** Whether this reader has paused its transport because more than `2 × limit` bytes are buffered. */
@@ -638,7 +630,7 @@ export class StreamReader implements AsyncIterable<Uint8Array> {
   #canRead(options: ReadOptions | undefined): boolean {
     return (
       this.#exception === undefined &&
-      !this.#skipping &&
+      !this.#scanner.skipping &&
       (options === undefined || (readOptionsError("", options) === undefined && options.signal?.aborted !== true))
     );
   }
@@ -664,7 +656,7 @@ export class StreamReader implements AsyncIterable<Uint8Array> {
 
   /** Removes `n` bytes from the front and resumes the transport if the buffer fell low enough. */
   #take(n: number): Uint8Array {
-    this.#skipping = false; // the caller now holds the bytes that followed the skipped part
+    this.#scanner.skipping = false; // the caller now holds the bytes that followed the skipped part
     const data = this.#buffer.take(n);
     this.#maybeResumeTransport();
     return data;
@@ -747,7 +739,7 @@ export class StreamReader implements AsyncIterable<Uint8Array> {
       if (error instanceof IncompleteReadError) return error.partial;
       if (error instanceof LimitOverrunError) {
         // asyncio: drop the over-long line with its newline when it was found, else everything.
-        this.#discard(
+        this.#scanner.discard(
           this.#buffer.startsWith(LINE_SEPARATORS[0]!, error.consumed) ? error.consumed + 1 : this.#buffer.length,
         );
       }
@@ -763,67 +755,19 @@ export class StreamReader implements AsyncIterable<Uint8Array> {
     method: string,
   ): Promise<Uint8Array> {
     this.#checkReadable(signal);
-    const buffer = this.#buffer;
-    const shortest = separators[0]!.length;
-    const longest = separators[separators.length - 1]!.length;
-    if (overflow !== "skip") this.#skipping = false; // another policy reads the rest as it is
-    // Bytes at the front known not to hold the start of any match: each byte is scanned once.
-    let offset = 0;
-    for (;;) {
-      const length = buffer.length;
-      if (length - offset >= shortest) {
-        const match = buffer.findFirst(separators, offset);
-        if (match === undefined) {
-          offset = Math.max(0, length + 1 - longest);
-          if (this.#skipping) offset = this.#discard(offset);
-          else if (offset > this.#limit) {
-            if (overflow === "chunk") return this.#take(this.#limit); // holds no separator start
-            if (overflow === "error") throw this.#overrun(NOT_FOUND, offset);
-            this.#skippedCount++;
-            this.#skipping = true;
-            offset = this.#discard(offset);
-          }
-        } else if (this.#skipping || match.start > this.#limit) {
-          if (!this.#skipping && overflow !== "skip") {
-            if (overflow === "chunk") return this.#take(this.#limit);
-            throw this.#overrun(FOUND_TOO_LONG, match.start);
-          }
-          if (!this.#skipping) this.#skippedCount++;
-          this.#skipping = false;
-          offset = this.#discard(match.end);
-          continue; // the next line may be buffered already
-        } else {
-          return this.#take(match.end);
-        }
-      }
+    const scanner = this.#scanner;
+    scanner.start(overflow);
+    for (let from = 0; ; ) {
+      const scanned = scanner.scan(separators, overflow, this.#received, from);
+      if (scanned > 0) return this.#take(scanned);
+      from = -1 - scanned;
       // EOF is checked after the scan: the last chunk may have completed a separator.
       if (this.#eof) {
-        if (this.#skipping) this.#discard(buffer.length); // an unterminated over-long line is skipped whole
-        this.#skipping = false;
-        throw new IncompleteReadError(buffer.takeAll(), null);
+        scanner.end();
+        throw new IncompleteReadError(this.#buffer.takeAll(), null);
       }
       await this.#waitForData(method, signal);
     }
-  }
-
-  /**
-   * asyncio's error, with the stream position of the over-long chunk (the buffer's front). The
-   * message starts with asyncio's words (code matching on them keeps working), then names the
-   * limit and what to change.
-   */
-  #overrun(message: string, consumed: number): LimitOverrunError {
-    return new LimitOverrunError(
-      `${message} (limit ${this.#limit}): ${OVERRUN_ADVICE}`,
-      consumed,
-      this.#received - this.#buffer.length,
-    );
-  }
-
-  /** Drops `n` front bytes (an over-long line); returns the new search offset, 0. */
-  #discard(n: number): number {
-    this.#buffer.discard(n);
-    this.#maybeResumeTransport();
-    return 0;
   }
 }
 

@@ -92,3 +92,19 @@ describe("StreamReader results and bufferedBytes()", () => {
     expect(buffered(reader)).toBe("\n");
   });
 });
+
+describe("StreamReader concurrent reads: the waiting read's search", () => {
+  it("a refused second readUntil() with a shorter separator leaves the waiting read's resume point alone", async () => {
+    // The waiting read has searched "ab\r\n\r" for "\r\n\r\n" and resumes from offset 2. The second
+    // read searches for one byte, would resume from 5, then is refused: were that offset shared, the
+    // first read would never see the separator that starts at 2.
+    const reader = new StreamReader();
+    reader.feedData(bytes("ab\r\n\r"));
+    const first = track(reader.readUntil(bytes("\r\n\r\n")));
+    await eventLoopTurn();
+    expect(await rejectionOf(reader.readUntil(bytes("x")))).toBeInstanceOf(ReadInProgressError);
+    reader.feedData(bytes("\nrest"));
+    expect(text(await first.promise)).toBe("ab\r\n\r\n");
+    expect(reader.bufferedLength).toBe(4);
+  });
+});
