@@ -1,4 +1,5 @@
 import { InvalidStateError } from "@asyncstreams/reader";
+import type { FlowControl } from "./flow-control.js";
 import type { Protocol } from "./protocol.js";
 import type { Transport, WriteBufferLimits } from "./transport.js";
 import { resolveWriteBufferLimits } from "./resolve-write-buffer-limits.js";
@@ -112,6 +113,8 @@ export abstract class TransportBase implements Transport {
   /** Writes are dropped from now on (asyncio's `_conn_lost > 0`). */
   #lost = false;
   #lostCalled = false;
+  /** What `failProtocolWriting()` was given: the drains of a protocol set later fail with it too. */
+  #writingFailure: { error: unknown } | null = null;
 
   /** @param options Extra info and initial water marks. */
   protected constructor(options: TransportBaseOptions = {}) {
@@ -124,6 +127,7 @@ export abstract class TransportBase implements Transport {
   /** @inheritDoc */
   setProtocol(protocol: Protocol): void {
     this.#protocol = protocol;
+    if (this.#writingFailure !== null) this.#tellWritingFailed(); // it learns what the last one did
   }
 
   /** @inheritDoc */
@@ -222,6 +226,26 @@ export abstract class TransportBase implements Transport {
   /** Whether `connectionLost()` was called. */
   protected get connectionLostCalled(): boolean {
     return this.#lostCalled;
+  }
+
+  /**
+   * For a transport that holds `connectionLost()` back until its reader has read what it holds (a
+   * peer's reset or close while the reader is paused): nothing written can arrive any more, so the
+   * protocol's drains fail now, with the error the reader gets after its data. Reaches protocols
+   * built on `FlowControl` (its `failWriting()`, which `createStreams()`'s has), this one and any set
+   * later. Later calls are ignored.
+   *
+   * @param error What the reader will get.
+   */
+  protected failProtocolWriting(error: unknown): void {
+    if (this.#writingFailure !== null) return;
+    this.#writingFailure = { error };
+    this.#tellWritingFailed();
+  }
+
+  #tellWritingFailed(): void {
+    const protocol = this.#protocol as Partial<Pick<FlowControl, "failWriting">> | null;
+    if (typeof protocol?.failWriting === "function") protocol.failWriting(this.#writingFailure!.error);
   }
 
   /** Whether `writeEof()` was called. */

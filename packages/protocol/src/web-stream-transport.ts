@@ -2,7 +2,6 @@ import { NotImplementedError } from "@asyncstreams/buffer";
 import { asConnectionReset } from "./_as-connection-reset.js";
 import { ConnectionResetError } from "./connection-reset-error.js";
 import { deliverEof } from "./deliver-eof.js";
-import type { FlowControl } from "./flow-control.js";
 import type { Protocol } from "./protocol.js";
 import type { WriteBufferLimits } from "./transport.js";
 import { TransportBase } from "./transport-base.js";
@@ -268,8 +267,7 @@ export class WebStreamTransport extends TransportBase {
   readonly #onReadableError = (error: unknown): void => {
     if (this.closing) return; // close() stopped reading; a lost connection has said it all
     this.#readFailure = { error: asConnectionReset(error) };
-    const protocol = this.getProtocol() as Partial<Pick<FlowControl, "failWriting">> | null;
-    if (typeof protocol?.failWriting === "function") protocol.failWriting(this.#readFailure.error);
+    this.failProtocolWriting(this.#readFailure.error);
   };
 
   /** Fails the connection; after a read failure with that one error, which the drains already have. */

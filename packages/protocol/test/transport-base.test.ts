@@ -30,6 +30,11 @@ class HookTransport extends TransportBase {
     this.forceClose(error);
   }
 
+  /** The peer is gone while the reader is behind: writing has failed, connectionLost() waits. */
+  writingFailed(error: unknown): void {
+    this.failProtocolWriting(error);
+  }
+
   /** The connection is gone: tells the protocol now. */
   lose(error: unknown): void {
     this.callConnectionLost(error);
@@ -233,5 +238,24 @@ describe("TransportBase", () => {
     transport.lose(undefined);
     expect(transport.hooks).toEqual(["before lost", "after lost"]);
     expect(transport.isClosing()).toBe(true);
+  });
+
+  it("failProtocolWriting() tells the protocol's failWriting(), and a protocol set later, the first error; connectionLost() still waits", () => {
+    const transport = new HookTransport();
+    const told: [string, unknown][] = [];
+    const withFailWriting = (name: string) =>
+      Object.assign(new RecordingProtocol(name), { failWriting: (error: unknown) => told.push([name, error]) });
+    attach(transport, withFailWriting("first"));
+    const reset = new Error("reset");
+    transport.writingFailed(reset);
+    transport.writingFailed(new Error("later")); // ignored
+    attach(transport, withFailWriting("second"));
+    attach(transport, new RecordingProtocol("no failWriting()")); // left alone
+    expect(told).toEqual([
+      ["first", reset],
+      ["second", reset],
+    ]);
+    expect(transport.isClosing()).toBe(false); // connectionLost() waits for the reader
+    transport.abort();
   });
 });

@@ -1,5 +1,5 @@
 import { NotImplementedError } from "@asyncstreams/buffer";
-import type { FlowControl, Protocol, WriteBufferLimits } from "@asyncstreams/protocol";
+import type { Protocol, WriteBufferLimits } from "@asyncstreams/protocol";
 import { TransportBase } from "@asyncstreams/protocol";
 import { InvalidStateError } from "@asyncstreams/reader";
 import { checkTransportOptions } from "./_check-transport-options.js";
@@ -167,8 +167,7 @@ export class WebSocketTransport extends TransportBase {
 
   /** @inheritDoc */
   override setProtocol(protocol: Protocol): void {
-    super.setProtocol(protocol);
-    this.#failDrains(); // a protocol set after the connection ended learns it too
+    super.setProtocol(protocol); // a protocol set after the connection ended learns it too
     if (!this.#incoming.isEmpty) this.deliverLater(); // held messages arrive after connectionMade()
   }
 
@@ -461,14 +460,8 @@ export class WebSocketTransport extends TransportBase {
     this.#queued.take();
     this.#keepAlive?.stop();
     this.beforeConnectionLost(); // stops the poll: nothing more will leave
-    this.#failDrains();
-  }
-
-  /** Fails the drains of a protocol built on FlowControl (createStreams()'s included), if writing failed. */
-  #failDrains(): void {
-    const protocol = this.getProtocol() as Partial<Pick<FlowControl, "failWriting">> | null;
-    if (this.#writeFailed && typeof protocol?.failWriting === "function")
-      protocol.failWriting(this.#writeError ?? new ConnectionLostError());
+    // A clean close (EOF) is no error for the reader, but nothing written can arrive any more.
+    this.failProtocolWriting(error ?? new ConnectionLostError());
   }
 
   /** WHATWG sockets have no event for a shrinking `bufferedAmount`: poll it while someone waits. */
