@@ -12,6 +12,7 @@ import type {
 } from "./_stack.js";
 import { closeNotice } from "./_close-notice.js";
 import { toResetError } from "./_to-reset-error.js";
+import { keyPairError } from "./_key-pair-error.js";
 
 /** The part of `Deno`'s QUIC API this adapter uses (its types are not in this build). */
 interface DenoNetAddr {
@@ -169,7 +170,13 @@ function listen(
 ): Promise<StackServer> {
   const api = deno();
   const endpoint = new api.QuicEndpoint({ hostname: options.host, port: options.port });
-  const listener = endpoint.listen({ ...transportOptions(options), key: options.key, cert: options.cert });
+  let listener: ReturnType<typeof endpoint.listen>;
+  try {
+    listener = endpoint.listen({ ...transportOptions(options), key: options.key, cert: options.cert });
+  } catch (error) {
+    endpoint.close({ closeCode: 0, reason: "" }); // it holds a bound UDP socket: nothing else would free it
+    throw denoKeyPairError(error) ?? error;
+  }
   const local = addressOf(endpoint.addr);
   void (async () => {
     for await (const incoming of listener) {
@@ -185,6 +192,18 @@ function listen(
       return Promise.resolve();
     },
   });
+}
+
+/**
+ * Deno's errors for a key and certificate that cannot serve (rustls's, checked at `listen()`), as
+ * the Node stack reports them; `undefined` for any other error.
+ */
+function denoKeyPairError(error: unknown): TypeError | undefined {
+  const message = error instanceof Error ? error.message : "";
+  if (message.includes("No certificates found")) return keyPairError("cert", error);
+  if (message.includes("No keys found")) return keyPairError("key", error);
+  if (message.includes("KeyMismatch")) return keyPairError("mismatch", error);
+  return undefined;
 }
 
 /** The Deno stack. */

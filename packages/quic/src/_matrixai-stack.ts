@@ -21,6 +21,7 @@ import type {
 } from "./_stack.js";
 import { closeNotice } from "./_close-notice.js";
 import { toResetError } from "./_to-reset-error.js";
+import { keyPairError } from "./_key-pair-error.js";
 
 deferEarlyStreams();
 const exactCode = largeStreamCodes();
@@ -224,23 +225,19 @@ async function connect(options: StackConnectOptions): Promise<StackConnection> {
  *   key is not the leaf certificate's.
  */
 function checkKeyPair(key: string, cert: string): void {
-  const action = "Cannot start a QUIC server";
   let leaf: X509Certificate;
   try {
     leaf = new X509Certificate(cert);
   } catch (error) {
-    throw new TypeError(`${action}: tls.cert is not a PEM certificate`, { cause: error });
+    throw keyPairError("cert", error);
   }
   let privateKey: KeyObject;
   try {
     privateKey = createPrivateKey(key);
   } catch (error) {
-    throw new TypeError(`${action}: tls.key is not an unencrypted PEM private key`, { cause: error });
+    throw keyPairError("key", error);
   }
-  if (!leaf.checkPrivateKey(privateKey))
-    throw new TypeError(
-      `${action}: tls.key is not the private key of tls.cert's first certificate (the leaf must come first)`,
-    );
+  if (!leaf.checkPrivateKey(privateKey)) throw keyPairError("mismatch");
 }
 
 async function listen(

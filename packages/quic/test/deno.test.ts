@@ -53,6 +53,7 @@ describe.skipIf("missing" in deno)("stream semantics on Deno", () => {
     "the peer closing the connection ends every open stream with an error naming the close code",
     "drain() after the close rejects with that error",
     "closed says who closed it and with which code",
+    "a key and certificate that cannot serve are the TypeError they are on Node",
   ];
   let results: Promise<Map<string, { ok: boolean; detail: string }>> | undefined;
   const run = (): Promise<Map<string, { ok: boolean; detail: string }>> =>
