@@ -407,12 +407,13 @@ if (only === undefined || only === "burst") {
 
 if (only === undefined || only === "hostile") {
   const options = { connections: quick ? 100 : 1_000, deadlineMs: 1_000, quietMs: quick ? 1_000 : 2_000 };
-  // The latency row compares two p99s of about 500 samples each, the 6th worst, and the 50 legit
-  // clients run in step (a round trip each per 100 ms), so one late burst of 50 decides it. On 2 shared
-  // cores the figure moves from run to run: during-mix p99s of 8.1–11.4 ms locally, with one of 27.8,
-  // and 22.1 ms in a CI run. A run that misses only this row is run again, up to 3 runs in all, and the
-  // last one counts. A run that misses any other row is reported as it is. The quiet p99 includes each
-  // client's first, cold round trip: 8.5–12.8 ms with it, 3.2–8.3 ms without.
+  // The latency row compares two p99s: in --quick (CI) of about 500 samples each, the 6th worst,
+  // and the 50 legit clients run in step (a round trip each per 100 ms), so one late burst of 50
+  // decides it. On 2 shared cores the figure moves from run to run: during-mix p99s of 8.1–11.4 ms
+  // locally, with one of 27.8, and 22.1 ms in a CI run. A run that misses only this row is run
+  // again, up to 3 runs in all, and the last one counts. A run that misses any other row is reported
+  // as it is. The quiet p99 includes each client's first, cold round trip: 8.5–12.8 ms with it,
+  // 3.2–8.3 ms without.
   const isLatency = (/** @type {{ metric: string }} */ row) => row.metric.startsWith("legit p99");
   let s5 = hostileRows(await runHostile(options));
   const missed = [];

@@ -110,7 +110,10 @@ export class WebStreamTransport extends TransportBase {
   #held: ReadableStreamReadResult<Uint8Array> | null = null;
   #eofReceived = false;
   #writerClosed: Promise<void> | null = null;
-  /** The readable's error, seen through `closed` while no read was in flight: the connection's error. */
+  /**
+   * The readable's error, seen through `closed` (which rejects before a read in flight does, and
+   * while the reader is paused with none): the connection's error from then on.
+   */
   #readFailure: { error: unknown } | null = null;
 
   /**

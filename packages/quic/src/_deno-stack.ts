@@ -12,7 +12,7 @@ import type {
 } from "./_stack.js";
 import { closeNotice } from "./_close-notice.js";
 import { toResetError } from "./_to-reset-error.js";
-import { keyPairError } from "./_key-pair-error.js";
+import { checkKeyPair } from "./_check-key-pair.js";
 
 /** The part of `Deno`'s QUIC API this adapter uses (its types are not in this build). */
 interface DenoNetAddr {
@@ -169,13 +169,14 @@ function listen(
   onConnection: (connection: StackConnection) => void,
 ): Promise<StackServer> {
   const api = deno();
+  checkKeyPair(options.key, options.cert);
   const endpoint = new api.QuicEndpoint({ hostname: options.host, port: options.port });
   let listener: ReturnType<typeof endpoint.listen>;
   try {
     listener = endpoint.listen({ ...transportOptions(options), key: options.key, cert: options.cert });
   } catch (error) {
-    endpoint.close({ closeCode: 0, reason: "" }); // it holds a bound UDP socket: nothing else would free it
-    throw denoKeyPairError(error) ?? error;
+    endpoint.close({ closeCode: 0, reason: "" }); // ends what it holds; quinn frees its port at GC
+    throw error;
   }
   const local = addressOf(endpoint.addr);
   void (async () => {
@@ -192,18 +193,6 @@ function listen(
       return Promise.resolve();
     },
   });
-}
-
-/**
- * Deno's errors for a key and certificate that cannot serve (rustls's, checked at `listen()`), as
- * the Node stack reports them; `undefined` for any other error.
- */
-function denoKeyPairError(error: unknown): TypeError | undefined {
-  const message = error instanceof Error ? error.message : "";
-  if (message.includes("No certificates found")) return keyPairError("cert", error);
-  if (message.includes("No keys found")) return keyPairError("key", error);
-  if (message.includes("KeyMismatch")) return keyPairError("mismatch", error);
-  return undefined;
 }
 
 /** The Deno stack. */

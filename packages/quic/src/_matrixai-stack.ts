@@ -1,6 +1,4 @@
 // The Node stack: @matrixai/quic (quiche + BoringSSL). Loaded only on Node, by `_load-stack.ts`.
-import { createPrivateKey, X509Certificate } from "node:crypto";
-import type { KeyObject } from "node:crypto";
 import { isIP } from "node:net";
 import { QUICClient, QUICServer, events, errors } from "@matrixai/quic";
 import type { QUICConnection, QUICStream } from "@matrixai/quic";
@@ -21,7 +19,7 @@ import type {
 } from "./_stack.js";
 import { closeNotice } from "./_close-notice.js";
 import { toResetError } from "./_to-reset-error.js";
-import { keyPairError } from "./_key-pair-error.js";
+import { checkKeyPair } from "./_check-key-pair.js";
 
 deferEarlyStreams();
 const exactCode = largeStreamCodes();
@@ -214,30 +212,6 @@ async function connect(options: StackConnectOptions): Promise<StackConnection> {
   return wrapConnection(client.connection, (code, reason) =>
     closeFirst(client.connection, code, reason, () => client.destroy({ force: true })),
   );
-}
-
-/**
- * Refuses a server key and certificate that cannot work together. matrixai takes them without a
- * word, binds its socket, and then fails every handshake: a wrong file name would show up as
- * clients timing out, far from its cause.
- *
- * @throws {TypeError} When `cert` holds no certificate, `key` no unencrypted private key, or the
- *   key is not the leaf certificate's.
- */
-function checkKeyPair(key: string, cert: string): void {
-  let leaf: X509Certificate;
-  try {
-    leaf = new X509Certificate(cert);
-  } catch (error) {
-    throw keyPairError("cert", error);
-  }
-  let privateKey: KeyObject;
-  try {
-    privateKey = createPrivateKey(key);
-  } catch (error) {
-    throw keyPairError("key", error);
-  }
-  if (!leaf.checkPrivateKey(privateKey)) throw keyPairError("mismatch");
 }
 
 async function listen(

@@ -57,6 +57,16 @@ describe("startQuicServer()", { timeout: 60_000 }, () => {
         /tls\.key is not the private key of tls\.cert/,
       ],
       ["the CA before the leaf", { cert: fixture("ca.pem") + fixture("server.pem") }, /the leaf must come first/],
+      [
+        "a cert whose PEM body is not a certificate",
+        { cert: "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n" },
+        /tls\.cert is not a PEM certificate/,
+      ],
+      [
+        "a key whose PEM body is not a key",
+        { key: "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n" },
+        /tls\.key is not an unencrypted PEM private key/,
+      ],
     ])("refuses %s with a TypeError before binding a socket", async (_what, override, message) => {
       const error = await refused({ tls: { ...tls(), ...override } });
       expect(error).toBeInstanceOf(TypeError);

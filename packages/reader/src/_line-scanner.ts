@@ -13,10 +13,13 @@ const OVERRUN_ADVICE =
  * The separator search of a `StreamReader`'s `readUntil()` and `readLine()` slow path: asyncio's
  * `readuntil()` loop without its waits, plus the overflow policies for a line over the limit.
  *
- * Each scan resumes where the read's last one stopped (the read keeps that offset, so a second read
- * that completes from the buffer meanwhile leaves it alone), and each buffered byte is searched once
- * however the data arrives. The scanner holds the `"skip"` policy's state across reads: an aborted
- * or failed `"skip"` read leaves the rest of its over-long line to be discarded by the next one.
+ * Each scan resumes where the read's last one stopped, so each buffered byte is searched once however
+ * the data arrives. The read keeps that offset, not the scanner: a refused second read cannot move
+ * it. (A second read that takes bytes from the buffer meanwhile leaves it stale, as in asyncio.)
+ *
+ * The scanner holds the `"skip"` policy's state across reads: an aborted or failed `"skip"` read
+ * leaves the rest of its over-long line to be discarded by the next one. The reader refuses a second
+ * read that would scan with it while another waits (see `StreamReader`'s `#readUntil`).
  *
  * The reader owns the buffer and the back-pressure; this discards from the buffer and lets the
  * pauser resume the transport when that brings the buffer low enough.

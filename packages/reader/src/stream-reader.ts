@@ -756,6 +756,10 @@ export class StreamReader implements AsyncIterable<Uint8Array> {
   ): Promise<Uint8Array> {
     this.#checkReadable(signal);
     const scanner = this.#scanner;
+    // A read refused for another one waiting must change nothing, and a "skip" scan discards as it
+    // goes, with state that belongs to the waiting read: refused before it scans.
+    if (this.#waiter.pending && (overflow === "skip" || scanner.skipping))
+      throw new ReadInProgressError(method, this.#waitingMethod);
     scanner.start(overflow);
     for (let from = 0; ; ) {
       const scanned = scanner.scan(separators, overflow, this.#received, from);

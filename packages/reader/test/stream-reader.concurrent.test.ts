@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ReadInProgressError, StreamReader } from "@asyncstreams/reader";
+import { LimitOverrunError, ReadInProgressError, StreamReader } from "@asyncstreams/reader";
 import { bytes, eventLoopTurn, rejectionOf, text, track } from "@asyncstreams/test-utils";
 import { buffered } from "./_helpers.js";
 
@@ -106,5 +106,34 @@ describe("StreamReader concurrent reads: the waiting read's search", () => {
     reader.feedData(bytes("\nrest"));
     expect(text(await first.promise)).toBe("ab\r\n\r\n");
     expect(reader.bufferedLength).toBe(4);
+  });
+
+  // The "skip" policy discards as it scans, and its state belongs to the waiting read: a second read
+  // that is refused must not have scanned first.
+  it("a refused readLine() leaves a waiting skip read skipping: it drops the rest of its over-long line", async () => {
+    const reader = new StreamReader({ limit: 4 });
+    const skipping = track(reader.readLine({ overflow: "skip" }));
+    reader.feedData(bytes("aaaaaaaa")); // over the limit, no newline: dropped, and the read waits on
+    await eventLoopTurn();
+    expect(reader.skippedCount).toBe(1);
+    expect(await rejectionOf(reader.readLine())).toBeInstanceOf(ReadInProgressError);
+    reader.feedData(bytes("tail\nnext\n"));
+    expect(text(await skipping.promise)).toBe("next\n");
+  });
+
+  it.each([
+    ["readLine()", (reader: StreamReader) => reader.readLine({ overflow: "skip" })],
+    ["readUntil()", (reader: StreamReader) => reader.readUntil(bytes("z"), { overflow: "skip" })],
+  ] as const)("a refused skip %s discards nothing of a waiting read's bytes", async (_name, second) => {
+    const reader = new StreamReader({ limit: 4 });
+    const first = track(reader.readUntil(bytes("\r\n\r\n")));
+    reader.feedData(bytes("abcxef")); // 6 bytes: over the limit for a 1-byte separator, not yet for 4
+    await eventLoopTurn();
+    expect(await rejectionOf(second(reader))).toBeInstanceOf(ReadInProgressError);
+    expect(text(reader.bufferedBytes())).toBe("abcxef");
+    expect(reader.skippedCount).toBe(0);
+    reader.feedData(bytes("\r\n\r\n"));
+    expect(await rejectionOf(first.promise)).toBeInstanceOf(LimitOverrunError); // as without the second read
+    expect(text(reader.bufferedBytes())).toBe("abcxef\r\n\r\n");
   });
 });

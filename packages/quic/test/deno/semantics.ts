@@ -113,8 +113,7 @@ report(
 }
 {
   // The refusals of start-quic-server.test.ts on Node, with the same errors (Deno's own are
-  // InvalidData and a plain Error). Deno frees the port of the endpoint bound for the attempt only
-  // once it is garbage-collected, as quinn does for any endpoint: see the README.
+  // InvalidData and a plain Error, thrown after binding a port it frees only at GC: see the README).
   const name = "a key and certificate that cannot serve are the TypeError they are on Node";
   const good = { key: fixture("server-key.pem"), cert: fixture("server.pem"), alpnProtocols: ALPN };
   const cases: [Record<string, string>, RegExp][] = [
@@ -123,6 +122,8 @@ report(
     [{ key: fixture("server.pem") }, /tls\.key is not an unencrypted PEM private key/],
     [{ key: fixture("self-signed-key.pem") }, /tls\.key is not the private key of tls\.cert/],
     [{ cert: fixture("ca.pem") + fixture("server.pem") }, /the leaf must come first/],
+    [{ cert: "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n" }, /tls\.cert is not a PEM certificate/],
+    [{ key: "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n" }, /tls\.key is not an unencrypted PEM/],
   ];
   const problems: string[] = [];
   for (const [override, message] of cases) {
