@@ -36,10 +36,11 @@ export class FlowControl {
   #writeFailure: { error: unknown } | null = null;
 
   /**
-   * Whether the transport has paused writing (its buffer is above the high-water mark): what
-   * `StreamWriter.isPaused` reports.
+   * Whether the transport has paused writing (its buffer is above the high-water mark), so that
+   * `drainHelper()` would wait: what `StreamWriter.isPaused` reports.
    *
-   * @returns `true` between `pauseWriting()` and `resumeWriting()`.
+   * @returns `true` between `pauseWriting()` and `resumeWriting()`, unless the connection was lost
+   *   or writing failed since: a drain then rejects at once instead of waiting.
    *
    * @example
    * ```ts
@@ -52,7 +53,7 @@ export class FlowControl {
    * ```
    */
   isWritingPaused(): boolean {
-    return this.#paused;
+    return this.#paused && !this.#connectionLost && this.#writeFailure === null;
   }
 
   /**

@@ -69,7 +69,7 @@ export interface TransportBaseOptions {
  *   }
  *
  *   protected writeData(data: Uint8Array): void {
- *     this.#held.push(data.slice()); // the caller may reuse `data`
+ *     this.#held.push(new Uint8Array(data)); // a copy: the caller may reuse `data` (Buffer.slice() is a view)
  *     this.deliverLater();
  *   }
  *
@@ -174,6 +174,8 @@ export abstract class TransportBase implements Transport {
 
   /** @inheritDoc */
   writeLines(chunks: Iterable<Uint8Array>): void {
+    // Even with nothing to write, as asyncio 3.13's writelines() raises after write_eof().
+    if (this.#eofWritten) throw new InvalidStateError("Cannot write: writeEof() was already called");
     writeLinesTo((chunk) => this.write(chunk), chunks); // all checked first: asyncio's is all or nothing
   }
 

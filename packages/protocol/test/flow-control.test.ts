@@ -13,6 +13,22 @@ describe("FlowControl", () => {
     expect(flow.isWritingPaused()).toBe(false);
   });
 
+  it("isWritingPaused() is false once the connection is lost or writing failed: a drain then rejects instead of waiting", async () => {
+    for (const end of [
+      (flow: FlowControl) => flow.connectionLost(undefined),
+      (flow: FlowControl) => flow.connectionLost(new Error("reset")),
+      (flow: FlowControl) => flow.failWriting(new Error("reset")),
+    ]) {
+      const flow = new FlowControl();
+      flow.pauseWriting();
+      const waiting = flow.drainHelper().catch(() => "rejected");
+      end(flow);
+      expect(flow.isWritingPaused()).toBe(false);
+      await waiting;
+      await expect(flow.drainHelper()).rejects.toBeDefined();
+    }
+  });
+
   it("drainHelper() resolves at once while writing is not paused", async () => {
     const flow = new FlowControl();
     const drained = track(flow.drainHelper());

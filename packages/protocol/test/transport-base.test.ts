@@ -143,6 +143,9 @@ describe("TransportBase", () => {
     transport.writeEof();
     transport.writeEof();
     expect(() => transport.write(new Uint8Array(1))).toThrow(InvalidStateError);
+    expect(() => transport.write(new Uint8Array(0))).toThrow(InvalidStateError);
+    // Even with nothing to write, as asyncio 3.13's writelines() after write_eof().
+    expect(() => transport.writeLines([])).toThrow(InvalidStateError);
     expect(transport.hooks).toEqual(["write 2", "write 1", "write 1", "end"]);
     transport.abort();
     await eventLoopTurn();

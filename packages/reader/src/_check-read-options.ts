@@ -1,6 +1,7 @@
 import { overflowError } from "./_check-reader-options.js";
-import { describeValue } from "./_check-number.js";
-import { isAbortSignal } from "./_is-abort-signal.js";
+import { optionsError } from "./_options-error.js";
+
+const READ_OPTIONS = ["signal", "overflow"] as const;
 
 /**
  * Checks a read's options before the read touches anything: a misspelled name (`{ singal }`) or a
@@ -15,14 +16,8 @@ import { isAbortSignal } from "./_is-abort-signal.js";
  *   name. `undefined` when the options are fine.
  */
 export function readOptionsError(action: string, options: unknown): TypeError | RangeError | undefined {
-  if (typeof options !== "object" || options === null)
-    return new TypeError(`${action}: options should be an object, got ${describeValue(options)}`);
-  for (const name of Object.keys(options)) {
-    if (name !== "signal" && name !== "overflow")
-      return new TypeError(`${action}: unknown option "${name}"; the options are signal and overflow`);
-  }
-  const { signal, overflow } = options as { signal?: unknown; overflow?: unknown };
-  if (signal !== undefined && !isAbortSignal(signal))
-    return new TypeError(`${action}: signal should be an AbortSignal or undefined, got ${describeValue(signal)}`);
+  const error = optionsError(action, options, READ_OPTIONS);
+  if (error !== undefined) return error;
+  const { overflow } = options as { overflow?: unknown };
   return overflow === undefined ? undefined : overflowError(action, overflow);
 }

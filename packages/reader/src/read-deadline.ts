@@ -4,6 +4,10 @@
 import { disposeSymbol } from "./_dispose-symbol.js";
 import { ReadTimeoutError } from "./read-timeout-error.js";
 import { timeoutError } from "./_check-number.js";
+import { optionsError } from "./_options-error.js";
+
+const ACTION = "Cannot make a read deadline";
+const DEADLINE_OPTIONS = ["idle", "total", "signal"] as const;
 
 /**
  * Options for {@linkcode readDeadline}.
@@ -40,6 +44,9 @@ export interface ReadDeadline extends Disposable {
  * @param options `idle` and `total` in milliseconds, and an outer `signal`.
  * @returns The deadline; pass `deadline.signal` to reads.
  * @throws {RangeError} When `idle` or `total` is not a positive number.
+ * @throws {TypeError} When `reader` has no `bytesReceived`, `options` is not an object or names an
+ *   unknown option (a misspelled `idle` would leave the reads unbounded), or `signal` is not an
+ *   `AbortSignal`.
  *
  * @example
  * ```ts
@@ -57,12 +64,17 @@ export interface ReadDeadline extends Disposable {
  * ```
  */
 export function readDeadline(reader: { readonly bytesReceived: number }, options: ReadDeadlineOptions): ReadDeadline {
+  const counter = reader as { bytesReceived?: unknown } | null;
+  if (typeof counter?.bytesReceived !== "number")
+    throw new TypeError(`${ACTION}: reader should be a StreamReader, or have a numeric bytesReceived`);
+  const optionsFault = optionsError(ACTION, options, DEADLINE_OPTIONS);
+  if (optionsFault !== undefined) throw optionsFault;
   const { idle, total, signal } = options;
   for (const [name, value] of [
     ["idle", idle],
     ["total", total],
   ] as const) {
-    const error = value === undefined ? undefined : timeoutError("Cannot make a read deadline", name, value);
+    const error = value === undefined ? undefined : timeoutError(ACTION, name, value);
     if (error !== undefined) throw error;
   }
   const controller = new AbortController();

@@ -79,6 +79,24 @@ describe("readDeadline()", () => {
     expect(() => readDeadline(reader, { idle: 0 })).toThrow(RangeError);
     expect(() => readDeadline(reader, { total: -1 })).toThrow(RangeError);
   });
+
+  it("refuses unknown option names (a misspelled idle would leave the reads unbounded), a non-object, a bad signal and a reader without bytesReceived", () => {
+    const reader = new StreamReader();
+    expect(() => readDeadline(reader, { idel: 5_000 } as never)).toThrow(
+      new TypeError('Cannot make a read deadline: unknown option "idel"; the options are idle, total and signal'),
+    );
+    expect(() => readDeadline(reader, undefined as never)).toThrow(
+      new TypeError("Cannot make a read deadline: options should be an object, got undefined"),
+    );
+    expect(() => readDeadline(reader, { signal: "x" } as never)).toThrow(
+      new TypeError('Cannot make a read deadline: signal should be an AbortSignal or undefined, got "x"'),
+    );
+    for (const bad of [null, {}, { bytesReceived: "0" }])
+      expect(() => readDeadline(bad as never, { idle: 10 })).toThrow(
+        new TypeError("Cannot make a read deadline: reader should be a StreamReader, or have a numeric bytesReceived"),
+      );
+    expect(vi.getTimerCount()).toBe(0);
+  });
 });
 
 describe("StreamReader counters", () => {

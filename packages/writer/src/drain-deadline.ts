@@ -3,9 +3,12 @@
 /// <reference lib="esnext.disposable" preserve="true" />
 import { disposeSymbol } from "./_dispose-symbol.js";
 import { DrainTimeoutError } from "./drain-timeout-error.js";
+import { checkOptions } from "./_check-options.js";
 
 /** The longest delay timers accept (2^31 - 1 ms): Node fires a longer one after 1 ms instead. */
 const MAX_DELAY = 2_147_483_647;
+const ACTION = "Cannot make a drain deadline";
+const OPTIONS = ["idle", "total", "signal"] as const;
 
 /**
  * Options for {@linkcode drainDeadline}.
@@ -65,6 +68,9 @@ export interface DrainProgress {
  * @param options `idle` and `total` in milliseconds, and an outer `signal`.
  * @returns The deadline; pass `deadline.signal` to `drain()`.
  * @throws {RangeError} When `idle` or `total` is not a positive number of milliseconds (at most 2^31 - 1).
+ * @throws {TypeError} When `writer` lacks the two counters, `options` is not an object or names an
+ *   unknown option (a misspelled `idle` would leave the drain unbounded), or `signal` is not an
+ *   `AbortSignal`.
  *
  * @example
  * ```ts
@@ -82,6 +88,10 @@ export interface DrainProgress {
  * ```
  */
 export function drainDeadline(writer: DrainProgress, options: DrainDeadlineOptions): DrainDeadline {
+  const counters = writer as Partial<DrainProgress> | null;
+  if (typeof counters?.bytesWritten !== "number" || typeof counters.bufferedLength !== "number")
+    throw new TypeError(`${ACTION}: writer should be a StreamWriter, or have numeric bytesWritten and bufferedLength`);
+  checkOptions(ACTION, options, OPTIONS);
   const { idle, total, signal } = options;
   checkLimit("idle", idle);
   checkLimit("total", total);
@@ -130,14 +140,13 @@ export function drainDeadline(writer: DrainProgress, options: DrainDeadlineOptio
 function checkLimit(name: string, value: number | undefined): void {
   if (value === undefined || (typeof value === "number" && value > 0 && (value <= MAX_DELAY || value === Infinity)))
     return;
-  const action = "Cannot make a drain deadline";
   // The project's grammar (readDeadline() and every number option): a TypeError for a wrong type,
   // with a string quoted so that "5" does not read as 5; a RangeError for a number out of range.
   if (typeof value !== "number") {
     const shown = typeof value === "string" ? JSON.stringify(value) : String(value);
-    throw new TypeError(`${action}: ${name} should be a number, got ${shown} (${typeof value})`);
+    throw new TypeError(`${ACTION}: ${name} should be a number, got ${shown} (${typeof value})`);
   }
   throw new RangeError(
-    `${action}: ${name} should be a positive number of milliseconds up to ${MAX_DELAY}, or Infinity for none, got ${value}`,
+    `${ACTION}: ${name} should be a positive number of milliseconds up to ${MAX_DELAY}, or Infinity for none, got ${value}`,
   );
 }

@@ -8,6 +8,7 @@ import type { WriterTransport } from "./writer-transport.js";
 import { unclosedWriters } from "./_unclosed-writers.js";
 import { ConnectionLostError } from "./connection-lost-error.js";
 import { checkDrainOptions } from "./_check-drain-options.js";
+import { checkWriterArgs } from "./_check-writer-args.js";
 
 /** asyncio's extra-info names that this port spells in camelCase. */
 const ASYNCIO_NAMES: Readonly<Record<string, string>> = { ssl_object: "sslObject" };
@@ -70,8 +71,11 @@ export class StreamWriter implements AsyncDisposable {
   /**
    * @param transport The transport to write to.
    * @param options `protocol` (required) and `reader`.
+   * @throws {TypeError} When `transport` lacks a transport's methods, `protocol` lacks
+   *   `drainHelper()` or `closeWaiter()`, or an option name is unknown.
    */
   constructor(transport: WriterTransport, options: StreamWriterOptions) {
+    checkWriterArgs(transport, options);
     this.#transport = transport;
     this.#protocol = options.protocol;
     this.#reader = options.reader ?? null;

@@ -164,6 +164,26 @@ describe("drainDeadline()", () => {
     expect(vi.getTimerCount()).toBe(0);
   });
 
+  it("refuses unknown option names (a misspelled idle would leave the drain unbounded), a non-object, a bad signal and a writer without counters", () => {
+    const { writer } = setup();
+    expect(() => drainDeadline(writer, { idel: 5_000 } as never)).toThrow(
+      new TypeError('Cannot make a drain deadline: unknown option "idel"; the options are idle, total and signal'),
+    );
+    expect(() => drainDeadline(writer, undefined as never)).toThrow(
+      new TypeError("Cannot make a drain deadline: options should be an object, got undefined"),
+    );
+    expect(() => drainDeadline(writer, { signal: "x" } as never)).toThrow(
+      new TypeError('Cannot make a drain deadline: signal should be an AbortSignal or undefined, got "x"'),
+    );
+    for (const bad of [null, {}, { bytesWritten: 1, bufferedLength: "0" }])
+      expect(() => drainDeadline(bad as never, { idle: 10 })).toThrow(
+        new TypeError(
+          "Cannot make a drain deadline: writer should be a StreamWriter, or have numeric bytesWritten and bufferedLength",
+        ),
+      );
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
   it("takes Infinity as no limit, as readDeadline() does: no timer, never expires", async () => {
     const { writer } = setup();
     using deadline = drainDeadline(writer, { idle: Infinity, total: Infinity });
