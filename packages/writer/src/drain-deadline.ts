@@ -45,6 +45,11 @@ export interface DrainProgress {
   readonly bytesWritten: number;
   /** Bytes accepted and still waiting in the transport's buffer. */
   readonly bufferedLength: number;
+  /**
+   * Whether the connection is closing or lost: no new bytes can join the buffer then, so once it is
+   * empty the `idle` limit stops watching (its timer would otherwise run until `dispose()`).
+   */
+  isClosing?(): boolean;
 }
 
 /**
@@ -123,6 +128,12 @@ export function drainDeadline(writer: DrainProgress, options: DrainDeadlineOptio
       let stalled = 0;
       idleTimer = setInterval(() => {
         const buffered = writer.bufferedLength;
+        if (buffered === 0 && writer.isClosing?.() === true) {
+          // Nothing is stuck and nothing more can be: the idle limit can never fire again.
+          clearInterval(idleTimer);
+          idleTimer = undefined;
+          return;
+        }
         const now = writer.bytesWritten - buffered;
         // An empty buffer is not a stall: the application simply has nothing to send right now.
         if (now !== sent || buffered === 0) {

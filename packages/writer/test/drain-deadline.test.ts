@@ -192,6 +192,19 @@ describe("drainDeadline()", () => {
     expect(deadline.signal.aborted).toBe(false);
   });
 
+  it("stops its idle timer once the connection is lost (nothing can be stuck any more); the total limit still runs", async () => {
+    const { transport, writer } = setup();
+    const deadline = drainDeadline(writer, { idle: 400, total: 10_000 });
+    writer.write(new Uint8Array(100));
+    expect(vi.getTimerCount()).toBe(2);
+    transport.lose();
+    await vi.advanceTimersByTimeAsync(100);
+    expect(vi.getTimerCount()).toBe(1); // the total timer
+    expect(deadline.signal.aborted).toBe(false);
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect((deadline.signal.reason as DrainTimeoutError).kind).toBe("total");
+  });
+
   it("watches anything with bytesWritten and bufferedLength", async () => {
     const counters = { bytesWritten: 10, bufferedLength: 10 };
     using deadline = drainDeadline(counters, { idle: 400 });
