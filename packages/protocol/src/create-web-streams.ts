@@ -2,6 +2,7 @@ import { StreamReader } from "@asyncstreams/reader";
 import { createStreams } from "./create-streams.js";
 import type { Streams } from "./create-streams.js";
 import { WebStreamTransport } from "./web-stream-transport.js";
+import { WEB_STREAM_TRANSPORT_OPTIONS, checkWebStreamArguments } from "./_check-web-stream-options.js";
 import type { WebStreamPair, WebStreamTransportOptions } from "./web-stream-transport.js";
 
 /**
@@ -33,8 +34,10 @@ export interface CreateWebStreamsOptions extends WebStreamTransportOptions {
  * @param options `limit` for the reader; `writeBufferLimits`, `halfClose`, `copyChunks` and
  *   `extraInfo` for the transport.
  * @returns The reader and the writer.
- * @throws {RangeError} When `limit` is not greater than 0 (checked before the streams are locked).
- * @throws {TypeError} When either stream is already locked.
+ * @throws {RangeError} When `limit` is not greater than 0, or the water marks are out of order.
+ * @throws {TypeError} When `pair` is not a readable and a writable Web stream, on an unknown option
+ *   or one of the wrong type, or when either stream is already locked. Every option is checked
+ *   before the streams are locked.
  *
  * @example
  * ```ts
@@ -52,6 +55,8 @@ export interface CreateWebStreamsOptions extends WebStreamTransportOptions {
  * ```
  */
 export function createWebStreams(pair: WebStreamPair, options: CreateWebStreamsOptions = {}): Streams {
-  const reader = new StreamReader({ limit: options.limit });
-  return createStreams(new WebStreamTransport(pair, options), { reader });
+  checkWebStreamArguments("Cannot create web streams", pair, options, [...WEB_STREAM_TRANSPORT_OPTIONS, "limit"]);
+  const { limit, ...transportOptions } = options;
+  const reader = new StreamReader({ limit });
+  return createStreams(new WebStreamTransport(pair, transportOptions), { reader });
 }

@@ -1,4 +1,4 @@
-import type { ReadOptions } from "@asyncstreams/reader";
+import type { StreamReader } from "@asyncstreams/reader";
 
 const DEFAULT_CHUNK_SIZE = 65_536;
 
@@ -21,10 +21,13 @@ export interface ToReadableStreamOptions {
   chunkSize?: number | undefined;
 }
 
-/** What {@linkcode toReadableStream} needs of a reader: `StreamReader.read()`. */
-interface ChunkReader {
-  read(n: number, options?: ReadOptions): Promise<Uint8Array>;
-}
+/** What {@linkcode toReadableStream} needs of a reader: a `StreamReader`'s public API. */
+type ChunkReader = Pick<
+  StreamReader,
+  "peek" | "read" | "takeBuffered" | "exception" | "bufferedLength" | "bytesConsumed"
+>;
+
+const ignore = (): void => undefined;
 
 /**
  * Hands the rest of a reader's stream on as a Web `ReadableStream`: the bytes the reader has
@@ -32,12 +35,15 @@ interface ChunkReader {
  * case: parse a header with `readUntil()`, then give the body to anything that takes a stream
  * (`new Response(stream)`, `pipeTo()`, a decompressor).
  *
- * The stream pulls: each pull of the consumer awaits one `reader.read(chunkSize)`, and nothing is
- * read ahead (its high-water mark is 0), so back-pressure reaches the transport through the
- * reader exactly as with direct reads. The stream ends at EOF and errors with the reader's error.
- * Cancelling it, or aborting `signal`, stops the read in flight without consuming anything, so
- * the reader can be read directly again afterwards. Chunks are the reader's results, owned by the
- * consumer.
+ * The stream pulls: each pull of the consumer takes up to `chunkSize` bytes from the reader, once
+ * at least one is buffered, and nothing is read ahead (its high-water mark is 0), so back-pressure
+ * reaches the transport through the reader exactly as with direct reads. The stream ends at EOF
+ * and errors with the reader's error. Chunks are owned by the consumer.
+ *
+ * Cancel safety: cancelling the stream, or aborting `signal`, consumes nothing, even just after
+ * data arrived: a pull awaits only `reader.peek()`, which consumes nothing, and takes the bytes
+ * from the reader in the same turn as it hands them to the stream. Every byte the stream did not
+ * deliver is still in the reader, which can be read directly again at once.
  *
  * @param reader The reader, positioned where the rest begins (a `StreamReader`).
  * @param options `signal` to abort, `chunkSize` for each pull.
@@ -76,7 +82,7 @@ export function toReadableStream(
     );
   }
   const { signal } = options;
-  // One controller for the read in flight: a cancel or the caller's abort stops it, consuming nothing.
+  // One controller for the peek in flight: a cancel or the caller's abort stops it, consuming nothing.
   const stop = new AbortController();
   let onAbort: (() => void) | undefined;
   const detach = (): void => {
@@ -96,18 +102,39 @@ export function toReadableStream(
         else signal.addEventListener("abort", onAbort, { once: true });
       },
       async pull(controller) {
-        let chunk: Uint8Array;
         try {
-          chunk = await reader.read(chunkSize, { signal: stop.signal });
+          for (;;) {
+            // Cancelled or aborted while a peek was settling: what arrived stays in the reader.
+            if (stop.signal.aborted) return;
+            const error = reader.exception(); // as a direct read() would throw, with bytes buffered or not
+            if (error !== undefined) throw error;
+            const size = reader.bufferedLength;
+            if (size > 0 && size <= chunkSize) {
+              controller.enqueue(reader.takeBuffered()); // taken and handed on in one turn
+              return;
+            }
+            // Not an awaited read(): the turn its promise takes to settle would be a window where a
+            // cancel finds the bytes taken and not yet enqueued. A peek waits for data (or copies one
+            // chunk's worth when more is buffered) and consumes nothing.
+            const consumed = reader.bytesConsumed;
+            const head = await reader.peek(size === 0 ? 1 : chunkSize, { signal: stop.signal });
+            if (stop.signal.aborted) return;
+            if (head.length === 0) {
+              detach();
+              controller.close(); // EOF
+              return;
+            }
+            if (head.length === chunkSize && reader.bytesConsumed === consumed && reader.exception() === undefined) {
+              // Drops the copied bytes in this same turn: read() takes at once when bytes are buffered.
+              void reader.read(chunkSize).catch(ignore);
+              controller.enqueue(head);
+              return;
+            }
+            // Data arrived in an empty buffer, or someone else read meanwhile: look again.
+          }
         } catch (error) {
           detach();
           throw error; // errors the stream: the reader's error, or the abort reason
-        }
-        if (chunk.length === 0) {
-          detach();
-          controller.close();
-        } else {
-          controller.enqueue(chunk);
         }
       },
       cancel(reason) {

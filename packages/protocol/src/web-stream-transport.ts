@@ -1,5 +1,6 @@
 import { NotImplementedError } from "@asyncstreams/buffer";
 import { asConnectionReset } from "./_as-connection-reset.js";
+import { checkWebStreamArguments } from "./_check-web-stream-options.js";
 import { ConnectionResetError } from "./connection-reset-error.js";
 import { deliverEof } from "./deliver-eof.js";
 import type { Protocol } from "./protocol.js";
@@ -80,7 +81,9 @@ export interface WebStreamTransportOptions {
  * - Writes never block: each goes to the writable's writer at once, and the bytes whose `write()`
  *   has not yet settled count as the write buffer, so `pauseWriting()` comes strictly above the
  *   high-water mark and `resumeWriting()` at or below the low one, whatever the stream's own
- *   queuing strategy counts. The written array is passed on as it is: do not modify it afterwards.
+ *   queuing strategy counts. Once the connection is lost the write buffer is 0, as asyncio's
+ *   `_force_close()` clears it, even while a sink's `write()` never settles. The written array is
+ *   passed on as it is: do not modify it afterwards.
  * - `writeEof()` closes the writable (half-close). `close()` stops reading at once, flushes, calls
  *   `connectionLost(undefined)`, then closes the writable and cancels the readable. `abort()`
  *   aborts the writable and cancels the readable at once; a peer in the same process sees a
@@ -103,7 +106,7 @@ export class WebStreamTransport extends TransportBase {
   readonly #writer: WritableStreamDefaultWriter<Uint8Array>;
   readonly #halfClose: boolean;
   readonly #copy: boolean;
-  /** Bytes handed to the writer whose `write()` has not settled: the write buffer. */
+  /** Bytes handed to the writer whose `write()` has not settled: the write buffer (0 once lost). */
   #queued = 0;
   #readInFlight = false;
   /** What the read in flight brought while reading was paused. */
@@ -122,9 +125,13 @@ export class WebStreamTransport extends TransportBase {
    *
    * @param pair The readable and the writable of one connection.
    * @param options Water marks, half-close, copying and extra info.
-   * @throws {TypeError} When either stream is already locked.
+   * @throws {TypeError} When `pair` is not a readable and a writable Web stream, on an unknown option
+   *   or one of the wrong type (all checked before anything is locked), or when either stream is
+   *   already locked.
+   * @throws {RangeError} When the water marks are out of order (see `resolveWriteBufferLimits()`).
    */
   constructor(pair: WebStreamPair, options: WebStreamTransportOptions = {}) {
+    checkWebStreamArguments("Cannot make a WebStreamTransport", pair, options);
     super({ extraInfo: { ...options.extraInfo }, writeBufferLimits: options.writeBufferLimits });
     this.#reader = pair.readable.getReader();
     try {
@@ -230,6 +237,7 @@ export class WebStreamTransport extends TransportBase {
   protected override markLost(): void {
     super.markLost();
     this.#held = null;
+    this.#queued = 0; // asyncio's _force_close() clears its buffer: a write that never settles counts no more
   }
 
   /** The connection failed (or was aborted: no `error`): release both streams, then `connectionLost(error)`. */
@@ -315,13 +323,14 @@ export class WebStreamTransport extends TransportBase {
   }
 
   #written(size: number): void {
+    if (this.lost) return; // markLost() emptied the count
     this.#queued -= size;
-    if (this.lost) return;
     this.maybeResumeWriting();
     if (this.closing && this.#queued === 0) this.#finishClose();
   }
 
   #writeFailed(size: number, error: unknown): void {
+    if (this.lost) return; // markLost() emptied the count; the connection has failed already
     this.#queued -= size;
     this.#fail(error);
   }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { createWebStreams } from "@asyncstreams/protocol";
-import type { WebStreamPair } from "@asyncstreams/protocol";
+import type { CreateWebStreamsOptions, Transport, WebStreamPair } from "@asyncstreams/protocol";
 import { bytes, text } from "@asyncstreams/test-utils";
 
 function crossedPairs(): [WebStreamPair, WebStreamPair] {
@@ -60,6 +60,44 @@ describe("createWebStreams()", () => {
     expect(() => createWebStreams(left, { limit: 0 })).toThrow(RangeError);
     expect(left.readable.locked).toBe(false);
     expect(left.writable.locked).toBe(false);
+  });
+
+  it("throws TypeError on an unknown option or one of the wrong type, before it locks the streams", () => {
+    const [left] = crossedPairs();
+    const cases: [unknown, string][] = [
+      [
+        { halfclose: false },
+        'unknown option "halfclose"; the options are writeBufferLimits, halfClose, copyChunks, extraInfo, limit',
+      ],
+      [{ halfClose: "no" }, 'halfClose should be a boolean, got "no" (string)'],
+      [{ copyChunks: "false" }, 'copyChunks should be a boolean, got "false" (string)'],
+      [{ extraInfo: 5 }, "extraInfo should be an object, got 5 (number)"],
+    ];
+    for (const [options, detail] of cases)
+      expect(() => createWebStreams(left, options as CreateWebStreamsOptions)).toThrow(
+        new TypeError(`Cannot create web streams: ${detail}`),
+      );
+    expect(left.readable.locked || left.writable.locked).toBe(false);
+  });
+
+  it("throws TypeError naming the missing stream when the pair is not a readable and a writable", () => {
+    expect(() => createWebStreams({} as WebStreamPair)).toThrow(
+      new TypeError("Cannot create web streams: readable should be a ReadableStream, got undefined"),
+    );
+  });
+
+  it("passes every transport option on, and not limit", () => {
+    const [left] = crossedPairs();
+    const { reader, writer } = createWebStreams(left, {
+      limit: 10,
+      writeBufferLimits: { high: 100 },
+      copyChunks: true,
+      extraInfo: { peername: "peer" },
+    });
+    expect(reader.limit).toBe(10);
+    expect((writer.transport as Transport).getWriteBufferLimits()).toEqual({ high: 100, low: 25 });
+    expect(writer.getExtraInfo("peername")).toBe("peer");
+    writer.transport.close();
   });
 
   it("passes halfClose: false on to the transport", () => {

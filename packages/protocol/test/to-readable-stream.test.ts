@@ -23,7 +23,47 @@ function message(bodyLength: number): { whole: Uint8Array; header: Uint8Array; b
   return { whole: concat([header, body]), header, body };
 }
 
+/**
+ * Feeds "hello" to a reader whose stream has a pull waiting (or before the pull, with `early`),
+ * lets `turns` microtasks pass, then cancels the stream or aborts its signal. Returns what the
+ * stream delivered followed by what the reader still holds: all of "hello" unless bytes were lost.
+ */
+async function stopAfterData(
+  turns: number,
+  options: { chunkSize: number; stop: "cancel" | "abort"; early?: boolean },
+): Promise<string> {
+  const reader = new StreamReader();
+  const abort = new AbortController();
+  const consumer = toReadableStream(reader, { chunkSize: options.chunkSize, signal: abort.signal }).getReader();
+  if (options.early === true) reader.feedData(bytes("hello"));
+  const first = consumer.read().catch(() => ({ done: true, value: undefined }));
+  if (options.early !== true) {
+    await eventLoopTurn(); // the pull waits for data
+    reader.feedData(bytes("hello"));
+  }
+  for (let turn = 0; turn < turns; turn++) await Promise.resolve();
+  if (options.stop === "cancel") await consumer.cancel(new Error("not interested"));
+  else abort.abort(new Error("enough"));
+  const { value } = await first;
+  return (value === undefined ? "" : text(value)) + text(reader.takeBuffered());
+}
+
 describe("toReadableStream()", () => {
+  // The window is a matter of microtasks, so the sweep counts them: a cancel or an abort in any turn
+  // between the data's arrival and its delivery must leave it in the reader.
+  for (const stop of ["cancel", "abort"] as const) {
+    it(`${stop === "cancel" ? "cancel()" : "aborting signal"} in any microtask after data arrived loses no byte: the stream has it or the reader still does`, async () => {
+      for (const chunkSize of [65_536, 5, 2, 1]) {
+        for (const early of [false, true]) {
+          for (let turns = 0; turns <= 12; turns++)
+            expect(await stopAfterData(turns, { chunkSize, stop, early }), `${chunkSize} ${early} ${turns}`).toBe(
+              "hello",
+            );
+        }
+      }
+    });
+  }
+
   it("after readUntil() reads the header, yields the body byte-exact, with the message split at every chunk boundary", async () => {
     const { whole, header, body } = message(40);
     for (let size = 1; size <= whole.length; size++) {
@@ -73,6 +113,21 @@ describe("toReadableStream()", () => {
     client.writer.close();
     server.writer.close();
     await Promise.all([client.writer.waitClosed(), server.writer.waitClosed()]);
+  });
+
+  it("hands on neither twice nor never a byte that a direct read takes in any microtask while a pull copies its chunk", async () => {
+    for (let turns = 0; turns <= 8; turns++) {
+      const reader = new StreamReader();
+      const consumer = toReadableStream(reader, { chunkSize: 2 }).getReader();
+      const pulled = consumer.read();
+      await eventLoopTurn(); // the pull waits for data
+      reader.feedData(bytes("hello")); // more than one chunk: the pull peeks a copy of the first
+      for (let turn = 0; turn < turns; turn++) await Promise.resolve();
+      const direct = text(await reader.read(1));
+      const parts = [text((await pulled).value!), direct, text(reader.takeBuffered())];
+      expect([...parts.join("")].sort().join(""), `${turns}: ${parts.join("|")}`).toBe("ehllo");
+      consumer.releaseLock();
+    }
   });
 
   it("errors with the reader's error", async () => {

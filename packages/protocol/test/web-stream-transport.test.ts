@@ -316,6 +316,23 @@ describe("WebStreamTransport", () => {
       await eventLoopTurn();
     });
 
+    it("getWriteBufferSize() is 0 once the connection is lost, even while a write never settles, and stays 0 when it does", async () => {
+      const io = instrumented({ holdWrites: true });
+      const transport = new WebStreamTransport(io.pair, { writeBufferLimits: { high: 10 } });
+      const protocol = attach(transport, new RecordingProtocol("t"));
+      transport.write(new Uint8Array(100));
+      transport.write(new Uint8Array(50));
+      await eventLoopTurn();
+      expect(transport.getWriteBufferSize()).toBe(150);
+      io.source().error(new Error("reset"));
+      await eventLoopTurn();
+      expect(protocol.lostWith).toHaveLength(1);
+      expect(transport.getWriteBufferSize()).toBe(0); // asyncio's _force_close() clears the buffer
+      io.releaseWrites(); // the sink's write settles after all: nothing more to count down
+      await eventLoopTurn();
+      expect(transport.getWriteBufferSize()).toBe(0);
+    });
+
     it("passes the written array to the writable without a copy", async () => {
       const io = instrumented();
       const transport = new WebStreamTransport(io.pair);
@@ -417,6 +434,27 @@ describe("WebStreamTransport", () => {
     expect(() => new WebStreamTransport(io.pair)).toThrow(TypeError);
     expect(io.pair.readable.locked).toBe(false);
     lock.releaseLock();
+  });
+
+  it("the constructor throws TypeError on an unknown option, a flag that is not a boolean, extraInfo that is not an object or a pair that is not two Web streams, and locks nothing", () => {
+    const io = instrumented();
+    const list = "; the options are writeBufferLimits, halfClose, copyChunks, extraInfo";
+    const cases: [unknown, unknown, string][] = [
+      [io.pair, { halfclose: false }, `unknown option "halfclose"${list}`],
+      [io.pair, { writeBufferLimit: { high: 1 } }, `unknown option "writeBufferLimit"${list}`],
+      [io.pair, { halfClose: "no" }, 'halfClose should be a boolean, got "no" (string)'],
+      [io.pair, { copyChunks: "false" }, 'copyChunks should be a boolean, got "false" (string)'],
+      [io.pair, { extraInfo: 5 }, "extraInfo should be an object, got 5 (number)"],
+      [io.pair, null, "options should be an object, got null"],
+      [{}, {}, "readable should be a ReadableStream, got undefined"],
+      [{ readable: io.pair.readable, writable: {} }, {}, "writable should be a WritableStream, got an object"],
+      [undefined, {}, "pair should be an object with a readable and a writable, got undefined"],
+    ];
+    for (const [pair, options, detail] of cases) {
+      const make = () => new WebStreamTransport(pair as WebStreamPair, options as WebStreamTransportOptions);
+      expect(make).toThrow(new TypeError(`Cannot make a WebStreamTransport: ${detail}`));
+    }
+    expect(io.pair.readable.locked || io.pair.writable.locked).toBe(false);
   });
 
   it("getExtraInfo() returns the given extra info, and toString() says whether it is closing", () => {
