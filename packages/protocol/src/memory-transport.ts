@@ -26,9 +26,11 @@ export interface MemoryTransportOptions {
  * Lifecycle as a TCP transport in asyncio: `writeEof()` delivers EOF after the buffered bytes;
  * `close()` stops reading, flushes, delivers EOF, then calls `connectionLost(undefined)`;
  * `abort()` drops the buffer, calls `connectionLost(undefined)` here and makes the other end's
- * connection fail with {@linkcode ConnectionResetError}. An exception from a protocol callback
- * fails the connection with that exception. Bytes sent to an end that is closing are dropped; bytes
- * sent to an end that has fully closed reset the connection, as TCP's RST does.
+ * connection fail with {@linkcode ConnectionResetError}; as asyncio's, it does nothing once the
+ * connection is lost (after `close()` with nothing buffered), and an end already lost is not reset.
+ * An exception from a protocol callback fails the connection with that exception. Bytes sent to an
+ * end that is closing are dropped; bytes still queued when the other end has fully closed reset the
+ * connection, as TCP's RST does, so `drain()` and `waitClosed()` fail with `ConnectionResetError`.
  *
  * Made in pairs by {@linkcode MemoryTransport.pair} (or `memoryTransportPair()`).
  *
@@ -111,7 +113,11 @@ export class MemoryTransport extends TransportBase {
     return true;
   }
 
-  /** @inheritDoc */
+  /**
+   * Closes at once: drops the buffer, calls `connectionLost(undefined)` soon and resets the peer.
+   * Does nothing once the connection is lost, as asyncio's `_force_close()` (after `close()` with an
+   * empty buffer, the peer reads a clean EOF).
+   */
   abort(): void {
     this.#forceClose(undefined);
   }
@@ -133,8 +139,9 @@ export class MemoryTransport extends TransportBase {
   }
 
   protected writeData(data: Uint8Array): void {
-    // Copy: the caller may reuse `data`, and the receiving reader takes ownership of what it gets.
-    this.#queue.push(data.slice());
+    // Copy: the caller may reuse `data`, and the receiving reader takes ownership of what it gets. A
+    // plain Uint8Array: `slice()` on a Node Buffer is a view of the caller's memory, not a copy.
+    this.#queue.push(new Uint8Array(data));
     this.#queueSize += data.length;
     this.maybePauseWriting();
     this.#scheduleFlush();
@@ -147,6 +154,12 @@ export class MemoryTransport extends TransportBase {
   protected startClose(): void {
     if (this.#queueSize === 0) this.markLost();
     this.#scheduleFlush();
+  }
+
+  protected override afterConnectionLost(): void {
+    // The peer's flush applies the reset rule to what it still queues for this end (a peer paused
+    // in writing would otherwise never flush again, and its drain() and waitClosed() would hang).
+    this.#peer!.#scheduleFlush();
   }
 
   #scheduleFlush(): void {
@@ -207,13 +220,12 @@ export class MemoryTransport extends TransportBase {
 
   /** Closes at once; the peer sees a reset, as after a TCP RST. */
   #forceClose(error: unknown): void {
-    if (this.connectionLostCalled || this.#aborted) return;
+    if (this.lost) return; // asyncio's `if self._conn_lost: return`: a clean close() stands
     this.#aborted = true;
     this.#queue = [];
     this.#queueSize = 0;
     this.connectionLostSoon(error);
-    const peer = this.#peer;
-    if (peer !== null && !peer.connectionLostCalled) peer.#forceClose(new ConnectionResetError());
+    this.#peer!.#forceClose(new ConnectionResetError()); // a no-op for a peer already lost
   }
 }
 

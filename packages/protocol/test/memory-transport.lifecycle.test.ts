@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { InvalidStateError } from "@asyncstreams/reader";
-import { ConnectionResetError } from "@asyncstreams/protocol";
-import { bytes, eventLoopTurn, text } from "@asyncstreams/test-utils";
+import { ConnectionResetError, MemoryTransport, createStreams } from "@asyncstreams/protocol";
+import { bytes, eventLoopTurn, text, track, within } from "@asyncstreams/test-utils";
 import { connected, closeBoth } from "./_memory-pair.js";
 
 describe("MemoryTransport", () => {
@@ -146,6 +146,43 @@ describe("MemoryTransport", () => {
       expect(sender.lostWith[0]).toBeInstanceOf(ConnectionResetError);
       await closeBoth(left, right, sender, receiver);
     });
+
+    it.each([false, true])(
+      "bytes still queued when the paused receiver closes instead of reading them reset the sender (sender closing: %s), as TCP's RST does",
+      async (senderCloses) => {
+        const { left, right, sender, receiver } = connected();
+        right.pauseReading();
+        left.write(bytes("never read"));
+        if (senderCloses) left.close(); // waits for the receiver to read
+        await eventLoopTurn();
+        expect(sender.lostWith).toEqual([]);
+        right.close();
+        await eventLoopTurn();
+        expect(receiver.received).toEqual([]);
+        expect(receiver.lostWith).toEqual([undefined]);
+        expect(left.getWriteBufferSize()).toBe(0);
+        expect(sender.lostWith).toHaveLength(1);
+        expect(sender.lostWith[0]).toBeInstanceOf(ConnectionResetError);
+        await closeBoth(left, right, sender, receiver);
+      },
+    );
+
+    it("drain() and waitClosed() fail with ConnectionResetError when the peer closes with our bytes still queued (asyncio: ECONNRESET)", async () => {
+      const [left, right] = MemoryTransport.pair({ writeBufferLimits: { high: 1024 } });
+      const client = createStreams(left);
+      const server = createStreams(right, { limit: 1024 });
+      for (let i = 0; i < 16; i++) client.writer.write(new Uint8Array(512)); // the server's reader pauses at 2 × limit
+      await eventLoopTurn();
+      expect(left.getWriteBufferSize()).toBeGreaterThan(1024);
+      const drained = track(client.writer.drain());
+      server.writer.close(); // gives up without reading the rest
+      await within(server.writer.waitClosed());
+      await eventLoopTurn();
+      expect(drained.rejected).toBe(true);
+      expect(drained.error).toBeInstanceOf(ConnectionResetError);
+      await expect(within(client.writer.waitClosed())).rejects.toBe(drained.error);
+      expect(client.writer.isClosing()).toBe(true);
+    });
   });
 
   describe("abort()", () => {
@@ -184,6 +221,40 @@ describe("MemoryTransport", () => {
       await eventLoopTurn();
       left.abort();
       await eventLoopTurn();
+      expect(sender.lostWith).toEqual([undefined]);
+      await closeBoth(left, right, sender, receiver);
+    });
+
+    it("abort() right after close() with nothing buffered does nothing: the peer reads a clean EOF, as asyncio's", async () => {
+      const { left, right, sender, receiver } = connected();
+      left.close(); // nothing buffered: the connection is lost at once (asyncio's _conn_lost)
+      left.abort();
+      await eventLoopTurn();
+      expect(sender.lostWith).toEqual([undefined]);
+      expect(receiver.events).toEqual(["eof"]);
+      expect(right.isClosing()).toBe(false);
+      await closeBoth(left, right, sender, receiver);
+    });
+
+    it("abort() after close() while bytes are still buffered drops them and resets the peer, as asyncio's", async () => {
+      const { left, right, sender, receiver } = connected();
+      right.pauseReading();
+      left.write(bytes("buffered"));
+      left.close();
+      left.abort();
+      expect(left.getWriteBufferSize()).toBe(0);
+      await eventLoopTurn();
+      expect(sender.lostWith).toEqual([undefined]);
+      expect(receiver.events).toEqual(["lost ConnectionResetError"]);
+      await closeBoth(left, right, sender, receiver);
+    });
+
+    it("abort() does not reset a peer that already closed cleanly in the same turn", async () => {
+      const { left, right, sender, receiver } = connected();
+      right.close(); // nothing buffered: lost at once, connectionLost(undefined) still to come
+      left.abort();
+      await eventLoopTurn();
+      expect(receiver.lostWith).toEqual([undefined]);
       expect(sender.lostWith).toEqual([undefined]);
       await closeBoth(left, right, sender, receiver);
     });

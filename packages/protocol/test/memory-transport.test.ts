@@ -40,6 +40,23 @@ describe("MemoryTransport", () => {
       await closeBoth(left, right, sender, receiver);
     });
 
+    it("write() copies a Uint8Array subclass whose slice() is a view (a Node Buffer) into a plain Uint8Array", async () => {
+      /** Node's Buffer: `slice()` shares the memory instead of copying it. */
+      class ViewSlice extends Uint8Array {
+        override slice(start?: number, end?: number): Uint8Array<ArrayBuffer> {
+          return this.subarray(start, end);
+        }
+      }
+      const { left, right, sender, receiver } = connected();
+      const scratch = new ViewSlice(bytes("first"));
+      left.write(scratch);
+      scratch.set(bytes("XXXXX")); // reused at once, as write()'s contract allows
+      await eventLoopTurn();
+      expect(receiver.receivedText).toBe("first");
+      expect(receiver.received[0]!.constructor).toBe(Uint8Array);
+      await closeBoth(left, right, sender, receiver);
+    });
+
     it("ignores empty writes", async () => {
       const { left, right, sender, receiver } = connected();
       left.write(new Uint8Array(0));

@@ -10,7 +10,7 @@ export class OpeningQueue {
 
   /** Queues a copy of `data`: the caller may reuse its buffer before the socket opens. */
   push(data: Uint8Array): void {
-    this.#chunks.push(data.slice());
+    this.#chunks.push(new Uint8Array(data)); // not data.slice(): on a Node Buffer that is a view, not a copy
     this.#bytes += data.length;
   }
 
