@@ -64,7 +64,7 @@ export class RecordingProtocol implements Protocol {
   }
 }
 
-/** Attaches a protocol the way `createStreams()` does: `setProtocol` then `connectionMade`. */
+/** Attaches a protocol as asyncio's transports do: `setProtocol` then `connectionMade`. */
 export function attach<P extends Protocol>(transport: Transport, protocol: P): P {
   transport.setProtocol(protocol);
   protocol.connectionMade(transport);

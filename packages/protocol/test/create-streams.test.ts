@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { DEFAULT_LIMIT, StreamReader } from "@asyncstreams/reader";
+import { DEFAULT_LIMIT, InvalidStateError, StreamReader } from "@asyncstreams/reader";
 import { ConnectionLostError, StreamWriter } from "@asyncstreams/writer";
 import { ConnectionResetError, StreamReaderProtocol, createStreams, memoryTransportPair } from "@asyncstreams/protocol";
 import type { Streams } from "@asyncstreams/protocol";
@@ -83,6 +83,54 @@ describe("createStreams", () => {
     expect(left.getProtocol()).toBeNull();
     left.abort();
     right.abort();
+  });
+
+  it("refuses a transport that already has a protocol with a TypeError, and the first pair keeps the connection", async () => {
+    const [left, right] = memoryTransportPair();
+    const first = createStreams(left);
+    const protocol = left.getProtocol();
+    const reader = new StreamReader();
+    expect(() => createStreams(left, { reader })).toThrow(
+      new TypeError(
+        "Cannot create streams: the transport already has a protocol; call createStreams() once per connection, on a transport that has none",
+      ),
+    );
+    expect(left.getProtocol()).toBe(protocol);
+    expect(reader.toString()).toBe("<StreamReader>"); // left alone: it can serve another connection
+    const peer = createStreams(right);
+    peer.writer.write(bytes("hi\n"));
+    expect(text(await within(first.reader.readLine()))).toBe("hi\n");
+    await closeBoth(first, peer);
+  });
+
+  it("refuses a reader that another transport feeds with a TypeError, before the transport gets a protocol: nothing from the second connection reaches it", async () => {
+    const reader = new StreamReader();
+    const [left1, right1] = memoryTransportPair();
+    const [left2, right2] = memoryTransportPair();
+    const first = createStreams(left1, { reader });
+    const peer1 = createStreams(right1);
+    const peer2 = createStreams(right2);
+    let error: unknown;
+    try {
+      createStreams(left2, { reader });
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toEqual(
+      new TypeError(
+        "Cannot create streams: the reader already has a transport; pass a new StreamReader, one per connection",
+      ),
+    );
+    expect((error as Error).cause).toBeInstanceOf(InvalidStateError);
+    expect(left2.getProtocol()).toBeNull();
+    peer1.writer.write(bytes("from the first connection\n"));
+    peer2.writer.write(bytes("from the second connection\n"));
+    await eventLoopTurn();
+    expect(text(await within(reader.readLine()))).toBe("from the first connection\n");
+    expect(reader.bufferedLength).toBe(0);
+    const second = createStreams(left2); // the transport was left untouched: a new reader gets its bytes
+    expect(text(await within(second.reader.readLine()))).toBe("from the second connection\n");
+    await closeBoth(first, peer1, second, peer2);
   });
 
   it("echoes end to end over the memory pair", async () => {
