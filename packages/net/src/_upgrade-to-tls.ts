@@ -7,6 +7,7 @@ import type { StartTlsOptions } from "@asyncstreams/writer";
 import { TlsError } from "./tls-error.js";
 import { sessionPeerCertificate } from "./_session-peer-certificate.js";
 import { ReplayingSocket } from "./_replaying-socket.js";
+import { checkStartTlsOptions } from "./check-start-tls-options.js";
 
 /** asyncio's `ssl_handshake_timeout` default: 60 s. */
 export const DEFAULT_HANDSHAKE_TIMEOUT = 60_000;
@@ -25,6 +26,50 @@ export interface UpgradeSide {
   hostname: string | undefined;
 }
 
+/** An upgrade whose options were checked, and whose secure context was made, before the socket is touched. */
+export interface PreparedUpgrade {
+  readonly serverSide: boolean;
+  readonly handshakeTimeout: number;
+  readonly signal: AbortSignal | undefined;
+  /** The name a client checks the certificate against (`undefined` on a server). */
+  readonly name: string | undefined;
+  /** Node's options, without the ones this package renames or handles itself. */
+  readonly tlsOptions: Record<string, unknown>;
+  readonly context: SecureContext;
+  /** When the handshake's time began (`HANDSHAKE_STARTED_AT`), if given. */
+  readonly startedAt: number | undefined;
+}
+
+/**
+ * Checks `options` and makes the secure context (a bad key or certificate throws here), so that
+ * a refused call leaves the plain connection as it was (asyncio raises before touching it too).
+ */
+export function prepareUpgrade(options: StartTlsOptions, side: UpgradeSide): PreparedUpgrade {
+  checkStartTlsOptions(options, { serverSide: side.serverSide, hostKnown: side.hostname !== undefined });
+  const {
+    handshakeTimeout = DEFAULT_HANDSHAKE_TIMEOUT,
+    shutdownTimeout: _shutdown,
+    signal,
+    serverName,
+    alpnProtocols,
+    ...tlsOptions
+  } = options;
+  const alpn = Array.isArray(alpnProtocols) ? { ALPNProtocols: alpnProtocols as string[] } : {};
+  const nodeOptions: Record<string, unknown> = { ...tlsOptions, ...alpn };
+  // One context per server (the tls package passes it), made once: a key parse and tens of KiB each.
+  const context = (tlsOptions["secureContext"] as SecureContext | undefined) ?? createSecureContext(nodeOptions);
+  const startedAt: unknown = Reflect.get(options, HANDSHAKE_STARTED_AT);
+  return {
+    serverSide: side.serverSide,
+    handshakeTimeout,
+    signal,
+    name: side.serverSide ? undefined : typeof serverName === "string" ? serverName : side.hostname,
+    tlsOptions: nodeOptions,
+    context,
+    startedAt: typeof startedAt === "number" ? startedAt : undefined,
+  };
+}
+
 /**
  * Runs a TLS handshake over an established plain socket and resolves to the TLS socket.
  *
@@ -35,27 +80,13 @@ export interface UpgradeSide {
 export async function upgradeToTls(
   raw: Socket,
   leftover: readonly Uint8Array[],
-  options: StartTlsOptions,
-  side: UpgradeSide,
+  upgrade: PreparedUpgrade,
 ): Promise<TLSSocket> {
-  const {
-    handshakeTimeout = DEFAULT_HANDSHAKE_TIMEOUT,
-    shutdownTimeout: _shutdown,
-    signal,
-    serverName,
-    alpnProtocols,
-    ...tlsOptions
-  } = options;
-  if (typeof handshakeTimeout !== "number" || !(handshakeTimeout > 0)) {
-    throw new RangeError(
-      `Cannot start TLS: handshakeTimeout should be a positive number, got ${String(handshakeTimeout)}`,
-    );
-  }
+  const { handshakeTimeout, signal, tlsOptions, context } = upgrade;
   signal?.throwIfAborted();
-  const startedAt: unknown = Reflect.get(options, HANDSHAKE_STARTED_AT);
-  const deadline = (typeof startedAt === "number" ? startedAt : performance.now()) + handshakeTimeout;
+  const deadline = (upgrade.startedAt ?? performance.now()) + handshakeTimeout;
   const remaining = (): number => Math.max(1, deadline - performance.now());
-  if (side.serverSide && leftover.length === 0) {
+  if (upgrade.serverSide && leftover.length === 0) {
     // A server's TLS socket costs tens of KiB and its teardown most of the work of a timeout: a
     // client that never sends its ClientHello (a storm of stalled connections) should cost neither.
     // Node's TLS socket reads what the plain socket already holds first.
@@ -64,43 +95,37 @@ export async function upgradeToTls(
   // With nothing left over, TLS wraps the socket's handle directly (fast); otherwise a stream that
   // replays the leftover bytes before the socket's own.
   const carrier: Duplex = leftover.length === 0 ? raw : new ReplayingSocket(raw, leftover);
-  const alpn = Array.isArray(alpnProtocols) ? { ALPNProtocols: alpnProtocols as string[] } : {};
   let secure: TLSSocket;
-  if (side.serverSide) {
-    // A server passes one prepared `secureContext` for all its connections: making one per
-    // connection costs a key parse and tens of KiB each.
-    const context = (tlsOptions["secureContext"] as SecureContext | undefined) ?? createSecureContext(tlsOptions);
+  if (upgrade.serverSide) {
     // tls.createServer()'s default: a requested client certificate must verify. A bare TLSSocket
     // defaults to false and never checks the result; checkClientCertificate() does, as tls.Server.
     const rejectUnauthorized = tlsOptions["rejectUnauthorized"] !== false;
     secure = new TLSSocket(carrier, {
       ...(tlsOptions as object),
-      ...alpn,
       isServer: true,
       secureContext: context,
       rejectUnauthorized,
     });
   } else {
-    const name = typeof serverName === "string" ? serverName : side.hostname;
-    if (name === undefined)
-      throw new TypeError("Cannot start TLS: serverName is required when the connection's host is unknown");
+    const name = upgrade.name as string; // prepareUpgrade() required one
     const connection: ConnectionOptions = {
       ...withSessionFor(name, tlsOptions),
-      ...alpn,
+      // tls.connect() makes the same context from the same options when none is given.
+      secureContext: context,
       socket: carrier,
       host: name,
       // SNI may not carry an IP address (RFC 6066); the certificate is still checked against it.
-      ...(isIP(name) === 0 && name !== "" ? { servername: name } : {}),
+      ...(isIP(name) === 0 ? { servername: name } : {}),
     };
     secure = tlsConnect(connection);
   }
   await handshakeStep(
-    { socket: secure, event: side.serverSide ? "secure" : "secureConnect" },
+    { socket: secure, event: upgrade.serverSide ? "secure" : "secureConnect" },
     remaining(),
     handshakeTimeout,
     signal,
   );
-  if (side.serverSide && tlsOptions["requestCert"] === true)
+  if (upgrade.serverSide && tlsOptions["requestCert"] === true)
     checkClientCertificate(secure, tlsOptions["rejectUnauthorized"] !== false);
   return secure;
 }

@@ -7,6 +7,8 @@
  * @module
  */
 export { DEFAULT_BACKLOG } from "./default-backlog.js";
+export { checkStartTlsOptions } from "./check-start-tls-options.js";
+export type { StartTlsCheckContext } from "./check-start-tls-options.js";
 export { nodeByteSearch } from "./node-byte-search.js";
 export { DIAGNOSTICS_CHANNELS } from "./diagnostics-channels.js";
 export type { NetAcceptMessage, NetCloseMessage, NetConnectMessage, NetFlowMessage } from "./diagnostics-channels.js";

@@ -10,7 +10,7 @@ import { SocketTransport } from "./socket-transport.js";
 import { checkMaxConnections } from "./_check-max-connections.js";
 import { diagnostics } from "./_diagnostics.js";
 import type { NetAcceptMessage } from "./diagnostics-channels.js";
-import { numberError } from "./_number-error.js";
+import { checkCloseTimeout } from "./_check-close-timeout.js";
 import { AcceptQueue } from "./_accept-queue.js";
 
 /**
@@ -31,7 +31,7 @@ export type ServerErrorHandler = (
  * Options for {@linkcode Server.close}.
  */
 export interface ServerCloseOptions {
-  /** Milliseconds to let live connections finish before `abortClients()` resets the rest. Default: no deadline. */
+  /** Milliseconds (0 to 2^31-1) before `abortClients()` resets the connections still open. Default: none. */
   timeout?: number | undefined;
 }
 
@@ -283,8 +283,8 @@ export class Server implements AsyncDisposable {
    * on their own (their handlers answer what is in flight and close). A later call may set a
    * deadline when none is set; it never moves one.
    *
-   * @param options `timeout`: milliseconds (0 or more) before the remaining connections are aborted.
-   * @throws {RangeError} When `timeout` is not a number of milliseconds, 0 or more.
+   * @param options `timeout`: milliseconds (0 to 2^31-1, what `setTimeout()` can wait) before the rest are aborted.
+   * @throws {RangeError} When `timeout` is over 2^31-1 (Infinity too: leave it out), negative, or not a number.
    *
    * @example
    * ```ts
@@ -301,9 +301,7 @@ export class Server implements AsyncDisposable {
    */
   close(options: ServerCloseOptions = {}): void {
     const { timeout } = options;
-    if (timeout !== undefined && (typeof timeout !== "number" || !(timeout >= 0) || timeout === Infinity)) {
-      throw numberError("Cannot close the server", "timeout", timeout, "a number of milliseconds, 0 or more");
-    }
+    checkCloseTimeout(timeout);
     if (
       timeout !== undefined &&
       this.#deadline === null &&

@@ -7,7 +7,7 @@ import type { StreamReader } from "@asyncstreams/reader";
 import type { Channel } from "node:diagnostics_channel";
 import { NotImplementedError } from "@asyncstreams/buffer";
 import type { StartTlsOptions } from "@asyncstreams/writer";
-import { upgradeToTls } from "./_upgrade-to-tls.js";
+import { prepareUpgrade, upgradeToTls } from "./_upgrade-to-tls.js";
 import type { NetFlowMessage } from "./diagnostics-channels.js";
 import { toSocketError } from "./_socket-error-from.js";
 import { diagnostics } from "./_diagnostics.js";
@@ -126,7 +126,9 @@ export class SocketTransport extends TransportBase {
    * Bytes received before the upgrade but not yet read (in the reader's buffer or the socket's) are
    * fed to TLS as ciphertext: a ClientHello that arrived with the last plaintext line completes the
    * handshake (gh-142352), and plaintext injected before the handshake (CVE-2011-0411) fails it
-   * instead of ever being read as TLS data. A failed upgrade fails the connection with the error.
+   * instead of ever being read as TLS data. A failed upgrade fails the connection with the error;
+   * options that `checkStartTlsOptions()` refuses, or a key or certificate Node cannot load, throw
+   * before the socket is touched, and the plain connection stays usable (as asyncio's ValueError).
    *
    * Cancel safety: aborting `signal` (or passing one already aborted) closes the connection: the socket
    * is destroyed and the protocol loses the connection with `signal.reason`; there is no way back to the
@@ -138,6 +140,9 @@ export class SocketTransport extends TransportBase {
    *   it): fed to TLS before what the socket holds.
    * @returns This transport.
    * @throws {InvalidStateError} When the transport is closing, already uses TLS, or is upgrading.
+   * @throws {TypeError} When an option name is unknown or a value has the wrong type (see
+   *   `checkStartTlsOptions()`); the connection is left as it was.
+   * @throws {RangeError} When a timeout is not a positive number up to 2^31-1; the connection is left as it was.
    * @throws {TlsError} When the handshake fails or times out; `code` is Node's.
    *
    * @example
@@ -175,6 +180,8 @@ export class SocketTransport extends TransportBase {
     if (this.closing || this.lost) throw new InvalidStateError("Cannot start TLS: the transport is closing");
     if (this.#tls !== null) throw new InvalidStateError("Cannot start TLS: the connection already uses TLS");
     if (this.#upgrading) throw new InvalidStateError("Cannot start TLS: an upgrade is already in progress");
+    // Every argument is checked before the socket is touched: a refused call leaves it usable.
+    const upgrade = prepareUpgrade(options, { serverSide: this.#serverSide, hostname: this.#hostname });
     this.#upgrading = true;
     const raw = this.#socket;
     this.#unlisten(raw);
@@ -185,7 +192,7 @@ export class SocketTransport extends TransportBase {
     for (let chunk: unknown = raw.read(); chunk !== null; chunk = raw.read()) leftover.push(chunk as Buffer);
     let secure: TLSSocket;
     try {
-      secure = await upgradeToTls(raw, leftover, options, { serverSide: this.#serverSide, hostname: this.#hostname });
+      secure = await upgradeToTls(raw, leftover, upgrade);
     } catch (error) {
       this.#upgrading = false;
       raw.destroy();

@@ -64,7 +64,9 @@ describe("number options in the shared message grammar", () => {
       new TypeError('Cannot close the server: timeout should be a number, got "5" (string)'),
     );
     expect(() => server.close({ timeout: -1 })).toThrow(
-      new RangeError("Cannot close the server: timeout should be a number of milliseconds, 0 or more, got -1"),
+      new RangeError(
+        "Cannot close the server: timeout should be a number of milliseconds from 0 to 2147483647, got -1",
+      ),
     );
   });
 });

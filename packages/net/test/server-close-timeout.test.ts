@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { openConnection, startServer } from "@asyncstreams/net";
-import { bytes, deferred, runBriefly, text, track, until, within } from "@asyncstreams/test-utils";
+import { bytes, deferred, runBriefly, sleep, text, track, until, within } from "@asyncstreams/test-utils";
 import { HOST, closeAtEnd, closeServerAtEnd, portOf } from "@asyncstreams/test-utils/node";
 
 /** Reads everything the client sends until EOF or an error, as text. */
@@ -139,17 +139,44 @@ describe("Server.close({ timeout })", () => {
     await within(server.waitClosed(), 1_000);
   });
 
-  it("refuses a timeout that is not a number of milliseconds, 0 or more, and stays open", async () => {
+  it("refuses a timeout that is not a number of milliseconds from 0 to 2^31-1, and stays open", async () => {
     const server = await startServer(() => undefined, { host: HOST, port: 0 });
     closeServerAtEnd(server);
-    for (const timeout of [-1, Number.NaN, Infinity]) {
+    for (const timeout of [-1, Number.NaN, Infinity, 2 ** 31]) {
       expect(() => server.close({ timeout })).toThrow(
-        /^Cannot close the server: timeout should be a number of milliseconds, 0 or more, got /,
+        new RangeError(
+          `Cannot close the server: timeout should be a number of milliseconds from 0 to 2147483647, got ${timeout}${timeout > 2 ** 31 - 1 ? "; leave it out for no deadline" : ""}`,
+        ),
       );
     }
     expect(() => server.close({ timeout: "100" as never })).toThrow(
       new TypeError('Cannot close the server: timeout should be a number, got "100" (string)'),
     );
     expect(server.isServing()).toBe(true);
+  });
+
+  it("refuses a timeout over 2^31-1 ms, which setTimeout() would fire at once, and resets no client", async () => {
+    const served = deferred();
+    const server = await startServer(
+      async (reader, writer) => {
+        served.resolve();
+        writer.write(await reader.readLine()); // echoes one line, then closes
+        writer.close();
+      },
+      { host: HOST, port: 0 },
+    );
+    closeServerAtEnd(server);
+    const { reader, writer } = await openConnection({ host: HOST, port: portOf(server) });
+    closeAtEnd(writer);
+    await within(served.promise, 5_000, "the handler to start");
+    for (const timeout of [2 ** 31, 3e9]) expect(() => server.close({ timeout })).toThrow(/from 0 to 2147483647/);
+    expect(server.isServing()).toBe(true); // a refused call changes nothing
+    server.close({ timeout: 2 ** 31 - 1 }); // the longest deadline setTimeout() keeps
+    const closed = track(server.waitClosed());
+    await sleep(50); // a 2^31 ms delay would have fired after 1 ms and reset the client
+    expect(closed.settled).toBe(false);
+    writer.write(bytes("still here\n"));
+    expect(text(await within(reader.readLine()))).toBe("still here\n");
+    await within(closed.promise, 5_000, "waitClosed() once the handler closed");
   });
 });

@@ -4,6 +4,7 @@ import type { ClientConnectedCallback } from "@asyncstreams/protocol";
 import type { StartTlsOptions } from "@asyncstreams/writer";
 import type { TlsOptions } from "./tls-options.js";
 import { renameAction } from "./_start-tls-or-close.js";
+import { checkTlsOptions } from "./_check-tls-options.js";
 
 /** The key net's upgrade reads the handshake's start time from (a registered symbol, not an export). */
 const HANDSHAKE_STARTED_AT = Symbol.for("asyncstreams.tls.handshakeStartedAt");
@@ -60,6 +61,15 @@ export function secureOnClient(
       await onClient(reader, writer);
     },
     setTlsOptions(tls) {
+      const action = "Cannot set the TLS options";
+      for (const name of ["handshakeTimeout", "shutdownTimeout"]) {
+        if (typeof tls === "object" && tls !== null && Reflect.get(tls, name) !== undefined)
+          throw new TypeError(
+            `${action}: ${name} cannot be changed on a running server; it is set beside tls when the server starts`,
+          );
+      }
+      // The checks startServer() makes: a server without a certificate would fail every handshake.
+      checkTlsOptions(action, tls, {}, { serverSide: true });
       prepared = prepare({ ...tls, handshakeTimeout, shutdownTimeout });
     },
   };

@@ -43,7 +43,8 @@ export interface OpenConnectionOptions extends PlainOptions, TlsTimeouts {
  * ```
  */
 export async function openConnection(options: OpenConnectionOptions): Promise<Streams> {
-  checkTlsCall("Cannot open a TLS connection", options, false);
+  // An adopted socket has no host to check the certificate against: serverName is then required.
+  checkTlsCall("Cannot open a TLS connection", options, { serverSide: false, hostKnown: options.socket === undefined });
   const { tls = {}, handshakeTimeout, shutdownTimeout, ...plain } = options;
   const streams = await openPlainConnection(asTlsCall(plain, "Cannot open a TLS connection", CONNECTION_NAMES));
   await startTlsOrClose(

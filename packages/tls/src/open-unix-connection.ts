@@ -37,10 +37,10 @@ export interface OpenUnixConnectionOptions extends PlainOptions, TlsTimeouts {
  * ```
  */
 export async function openUnixConnection(options: OpenUnixConnectionOptions): Promise<Streams> {
-  checkTlsCall("Cannot open a TLS Unix connection", options, false);
-  const { tls, handshakeTimeout, shutdownTimeout, ...plain } = options;
-  if (typeof tls?.serverName !== "string")
+  if ((options as Partial<OpenUnixConnectionOptions> | null)?.tls?.serverName === undefined)
     throw new TypeError("Cannot open a TLS Unix connection: tls.serverName is required");
+  checkTlsCall("Cannot open a TLS Unix connection", options, { serverSide: false, hostKnown: false });
+  const { tls, handshakeTimeout, shutdownTimeout, ...plain } = options;
   const marked = asTlsCall(plain, "Cannot open a TLS Unix connection", CONNECTION_NAMES);
   const streams = await openPlainUnixConnection(marked);
   await startTlsOrClose(

@@ -54,7 +54,7 @@ export interface StartServerOptions extends PlainOptions, TlsTimeouts {
  */
 export async function startServer(onClient: ClientConnectedCallback, options: StartServerOptions): Promise<TlsServer> {
   if (typeof onClient !== "function") throw new TypeError("Cannot start a TLS server: onClient must be a function");
-  checkTlsCall("Cannot start a TLS server", options, true);
+  checkTlsCall("Cannot start a TLS server", options, { serverSide: true });
   const { tls, handshakeTimeout, shutdownTimeout, onHandshakeError, ...plain } = options;
   const serving = secureOnClient(onClient, { ...tls, handshakeTimeout, shutdownTimeout }, onHandshakeError);
   const server = await startPlainServer(serving.onClient, asTlsCall(plain, "Cannot start a TLS server", SERVER_NAMES));

@@ -51,7 +51,7 @@ export async function startUnixServer(
 ): Promise<TlsServer> {
   if (typeof onClient !== "function")
     throw new TypeError("Cannot start a TLS Unix server: onClient must be a function");
-  checkTlsCall("Cannot start a TLS Unix server", options, true);
+  checkTlsCall("Cannot start a TLS Unix server", options, { serverSide: true });
   const { tls, handshakeTimeout, shutdownTimeout, onHandshakeError, ...plain } = options;
   const serving = secureOnClient(onClient, { ...tls, handshakeTimeout, shutdownTimeout }, onHandshakeError);
   const marked = asTlsCall(plain, "Cannot start a TLS Unix server", SERVER_NAMES);

@@ -26,10 +26,15 @@ export interface TlsServer extends Server {
   /**
    * Replaces the server's TLS settings (`key`, `cert`, `ca`, `requestCert`, `alpnProtocols`, ...)
    * for the connections accepted from now on. Live connections keep the settings they were
-   * established with and are not interrupted. The new settings are checked first: a key or
-   * certificate that cannot be loaded throws, and the server keeps the old ones.
+   * established with and are not interrupted. The new settings are checked first, as
+   * `startServer()` checks its `tls`: an unknown name, settings without a key and certificate
+   * (or `pfx`, `SNICallback`, ...), or a key or certificate that cannot be loaded throws, and the
+   * server keeps the old ones. `handshakeTimeout` and `shutdownTimeout` are set when the server
+   * starts and cannot be changed here.
    *
    * @param tls The new settings, complete (they replace the old ones, they are not merged).
+   * @throws {TypeError} When `tls` is not an object, holds an unknown name or a timeout, or has no
+   *   key and certificate.
    * @throws {Error} Node's error when the key, certificate or another setting is invalid.
    */
   setTlsOptions(tls: TlsOptions): void;

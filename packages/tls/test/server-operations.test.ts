@@ -64,6 +64,32 @@ describe("TlsServer.setTlsOptions(): certificate rotation", () => {
     expect(serialSeenBy(client.writer)).toBe("1001");
   });
 
+  it("checks the new settings as startServer() does: refused ones throw TypeError and the old certificate keeps serving", async () => {
+    const server = await start();
+    const refused: [unknown, RegExp][] = [
+      [{}, /^Cannot set the TLS options: tls has no key and cert; pass the server's key and cert/],
+      [undefined, /^Cannot set the TLS options: tls should be an object of TLS options, got undefined$/],
+      [
+        { ...SERVER, servername: "x" },
+        /unknown TLS option "servername"; Node's "servername" is spelled "serverName" here$/,
+      ],
+      [
+        { ...SERVER, handshakeTimeout: 5 },
+        /^Cannot set the TLS options: handshakeTimeout cannot be changed on a running server/,
+      ],
+      [{ ...SERVER, shutdownTimeout: 5 }, /shutdownTimeout cannot be changed on a running server/],
+    ];
+    for (const [tls, message] of refused) {
+      expect(() => server.setTlsOptions(tls as never)).toThrow(TypeError);
+      expect(() => server.setTlsOptions(tls as never)).toThrow(message);
+    }
+    const client = await within(openConnection({ host: HOST, port: portOf(server), tls: { ca: CA } }));
+    closeAtEnd(client.writer);
+    client.writer.write(bytes("ok\n"));
+    expect(text(await within(client.reader.readLine()))).toBe("ok\n");
+    expect(serialSeenBy(client.writer)).toBe("1001");
+  });
+
   it("turns client certificates on for new connections (mTLS after the swap)", async () => {
     const seen = deferred<unknown>();
     const server = await start({}, async (reader, writer) => {
