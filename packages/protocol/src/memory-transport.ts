@@ -117,6 +117,18 @@ export class MemoryTransport extends TransportBase {
    * Closes at once: drops the buffer, calls `connectionLost(undefined)` soon and resets the peer.
    * Does nothing once the connection is lost, as asyncio's `_force_close()` (after `close()` with an
    * empty buffer, the peer reads a clean EOF).
+   *
+   * @example
+   * ```ts
+   * import { MemoryTransport, createStreams } from "@asyncstreams/protocol";
+   *
+   * const [left, right] = MemoryTransport.pair();
+   * const peer = createStreams(right);
+   * createStreams(left);
+   * left.abort();
+   * const error = await peer.reader.read().catch((reason: unknown) => reason);
+   * console.log((error as Error).name); // "ConnectionResetError"
+   * ```
    */
   abort(): void {
     this.#forceClose(undefined);
