@@ -19,13 +19,25 @@ export function tlsState(options: object, shutdownTimeout: number | undefined): 
 
 /** The extra-info keys a TLS connection adds, asyncio's names where it has them. */
 const TLS_KEYS: Readonly<Record<string, (secure: TLSSocket, tls: TlsState) => unknown>> = {
-  sslcontext: (_secure, tls) => tls.options,
+  sslcontext: (_secure, tls) => withoutSecrets(tls.options),
   sslObject: (secure) => secure,
   peercert: (secure) => secure.getPeerCertificate(),
   cipher: (secure) => secure.getCipher(),
   protocol: (secure) => secure.getProtocol(),
   alpnProtocol: (secure) => secure.alpnProtocol,
 };
+
+/** Options that never leave through `getExtraInfo()`: a logged connection would leak its private key. */
+const SECRETS: ReadonlySet<string> = new Set(["key", "pfx", "passphrase"]);
+
+/**
+ * The options in force without the private key material: asyncio's `sslcontext` is an `SSLContext`,
+ * from which the key cannot be read back either. A copy per read: it is read rarely (at EOF, after
+ * an upgrade), and the connection keeps no second object.
+ */
+function withoutSecrets(options: object): object {
+  return Object.fromEntries(Object.entries(options).filter(([name]) => !SECRETS.has(name)));
+}
 
 /**
  * `getExtraInfo(name)` for a TLS key of a connection that uses TLS.

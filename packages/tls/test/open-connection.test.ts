@@ -180,6 +180,17 @@ describe("openConnection() over TLS", () => {
     expect(writer.getExtraInfo("peername")).toEqual({ address: HOST, family: "IPv4", port });
   });
 
+  it("sslcontext holds the options in force without the private key, so logging it leaks no key", async () => {
+    const port = await startEchoPeer(SERVER);
+    const { writer } = await within(openConnection({ host: HOST, port, tls: { ca: CA, ...CLIENT } }));
+    closeAtEnd(writer);
+    const sslcontext = writer.getExtraInfo("sslcontext") as Record<string, unknown>;
+    expect(sslcontext["ca"]).toBe(CA);
+    expect(sslcontext["cert"]).toBe(CLIENT.cert);
+    expect(sslcontext).not.toHaveProperty("key");
+    expect(JSON.stringify(sslcontext)).not.toContain("PRIVATE KEY");
+  });
+
   it("negotiates ALPN: alpnProtocol is the protocol both sides offered", async () => {
     const { port } = await startNodeTlsServer({ ...SERVER, ALPNProtocols: ["h2", "x-asyncstreams"] }, (socket) =>
       socket.end(`${String(socket.alpnProtocol)}\n`),

@@ -103,6 +103,10 @@ describe("writer.startTls() on a connection from the net package", () => {
       line2: "hello world 2!\n",
     });
     expect(seen.after).toBeDefined();
+    // The options in force, without the server's private key: logging them must not leak it.
+    expect(seen.after).toHaveProperty("cert");
+    expect(seen.after).not.toHaveProperty("key");
+    expect(JSON.stringify(seen.after)).not.toContain("PRIVATE KEY");
     expect(errors).not.toHaveBeenCalled();
   });
 
