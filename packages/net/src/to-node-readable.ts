@@ -1,5 +1,6 @@
 import { Readable } from "node:stream";
-import type { ReadOptions } from "@asyncstreams/reader";
+import { pullChunk } from "@asyncstreams/protocol";
+import type { ChunkSource } from "@asyncstreams/protocol";
 import { numberError } from "./_number-error.js";
 
 const DEFAULT_CHUNK_SIZE = 65_536;
@@ -23,11 +24,6 @@ export interface ToNodeReadableOptions {
   chunkSize?: number | undefined;
 }
 
-/** What {@linkcode toNodeReadable} needs of a reader: `StreamReader.read()`. */
-interface ChunkReader {
-  read(n: number, options?: ReadOptions): Promise<Uint8Array>;
-}
-
 /**
  * Hands the rest of a reader's stream on as a Node `Readable`: the bytes the reader has already
  * buffered come first, then whatever the transport delivers, until EOF. The HTTP-body use case in
@@ -35,11 +31,15 @@ interface ChunkReader {
  * decompressor or an HTTP response. The Web Streams twin is `toReadableStream()` in
  * `@asyncstreams/protocol`.
  *
- * The stream pulls: each `_read()` awaits one `reader.read(chunkSize)`, and nothing is read ahead
- * (its `highWaterMark` is 0), so back-pressure reaches the transport through the reader. The
- * stream ends at EOF and is destroyed with the reader's error. Destroying it, or aborting
- * `signal`, stops the read in flight without consuming anything, so the reader can be read
- * directly again afterwards. Chunks are `Buffer` views of the reader's results (no copy).
+ * The stream pulls: each `_read()` takes up to `chunkSize` bytes from the reader once at least one
+ * is buffered (`pullChunk()` in `@asyncstreams/protocol`), and nothing is read ahead (its
+ * `highWaterMark` is 0), so back-pressure reaches the transport through the reader. The stream
+ * ends at EOF and is destroyed with the reader's error. Chunks are `Buffer` views of the bytes taken
+ * (one copy of `chunkSize` bytes when more were buffered).
+ *
+ * Cancel safety: destroying it, or aborting `signal`, consumes nothing, even just after data
+ * arrived: bytes leave the reader in the same turn as they are pushed. Every byte not pushed is
+ * still in the reader, which can be read directly again at once.
  *
  * @param reader The reader, positioned where the rest begins (a `StreamReader`).
  * @param options `signal` to abort, `chunkSize` for each read.
@@ -60,7 +60,7 @@ interface ChunkReader {
  * writer.close();
  * ```
  */
-export function toNodeReadable(reader: ChunkReader, options: ToNodeReadableOptions = {}): Readable {
+export function toNodeReadable(reader: ChunkSource, options: ToNodeReadableOptions = {}): Readable {
   const chunkSize = options.chunkSize ?? DEFAULT_CHUNK_SIZE;
   if (!Number.isSafeInteger(chunkSize) || chunkSize <= 0) {
     throw numberError("Cannot make a Readable", "chunkSize", chunkSize, "a positive integer");
@@ -71,12 +71,10 @@ export function toNodeReadable(reader: ChunkReader, options: ToNodeReadableOptio
   const readable: Readable = new Readable({
     highWaterMark: 0,
     read() {
-      reader.read(chunkSize, { signal: stop.signal }).then(
-        (chunk) => {
-          if (readable.destroyed) return;
-          readable.push(chunk.length === 0 ? null : chunk);
-        },
+      // Takes and pushes in one turn (see pullChunk()): a destroy() never finds bytes in between.
+      pullChunk(reader, { chunkSize, signal: stop.signal, deliver: (chunk) => readable.push(chunk) }).catch(
         (error: unknown) => {
+          if (stop.signal.aborted) return; // destroyed or aborted: nothing was taken
           readable.destroy(error instanceof Error ? error : new Error(String(error), { cause: error }));
         },
       );

@@ -118,6 +118,31 @@ describe("toNodeReadable()", () => {
     expect(text(await within(reader.read(100)))).toBe("next request");
   });
 
+  // The window is a matter of microtasks, so the sweep counts them: a destroy() or an abort in any
+  // turn between the data's arrival and its delivery must leave the data in the reader.
+  for (const stop of ["destroy", "abort"] as const) {
+    it(`${stop === "destroy" ? "destroy()" : "aborting signal"} in any microtask after data arrived loses no byte: the stream has it or the reader still does`, async () => {
+      for (const chunkSize of [65_536, 5, 2, 1]) {
+        for (let turns = 0; turns <= 12; turns++) {
+          const reader = new StreamReader();
+          const controller = new AbortController();
+          const readable = toNodeReadable(reader, { chunkSize, signal: controller.signal });
+          const delivered: Uint8Array[] = [];
+          readable.on("data", (chunk: Uint8Array) => delivered.push(new Uint8Array(chunk)));
+          readable.on("error", () => undefined);
+          await runBriefly(); // the read waits for data
+          reader.feedData(bytes("hello"));
+          for (let turn = 0; turn < turns; turn++) await Promise.resolve();
+          if (stop === "destroy") readable.destroy();
+          else controller.abort(new Error("enough"));
+          await runBriefly();
+          const seen = text(concat(delivered)) + text(reader.takeBuffered());
+          expect(seen, `${chunkSize} ${turns}`).toBe("hello");
+        }
+      }
+    });
+  }
+
   it("an already aborted signal gives a destroyed readable", async () => {
     const reason = new Error("too late");
     const readable = toNodeReadable(new StreamReader(), { signal: AbortSignal.abort(reason) });

@@ -33,6 +33,8 @@ export type {
   StreamReaderProtocolOptions,
 } from "./stream-reader-protocol.js";
 export { toReadableStream } from "./to-readable-stream.js";
+export { pullChunk } from "./pull-chunk.js";
+export type { ChunkSource, PullChunkOptions } from "./pull-chunk.js";
 export type { ToReadableStreamOptions } from "./to-readable-stream.js";
 export type { BaseTransport, ReadTransport, Transport, WriteBufferLimits, WriteTransport } from "./transport.js";
 export { TransportBase } from "./transport-base.js";

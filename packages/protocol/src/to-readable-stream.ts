@@ -1,4 +1,5 @@
-import type { StreamReader } from "@asyncstreams/reader";
+import { pullChunk } from "./pull-chunk.js";
+import type { ChunkSource } from "./pull-chunk.js";
 
 const DEFAULT_CHUNK_SIZE = 65_536;
 
@@ -20,14 +21,6 @@ export interface ToReadableStreamOptions {
   /** The most bytes one pull asks the reader for. Default 65,536. */
   chunkSize?: number | undefined;
 }
-
-/** What {@linkcode toReadableStream} needs of a reader: a `StreamReader`'s public API. */
-type ChunkReader = Pick<
-  StreamReader,
-  "peek" | "read" | "takeBuffered" | "exception" | "bufferedLength" | "bytesConsumed"
->;
-
-const ignore = (): void => undefined;
 
 /**
  * Hands the rest of a reader's stream on as a Web `ReadableStream`: the bytes the reader has
@@ -66,7 +59,7 @@ const ignore = (): void => undefined;
  * ```
  */
 export function toReadableStream(
-  reader: ChunkReader,
+  reader: ChunkSource,
   options: ToReadableStreamOptions = {},
 ): ReadableStream<Uint8Array> {
   const chunkSize = options.chunkSize ?? DEFAULT_CHUNK_SIZE;
@@ -103,38 +96,19 @@ export function toReadableStream(
       },
       async pull(controller) {
         try {
-          for (;;) {
-            // Cancelled or aborted while a peek was settling: what arrived stays in the reader.
-            if (stop.signal.aborted) return;
-            const error = reader.exception(); // as a direct read() would throw, with bytes buffered or not
-            if (error !== undefined) throw error;
-            const size = reader.bufferedLength;
-            if (size > 0 && size <= chunkSize) {
-              controller.enqueue(reader.takeBuffered()); // taken and handed on in one turn
-              return;
-            }
-            // Not an awaited read(): the turn its promise takes to settle would be a window where a
-            // cancel finds the bytes taken and not yet enqueued. A peek waits for data (or copies one
-            // chunk's worth when more is buffered) and consumes nothing.
-            const consumed = reader.bytesConsumed;
-            const head = await reader.peek(size === 0 ? 1 : chunkSize, { signal: stop.signal });
-            if (stop.signal.aborted) return;
-            if (head.length === 0) {
+          // Takes and enqueues in one turn (see pullChunk()): a cancel never finds bytes in between.
+          await pullChunk(reader, {
+            chunkSize,
+            signal: stop.signal,
+            deliver: (chunk) => {
+              if (chunk !== null) return controller.enqueue(chunk);
               detach();
               controller.close(); // EOF
-              return;
-            }
-            if (head.length === chunkSize && reader.bytesConsumed === consumed && reader.exception() === undefined) {
-              // Drops the copied bytes in this same turn: read() takes at once when bytes are buffered.
-              void reader.read(chunkSize).catch(ignore);
-              controller.enqueue(head);
-              return;
-            }
-            // Data arrived in an empty buffer, or someone else read meanwhile: look again.
-          }
+            },
+          });
         } catch (error) {
           detach();
-          throw error; // errors the stream: the reader's error, or the abort reason
+          if (!stop.signal.aborted) throw error; // errors the stream: the reader's error, or the abort reason
         }
       },
       cancel(reason) {
