@@ -12,6 +12,7 @@ import { diagnostics } from "./_diagnostics.js";
 import type { NetAcceptMessage } from "./diagnostics-channels.js";
 import { checkCloseTimeout } from "./_check-close-timeout.js";
 import { AcceptQueue } from "./_accept-queue.js";
+import { resetSocket } from "./_reset-socket.js";
 
 /**
  * An address a server listens on: `{ address, family, port }` for TCP, the path for Unix sockets.
@@ -319,7 +320,7 @@ export class Server implements AsyncDisposable {
     for (const listener of listeners) listener.off("connection", this.#onConnection);
     if (closeListeners === undefined) for (const listener of listeners) listener.close();
     else closeListeners(listeners);
-    for (const socket of this.#pending) socket.destroy();
+    for (const socket of this.#pending) resetSocket(socket); // accepted, never served: reset, as the kernel would
     this.#pending = [];
     this.#stopServingForever?.();
     this.#maybeWakeWaiters();

@@ -16,6 +16,7 @@ import { describePeer, peerName, sockName } from "./_socket-names.js";
 import { shutDownTls, tlsExtraInfo, tlsState } from "./_tls-state.js";
 import type { TlsState } from "./_tls-state.js";
 import type { SocketTransportOptions } from "./socket-transport-options.js";
+import { resetSocket } from "./_reset-socket.js";
 
 /**
  * Bytes that may be written without the event loop turning before flow control makes `drain()`
@@ -337,14 +338,7 @@ export class SocketTransport extends TransportBase {
   abort(): void {
     if (this.connectionLostCalled) return;
     this.markLost();
-    const socket = this.#socket;
-    if (!socket.destroyed) {
-      try {
-        socket.resetAndDestroy(); // RST, as asyncio's abort() with SO_LINGER 0 would
-      } catch {
-        socket.destroy(); // not a TCP handle (a Unix socket): a plain close
-      }
-    }
+    resetSocket(this.#socket); // RST, as asyncio's abort() with SO_LINGER 0 would
     queueMicrotask(() => this.callConnectionLost(undefined));
   }
 

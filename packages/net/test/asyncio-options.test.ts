@@ -239,6 +239,22 @@ describe("startServing: false", () => {
     expect(await within(waiting)).toBe("held\n");
   });
 
+  it("a server closed before serving resets the connections it accepted and held (the peer reads ECONNRESET)", async () => {
+    const server = await startServer(echoLine, { host: HOST, port: 0, startServing: false });
+    const held = connect({ host: HOST, port: portOf(server) });
+    const outcome = new Promise<string>((resolve) => {
+      held.on("error", (error: NodeJS.ErrnoException) => resolve(String(error.code)));
+      held.on("end", () => resolve("EOF"));
+    });
+    held.resume();
+    await new Promise<void>((resolve) => held.once("connect", resolve));
+    await sleep(50); // accepted and held by the server
+    server.close();
+    await within(server.waitClosed());
+    expect(await within(outcome)).toBe("ECONNRESET");
+    held.destroy();
+  });
+
   it("a connection reset while the server is not serving yet hurts nothing, and the next one is served whole", async () => {
     const server = await startServer(echoLine, { host: HOST, port: 0, startServing: false });
     closeServerAtEnd(server);
