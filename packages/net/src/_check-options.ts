@@ -1,3 +1,5 @@
+import { checkOptionValues } from "./_check-option-values.js";
+
 /** The options every server takes, TCP or Unix, in the order the lists name them. */
 const SERVER_OPTIONS = ["limit", "backlog", "maxConnections", "startServing", "signal", "onError"] as const;
 
@@ -99,7 +101,9 @@ interface TlsCaller {
  * @param action The failed action for the message, such as `"Cannot open a connection"`.
  * @param options What the caller passed.
  * @param known The accepted names.
- * @throws {TypeError} Naming the first unknown option, with a hint where one helps.
+ * @throws {TypeError} Naming the first unknown option, with a hint where one helps; or a shared
+ *   option's value of the wrong type (see `checkOptionValues()`).
+ * @throws {RangeError} For a shared option's number out of range.
  */
 export function checkOptions(action: string, options: unknown, known: readonly string[]): void {
   if (typeof options !== "object" || options === null) {
@@ -113,6 +117,7 @@ export function checkOptions(action: string, options: unknown, known: readonly s
       throw new TypeError(`${caller?.action ?? action}: unknown option "${name}"; ${hint}`);
     }
   }
+  checkOptionValues(caller?.action ?? action, options as Record<string, unknown>);
 }
 
 /**

@@ -71,6 +71,39 @@ describe("number options in the shared message grammar", () => {
   });
 });
 
+describe("option values shared by the connectors and servers", () => {
+  it("a switch that is not a boolean, a count out of range, a family other than 0, 4 or 6 and an onError that is not a function are refused before any socket", async () => {
+    const server = (options: object) => startServer(noop, { host: HOST, port: 0, ...options });
+    await expect(server({ backlog: -5 })).rejects.toThrow(
+      new RangeError("Cannot start a server: backlog should be a non-negative integer, got -5"),
+    );
+    await expect(server({ backlog: 1.5 })).rejects.toThrow(RangeError);
+    await expect(server({ backlog: "abc" })).rejects.toThrow(
+      new TypeError('Cannot start a server: backlog should be a number, got "abc" (string)'),
+    );
+    await expect(server({ noDelay: "no" })).rejects.toThrow(
+      new TypeError('Cannot start a server: noDelay should be true or false, got "no"'),
+    );
+    await expect(server({ onError: "x" })).rejects.toThrow(
+      new TypeError('Cannot start a server: onError should be a function, got "x"'),
+    );
+    await expect(startUnixServer(noop, { path: "/tmp/never-made.sock", cleanupSocket: 1 as never })).rejects.toThrow(
+      new TypeError("Cannot start a Unix server: cleanupSocket should be true or false, got 1 (number)"),
+    );
+    const connect = (options: object) => openConnection({ host: HOST, port: 9, ...options });
+    await expect(connect({ family: 5 })).rejects.toThrow(
+      new RangeError("Cannot open a connection: family should be 0, 4 or 6, got 5"),
+    );
+    await expect(connect({ allErrors: 1 })).rejects.toThrow(
+      new TypeError("Cannot open a connection: allErrors should be true or false, got 1 (number)"),
+    );
+    await expect(connect({ localPort: 1.5 })).rejects.toThrow(
+      new RangeError("Cannot open a connection: localPort should be an integer from 0 to 65535, got 1.5"),
+    );
+    await expect(connect({ keepAliveInitialDelay: -1 })).rejects.toThrow(RangeError);
+  });
+});
+
 describe("reusePort", () => {
   it("is a clear TypeError on Node versions that would ignore it", async () => {
     const attempt = startServer(noop, { host: HOST, port: 0, reusePort: true });
