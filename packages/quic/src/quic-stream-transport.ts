@@ -1,6 +1,7 @@
 import { WebStreamTransport } from "@asyncstreams/protocol";
 import type { WebStreamPair, WriteBufferLimits } from "@asyncstreams/protocol";
 import { toApplicationCode } from "./_application-code.js";
+import { checkOptions } from "./_check-options.js";
 
 /**
  * One QUIC stream as the stack gives it: its readable (absent on a unidirectional stream this side
@@ -86,8 +87,11 @@ export class QuicStreamTransport extends WebStreamTransport {
   /**
    * @param stream The stream's readable, writable and reset.
    * @param options Water marks and extra info.
+   * @throws {TypeError} When an option name is unknown, or as `WebStreamTransport` does.
    */
   constructor(stream: QuicStreamPair, options: QuicStreamTransportOptions = {}) {
+    // Only these two reach the base class: a misspelled one would be dropped in silence.
+    checkOptions("Cannot make a QuicStreamTransport", options, ["writeBufferLimits", "extraInfo"]);
     const pair: WebStreamPair = {
       readable: stream.readable ?? endedReadable(),
       writable: stream.writable ?? new WritableStream<Uint8Array>(),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { openQuicConnection, startQuicServer } from "@asyncstreams/quic";
+import { QuicStreamTransport, openQuicConnection, startQuicServer } from "@asyncstreams/quic";
 import { durationOption } from "../src/_check-options.js";
 import { ALPN, fixture, HOST } from "./_helpers.js";
 
@@ -40,5 +40,27 @@ describe("durationOption()", () => {
         startQuicServer(() => undefined, { host: HOST, port: 0, tls: serverTls, [name]: 2 ** 31 }),
       ).rejects.toThrow(RangeError);
     }
+  });
+});
+
+describe("new QuicStreamTransport()", () => {
+  const stream = () => ({
+    readable: new ReadableStream<Uint8Array>(),
+    writable: new WritableStream<Uint8Array>(),
+    reset: () => undefined,
+  });
+
+  it("refuses an unknown option name instead of dropping it (a misspelled writeBufferLimits would keep the defaults)", () => {
+    expect(() => new QuicStreamTransport(stream(), { writeBufferLimit: { high: 1 } } as never)).toThrow(
+      new TypeError(
+        'Cannot make a QuicStreamTransport: unknown option "writeBufferLimit" (expected one of writeBufferLimits, extraInfo)',
+      ),
+    );
+    const transport = new QuicStreamTransport(stream(), {
+      writeBufferLimits: { high: 8 },
+      extraInfo: { streamId: 0n },
+    });
+    expect(transport.getWriteBufferLimits()).toEqual({ high: 8, low: 2 });
+    transport.abort();
   });
 });
