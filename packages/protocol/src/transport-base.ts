@@ -245,6 +245,11 @@ export abstract class TransportBase implements Transport {
     this.#tellWritingFailed();
   }
 
+  /** What `failProtocolWriting()` was given, or `null` before it was called. */
+  protected get writingFailure(): { readonly error: unknown } | null {
+    return this.#writingFailure;
+  }
+
   #tellWritingFailed(): void {
     const protocol = this.#protocol as Partial<Pick<FlowControl, "failWriting">> | null;
     if (typeof protocol?.failWriting === "function") protocol.failWriting(this.#writingFailure!.error);

@@ -113,11 +113,6 @@ export class WebStreamTransport extends TransportBase {
   #held: ReadableStreamReadResult<Uint8Array> | null = null;
   #eofReceived = false;
   #writerClosed: Promise<void> | null = null;
-  /**
-   * The readable's error, seen through `closed` (which rejects before a read in flight does, and
-   * while the reader is paused with none): the connection's error from then on.
-   */
-  #readFailure: { error: unknown } | null = null;
 
   /**
    * Locks both streams (`getReader()`, `getWriter()`) for the life of the transport. Reading
@@ -277,13 +272,15 @@ export class WebStreamTransport extends TransportBase {
    */
   readonly #onReadableError = (error: unknown): void => {
     if (this.closing) return; // close() stopped reading; a lost connection has said it all
-    this.#readFailure = { error: asConnectionReset(error) };
-    this.failProtocolWriting(this.#readFailure.error);
+    // Seen through `closed`, which rejects before a read in flight does, and while the reader is
+    // paused with none: the connection's error from then on (see #fail).
+    this.failProtocolWriting(asConnectionReset(error));
   };
 
   /** Fails the connection; after a read failure with that one error, which the drains already have. */
   #fail(error: unknown): void {
-    this.forceClose(this.#readFailure === null ? asConnectionReset(error) : this.#readFailure.error);
+    const failure = this.writingFailure;
+    this.forceClose(failure === null ? asConnectionReset(error) : failure.error);
   }
 
   #deliver(result: ReadableStreamReadResult<Uint8Array>): void {
